@@ -1,0 +1,154 @@
+import type { Storage } from '../../tensor/dtype.js';
+import type { BinaryOp, UnaryOp } from '../kernels.js';
+import { erf } from './special.js';
+
+type Fn1 = (x: number) => number;
+type Fn2 = (a: number, b: number) => number;
+
+export const UNARY: Record<UnaryOp, Fn1> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN),
+  exp: Math.exp,
+  expm1: Math.expm1,
+  log: Math.log,
+  log1p: Math.log1p,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  reciprocal: (x) => 1 / x,
+  square: (x) => x * x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  relu: (x) => (x > 0 ? x : 0),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: (x) => {
+    // round half to even, as PyTorch and NumPy do
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  },
+  step: (x) => (x > 0 ? 1 : 0),
+  isnan: (x) => (Number.isNaN(x) ? 1 : 0),
+};
+
+export const BINARY: Record<BinaryOp, Fn2> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+};
+
+export function unary(op: UnaryOp, x: Storage, out: Storage): void {
+  const n = x.length;
+  switch (op) {
+    // The hottest maps get their own loops so the JIT inlines them.
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
+      return;
+    default: {
+      const f = UNARY[op];
+      for (let i = 0; i < n; i++) out[i] = f(x[i]);
+    }
+  }
+}
+
+export function binaryScalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
+  const n = x.length;
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = x[i] + s;
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = x[i] * s;
+      return;
+    default: {
+      const f = BINARY[op];
+      for (let i = 0; i < n; i++) out[i] = f(x[i], s);
+    }
+  }
+}
+
+export function binary(
+  op: BinaryOp,
+  a: Storage,
+  aStrides: readonly number[],
+  b: Storage,
+  bStrides: readonly number[],
+  out: Storage,
+  outShape: readonly number[],
+): void {
+  const n = out.length;
+  if (a.length === n && b.length === n) return sameShape(op, a, b, out);
+  const f = BINARY[op];
+  const rank = outShape.length;
+  if (rank === 0) {
+    out[0] = f(a[0], b[0]);
+    return;
+  }
+  // Walk the output in order, the last axis in an inner loop, carrying a and b offsets.
+  const last = rank - 1;
+  const inner = outShape[last];
+  const sa = aStrides[last];
+  const sb = bStrides[last];
+  const counter = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let o = 0; o < n; o += inner) {
+    for (let j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb) out[o + j] = f(a[pa], b[pb]);
+    for (let d = last - 1; d >= 0; d--) {
+      counter[d]++;
+      ia += aStrides[d];
+      ib += bStrides[d];
+      if (counter[d] < outShape[d]) break;
+      ia -= aStrides[d] * outShape[d];
+      ib -= bStrides[d] * outShape[d];
+      counter[d] = 0;
+    }
+  }
+}
+
+function sameShape(op: BinaryOp, a: Storage, b: Storage, out: Storage): void {
+  const n = out.length;
+  switch (op) {
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      return;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      return;
+    default: {
+      const f = BINARY[op];
+      for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+    }
+  }
+}

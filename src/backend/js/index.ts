@@ -1,0 +1,27 @@
+import type { Kernels } from '../kernels.js';
+import { adam } from './adam.js';
+import { col2im, im2col } from './conv.js';
+import { binary, binaryScalar, unary } from './elementwise.js';
+import { gemm } from './gemm.js';
+import { permute, scatterAdd, take } from './layout.js';
+import { maxPool2d } from './pool.js';
+import { argReduce, reduce, softmax } from './reduce.js';
+
+/** The plain TypeScript reference backend: always present, the yardstick for the others. */
+export const jsKernels: Kernels = {
+  name: 'js',
+  unary,
+  binaryScalar,
+  binary,
+  reduce,
+  argReduce,
+  gemm,
+  permute,
+  take,
+  scatterAdd,
+  im2col,
+  col2im,
+  maxPool2d,
+  softmax,
+  adam,
+};

@@ -1,0 +1,110 @@
+/**
+ * The kernel interface: every hot loop of the engine runs through one of these functions.
+ *
+ * Kernels work on contiguous row-major typed arrays and know nothing of tensors, autodiff or
+ * shapes beyond the numbers they are given. The `js` backend implements all of them and is the
+ * reference; a faster backend (WebAssembly SIMD, system BLAS) implements any subset and
+ * inherits the rest from `js` (see registry.ts). Every kernel must accept both Float32Array
+ * and Float64Array; a backend that only accelerates float32 delegates float64 to `js`.
+ */
+import type { Storage } from '../tensor/dtype.js';
+
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'reciprocal'
+  | 'square' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'floor' | 'ceil' | 'round'
+  | 'step' | 'isnan';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** Arguments of a general matrix product C = alpha * op(A) * op(B) + beta * C (BLAS sgemm/dgemm, row-major). */
+export interface GemmArgs {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  alpha: number;
+  a: Storage;
+  aOffset: number;
+  lda: number;
+  b: Storage;
+  bOffset: number;
+  ldb: number;
+  beta: number;
+  c: Storage;
+  cOffset: number;
+  ldc: number;
+}
+
+/** Geometry of a 2D convolution over one image, shared by im2col and col2im. */
+export interface ConvGeometry {
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+export interface Kernels {
+  readonly name: string;
+  /** out[i] = op(x[i]). */
+  unary(op: UnaryOp, x: Storage, out: Storage): void;
+  /** out[i] = op(a[i], b[i]) with a scalar on the right: out[i] = op(x[i], s). */
+  binaryScalar(op: BinaryOp, x: Storage, scalar: number, out: Storage): void;
+  /**
+   * out = op(a, b) broadcast to `outShape`; aStrides/bStrides are a's and b's strides seen in
+   * outShape's rank, 0 along broadcast dimensions.
+   */
+  binary(op: BinaryOp, a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], out: Storage, outShape: readonly number[]): void;
+  /** Reduces x viewed as [outer, n, inner] along the middle axis into out of [outer, inner]. */
+  reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage): void;
+  /** Index (as a float) of the first max/min along the middle axis of [outer, n, inner]. */
+  argReduce(op: 'argmax' | 'argmin', x: Storage, outer: number, n: number, inner: number, out: Storage): void;
+  /** C = alpha * op(A) * op(B) + beta * C. */
+  gemm(args: GemmArgs): void;
+  /** out = x with its axes permuted: out.shape[i] = shape[perm[i]]. */
+  permute(x: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void;
+  /** out[i] = index[i] < 0 ? 0 : x[index[i]]. */
+  take(x: Storage, index: Int32Array, out: Storage): void;
+  /** out[index[i]] += g[i] for index[i] >= 0 (out is not cleared first). */
+  scatterAdd(g: Storage, index: Int32Array, out: Storage): void;
+  /** Unfolds one image [C, H, W] into columns [C*kh*kw, outH*outW]. */
+  im2col(x: Storage, xOffset: number, geometry: ConvGeometry, cols: Storage): void;
+  /** Folds columns [C*kh*kw, outH*outW] back into an image, adding into out at outOffset. */
+  col2im(cols: Storage, geometry: ConvGeometry, out: Storage, outOffset: number): void;
+  /**
+   * Max pooling of `planes` images [H, W] stacked in x (geometry.channels is ignored; padding
+   * counts as -inf). argmax receives, for each output, the flat index into x of its winner.
+   */
+  maxPool2d(x: Storage, planes: number, geometry: ConvGeometry, out: Storage, argmax: Int32Array): void;
+  /** Row-wise softmax (or log-softmax) of x viewed as [rows, cols]. */
+  softmax(x: Storage, rows: number, cols: number, out: Storage, log: boolean): void;
+  /**
+   * The fused Adam/AdamW step over flat arrays, updating param, m and v in place:
+   * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * (m / bc1) / (sqrt(v / bc2) + eps),
+   * with decoupled decay p *= (1 - lr * weightDecay) first when weightDecay > 0.
+   */
+  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: AdamHyper): void;
+}
+
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  biasCorrection1: number;
+  biasCorrection2: number;
+}

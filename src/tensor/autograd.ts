@@ -1,0 +1,140 @@
+/**
+ * Reverse-mode automatic differentiation.
+ *
+ * Each op that has an input requiring gradients records a {@link GradFn}: its inputs and a
+ * backward rule that maps the gradient of its output to the gradients of its inputs. Backward
+ * rules are written with differentiable tensor ops, so when `createGraph` is on the gradients
+ * themselves carry a graph and can be differentiated again (Hessian-vector products, gradient
+ * penalties). When it is off, backward runs with recording disabled and costs no more than a
+ * hand-written backward pass.
+ */
+import type { Tensor } from './tensor.js';
+import { shapeToString, sameShape } from './shape.js';
+
+export interface GradFn {
+  /** Name of the op that made the tensor, used in error messages. */
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  /** Gradients of the inputs (null for an input that gets none) given the output's gradient. */
+  backward(gradOutput: Tensor): readonly (Tensor | null)[];
+}
+
+let recording = true;
+let debugMode = false;
+
+/** Whether ops currently record graphs (false inside {@link noGrad}). */
+export function isGradEnabled(): boolean {
+  return recording;
+}
+
+/** Runs `fn` without recording any graph: results do not require gradients. */
+export function noGrad<T>(fn: () => T): T {
+  return withRecording(false, fn);
+}
+
+/** Runs `fn` with recording on, even inside {@link noGrad}. */
+export function enableGrad<T>(fn: () => T): T {
+  return withRecording(true, fn);
+}
+
+function withRecording<T>(on: boolean, fn: () => T): T {
+  const before = recording;
+  recording = on;
+  try {
+    return fn();
+  } finally {
+    recording = before;
+  }
+}
+
+/**
+ * Debug mode: every backward rule's output is scanned for NaN and Inf, and the first one found
+ * is reported with the op that produced it. Off by default (it costs a pass over every gradient).
+ */
+export function setDebug(on: boolean): void {
+  debugMode = on;
+}
+
+export function isDebug(): boolean {
+  return debugMode;
+}
+
+/** Options of {@link backwardFrom} and of `grad(outputs, inputs, options)`. */
+export interface BackwardOptions {
+  /** Record the backward computation so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/** Tensors reachable from `roots` through recorded graphs, each after all its consumers. */
+function reverseTopologicalOrder(roots: readonly Tensor[]): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative DFS (deep graphs, e.g. long RNN unrolls, would overflow the call stack).
+  const stack: [Tensor, number][] = [];
+  for (const root of roots) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    stack.push([root, 0]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const inputs = top[0].gradFn?.inputs ?? [];
+      if (top[1] < inputs.length) {
+        const next = inputs[top[1]++];
+        if (next.requiresGrad && !visited.has(next)) {
+          visited.add(next);
+          stack.push([next, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(top[0]);
+      }
+    }
+  }
+  return order.reverse();
+}
+
+/**
+ * Propagates `seeds` (gradients of `roots`) through the graph and returns the gradient of every
+ * tensor reached. Leaves are not touched: callers decide where gradients go.
+ */
+export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions = {}): Map<Tensor, Tensor> {
+  const grads = new Map<Tensor, Tensor>();
+  const run = (): void => {
+    roots.forEach((root, i) => accumulate(grads, root, seeds[i]));
+    for (const t of reverseTopologicalOrder(roots)) {
+      const fn = t.gradFn;
+      const g = grads.get(t);
+      if (!fn || !g) continue;
+      const inputGrads = fn.backward(g);
+      fn.inputs.forEach((input, i) => {
+        const gi = inputGrads[i];
+        if (!gi || !input.requiresGrad) return;
+        if (!sameShape(gi.shape, input.shape)) {
+          throw new Error(`internal: backward of '${fn.name}' gave a gradient of shape ${shapeToString(gi.shape)} for input ${i} of shape ${shapeToString(input.shape)}`);
+        }
+        if (debugMode) checkFinite(gi, fn.name, i);
+        accumulate(grads, input, gi);
+      });
+    }
+  };
+  if (options.createGraph) withRecording(true, run);
+  else noGrad(run);
+  return grads;
+}
+
+function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = grads.get(t);
+  grads.set(t, prev ? prev.add(g) : g);
+}
+
+function checkFinite(g: Tensor, op: string, inputIndex: number): void {
+  const data = g.data;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new Error(
+        `backward of '${op}' produced ${Number.isNaN(data[i]) ? 'NaN' : data[i]} in the gradient of its input ${inputIndex} ` +
+          `(shape ${shapeToString(g.shape)}, flat index ${i}); debug mode is on (setDebug(false) to turn these checks off)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/** Creating tensors: from data, constant fills, ranges and seeded random draws. */
+import { allocate, assertDType, type DType, type Storage } from './dtype.js';
+import { defaultGenerator, type Generator } from './random.js';
+import { checkShape, shapeToString, sizeOf } from './shape.js';
+import { Tensor, type NestedArray } from './tensor.js';
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  /** Defaults to the global generator (see manualSeed). */
+  generator?: Generator;
+}
+
+function finish(data: Storage, shape: readonly number[], o: CreateOptions): Tensor {
+  const t = new Tensor(data, shape);
+  if (o.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function dtypeFrom(o: CreateOptions, op: string): DType {
+  const dtype = o.dtype ?? 'float32';
+  assertDType(dtype, op);
+  return dtype;
+}
+
+/**
+ * A tensor from nested arrays of numbers, a number (0-d), or a typed array (1-d, or reshaped by
+ * `shape`). Ragged nesting is an error.
+ */
+export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<number>, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  const dtype = dtypeFrom(options, 'tensor');
+  if (typeof values === 'number') {
+    const data = allocate(dtype, 1);
+    data[0] = values;
+    return finish(data, [], options);
+  }
+  if (ArrayBuffer.isView(values) || (!Array.isArray(values) && typeof (values as ArrayLike<number>).length === 'number')) {
+    const flat = values as ArrayLike<number>;
+    const shape = options.shape ? checkShape(options.shape, 'tensor') : [flat.length];
+    if (sizeOf(shape) !== flat.length) throw new RangeError(`tensor: ${flat.length} values cannot fill shape ${shapeToString(shape)}`);
+    const data = allocate(dtype, flat.length);
+    data.set(flat);
+    return finish(data, shape, options);
+  }
+  const shape: number[] = [];
+  for (let level: unknown = values; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const data = allocate(dtype, sizeOf(shape));
+  let k = 0;
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number') throw new TypeError(`tensor: expected a number at ${path || 'the top'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`);
+      data[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new RangeError(`tensor: ragged nested array: ${path || 'the top level'} has ${Array.isArray(v) ? `length ${v.length}` : 'a number'} where length ${shape[depth]} was expected`);
+    }
+    v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
+  };
+  walk(values, 0, '');
+  const t = finish(data, shape, options);
+  return options.shape ? t.reshape([...options.shape]) : t;
+}
+
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  const s = checkShape(shape, 'full');
+  return finish(Tensor.fill(s, value, dtypeFrom(options, 'full')).data, s, options);
+}
+export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
+export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 1, options);
+export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...options });
+export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...options });
+
+/** start, start+step, ... below end (one argument: 0..end-1). */
+export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  if (end === undefined) [start, end] = [0, start];
+  if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const data = allocate(dtypeFrom(options, 'arange'), n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return finish(data, [n], options);
+}
+
+/** `count` evenly spaced values from start to end inclusive. */
+export function linspace(start: number, end: number, count: number, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`linspace: count must be a non-negative integer, got ${count}`);
+  const data = allocate(dtypeFrom(options, 'linspace'), count);
+  for (let i = 0; i < count; i++) data[i] = count === 1 ? start : start + ((end - start) * i) / (count - 1);
+  return finish(data, [count], options);
+}
+
+/** The n x m identity (m defaults to n). */
+export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  const data = allocate(dtypeFrom(options, 'eye'), n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return finish(data, [n, m], options);
+}
+
+function draw(shape: readonly number[], options: RandomOptions, op: string, sample: (g: Generator) => number): Tensor {
+  const s = checkShape(shape, op);
+  const g = options.generator ?? defaultGenerator();
+  const data = allocate(dtypeFrom(options, op), sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = sample(g);
+  return finish(data, s, options);
+}
+
+/** Uniform samples in [low, high). */
+export function uniform(shape: readonly number[], low = 0, high = 1, options: RandomOptions = {}): Tensor {
+  if (!(high >= low)) throw new RangeError(`uniform: expected low <= high, got low=${low}, high=${high}`);
+  return draw(shape, options, 'uniform', (g) => g.uniform(low, high));
+}
+/** Uniform samples in [0, 1). */
+export const rand = (shape: readonly number[], options: RandomOptions = {}): Tensor => uniform(shape, 0, 1, options);
+
+/** Normal samples with the given mean and standard deviation. */
+export function normal(shape: readonly number[], mean = 0, std = 1, options: RandomOptions = {}): Tensor {
+  if (!(std >= 0)) throw new RangeError(`normal: std must be non-negative, got ${std}`);
+  return draw(shape, options, 'normal', (g) => g.normal(mean, std));
+}
+/** Standard normal samples. */
+export const randn = (shape: readonly number[], options: RandomOptions = {}): Tensor => normal(shape, 0, 1, options);
+
+/** 1 with probability p (a number, or a tensor of per-element probabilities), else 0. */
+export function bernoulli(p: number | Tensor, shape?: readonly number[], options: RandomOptions = {}): Tensor {
+  if (p instanceof Tensor) {
+    const g = options.generator ?? defaultGenerator();
+    const data = allocate(options.dtype ?? p.dtype, p.size);
+    for (let i = 0; i < data.length; i++) {
+      const pi = p.data[i];
+      if (!(pi >= 0 && pi <= 1)) throw new RangeError(`bernoulli: probabilities must lie in [0, 1], found ${pi} at flat index ${i}`);
+      data[i] = g.bernoulli(pi);
+    }
+    return finish(data, p.shape, options);
+  }
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must lie in [0, 1], got ${p}`);
+  return draw(shape ?? [], options, 'bernoulli', (g) => g.bernoulli(p));
+}
+
+/** Integers uniform in [low, high). */
+export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new RangeError(`randint: expected integers low < high, got low=${low}, high=${high}`);
+  }
+  return draw(shape, options, 'randint', (g) => g.randint(low, high));
+}
+
+/** A random permutation of 0..n-1. */
+export function permutation(n: number, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`permutation: n must be a non-negative integer, got ${n}`);
+  const perm = (options.generator ?? defaultGenerator()).permutation(n);
+  const data = allocate(dtypeFrom(options, 'permutation'), n);
+  data.set(perm);
+  return finish(data, [n], options);
+}

@@ -1,0 +1,26 @@
+/** Element types a tensor can hold. float32 is the default; float64 serves gradient checks. */
+export type DType = 'float32' | 'float64';
+
+/** The typed array behind a tensor of either dtype. */
+export type Storage = Float32Array | Float64Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64'];
+
+export function allocate(dtype: DType, size: number): Storage {
+  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+}
+
+export function dtypeOf(data: Storage): DType {
+  return data instanceof Float64Array ? 'float64' : 'float32';
+}
+
+/** The wider of two dtypes: mixing float32 and float64 gives float64, as in PyTorch. */
+export function promote(a: DType, b: DType): DType {
+  return a === 'float64' || b === 'float64' ? 'float64' : 'float32';
+}
+
+export function assertDType(dtype: unknown, op: string): asserts dtype is DType {
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
+  }
+}

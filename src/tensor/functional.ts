@@ -1,0 +1,107 @@
+/**
+ * Differentiation as functions: `grad` in two styles (JAX's `grad(f)` and PyTorch's
+ * `torch.autograd.grad(outputs, inputs)`), `valueAndGrad`, and Hessian-vector products.
+ */
+import { enableGrad, isGradEnabled, propagate } from './autograd.js';
+import { shapeToString } from './shape.js';
+import { Tensor } from './tensor.js';
+
+export interface GradOptions {
+  /** Seeds for non-scalar outputs (one per output, same shape); scalars default to 1. */
+  gradOutputs?: readonly Tensor[];
+  /** Record the backward pass so the gradients can be differentiated again. */
+  createGraph?: boolean;
+  /** Return zeros for inputs the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+export interface FunctionalGradOptions {
+  /** Which arguments to differentiate with respect to (default 0). */
+  argnums?: number | readonly number[];
+}
+
+type TensorFn = (...args: Tensor[]) => Tensor;
+
+/**
+ * `grad(f)` returns a function computing the gradient of the scalar f with respect to its first
+ * argument (or the arguments in `argnums`, then an array). It nests: grad(x => grad(f)(x).sum())
+ * differentiates twice.
+ *
+ * `grad(outputs, inputs, options)` returns the gradients of the outputs with respect to each
+ * input, like torch.autograd.grad, leaving every `.grad` untouched.
+ */
+export function grad(f: TensorFn, options?: FunctionalGradOptions): (...args: Tensor[]) => Tensor | Tensor[];
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options?: GradOptions): Tensor[];
+export function grad(
+  first: TensorFn | Tensor | readonly Tensor[],
+  second?: FunctionalGradOptions | Tensor | readonly Tensor[],
+  third: GradOptions = {},
+): ((...args: Tensor[]) => Tensor | Tensor[]) | Tensor[] {
+  if (typeof first === 'function') {
+    const vg = valueAndGrad(first, second as FunctionalGradOptions | undefined);
+    return (...args: Tensor[]) => vg(...args).grad;
+  }
+  return gradients(toList(first), toList(second as Tensor | readonly Tensor[]), third);
+}
+
+/** Like {@link grad}(f) but returns `{ value, grad }`, the value of f too. */
+export function valueAndGrad(f: TensorFn, options: FunctionalGradOptions = {}): (...args: Tensor[]) => { value: Tensor; grad: Tensor | Tensor[] } {
+  if (typeof f !== 'function') throw new TypeError('valueAndGrad: expected a function of tensors');
+  const argnums = options.argnums ?? 0;
+  const wrt = typeof argnums === 'number' ? [argnums] : [...argnums];
+  return (...args: Tensor[]) => {
+    wrt.forEach((i) => {
+      if (!(args[i] instanceof Tensor)) throw new TypeError(`grad: argument ${i} must be a Tensor to differentiate with respect to it`);
+    });
+    // Inside an outer differentiation, keep the inputs attached and record this one too.
+    const nested = isGradEnabled() && args.some((a) => a instanceof Tensor && a.requiresGrad);
+    const inputs = args.map((a, i) => (wrt.includes(i) && !(nested && a.requiresGrad) ? a.detach().requiresGrad_() : a));
+    const value = enableGrad(() => f(...inputs));
+    if (!(value instanceof Tensor) || value.size !== 1) {
+      throw new TypeError(`grad: the function must return a scalar tensor, got ${value instanceof Tensor ? `shape ${shapeToString(value.shape)}` : typeof value}`);
+    }
+    const grads = gradients([value], wrt.map((i) => inputs[i]), { createGraph: nested, allowUnused: true });
+    return { value: nested ? value : value.detach(), grad: typeof argnums === 'number' ? grads[0] : grads };
+  };
+}
+
+/** The Hessian of scalar f at `inputs` applied to `vectors`: d/dx <grad f(x), v>, by double backward. */
+export function hvp(f: TensorFn, inputs: readonly Tensor[], vectors: readonly Tensor[]): Tensor[] {
+  if (inputs.length !== vectors.length) throw new RangeError(`hvp: ${inputs.length} inputs but ${vectors.length} vectors`);
+  const xs = inputs.map((x) => x.detach().requiresGrad_());
+  const value = enableGrad(() => f(...xs));
+  const g = gradients([value], xs, { createGraph: true, allowUnused: true });
+  const inner = enableGrad(() => g.map((gi, i) => gi.mul(vectors[i].detach()).sum()).reduce((a, b) => a.add(b)));
+  if (!inner.requiresGrad) return xs.map((x) => Tensor.fill(x.shape, 0, x.dtype));
+  return gradients([inner], xs, { allowUnused: true });
+}
+
+function toList(x: Tensor | readonly Tensor[]): Tensor[] {
+  return x instanceof Tensor ? [x] : [...x];
+}
+
+function gradients(outputs: Tensor[], inputs: Tensor[], options: GradOptions): Tensor[] {
+  outputs.forEach((o, i) => {
+    if (!(o instanceof Tensor)) throw new TypeError(`grad: output ${i} is not a Tensor`);
+    if (!o.requiresGrad) throw new Error(`grad: output ${i} does not require gradients (none of its inputs had requiresGrad set, or it was computed inside noGrad)`);
+  });
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`grad: input ${i} is not a Tensor`);
+  });
+  const seeds = outputs.map((o, i) => {
+    const seed = options.gradOutputs?.[i];
+    if (seed) {
+      if (seed.size !== o.size || seed.ndim !== o.ndim) throw new RangeError(`grad: gradOutputs[${i}] has shape ${shapeToString(seed.shape)} but output ${i} has shape ${shapeToString(o.shape)}`);
+      return seed.to(o.dtype);
+    }
+    if (o.size !== 1) throw new Error(`grad: output ${i} has shape ${shapeToString(o.shape)}; a non-scalar output needs a seed in gradOutputs`);
+    return Tensor.fill(o.shape, 1, o.dtype);
+  });
+  const grads = propagate(outputs, seeds, { createGraph: options.createGraph });
+  return inputs.map((x, i) => {
+    const g = grads.get(x);
+    if (g) return g;
+    if (!options.allowUnused) throw new Error(`grad: input ${i} (shape ${shapeToString(x.shape)}) was not used to compute the outputs; pass allowUnused: true to get zeros for it`);
+    return Tensor.fill(x.shape, 0, x.dtype);
+  });
+}

@@ -1,0 +1,15 @@
+export { Tensor, type NestedArray } from './tensor.js';
+export type { DType, Storage } from './dtype.js';
+export { type Shape, broadcastShapes, sizeOf } from './shape.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export { noGrad, enableGrad, isGradEnabled, setDebug, isDebug, type GradFn } from './autograd.js';
+export { grad, valueAndGrad, hvp, type GradOptions, type FunctionalGradOptions } from './functional.js';
+export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+export * from './creation.js';
+export { elu, selu, gelu, softplus, silu, logSigmoid } from './ops/activation.js';
+export { leakyRelu, clamp } from './ops/unary.js';
+export { softmax, logSoftmax, logSumExp, norm, type VarianceOptions } from './ops/reduce.js';
+export { concat, stack, split, chunk, where, gather, scatter, scatterAdd, pad, gatherFlat, scatterAddFlat, type IndexLike } from './ops/indexing.js';
+export { matmul, dot, linear } from './ops/matmul.js';
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './ops/conv.js';
+export { maxPool2d, avgPool2d, upsampleNearest, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type UpsampleOptions } from './ops/pool.js';

@@ -1,0 +1,208 @@
+/**
+ * 2D convolution (cross-correlation, as in every deep learning library) and its transpose.
+ *
+ * Three primitives close under differentiation: the forward convolution, its gradient with
+ * respect to the input (which is also the transposed convolution), and its gradient with
+ * respect to the weight. Each one's backward is written with the other two, so convolutions
+ * have derivatives of every order. Each runs as im2col/col2im plus GEMM per image and group.
+ */
+import { kernels } from '../../backend/registry.js';
+import type { ConvGeometry } from '../../backend/kernels.js';
+import { allocate } from '../dtype.js';
+import { shapeToString, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkTensor, makeResult, promoted } from './result.js';
+
+export type Pair = number | readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+export interface ConvTranspose2dOptions extends Conv2dOptions {
+  /** Extra rows/columns added on one side of the output, to pick among the sizes a stride allows. */
+  outputPadding?: Pair;
+}
+
+/** Normalized hyperparameters shared by the three primitives. */
+interface ConvParams {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+export function pair(v: Pair, name: string, op: string, min: number): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new RangeError(`${op}: ${name} must be an integer >= ${min} or a pair of them, got ${JSON.stringify(v)}`);
+  }
+  return p;
+}
+
+function params(o: Conv2dOptions, op: string): ConvParams {
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${groups}`);
+  return {
+    stride: pair(o.stride ?? 1, 'stride', op, 1),
+    padding: pair(o.padding ?? 0, 'padding', op, 0),
+    dilation: pair(o.dilation ?? 1, 'dilation', op, 1),
+    groups,
+  };
+}
+
+/** Geometry of one group of one image for input [.., C, H, W] and weight [.., C/G, kh, kw]. */
+function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvParams): ConvGeometry {
+  const [, c, h, w] = xShape;
+  const [, , kh, kw] = wShape;
+  const outH = Math.floor((h + 2 * p.padding[0] - p.dilation[0] * (kh - 1) - 1) / p.stride[0]) + 1;
+  const outW = Math.floor((w + 2 * p.padding[1] - p.dilation[1] * (kw - 1) - 1) / p.stride[1]) + 1;
+  return {
+    channels: c / p.groups, height: h, width: w, kernelH: kh, kernelW: kw,
+    strideH: p.stride[0], strideW: p.stride[1], padH: p.padding[0], padW: p.padding[1],
+    dilationH: p.dilation[0], dilationW: p.dilation[1], outH, outW,
+  };
+}
+
+/**
+ * conv2d: input [N, C, H, W] (or unbatched [C, H, W]), weight [O, C/groups, kh, kw], optional
+ * bias [O]; returns [N, O, outH, outW].
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  checkTensor(input, 'conv2d');
+  checkTensor(weight, 'conv2d', 'weight');
+  if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, options).squeeze(0);
+  const p = params(options, 'conv2d');
+  if (input.ndim !== 4) throw new RangeError(`conv2d: input must be [N, C, H, W] or [C, H, W], got shape ${shapeToString(input.shape)}`);
+  if (weight.ndim !== 4) throw new RangeError(`conv2d: weight must be [out, in/groups, kh, kw], got shape ${shapeToString(weight.shape)}`);
+  const [, c] = input.shape;
+  const [o, cg] = weight.shape;
+  if (c % p.groups !== 0 || o % p.groups !== 0) {
+    throw new RangeError(`conv2d: input channels (${c}) and output channels (${o}) must both be divisible by groups (${p.groups})`);
+  }
+  if (cg !== c / p.groups) {
+    throw new RangeError(`conv2d: weight ${shapeToString(weight.shape)} expects ${cg * p.groups} input channels (with groups=${p.groups}), but the input ${shapeToString(input.shape)} has ${c}`);
+  }
+  const g = geometry(input.shape, weight.shape, p);
+  if (g.outH < 1 || g.outW < 1) {
+    throw new RangeError(`conv2d: the kernel ${shapeToString(weight.shape.slice(2))} (dilated) is larger than the padded input ${shapeToString(input.shape.slice(2))}; the output would be empty`);
+  }
+  const [x, w] = promoted(input, weight);
+  let y = convForward(x, w, p);
+  if (bias) {
+    if (bias.ndim !== 1 || bias.size !== o) throw new RangeError(`conv2d: bias must have shape [${o}], got ${shapeToString(bias.shape)}`);
+    y = y.add(bias.reshape(o, 1, 1));
+  }
+  return y;
+}
+
+/**
+ * convTranspose2d: input [N, Cin, H, W], weight [Cin, Cout/groups, kh, kw] (PyTorch's layout),
+ * optional bias [Cout]; the output has H' = (H-1) stride - 2 padding + dilation (kh-1) + outputPadding + 1.
+ */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
+  checkTensor(input, 'convTranspose2d');
+  checkTensor(weight, 'convTranspose2d', 'weight');
+  if (input.ndim === 3) return convTranspose2d(input.unsqueeze(0), weight, bias, options).squeeze(0);
+  const p = params(options, 'convTranspose2d');
+  const outPad = pair(options.outputPadding ?? 0, 'outputPadding', 'convTranspose2d', 0);
+  if (input.ndim !== 4) throw new RangeError(`convTranspose2d: input must be [N, C, H, W] or [C, H, W], got shape ${shapeToString(input.shape)}`);
+  if (weight.ndim !== 4) throw new RangeError(`convTranspose2d: weight must be [in, out/groups, kh, kw], got shape ${shapeToString(weight.shape)}`);
+  const [n, cin, h, w] = input.shape;
+  const [wi, cog, kh, kw] = weight.shape;
+  if (wi !== cin) throw new RangeError(`convTranspose2d: weight ${shapeToString(weight.shape)} expects ${wi} input channels, but the input ${shapeToString(input.shape)} has ${cin}`);
+  if (cin % p.groups !== 0) throw new RangeError(`convTranspose2d: input channels (${cin}) must be divisible by groups (${p.groups})`);
+  outPad.forEach((op, i) => {
+    if (op >= p.stride[i] && op >= p.dilation[i]) throw new RangeError(`convTranspose2d: outputPadding (${op}) must be smaller than stride or dilation`);
+  });
+  const cout = cog * p.groups;
+  const outH = (h - 1) * p.stride[0] - 2 * p.padding[0] + p.dilation[0] * (kh - 1) + outPad[0] + 1;
+  const outW = (w - 1) * p.stride[1] - 2 * p.padding[1] + p.dilation[1] * (kw - 1) + outPad[1] + 1;
+  if (outH < 1 || outW < 1) throw new RangeError(`convTranspose2d: the output would be empty (${outH}x${outW}); reduce padding`);
+  const [x, wt] = promoted(input, weight);
+  let y = convInputGrad(x, wt, [n, cout, outH, outW], p);
+  if (bias) {
+    if (bias.ndim !== 1 || bias.size !== cout) throw new RangeError(`convTranspose2d: bias must have shape [${cout}], got ${shapeToString(bias.shape)}`);
+    y = y.add(bias.reshape(cout, 1, 1));
+  }
+  return y;
+}
+
+/** Visits every (image, group) pair with its offsets into x, weight and y. */
+function forEachImageGroup(
+  xShape: readonly number[], wShape: readonly number[], yShape: readonly number[], groups: number,
+  visit: (xOff: number, wOff: number, yOff: number) => void,
+): void {
+  const [n, c, h, w] = xShape;
+  const [o] = wShape;
+  const xGroup = (c / groups) * h * w;
+  const wGroup = sizeOf(wShape) / groups;
+  const yGroup = (o / groups) * yShape[2] * yShape[3];
+  for (let i = 0; i < n; i++) {
+    for (let gi = 0; gi < groups; gi++) visit((i * groups + gi) * xGroup, gi * wGroup, (i * groups + gi) * yGroup);
+  }
+}
+
+function convForward(x: Tensor, w: Tensor, p: ConvParams): Tensor {
+  const g = geometry(x.shape, w.shape, p);
+  const o = w.shape[0];
+  const og = o / p.groups;
+  const ckk = g.channels * g.kernelH * g.kernelW;
+  const plane = g.outH * g.outW;
+  const yShape = [x.shape[0], o, g.outH, g.outW];
+  const out = allocate(x.dtype, sizeOf(yShape));
+  const cols = allocate(x.dtype, ckk * plane);
+  const kern = kernels();
+  forEachImageGroup(x.shape, w.shape, yShape, p.groups, (xOff, wOff, yOff) => {
+    kern.im2col(x.data, xOff, g, cols);
+    kern.gemm({ transA: false, transB: false, m: og, n: plane, k: ckk, alpha: 1, beta: 0,
+      a: w.data, aOffset: wOff, lda: ckk, b: cols, bOffset: 0, ldb: plane, c: out, cOffset: yOff, ldc: plane });
+  });
+  return makeResult(out, yShape, 'conv2d', [x, w], (gy) => [
+    x.requiresGrad ? convInputGrad(gy, w, x.shape, p) : null,
+    w.requiresGrad ? convWeightGrad(x, gy, w.shape, p) : null,
+  ]);
+}
+
+/** The gradient of conv2d with respect to its input, given gy; also the transposed convolution. */
+function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
+  const g = geometry(xShape, w.shape, p);
+  const og = w.shape[0] / p.groups;
+  const ckk = g.channels * g.kernelH * g.kernelW;
+  const plane = g.outH * g.outW;
+  const out = allocate(gy.dtype, sizeOf(xShape));
+  const cols = allocate(gy.dtype, ckk * plane);
+  const kern = kernels();
+  forEachImageGroup(xShape, w.shape, gy.shape, p.groups, (xOff, wOff, yOff) => {
+    kern.gemm({ transA: true, transB: false, m: ckk, n: plane, k: og, alpha: 1, beta: 0,
+      a: w.data, aOffset: wOff, lda: ckk, b: gy.data, bOffset: yOff, ldb: plane, c: cols, cOffset: 0, ldc: plane });
+    kern.col2im(cols, g, out, xOff);
+  });
+  return makeResult(out, xShape, 'conv2dInputGrad', [gy, w], (gz) => [
+    gy.requiresGrad ? convForward(gz, w, p) : null,
+    w.requiresGrad ? convWeightGrad(gz, gy, w.shape, p) : null,
+  ]);
+}
+
+/** The gradient of conv2d with respect to its weight, given the input x and gy. */
+function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], p: ConvParams): Tensor {
+  const g = geometry(x.shape, wShape, p);
+  const og = wShape[0] / p.groups;
+  const ckk = g.channels * g.kernelH * g.kernelW;
+  const plane = g.outH * g.outW;
+  const out = allocate(x.dtype, sizeOf(wShape));
+  const cols = allocate(x.dtype, ckk * plane);
+  const kern = kernels();
+  forEachImageGroup(x.shape, wShape, gy.shape, p.groups, (xOff, wOff, yOff) => {
+    kern.im2col(x.data, xOff, g, cols);
+    kern.gemm({ transA: false, transB: true, m: og, n: ckk, k: plane, alpha: 1, beta: 1,
+      a: gy.data, aOffset: yOff, lda: plane, b: cols, bOffset: 0, ldb: plane, c: out, cOffset: wOff, ldc: ckk });
+  });
+  return makeResult(out, wShape, 'conv2dWeightGrad', [x, gy], (gw) => [
+    x.requiresGrad ? convInputGrad(gy, gw, x.shape, p) : null,
+    gy.requiresGrad ? convForward(x, gw, p) : null,
+  ]);
+}

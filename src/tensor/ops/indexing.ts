@@ -1,0 +1,303 @@
+/**
+ * Slicing, gathering, scattering, joining and padding. All of them reduce to two primitive
+ * ops on flat indices, {@link gatherFlat} and {@link scatterAddFlat}, which are each other's
+ * adjoint: so every op here has gradients of every order without a rule of its own.
+ */
+import { kernels } from '../../backend/registry.js';
+import { allocate, promote } from '../dtype.js';
+import { broadcastShapes, normalizeAxis, sameShape, shapeToString, sizeOf, stridesOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { asTensor, checkTensor, makeResult } from './result.js';
+
+/** Indices given as plain numbers, an Int32Array, or a tensor holding integral values. */
+export type IndexLike = readonly number[] | Int32Array | Tensor;
+
+/** out[i] = x.flat[index[i]] (0 where index[i] is -1), shaped as `shape`. */
+export function gatherFlat(x: Tensor, index: Int32Array, shape: readonly number[]): Tensor {
+  const out = allocate(x.dtype, index.length);
+  kernels().take(x.data, index, out);
+  return makeResult(out, shape, 'gatherFlat', [x], (g) => [scatterAddFlat(g, index, x.shape)]);
+}
+
+/** A zero tensor of `shape` with g[i] added at flat position index[i] (skipped where -1). */
+export function scatterAddFlat(g: Tensor, index: Int32Array, shape: readonly number[]): Tensor {
+  const out = allocate(g.dtype, sizeOf(shape));
+  kernels().scatterAdd(g.data, index, out);
+  return makeResult(out, shape, 'scatterAddFlat', [g], (gg) => [gatherFlat(gg, index, g.shape)]);
+}
+
+function toIndexArray(indices: IndexLike, op: string): Int32Array {
+  const values = indices instanceof Tensor ? indices.data : indices;
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v)) throw new TypeError(`${op}: indices must be integers, found ${v} at position ${i}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Elements start, start+step, ... (< end) along `axis`; negative start/end count from the end. */
+export function slice(x: Tensor, axis: number, start: number, end?: number, step = 1): Tensor {
+  checkTensor(x, 'slice');
+  const a = normalizeAxis(axis, x.ndim, 'slice');
+  const n = x.shape[a];
+  if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  const clampIndex = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+  const s = clampIndex(start);
+  const e = clampIndex(end ?? n);
+  const picks: number[] = [];
+  for (let i = s; i < e; i += step) picks.push(i);
+  if (picks.length === n) return x;
+  return pickAlong(x, a, picks);
+}
+
+/** The slice at `index` along `axis`, with that axis removed. */
+export function select(x: Tensor, axis: number, index: number): Tensor {
+  checkTensor(x, 'select');
+  const a = normalizeAxis(axis, x.ndim, 'select');
+  const n = x.shape[a];
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new RangeError(`select: index ${index} is out of range for axis ${a} of size ${n} (shape ${shapeToString(x.shape)})`);
+  }
+  return pickAlong(x, a, [index < 0 ? index + n : index]).squeeze(a);
+}
+
+/** The entries at `indices` along `axis`, in that order (repeats allowed). */
+export function indexSelect(x: Tensor, axis: number, indices: IndexLike): Tensor {
+  checkTensor(x, 'indexSelect');
+  const a = normalizeAxis(axis, x.ndim, 'indexSelect');
+  const picks = Array.from(toIndexArray(indices, 'indexSelect'));
+  const n = x.shape[a];
+  for (const p of picks) {
+    if (p < -n || p >= n) throw new RangeError(`indexSelect: index ${p} is out of range for axis ${a} of size ${n}`);
+  }
+  return pickAlong(x, a, picks.map((p) => (p < 0 ? p + n : p)));
+}
+
+function pickAlong(x: Tensor, axis: number, picks: readonly number[]): Tensor {
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const n = x.shape[axis];
+  const index = new Int32Array(outer * picks.length * inner);
+  let k = 0;
+  for (let o = 0; o < outer; o++) {
+    for (const p of picks) {
+      const base = (o * n + p) * inner;
+      for (let i = 0; i < inner; i++) index[k++] = base + i;
+    }
+  }
+  const shape = [...x.shape];
+  shape[axis] = picks.length;
+  return gatherFlat(x, index, shape);
+}
+
+/**
+ * torch.gather: out[c] = x[c with c[axis] replaced by indices[c]], for every coordinate c of
+ * `indices` (same rank as x; its other dimensions no larger than x's).
+ */
+export function gather(x: Tensor, axis: number, indices: IndexLike | Tensor): Tensor {
+  checkTensor(x, 'gather');
+  const a = normalizeAxis(axis, x.ndim, 'gather');
+  const idxShape = indices instanceof Tensor ? indices.shape : [indices.length];
+  const flat = flatIndexAlong(x.shape, a, toIndexArray(indices, 'gather'), idxShape, 'gather');
+  return gatherFlat(x, flat, idxShape);
+}
+
+/** Flat positions in a tensor of `shape` addressed by `indices` along `axis` (torch.gather's rule). */
+function flatIndexAlong(shape: readonly number[], axis: number, indices: Int32Array, idxShape: readonly number[], op: string): Int32Array {
+  if (idxShape.length !== shape.length) {
+    throw new RangeError(`${op}: indices have rank ${idxShape.length} (shape ${shapeToString(idxShape)}) but the tensor has rank ${shape.length}; they must match`);
+  }
+  idxShape.forEach((d, i) => {
+    if (i !== axis && d > shape[i]) {
+      throw new RangeError(`${op}: indices of shape ${shapeToString(idxShape)} exceed the tensor's shape ${shapeToString(shape)} at axis ${i}`);
+    }
+  });
+  const strides = stridesOf(shape);
+  const idxStrides = stridesOf(idxShape);
+  const out = new Int32Array(indices.length);
+  const n = shape[axis];
+  for (let k = 0; k < indices.length; k++) {
+    let rem = k;
+    let pos = 0;
+    for (let d = 0; d < idxShape.length; d++) {
+      const c = Math.floor(rem / idxStrides[d]);
+      rem -= c * idxStrides[d];
+      if (d === axis) {
+        const v = indices[k];
+        if (v < -n || v >= n) throw new RangeError(`${op}: index ${v} is out of range for axis ${axis} of size ${n}`);
+        pos += (v < 0 ? v + n : v) * strides[d];
+      } else pos += c * strides[d];
+    }
+    out[k] = pos;
+  }
+  return out;
+}
+
+/**
+ * torch.scatter: a copy of x with out[c with c[axis] = indices[c]] = src[c] for every coordinate c
+ * of `indices`. Where indices repeat, the written values are summed (PyTorch leaves that case
+ * unspecified).
+ */
+export function scatter(x: Tensor, axis: number, indices: Tensor, src: Tensor | number): Tensor {
+  checkTensor(x, 'scatter');
+  const a = normalizeAxis(axis, x.ndim, 'scatter');
+  const flat = flatIndexAlong(x.shape, a, toIndexArray(indices, 'scatter'), indices.shape, 'scatter');
+  const keep = allocate(x.dtype, x.size).fill(1);
+  for (const p of flat) keep[p] = 0;
+  const values = typeof src === 'number' ? Tensor.fill(indices.shape, src, x.dtype) : cropTo(src, indices.shape, 'scatter');
+  return x.mul(new Tensor(keep, x.shape)).add(scatterAddFlat(values, flat, x.shape));
+}
+
+/** torch.scatter_add: a copy of x with src[c] added at c with c[axis] = indices[c]. */
+export function scatterAdd(x: Tensor, axis: number, indices: Tensor, src: Tensor): Tensor {
+  checkTensor(x, 'scatterAdd');
+  const a = normalizeAxis(axis, x.ndim, 'scatterAdd');
+  const flat = flatIndexAlong(x.shape, a, toIndexArray(indices, 'scatterAdd'), indices.shape, 'scatterAdd');
+  return x.add(scatterAddFlat(cropTo(src, indices.shape, 'scatterAdd'), flat, x.shape));
+}
+
+/** The leading block of src with `shape` (torch.scatter reads src only where indices exist). */
+function cropTo(src: Tensor, shape: readonly number[], op: string): Tensor {
+  checkTensor(src, op, 'src');
+  if (src.ndim !== shape.length || shape.some((d, i) => d > src.shape[i])) {
+    throw new RangeError(`${op}: src of shape ${shapeToString(src.shape)} is smaller than the indices' shape ${shapeToString(shape)}`);
+  }
+  let out = src;
+  shape.forEach((d, i) => {
+    if (out.shape[i] !== d) out = slice(out, i, 0, d);
+  });
+  return out;
+}
+
+/** Joins tensors along an existing axis; all other dimensions must agree. */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new RangeError('concat: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => checkTensor(t, 'concat', `element ${i}`));
+  const first = tensors[0];
+  const a = normalizeAxis(axis, first.ndim, 'concat');
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((d, j) => j !== a && d !== first.shape[j])) {
+      throw new RangeError(`concat: tensor ${i} has shape ${shapeToString(t.shape)}, which does not match ${shapeToString(first.shape)} outside axis ${a}`);
+    }
+  });
+  const dtype = tensors.map((t) => t.dtype).reduce(promote);
+  const parts = tensors.map((t) => t.to(dtype));
+  const shape = [...first.shape];
+  shape[a] = parts.reduce((s, t) => s + t.shape[a], 0);
+  const outer = sizeOf(first.shape.slice(0, a));
+  const inner = sizeOf(first.shape.slice(a + 1));
+  const out = allocate(dtype, sizeOf(shape));
+  const rowLength = shape[a] * inner;
+  let offset = 0;
+  for (const t of parts) {
+    const block = t.shape[a] * inner;
+    for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * block, (o + 1) * block), o * rowLength + offset);
+    offset += block;
+  }
+  return makeResult(out, shape, 'concat', parts, (g) => {
+    let start = 0;
+    return parts.map((t) => {
+      const piece = slice(g, a, start, start + t.shape[a]);
+      start += t.shape[a];
+      return piece;
+    });
+  });
+}
+
+/** Joins same-shape tensors along a new axis. */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new RangeError('stack: expected a non-empty array of tensors');
+  const first = checkTensor(tensors[0], 'stack');
+  tensors.forEach((t, i) => {
+    checkTensor(t, 'stack', `element ${i}`);
+    if (!sameShape(t.shape, first.shape)) throw new RangeError(`stack: tensor ${i} has shape ${shapeToString(t.shape)} but tensor 0 has ${shapeToString(first.shape)}; all must match`);
+  });
+  const a = normalizeAxis(axis, first.ndim + 1, 'stack');
+  return concat(tensors.map((t) => t.unsqueeze(a)), a);
+}
+
+/** Splits into pieces of `sizes` along axis (or pieces of one size, the last possibly smaller). */
+export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor(x, 'split');
+  const a = normalizeAxis(axis, x.ndim, 'split');
+  const n = x.shape[a];
+  let list: number[];
+  if (typeof sizes === 'number') {
+    if (!Number.isInteger(sizes) || sizes < 1) throw new RangeError(`split: size must be a positive integer, got ${sizes}`);
+    list = [];
+    for (let s = 0; s < n; s += sizes) list.push(Math.min(sizes, n - s));
+  } else {
+    list = [...sizes];
+    const total = list.reduce((p, s) => p + s, 0);
+    if (total !== n) throw new RangeError(`split: sizes ${JSON.stringify(list)} add up to ${total}, but axis ${a} has size ${n}`);
+  }
+  let start = 0;
+  return list.map((s) => {
+    const piece = slice(x, a, start, start + s);
+    start += s;
+    return piece;
+  });
+}
+
+/** Splits into `chunks` nearly equal pieces along axis (as torch.chunk). */
+export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
+  checkTensor(x, 'chunk');
+  if (!Number.isInteger(chunks) || chunks < 1) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  const n = x.shape[normalizeAxis(axis, x.ndim, 'chunk')];
+  return split(x, Math.max(1, Math.ceil(n / chunks)), axis);
+}
+
+/**
+ * Pads with a constant. `pads` holds [before, after] pairs for the trailing axes, first pair for
+ * the first of them (NumPy order): for an image batch [N, C, H, W], [[1, 1], [2, 2]] pads H by 1
+ * and W by 2.
+ */
+export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  checkTensor(x, 'pad');
+  if (pads.length > x.ndim) throw new RangeError(`pad: ${pads.length} pad pairs given for a tensor of rank ${x.ndim}`);
+  const full = [...x.shape.slice(0, x.ndim - pads.length).map((): [number, number] => [0, 0]), ...pads];
+  for (const [b, e] of full) {
+    if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < 0) throw new RangeError(`pad: pads must be non-negative integers, got ${JSON.stringify(pads)}`);
+  }
+  const shape = x.shape.map((d, i) => d + full[i][0] + full[i][1]);
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(shape);
+  const index = new Int32Array(sizeOf(shape));
+  for (let k = 0; k < index.length; k++) {
+    let rem = k;
+    let pos = 0;
+    for (let d = 0; d < shape.length && pos >= 0; d++) {
+      const c = Math.floor(rem / outStrides[d]) - full[d][0];
+      rem %= outStrides[d];
+      if (c < 0 || c >= x.shape[d]) pos = -1;
+      else pos += c * inStrides[d];
+    }
+    index[k] = pos;
+  }
+  const out = gatherFlat(x, index, shape);
+  if (value === 0) return out;
+  const fill = allocate(x.dtype, index.length);
+  for (let k = 0; k < index.length; k++) fill[k] = index[k] < 0 ? value : 0;
+  return out.add(new Tensor(fill, shape));
+}
+
+/**
+ * condition ? a : b elementwise, broadcasting all three. The gradient goes to a where the
+ * condition holds and to b elsewhere; the unchosen side gets exactly zero.
+ */
+export function where(condition: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
+  checkTensor(condition, 'where', 'condition');
+  const dtype = [a, b].map((v) => (v instanceof Tensor ? v.dtype : condition.dtype)).reduce(promote);
+  const x = asTensor(a, dtype, 'where').to(dtype);
+  const y = asTensor(b, dtype, 'where').to(dtype);
+  const shape = broadcastShapes(broadcastShapes(condition.shape, x.shape, 'where'), y.shape, 'where');
+  const c = condition.detach().broadcastTo(shape).data;
+  const xs = x.broadcastTo(shape);
+  const ys = y.broadcastTo(shape);
+  const out = allocate(dtype, c.length);
+  for (let i = 0; i < c.length; i++) out[i] = c[i] !== 0 ? xs.data[i] : ys.data[i];
+  const cond = new Tensor(c, shape);
+  return makeResult(out, shape, 'where', [xs, ys], (g) => [where(cond, g, 0), where(cond, 0, g)]);
+}

@@ -1,0 +1,109 @@
+/** Matrix products: batched with broadcasting (NumPy's matmul rules), and the linear map. */
+import { kernels } from '../../backend/registry.js';
+import { allocate } from '../dtype.js';
+import { broadcastShapes, sameShape, shapeToString, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { checkTensor, makeResult, promoted } from './result.js';
+
+/**
+ * The matrix product with NumPy semantics: 1-D operands are promoted to a row (left) or a
+ * column (right) vector and the added axis removed again; leading batch axes broadcast.
+ */
+export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
+  checkTensor(aIn, 'matmul', 'first operand');
+  checkTensor(bIn, 'matmul', 'second operand');
+  if (aIn.ndim === 0 || bIn.ndim === 0) {
+    throw new RangeError(`matmul: operands must have at least one dimension, got shapes ${shapeToString(aIn.shape)} and ${shapeToString(bIn.shape)}`);
+  }
+  let [a, b] = promoted(aIn, bIn);
+  const k = a.shape[a.ndim - 1];
+  const kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  if (k !== kb) {
+    throw new RangeError(
+      `matmul: shapes ${shapeToString(aIn.shape)} and ${shapeToString(bIn.shape)} are not aligned: ` +
+        `the last dimension of the first (${k}) must equal the ${bIn.ndim === 1 ? 'only' : 'second-to-last'} dimension of the second (${kb})`,
+    );
+  }
+  const vecA = a.ndim === 1;
+  const vecB = b.ndim === 1;
+  if (vecA) a = a.reshape(1, k);
+  if (vecB) b = b.reshape(k, 1);
+  let out: Tensor;
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  if (bBatch.length === 0) {
+    // Fold a's batch axes into its rows: one large GEMM instead of many small ones.
+    const m = a.shape[a.ndim - 2];
+    const flat = gemmOp(a.reshape(sizeOf(aBatch) * m, k), b, false, false);
+    out = flat.reshape(...aBatch, m, b.shape[1]);
+  } else {
+    const batch = broadcastShapes(aBatch, bBatch, 'matmul');
+    const ea = sameShape(aBatch, batch) ? a : a.broadcastTo([...batch, ...a.shape.slice(-2)]);
+    const eb = sameShape(bBatch, batch) ? b : b.broadcastTo([...batch, ...b.shape.slice(-2)]);
+    out = gemmOp(ea, eb, false, false);
+  }
+  if (vecA) out = out.squeeze(-2);
+  if (vecB) out = out.squeeze(-1);
+  return out;
+}
+
+/** The inner product of two vectors of the same length. */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensor(a, 'dot');
+  checkTensor(b, 'dot');
+  if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
+    throw new RangeError(`dot: expected two vectors of the same length, got shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
+  }
+  return matmul(a, b);
+}
+
+/** x W^T + b, the affine map of a linear layer (W is [out, in], as in PyTorch). */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor(x, 'linear');
+  checkTensor(weight, 'linear', 'weight');
+  if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${shapeToString(weight.shape)}`);
+  const inFeatures = weight.shape[1];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
+    throw new RangeError(`linear: input of shape ${shapeToString(x.shape)} does not end in ${inFeatures} features, as weight ${shapeToString(weight.shape)} expects`);
+  }
+  const lead = x.shape.slice(0, -1);
+  const [xx, w] = promoted(x, weight);
+  let y = gemmOp(xx.reshape(sizeOf(lead), inFeatures), w, false, true).reshape(...lead, weight.shape[0]);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+/**
+ * op(A) op(B) for operands with equal batch axes; op transposes the last two axes when its flag
+ * is set. Transposition happens inside the kernel, never by copying, and the backward rules
+ * are products of the same kind.
+ */
+export function gemmOp(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const batch = a.shape.slice(0, -2);
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transA ? ac : ar;
+  const k = transA ? ar : ac;
+  const n = transB ? br : bc;
+  const count = sizeOf(batch);
+  const out = allocate(a.dtype, count * m * n);
+  const kern = kernels();
+  for (let i = 0; i < count; i++) {
+    kern.gemm({
+      transA, transB, m, n, k, alpha: 1, beta: 0,
+      a: a.data, aOffset: i * ar * ac, lda: ac,
+      b: b.data, bOffset: i * br * bc, ldb: bc,
+      c: out, cOffset: i * m * n, ldc: n,
+    });
+  }
+  return makeResult(out, [...batch, m, n], 'matmul', [a, b], (g) => {
+    // C = op(A) op(B): dA and dB as products with g, arranged so no transpose is materialized.
+    const ga = !a.requiresGrad ? null
+      : transA ? (transB ? gemmOp(b, g, true, true) : gemmOp(b, g, false, true))
+      : transB ? gemmOp(g, b, false, false) : gemmOp(g, b, false, true);
+    const gb = !b.requiresGrad ? null
+      : transB ? (transA ? gemmOp(g, a, true, true) : gemmOp(g, a, true, false))
+      : transA ? gemmOp(a, g, false, false) : gemmOp(a, g, true, false);
+    return [ga, gb];
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * The Tensor: a contiguous row-major typed array with a shape, and its place in the autograd
+ * graph. Storage is an ordinary garbage-collected typed array: nothing needs disposing.
+ *
+ * Methods are thin: each forwards to the op of the same name in ./ops, where its forward
+ * kernel call and backward rule live.
+ */
+import { noGrad, propagate, type GradFn } from './autograd.js';
+import { allocate, assertDType, dtypeOf, type DType, type Storage } from './dtype.js';
+import { sizeOf, shapeToString, type Shape } from './shape.js';
+import * as binary from './ops/binary.js';
+import * as unary from './ops/unary.js';
+import * as act from './ops/activation.js';
+import * as red from './ops/reduce.js';
+import * as shp from './ops/shape.js';
+import * as idx from './ops/indexing.js';
+import * as mm from './ops/matmul.js';
+
+/** Nested plain arrays of numbers, as returned by {@link Tensor.toArray}. */
+export type NestedArray = number | NestedArray[];
+
+type Operand = Tensor | number;
+type Axes = number | readonly number[];
+
+export class Tensor {
+  /** The elements in row-major order. Optimizers update it in place. */
+  readonly data: Storage;
+  readonly shape: readonly number[];
+  /** Whether gradients flow to this tensor; set on leaves you want `.grad` for. */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after `backward()`. */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, when its graph was recorded; null for leaves. */
+  gradFn: GradFn | null = null;
+  /** Optional name, used in error messages and summaries. */
+  name?: string;
+
+  constructor(data: Storage, shape: Shape) {
+    if (data.length !== sizeOf(shape)) {
+      throw new RangeError(`Tensor: ${data.length} elements cannot have shape ${shapeToString(shape)} (which holds ${sizeOf(shape)})`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data);
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return this.data.length;
+  }
+  /** True for tensors not produced by a recorded op (parameters, inputs). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  // ---- conversion -------------------------------------------------------------------------
+
+  /** The elements as nested plain arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (offset: number, dim: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset];
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: this.shape[dim] }, (_, i) => build(offset + i * stride, dim + 1));
+    };
+    return build(0, 0);
+  }
+
+  /** The single element of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new RangeError(`item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements; expected exactly 1`);
+    return this.data[0];
+  }
+
+  /** This tensor in `dtype` (itself when already so); differentiable. */
+  to(dtype: DType): Tensor {
+    assertDType(dtype, 'to');
+    return unary.cast(this, dtype);
+  }
+  float(): Tensor {
+    return this.to('float32');
+  }
+  double(): Tensor {
+    return this.to('float64');
+  }
+
+  /** A copy with its own storage; differentiable. */
+  clone(): Tensor {
+    return unary.clone(this);
+  }
+
+  /** The same storage, cut from the graph: gradients do not flow through it. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** Marks a leaf as requiring gradients (in place) and returns it. */
+  requiresGrad_(on = true): this {
+    if (!this.isLeaf && !on) throw new Error(`requiresGrad_: cannot turn gradients off on a non-leaf tensor made by '${this.gradFn?.name}'; use detach()`);
+    this.requiresGrad = on;
+    return this;
+  }
+
+  /**
+   * Computes the gradient of this tensor with respect to every leaf that requires one and adds
+   * it to the leaf's `.grad`. A non-scalar tensor needs `gradient`, the seed of the same shape.
+   */
+  backward(gradient?: Tensor, options: { createGraph?: boolean } = {}): void {
+    if (!this.requiresGrad) {
+      throw new Error('backward: this tensor does not require gradients (no input had requiresGrad set, or it was computed inside noGrad)');
+    }
+    let seed = gradient;
+    if (!seed) {
+      if (this.size !== 1) {
+        throw new Error(`backward: called on a tensor of shape ${shapeToString(this.shape)} without a seed gradient; backward() without arguments needs a scalar (reduce with sum() or mean() first, or pass a gradient of shape ${shapeToString(this.shape)})`);
+      }
+      seed = Tensor.fill(this.shape, 1, this.dtype);
+    } else if (seed.size !== this.size || seed.ndim !== this.ndim || seed.shape.some((d, i) => d !== this.shape[i])) {
+      throw new RangeError(`backward: seed gradient has shape ${shapeToString(seed.shape)} but the tensor has shape ${shapeToString(this.shape)}; they must match`);
+    }
+    const grads = propagate([this], [seed.to(this.dtype)], options);
+    for (const [t, g] of grads) {
+      if (!t.isLeaf || !t.requiresGrad) continue;
+      const gt = options.createGraph ? g : g.detach();
+      t.grad = t.grad ? (options.createGraph ? t.grad.add(gt) : noGrad(() => t.grad!.add(gt))) : gt;
+    }
+  }
+
+  /** Clears `.grad`. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** A tensor of `shape` filled with `value`. */
+  static fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+    const data = allocate(dtype, sizeOf(shape));
+    if (value !== 0) data.fill(value);
+    return new Tensor(data, shape);
+  }
+
+  toString(): string {
+    const head = `Tensor(shape=${shapeToString(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
+  }
+
+  // ---- elementwise ------------------------------------------------------------------------
+
+  add(other: Operand): Tensor { return binary.add(this, other); }
+  sub(other: Operand): Tensor { return binary.sub(this, other); }
+  mul(other: Operand): Tensor { return binary.mul(this, other); }
+  div(other: Operand): Tensor { return binary.div(this, other); }
+  pow(exponent: Operand): Tensor { return binary.pow(this, exponent); }
+  maximum(other: Operand): Tensor { return binary.maximum(this, other); }
+  minimum(other: Operand): Tensor { return binary.minimum(this, other); }
+  eq(other: Operand): Tensor { return binary.eq(this, other); }
+  ne(other: Operand): Tensor { return binary.ne(this, other); }
+  lt(other: Operand): Tensor { return binary.lt(this, other); }
+  le(other: Operand): Tensor { return binary.le(this, other); }
+  gt(other: Operand): Tensor { return binary.gt(this, other); }
+  ge(other: Operand): Tensor { return binary.ge(this, other); }
+
+  neg(): Tensor { return unary.neg(this); }
+  abs(): Tensor { return unary.abs(this); }
+  sign(): Tensor { return unary.sign(this); }
+  exp(): Tensor { return unary.exp(this); }
+  expm1(): Tensor { return unary.expm1(this); }
+  log(): Tensor { return unary.log(this); }
+  log1p(): Tensor { return unary.log1p(this); }
+  sqrt(): Tensor { return unary.sqrt(this); }
+  rsqrt(): Tensor { return unary.rsqrt(this); }
+  reciprocal(): Tensor { return unary.reciprocal(this); }
+  square(): Tensor { return unary.square(this); }
+  sin(): Tensor { return unary.sin(this); }
+  cos(): Tensor { return unary.cos(this); }
+  tanh(): Tensor { return unary.tanh(this); }
+  sigmoid(): Tensor { return unary.sigmoid(this); }
+  relu(): Tensor { return unary.relu(this); }
+  erf(): Tensor { return unary.erf(this); }
+  floor(): Tensor { return unary.floor(this); }
+  ceil(): Tensor { return unary.ceil(this); }
+  round(): Tensor { return unary.round(this); }
+  isnan(): Tensor { return unary.isnan(this); }
+  clamp(min?: number, max?: number): Tensor { return unary.clamp(this, min, max); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return unary.leakyRelu(this, negativeSlope); }
+  elu(alpha = 1): Tensor { return act.elu(this, alpha); }
+  selu(): Tensor { return act.selu(this); }
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor { return act.gelu(this, approximate); }
+  softplus(beta = 1): Tensor { return act.softplus(this, beta); }
+  silu(): Tensor { return act.silu(this); }
+  logSigmoid(): Tensor { return act.logSigmoid(this); }
+
+  // ---- reductions -------------------------------------------------------------------------
+
+  sum(axes?: Axes, keepDims = false): Tensor { return red.sum(this, axes, keepDims); }
+  mean(axes?: Axes, keepDims = false): Tensor { return red.mean(this, axes, keepDims); }
+  max(axes?: Axes, keepDims = false): Tensor { return red.max(this, axes, keepDims); }
+  min(axes?: Axes, keepDims = false): Tensor { return red.min(this, axes, keepDims); }
+  argmax(axis?: number, keepDims = false): Tensor { return red.argmax(this, axis, keepDims); }
+  argmin(axis?: number, keepDims = false): Tensor { return red.argmin(this, axis, keepDims); }
+  var(axes?: Axes, options: red.VarianceOptions = {}): Tensor { return red.variance(this, axes, options); }
+  std(axes?: Axes, options: red.VarianceOptions = {}): Tensor { return red.std(this, axes, options); }
+  logSumExp(axes?: Axes, keepDims = false): Tensor { return red.logSumExp(this, axes, keepDims); }
+  norm(p: 1 | 2 | 'inf' = 2, axes?: Axes, keepDims = false): Tensor { return red.norm(this, p, axes, keepDims); }
+  softmax(axis = -1): Tensor { return red.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return red.logSoftmax(this, axis); }
+
+  // ---- shape ------------------------------------------------------------------------------
+
+  reshape(...shape: (number | readonly number[])[]): Tensor { return shp.reshape(this, shape.flat()); }
+  view(...shape: (number | readonly number[])[]): Tensor { return shp.reshape(this, shape.flat()); }
+  flatten(startAxis = 0, endAxis = -1): Tensor { return shp.flatten(this, startAxis, endAxis); }
+  squeeze(axes?: Axes): Tensor { return shp.squeeze(this, axes); }
+  unsqueeze(axis: number): Tensor { return shp.unsqueeze(this, axis); }
+  permute(...perm: (number | readonly number[])[]): Tensor { return shp.permute(this, perm.flat()); }
+  transpose(axis0 = -2, axis1 = -1): Tensor { return shp.transpose(this, axis0, axis1); }
+  /** The matrix transpose of the last two axes. */
+  get T(): Tensor { return shp.transpose(this, -2, -1); }
+  broadcastTo(shape: readonly number[]): Tensor { return shp.broadcastTo(this, shape); }
+  expand(shape: readonly number[]): Tensor { return shp.broadcastTo(this, shape); }
+  sumTo(shape: readonly number[]): Tensor { return shp.sumTo(this, shape); }
+
+  // ---- indexing ---------------------------------------------------------------------------
+
+  slice(axis: number, start: number, end?: number, step = 1): Tensor { return idx.slice(this, axis, start, end, step); }
+  narrow(axis: number, start: number, length: number): Tensor { return idx.slice(this, axis, start, start + length); }
+  select(axis: number, index: number): Tensor { return idx.select(this, axis, index); }
+  /** Row `i` of the first axis (`x.index(i)` is `x[i]`). */
+  index(i: number): Tensor { return idx.select(this, 0, i); }
+  indexSelect(axis: number, indices: idx.IndexLike): Tensor { return idx.indexSelect(this, axis, indices); }
+  gather(axis: number, indices: idx.IndexLike | Tensor): Tensor { return idx.gather(this, axis, indices); }
+  scatter(axis: number, indices: Tensor, src: Tensor | number): Tensor { return idx.scatter(this, axis, indices, src); }
+  scatterAdd(axis: number, indices: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, axis, indices, src); }
+  split(sizes: number | readonly number[], axis = 0): Tensor[] { return idx.split(this, sizes, axis); }
+  chunk(chunks: number, axis = 0): Tensor[] { return idx.chunk(this, chunks, axis); }
+  pad(pads: readonly (readonly [number, number])[], value = 0): Tensor { return idx.pad(this, pads, value); }
+  where(condition: Tensor, other: Operand): Tensor { return idx.where(condition, this, other); }
+
+  // ---- linear algebra ---------------------------------------------------------------------
+
+  matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  dot(other: Tensor): Tensor { return mm.dot(this, other); }
+}
