@@ -6,3 +6,11 @@ export * from './tensor/index.js';
 export { setBackend, backendInfo, listBackends, registerBackend, type BackendInfo } from './backend/registry.js';
 export type { Kernels, GemmArgs, ConvGeometry, UnaryOp, BinaryOp, ReduceOp, AdamHyper } from './backend/kernels.js';
 export * from './data/index.js';
+export * as nn from './nn/index.js';
+export {
+  Module, parameter, Linear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, Flatten, Dropout, Embedding, Sequential, Residual,
+  ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU,
+  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, weightNorm, spectralNorm,
+  mseLoss, l1Loss, huberLoss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
+  multiMarginLoss, hingeLoss, type Reduction,
+} from './nn/index.js';

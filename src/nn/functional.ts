@@ -1,0 +1,52 @@
+/**
+ * Stateless functions behind the layers: activations, dropout, and the engine's linear,
+ * convolution and pooling ops re-exported, so `nn.functional` reads like `torch.nn.functional`.
+ */
+import { bernoulli, defaultGenerator, Tensor, type Generator } from '../tensor/index.js';
+
+export { linear, conv2d, convTranspose2d, maxPool2d, avgPool2d, softmax, logSoftmax, upsampleNearest } from '../tensor/index.js';
+
+export const relu = (x: Tensor): Tensor => x.relu();
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => x.leakyRelu(negativeSlope);
+export const elu = (x: Tensor, alpha = 1): Tensor => x.elu(alpha);
+export const selu = (x: Tensor): Tensor => x.selu();
+export const gelu = (x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor => x.gelu(approximate);
+export const tanh = (x: Tensor): Tensor => x.tanh();
+export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+export const softplus = (x: Tensor, beta = 1): Tensor => x.softplus(beta);
+export const silu = (x: Tensor): Tensor => x.silu();
+export const logSigmoid = (x: Tensor): Tensor => x.logSigmoid();
+
+export interface DropoutOptions {
+  /** Apply dropout (true) or return x unchanged (false, evaluation). Default true. */
+  training?: boolean;
+  generator?: Generator;
+}
+
+function checkP(p: number, op: string): void {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`${op}: p must be a probability in [0, 1], got ${p}`);
+}
+
+/**
+ * Inverted dropout (Srivastava et al. 2014): each element is zeroed with probability p and the
+ * survivors are scaled by 1/(1-p), so the expectation is unchanged; identity when not training.
+ */
+export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkP(p, 'dropout');
+  if (options.training === false || p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const mask = bernoulli(1 - p, x.shape, { generator: options.generator ?? defaultGenerator(), dtype: x.dtype });
+  return x.mul(mask.mul(1 / (1 - p)));
+}
+
+/** Channel dropout: zeros whole channels of [N, C, ...] (or [C, ...]) inputs with probability p, scaling the rest by 1/(1-p). */
+export function dropout2d(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkP(p, 'dropout2d');
+  if (options.training === false || p === 0) return x;
+  if (x.ndim < 3) throw new RangeError(`dropout2d: expected [N, C, H, W] or [C, H, W] input, got shape [${x.shape.join(', ')}]`);
+  if (p === 1) return x.mul(0);
+  const lead = x.ndim === 3 ? 1 : 2;
+  const maskShape = x.shape.map((d, i) => (i < lead ? d : 1));
+  const mask = bernoulli(1 - p, maskShape, { generator: options.generator ?? defaultGenerator(), dtype: x.dtype });
+  return x.mul(mask.mul(1 / (1 - p)));
+}

@@ -1,0 +1,27 @@
+/**
+ * nn: everything needed to define a model, in the spirit of torch.nn: the Module base class,
+ * layers, activations, initializers, normalization layers and reparametrizations, and losses.
+ */
+export { Module, parameter, buffer, type ForwardHook, type ForwardPreHook, type HookHandle, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export {
+  Linear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, Identity, Dropout, Dropout2d, Embedding,
+  Sequential, ModuleList, Residual, BasicBlock,
+  type LayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions, type PoolLayerOptions, type DropoutLayerOptions,
+  type EmbeddingOptions, type ResidualOptions, type BasicBlockOptions,
+} from './layers.js';
+export { ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU, Softmax, LogSoftmax } from './activation.js';
+export {
+  BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, batchNorm, layerNorm, groupNorm,
+  type BatchNormOptions, type BatchNormFunctionalOptions, type InstanceNormOptions,
+} from './norm.js';
+export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type WeightNormOptions, type SpectralNormOptions } from './reparam.js';
+export {
+  mseLoss, l1Loss, huberLoss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
+  multiMarginLoss, hingeLoss, hingeEmbeddingLoss,
+  MSELoss, L1Loss, HuberLoss, SmoothL1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss, MultiMarginLoss, HingeLoss,
+  type Reduction, type ReductionOptions, type NllOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
+  type KlDivOptions, type MultiMarginOptions,
+} from './loss.js';
+export * as init from './init.js';
+export * as functional from './functional.js';
+export { dropout, dropout2d, relu, leakyRelu, tanh, sigmoid } from './functional.js';

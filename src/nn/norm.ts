@@ -1,0 +1,329 @@
+/**
+ * Normalization layers (survey section 2.1.2): batch normalization (Ioffe and Szegedy 2015),
+ * layer normalization (Ba et al. 2016), group normalization (Wu and He 2018) and instance
+ * normalization (Ulyanov et al. 2016), with PyTorch's conventions: the normalization uses the
+ * biased variance, running variances are updated with the unbiased one, and running averages
+ * follow r <- (1 - momentum) r + momentum * batch (or a cumulative average with momentum null).
+ */
+import { noGrad, ones, Tensor, zeros, type DType } from '../tensor/index.js';
+import { Module } from './module.js';
+
+function shapeStr(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export interface BatchNormFunctionalOptions {
+  /** Use batch statistics (and update the running ones); default false (use the running ones). */
+  training?: boolean;
+  /** Weight of the new batch in the running averages, default 0.1; null for a cumulative average (needs numBatchesTracked). */
+  momentum?: number | null;
+  eps?: number;
+  /** The number of batches seen including this one, for momentum null. */
+  numBatchesTracked?: number;
+}
+
+/** The shape [1, C, 1, ...] that broadcasts a per-channel vector against x ([N, C, ...]). */
+function channelShape(x: Tensor): number[] {
+  return x.shape.map((d, i) => (i === 1 ? d : 1));
+}
+
+/**
+ * Batch normalization over the channel axis 1 of x ([N, C, ...]): statistics over every axis but
+ * 1. In training (or without running statistics) the batch statistics are used and the running
+ * buffers, when given, are updated in place; otherwise the running statistics are used.
+ */
+export function batchNorm(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  options: BatchNormFunctionalOptions = {},
+): Tensor {
+  const { training = false, eps = 1e-5 } = options;
+  const momentum = options.momentum === undefined ? 0.1 : options.momentum;
+  if (x.ndim < 2) throw new RangeError(`batchNorm: expected input [N, C, ...], got shape ${shapeStr(x.shape)}`);
+  const c = x.shape[1];
+  const cs = channelShape(x);
+  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  let y: Tensor;
+  if (training || !runningMean || !runningVar) {
+    const n = x.size / c;
+    if (n <= 1 && training) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${shapeStr(x.shape)}`);
+    const mean = x.mean(axes, true);
+    const centered = x.sub(mean);
+    const variance = centered.square().mean(axes, true);
+    y = centered.mul(variance.add(eps).rsqrt());
+    if (training && runningMean && runningVar) {
+      const factor = momentum === null ? 1 / Math.max(options.numBatchesTracked ?? 1, 1) : momentum;
+      const unbias = n / Math.max(n - 1, 1);
+      noGrad(() => {
+        const m = mean.data;
+        const v = variance.data;
+        for (let i = 0; i < c; i++) {
+          runningMean.data[i] = (1 - factor) * runningMean.data[i] + factor * m[i];
+          runningVar.data[i] = (1 - factor) * runningVar.data[i] + factor * v[i] * unbias;
+        }
+      });
+    }
+  } else {
+    y = x.sub(runningMean.reshape(cs)).mul(runningVar.reshape(cs).add(eps).rsqrt());
+  }
+  if (weight) y = y.mul(weight.reshape(cs));
+  if (bias) y = y.add(bias.reshape(cs));
+  return y;
+}
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Default 0.1; null for a cumulative moving average. */
+  momentum?: number | null;
+  /** Learnable per-channel scale and shift (default true). */
+  affine?: boolean;
+  /** Keep running statistics for eval mode (default true). */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+abstract class BatchNormBase extends Module {
+  weight!: Tensor | null;
+  bias!: Tensor | null;
+  runningMean!: Tensor | null;
+  runningVar!: Tensor | null;
+  numBatchesTracked!: Tensor | null;
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    const dtype = options.dtype ?? 'float32';
+    this.registerParameter('weight', this.affine ? ones([numFeatures], { dtype }) : null);
+    this.registerParameter('bias', this.affine ? zeros([numFeatures], { dtype }) : null);
+    this.registerBuffer('runningMean', this.trackRunningStats ? zeros([numFeatures], { dtype }) : null);
+    this.registerBuffer('runningVar', this.trackRunningStats ? ones([numFeatures], { dtype }) : null);
+    this.registerBuffer('numBatchesTracked', this.trackRunningStats ? zeros([], { dtype }) : null);
+  }
+
+  protected abstract checkInput(x: Tensor): void;
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    if (x.shape[1] !== this.numFeatures) {
+      throw new RangeError(`${this.constructor.name}: expected ${this.numFeatures} channels on axis 1, got input of shape ${shapeStr(x.shape)}`);
+    }
+    const update = this.training && this.trackRunningStats;
+    if (update && this.numBatchesTracked) this.numBatchesTracked.data[0] += 1;
+    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
+      training: this.training || !this.trackRunningStats,
+      momentum: this.momentum,
+      eps: this.eps,
+      numBatchesTracked: this.numBatchesTracked?.data[0],
+    });
+  }
+
+  /** Resets the running statistics to mean 0, variance 1. */
+  resetRunningStats(): void {
+    this.runningMean?.data.fill(0);
+    this.runningVar?.data.fill(1);
+    this.numBatchesTracked?.data.fill(0);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
+  }
+}
+
+/** Batch normalization of [N, C] or [N, C, L] inputs. */
+export class BatchNorm1d extends BatchNormBase {
+  protected checkInput(x: Tensor): void {
+    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected 2-D or 3-D input ([N, C] or [N, C, L]), got shape ${shapeStr(x.shape)}`);
+  }
+}
+
+/** Batch normalization of [N, C, H, W] inputs. */
+export class BatchNorm2d extends BatchNormBase {
+  protected checkInput(x: Tensor): void {
+    if (x.ndim !== 4) throw new RangeError(`BatchNorm2d: expected 4-D input [N, C, H, W], got shape ${shapeStr(x.shape)}`);
+  }
+}
+
+/** Layer normalization over the trailing axes of `normalizedShape` (biased variance). */
+export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  const k = normalizedShape.length;
+  if (k === 0 || x.ndim < k || normalizedShape.some((d, i) => x.shape[x.ndim - k + i] !== d)) {
+    throw new RangeError(`layerNorm: input of shape ${shapeStr(x.shape)} does not end in the normalized shape ${shapeStr(normalizedShape)}`);
+  }
+  const axes = normalizedShape.map((_, i) => x.ndim - k + i);
+  const centered = x.sub(x.mean(axes, true));
+  let y = centered.mul(centered.square().mean(axes, true).add(eps).rsqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+export class LayerNorm extends Module {
+  weight!: Tensor | null;
+  bias!: Tensor | null;
+  readonly normalizedShape: number[];
+  readonly eps: number;
+
+  constructor(normalizedShape: number | readonly number[], options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType } = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    if (this.normalizedShape.length === 0 || !this.normalizedShape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new RangeError(`LayerNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`);
+    }
+    this.eps = options.eps ?? 1e-5;
+    const affine = options.elementwiseAffine ?? true;
+    const dtype = options.dtype ?? 'float32';
+    this.registerParameter('weight', affine ? ones(this.normalizedShape, { dtype }) : null);
+    this.registerParameter('bias', affine && options.bias !== false ? zeros(this.normalizedShape, { dtype }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${shapeStr(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${this.weight !== null}`;
+  }
+}
+
+/** Group normalization of [N, C, ...]: statistics per sample over each group of C/numGroups channels. */
+export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+  if (x.ndim < 2) throw new RangeError(`groupNorm: expected input [N, C, ...], got shape ${shapeStr(x.shape)}`);
+  const [n, c] = x.shape;
+  if (!Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
+    throw new RangeError(`groupNorm: the ${c} channels of input ${shapeStr(x.shape)} cannot be split into ${numGroups} groups`);
+  }
+  const grouped = x.reshape(n, numGroups, -1);
+  const centered = grouped.sub(grouped.mean(2, true));
+  let y = centered.mul(centered.square().mean(2, true).add(eps).rsqrt()).reshape([...x.shape]);
+  const cs = channelShape(x);
+  if (weight) y = y.mul(weight.reshape(cs));
+  if (bias) y = y.add(bias.reshape(cs));
+  return y;
+}
+
+export class GroupNorm extends Module {
+  weight!: Tensor | null;
+  bias!: Tensor | null;
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+
+  constructor(numGroups: number, numChannels: number, options: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
+    super();
+    if (!Number.isInteger(numGroups) || !Number.isInteger(numChannels) || numGroups < 1 || numChannels % numGroups !== 0) {
+      throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
+    }
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = options.eps ?? 1e-5;
+    const affine = options.affine ?? true;
+    const dtype = options.dtype ?? 'float32';
+    this.registerParameter('weight', affine ? ones([numChannels], { dtype }) : null);
+    this.registerParameter('bias', affine ? zeros([numChannels], { dtype }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 2 || x.shape[1] !== this.numChannels) {
+      throw new RangeError(`GroupNorm: expected input [N, ${this.numChannels}, ...], got shape ${shapeStr(x.shape)}`);
+    }
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.weight !== null}`;
+  }
+}
+
+export interface InstanceNormOptions {
+  eps?: number;
+  momentum?: number;
+  /** Learnable per-channel scale and shift (default false, as PyTorch). */
+  affine?: boolean;
+  /** Keep running statistics and use them in eval mode (default false, as PyTorch). */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Instance normalization of [N, C, H, W] (or [C, H, W]) inputs: statistics per sample and
+ * channel over the spatial axes. With trackRunningStats the running averages take the batch
+ * mean of the per-instance statistics (unbiased variances), as PyTorch does.
+ */
+export class InstanceNorm2d extends Module {
+  weight!: Tensor | null;
+  bias!: Tensor | null;
+  runningMean!: Tensor | null;
+  runningVar!: Tensor | null;
+  numBatchesTracked!: Tensor | null;
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly trackRunningStats: boolean;
+
+  constructor(numFeatures: number, options: InstanceNormOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`InstanceNorm2d: numFeatures must be a positive integer, got ${numFeatures}`);
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    this.trackRunningStats = options.trackRunningStats ?? false;
+    const affine = options.affine ?? false;
+    const dtype = options.dtype ?? 'float32';
+    this.registerParameter('weight', affine ? ones([numFeatures], { dtype }) : null);
+    this.registerParameter('bias', affine ? zeros([numFeatures], { dtype }) : null);
+    this.registerBuffer('runningMean', this.trackRunningStats ? zeros([numFeatures], { dtype }) : null);
+    this.registerBuffer('runningVar', this.trackRunningStats ? ones([numFeatures], { dtype }) : null);
+    this.registerBuffer('numBatchesTracked', this.trackRunningStats ? zeros([], { dtype }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim === 3) return this.forward(x.unsqueeze(0)).squeeze(0);
+    if (x.ndim !== 4 || x.shape[1] !== this.numFeatures) {
+      throw new RangeError(`InstanceNorm2d: expected input [N, ${this.numFeatures}, H, W] or [${this.numFeatures}, H, W], got shape ${shapeStr(x.shape)}`);
+    }
+    const cs = channelShape(x);
+    let y: Tensor;
+    if (this.training || !this.trackRunningStats) {
+      const hw = x.shape[2] * x.shape[3];
+      if (hw <= 1 && this.training) throw new RangeError(`InstanceNorm2d: expected more than 1 spatial element per channel when training, got input of shape ${shapeStr(x.shape)}`);
+      const mean = x.mean([2, 3], true);
+      const centered = x.sub(mean);
+      const variance = centered.square().mean([2, 3], true);
+      y = centered.mul(variance.add(this.eps).rsqrt());
+      if (this.training && this.trackRunningStats && this.runningMean && this.runningVar) {
+        const [n, c] = x.shape;
+        const unbias = hw / Math.max(hw - 1, 1);
+        const m = this.momentum;
+        if (this.numBatchesTracked) this.numBatchesTracked.data[0] += 1;
+        for (let ci = 0; ci < c; ci++) {
+          let bm = 0;
+          let bv = 0;
+          for (let ni = 0; ni < n; ni++) {
+            bm += mean.data[ni * c + ci];
+            bv += variance.data[ni * c + ci] * unbias;
+          }
+          this.runningMean.data[ci] = (1 - m) * this.runningMean.data[ci] + (m * bm) / n;
+          this.runningVar.data[ci] = (1 - m) * this.runningVar.data[ci] + (m * bv) / n;
+        }
+      }
+    } else {
+      y = x.sub(this.runningMean!.reshape(cs)).mul(this.runningVar!.reshape(cs).add(this.eps).rsqrt());
+    }
+    if (this.weight) y = y.mul(this.weight.reshape(cs));
+    if (this.bias) y = y.add(this.bias.reshape(cs));
+    return y;
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, trackRunningStats=${this.trackRunningStats}`;
+  }
+}
