@@ -34,12 +34,6 @@ export interface NamedBytes {
   name: string;
 }
 
-const SCALE = (() => {
-  const lut = new Float64Array(256);
-  for (let i = 0; i < 256; i++) lut[i] = i / 255;
-  return lut;
-})();
-
 /** Decodes an images/labels pair of IDX byte arrays (gzip or plain) into a dataset. */
 export function decodeMnistFormat(images: NamedBytes, labels: NamedBytes, options: MnistFormatOptions = {}): ImageClassificationDataset {
   const classes = options.classes ?? Array.from({ length: 10 }, (_, i) => String(i));
@@ -77,11 +71,12 @@ export function decodeMnistFormat(images: NamedBytes, labels: NamedBytes, option
   const src = imgRaw.subarray(img.offset, img.offset + count * pixels);
   const x = allocate(options.dtype ?? 'float32', count * pixels);
   if (!options.transpose) {
-    for (let i = 0; i < x.length; i++) x[i] = SCALE[src[i]];
+    const total = x.length;
+    for (let i = 0; i < total; i++) x[i] = src[i] / 255;
   } else {
     for (let k = 0; k < count; k++) {
       const base = k * pixels;
-      for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) x[base + r * w + c] = SCALE[src[base + c * h + r]];
+      for (let r = 0; r < w; r++) for (let c = 0; c < h; c++) x[base + r * h + c] = src[base + c * w + r] / 255;
     }
   }
   const y = allocate(options.dtype ?? 'float32', count);
