@@ -56,13 +56,20 @@ export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
-      throw new RangeError(`tensor: ragged nested array: ${path || 'the top level'} has ${Array.isArray(v) ? `length ${v.length}` : 'a number'} where length ${shape[depth]} was expected`);
+      throw new RangeError(
+        `tensor: ragged nested array: element ${path || '(the top level)'} has ${Array.isArray(v) ? `length ${v.length}` : `the value ${JSON.stringify(v) ?? String(v)}`} ` +
+          `where an array of length ${shape[depth]} was expected (every array at one depth must have the same length)`,
+      );
     }
     v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
   };
   walk(values, 0, '');
-  const t = finish(data, shape, options);
-  return options.shape ? t.reshape([...options.shape]) : t;
+  if (options.shape) {
+    const target = checkShape(options.shape, 'tensor');
+    if (sizeOf(target) !== data.length) throw new RangeError(`tensor: ${data.length} values (nested as ${shapeToString(shape)}) cannot fill shape ${shapeToString(target)}`);
+    return finish(data, target, options);
+  }
+  return finish(data, shape, options);
 }
 
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {

@@ -2,7 +2,8 @@
  * Differentiation as functions: `grad` in two styles (JAX's `grad(f)` and PyTorch's
  * `torch.autograd.grad(outputs, inputs)`), `valueAndGrad`, and Hessian-vector products.
  */
-import { enableGrad, isGradEnabled, propagate } from './autograd.js';
+import { enableGrad, isGradEnabled, noGrad, propagate } from './autograd.js';
+import type { Storage } from './dtype.js';
 import { shapeToString } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -60,7 +61,10 @@ export function valueAndGrad(f: TensorFn, options: FunctionalGradOptions = {}): 
     if (!(value instanceof Tensor) || value.size !== 1) {
       throw new TypeError(`grad: the function must return a scalar tensor, got ${value instanceof Tensor ? `shape ${shapeToString(value.shape)}` : typeof value}`);
     }
-    const grads = gradients([value], wrt.map((i) => inputs[i]), { createGraph: nested, allowUnused: true });
+    // f may not depend on its arguments at all (a constant): its gradient is zero.
+    const grads = value.requiresGrad
+      ? gradients([value], wrt.map((i) => inputs[i]), { createGraph: nested, allowUnused: true })
+      : wrt.map((i) => Tensor.fill(inputs[i].shape, 0, inputs[i].dtype));
     return { value: nested ? value : value.detach(), grad: typeof argnums === 'number' ? grads[0] : grads };
   };
 }
@@ -98,9 +102,15 @@ function gradients(outputs: Tensor[], inputs: Tensor[], options: GradOptions): T
     return Tensor.fill(o.shape, 1, o.dtype);
   });
   const grads = propagate(outputs, seeds, { createGraph: options.createGraph });
+  // Gradients passed through unchanged (add, reshape) can share storage; give each its own.
+  const taken = new Set<Storage>(seeds.map((s) => s.data));
   return inputs.map((x, i) => {
-    const g = grads.get(x);
-    if (g) return g;
+    let g = grads.get(x);
+    if (g) {
+      if (taken.has(g.data)) g = options.createGraph ? g.clone() : noGrad(() => g!.clone());
+      taken.add(g.data);
+      return g;
+    }
     if (!options.allowUnused) throw new Error(`grad: input ${i} (shape ${shapeToString(x.shape)}) was not used to compute the outputs; pass allowUnused: true to get zeros for it`);
     return Tensor.fill(x.shape, 0, x.dtype);
   });

@@ -53,9 +53,12 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
         x.data[i] = saved;
         const numeric = (up - down) / (2 * eps);
         const got = analytic[k].data[i];
-        const err = Math.abs(got - numeric) - rtol * Math.abs(numeric);
-        if (!(err <= worst) || Number.isNaN(got)) {
-          worst = Number.isNaN(got) ? Infinity : err;
+        // A NaN on either side (autodiff, or a finite difference that left the domain) is the
+        // worst possible disagreement; it must not be overwritten by later good elements.
+        const diff = Math.abs(got - numeric) - rtol * Math.abs(numeric);
+        const err = Number.isNaN(diff) ? Infinity : diff;
+        if (err > worst) {
+          worst = err;
           detail = `input ${k}, flat index ${i}: autodiff ${got}, finite differences ${numeric}`;
         }
       }

@@ -28,16 +28,27 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 /** Maps a possibly negative axis into [0, rank); throws naming the op otherwise. */
 export function normalizeAxis(axis: number, rank: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+  if (rank === 0) throw new RangeError(`${op}: axis ${axis} is out of range for a 0-d tensor, which has no axes`);
+  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new RangeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}; expected an integer in [${-rank}, ${rank - 1}]`);
   }
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Normalizes an axis list (or all axes when undefined), sorted and without repeats. */
+/**
+ * Normalizes an axis list (or all axes when undefined), sorted and without repeats. A 0-d
+ * tensor accepts axis 0 or -1 (as in PyTorch), which names no axis: the list is empty.
+ */
 export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, op: string): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axes === 'number' ? [axes] : axes;
+  if (rank === 0) {
+    const bad = list.find((a) => a !== 0 && a !== -1);
+    if (bad !== undefined || list.length > 1) {
+      throw new RangeError(`${op}: axes ${JSON.stringify(list)} are out of range for a 0-d tensor; only 0 or -1 is accepted`);
+    }
+    return [];
+  }
   const out = [...new Set(list.map((a) => normalizeAxis(a, rank, op)))].sort((a, b) => a - b);
   if (out.length !== list.length) throw new RangeError(`${op}: repeated axis in ${JSON.stringify(list)}`);
   return out;

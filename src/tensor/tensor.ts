@@ -122,10 +122,20 @@ export class Tensor {
       throw new RangeError(`backward: seed gradient has shape ${shapeToString(seed.shape)} but the tensor has shape ${shapeToString(this.shape)}; they must match`);
     }
     const grads = propagate([this], [seed.to(this.dtype)], options);
+    // Backward rules pass gradients through unchanged where they can (add, reshape, clone), so
+    // two leaves' gradients, or a leaf's gradient and the caller's seed, may share storage.
+    // Each new `.grad` gets storage of its own, since optimizers and clipping write to it.
+    const taken = new Set<Storage>(gradient ? [gradient.data] : []);
     for (const [t, g] of grads) {
       if (!t.isLeaf || !t.requiresGrad) continue;
-      const gt = options.createGraph ? g : g.detach();
-      t.grad = t.grad ? (options.createGraph ? t.grad.add(gt) : noGrad(() => t.grad!.add(gt))) : gt;
+      let gt = options.createGraph ? g : g.detach();
+      if (t.grad) {
+        t.grad = options.createGraph ? t.grad.add(gt) : noGrad(() => t.grad!.add(gt));
+        continue;
+      }
+      if (taken.has(gt.data)) gt = options.createGraph ? gt.clone() : noGrad(() => gt.clone());
+      taken.add(gt.data);
+      t.grad = gt;
     }
   }
 

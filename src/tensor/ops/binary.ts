@@ -48,7 +48,8 @@ export const div = (a: Tensor, b: Operand): Tensor =>
 
 /**
  * a ** b. d/da = b a^(b-1); d/db = a^b log(a), computed only when b requires a gradient (it is
- * NaN for negative a).
+ * NaN for negative a). At a = 0 with b >= 0, d/db is 0 (the limit, as in PyTorch), not 0 * -inf:
+ * log is taken of 1 there instead of 0, which also keeps higher derivatives finite.
  */
 export function pow(a: Tensor, b: Operand): Tensor {
   if (typeof b === 'number') {
@@ -58,7 +59,7 @@ export function pow(a: Tensor, b: Operand): Tensor {
   }
   return apply('pow', a, b, (g, a, b, y) => [
     a.requiresGrad ? g.mul(b).mul(a.pow(b.sub(1))) : null,
-    b.requiresGrad ? g.mul(y).mul(a.log()) : null,
+    b.requiresGrad ? g.mul(y).mul(a.where(a.ne(0).add(b.lt(0)).gt(0), 1).log()) : null,
   ]);
 }
 

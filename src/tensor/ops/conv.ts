@@ -54,12 +54,17 @@ function params(o: Conv2dOptions, op: string): ConvParams {
   };
 }
 
-/** Geometry of one group of one image for input [.., C, H, W] and weight [.., C/G, kh, kw]. */
-function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvParams): ConvGeometry {
+/**
+ * Geometry of one group of one image for input [.., C, H, W] and weight [.., C/G, kh, kw]. The
+ * output size is the convolution's own unless `outHW` gives it: a transposed convolution's
+ * output padding can make its output larger than the one that convolves back to its input
+ * (when outputPadding >= stride), and every primitive must then use the input's size.
+ */
+function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvParams, outHW?: readonly number[]): ConvGeometry {
   const [, c, h, w] = xShape;
   const [, , kh, kw] = wShape;
-  const outH = Math.floor((h + 2 * p.padding[0] - p.dilation[0] * (kh - 1) - 1) / p.stride[0]) + 1;
-  const outW = Math.floor((w + 2 * p.padding[1] - p.dilation[1] * (kw - 1) - 1) / p.stride[1]) + 1;
+  const outH = outHW ? outHW[0] : Math.floor((h + 2 * p.padding[0] - p.dilation[0] * (kh - 1) - 1) / p.stride[0]) + 1;
+  const outW = outHW ? outHW[1] : Math.floor((w + 2 * p.padding[1] - p.dilation[1] * (kw - 1) - 1) / p.stride[1]) + 1;
   return {
     channels: c / p.groups, height: h, width: w, kernelH: kh, kernelW: kw,
     strideH: p.stride[0], strideW: p.stride[1], padH: p.padding[0], padW: p.padding[1],
@@ -146,8 +151,8 @@ function forEachImageGroup(
   }
 }
 
-function convForward(x: Tensor, w: Tensor, p: ConvParams): Tensor {
-  const g = geometry(x.shape, w.shape, p);
+function convForward(x: Tensor, w: Tensor, p: ConvParams, outHW?: readonly number[]): Tensor {
+  const g = geometry(x.shape, w.shape, p, outHW);
   const o = w.shape[0];
   const og = o / p.groups;
   const ckk = g.channels * g.kernelH * g.kernelW;
@@ -169,7 +174,7 @@ function convForward(x: Tensor, w: Tensor, p: ConvParams): Tensor {
 
 /** The gradient of conv2d with respect to its input, given gy; also the transposed convolution. */
 function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
-  const g = geometry(xShape, w.shape, p);
+  const g = geometry(xShape, w.shape, p, gy.shape.slice(2));
   const og = w.shape[0] / p.groups;
   const ckk = g.channels * g.kernelH * g.kernelW;
   const plane = g.outH * g.outW;
@@ -182,14 +187,14 @@ function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: Conv
     kern.col2im(cols, g, out, xOff);
   });
   return makeResult(out, xShape, 'conv2dInputGrad', [gy, w], (gz) => [
-    gy.requiresGrad ? convForward(gz, w, p) : null,
+    gy.requiresGrad ? convForward(gz, w, p, gy.shape.slice(2)) : null,
     w.requiresGrad ? convWeightGrad(gz, gy, w.shape, p) : null,
   ]);
 }
 
 /** The gradient of conv2d with respect to its weight, given the input x and gy. */
 function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], p: ConvParams): Tensor {
-  const g = geometry(x.shape, wShape, p);
+  const g = geometry(x.shape, wShape, p, gy.shape.slice(2));
   const og = wShape[0] / p.groups;
   const ckk = g.channels * g.kernelH * g.kernelW;
   const plane = g.outH * g.outW;
@@ -203,6 +208,6 @@ function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], p: Con
   });
   return makeResult(out, wShape, 'conv2dWeightGrad', [x, gy], (gw) => [
     x.requiresGrad ? convInputGrad(gy, gw, x.shape, p) : null,
-    gy.requiresGrad ? convForward(x, gw, p) : null,
+    gy.requiresGrad ? convForward(x, gw, p, gy.shape.slice(2)) : null,
   ]);
 }

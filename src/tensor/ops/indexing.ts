@@ -137,15 +137,24 @@ function flatIndexAlong(shape: readonly number[], axis: number, indices: Int32Ar
 
 /**
  * torch.scatter: a copy of x with out[c with c[axis] = indices[c]] = src[c] for every coordinate c
- * of `indices`. Where indices repeat, the written values are summed (PyTorch leaves that case
- * unspecified).
+ * of `indices`. Where indices repeat, the last write (in row-major order of `indices`) wins, as
+ * in PyTorch's CPU kernel; the overwritten source elements get no gradient.
  */
 export function scatter(x: Tensor, axis: number, indices: Tensor, src: Tensor | number): Tensor {
   checkTensor(x, 'scatter');
+  checkTensor(indices, 'scatter', 'indices');
   const a = normalizeAxis(axis, x.ndim, 'scatter');
   const flat = flatIndexAlong(x.shape, a, toIndexArray(indices, 'scatter'), indices.shape, 'scatter');
   const keep = allocate(x.dtype, x.size).fill(1);
-  for (const p of flat) keep[p] = 0;
+  const lastWriter = new Int32Array(x.size);
+  flat.forEach((p, k) => {
+    keep[p] = 0;
+    lastWriter[p] = k;
+  });
+  // Earlier writes to a repeated target become -1, which scatterAddFlat skips.
+  flat.forEach((p, k) => {
+    if (lastWriter[p] !== k) flat[k] = -1;
+  });
   const values = typeof src === 'number' ? Tensor.fill(indices.shape, src, x.dtype) : cropTo(src, indices.shape, 'scatter');
   return x.mul(new Tensor(keep, x.shape)).add(scatterAddFlat(values, flat, x.shape));
 }
@@ -153,6 +162,7 @@ export function scatter(x: Tensor, axis: number, indices: Tensor, src: Tensor | 
 /** torch.scatter_add: a copy of x with src[c] added at c with c[axis] = indices[c]. */
 export function scatterAdd(x: Tensor, axis: number, indices: Tensor, src: Tensor): Tensor {
   checkTensor(x, 'scatterAdd');
+  checkTensor(indices, 'scatterAdd', 'indices');
   const a = normalizeAxis(axis, x.ndim, 'scatterAdd');
   const flat = flatIndexAlong(x.shape, a, toIndexArray(indices, 'scatterAdd'), indices.shape, 'scatterAdd');
   return x.add(scatterAddFlat(cropTo(src, indices.shape, 'scatterAdd'), flat, x.shape));
@@ -176,6 +186,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new RangeError('concat: expected a non-empty array of tensors');
   tensors.forEach((t, i) => checkTensor(t, 'concat', `element ${i}`));
   const first = tensors[0];
+  if (first.ndim === 0) throw new RangeError('concat: cannot concatenate 0-d tensors (they have no axis to join along); use stack');
   const a = normalizeAxis(axis, first.ndim, 'concat');
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((d, j) => j !== a && d !== first.shape[j])) {

@@ -37,7 +37,15 @@ export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
     const flat = gemmOp(a.reshape(sizeOf(aBatch) * m, k), b, false, false);
     out = flat.reshape(...aBatch, m, b.shape[1]);
   } else {
-    const batch = broadcastShapes(aBatch, bBatch, 'matmul');
+    let batch: number[];
+    try {
+      batch = broadcastShapes(aBatch, bBatch, 'matmul');
+    } catch {
+      throw new RangeError(
+        `matmul: the batch dimensions ${shapeToString(aBatch)} of ${shapeToString(aIn.shape)} and ${shapeToString(bBatch)} of ${shapeToString(bIn.shape)} ` +
+          'cannot be broadcast together (aligned from the right, each pair must be equal or one of them 1)',
+      );
+    }
     const ea = sameShape(aBatch, batch) ? a : a.broadcastTo([...batch, ...a.shape.slice(-2)]);
     const eb = sameShape(bBatch, batch) ? b : b.broadcastTo([...batch, ...b.shape.slice(-2)]);
     out = gemmOp(ea, eb, false, false);
