@@ -1,7 +1,8 @@
 /** Data: datasets, the DataLoader, transforms, IDX/MNIST-format files, Fashion-MNIST, synthetic data. */
 export { type TensorDataset, type Subset, type SplitOptions, tensorDataset, datasetLength, takeRows, subset, randomSplit, stratifiedSplit, classCounts } from './dataset.js';
 export { DataLoader, type DataLoaderOptions } from './loader.js';
-export { type Batch, type Transform, type Augment, compose, normalize, oneHot, flatten, meanStd } from './transforms.js';
+export type { Batch, BatchTransform, BatchAugment } from './transforms.js';
+export * as transforms from './transforms.js';
 export { type SeedLike, toGenerator, deriveSeed } from './seed.js';
 export { type IdxType, type IdxData, type IdxArray, type ReadIdxOptions, type WriteIdxOptions, IdxFormatError, readIdx, readIdxHeader, writeIdx, isGzip, maybeGunzip } from './idx.js';
 export { type ImageClassificationDataset, type MnistFormatOptions, type NamedBytes, decodeMnistFormat, loadMnistFormat } from './mnist.js';

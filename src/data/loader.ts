@@ -6,7 +6,7 @@
 import { Generator } from '../tensor/random.js';
 import { datasetLength, takeRows, type TensorDataset } from './dataset.js';
 import { deriveSeed } from './seed.js';
-import type { Augment, Batch, Transform } from './transforms.js';
+import type { Batch, BatchAugment, BatchTransform } from './transforms.js';
 
 export interface DataLoaderOptions {
   /** Examples per batch; default 32. */
@@ -18,13 +18,13 @@ export interface DataLoaderOptions {
   /** Drop the last batch when it is smaller than batchSize; default false. */
   dropLast?: boolean;
   /** Applied to every batch, after augment (e.g. normalize, oneHot, flatten). */
-  transform?: Transform;
+  transform?: BatchTransform;
   /**
    * Random augmentation, applied to each batch while the loader is in training mode (the
    * default; see `eval()`), before `transform`. Its generator is derived from (seed, epoch,
    * batch index), so augmented batches are reproducible too.
    */
-  augment?: Augment;
+  augment?: BatchAugment;
   /** The epoch the first iteration runs (to resume); default 0. */
   epoch?: number;
 }
@@ -35,8 +35,8 @@ export class DataLoader implements Iterable<Batch> {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly dropLast: boolean;
-  readonly transform?: Transform;
-  readonly augment?: Augment;
+  readonly transform?: BatchTransform;
+  readonly augment?: BatchAugment;
   /** The epoch the next `for ... of` iterates; each iteration started advances it by one. */
   epoch: number;
   /** Whether `augment` runs; toggled by train() / eval(). */

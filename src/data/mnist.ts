@@ -37,6 +37,9 @@ export interface NamedBytes {
 /** Decodes an images/labels pair of IDX byte arrays (gzip or plain) into a dataset. */
 export function decodeMnistFormat(images: NamedBytes, labels: NamedBytes, options: MnistFormatOptions = {}): ImageClassificationDataset {
   const classes = options.classes ?? Array.from({ length: 10 }, (_, i) => String(i));
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+    throw new RangeError(`limit must be a non-negative integer, got ${options.limit}`);
+  }
   // Parse and validate both files before building anything.
   const imgRaw = maybeGunzip(images.bytes, images.name);
   const img = readIdxHeader(imgRaw, { name: images.name });
@@ -61,11 +64,7 @@ export function decodeMnistFormat(images: NamedBytes, labels: NamedBytes, option
       throw new IdxFormatError(labels.name, `label ${labelBytes[i]} at index ${i} is out of range: there are ${classes.length} classes (0..${classes.length - 1})`);
     }
   }
-  let count = n;
-  if (options.limit !== undefined) {
-    if (!Number.isInteger(options.limit) || options.limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${options.limit}`);
-    count = Math.min(n, options.limit);
-  }
+  const count = options.limit === undefined ? n : Math.min(n, options.limit);
   // One pass from bytes to floats.
   const pixels = h * w;
   const src = imgRaw.subarray(img.offset, img.offset + count * pixels);

@@ -2,6 +2,10 @@
  * Batch transforms: deterministic functions `{ x, y } -> { x, y }` applied by the DataLoader to
  * every batch (and usable on a whole dataset, which has the same form). Augmentations, which
  * are random, have their own hook: see `DataLoaderOptions.augment`.
+ *
+ * Exported as the namespace `transforms` (transforms.normalize, transforms.oneHot,
+ * transforms.flatten, transforms.compose, transforms.meanStd), so these short names cannot
+ * clash with functions of other areas.
  */
 import { allocate } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -13,13 +17,13 @@ export interface Batch {
 }
 
 /** A deterministic batch transform. */
-export type Transform = (batch: Batch) => Batch;
+export type BatchTransform = (batch: Batch) => Batch;
 
 /** A random batch transform (augmentation), given the loader's generator for this batch. */
-export type Augment = (batch: Batch, generator: Generator) => Batch;
+export type BatchAugment = (batch: Batch, generator: Generator) => Batch;
 
 /** Applies transforms left to right. */
-export function compose(...transforms: Transform[]): Transform {
+export function compose(...transforms: BatchTransform[]): BatchTransform {
   return (batch) => transforms.reduce((b, t) => t(b), batch);
 }
 
@@ -27,7 +31,7 @@ export function compose(...transforms: Transform[]): Transform {
  * (x - mean) / std. Numbers apply to every element; arrays give one value per channel (axis 1
  * of x, e.g. [N, C, H, W] images or [N, C] features).
  */
-export function normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
+export function normalize(mean: number | readonly number[], std: number | readonly number[]): BatchTransform {
   const means = typeof mean === 'number' ? [mean] : [...mean];
   const stds = typeof std === 'number' ? [std] : [...std];
   if (means.length !== stds.length) throw new RangeError(`normalize: ${means.length} means but ${stds.length} stds`);
@@ -56,7 +60,7 @@ export function normalize(mean: number | readonly number[], std: number | readon
 }
 
 /** Class indices y [N] -> one-hot rows [N, numClasses] (optionally label-smoothed). */
-export function oneHot(numClasses: number, options: { smoothing?: number } = {}): Transform {
+export function oneHot(numClasses: number, options: { smoothing?: number } = {}): BatchTransform {
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new RangeError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   const eps = options.smoothing ?? 0;
   if (!(eps >= 0 && eps < 1)) throw new RangeError(`oneHot: smoothing must lie in [0, 1), got ${eps}`);
@@ -76,7 +80,7 @@ export function oneHot(numClasses: number, options: { smoothing?: number } = {})
 }
 
 /** x [N, ...] -> [N, features] (shares storage). */
-export function flatten(): Transform {
+export function flatten(): BatchTransform {
   return ({ x, y }) => ({ x: x.reshape([x.shape[0], x.shape[0] === 0 ? 0 : x.size / x.shape[0]]), y });
 }
 

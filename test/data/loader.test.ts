@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { Generator } from '../../src/tensor/random.js';
 import {
-  DataLoader, classCounts, compose, deriveSeed, flatten, meanStd, normalize, oneHot, randomSplit, stratifiedSplit,
-  subset, takeRows, tensorDataset, type Batch, type TensorDataset,
+  DataLoader, classCounts, deriveSeed, randomSplit, stratifiedSplit, subset, takeRows, tensorDataset, transforms,
+  type Batch, type TensorDataset,
 } from '../../src/data/index.js';
+
+const { compose, flatten, meanStd, normalize, oneHot } = transforms;
 
 /** x[i] = [i, 10 i] so every row says which example it is; y[i] = i % 3. */
 function indexed(n: number): TensorDataset {
