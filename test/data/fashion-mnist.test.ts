@@ -283,17 +283,14 @@ const debianPresent = existsSync(join(DEBIAN_FASHION_MNIST_DIR, 'train-images-id
 if (!debianPresent) console.log(`# skipping the full Fashion-MNIST tests: ${DEBIAN_FASHION_MNIST_DIR} is absent (apt install dataset-fashion-mnist; CI installs it)`);
 
 describe('full Fashion-MNIST from Debian', { skip: debianPresent ? false : `${DEBIAN_FASHION_MNIST_DIR} absent (apt install dataset-fashion-mnist)` }, () => {
-  test('train: 60,000 images, 6,000 per class, loaded quickly; the subset is rows of it', () => {
-    const t0 = performance.now();
+  // Load time is measured in bench/data-load.ts, not asserted here.
+  test('train: 60,000 images, 6,000 per class; the subset is rows of it', () => {
     const ds = loadFashionMNISTSync({ split: 'train', debianDir: DEBIAN_FASHION_MNIST_DIR, env: {} });
-    const ms = performance.now() - t0;
-    console.log(`# full Fashion-MNIST train loaded in ${ms.toFixed(0)} ms`);
     assert.equal(ds.source.source, 'debian');
     assert.deepEqual(ds.x.shape, [60000, 1, 28, 28]);
     assert.equal(ds.x.dtype, 'float32');
     assert.deepEqual(classCounts(ds.y, 10), new Array(10).fill(6000));
     assert.equal(ds.y.data[0], 9); // the first training image is an ankle boot
-    assert.ok(ms < 5000, `loading took ${ms} ms`);
     const sub = loadFashionMNISTSubset({ split: 'train' });
     const { indices } = JSON.parse(readFileSync(join(subsetDir, 'manifest.json'), 'utf8'));
     for (let k = 0; k < 6000; k += 37) {
