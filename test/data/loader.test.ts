@@ -129,15 +129,13 @@ describe('DataLoader', () => {
     assert.throws(() => tensorDataset(indexed(3).x, indexed(2).y), /first axes must match/);
   });
 
-  test('an epoch over the 60k x 784 scale is fast (one copy per batch)', () => {
+  test('an epoch at the 20k x 784 scale yields every example once (speed is measured in bench/)', () => {
     const n = 20000;
     const ds = { x: new Tensor(new Float32Array(n * 784), [n, 1, 28, 28]), y: new Tensor(new Float32Array(n), [n]) };
     const loader = new DataLoader(ds, { batchSize: 128, shuffle: true });
-    const t = performance.now();
     let count = 0;
     for (const b of loader) count += b.x.shape[0];
     assert.equal(count, n);
-    assert.ok(performance.now() - t < 2000);
   });
 });
 
