@@ -14,3 +14,4 @@ export {
   mseLoss, l1Loss, huberLoss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
   multiMarginLoss, hingeLoss, type Reduction,
 } from './nn/index.js';
+export * from './io/index.js';

@@ -199,7 +199,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     const loss = terms.sum(1).neg();
     return unbatch(reduce(loss, reduction, 'crossEntropy'));
   }
-  const { picked, weights, mask } = pickClasses('crossEntropy', x, y, weight, options.ignoreIndex ?? -100);
+  const { picked, weights, mask } = pickClasses('crossEntropy', logp, y, weight, options.ignoreIndex ?? -100);
   const nll = picked.mul(weights).neg();
   if (ls === 0) {
     if (reduction === 'mean') return nll.sum().div(weights.sum());

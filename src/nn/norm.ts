@@ -256,7 +256,8 @@ export interface InstanceNormOptions {
 /**
  * Instance normalization of [N, C, H, W] (or [C, H, W]) inputs: statistics per sample and
  * channel over the spatial axes. With trackRunningStats the running averages take the batch
- * mean of the per-instance statistics (unbiased variances), as PyTorch does.
+ * mean of the per-instance statistics (unbiased variances), as PyTorch does (which keeps a
+ * numBatchesTracked buffer for state-dict compatibility but never advances it).
  */
 export class InstanceNorm2d extends Module {
   weight!: Tensor | null;
@@ -303,7 +304,6 @@ export class InstanceNorm2d extends Module {
         const [n, c] = x.shape;
         const unbias = hw / Math.max(hw - 1, 1);
         const m = this.momentum;
-        if (this.numBatchesTracked) this.numBatchesTracked.data[0] += 1;
         for (let ci = 0; ci < c; ci++) {
           let bm = 0;
           let bv = 0;
