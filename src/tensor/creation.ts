@@ -101,6 +101,7 @@ export function linspace(start: number, end: number, count: number, options: Cre
 
 /** The n x m identity (m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) throw new RangeError(`eye: sizes must be non-negative integers, got n=${n}, m=${m}`);
   const data = allocate(dtypeFrom(options, 'eye'), n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return finish(data, [n, m], options);

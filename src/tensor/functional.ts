@@ -54,13 +54,19 @@ export function valueAndGrad(f: TensorFn, options: FunctionalGradOptions = {}): 
     wrt.forEach((i) => {
       if (!(args[i] instanceof Tensor)) throw new TypeError(`grad: argument ${i} must be a Tensor to differentiate with respect to it`);
     });
-    // Inside an outer differentiation, keep the inputs attached and record this one too.
-    const nested = isGradEnabled() && args.some((a) => a instanceof Tensor && a.requiresGrad);
-    const inputs = args.map((a, i) => (wrt.includes(i) && !(nested && a.requiresGrad) ? a.detach().requiresGrad_() : a));
+    // Inside an outer differentiation, an argument that already requires gradients stays
+    // attached, so the outer derivative flows through it.
+    const recording = isGradEnabled();
+    const inputs = args.map((a, i) => (wrt.includes(i) && !(recording && a.requiresGrad) ? a.detach().requiresGrad_() : a));
     const value = enableGrad(() => f(...inputs));
     if (!(value instanceof Tensor) || value.size !== 1) {
       throw new TypeError(`grad: the function must return a scalar tensor, got ${value instanceof Tensor ? `shape ${shapeToString(value.shape)}` : typeof value}`);
     }
+    // The gradient must itself be differentiable when it depends on anything that requires
+    // gradients besides the fresh copies of the arguments: an attached argument, or a tensor f
+    // captures (a discriminator's parameters in a gradient penalty, an outer grad's variable).
+    const fresh = new Set(wrt.map((i) => inputs[i]).filter((t, k) => t !== args[wrt[k]]));
+    const nested = recording && value.requiresGrad && dependsOnOtherLeaves(value, fresh);
     // f may not depend on its arguments at all (a constant): its gradient is zero.
     const grads = value.requiresGrad
       ? gradients([value], wrt.map((i) => inputs[i]), { createGraph: nested, allowUnused: true })
@@ -72,12 +78,39 @@ export function valueAndGrad(f: TensorFn, options: FunctionalGradOptions = {}): 
 /** The Hessian of scalar f at `inputs` applied to `vectors`: d/dx <grad f(x), v>, by double backward. */
 export function hvp(f: TensorFn, inputs: readonly Tensor[], vectors: readonly Tensor[]): Tensor[] {
   if (inputs.length !== vectors.length) throw new RangeError(`hvp: ${inputs.length} inputs but ${vectors.length} vectors`);
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor) || !(vectors[i] instanceof Tensor)) throw new TypeError(`hvp: input ${i} and vector ${i} must be Tensors`);
+    if (x.ndim !== vectors[i].ndim || x.shape.some((d, j) => d !== vectors[i].shape[j])) {
+      throw new RangeError(`hvp: vector ${i} has shape ${shapeToString(vectors[i].shape)} but input ${i} has shape ${shapeToString(x.shape)}; they must match`);
+    }
+  });
   const xs = inputs.map((x) => x.detach().requiresGrad_());
   const value = enableGrad(() => f(...xs));
   const g = gradients([value], xs, { createGraph: true, allowUnused: true });
   const inner = enableGrad(() => g.map((gi, i) => gi.mul(vectors[i].detach()).sum()).reduce((a, b) => a.add(b)));
   if (!inner.requiresGrad) return xs.map((x) => Tensor.fill(x.shape, 0, x.dtype));
   return gradients([inner], xs, { allowUnused: true });
+}
+
+/** Whether the graph of `root` reaches a tensor requiring gradients that is a leaf outside `own`. */
+function dependsOnOtherLeaves(root: Tensor, own: ReadonlySet<Tensor>): boolean {
+  const seen = new Set<Tensor>([root]);
+  const stack = [root];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (own.has(t)) continue;
+    if (!t.gradFn) {
+      if (t.requiresGrad) return true;
+      continue;
+    }
+    for (const input of t.gradFn.inputs) {
+      if (input.requiresGrad && !seen.has(input)) {
+        seen.add(input);
+        stack.push(input);
+      }
+    }
+  }
+  return false;
 }
 
 function toList(x: Tensor | readonly Tensor[]): Tensor[] {
@@ -111,7 +144,13 @@ function gradients(outputs: Tensor[], inputs: Tensor[], options: GradOptions): T
       taken.add(g.data);
       return g;
     }
-    if (!options.allowUnused) throw new Error(`grad: input ${i} (shape ${shapeToString(x.shape)}) was not used to compute the outputs; pass allowUnused: true to get zeros for it`);
+    if (!options.allowUnused) {
+      throw new Error(
+        x.requiresGrad
+          ? `grad: input ${i} (shape ${shapeToString(x.shape)}) was not used to compute the outputs; pass allowUnused: true to get zeros for it`
+          : `grad: input ${i} (shape ${shapeToString(x.shape)}) does not require gradients, so no gradient reaches it; set requiresGrad on it before computing the outputs (or pass allowUnused: true to get zeros)`,
+      );
+    }
     return Tensor.fill(x.shape, 0, x.dtype);
   });
 }

@@ -164,6 +164,7 @@ describe('functional API', () => {
     const y = f64([3, -1]);
     const g = grad(f)(x, y) as Tensor;
     assertClose(g, [6, -4]); // 2 x y
+    assert.equal(g.requiresGrad, false); // nothing outside f requires gradients: no graph kept
     // the arguments are not modified and get no .grad
     assert.equal(x.requiresGrad, false);
     assert.equal(x.grad, null);
@@ -211,6 +212,12 @@ describe('functional API', () => {
     // f = sum(x^2 y) + sum(sin y): d/dy sum(df/dx) = d/dy sum(2 x y) = 2 x
     const mixed = grad((x: Tensor, y: Tensor) => (grad(f)(x, y) as Tensor).sum(), { argnums: 1 });
     assertClose(mixed(f64([1, 2]), f64([3, -1])) as Tensor, [2, 4]);
+  });
+
+  test('nested grad through a variable the inner function captures (not an argument)', () => {
+    // inner: d/dx (x y)^2 = 2 x y^2 with y captured; outer: d/dy of that at x = 3 is 4 x y = 12 y
+    const outer = grad((y: Tensor) => (grad((x: Tensor) => x.mul(y).square().sum())(f64([3])) as Tensor).sum());
+    assertClose(outer(f64([2])) as Tensor, [24]);
   });
 
   test('grad(outputs, inputs) torch style leaves .grad untouched', () => {
@@ -366,6 +373,21 @@ describe('gradient penalty (WGAN-GP style)', () => {
       // the gradient is not trivially zero
       assert.ok(theta.W1.grad!.data.some((v) => Math.abs(v) > 1e-3));
       assert.ok(theta.w2.grad!.data.some((v) => Math.abs(v) > 1e-3));
+    });
+  });
+
+  test('JAX style: grad(f) of a D with captured parameters gives a differentiable penalty', () => {
+    // The same penalty written with grad(x => D(x).sum()): the parameters are not arguments,
+    // so grad(f) must notice that its result depends on them and keep the graph.
+    forEachBackend(() => {
+      const thetaA = Object.fromEntries(names.map((k) => [k, theta0[k].detach().clone().requiresGrad_()])) as Theta;
+      const thetaB = Object.fromEntries(names.map((k) => [k, theta0[k].detach().clone().requiresGrad_()])) as Theta;
+      penalty(thetaA).backward();
+      const D = (th: Theta) => (z: Tensor): Tensor => linear(linear(z, th.W1, th.b1).tanh(), th.w2, th.b2).sum();
+      const gx = grad(D(thetaB))(x) as Tensor;
+      assert.equal(gx.requiresGrad, true);
+      gx.norm(2, 1).sub(1).square().mean().backward();
+      for (const k of ['W1', 'b1', 'w2'] as const) assertClose(thetaB[k].grad!, thetaA[k].grad!, { rtol: 1e-12, atol: 1e-15, what: k });
     });
   });
 

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  concat, conv2d, convTranspose2d, grad, linear, matmul, setDebug, stack, tensor, zeros, ones,
+  concat, conv2d, convTranspose2d, eye, grad, hvp, linear, matmul, setDebug, stack, tensor, zeros, ones,
 } from '../../src/tensor/index.js';
 import type { DType } from '../../src/tensor/dtype.js';
 
@@ -107,6 +107,7 @@ describe('dtype and creation errors', () => {
 
   test('bad shapes', () => {
     throwsWith(() => zeros([2, -1]), TypeError, 'full', 'non-negative integers', '[2,-1]');
+    throwsWith(() => eye(-1), RangeError, 'eye', 'non-negative integers', 'n=-1');
     throwsWith(() => tensor([1, 2, 3], { shape: [2, 2] }), RangeError, 'tensor: 3 values', 'cannot fill shape [2,2]');
     throwsWith(() => tensor(new Float32Array(3), { shape: [2, 2] }), RangeError, 'tensor: 3 values', 'cannot fill shape [2,2]');
   });
@@ -121,6 +122,17 @@ describe('autograd errors', () => {
     const y = zeros([2, 3], { requiresGrad: true }).mul(2);
     throwsWith(() => y.backward(), Error, 'backward', '[2,3]', 'without a seed gradient', 'scalar');
     throwsWith(() => y.backward(zeros([3, 2])), RangeError, 'backward', 'seed gradient has shape [3,2]', '[2,3]');
+  });
+
+  test('grad with respect to a tensor that does not require gradients says so', () => {
+    const x = zeros([2], { requiresGrad: true });
+    const plain = ones([2]);
+    throwsWith(() => grad(x.mul(plain).sum(), [plain]), Error, 'grad: input 0 (shape [2]) does not require gradients', 'set requiresGrad');
+  });
+
+  test('hvp with a vector of the wrong shape', () => {
+    throwsWith(() => hvp((a) => a.square().sum(), [zeros([3])], [zeros([2])]), RangeError, 'hvp', 'vector 0 has shape [2]', 'input 0 has shape [3]');
+    throwsWith(() => hvp((a) => a.square().sum(), [zeros([3])], []), RangeError, 'hvp', '1 inputs but 0 vectors');
   });
 
   test('backward on a tensor that does not require gradients', () => {

@@ -79,6 +79,12 @@ describe('elementwise edges', () => {
   test('where broadcasts its condition and both sides; numbers are accepted', () => {
     assert.deepEqual(where(tensor([[1], [0]]), tensor([1, 2, 3]), -1).toArray(), [[1, 2, 3], [-1, -1, -1]]);
     assert.deepEqual(list(where(tensor([1, 0]), 5, 6)), [5, 6]);
+    // the condition's dtype does not leak into the result: a float64 mask with float32 values
+    const mask64 = tensor([1, 0], { dtype: 'float64' });
+    assert.equal(where(mask64, tensor([1, 2]), 5).dtype, 'float32');
+    assert.equal(where(mask64, 5, tensor([1, 2])).dtype, 'float32');
+    assert.equal(where(mask64, tensor([1, 2]), tensor([1, 2], { dtype: 'float64' })).dtype, 'float64');
+    assert.equal(where(tensor([1, 0]), 5, 6).dtype, 'float32');
     // the unchosen side gets exactly zero gradient, even where it is infinite
     assert.deepEqual(gradAt((x) => where(x.gt(0), x.log(), x), [-1, 2]), [1, 0.5]);
   });
@@ -107,6 +113,14 @@ describe('reductions at their edges', () => {
     assert.deepEqual(list(zeros([0, 3]).sum(0)), [0, 0, 0]);
     assert.ok(Number.isNaN(zeros([0]).mean().item()));
     assert.throws(() => zeros([0]).max(), /max: cannot reduce an empty tensor of shape \[0\]/);
+    assert.throws(() => zeros([2, 0]).min(1), /min: cannot reduce an empty tensor of shape \[2,0\] over axes \[1\]/);
+    // reducing an empty tensor over a non-empty axis gives an empty result
+    assert.deepEqual([...zeros([0, 3]).max(1).shape], [0]);
+    // the log of an empty sum is -inf
+    assert.deepEqual(list(zeros([2, 0]).logSumExp(1)), [-Infinity, -Infinity]);
+    const e = zeros([2, 0], { requiresGrad: true });
+    e.logSumExp(1, true).sum().backward();
+    assert.deepEqual([...e.grad!.shape], [2, 0]);
   });
 
   test('NaN propagates through max and maxPool2d', () => {

@@ -300,7 +300,10 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
  */
 export function where(condition: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   checkTensor(condition, 'where', 'condition');
-  const dtype = [a, b].map((v) => (v instanceof Tensor ? v.dtype : condition.dtype)).reduce(promote);
+  // The condition is a mask and does not take part in the dtype, nor does a number (it takes
+  // the other side's dtype); with two numbers the result has the condition's dtype.
+  const sides = [a, b].filter((v): v is Tensor => v instanceof Tensor);
+  const dtype = sides.length > 0 ? sides.map((v) => v.dtype).reduce(promote) : condition.dtype;
   const x = asTensor(a, dtype, 'where').to(dtype);
   const y = asTensor(b, dtype, 'where').to(dtype);
   const shape = broadcastShapes(broadcastShapes(condition.shape, x.shape, 'where'), y.shape, 'where');

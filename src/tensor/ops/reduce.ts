@@ -52,7 +52,11 @@ export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 function extreme(op: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): Tensor {
   checkTensor(x, op);
   const ax = normalizeAxes(axes, x.ndim, op);
-  if (x.size === 0) throw new RangeError(`${op}: cannot reduce an empty tensor of shape ${shapeToString(x.shape)}`);
+  // Reducing over an axis of size 0 has no extreme; an empty tensor reduced over non-empty axes
+  // just gives an empty result (as in PyTorch).
+  if (ax.some((a) => x.shape[a] === 0)) {
+    throw new RangeError(`${op}: cannot reduce an empty tensor of shape ${shapeToString(x.shape)} over axes ${JSON.stringify(ax)} (of size 0)`);
+  }
   const kept = reducedShape(x.shape, ax, true);
   const data = reduceRaw(op, x, ax);
   let y: Tensor;
@@ -108,6 +112,11 @@ export function std(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tens
 /** log(sum(exp(x))) over axes, shifted by the (constant) max so large inputs do not overflow. */
 export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   const ax = normalizeAxes(axes, checkTensor(x, 'logSumExp').ndim, 'logSumExp');
+  if (ax.some((a) => x.shape[a] === 0)) {
+    // the log of an empty sum: -inf (as in PyTorch); x has no elements, so its gradient is empty
+    const out = allocate(x.dtype, sizeOf(reducedShape(x.shape, ax, keepDims))).fill(-Infinity);
+    return makeResult(out, reducedShape(x.shape, ax, keepDims), 'logSumExp', [x], () => [Tensor.fill(x.shape, 0, x.dtype)]);
+  }
   const m = max(x.detach(), ax, true);
   const shift = m.where(m.abs().lt(Infinity), 0); // an all -inf slice keeps -inf rather than NaN
   const out = sum(x.sub(shift).exp(), ax, true).log().add(shift);
