@@ -15,3 +15,4 @@ export {
   multiMarginLoss, hingeLoss, type Reduction,
 } from './nn/index.js';
 export * from './io/index.js';
+export * from './optim/index.js';

@@ -25,7 +25,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   /** The options every group starts from (validated, defaults filled in). */
   readonly defaults: Readonly<O>;
   /** Parameter groups: `params` plus every option, resolved. Schedules change `lr` here. */
-  readonly paramGroups: ParamGroup<O>[] = [];
+  paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created on the first step in which the parameter has a gradient. */
   readonly state = new Map<Tensor, ParamState>();
   /** State that belongs to the optimizer as a whole (serialized with the rest). */
@@ -33,12 +33,18 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   /** The option table, when the optimizer validates its options (all built-in ones do). */
   readonly optionSpecs?: OptionSpecs;
 
-  constructor(name: string, params: ParamsInput, defaults: Record<string, unknown>, specs?: OptionSpecs) {
+  /**
+   * `params` are tensors or parameter groups; `defaults` are validated against `specs` (and
+   * missing ones filled in). Wrappers pass `params = null` and share their inner optimizer's
+   * `paramGroups` instead.
+   */
+  constructor(name: string, params: ParamsInput | null, defaults: Record<string, unknown>, specs?: OptionSpecs) {
     this.name = name;
     this.optionSpecs = specs;
     this.defaults = Object.freeze(
       (specs ? resolveOptions(name, specs, defaults) : { ...defaults }) as O,
     );
+    if (params === null) return;
     const groups = normalizeParams(name, params);
     for (const g of groups) this.addParamGroup(g);
   }
@@ -64,7 +70,17 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     for (const [k, v] of Object.entries(this.defaults)) full[k] = Array.isArray(v) ? [...v] : v;
     Object.assign(full, resolved);
     full.params = [...params];
+    const err = this.checkGroup(full as ParamGroup<O>);
+    if (err) throw new Error(`${this.name}${this.paramGroups.length ? ` (parameter group ${this.paramGroups.length})` : ''}: ${err}`);
     this.paramGroups.push(full as ParamGroup<O>);
+  }
+
+  /**
+   * Checks that hold between options of one group (e.g. Nesterov needs momentum); returns an
+   * error message or null. Runs from the constructor: it must not use subclass fields.
+   */
+  protected checkGroup(_group: ParamGroup<O>): string | null {
+    return null;
   }
 
   /** All parameters of all groups, in order (the numbering used by state dicts). */

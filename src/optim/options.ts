@@ -37,6 +37,8 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** Whether null is allowed (e.g. an optional bound). */
   nullable?: boolean;
+  /** An extra check after the type check; returns what is wrong (e.g. 'etas must satisfy 0 < etaminus < 1 < etaplus') or null. */
+  check?: (value: any) => string | null; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
@@ -78,6 +80,13 @@ function isNumberList(v: unknown): v is number[] {
 
 /** Checks one value against its spec; returns an error message or null. */
 export function checkOption(owner: string, key: string, value: unknown, s: OptionSpec): string | null {
+  const typeErr = checkType(owner, key, value, s);
+  if (typeErr || value === null || !s.check) return typeErr;
+  const extra = s.check(value);
+  return extra ? `${owner}: option '${key}': ${extra}, got ${show(value)}` : null;
+}
+
+function checkType(owner: string, key: string, value: unknown, s: OptionSpec): string | null {
   const bad = (): string => `${owner}: option '${key}' must be ${describeOptionType(s)}, got ${show(value)}`;
   if (value === null) return s.nullable ? null : bad();
   switch (s.type) {

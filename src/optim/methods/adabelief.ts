@@ -1,0 +1,80 @@
+/** AdaBelief: Adam with the second moment of the surprise g - m instead of g. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+
+export interface AdaBeliefOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  decoupleWeightDecay: boolean;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+/** The AdaBelief preconditioner with its weight decay (coupled or decoupled), before the lr scale. */
+export function scaleByBelief(): Transform {
+  return {
+    name: 'scaleByBelief',
+    init: (p, h) => ({ step: 0, expAvg: like(p), expAvgVar: like(p), maxExpAvgVar: h.amsgrad ? like(p) : null }),
+    update(u, s, p, h) {
+      const [b1, b2] = h.betas as [number, number];
+      const eps = h.eps as number;
+      const wd = h.weightDecay as number;
+      const decoupled = h.decoupleWeightDecay as boolean;
+      const t = (s.step as number) + 1;
+      s.step = t;
+      const bc1 = 1 - b1 ** t;
+      const bc2 = 1 - b2 ** t;
+      const m = s.expAvg as Storage;
+      const sv = s.expAvgVar as Storage;
+      let smax = s.maxExpAvgVar as Storage | null;
+      if (h.amsgrad && !smax) smax = s.maxExpAvgVar = like(p);
+      for (let i = 0; i < u.length; i++) {
+        const g = decoupled ? u[i] : u[i] + wd * p[i];
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        const d = g - m[i];
+        sv[i] = b2 * sv[i] + (1 - b2) * d * d + eps;
+        let si = sv[i];
+        if (h.amsgrad) {
+          if (si > smax![i]) smax![i] = si;
+          si = smax![i];
+        }
+        u[i] = m[i] / bc1 / (Math.sqrt(si / bc2) + eps) + (decoupled ? wd * p[i] : 0);
+      }
+    },
+  };
+}
+
+/**
+ * **AdaBelief** (Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in
+ * Observed Gradients", algorithm 2):
+ *
+ * ```
+ * m_t = β1 m_{t-1} + (1-β1) g_t
+ * s_t = β2 s_{t-1} + (1-β2) (g_t - m_t)² + ε          (AMSGrad form: ŝ from max_{τ≤t} s_τ)
+ * θ_t = θ_{t-1} - lr · (m_t/(1-β1^t)) / (√(s_t/(1-β2^t)) + ε)
+ * ```
+ * Weight decay is decoupled by default (θ -= lr·λ·θ, the authors' `weight_decouple=True`);
+ * `decoupleWeightDecay: false` adds λθ to g instead. Defaults follow the authors' v0.2 release
+ * (ε = 1e-16). Seed 001 §3.2.2 (algorithm 9).
+ */
+export const AdaBelief = defineOptimizer<AdaBeliefOptions>({
+  name: 'adabelief',
+  doc: 'AdaBelief: Adam whose denominator tracks the variance of g around its running mean (the "belief")',
+  source: 'Zhuang et al. 2020 (NeurIPS), alg. 2; seed 001 §3.2.2 alg. 9',
+  formula: 's = β2 s + (1-β2)(g - m)² + ε;  θ -= lr · m̂ / (√ŝ + ε)',
+  options: {
+    lr: common.lr(1e-3),
+    betas: common.betas(0.9, 0.999),
+    eps: common.eps(1e-16),
+    weightDecay: common.weightDecay(0, 'weight decay (decoupled unless decoupleWeightDecay is false)'),
+    decoupleWeightDecay: { type: 'boolean', default: true, doc: 'decoupled weight decay θ -= lr·λ·θ (false: add λθ to the gradient)' },
+    amsgrad: { type: 'boolean', default: false, doc: 'use the running maximum of s' },
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), scaleByBelief(), scaleByLr()),
+});
+export type AdaBelief = InstanceType<typeof AdaBelief>;

@@ -1,0 +1,94 @@
+/** AdaBound and AMSBound: Adam whose per-coordinate step sizes are clipped into converging bounds. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+
+export interface AdaBoundOptions {
+  lr: number;
+  betas: [number, number];
+  finalLr: number;
+  gamma: number;
+  eps: number;
+  weightDecay: number;
+  amsbound: boolean;
+  biasCorrection: boolean;
+  sqrtDecay: boolean;
+  maximize: boolean;
+}
+
+/** The AdaBound step (the output is the final step; lr is used inside the clipped step size). */
+export function adaboundStep(): Transform {
+  return {
+    name: 'adabound',
+    init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p), maxExpAvgSq: h.amsbound ? like(p) : null }),
+    update(u, s, p, h) {
+      const [b1, b2] = h.betas as [number, number];
+      const lr = h.lr as number;
+      const eps = h.eps as number;
+      const finalLr = h.finalLr as number;
+      const gamma = h.gamma as number;
+      const t = (s.step as number) + 1;
+      s.step = t;
+      const lower = finalLr * (1 - 1 / (gamma * t + 1));
+      const upper = finalLr * (1 + 1 / (gamma * t));
+      const base = h.biasCorrection ? (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t) : lr;
+      const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
+      const m = s.expAvg as Storage;
+      const v = s.expAvgSq as Storage;
+      let vmax = s.maxExpAvgSq as Storage | null;
+      if (h.amsbound && !vmax) vmax = s.maxExpAvgSq = like(p);
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        v[i] = b2 * v[i] + (1 - b2) * g * g;
+        let vi = v[i];
+        if (h.amsbound) {
+          if (vi > vmax![i]) vmax![i] = vi;
+          vi = vmax![i];
+        }
+        const eta = Math.min(Math.max(base / (Math.sqrt(vi) + eps), lower), upper);
+        u[i] = -eta * decay * m[i];
+      }
+    },
+  };
+}
+
+/**
+ * **AdaBound** (Luo, Xiong, Liu & Sun 2019, "Adaptive Gradient Methods with Dynamic Bound of
+ * Learning Rate", algorithm 2), and **AMSBound** (`amsbound: true`, algorithm 3: v̂ = max(v̂, v)).
+ * With `g` including weight decay:
+ *
+ * ```
+ * m_t = β1 m_{t-1} + (1-β1) g_t;   v_t = β2 v_{t-1} + (1-β2) g_t²
+ * η_l(t) = finalLr (1 - 1/(γt + 1));   η_u(t) = finalLr (1 + 1/(γt))
+ * η̂_t = clip(lr / (√v_t + ε), η_l(t), η_u(t));   η_t = η̂_t / √t
+ * θ_t = θ_{t-1} - η_t ⊙ m_t
+ * ```
+ * This is the paper's algorithm and seed 001 §3.2.3 (algorithm 12) by default (the ε in the
+ * denominator is descent's, against division by zero). The authors' released code differs:
+ * it bias-corrects (lr → lr·√(1-β2^t)/(1-β1^t)) and drops the 1/√t; set
+ * `biasCorrection: true, sqrtDecay: false` for that form. The bounds use `finalLr` as given
+ * (the released code also rescales them when a schedule changes lr).
+ */
+export const AdaBound = defineOptimizer<AdaBoundOptions>({
+  name: 'adabound',
+  doc: 'AdaBound: Adam with step sizes clipped into bounds that converge to finalLr (SGD-like late)',
+  source: 'Luo et al. 2019 (ICLR), alg. 2-3; seed 001 §3.2.3 alg. 12',
+  formula: 'η = clip(lr/(√v + ε), η_l(t), η_u(t)) / √t;  θ -= η ⊙ m;  η_l = α*(1 - 1/(γt+1)), η_u = α*(1 + 1/(γt))',
+  options: {
+    lr: common.lr(1e-3),
+    betas: common.betas(0.9, 0.999),
+    finalLr: { type: 'number', default: 0.1, min: 0, doc: 'the (SGD) learning rate both bounds converge to' },
+    gamma: { type: 'number', default: 1e-3, min: 0, minExclusive: true, doc: 'convergence speed of the bounds' },
+    eps: common.eps(1e-8),
+    weightDecay: common.weightDecay(),
+    amsbound: { type: 'boolean', default: false, doc: 'use the running maximum of v (AMSBound)' },
+    biasCorrection: { type: 'boolean', default: false, doc: "bias-correct the step size as the authors' code does" },
+    sqrtDecay: { type: 'boolean', default: true, doc: 'divide the clipped step size by √t (the paper; false in the authors\' code)' },
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), adaboundStep()),
+  aliases: [{ name: 'amsbound', doc: 'AMSBound: AdaBound with the running maximum of the second moment', defaults: { amsbound: true } }],
+});
+export type AdaBound = InstanceType<typeof AdaBound>;

@@ -1,0 +1,61 @@
+/** AdaDelta: AdaGrad's accumulator made a running average, with units corrected by past steps. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+
+export interface AdadeltaOptions {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** `E[g²] = ρE[g²] + (1-ρ)g²; Δ = √(E[Δ²]+ε)/√(E[g²]+ε) · g; E[Δ²] = ρE[Δ²] + (1-ρ)Δ²; u = Δ`. */
+export function scaleByAdadelta(): Transform {
+  return {
+    name: 'scaleByAdadelta',
+    init: (p) => ({ squareAvg: like(p), accDelta: like(p) }),
+    update(u, s, _p, h) {
+      const sq = s.squareAvg as Storage;
+      const acc = s.accDelta as Storage;
+      const rho = h.rho as number;
+      const eps = h.eps as number;
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        sq[i] = rho * sq[i] + (1 - rho) * g * g;
+        const delta = (Math.sqrt(acc[i] + eps) / Math.sqrt(sq[i] + eps)) * g;
+        acc[i] = rho * acc[i] + (1 - rho) * delta * delta;
+        u[i] = delta;
+      }
+    },
+  };
+}
+
+/**
+ * **AdaDelta** (Zeiler 2012). With `g` including weight decay:
+ *
+ * ```
+ * E[g²]_t = ρ E[g²]_{t-1} + (1-ρ) g_t²
+ * Δ_t     = √(E[Δ²]_{t-1} + ε) / √(E[g²]_t + ε) · g_t
+ * E[Δ²]_t = ρ E[Δ²]_{t-1} + (1-ρ) Δ_t²
+ * θ_t     = θ_{t-1} - lr · Δ_t
+ * ```
+ * Matches `torch.optim.Adadelta` (lr = 1 is the paper's rule). Seeds: 001 §3.2.1; 000 §4.1.2.
+ */
+export const Adadelta = defineOptimizer<AdadeltaOptions>({
+  name: 'adadelta',
+  doc: 'AdaDelta: running averages of squared gradients and squared updates set the step size',
+  source: 'Zeiler 2012 (arXiv:1212.5701); seed 001 §3.2.1',
+  formula: 'E[g²] = ρE[g²] + (1-ρ)g²;  Δ = √(E[Δ²]+ε)/√(E[g²]+ε)·g;  E[Δ²] = ρE[Δ²] + (1-ρ)Δ²;  θ -= lr·Δ',
+  options: {
+    lr: common.lr(1.0),
+    rho: { type: 'number', default: 0.9, min: 0, max: 1, doc: 'decay of the running averages' },
+    eps: common.eps(1e-6),
+    weightDecay: common.weightDecay(),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), scaleByAdadelta(), scaleByLr()),
+});
+export type Adadelta = InstanceType<typeof Adadelta>;

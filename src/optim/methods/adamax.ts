@@ -1,0 +1,61 @@
+/** AdaMax: Adam with the infinity norm in place of the second moment. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+
+export interface AdamaxOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** `m = β1 m + (1-β1) g; u = max(β2 u, |g| + ε); step = m / ((1-β1^t) u)`. */
+export function scaleByAdamax(): Transform {
+  return {
+    name: 'scaleByAdamax',
+    init: (p) => ({ step: 0, expAvg: like(p), expInf: like(p) }),
+    update(u, s, _p, h) {
+      const [b1, b2] = h.betas as [number, number];
+      const eps = h.eps as number;
+      const t = (s.step as number) + 1;
+      s.step = t;
+      const bc1 = 1 - b1 ** t;
+      const m = s.expAvg as Storage;
+      const ui = s.expInf as Storage;
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        ui[i] = Math.max(b2 * ui[i], Math.abs(g) + eps);
+        u[i] = m[i] / bc1 / ui[i];
+      }
+    },
+  };
+}
+
+/**
+ * **AdaMax** (Kingma & Ba 2015, §7.1). With `g` including weight decay:
+ *
+ * ```
+ * m_t = β1 m_{t-1} + (1-β1) g_t;    u_t = max(β2 u_{t-1}, |g_t| + ε)
+ * θ_t = θ_{t-1} - lr / (1-β1^t) · m_t / u_t
+ * ```
+ * Matches `torch.optim.Adamax` (ε inside the max, as PyTorch does). Seed 001 §3.2.1 (Adam family).
+ */
+export const Adamax = defineOptimizer<AdamaxOptions>({
+  name: 'adamax',
+  doc: 'AdaMax: Adam with the exponentially weighted infinity norm in the denominator',
+  source: 'Kingma & Ba 2015 (ICLR), §7.1; seed 001 §3.2.1',
+  formula: 'm = β1 m + (1-β1)g;  u = max(β2 u, |g| + ε);  θ -= lr/(1-β1^t) · m/u',
+  options: {
+    lr: common.lr(2e-3),
+    betas: common.betas(0.9, 0.999, 'coefficients of the running average of the gradient and of the infinity norm'),
+    eps: common.eps(1e-8),
+    weightDecay: common.weightDecay(),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), scaleByAdamax(), scaleByLr()),
+});
+export type Adamax = InstanceType<typeof Adamax>;

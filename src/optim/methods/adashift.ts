@@ -1,0 +1,122 @@
+/** AdaShift: decorrelating v_t from g_t by temporal shifting (the thesis's algorithm 3-2). */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+
+export type AdaShiftPhi = 'none' | 'max' | 'mean';
+
+export interface AdaShiftOptions {
+  lr: number;
+  keepNum: number;
+  betas: [number, number];
+  eps: number;
+  phi: AdaShiftPhi;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** The AdaShift step (the output is the final step; zero while t <= n). */
+export function adashiftStep(): Transform {
+  return {
+    name: 'adashift',
+    init: (p, h) => {
+      const n = h.keepNum as number;
+      return {
+        step: 0,
+        queue: p instanceof Float64Array ? new Float64Array(n * p.length) : new Float32Array(n * p.length),
+        expAvgSq: h.phi === 'none' ? like(p) : p instanceof Float64Array ? new Float64Array(1) : new Float32Array(1),
+      };
+    },
+    update(u, s, p, h) {
+      const n = h.keepNum as number;
+      const [b1, b2] = h.betas as [number, number];
+      const eps = h.eps as number;
+      const lr = h.lr as number;
+      const size = u.length;
+      const q = s.queue as Storage;
+      if (q.length !== n * size) throw new Error(`adashift: keepNum changed from ${q.length / size} to ${n} after the first step`);
+      const t = (s.step as number) + 1;
+      s.step = t;
+      const slot = (t - 1) % n;
+      const off = slot * size;
+      if (t <= n) {
+        // Lines 5-6 of algorithm 3-2: only enqueue; no update while t <= n.
+        for (let i = 0; i < size; i++) q[off + i] = u[i];
+        u.fill(0);
+        return;
+      }
+      // Line 8: g_{t-n} = Pop(Q) (the oldest slot is the one g_t goes into); line 13: v_t.
+      const v = s.expAvgSq as Storage;
+      if (h.phi === 'none') {
+        for (let i = 0; i < size; i++) v[i] = b2 * v[i] + (1 - b2) * q[off + i] * q[off + i];
+      } else {
+        let agg = 0;
+        for (let i = 0; i < size; i++) {
+          const sq = q[off + i] * q[off + i];
+          if (h.phi === 'max') agg = Math.max(agg, sq);
+          else agg += sq;
+        }
+        if (h.phi === 'mean') agg /= size;
+        v[0] = b2 * v[0] + (1 - b2) * agg;
+      }
+      // Line 9: Push(Q, g_t).
+      for (let i = 0; i < size; i++) q[off + i] = u[i];
+      // Line 10: m_t = W·Q = Σ_{i<n} β1^i g_{t-i} / Σ_{i<n} β1^i (g_{t-i} is in slot (t-1-i) mod n).
+      let wsum = 0;
+      for (let k = 0; k < n; k++) wsum += b1 ** k;
+      const pT = b2 ** (t - n); // line 11: p_t = p_{t-1} β2, p_n = 1
+      const bc = 1 - pT;
+      for (let i = 0; i < size; i++) {
+        let m = 0;
+        for (let k = 0; k < n; k++) m += b1 ** k * q[((((t - 1 - k) % n) + n) % n) * size + i];
+        m /= wsum;
+        const vi = h.phi === 'none' ? v[i] : v[0];
+        // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
+        u[i] = (-lr * m) / (Math.sqrt(vi / bc) + eps);
+      }
+    },
+  };
+}
+
+/**
+ * **AdaShift** (Zhou et al. 2019, "AdaShift: Decorrelation and Convergence of Adaptive Learning
+ * Rate Methods", ICLR), as algorithm 3-2 (appendix 3.A) of seed 004 (chapter 3, §3.4). With a
+ * FIFO queue Q of the last n = keepNum gradients:
+ *
+ * ```
+ * t ≤ n:  Push(Q, g_t); no update
+ * t > n:  g_{t-n} = Pop(Q); Push(Q, g_t)
+ *         m_t = Σ_{i=0}^{n-1} β1^i g_{t-i} / Σ_{i=0}^{n-1} β1^i
+ *         v_t = β2 v_{t-1} + (1-β2) φ(g_{t-n}²)          (v_n = 0)
+ *         p_t = β2^(t-n)
+ *         θ_t = θ_{t-1} - lr · m_t / (√(v_t / (1 - p_t)) + ε)
+ * ```
+ * φ is applied per parameter tensor: 'none' keeps v elementwise; 'max' and 'mean' reduce g_{t-n}²
+ * over the tensor to one shared scalar (the thesis's "spatial operation", §3.4.2-3.4.3).
+ *
+ * Deviation, stated: line 14 of the algorithm writes `α_t / (√v_t / (1 - p_t) + ε)`; descent
+ * divides inside the square root, `√(v_t / (1 - p_t))`, as the author's code and Adam's bias
+ * correction do. Line 2 of the algorithm normalizes W by Σ β1^n, a typo for Σ_{i<n} β1^i
+ * (equation 3-17 and the TensorFlow code). Defaults: n = 10, β = (0.9, 0.999) as the thesis
+ * recommends (appendix 3.F); φ = max as in most of its experiments; lr = 0.01 because with
+ * max the best lr was about ten times Adam's (appendix 3.F); ε = 1e-10 as the author's code.
+ */
+export const AdaShift = defineOptimizer<AdaShiftOptions>({
+  name: 'adashift',
+  doc: 'AdaShift: v_t from the temporally shifted gradient g_{t-n} (decorrelated from m_t), optional spatial φ per tensor',
+  source: 'Zhou et al. 2019 (ICLR); seed 004 §3.4, alg. 3-1 and alg. 3-2 (app. 3.A)',
+  formula: 'm = Σβ1^i g_{t-i}/Σβ1^i (i<n);  v = β2 v + (1-β2) φ(g_{t-n}²);  θ -= lr · m / (√(v/(1-β2^(t-n))) + ε);  no update while t ≤ n',
+  options: {
+    lr: common.lr(1e-2),
+    keepNum: { type: 'integer', default: 10, min: 1, doc: 'the shift n: gradients kept in the queue (first n steps make no update)' },
+    betas: { type: 'pair', default: [0.9, 0.999], min: 0, max: 1, doc: 'β1 (window weights, β1 = 1 gives the plain mean) and β2 (v_t average)',
+      check: (v: number[]) => (v[1] < 1 ? null : 'betas[1] must be < 1') },
+    eps: common.eps(1e-10),
+    phi: { type: 'string', default: 'max', choices: ['none', 'max', 'mean'], doc: 'spatial function φ over each tensor\'s g_{t-n}²' },
+    weightDecay: common.weightDecay(0, 'L2 penalty added to the gradient (not in the thesis)'),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), adashiftStep()),
+});
+export type AdaShift = InstanceType<typeof AdaShift>;

@@ -1,0 +1,82 @@
+/** ASGD: SGD with Polyak-Ruppert averaging of the iterates. */
+import type { Storage } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import type { Optimizer } from '../optimizer.js';
+
+export interface ASGDOptions {
+  lr: number;
+  lambd: number;
+  alpha: number;
+  t0: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** The ASGD step and averaging (the output is the final step). */
+export function asgdStep(): Transform {
+  return {
+    name: 'asgd',
+    init: (p, h) => ({ step: 0, eta: p instanceof Float32Array ? Math.fround(h.lr as number) : (h.lr as number), mu: 1, ax: like(p) }),
+    update(u, s, p, h) {
+      const lambd = h.lambd as number;
+      const lr = h.lr as number;
+      const f32 = p instanceof Float32Array;
+      const round = f32 ? Math.fround : (x: number) => x;
+      const eta = s.eta as number;
+      const mu = s.mu as number;
+      const ax = s.ax as Storage;
+      const t = (s.step as number) + 1;
+      s.step = t;
+      for (let i = 0; i < u.length; i++) {
+        const next = round(round(p[i] * (1 - lambd * eta)) - eta * u[i]);
+        if (mu !== 1) ax[i] += (next - ax[i]) * mu;
+        else ax[i] = next;
+        u[i] = next - p[i];
+      }
+      // PyTorch keeps eta and mu as float32 tensors; round them the same way for float32 parameters.
+      s.eta = round(lr / (1 + lambd * lr * t) ** (h.alpha as number));
+      s.mu = round(1 / Math.max(1, t - (h.t0 as number)));
+    },
+  };
+}
+
+/**
+ * **ASGD**, averaged SGD (Polyak & Juditsky 1992; the schedule of Bottou 2012 / Xu 2011 as in
+ * PyTorch). With `g` including weight decay:
+ *
+ * ```
+ * θ_t = θ_{t-1} (1 - λ η_t) - η_t g_t
+ * ā_t = ā_{t-1} + μ_t (θ_t - ā_{t-1})                  (ā = θ while μ_t = 1)
+ * η_{t+1} = lr / (1 + λ lr t)^α;   μ_{t+1} = 1 / max(1, t - t0)
+ * ```
+ * Matches `torch.optim.ASGD`; the averaged parameters are in `state.ax` (see {@link asgdAverages}).
+ */
+export const ASGD = defineOptimizer<ASGDOptions>({
+  name: 'asgd',
+  doc: 'ASGD: SGD with a decaying step and Polyak-Ruppert averaging of the iterates (averages in state.ax)',
+  source: 'Polyak & Juditsky 1992 (SIAM J. Control Optim.); Bottou 2012',
+  formula: 'θ = θ(1-λη) - η g;  ā += μ(θ - ā);  η = lr/(1+λ·lr·t)^α;  μ = 1/max(1, t-t0)',
+  options: {
+    lr: common.lr(0.01),
+    lambd: { type: 'number', default: 1e-4, min: 0, doc: 'decay term λ' },
+    alpha: { type: 'number', default: 0.75, min: 0, doc: 'power α of the step-size decay' },
+    t0: { type: 'number', default: 1e6, min: 0, doc: 'step at which averaging starts' },
+    weightDecay: common.weightDecay(),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), asgdStep()),
+});
+export type ASGD = InstanceType<typeof ASGD>;
+
+/** The averaged parameters ā of an ASGD optimizer, as tensors shaped like the parameters (copies). */
+export function asgdAverages(opt: Optimizer<object>): Tensor[] {
+  return opt.params().map((p) => {
+    const ax = opt.state.get(p)?.ax as Storage | undefined;
+    const out = p.detach().clone();
+    if (ax) out.data.set(ax);
+    return out;
+  });
+}

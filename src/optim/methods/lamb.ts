@@ -1,0 +1,69 @@
+/** LAMB: Adam steps rescaled per layer by the trust ratio ‖θ‖ / ‖step‖. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { chain, flipSign, l2, like, type Transform } from '../transform.js';
+
+export interface LambOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** The LAMB step over one parameter tensor (the output is the final step). */
+export function lambStep(): Transform {
+  return {
+    name: 'lamb',
+    init: (p) => ({ step: 0, expAvg: like(p), expAvgSq: like(p) }),
+    update(u, s, p, h) {
+      const [b1, b2] = h.betas as [number, number];
+      const eps = h.eps as number;
+      const wd = h.weightDecay as number;
+      const t = (s.step as number) + 1;
+      s.step = t;
+      const bc1 = 1 - b1 ** t;
+      const bc2 = 1 - b2 ** t;
+      const m = s.expAvg as Storage;
+      const v = s.expAvgSq as Storage;
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        v[i] = b2 * v[i] + (1 - b2) * g * g;
+        u[i] = m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps) + wd * p[i];
+      }
+      const wNorm = l2(p);
+      const rNorm = l2(u);
+      const ratio = wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
+      const c = -(h.lr as number) * ratio;
+      for (let i = 0; i < u.length; i++) u[i] *= c;
+    },
+  };
+}
+
+/**
+ * **LAMB** (You et al. 2020, "Large Batch Optimization for Deep Learning: Training BERT in 76
+ * minutes", algorithm 2), per parameter tensor (layer):
+ *
+ * ```
+ * m_t = β1 m_{t-1} + (1-β1) g_t;   v_t = β2 v_{t-1} + (1-β2) g_t²;   m̂, v̂ bias-corrected
+ * r_t = m̂_t / (√v̂_t + ε) + λ θ_{t-1}
+ * θ_t = θ_{t-1} - lr · (‖θ_{t-1}‖ / ‖r_t‖) · r_t          (ratio 1 when either norm is 0; φ = identity)
+ * ```
+ */
+export const Lamb = defineOptimizer<LambOptions>({
+  name: 'lamb',
+  doc: 'LAMB: layer-wise adaptive moments; Adam steps rescaled by the trust ratio ‖θ‖/‖r‖ per tensor',
+  source: 'You et al. 2020 (ICLR), alg. 2',
+  formula: 'r = m̂/(√v̂ + ε) + λθ;  θ -= lr · (‖θ‖/‖r‖) · r   (per tensor)',
+  options: {
+    lr: common.lr(1e-3),
+    betas: common.betas(0.9, 0.999),
+    eps: common.eps(1e-6),
+    weightDecay: common.weightDecay(0, 'decoupled weight decay λ inside the trust-ratio update'),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), lambStep()),
+});
+export type Lamb = InstanceType<typeof Lamb>;

@@ -1,0 +1,61 @@
+/** LARS: momentum SGD with a layer-wise learning rate from the ratio ‖w‖ / ‖∇L‖. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { chain, flipSign, l2, like, type Transform } from '../transform.js';
+
+export interface LarsOptions {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  trustCoefficient: number;
+  maximize: boolean;
+}
+
+/** The LARS step over one parameter tensor (the output is the final step). */
+export function larsStep(): Transform {
+  return {
+    name: 'lars',
+    init: (p) => ({ momentumBuffer: like(p) }),
+    update(u, s, p, h) {
+      const beta = h.weightDecay as number;
+      const mom = h.momentum as number;
+      const wNorm = l2(p);
+      const gNorm = l2(u);
+      const local = wNorm > 0 && gNorm > 0 ? ((h.trustCoefficient as number) * wNorm) / (gNorm + beta * wNorm) : 1;
+      const c = (h.lr as number) * local;
+      const buf = s.momentumBuffer as Storage;
+      for (let i = 0; i < u.length; i++) {
+        buf[i] = mom * buf[i] + c * (u[i] + beta * p[i]);
+        u[i] = -buf[i];
+      }
+    },
+  };
+}
+
+/**
+ * **LARS** (You, Gitman & Ginsburg 2017, "Large Batch Training of Convolutional Networks",
+ * algorithm 1), per parameter tensor (layer) l, with global lr γ, trust coefficient η and
+ * weight decay β:
+ *
+ * ```
+ * λ^l = η ‖w^l‖ / (‖∇L(w^l)‖ + β ‖w^l‖)          (1 when either norm is 0)
+ * v^l = m v^l + γ λ^l (∇L(w^l) + β w^l)
+ * w^l = w^l - v^l
+ * ```
+ */
+export const Lars = defineOptimizer<LarsOptions>({
+  name: 'lars',
+  doc: 'LARS: momentum SGD with a per-layer learning rate η‖w‖/(‖g‖ + β‖w‖)',
+  source: 'You, Gitman & Ginsburg 2017 (arXiv:1708.03888), alg. 1',
+  formula: 'λ = η‖w‖/(‖g‖ + β‖w‖);  v = m v + lr·λ·(g + βw);  w -= v   (per tensor)',
+  options: {
+    lr: common.lr(0.1),
+    momentum: common.momentum(0.9),
+    weightDecay: common.weightDecay(0, 'weight decay β (added to the gradient and to the trust-ratio denominator)'),
+    trustCoefficient: { type: 'number', default: 1e-3, min: 0, minExclusive: true, doc: 'trust coefficient η' },
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), larsStep()),
+});
+export type Lars = InstanceType<typeof Lars>;

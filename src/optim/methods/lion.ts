@@ -1,0 +1,56 @@
+/** Lion: sign of an interpolated momentum, found by program search. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { chain, flipSign, like, type Transform } from '../transform.js';
+
+export interface LionOptions {
+  lr: number;
+  betas: [number, number];
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** The Lion step (the output is the final step). */
+export function lionStep(): Transform {
+  return {
+    name: 'lion',
+    init: (p) => ({ expAvg: like(p) }),
+    update(u, s, p, h) {
+      const [b1, b2] = h.betas as [number, number];
+      const lr = h.lr as number;
+      const wd = h.weightDecay as number;
+      const m = s.expAvg as Storage;
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        const c = b1 * m[i] + (1 - b1) * g;
+        m[i] = b2 * m[i] + (1 - b2) * g;
+        u[i] = -lr * (Math.sign(c) + wd * p[i]);
+      }
+    },
+  };
+}
+
+/**
+ * **Lion** (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms", program 1):
+ *
+ * ```
+ * c_t = β1 m_{t-1} + (1-β1) g_t
+ * θ_t = θ_{t-1} - lr · (sign(c_t) + λ θ_{t-1})
+ * m_t = β2 m_{t-1} + (1-β2) g_t
+ * ```
+ */
+export const Lion = defineOptimizer<LionOptions>({
+  name: 'lion',
+  doc: 'Lion: steps of fixed size lr in the sign of an interpolation of momentum and gradient',
+  source: 'Chen et al. 2023 (NeurIPS), program 1',
+  formula: 'c = β1 m + (1-β1) g;  θ -= lr (sign(c) + λθ);  m = β2 m + (1-β2) g',
+  options: {
+    lr: common.lr(1e-4),
+    betas: common.betas(0.9, 0.99, 'interpolation (β1) and momentum (β2) coefficients'),
+    weightDecay: common.weightDecay(0, 'decoupled weight decay λ'),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), lionStep()),
+});
+export type Lion = InstanceType<typeof Lion>;

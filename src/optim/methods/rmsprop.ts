@@ -1,0 +1,85 @@
+/** RMSProp: steps scaled by a running root mean square of the gradients. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+
+export interface RMSpropOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+/** The RMSProp preconditioner (plain, centered, with momentum), as in torch.optim.RMSprop. */
+export function scaleByRms(): Transform {
+  return {
+    name: 'scaleByRms',
+    init: (p, h) => ({
+      squareAvg: like(p),
+      gradAvg: h.centered ? like(p) : null,
+      momentumBuffer: (h.momentum as number) > 0 ? like(p) : null,
+    }),
+    update(u, s, p, h) {
+      const alpha = h.alpha as number;
+      const eps = h.eps as number;
+      const mom = h.momentum as number;
+      const sq = s.squareAvg as Storage;
+      let ga = s.gradAvg as Storage | null;
+      if (h.centered && !ga) ga = s.gradAvg = like(p);
+      let buf = s.momentumBuffer as Storage | null;
+      if (mom > 0 && !buf) buf = s.momentumBuffer = like(p);
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        sq[i] = alpha * sq[i] + (1 - alpha) * g * g;
+        let avg: number;
+        if (h.centered) {
+          ga![i] = alpha * ga![i] + (1 - alpha) * g;
+          avg = Math.sqrt(sq[i] - ga![i] * ga![i]) + eps;
+        } else {
+          avg = Math.sqrt(sq[i]) + eps;
+        }
+        if (mom > 0) {
+          buf![i] = mom * buf![i] + g / avg;
+          u[i] = buf![i];
+        } else {
+          u[i] = g / avg;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * **RMSProp** (Tieleman & Hinton 2012, lecture 6e), centered variant (Graves 2013). With `g`
+ * including weight decay:
+ *
+ * ```
+ * v_t = α v_{t-1} + (1-α) g_t²
+ * c_t = α c_{t-1} + (1-α) g_t,  s_t = √(v_t - c_t²) + ε      (centered)
+ *                                s_t = √v_t + ε               (plain)
+ * b_t = μ b_{t-1} + g_t / s_t;  θ_t = θ_{t-1} - lr b_t        (momentum μ > 0)
+ * θ_t = θ_{t-1} - lr g_t / s_t                                (μ = 0)
+ * ```
+ * Matches `torch.optim.RMSprop`. Seeds: 001 §3.2.1 (algorithm 5); 003 §4.2; 000 §2.2.3 eq. 8-9.
+ */
+export const RMSprop = defineOptimizer<RMSpropOptions>({
+  name: 'rmsprop',
+  doc: 'RMSProp: steps divided by a running RMS of the gradient (plain, centered, or with momentum)',
+  source: 'Tieleman & Hinton 2012 (Coursera lecture 6e); Graves 2013 (centered); seed 001 §3.2.1 alg. 5, 003 §4.2, 000 §2.2.3',
+  formula: 'v = αv + (1-α)g²;  s = √(v - c²) + ε (centered) or √v + ε;  b = μb + g/s;  θ -= lr·b',
+  options: {
+    lr: common.lr(0.01),
+    alpha: { type: 'number', default: 0.99, min: 0, max: 1, doc: 'smoothing constant of the running average of g²' },
+    eps: common.eps(1e-8),
+    weightDecay: common.weightDecay(),
+    momentum: common.momentum(0),
+    centered: { type: 'boolean', default: false, doc: 'divide by an estimate of the gradient variance instead of its second moment' },
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), scaleByRms(), scaleByLr()),
+});
+export type RMSprop = InstanceType<typeof RMSprop>;

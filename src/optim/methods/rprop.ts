@@ -1,0 +1,68 @@
+/** Rprop: sign-based steps with per-coordinate step sizes adapted by sign agreement. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { chain, flipSign, like, type Transform } from '../transform.js';
+
+export interface RpropOptions {
+  lr: number;
+  etas: [number, number];
+  stepSizes: [number, number];
+  maximize: boolean;
+}
+
+/** The Rprop step (the output is the final step; no lr stage follows). */
+export function rpropStep(): Transform {
+  return {
+    name: 'rprop',
+    init: (p, h) => ({ step: 0, prev: like(p), stepSize: like(p, h.lr as number) }),
+    update(u, s, _p, h) {
+      const [etaMinus, etaPlus] = h.etas as [number, number];
+      const [minStep, maxStep] = h.stepSizes as [number, number];
+      const prev = s.prev as Storage;
+      const size = s.stepSize as Storage;
+      s.step = (s.step as number) + 1;
+      for (let i = 0; i < u.length; i++) {
+        let g = u[i];
+        const agree = Math.sign(g) * Math.sign(prev[i]);
+        const eta = agree > 0 ? etaPlus : agree < 0 ? etaMinus : 1;
+        size[i] = Math.min(Math.max(size[i] * eta, minStep), maxStep);
+        if (agree < 0) g = 0;
+        u[i] = -Math.sign(g) * size[i];
+        prev[i] = g;
+      }
+    },
+  };
+}
+
+/**
+ * **Rprop** (Riedmiller & Braun 1993), the variant without weight backtracking ("Rprop-") that
+ * PyTorch implements:
+ *
+ * ```
+ * s = sign(g_t · g_{t-1});  Δ_t = clamp(Δ_{t-1} · (s > 0 ? η+ : s < 0 ? η- : 1), Δmin, Δmax)
+ * g_t = 0 where s < 0;      θ_t = θ_{t-1} - sign(g_t) · Δ_t          (Δ_0 = lr)
+ * ```
+ * Matches `torch.optim.Rprop` (`etas` = (η-, η+), `stepSizes` = (Δmin, Δmax)). The step sizes
+ * start at the group's lr; later changes of lr do not affect them.
+ */
+export const Rprop = defineOptimizer<RpropOptions>({
+  name: 'rprop',
+  doc: 'Rprop: per-coordinate step sizes grown or shrunk by the agreement of successive gradient signs',
+  source: 'Riedmiller & Braun 1993 (ICNN)',
+  formula: 'Δ = clamp(Δ · (η+ if g·g_prev > 0, η- if < 0, else 1), Δmin, Δmax);  θ -= sign(g) · Δ',
+  options: {
+    lr: common.lr(0.01),
+    etas: {
+      type: 'pair', default: [0.5, 1.2], min: 0, doc: 'multiplicative decrease and increase factors (η-, η+)',
+      check: (v: number[]) => (0 < v[0] && v[0] < 1 && 1 < v[1] ? null : 'etas must satisfy 0 < etaminus < 1 < etaplus'),
+    },
+    stepSizes: {
+      type: 'pair', default: [1e-6, 50], min: 0, doc: 'minimal and maximal step sizes (Δmin, Δmax)',
+      check: (v: number[]) => (v[0] <= v[1] ? null : 'stepSizes must satisfy min <= max'),
+    },
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), rpropStep()),
+});
+export type Rprop = InstanceType<typeof Rprop>;

@@ -1,0 +1,80 @@
+/** signSGD and Signum: steps in the sign of the gradient or of its momentum. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+
+export interface SignSGDOptions {
+  lr: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+export interface SignumOptions extends SignSGDOptions {
+  momentum: number;
+}
+
+/** u = sign(u). */
+export function scaleBySign(): Transform {
+  return {
+    name: 'scaleBySign',
+    init: () => ({}),
+    update(u) {
+      for (let i = 0; i < u.length; i++) u[i] = Math.sign(u[i]);
+    },
+  };
+}
+
+/** m = β m + (1-β) u; u = m. */
+export function emaMomentum(): Transform {
+  return {
+    name: 'emaMomentum',
+    init: (p) => ({ momentumBuffer: like(p) }),
+    update(u, s, _p, h) {
+      const b = h.momentum as number;
+      const m = s.momentumBuffer as Storage;
+      for (let i = 0; i < u.length; i++) {
+        m[i] = b * m[i] + (1 - b) * u[i];
+        u[i] = m[i];
+      }
+    },
+  };
+}
+
+/**
+ * **signSGD** (Bernstein, Wang, Azizzadenesheli & Anandkumar 2018, "signSGD: Compressed
+ * Optimisation for Non-Convex Problems", algorithm 1): `θ_t = θ_{t-1} - lr · sign(g_t)`, with
+ * `g` including the (coupled) weight decay.
+ */
+export const SignSGD = defineOptimizer<SignSGDOptions>({
+  name: 'signsgd',
+  doc: 'signSGD: steps of size lr in the sign of each gradient coordinate',
+  source: 'Bernstein et al. 2018 (ICML), alg. 1',
+  formula: 'θ -= lr · sign(g)',
+  options: { lr: common.lr(1e-3), weightDecay: common.weightDecay(), maximize: common.maximize() },
+  transform: chain(flipSign(), addWeightDecay(), scaleBySign(), scaleByLr()),
+});
+export type SignSGD = InstanceType<typeof SignSGD>;
+
+/**
+ * **Signum** (Bernstein et al. 2018, algorithm 3, signSGD with momentum):
+ *
+ * ```
+ * m_t = β m_{t-1} + (1-β) g_t;     θ_t = θ_{t-1} - lr · sign(m_t)
+ * ```
+ * with `g` including the (coupled) weight decay.
+ */
+export const Signum = defineOptimizer<SignumOptions>({
+  name: 'signum',
+  doc: 'Signum: signSGD on the exponential moving average of the gradient',
+  source: 'Bernstein et al. 2018 (ICML), alg. 3',
+  formula: 'm = β m + (1-β) g;  θ -= lr · sign(m)',
+  options: {
+    lr: common.lr(1e-3),
+    momentum: { type: 'number', default: 0.9, min: 0, max: 1, maxExclusive: true, doc: 'momentum β of the moving average' },
+    weightDecay: common.weightDecay(),
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), emaMomentum(), scaleBySign(), scaleByLr()),
+});
+export type Signum = InstanceType<typeof Signum>;

@@ -1,0 +1,71 @@
+/** Yogi: Adam with an additive, sign-controlled update of the second moment. */
+import type { Storage } from '../../tensor/dtype.js';
+import { defineOptimizer } from '../define.js';
+import { common } from '../options.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+
+export interface YogiOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  initialAccumulatorValue: number;
+  weightDecay: number;
+  biasCorrection: boolean;
+  maximize: boolean;
+}
+
+/** `v = v - (1-β2) sign(v - g²) g²`, then Adam's step. */
+export function scaleByYogi(): Transform {
+  return {
+    name: 'scaleByYogi',
+    init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p, h.initialAccumulatorValue as number) }),
+    update(u, s, _p, h) {
+      const [b1, b2] = h.betas as [number, number];
+      const eps = h.eps as number;
+      const t = (s.step as number) + 1;
+      s.step = t;
+      const bc1 = h.biasCorrection ? 1 - b1 ** t : 1;
+      const bc2 = h.biasCorrection ? 1 - b2 ** t : 1;
+      const m = s.expAvg as Storage;
+      const v = s.expAvgSq as Storage;
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        const g2 = g * g;
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        v[i] = v[i] - (1 - b2) * Math.sign(v[i] - g2) * g2;
+        u[i] = m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps);
+      }
+    },
+  };
+}
+
+/**
+ * **Yogi** (Zaheer, Reddi, Sachan, Kale & Kumar 2018, "Adaptive Methods for Nonconvex
+ * Optimization"). With `g` including weight decay:
+ *
+ * ```
+ * m_t = β1 m_{t-1} + (1-β1) g_t
+ * v_t = v_{t-1} - (1-β2) sign(v_{t-1} - g_t²) g_t²
+ * θ_t = θ_{t-1} - lr · (m_t/(1-β1^t)) / (√(v_t/(1-β2^t)) + ε)
+ * ```
+ * The bias correction follows seed 001 §3.2.2 (algorithm 7); the paper's algorithm 2 has none
+ * (`biasCorrection: false`). Defaults lr = 1e-2, ε = 1e-3 are the paper's recommendations;
+ * v_0 = 0 (`initialAccumulatorValue`) as in the seed's algorithm.
+ */
+export const Yogi = defineOptimizer<YogiOptions>({
+  name: 'yogi',
+  doc: 'Yogi: Adam with an additive second-moment update v -= (1-β2) sign(v - g²) g²',
+  source: 'Zaheer et al. 2018 (NeurIPS); seed 001 §3.2.2 alg. 7',
+  formula: 'v = v - (1-β2) sign(v - g²) g²;  θ -= lr · m̂ / (√v̂ + ε)',
+  options: {
+    lr: common.lr(1e-2),
+    betas: common.betas(0.9, 0.999),
+    eps: common.eps(1e-3),
+    initialAccumulatorValue: { type: 'number', default: 0, min: 0, doc: 'initial value v_0 of the second moment' },
+    weightDecay: common.weightDecay(),
+    biasCorrection: { type: 'boolean', default: true, doc: 'bias-correct m and v (seed 001 alg. 7; the paper has none)' },
+    maximize: common.maximize(),
+  },
+  transform: chain(flipSign(), addWeightDecay(), scaleByYogi(), scaleByLr()),
+});
+export type Yogi = InstanceType<typeof Yogi>;

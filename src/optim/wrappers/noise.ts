@@ -1,0 +1,77 @@
+/** Gradient noise injection: annealed Gaussian noise added to the gradients before each step. */
+import { Generator } from '../../tensor/random.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { evaluateClosure, gradData, type Optimizer } from '../optimizer.js';
+import type { OptionSpecs } from '../options.js';
+import type { Closure } from '../types.js';
+import { registerWrapper, WrapperOptimizer } from './wrapper.js';
+
+export interface GradientNoiseOptions {
+  eta: number;
+  gamma: number;
+  seed: number;
+}
+
+const specs: OptionSpecs = {
+  eta: { type: 'number', default: 0.01, min: 0, doc: 'noise scale η (the paper tries 0.01, 0.3, 1)' },
+  gamma: { type: 'number', default: 0.55, min: 0, doc: 'annealing exponent γ' },
+  seed: { type: 'integer', default: 0, doc: 'seed of the noise generator' },
+};
+
+/**
+ * **Gradient noise** (Neelakantan et al. 2015, "Adding Gradient Noise Improves Learning for Very
+ * Deep Networks"): before each inner step, every gradient gets independent Gaussian noise
+ *
+ * ```
+ * g_t ← g_t + N(0, σ_t²),    σ_t² = η / (1 + t)^γ          (t = 0, 1, 2, ... the step count)
+ * ```
+ * The gradients are replaced by noisy copies (the old `.grad` tensors are not modified). The
+ * noise comes from its own seeded generator, whose state is part of the state dict. Seed 000
+ * §3.1.2 (noise injection into gradients).
+ */
+export class GradientNoise extends WrapperOptimizer<GradientNoiseOptions> {
+  private generator: Generator;
+
+  constructor(inner: Optimizer<object>, options: Partial<GradientNoiseOptions> = {}) {
+    super('gradnoise', inner, options, specs);
+    this.generator = new Generator(this.defaults.seed);
+    this.globalState = { step: 0, generator: this.generator.getState() };
+  }
+
+  /** The noise standard deviation σ_t at step t. */
+  sigma(t: number): number {
+    return Math.sqrt(this.defaults.eta / (1 + t) ** this.defaults.gamma);
+  }
+
+  override step(closure?: Closure): number | undefined {
+    const loss = closure ? evaluateClosure(closure) : undefined;
+    const t = this.globalState.step as number;
+    const sigma = this.sigma(t);
+    for (const p of this.params()) {
+      if (!p.grad) continue;
+      const g = gradData(p);
+      const noisy = p.data instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
+      for (let i = 0; i < g.length; i++) noisy[i] = g[i] + sigma * this.generator.normal();
+      p.grad = new Tensor(noisy, p.shape);
+    }
+    this.inner.step();
+    this.globalState.step = t + 1;
+    this.globalState.generator = this.generator.getState();
+    return loss;
+  }
+
+  override loadStateDict(sd: Parameters<Optimizer<object>['loadStateDict']>[0]): void {
+    super.loadStateDict(sd);
+    const st = this.globalState.generator as number[] | undefined;
+    if (st) this.generator.setState(st);
+  }
+}
+
+registerWrapper(
+  'gradnoise',
+  'Gradient noise: annealed Gaussian noise σ_t² = η/(1+t)^γ added to every gradient before the inner step',
+  'Neelakantan et al. 2015 (arXiv:1511.06807); seed 000 §3.1.2',
+  'g += N(0, η/(1+t)^γ)',
+  specs,
+  (inner, o) => new GradientNoise(inner, o as Partial<GradientNoiseOptions>),
+);
