@@ -5,6 +5,7 @@
 export * from './tensor/index.js';
 export { setBackend, backendInfo, listBackends, registerBackend, type BackendInfo } from './backend/registry.js';
 export type { Kernels, GemmArgs, ConvGeometry, UnaryOp, BinaryOp, ReduceOp, AdamHyper } from './backend/kernels.js';
+export { initBackend, initBackendAsync, loadBackends, type BackendName, type InitBackendOptions } from './backend/load.js';
 export * from './data/index.js';
 export * as nn from './nn/index.js';
 export {
@@ -15,4 +16,8 @@ export {
   multiMarginLoss, hingeLoss, type Reduction,
 } from './nn/index.js';
 export * from './io/index.js';
+
+// The fastest backend by default: system BLAS, else the wasm kernels, else js (DESCENT_BACKEND overrides).
+import { initBackend as selectBackend } from './backend/load.js';
+selectBackend();
 export * from './optim/index.js';

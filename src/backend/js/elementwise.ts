@@ -69,6 +69,27 @@ export function unary(op: UnaryOp, x: Storage, out: Storage): void {
     case 'square':
       for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
       return;
+    case 'step':
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : 0;
+      return;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
+      return;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
+      return;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
+      return;
+    case 'reciprocal':
+      for (let i = 0; i < n; i++) out[i] = 1 / x[i];
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+      }
+      return;
     default: {
       const f = UNARY[op];
       for (let i = 0; i < n; i++) out[i] = f(x[i]);
@@ -84,6 +105,18 @@ export function binaryScalar(op: BinaryOp, x: Storage, s: number, out: Storage):
       return;
     case 'mul':
       for (let i = 0; i < n; i++) out[i] = x[i] * s;
+      return;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = x[i] - s;
+      return;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = x[i] / s;
+      return;
+    case 'gt':
+      for (let i = 0; i < n; i++) out[i] = x[i] > s ? 1 : 0;
+      return;
+    case 'eq':
+      for (let i = 0; i < n; i++) out[i] = x[i] === s ? 1 : 0;
       return;
     default: {
       const f = BINARY[op];
@@ -103,30 +136,75 @@ export function binary(
 ): void {
   const n = out.length;
   if (a.length === n && b.length === n) return sameShape(op, a, b, out);
-  const f = BINARY[op];
-  const rank = outShape.length;
-  if (rank === 0) {
-    out[0] = f(a[0], b[0]);
+  if (outShape.length === 0) {
+    out[0] = BINARY[op](a[0], b[0]);
     return;
   }
+  // Merge adjacent axes along which both operands step contiguously (or both stay put), so
+  // the inner loop runs as long as possible: [N, C, H, W] + [C, 1, 1] becomes [N, C, H*W].
+  const shape: number[] = [outShape[0]];
+  const sa: number[] = [aStrides[0]];
+  const sb: number[] = [bStrides[0]];
+  for (let d = 1; d < outShape.length; d++) {
+    const size = outShape[d];
+    if (size === 1) continue;
+    const r = shape.length - 1;
+    if (shape[r] === 1) {
+      shape[r] = size;
+      sa[r] = aStrides[d];
+      sb[r] = bStrides[d];
+    } else if (sa[r] === aStrides[d] * size && sb[r] === bStrides[d] * size) {
+      shape[r] *= size;
+      sa[r] = aStrides[d];
+      sb[r] = bStrides[d];
+    } else {
+      shape.push(size);
+      sa.push(aStrides[d]);
+      sb.push(bStrides[d]);
+    }
+  }
   // Walk the output in order, the last axis in an inner loop, carrying a and b offsets.
+  const rank = shape.length;
   const last = rank - 1;
-  const inner = outShape[last];
-  const sa = aStrides[last];
-  const sb = bStrides[last];
+  const inner = shape[last];
+  const ia0 = sa[last];
+  const ib0 = sb[last];
   const counter = new Array<number>(rank).fill(0);
   let ia = 0;
   let ib = 0;
   for (let o = 0; o < n; o += inner) {
-    for (let j = 0, pa = ia, pb = ib; j < inner; j++, pa += sa, pb += sb) out[o + j] = f(a[pa], b[pb]);
+    row(op, a, ia, ia0, b, ib, ib0, out, o, inner);
     for (let d = last - 1; d >= 0; d--) {
       counter[d]++;
-      ia += aStrides[d];
-      ib += bStrides[d];
-      if (counter[d] < outShape[d]) break;
-      ia -= aStrides[d] * outShape[d];
-      ib -= bStrides[d] * outShape[d];
+      ia += sa[d];
+      ib += sb[d];
+      if (counter[d] < shape[d]) break;
+      ia -= sa[d] * shape[d];
+      ib -= sb[d] * shape[d];
       counter[d] = 0;
+    }
+  }
+}
+
+/** out[o + j] = op(a[pa + j sa], b[pb + j sb]) for j < len, with the common ops as their own loops. */
+function row(op: BinaryOp, a: Storage, pa: number, sa: number, b: Storage, pb: number, sb: number, out: Storage, o: number, len: number): void {
+  const end = o + len;
+  switch (op) {
+    case 'add':
+      for (; o < end; o++, pa += sa, pb += sb) out[o] = a[pa] + b[pb];
+      return;
+    case 'sub':
+      for (; o < end; o++, pa += sa, pb += sb) out[o] = a[pa] - b[pb];
+      return;
+    case 'mul':
+      for (; o < end; o++, pa += sa, pb += sb) out[o] = a[pa] * b[pb];
+      return;
+    case 'div':
+      for (; o < end; o++, pa += sa, pb += sb) out[o] = a[pa] / b[pb];
+      return;
+    default: {
+      const f = BINARY[op];
+      for (; o < end; o++, pa += sa, pb += sb) out[o] = f(a[pa], b[pb]);
     }
   }
 }

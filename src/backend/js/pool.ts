@@ -3,6 +3,7 @@ import type { ConvGeometry } from '../kernels.js';
 
 export function maxPool2d(x: Storage, planes: number, g: ConvGeometry, out: Storage, argmax: Int32Array): void {
   const { height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = g;
+  if (padH === 0 && padW === 0) return maxPoolUnpadded(x, planes, g, out, argmax);
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * height * width;
@@ -21,6 +22,37 @@ export function maxPool2d(x: Storage, planes: number, g: ConvGeometry, out: Stor
               best = v;
               at = base + iy * width + ix;
               if (Number.isNaN(v)) break;
+            }
+          }
+        }
+        out[o] = best;
+        argmax[o] = at;
+      }
+    }
+  }
+}
+
+/** maxPool2d without padding: every window lies inside the image, so no bounds checks (same results). */
+function maxPoolUnpadded(x: Storage, planes: number, g: ConvGeometry, out: Storage, argmax: Int32Array): void {
+  const { height, width, kernelH, kernelW, strideH, strideW, dilationH, dilationW, outH, outW } = g;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let oy = 0; oy < outH; oy++) {
+      const rowBase = base + oy * strideH * width;
+      for (let ox = 0; ox < outW; ox++, o++) {
+        const corner = rowBase + ox * strideW;
+        let at = -1;
+        let best = -Infinity;
+        for (let ki = 0; ki < kernelH; ki++) {
+          const r = corner + ki * dilationH * width;
+          for (let kj = 0; kj < kernelW; kj++) {
+            const i = r + kj * dilationW;
+            const v = x[i];
+            if (v > best || at < 0 || v !== v) {
+              best = v;
+              at = i;
+              if (v !== v) break;
             }
           }
         }

@@ -2,6 +2,18 @@ import type { Storage } from '../../tensor/dtype.js';
 import type { ReduceOp } from '../kernels.js';
 
 export function reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage): void {
+  if (inner === 1 && op === 'sum') {
+    // Row sums: accumulate in a local, rounded as a store into `out` would round it.
+    const f32 = out instanceof Float32Array;
+    for (let o = 0; o < outer; o++) {
+      const base = o * n;
+      let s = 0;
+      if (f32) for (let k = 0; k < n; k++) s = Math.fround(s + x[base + k]);
+      else for (let k = 0; k < n; k++) s += x[base + k];
+      out[o] = s;
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     const outBase = o * inner;

@@ -1,0 +1,169 @@
+/**
+ * The `blas` backend (Node only): GEMM through the system's CBLAS (OpenBLAS, BLIS, MKL,
+ * Accelerate, or a reference CBLAS), called with koffi directly on the tensors' typed arrays (no
+ * copies; offsets become subarrays). Everything else comes from the kernels it is layered on
+ * (wasm where available, else js).
+ */
+import type { GemmArgs, Kernels } from '../kernels.js';
+
+/** What koffi's `load` returns, as far as this module uses it. */
+interface KoffiLib {
+  func(signature: string): (...args: unknown[]) => unknown;
+}
+interface Koffi {
+  load(path: string): KoffiLib;
+}
+
+type Gemm = (order: number, transA: number, transB: number, m: number, n: number, k: number, alpha: number,
+  a: Float32Array | Float64Array, lda: number, b: Float32Array | Float64Array, ldb: number, beta: number,
+  c: Float32Array | Float64Array, ldc: number) => void;
+
+const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
+
+export interface BlasLibrary {
+  /** The path or name it was opened by. */
+  path: string;
+  /** e.g. 'OpenBLAS 0.3.21 with 2 threads'. */
+  description: string;
+  sgemm: Gemm;
+  dgemm: Gemm;
+}
+
+/** Library names and paths tried in order when DESCENT_BLAS does not name one. */
+export function blasCandidates(platform: string = process.platform): string[] {
+  if (platform === 'darwin') {
+    return [
+      '/System/Library/Frameworks/Accelerate.framework/Accelerate',
+      '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
+      '/usr/local/opt/openblas/lib/libopenblas.dylib',
+      'libopenblas.dylib',
+      'libblis.dylib',
+      'libmkl_rt.dylib',
+      'libcblas.dylib',
+    ];
+  }
+  if (platform === 'win32') return ['libopenblas.dll', 'openblas.dll', 'mkl_rt.2.dll', 'mkl_rt.dll', 'libblis.dll', 'cblas.dll'];
+  const multiarch = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
+  return [
+    'libopenblas.so.0',
+    'libopenblas.so',
+    `/usr/lib/${multiarch}/openblas-pthread/libopenblas.so.0`,
+    `/usr/lib/${multiarch}/openblas-openmp/libopenblas.so.0`,
+    `/usr/lib/${multiarch}/openblas-serial/libopenblas.so.0`,
+    '/usr/lib64/libopenblas.so.0',
+    '/usr/local/lib/libopenblas.so.0',
+    '/opt/OpenBLAS/lib/libopenblas.so.0',
+    'libblis.so.4',
+    'libblis.so',
+    `/usr/lib/${multiarch}/blis-pthread/libblis.so.4`,
+    'libmkl_rt.so.2',
+    'libmkl_rt.so',
+    '/opt/intel/oneapi/mkl/latest/lib/intel64/libmkl_rt.so.2',
+    'libcblas.so.3',
+    'libcblas.so',
+    'libblas.so.3',
+  ];
+}
+
+function optional<T>(lib: KoffiLib, signature: string): T | null {
+  try {
+    return lib.func(signature) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens `path` and binds cblas_sgemm/cblas_dgemm, then checks them on a small product (which
+ * catches 64-bit-integer builds and broken installs). Throws an Error saying what failed.
+ */
+export function openBlas(koffi: Koffi, path: string): BlasLibrary {
+  let lib: KoffiLib;
+  try {
+    lib = koffi.load(path);
+  } catch (e) {
+    throw new Error(`cannot open ${path}: ${firstLine(e)}`);
+  }
+  const bind = (name: string, t: 'float' | 'double'): Gemm => {
+    try {
+      return lib.func(`void ${name}(int order, int transA, int transB, int m, int n, int k, ${t} alpha, ` +
+        `const ${t} *a, int lda, const ${t} *b, int ldb, ${t} beta, ${t} *c, int ldc)`) as unknown as Gemm;
+    } catch (e) {
+      throw new Error(`${path} has no ${name} (${firstLine(e)})`);
+    }
+  };
+  const sgemm = bind('cblas_sgemm', 'float');
+  const dgemm = bind('cblas_dgemm', 'double');
+  // [[1, 2], [3, 4]] [[5, 6], [7, 8]]^T with alpha 2, beta 1 over C = 1: [[35, 47], [79, 107]].
+  for (const [gemm, Arr] of [[sgemm, Float32Array], [dgemm, Float64Array]] as const) {
+    const a = new Arr([9, 1, 2, 3, 4]);
+    const b = new Arr([5, 6, 7, 8]);
+    const c = new Arr([9, 1, 1, 1, 1]);
+    gemm(ROW_MAJOR, NO_TRANS, TRANS, 2, 2, 2, 2, a.subarray(1), 2, b, 2, 1, c.subarray(1), 2);
+    const want = [9, 35, 47, 79, 107];
+    if (want.some((v, i) => c[i] !== v)) {
+      throw new Error(`${path}: a test product came out wrong (${[...c.subarray(1)].join(', ')} instead of 35, 47, 79, 107); a 64-bit-integer (ILP64) build or a broken library?`);
+    }
+  }
+  const config = optional<() => string>(lib, 'const char *openblas_get_config()');
+  const threads = optional<() => number>(lib, 'int openblas_get_num_threads()');
+  const blisThreads = optional<() => number>(lib, 'long bli_thread_get_num_threads()');
+  const mklThreads = optional<() => number>(lib, 'int MKL_Get_Max_Threads()');
+  let description: string;
+  if (config) description = `${config().split(' ').slice(0, 2).join(' ')}${threads ? ` with ${threads()} threads` : ''}`;
+  else if (blisThreads) description = `BLIS with ${blisThreads()} threads`;
+  else if (mklThreads) description = `MKL with ${mklThreads()} threads`;
+  else if (path.includes('Accelerate')) description = 'Accelerate';
+  else description = 'CBLAS';
+  return { path, description, sgemm, dgemm };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/**
+ * Finds a working CBLAS: `path` when given (an error if it fails), else the first of
+ * {@link blasCandidates} that opens and passes the check. Returns null when none is found.
+ */
+export function findBlas(koffi: Koffi, path?: string): BlasLibrary | null {
+  if (path) return openBlas(koffi, path);
+  let brokenError: Error | null = null;
+  for (const candidate of blasCandidates()) {
+    try {
+      return openBlas(koffi, candidate);
+    } catch (e) {
+      // A library that opened but failed the check is worth reporting if nothing else works.
+      if (!(e as Error).message.startsWith('cannot open') && !brokenError) brokenError = e as Error;
+    }
+  }
+  if (brokenError) throw brokenError;
+  return null;
+}
+
+/** GEMM on the library, for both dtypes; `fallback` gets mixed or unusual argument types. */
+export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<Kernels> & { name: string } {
+  const { sgemm, dgemm } = lib;
+  function gemm(g: GemmArgs): void {
+    const { a, b, c, m, n, k } = g;
+    if (m === 0 || n === 0) return;
+    const f32 = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
+    const f64 = !f32 && a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array;
+    if (!f32 && !f64) return fallback.gemm(g);
+    // BLAS requires lda >= max(1, columns) even where no element is read; the reference kernel
+    // takes anything, so tiny degenerate shapes go there.
+    const aCols = g.transA ? m : k;
+    const bCols = g.transB ? k : n;
+    if (k === 0 || g.lda < Math.max(1, aCols) || g.ldb < Math.max(1, bCols) || g.ldc < Math.max(1, n)) return fallback.gemm(g);
+    (f32 ? sgemm : dgemm)(
+      ROW_MAJOR, g.transA ? TRANS : NO_TRANS, g.transB ? TRANS : NO_TRANS, m, n, k, g.alpha,
+      g.aOffset ? a.subarray(g.aOffset) : a, g.lda,
+      g.bOffset ? b.subarray(g.bOffset) : b, g.ldb,
+      g.beta,
+      g.cOffset ? c.subarray(g.cOffset) : c, g.ldc,
+    );
+  }
+  return { name: 'blas', gemm };
+}

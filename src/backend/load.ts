@@ -1,0 +1,227 @@
+/**
+ * Finding, loading and choosing backends. The package root calls {@link initBackend} once on
+ * import, so users get the fastest backend without asking:
+ *
+ * - `blas` (Node only): the system's CBLAS for GEMM, found on its own (the `DESCENT_BLAS`
+ *   environment variable may name the library's path), with the wasm kernels for the rest;
+ * - `wasm`: the SIMD WebAssembly kernels shipped in the package, where no BLAS is found, and
+ *   in browsers (there they load asynchronously: await {@link initBackendAsync});
+ * - `js`: the reference kernels, always present.
+ *
+ * `DESCENT_BACKEND=js|wasm|blas` (or `initBackend({ backend })`) overrides the choice. A
+ * backend that was asked for but cannot load falls back to the next one with one line on
+ * stderr saying why; nothing here throws.
+ */
+import { jsKernels } from './js/index.js';
+import type { Kernels } from './kernels.js';
+import { backendInfo, listBackends, registerBackend, setBackend, type BackendInfo } from './registry.js';
+import { createBlasKernels, findBlas, type BlasLibrary } from './blas/index.js';
+import { createWasmKernels, WASM_URL, wasmApi, wasmSimdSupported, type WasmModule } from './wasm/index.js';
+
+export type BackendName = 'js' | 'wasm' | 'blas';
+
+export interface InitBackendOptions {
+  /** Which backend to use; 'auto' (the default) picks blas, then wasm, then js. Default: `DESCENT_BACKEND` or 'auto'. */
+  backend?: BackendName | 'auto';
+  /** Path or name of the CBLAS library to use; default: `DESCENT_BLAS`, else a search of the usual names. */
+  blasLibrary?: string;
+  /** Do not write the one-line fallback notices to stderr. */
+  quiet?: boolean;
+}
+
+type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+interface NodeModuleLib {
+  createRequire(url: string | URL): (id: string) => unknown;
+}
+
+const proc = (globalThis as { process?: NodeJS.Process }).process;
+const isNode = typeof proc?.versions?.node === 'string';
+
+/**
+ * Node's require, reached without a static import of a node: module (so this file also loads in
+ * browsers) and without top-level await (so CommonJS transpilers accept it): through
+ * process.getBuiltinModule (Node >= 20.16), or set by initBackendAsync on older Nodes.
+ */
+let nodeRequire: ((id: string) => unknown) | null = null;
+const getBuiltin = (proc as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
+if (isNode && typeof getBuiltin === 'function') {
+  nodeRequire = (getBuiltin('node:module') as NodeModuleLib).createRequire(import.meta.url);
+}
+
+let wasm: Loaded<Partial<Kernels>> | undefined;
+const blasByPath = new Map<string, Loaded<BlasLibrary | null>>();
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+function notice(text: string, options: InitBackendOptions): void {
+  if (!options.quiet) console.warn(`descent: ${text}`);
+}
+
+function registerWasm(module: WasmModule): Loaded<Partial<Kernels>> {
+  const kernels = createWasmKernels(module);
+  registerBackend(kernels as Partial<Kernels> & { name: string }, 'WebAssembly SIMD kernels (GEMM, Adam); js for the rest and for float64');
+  return { ok: true, value: kernels };
+}
+
+/** Compiles and registers the wasm backend synchronously (Node); remembers the outcome. */
+function loadWasmSync(): Loaded<Partial<Kernels>> {
+  if (wasm) return wasm;
+  try {
+    if (!wasmSimdSupported()) wasm = { ok: false, reason: 'this JavaScript engine lacks WebAssembly SIMD' };
+    else if (!nodeRequire) return { ok: false, reason: 'synchronous loading needs Node >= 20.16; await initBackendAsync()' };
+    else {
+      const fs = nodeRequire('node:fs') as typeof import('node:fs');
+      let bytes: Uint8Array;
+      try {
+        bytes = fs.readFileSync(WASM_URL);
+      } catch {
+        return (wasm = { ok: false, reason: `${decodeURIComponent(WASM_URL.pathname)} is missing (build it with \`npm run build:wasm\`, which needs clang and lld)` });
+      }
+      wasm = registerWasm(new wasmApi!.Module(bytes));
+    }
+  } catch (e) {
+    wasm = { ok: false, reason: `the kernels failed to load: ${message(e)}` };
+  }
+  return wasm;
+}
+
+/** Opens the CBLAS (Node only) and registers the blas backend on top of wasm or js. */
+function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
+  const key = path ?? '';
+  const known = blasByPath.get(key);
+  if (known) return known;
+  let result: Loaded<BlasLibrary | null>;
+  if (!nodeRequire) result = { ok: false, reason: 'BLAS needs Node' };
+  else {
+    try {
+      let koffi: Parameters<typeof findBlas>[0];
+      try {
+        koffi = nodeRequire('koffi') as Parameters<typeof findBlas>[0];
+      } catch (e) {
+        throw new Error(`the koffi package (the FFI that calls BLAS) cannot load: ${message(e)}`);
+      }
+      const lib = findBlas(koffi, path);
+      if (lib) {
+        const base = wasm?.ok ? { ...jsKernels, ...wasm.value } : jsKernels;
+        const over = wasm?.ok ? 'wasm' : 'js';
+        registerBackend({ ...base, ...createBlasKernels(lib, base) }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`);
+      }
+      result = { ok: true, value: lib };
+    } catch (e) {
+      result = { ok: false, reason: message(e) };
+    }
+  }
+  blasByPath.set(key, result);
+  return result;
+}
+
+function requested(options: InitBackendOptions): BackendName | 'auto' {
+  const env = isNode ? proc!.env.DESCENT_BACKEND : undefined;
+  const want = options.backend ?? (env === undefined || env === '' ? 'auto' : env);
+  if (want === 'auto' || want === 'js' || want === 'wasm' || want === 'blas') return want;
+  notice(`unknown backend '${want}'${options.backend ? '' : ' in DESCENT_BACKEND'}; expected js, wasm, blas or auto; choosing automatically`, options);
+  return 'auto';
+}
+
+function blasPath(options: InitBackendOptions): string | undefined {
+  const env = isNode ? proc!.env.DESCENT_BLAS : undefined;
+  return options.blasLibrary ?? (env ? env : undefined);
+}
+
+/**
+ * Loads the backends this environment supports and makes the fastest (or the requested) one
+ * active; returns {@link backendInfo}. Safe to call again, e.g. with another `backend`.
+ */
+export function initBackend(options: InitBackendOptions = {}): BackendInfo {
+  const want = requested(options);
+  if (want === 'js') {
+    setBackend('js');
+    return backendInfo();
+  }
+  if (!isNode || !nodeRequire) {
+    // Browsers (and Nodes older than 20.16) load asynchronously: start now, switch when ready.
+    initBackendAsync(options).catch(() => undefined);
+    return backendInfo();
+  }
+  const w = loadWasmSync();
+  if (want === 'blas' || want === 'auto') {
+    const path = blasPath(options);
+    const b = loadBlas(path);
+    if (b.ok && b.value) {
+      setBackend('blas');
+      return backendInfo();
+    }
+    const fallbackName = w.ok ? 'wasm' : 'js';
+    if (!b.ok) notice(`BLAS backend unavailable (${b.reason}); using ${fallbackName}`, options);
+    else if (want === 'blas') notice(`BLAS backend unavailable (no CBLAS library found; set DESCENT_BLAS to its path); using ${fallbackName}`, options);
+  }
+  if (w.ok) {
+    setBackend('wasm');
+  } else {
+    notice(`wasm backend unavailable (${w.reason}); using js`, options);
+    setBackend('js');
+  }
+  return backendInfo();
+}
+
+/**
+ * Like {@link initBackend}, for environments that must compile WebAssembly asynchronously
+ * (browsers); in Node it does the same as initBackend.
+ */
+export async function initBackendAsync(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  if (isNode) {
+    if (!nodeRequire) nodeRequire = ((await import('node:module')) as unknown as NodeModuleLib).createRequire(import.meta.url);
+    const active = backendInfo().name;
+    // Called by initBackend's asynchronous start: keep a backend the user picked meanwhile.
+    if (active !== 'js' && options.backend === undefined) return backendInfo();
+    return initBackend(options);
+  }
+  const want = requested(options);
+  if (want === 'js') {
+    setBackend('js');
+    return backendInfo();
+  }
+  if (!wasm) {
+    try {
+      if (!wasmSimdSupported()) throw new Error('this browser lacks WebAssembly SIMD');
+      const response = await fetch(WASM_URL);
+      if (!response.ok) throw new Error(`fetching ${WASM_URL.href} gave HTTP ${response.status}`);
+      wasm = registerWasm(await wasmApi!.compile(await response.arrayBuffer()));
+    } catch (e) {
+      wasm = { ok: false, reason: message(e) };
+    }
+  }
+  if (wasm.ok) {
+    // Switch unless the user picked another backend while this was loading.
+    if (backendInfo().name === 'js') setBackend('wasm');
+  } else {
+    notice(`wasm backend unavailable (${wasm.reason}); using js`, options);
+  }
+  return backendInfo();
+}
+
+/**
+ * Registers every backend that can load here without changing the active one, and returns
+ * their names (always including 'js'). Tests and benchmarks use it to run on each backend.
+ */
+export function loadBackends(options: Pick<InitBackendOptions, 'blasLibrary'> = {}): BackendName[] {
+  if (isNode) {
+    loadWasmSync();
+    loadBlas(blasPath(options));
+  }
+  const names = new Set(listBackends().map((b) => b.name));
+  return (['js', 'wasm', 'blas'] as const).filter((n) => names.has(n));
+}
+
+/** Why a backend could not load ('' when it did or was not tried). */
+export function backendProblem(name: BackendName, options: Pick<InitBackendOptions, 'blasLibrary'> = {}): string {
+  if (name === 'wasm') return wasm && !wasm.ok ? wasm.reason : '';
+  if (name === 'blas') {
+    const b = blasByPath.get(blasPath(options) ?? '');
+    return !b ? '' : !b.ok ? b.reason : b.value ? '' : 'no CBLAS library found (set DESCENT_BLAS to its path)';
+  }
+  return '';
+}

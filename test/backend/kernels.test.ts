@@ -1,0 +1,365 @@
+/**
+ * Every kernel of every available backend against the js reference on random inputs (odd sizes,
+ * transposes, offsets, leading dimensions, alpha/beta, float64), and the optimized js kernels
+ * against their definitions (reference.ts).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AdamHyper, BinaryOp, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
+import { jsKernels } from '../../src/backend/js/index.js';
+import { listBackends, setBackend, kernels, backendInfo } from '../../src/backend/registry.js';
+import { loadBackends } from '../../src/backend/load.js';
+import { Generator } from '../../src/tensor/random.js';
+import { assertClose } from '../helpers/close.js';
+import { binaryRef, col2imRef, gemmRef, im2colRef, maxPoolRef } from './reference.js';
+
+loadBackends();
+const others = listBackends().map((b) => b.name).filter((n) => n !== 'js');
+
+function kernelsOf(name: string): Kernels {
+  const previous = backendInfo().name;
+  setBackend(name);
+  const k = kernels();
+  setBackend(previous);
+  return k;
+}
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+const gen = new Generator(1234);
+function rand(Arr: Ctor, n: number, lo = -1, hi = 1): Float32Array | Float64Array {
+  const a = new Arr(n);
+  for (let i = 0; i < n; i++) a[i] = gen.uniform(lo, hi);
+  return a;
+}
+
+function geometry(c: number, h: number, w: number, kh: number, kw: number, s: [number, number], p: [number, number], d: [number, number]): ConvGeometry {
+  const outH = Math.floor((h + 2 * p[0] - d[0] * (kh - 1) - 1) / s[0]) + 1;
+  const outW = Math.floor((w + 2 * p[1] - d[1] * (kw - 1) - 1) / s[1]) + 1;
+  return { channels: c, height: h, width: w, kernelH: kh, kernelW: kw, strideH: s[0], strideW: s[1], padH: p[0], padW: p[1], dilationH: d[0], dilationW: d[1], outH, outW };
+}
+
+const GEOMETRIES: ConvGeometry[] = [
+  geometry(1, 28, 28, 3, 3, [1, 1], [1, 1], [1, 1]),
+  geometry(3, 7, 9, 3, 2, [2, 1], [1, 0], [1, 1]),
+  geometry(2, 11, 6, 2, 3, [1, 3], [0, 1], [2, 1]),
+  geometry(4, 5, 5, 5, 5, [1, 1], [2, 2], [1, 1]),
+  geometry(1, 1, 1, 1, 1, [1, 1], [0, 0], [1, 1]),
+  geometry(2, 9, 10, 3, 3, [3, 2], [1, 1], [2, 2]),
+];
+
+interface GemmCase { m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number; pad: number; offsets: [number, number, number] }
+
+function gemmCases(): GemmCase[] {
+  const cases: GemmCase[] = [];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 3, 0], [4, 8, 16], [7, 13, 5], [17, 33, 65], [64, 64, 64],
+    [65, 31, 257], [130, 9, 300], [2, 70, 1], [33, 2050, 3], [128, 10, 256], [300, 260, 20],
+  ];
+  let i = 0;
+  for (const [m, n, k] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const alphas = [1, 0.5, -1.5, 0];
+        const betas = [0, 1, 0.25, -2];
+        cases.push({ m, n, k, transA, transB, alpha: alphas[i % 4], beta: betas[(i >> 2) % 4], pad: i % 3 === 0 ? 0 : (i % 5) + 1, offsets: [i % 7, (i * 3) % 5, (i * 5) % 4] });
+        i++;
+      }
+    }
+  }
+  return cases;
+}
+
+function gemmArgs(c: GemmCase, Arr: Ctor): GemmArgs {
+  const aRows = c.transA ? c.k : c.m;
+  const aCols = c.transA ? c.m : c.k;
+  const bRows = c.transB ? c.n : c.k;
+  const bCols = c.transB ? c.k : c.n;
+  const lda = aCols + c.pad;
+  const ldb = bCols + (c.pad >> 1);
+  const ldc = c.n + (c.pad % 2);
+  const [ao, bo, co] = c.offsets;
+  const cArr = rand(Arr, co + c.m * ldc + 3);
+  // beta = 0 must ignore C entirely, NaN included (BLAS semantics).
+  if (c.beta === 0 && cArr.length > co) cArr[co] = NaN;
+  return {
+    transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: c.alpha, beta: c.beta,
+    a: rand(Arr, ao + aRows * lda + 2), aOffset: ao, lda,
+    b: rand(Arr, bo + bRows * ldb + 1), bOffset: bo, ldb,
+    c: cArr, cOffset: co, ldc,
+  };
+}
+
+function clone(g: GemmArgs): GemmArgs {
+  return { ...g, a: g.a.slice(), b: g.b.slice(), c: g.c.slice() };
+}
+
+function checkGemm(k: Kernels, c: GemmCase, Arr: Ctor, what: string): void {
+  const args = gemmArgs(c, Arr);
+  const want = gemmRef(args);
+  const got = clone(args);
+  k.gemm(got);
+  const tol = (Arr === Float32Array ? 4e-7 : 1e-14) * Math.max(1, c.k) * (Math.abs(c.alpha) + Math.abs(c.beta) + 1);
+  // Elements outside C (offset head, row gaps, tail) must be untouched.
+  for (let i = 0; i < args.c.length; i++) {
+    const row = Math.floor((i - args.cOffset) / args.ldc);
+    const col = (i - args.cOffset) % args.ldc;
+    const inside = i >= args.cOffset && row < c.m && col < c.n;
+    if (!inside) assert.ok(Object.is(got.c[i], args.c[i]), `${what}: C[${i}] outside the matrix changed`);
+  }
+  assertClose(got.c, want, { atol: tol, rtol: 0, what });
+}
+
+describe('js kernels match their definitions', () => {
+  test('gemm', () => {
+    for (const c of gemmCases()) {
+      for (const Arr of [Float32Array, Float64Array]) checkGemm(jsKernels, c, Arr, `js gemm ${JSON.stringify(c)} ${Arr.name}`);
+    }
+  });
+
+  test('im2col and col2im', () => {
+    for (const g of GEOMETRIES) {
+      for (const Arr of [Float32Array, Float64Array]) {
+        const offset = 3;
+        const x = rand(Arr, offset + g.channels * g.height * g.width);
+        const rows = g.channels * g.kernelH * g.kernelW;
+        const got = new Arr(rows * g.outH * g.outW).fill(7);
+        const want = new Arr(got.length);
+        jsKernels.im2col(x, offset, g, got);
+        im2colRef(x, offset, g, want);
+        assert.deepEqual(got, want, `im2col ${JSON.stringify(g)}`);
+        const cols = rand(Arr, got.length);
+        const out = rand(Arr, offset + g.channels * g.height * g.width);
+        const outRef = out.slice();
+        jsKernels.col2im(cols, g, out, offset);
+        col2imRef(cols, g, outRef, offset);
+        assertClose(out, outRef, { atol: 1e-5, rtol: 1e-5, what: `col2im ${JSON.stringify(g)}` });
+      }
+    }
+  });
+
+  test('maxPool2d', () => {
+    for (const g0 of GEOMETRIES) {
+      const g = { ...g0, padH: Math.min(g0.padH, g0.kernelH >> 1), padW: Math.min(g0.padW, g0.kernelW >> 1) };
+      g.outH = Math.floor((g.height + 2 * g.padH - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
+      g.outW = Math.floor((g.width + 2 * g.padW - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
+      const planes = 3;
+      // Quantized values make ties common, which checks the first-winner rule.
+      const x = rand(Float32Array, planes * g.height * g.width).map((v) => Math.round(v * 3));
+      const n = planes * g.outH * g.outW;
+      const got = [new Float32Array(n), new Int32Array(n)] as const;
+      const want = [new Float32Array(n), new Int32Array(n)] as const;
+      jsKernels.maxPool2d(x, planes, g, got[0], got[1]);
+      maxPoolRef(x, planes, g, want[0], want[1]);
+      assert.deepEqual(got[0], want[0], `maxPool2d values ${JSON.stringify(g)}`);
+      assert.deepEqual(got[1], want[1], `maxPool2d argmax ${JSON.stringify(g)}`);
+      // Turn a losing element of the first window into NaN: it must win.
+      const members: number[] = [];
+      for (let ki = 0; ki < g.kernelH; ki++) {
+        for (let kj = 0; kj < g.kernelW; kj++) {
+          const iy = ki * g.dilationH - g.padH;
+          const ix = kj * g.dilationW - g.padW;
+          if (iy >= 0 && iy < g.height && ix >= 0 && ix < g.width) members.push(iy * g.width + ix);
+        }
+      }
+      const loser = members.filter((i) => i !== want[1][0]).pop() ?? want[1][0];
+      x[loser] = NaN;
+      jsKernels.maxPool2d(x, planes, g, got[0], got[1]);
+      assert.ok(Number.isNaN(got[0][0]) && got[1][0] === loser, `a NaN wins its window: ${got[0][0]} at ${got[1][0]} ${JSON.stringify(g)}`);
+    }
+  });
+
+  test('binary with broadcasting', () => {
+    const shapes: [number[], number[], number[]][] = [
+      [[4, 16, 5, 5], [4, 16, 5, 5], [0, 0, 0, 0]],
+      [[4, 16, 5, 5], [1, 16, 1, 1], [0, 1, 0, 0]],
+      [[7, 3], [1, 3], [0, 1]],
+      [[7, 3], [7, 1], [1, 0]],
+      [[2, 1, 6], [1, 5, 1], [0, 0, 0]],
+      [[3, 1, 4, 1], [1, 2, 1, 5], [0, 0, 0, 0]],
+      [[1, 1, 9], [1, 1, 1], [0, 0, 0]],
+    ];
+    const strides = (s: number[], out: number[]): number[] => {
+      const st: number[] = [];
+      let acc = 1;
+      for (let d = s.length - 1; d >= 0; d--) {
+        st[d] = s[d] === 1 && out[d] !== 1 ? 0 : acc;
+        acc *= s[d];
+      }
+      return st;
+    };
+    for (const [sa, sb] of shapes) {
+      const out = sa.map((d, i) => Math.max(d, sb[i]));
+      const size = out.reduce((p, d) => p * d, 1);
+      const a = rand(Float32Array, sa.reduce((p, d) => p * d, 1));
+      const b = rand(Float32Array, sb.reduce((p, d) => p * d, 1)).map((v) => (v > 0.5 ? a[0] : v));
+      for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'pow', 'lt', 'eq'] as BinaryOp[]) {
+        for (const [x, xs, y, ys] of [[a, sa, b, sb], [b, sb, a, sa]] as const) {
+          const got = new Float32Array(size);
+          const want = new Float32Array(size);
+          jsKernels.binary(op, x, strides(xs, out), y, strides(ys, out), got, out);
+          binaryRef(op, x, strides(xs, out), y, strides(ys, out), want, out);
+          assert.deepEqual(got, want, `binary ${op} ${JSON.stringify(xs)} ${JSON.stringify(ys)}`);
+        }
+      }
+    }
+  });
+
+  test('row sums round like the general loop', () => {
+    const x = rand(Float32Array, 13 * 300);
+    const got = new Float32Array(13);
+    jsKernels.reduce('sum', x, 13, 300, 1, got);
+    const want = new Float32Array(13);
+    for (let o = 0; o < 13; o++) for (let k = 0; k < 300; k++) want[o] += x[o * 300 + k];
+    assert.deepEqual(got, want);
+  });
+});
+
+function adamCase(n: number, weightDecay: number): [Float32Array[], AdamHyper] {
+  const p = rand(Float32Array, n) as Float32Array;
+  const g = rand(Float32Array, n) as Float32Array;
+  const m = rand(Float32Array, n, -0.1, 0.1) as Float32Array;
+  const v = rand(Float32Array, n, 0, 0.01) as Float32Array;
+  const t = 7;
+  return [[p, g, m, v], { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, biasCorrection1: 1 - 0.9 ** t, biasCorrection2: 1 - 0.999 ** t }];
+}
+
+for (const name of others) {
+  describe(`backend ${name} matches js`, () => {
+    const k = kernelsOf(name);
+
+    test('gemm float32 (shapes, transposes, offsets, leading dimensions, alpha, beta)', () => {
+      for (const c of gemmCases()) checkGemm(k, c, Float32Array, `${name} sgemm ${JSON.stringify(c)}`);
+    });
+
+    test('gemm float64', () => {
+      for (const c of gemmCases()) checkGemm(k, c, Float64Array, `${name} dgemm ${JSON.stringify(c)}`);
+    });
+
+    test('gemm on large operands', () => {
+      for (const c of [
+        { m: 512, n: 384, k: 600, transA: false, transB: true, alpha: 1, beta: 0, pad: 0, offsets: [0, 0, 0] },
+        { m: 257, n: 2100, k: 70, transA: true, transB: false, alpha: 1, beta: 1, pad: 3, offsets: [5, 1, 2] },
+      ] satisfies GemmCase[]) checkGemm(k, c, Float32Array, `${name} large ${JSON.stringify(c)}`);
+    });
+
+    test('adam (chunk edges, weight decay)', () => {
+      for (const n of [1, 3, 4, 17, 16383, 16384, 16385, 40001]) {
+        for (const wd of [0, 0.01]) {
+          const [arrays, hp] = adamCase(n, wd);
+          const ref = arrays.map((a) => a.slice());
+          k.adam(arrays[0], arrays[1], arrays[2], arrays[3], hp);
+          jsKernels.adam(ref[0], ref[1], ref[2], ref[3], hp);
+          for (const [i, label] of [[0, 'param'], [2, 'm'], [3, 'v']] as const) {
+            assertClose(arrays[i], ref[i], { atol: 1e-6, rtol: 1e-5, what: `${name} adam n=${n} wd=${wd} ${label}` });
+          }
+          assert.deepEqual(arrays[1], ref[1], 'the gradient is not modified');
+        }
+      }
+    });
+
+    test('elementwise, reductions, layout, softmax', () => {
+      for (const Arr of [Float32Array, Float64Array]) {
+        const x = rand(Arr, 1031, -3, 3);
+        const tol = { atol: Arr === Float32Array ? 1e-6 : 1e-14, rtol: Arr === Float32Array ? 1e-5 : 1e-12 };
+        for (const op of ['neg', 'abs', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'relu', 'step', 'square', 'erf', 'round', 'sign'] as UnaryOp[]) {
+          const got = new Arr(x.length);
+          const want = new Arr(x.length);
+          k.unary(op, x, got);
+          jsKernels.unary(op, x, want);
+          assertClose(got, want, { ...tol, what: `${name} unary ${op}` });
+        }
+        for (const op of ['add', 'mul', 'sub', 'div', 'pow', 'gt'] as BinaryOp[]) {
+          const got = new Arr(x.length);
+          const want = new Arr(x.length);
+          k.binaryScalar(op, x, 1.5, got);
+          jsKernels.binaryScalar(op, x, 1.5, want);
+          assertClose(got, want, { ...tol, what: `${name} binaryScalar ${op}` });
+        }
+        const y = rand(Arr, 7 * 11 * 13);
+        const bias = rand(Arr, 11);
+        for (const op of ['add', 'mul', 'maximum'] as BinaryOp[]) {
+          const got = new Arr(y.length);
+          const want = new Arr(y.length);
+          k.binary(op, y, [143, 13, 1], bias, [0, 1, 0], got, [7, 11, 13]);
+          jsKernels.binary(op, y, [143, 13, 1], bias, [0, 1, 0], want, [7, 11, 13]);
+          assertClose(got, want, { ...tol, what: `${name} binary ${op}` });
+        }
+        for (const op of ['sum', 'max', 'min'] as ReduceOp[]) {
+          for (const [o, n, i] of [[7, 11, 13], [1, 1001, 1], [77, 13, 1], [1, 3, 333]]) {
+            const got = new Arr(o * i);
+            const want = new Arr(o * i);
+            k.reduce(op, y, o, n, i, got);
+            jsKernels.reduce(op, y, o, n, i, want);
+            assertClose(got, want, { atol: 1e-4, rtol: 1e-5, what: `${name} reduce ${op} ${[o, n, i]}` });
+          }
+        }
+        for (const op of ['argmax', 'argmin'] as const) {
+          const got = new Arr(7 * 13);
+          const want = new Arr(7 * 13);
+          k.argReduce(op, y, 7, 11, 13, got);
+          jsKernels.argReduce(op, y, 7, 11, 13, want);
+          assert.deepEqual(got, want, `${name} ${op}`);
+        }
+        const perm = [2, 0, 1];
+        const pGot = new Arr(y.length);
+        const pWant = new Arr(y.length);
+        k.permute(y, [7, 11, 13], perm, pGot);
+        jsKernels.permute(y, [7, 11, 13], perm, pWant);
+        assert.deepEqual(pGot, pWant, `${name} permute`);
+        const index = Int32Array.from({ length: 500 }, (_, i) => (i % 9 === 0 ? -1 : (i * 37) % y.length));
+        const tGot = new Arr(index.length);
+        const tWant = new Arr(index.length);
+        k.take(y, index, tGot);
+        jsKernels.take(y, index, tWant);
+        assert.deepEqual(tGot, tWant, `${name} take`);
+        const sGot = new Arr(y.length);
+        const sWant = new Arr(y.length);
+        k.scatterAdd(tGot, index, sGot);
+        jsKernels.scatterAdd(tWant, index, sWant);
+        assertClose(sGot, sWant, { ...tol, what: `${name} scatterAdd` });
+        for (const log of [false, true]) {
+          const got = new Arr(y.length);
+          const want = new Arr(y.length);
+          k.softmax(y, 77, 13, got, log);
+          jsKernels.softmax(y, 77, 13, want, log);
+          assertClose(got, want, { ...tol, what: `${name} softmax log=${log}` });
+        }
+      }
+    });
+
+    test('im2col, col2im, maxPool2d', () => {
+      for (const g of GEOMETRIES) {
+        for (const Arr of [Float32Array, Float64Array]) {
+          const x = rand(Arr, 2 + g.channels * g.height * g.width);
+          const size = g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
+          const got = new Arr(size);
+          const want = new Arr(size);
+          k.im2col(x, 2, g, got);
+          jsKernels.im2col(x, 2, g, want);
+          assert.deepEqual(got, want, `${name} im2col`);
+          const out = rand(Arr, x.length);
+          const outRef = out.slice();
+          k.col2im(got, g, out, 2);
+          jsKernels.col2im(want, g, outRef, 2);
+          assertClose(out, outRef, { atol: 1e-6, rtol: 1e-5, what: `${name} col2im` });
+        }
+        const pg = { ...g, padH: 0, padW: 0 };
+        pg.outH = Math.floor((g.height - g.dilationH * (g.kernelH - 1) - 1) / g.strideH) + 1;
+        pg.outW = Math.floor((g.width - g.dilationW * (g.kernelW - 1) - 1) / g.strideW) + 1;
+        if (pg.outH < 1 || pg.outW < 1) continue;
+        const x = rand(Float32Array, 2 * g.height * g.width);
+        const n = 2 * pg.outH * pg.outW;
+        const got = [new Float32Array(n), new Int32Array(n)] as const;
+        const want = [new Float32Array(n), new Int32Array(n)] as const;
+        k.maxPool2d(x, 2, pg, got[0], got[1]);
+        jsKernels.maxPool2d(x, 2, pg, want[0], want[1]);
+        assert.deepEqual(got, want, `${name} maxPool2d`);
+      }
+    });
+  });
+}
+
+test('which backends ran', () => {
+  // Visible in the output, so a machine without BLAS or without the wasm build is noticed.
+  console.log(`# backends compared with js: ${others.join(', ') || 'none'}`);
+});

@@ -1,0 +1,85 @@
+/**
+ * Backend detection and loading, in child processes (the choice is process-wide and made on
+ * import): the automatic choice, DESCENT_BACKEND, DESCENT_BLAS, and the one-line fallbacks.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadBackends } from '../../src/backend/load.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const available = loadBackends();
+const wasmBuilt = existsSync(new URL('../../src/backend/wasm/kernels.wasm', import.meta.url));
+
+/** Imports the package root in a fresh Node and returns the chosen backend and stderr lines. */
+function rootInChild(env: Record<string, string | undefined>): { name: string; detail: string; stderr: string[] } {
+  const script = "const m = await import('./src/index.ts'); console.log(JSON.stringify(m.backendInfo()));";
+  const childEnv: Record<string, string | undefined> = { ...process.env, DESCENT_BACKEND: undefined, DESCENT_BLAS: undefined, ...env };
+  for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env: childEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
+  assert.equal(r.status, 0, `child failed: ${r.stderr}`);
+  const info = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { ...info, stderr: r.stderr.split('\n').filter((l) => l.trim() !== '') };
+}
+
+const bestNonBlas = wasmBuilt ? 'wasm' : 'js';
+
+describe('backend selection', () => {
+  test('the package root picks the fastest available backend', () => {
+    const got = rootInChild({});
+    const want = available.includes('blas') ? 'blas' : bestNonBlas;
+    assert.equal(got.name, want);
+    if (want === 'blas') assert.match(got.detail, /for GEMM/);
+  });
+
+  test('DESCENT_BACKEND=js and =wasm override', () => {
+    assert.equal(rootInChild({ DESCENT_BACKEND: 'js' }).name, 'js');
+    const w = rootInChild({ DESCENT_BACKEND: 'wasm' });
+    assert.equal(w.name, bestNonBlas);
+    if (!wasmBuilt) assert.equal(w.stderr.length, 1);
+  });
+
+  test('an unknown DESCENT_BACKEND says so in one line and chooses automatically', () => {
+    const got = rootInChild({ DESCENT_BACKEND: 'gpu' });
+    assert.equal(got.stderr.filter((l) => l.includes("unknown backend 'gpu'")).length, 1);
+    assert.notEqual(got.name, undefined);
+  });
+
+  test('a missing DESCENT_BLAS library falls back with one line on stderr', () => {
+    const got = rootInChild({ DESCENT_BLAS: '/nonexistent/libnoblas.so' });
+    assert.equal(got.name, bestNonBlas);
+    const lines = got.stderr.filter((l) => l.startsWith('descent: BLAS backend unavailable'));
+    assert.equal(lines.length, 1, got.stderr.join('\n'));
+    assert.match(lines[0], /libnoblas\.so/);
+  });
+
+  test('a library without cblas_sgemm falls back with one line on stderr', () => {
+    const libc = process.platform === 'linux' ? 'libc.so.6' : process.platform === 'darwin' ? '/usr/lib/libSystem.B.dylib' : 'msvcrt.dll';
+    const got = rootInChild({ DESCENT_BACKEND: 'blas', DESCENT_BLAS: libc });
+    assert.equal(got.name, bestNonBlas);
+    const lines = got.stderr.filter((l) => l.startsWith('descent: BLAS backend unavailable'));
+    assert.equal(lines.length, 1, got.stderr.join('\n'));
+    assert.match(lines[0], /cblas_sgemm/);
+  });
+
+  test('DESCENT_BLAS naming a working library uses it', { skip: !available.includes('blas') && 'no CBLAS library on this machine' }, () => {
+    const candidates = ['/usr/lib/x86_64-linux-gnu/libopenblas.so.0', '/usr/lib/aarch64-linux-gnu/libopenblas.so.0'];
+    const path = candidates.find((p) => existsSync(p));
+    if (!path) return;
+    const got = rootInChild({ DESCENT_BLAS: path });
+    assert.equal(got.name, 'blas');
+    assert.ok(got.detail.includes(path), got.detail);
+    assert.deepEqual(got.stderr, []);
+  });
+});
+
+describe('build script', () => {
+  test('without clang it fails with a clear message and keeps the built kernels', () => {
+    const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs'], { cwd: root, env: { ...process.env, CLANG: '/nonexistent/clang' }, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /clang was not found/);
+    assert.equal(existsSync(new URL('../../src/backend/wasm/kernels.wasm', import.meta.url)), wasmBuilt);
+  });
+});
