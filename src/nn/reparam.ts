@@ -66,8 +66,12 @@ export interface WeightNormOptions {
   dim?: number | null;
 }
 
-/** Reparametrizes `module`'s weight as g v / ||v|| (weight normalization); returns the module. */
-export function weightNorm<M extends Module>(module: M, options: WeightNormOptions = {}): M {
+/**
+ * Reparametrizes `module`'s weight as g v / ||v|| (weight normalization); returns the module.
+ * `weightNorm(m)`, `weightNorm(m, 'weight')` and `weightNorm(m, { name, dim })` all work.
+ */
+export function weightNorm<M extends Module>(module: M, nameOrOptions: string | WeightNormOptions = {}): M {
+  const options: WeightNormOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
   const name = options.name ?? 'weight';
   const w = takeParameter(module, name, 'weightNorm');
   const dim = normalizeDim(options.dim === undefined ? 0 : options.dim, w.ndim, 'weightNorm');

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/index.js';
 import * as nn from '../../src/nn/index.js';
 import { close, loadFixture, setParams, T, type TensorJSON } from './fixtures.js';
+import { assertClose } from '../helpers/close.js';
 
 interface LayerCase {
   name: string;
@@ -83,6 +84,18 @@ describe('layers match PyTorch (forward and gradients, float64)', () => {
         m.eval();
         close(m.forward(T(c.input)), c.evalOutput, `${c.name} eval output`);
       }
+    });
+    it(`${c.name} (float32)`, () => {
+      const m = factories[c.name]().float();
+      setParams(m, c.params);
+      assert.ok(m.parameters().every((p) => p.dtype === 'float32'));
+      const x = T(c.input).float();
+      if (!c.name.startsWith('embedding')) x.requiresGrad_();
+      const y = m.forward(x);
+      assert.equal(y.dtype, 'float32');
+      assertClose(y, T(c.output), { atol: 1e-5, rtol: 1e-4, what: `${c.name} float32 output` });
+      y.mul(T(c.gradOut).float()).sum().backward();
+      if (c.inputGrad) assertClose(x.grad!, T(c.inputGrad), { atol: 1e-5, rtol: 1e-4, what: `${c.name} float32 input gradient` });
     });
   }
 });

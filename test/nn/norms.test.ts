@@ -128,7 +128,7 @@ describe('weight normalization matches PyTorch', () => {
   }
 
   it('removeWeightNorm bakes the weight back into a plain parameter', () => {
-    const lin = nn.weightNorm(new nn.Linear(4, 2, { generator: new Generator(1) }));
+    const lin = nn.weightNorm(new nn.Linear(4, 2, { generator: new Generator(1) }), 'weight');
     const x = randn([3, 4], { generator: new Generator(2) });
     const before = lin.forward(x);
     nn.removeWeightNorm(lin);
