@@ -4,7 +4,7 @@
  */
 import { enableGrad, isGradEnabled, noGrad, propagate } from './autograd.js';
 import type { Storage } from './dtype.js';
-import { shapeToString } from './shape.js';
+import { sameShape, shapeToString } from './shape.js';
 import { Tensor } from './tensor.js';
 
 export interface GradOptions {
@@ -26,7 +26,9 @@ type TensorFn = (...args: Tensor[]) => Tensor;
 /**
  * `grad(f)` returns a function computing the gradient of the scalar f with respect to its first
  * argument (or the arguments in `argnums`, then an array). It nests: grad(x => grad(f)(x).sum())
- * differentiates twice.
+ * differentiates twice. When f's value depends on other tensors that require gradients (an
+ * outer grad's variable, or parameters f captures, as in a gradient penalty), the gradient is
+ * recorded so it can be differentiated with respect to them; otherwise it carries no graph.
  *
  * `grad(outputs, inputs, options)` returns the gradients of the outputs with respect to each
  * input, like torch.autograd.grad, leaving every `.grad` untouched.
@@ -128,7 +130,8 @@ function gradients(outputs: Tensor[], inputs: Tensor[], options: GradOptions): T
   const seeds = outputs.map((o, i) => {
     const seed = options.gradOutputs?.[i];
     if (seed) {
-      if (seed.size !== o.size || seed.ndim !== o.ndim) throw new RangeError(`grad: gradOutputs[${i}] has shape ${shapeToString(seed.shape)} but output ${i} has shape ${shapeToString(o.shape)}`);
+      if (!(seed instanceof Tensor)) throw new TypeError(`grad: gradOutputs[${i}] must be a Tensor`);
+      if (!sameShape(seed.shape, o.shape)) throw new RangeError(`grad: gradOutputs[${i}] has shape ${shapeToString(seed.shape)} but output ${i} has shape ${shapeToString(o.shape)}`);
       return seed.to(o.dtype);
     }
     if (o.size !== 1) throw new Error(`grad: output ${i} has shape ${shapeToString(o.shape)}; a non-scalar output needs a seed in gradOutputs`);

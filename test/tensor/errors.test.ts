@@ -143,6 +143,8 @@ describe('autograd errors', () => {
     const x = zeros([2], { requiresGrad: true });
     throwsWith(() => grad(zeros([1]), [x]), Error, 'grad', 'output 0', 'does not require gradients');
     throwsWith(() => grad(x.mul(2), [x]), Error, 'grad', 'output 0 has shape [2]', 'gradOutputs');
+    const y = zeros([2, 3], { requiresGrad: true }).mul(2);
+    throwsWith(() => grad(y, [x], { gradOutputs: [zeros([3, 2])] }), RangeError, 'grad: gradOutputs[0] has shape [3,2]', 'output 0 has shape [2,3]');
   });
 
   test('debug mode reports a NaN produced in backward, naming the op', () => {
