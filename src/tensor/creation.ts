@@ -118,7 +118,16 @@ function draw(shape: readonly number[], options: RandomOptions, op: string, samp
 /** Uniform samples in [low, high). */
 export function uniform(shape: readonly number[], low = 0, high = 1, options: RandomOptions = {}): Tensor {
   if (!(high >= low)) throw new RangeError(`uniform: expected low <= high, got low=${low}, high=${high}`);
-  return draw(shape, options, 'uniform', (g) => g.uniform(low, high));
+  if ((options.dtype ?? 'float32') !== 'float32' || !(high > low)) return draw(shape, options, 'uniform', (g) => g.uniform(low, high));
+  // A double just below `high` can round up to it in float32 (for rand, 1 - 2^-25 <= u < 1 gives
+  // 1.0): redraw those, so float32 samples stay in [low, high) too.
+  return draw(shape, options, 'uniform', (g) => {
+    for (let tries = 0; tries < 64; tries++) {
+      const v = g.uniform(low, high);
+      if (Math.fround(v) < high) return v;
+    }
+    return low;
+  });
 }
 /** Uniform samples in [0, 1). */
 export const rand = (shape: readonly number[], options: RandomOptions = {}): Tensor => uniform(shape, 0, 1, options);

@@ -83,6 +83,25 @@ describe('reproducibility', () => {
     assert.deepEqual(Array.from({ length: 6 }, () => g.nextUint32()), [11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
   });
 
+  test('float32 uniform samples never round up to the upper bound', () => {
+    // a generator whose first draw rounds to 1.0 in float32 (1 - 2^-30), then 0.25
+    class Scripted extends Generator {
+      private queue = [1 - 2 ** -30, 0.25];
+      override random(): number {
+        return this.queue.shift() ?? 0.5;
+      }
+    }
+    assert.equal(Math.fround(1 - 2 ** -30), 1);
+    const r = rand([1], { generator: new Scripted() });
+    assert.equal(r.dtype, 'float32');
+    assert.equal(r.data[0], 0.25);
+    // float64 keeps the draw as it is
+    assert.equal(rand([1], { generator: new Scripted(), dtype: 'float64' }).data[0], 1 - 2 ** -30);
+    // and the bound holds over many draws from the real generator
+    const big = uniform([N], 0, 1, { generator: new Generator(21) });
+    assert.ok(big.data.every((v) => v >= 0 && v < 1));
+  });
+
   test('tensor functions draw in float32 by default and float64 on request', () => {
     assert.equal(rand([2]).dtype, 'float32');
     assert.equal(randn([2], { dtype: 'float64' }).dtype, 'float64');
