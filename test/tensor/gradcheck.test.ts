@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { gradcheck, gradgradcheck, tensor } from '../../src/tensor/index.js';
+import { concat, conv2d, convTranspose2d, grad, gradcheck, gradgradcheck, tensor } from '../../src/tensor/index.js';
 import { makeResult } from '../../src/tensor/ops/result.js';
 import { forEachBackend } from '../helpers/backends.js';
 import { draw, f64 } from '../helpers/data.js';
@@ -29,6 +29,31 @@ describe('gradcheck: every differentiable op, every backend', () => {
 
 describe('gradgradcheck: second derivatives, every backend', () => {
   for (const c of second) test(c.name, () => check(c, true));
+});
+
+// ---- third derivatives ----------------------------------------------------------------------
+
+/** x -> the gradient of sum(f(x)) (all inputs, flattened and joined): gradgradcheck of it checks third derivatives. */
+const firstDerivative = (f: (...xs: Tensor[]) => Tensor) => (...xs: Tensor[]): Tensor => {
+  const gs = grad((...a: Tensor[]) => f(...a).sum(), { argnums: xs.map((_, i) => i) })(...xs) as Tensor[];
+  return concat(gs.map((g) => g.flatten()));
+};
+
+const third: Case[] = [
+  { name: 'tanh', f: (a) => a.tanh(), inputs: [draw([4], 201)] },
+  { name: 'logSumExp', f: (a) => a.logSumExp(1), inputs: [draw([2, 3], 202)] },
+  { name: 'softmax', f: (a) => a.softmax().mul(draw([2, 3], 203)), inputs: [draw([2, 3], 204)] },
+  { name: 'norm', f: (a) => a.norm(), inputs: [draw([4], 205)] },
+  { name: 'pow', f: (a, b) => a.pow(b), inputs: [draw([3], 206, { low: 0.5, high: 1.5 }), draw([3], 207)] },
+  { name: 'div', f: (a, b) => a.div(b), inputs: [draw([3], 208), draw([3], 209, { low: 0.5, high: 1.5 })] },
+  { name: 'conv2d', f: (a, w) => conv2d(a, w, null, { padding: 1 }).tanh(), inputs: [draw([1, 1, 3, 3], 210), draw([1, 1, 2, 2], 211)] },
+  { name: 'convTranspose2d', f: (a, w) => convTranspose2d(a, w, null, { stride: 2 }).tanh(), inputs: [draw([1, 1, 2, 2], 212), draw([1, 1, 2, 2], 213)] },
+  { name: 'matmul', f: (a, b) => a.matmul(b).tanh(), inputs: [draw([2, 3], 214), draw([3, 2], 215)] },
+  { name: 'std', f: (a) => a.std(), inputs: [draw([4], 216)] },
+];
+
+describe('third derivatives (gradgradcheck of the gradient), every backend', () => {
+  for (const c of third) test(c.name, () => check({ ...c, f: firstDerivative(c.f) }, true));
 });
 
 // ---- the checker itself ---------------------------------------------------------------------
