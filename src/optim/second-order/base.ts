@@ -4,7 +4,7 @@
  * loss with its gradient graph kept so Hessian-vector products can be taken through it.
  */
 import { Tensor } from '../../tensor/tensor.js';
-import { enableGrad, noGrad } from '../../tensor/autograd.js';
+import { enableGrad } from '../../tensor/autograd.js';
 import { grad } from '../../tensor/functional.js';
 import { Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
@@ -96,12 +96,17 @@ export function evaluateWithGraph(closure: Closure, flat: FlatParams, owner: str
   return { loss: out.item(), g, hvp };
 }
 
-/** The loss value alone (no graph), for line-search trial points of Newton-style closures. */
+/**
+ * The loss value alone, for line-search trial points of Newton-style closures. Recording stays
+ * on so a PyTorch-style closure (one that calls `loss.backward()` itself) works too.
+ */
 export function evaluateValue(closure: Closure, owner: string): number {
-  const out = noGrad(closure);
-  if (out instanceof Tensor) return out.item();
-  if (typeof out === 'number') return out;
-  throw new TypeError(`${owner}: the closure must return the loss as a Tensor`);
+  const out = enableGrad(closure);
+  if (out instanceof Tensor) {
+    if (out.size !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.size} elements`);
+    return out.item();
+  }
+  throw new TypeError(`${owner}: the closure must return the loss as a Tensor computed from the parameters (got ${typeof out})`);
 }
 
 /** The loss and its gradient (first order, no graph kept), for Newton-style closures. */

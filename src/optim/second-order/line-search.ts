@@ -66,7 +66,7 @@ export interface StrongWolfeOptions {
  * float64 parameters the rounding is the identity and this is plain double arithmetic; for
  * float32 it reproduces where PyTorch's float32 L-BFGS rounds, so trajectories match.
  */
-export class Scalar0 {
+class Scalar0 {
   constructor(readonly v: number) {}
 }
 type Num = number | Scalar0;
