@@ -75,7 +75,7 @@ export const AdaBound = defineOptimizer<AdaBoundOptions>({
   name: 'adabound',
   doc: 'AdaBound: Adam with step sizes clipped into bounds that converge to finalLr (SGD-like late)',
   source: 'Luo et al. 2019 (ICLR), alg. 2-3; seed 001 §3.2.3 alg. 12',
-  formula: 'η = clip(lr/(√v + ε), η_l(t), η_u(t)) / √t;  θ -= η ⊙ m;  η_l = α*(1 - 1/(γt+1)), η_u = α*(1 + 1/(γt))',
+  formula: 'η = clip(lr/(√v + ε), η_l(t), η_u(t)) / √t;  θ -= η ⊙ m;  η_l = finalLr(1 - 1/(γt+1)), η_u = finalLr(1 + 1/(γt))',
   options: {
     lr: common.lr(1e-3),
     betas: common.betas(0.9, 0.999),
