@@ -8,8 +8,7 @@
  * - {@link clipGradValue}: elementwise into [-c, c] (torch.nn.utils.clip_grad_value_).
  * - {@link adaptiveGradClip}: unit-wise, relative to the parameter's norm (Brock et al. 2021).
  *
- * Clipping against exploding gradients: seed 003 §2.3 (cliffs and gradient explosion), seed
- * 000 §2.1.
+ * Clipping against exploding gradients: seed 003 §2.3 (cliffs and gradient explosion).
  */
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
