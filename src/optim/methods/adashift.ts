@@ -63,14 +63,16 @@ export function adashiftStep(): Transform {
       // Line 9: Push(Q, g_t).
       for (let i = 0; i < size; i++) q[off + i] = u[i];
       // Line 10: m_t = W·Q = Σ_{i<n} β1^i g_{t-i} / Σ_{i<n} β1^i (g_{t-i} is in slot (t-1-i) mod n).
+      // Weight of each queue slot: β1^k / Σ β1^i for the slot holding g_{t-k}.
       let wsum = 0;
       for (let k = 0; k < n; k++) wsum += b1 ** k;
+      const slotWeight = new Float64Array(n);
+      for (let k = 0; k < n; k++) slotWeight[(((t - 1 - k) % n) + n) % n] = b1 ** k / wsum;
       const pT = b2 ** (t - n); // line 11: p_t = p_{t-1} β2, p_n = 1
       const bc = 1 - pT;
       for (let i = 0; i < size; i++) {
         let m = 0;
-        for (let k = 0; k < n; k++) m += b1 ** k * q[((((t - 1 - k) % n) + n) % n) * size + i];
-        m /= wsum;
+        for (let k = 0; k < n; k++) m += slotWeight[k] * q[k * size + i];
         const vi = h.phi === 'none' ? v[i] : v[0];
         // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
         u[i] = (-lr * m) / (Math.sqrt(vi / bc) + eps);
