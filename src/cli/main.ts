@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+/** The `descent` executable. */
+import { initBackend } from '../backend/load.js';
+import { activeRun } from '../lab/experiment.js';
+import { runCli } from './program.js';
+
+process.on('SIGINT', () => {
+  const run = activeRun;
+  if (run) {
+    run.progress.stop();
+    process.stderr.write(`\ninterrupted: every finished trial is saved in ${run.dir}; run the same command again to resume\n`);
+  }
+  process.exit(130);
+});
+
+// The fastest backend available (system BLAS, else wasm, else js); DESCENT_BACKEND overrides.
+initBackend();
+const code = await runCli(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,29 @@
+/**
+ * Runs one trial in the current thread and packages its record. Used by the worker threads
+ * and, with `workers: 0`, in-process.
+ */
+import { getTask, parseTaskOptions, withDefaultLr, type TaskHooks } from './tasks.js';
+import { trialId, type TrialConfig, type TrialRecord } from './trial.js';
+
+export async function executeTrial(config: TrialConfig, hooks: TaskHooks = {}): Promise<TrialRecord> {
+  const t0 = performance.now();
+  const id = trialId(config);
+  try {
+    const task = getTask(config.task);
+    const options = parseTaskOptions(task, config.taskOptions, `${config.task}.options`);
+    const method = withDefaultLr(task, config.method);
+    const out = await task.run({ ...config, method }, options, hooks);
+    return { type: 'trial', id, status: 'done', config, ...out, seconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
+  } catch (err) {
+    return {
+      type: 'trial',
+      id,
+      status: 'failed',
+      config,
+      final: {},
+      error: err instanceof Error ? err.message : String(err),
+      seconds: (performance.now() - t0) / 1000,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Running an experiment end to end: open the run's store, run the trials (resuming), then
+ * summarize into tables, plots and an HTML report. Shared by the main job, `compare` and the
+ * reproductions.
+ */
+import { join, resolve } from 'node:path';
+import { machineInfo } from './machine.js';
+import { createProgress } from './progress.js';
+import { writeReport, type ReportSection } from './report.js';
+import { runTrials, type RunTrialsResult } from './runner.js';
+import { RunStore, type RunInfo } from './store.js';
+import { summarize } from './summary.js';
+import type { TrialConfig, TrialRecord } from './trial.js';
+
+export interface ExperimentOptions {
+  name: string;
+  kind: RunInfo['kind'];
+  outDir: string;
+  trials: TrialConfig[];
+  command: string;
+  spec?: unknown;
+  workers?: number;
+  fresh?: boolean;
+  quiet?: boolean;
+  /** Where progress lines go (default: stderr, with a bar on a terminal). */
+  log?: (s: string) => void;
+}
+
+/** Runs the trials into `outDir` with a progress display; returns the records of all of them. */
+export async function runExperiment(o: ExperimentOptions): Promise<RunTrialsResult & { store: RunStore }> {
+  const store = new RunStore(o.outDir);
+  store.open({ name: o.name, kind: o.kind, command: o.command, createdAt: new Date().toISOString(), machine: machineInfo(), spec: o.spec, trials: o.trials.length });
+  const progress = createProgress({ quiet: o.quiet, write: o.log });
+  activeRun = { dir: store.dir, progress };
+  try {
+    const result = await runTrials({ store, trials: o.trials, workers: o.workers, fresh: o.fresh, onEvent: (e) => progress.onEvent(e) });
+    return { ...result, store };
+  } finally {
+    progress.stop();
+    activeRun = null;
+  }
+}
+
+/** The run in progress (for the interrupt handler: stop the bar, say where results are). */
+export let activeRun: { dir: string; progress: { stop(): void } } | null = null;
+
+export interface ReportOutput {
+  reportPath: string;
+  text: string;
+  sections: ReportSection[];
+}
+
+/** Tables and plots of `records` into `<dir>/plots`, the HTML report into `<dir>/report.html`. */
+export async function reportRecords(
+  records: readonly TrialRecord[],
+  dir: string,
+  o: { title: string; subtitle?: string; command: string; runDirs?: string[]; intro?: ReportSection[]; reportPath?: string; plotsDir?: string },
+): Promise<ReportOutput> {
+  const { sections, text } = await summarize(records, o.plotsDir ?? join(dir, 'plots'));
+  const all = [...(o.intro ?? []), ...sections];
+  const reportPath = resolve(o.reportPath ?? join(dir, 'report.html'));
+  writeReport(reportPath, { title: o.title, subtitle: o.subtitle, command: o.command, machine: machineInfo(), runDirs: o.runDirs ?? [resolve(dir)], sections: all });
+  return { reportPath, text, sections: all };
+}

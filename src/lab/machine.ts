@@ -1,0 +1,57 @@
+/**
+ * What a report needs to be rerun: the machine, the versions, the exact command.
+ */
+import { readFileSync } from 'node:fs';
+import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { backendInfo } from '../backend/registry.js';
+import type { JsonObject } from './util.js';
+
+function readJson(url: URL): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** descent's package.json (src/lab and dist/lab both sit two levels below the package root). */
+export function packageJson(): Record<string, unknown> {
+  return readJson(new URL('../../package.json', import.meta.url)) ?? {};
+}
+
+export function descentVersion(): string {
+  return String(packageJson().version ?? 'unknown');
+}
+
+/** Versions of the libraries the lab uses, read from their installed package.json files. */
+export function libraryVersions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['vega', 'vega-lite', '@resvg/resvg-js', 'zod', 'yaml', 'commander', 'cli-progress']) {
+    const pj = readJson(new URL(`../../node_modules/${name}/package.json`, import.meta.url));
+    if (pj?.version) out[name] = String(pj.version);
+  }
+  return out;
+}
+
+export function machineInfo(): JsonObject {
+  const c = cpus();
+  const b = backendInfo();
+  return {
+    descent: descentVersion(),
+    node: process.version,
+    v8: process.versions.v8,
+    os: `${platform()} ${release()} (${arch()})`,
+    cpu: c[0]?.model?.trim() ?? 'unknown',
+    cores: c.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    hostname: hostname(),
+    backend: `${b.name}${b.detail ? ` (${b.detail})` : ''}`,
+    libraries: libraryVersions(),
+  };
+}
+
+/** The command line as typed (program name + arguments), quoted where needed. */
+export function commandLine(argv: readonly string[] = process.argv.slice(2), program = 'descent'): string {
+  const q = (s: string): string => (/^[A-Za-z0-9_./:=,+@%-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return [program, ...argv.map(q)].join(' ');
+}

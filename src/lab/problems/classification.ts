@@ -1,0 +1,255 @@
+/**
+ * Classification tasks on Fashion-MNIST: logistic regression, a multilayer perceptron (two
+ * hidden layers of 256 by default, as in thesis 004 section 3.5.2) and a small CNN.
+ *
+ * Data: `dataset: 'builtin'` is the subset shipped in the package (6,000 train / 1,000 test);
+ * `'full'` is the full set (60,000 / 10,000) from /usr/share/datasets/fashion-mnist or the
+ * other places src/data looks; `'auto'` takes the full set when it is present and the
+ * built-in subset otherwise. `trainLimit` / `testLimit` keep the first N examples.
+ */
+import { z } from 'zod';
+import { DataLoader, findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTSync, takeRows, type TensorDataset } from '../../data/index.js';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, nllLoss, type Module } from '../../nn/index.js';
+import { Generator, noGrad, type Tensor } from '../../tensor/index.js';
+import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
+import type { TaskDef, TaskHooks } from '../tasks.js';
+import type { TrialConfig, TrialOutput } from '../trial.js';
+import type { JsonObject } from '../util.js';
+
+export type Architecture = 'logistic' | 'mlp' | 'cnn';
+export type DatasetChoice = 'auto' | 'builtin' | 'full';
+
+export interface ClassificationOptions {
+  dataset: DatasetChoice;
+  trainLimit: number | null;
+  testLimit: number | null;
+  epochs: number;
+  /** Examples per step; 'full' is batch gradient descent (the whole training set per step). */
+  batchSize: number | 'full';
+  hidden: number[];
+  /** Evaluate the loss on the whole training set after every epoch (costs a forward pass). */
+  evalTrain: boolean;
+  /** Logged points of the per-step training loss per epoch (averaged over the steps between). */
+  logPoints: number;
+}
+
+const schema = (arch: Architecture, defaults: Partial<ClassificationOptions>): z.ZodType<JsonObject> =>
+  z
+    .object({
+      dataset: z.enum(['auto', 'builtin', 'full']).default(defaults.dataset ?? 'auto'),
+      trainLimit: z.number().int().positive().nullable().default(defaults.trainLimit ?? null),
+      testLimit: z.number().int().positive().nullable().default(defaults.testLimit ?? null),
+      epochs: z.number().int().positive().default(defaults.epochs ?? 5),
+      batchSize: z.union([z.number().int().positive(), z.literal('full')]).default(defaults.batchSize ?? 64),
+      hidden: z.array(z.number().int().positive()).default(defaults.hidden ?? (arch === 'mlp' ? [256, 256] : [])),
+      evalTrain: z.boolean().default(defaults.evalTrain ?? false),
+      logPoints: z.number().int().positive().default(defaults.logPoints ?? 20),
+    })
+    .strict() as unknown as z.ZodType<JsonObject>;
+
+interface Data {
+  train: TensorDataset;
+  test: TensorDataset;
+  source: string;
+}
+
+const cache = new Map<string, Data>();
+
+function limitRows(d: TensorDataset, limit: number | null): TensorDataset {
+  const n = d.x.shape[0];
+  if (limit === null || limit >= n) return d;
+  const idx = Array.from({ length: limit }, (_, i) => i);
+  return { x: takeRows(d.x, idx), y: takeRows(d.y, idx) };
+}
+
+/** Whether the full Fashion-MNIST is on this machine. */
+export function fullDataAvailable(): boolean {
+  try {
+    return findFashionMNIST('train') !== null && findFashionMNIST('test') !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Loads (and caches per thread) the train and test sets a task's options ask for. */
+export function loadData(choice: DatasetChoice, trainLimit: number | null, testLimit: number | null): Data {
+  const useFull = choice === 'full' || (choice === 'auto' && fullDataAvailable());
+  const key = `${useFull}:${trainLimit}:${testLimit}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let data: Data;
+  if (useFull) {
+    const train = loadFashionMNISTSync({ split: 'train', limit: trainLimit ?? undefined });
+    const test = loadFashionMNISTSync({ split: 'test', limit: testLimit ?? undefined });
+    data = { train, test, source: `Fashion-MNIST (${train.x.shape[0]} train / ${test.x.shape[0]} test, ${train.source.dir})` };
+  } else {
+    const train = limitRows(loadFashionMNISTSubset({ split: 'train' }), trainLimit);
+    const test = limitRows(loadFashionMNISTSubset({ split: 'test' }), testLimit);
+    data = { train, test, source: `built-in Fashion-MNIST subset (${train.x.shape[0]} train / ${test.x.shape[0]} test)` };
+  }
+  cache.set(key, data);
+  return data;
+}
+
+/** Mean cross-entropy of logits [N, C] against class indices [N] (as log-softmax + NLL). */
+export function crossEntropyLoss(logits: Tensor, y: Tensor): Tensor {
+  return nllLoss(logits.logSoftmax(1), y);
+}
+
+export function buildModel(arch: Architecture, hidden: readonly number[], seed: number): Module {
+  const generator = new Generator(seed);
+  switch (arch) {
+    case 'logistic':
+      return new Sequential(new Flatten(), new Linear(784, 10, { generator }));
+    case 'mlp': {
+      const layers: Module[] = [new Flatten()];
+      let width = 784;
+      for (const h of hidden) {
+        layers.push(new Linear(width, h, { generator }), new ReLU());
+        width = h;
+      }
+      layers.push(new Linear(width, 10, { generator }));
+      return new Sequential(...layers);
+    }
+    case 'cnn':
+      return new Sequential(
+        new Conv2d(1, 8, 3, { padding: 1, generator }),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Conv2d(8, 16, 3, { padding: 1, generator }),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(16 * 7 * 7, 10, { generator }),
+      );
+  }
+}
+
+/** Mean loss and accuracy of a model over a dataset, in chunks, without building a graph. */
+export function evaluate(model: Module, data: TensorDataset, chunk = 1000): { loss: number; accuracy: number } {
+  const n = data.x.shape[0];
+  let lossSum = 0;
+  let correct = 0;
+  const wasTraining = model.training;
+  model.eval();
+  noGrad(() => {
+    for (let s = 0; s < n; s += chunk) {
+      const len = Math.min(chunk, n - s);
+      const x = data.x.narrow(0, s, len);
+      const y = data.y.narrow(0, s, len);
+      const logits = model.forward(x) as Tensor;
+      lossSum += crossEntropyLoss(logits, y).item() * len;
+      const pred = logits.argmax(1).data;
+      const yd = y.data;
+      for (let i = 0; i < len; i++) if (pred[i] === yd[i]) correct++;
+    }
+  });
+  if (wasTraining) model.train();
+  return { loss: lossSum / n, accuracy: correct / n };
+}
+
+export function runClassification(
+  arch: Architecture,
+  method: Method,
+  o: ClassificationOptions,
+  seed: number,
+  hooks: TaskHooks = {},
+): TrialOutput {
+  const data = loadData(o.dataset, o.trainLimit, o.testLimit);
+  const model = buildModel(arch, o.hidden, seed);
+  const opt = buildOptimizer(method, model.parameters());
+  const n = data.train.x.shape[0];
+  const batchSize = o.batchSize === 'full' ? n : Math.min(o.batchSize, n);
+  const loader = new DataLoader(data.train, { batchSize, shuffle: true, seed });
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  const logEvery = Math.max(1, Math.floor(stepsPerEpoch / o.logPoints));
+  const steps: Record<string, number[]> = { step: [], loss: [], time: [] };
+  const epochs: Record<string, number[]> = { epoch: [], trainLoss: [], testLoss: [], testAccuracy: [], time: [] };
+  if (o.evalTrain) epochs.fullTrainLoss = [];
+  let trainTime = 0;
+  let step = 0;
+  let diverged = false;
+  // Epoch 0: the untrained model, so curves start from the same point for every method.
+  const e0 = evaluate(model, data.test);
+  epochs.epoch.push(0);
+  epochs.trainLoss.push(NaN);
+  epochs.testLoss.push(e0.loss);
+  epochs.testAccuracy.push(e0.accuracy);
+  epochs.time.push(0);
+  if (o.evalTrain) epochs.fullTrainLoss.push(evaluate(model, data.train).loss);
+  const totalSteps = stepsPerEpoch * o.epochs;
+  for (let epoch = 1; epoch <= o.epochs && !diverged; epoch++) {
+    model.train();
+    let epochLoss = 0;
+    let epochCount = 0;
+    let windowLoss = 0;
+    let windowCount = 0;
+    const t0 = performance.now();
+    for (const batch of loader) {
+      opt.zeroGrad();
+      const logits = model.forward(batch.x) as Tensor;
+      const loss = crossEntropyLoss(logits, batch.y);
+      const value = loss.item();
+      if (!Number.isFinite(value)) {
+        diverged = true;
+        break;
+      }
+      loss.backward();
+      opt.step();
+      step++;
+      const bs = batch.x.shape[0];
+      epochLoss += value * bs;
+      epochCount += bs;
+      windowLoss += value;
+      windowCount++;
+      if (step % logEvery === 0) {
+        steps.step.push(step);
+        steps.loss.push(windowLoss / windowCount);
+        steps.time.push(trainTime + (performance.now() - t0) / 1000);
+        windowLoss = 0;
+        windowCount = 0;
+      }
+      if (hooks.onProgress && (step % Math.max(1, Math.floor(totalSteps / 200)) === 0)) hooks.onProgress(step / totalSteps, `epoch ${epoch}/${o.epochs}`);
+    }
+    trainTime += (performance.now() - t0) / 1000;
+    const ev = evaluate(model, data.test);
+    epochs.epoch.push(epoch);
+    epochs.trainLoss.push(diverged ? NaN : epochLoss / Math.max(1, epochCount));
+    epochs.testLoss.push(ev.loss);
+    epochs.testAccuracy.push(ev.accuracy);
+    epochs.time.push(trainTime);
+    if (o.evalTrain) epochs.fullTrainLoss.push(evaluate(model, data.train).loss);
+  }
+  const last = epochs.epoch.length - 1;
+  return {
+    steps,
+    epochs,
+    final: {
+      trainLoss: diverged ? NaN : epochs.trainLoss[last],
+      ...(o.evalTrain ? { fullTrainLoss: epochs.fullTrainLoss[last] } : {}),
+      testLoss: epochs.testLoss[last],
+      testAccuracy: epochs.testAccuracy[last],
+      trainSeconds: trainTime,
+      steps: step,
+      diverged: diverged ? 1 : 0,
+    },
+    extra: { data: data.source },
+  };
+}
+
+const titles: Record<Architecture, string> = {
+  logistic: 'Logistic regression on Fashion-MNIST',
+  mlp: 'MLP (784-256-256-10, ReLU) on Fashion-MNIST',
+  cnn: 'Small CNN (conv8-pool-conv16-pool-linear) on Fashion-MNIST',
+};
+
+export const classificationTasks: TaskDef[] = (['logistic', 'mlp', 'cnn'] as const).map((arch) => ({
+  name: arch,
+  title: titles[arch],
+  description: `${titles[arch]}; cross-entropy loss; dataset 'auto' uses the full set when present, else the built-in subset`,
+  schema: schema(arch, {}),
+  primary: { metric: 'testAccuracy', goal: 'max' as const },
+  defaultLr: (m: Method) => (isAdaptive(m) ? 1e-3 : arch === 'logistic' ? 0.1 : 0.05),
+  run: (config: TrialConfig, options: JsonObject, hooks: TaskHooks) =>
+    runClassification(arch, config.method, options as unknown as ClassificationOptions, config.seed, hooks),
+}));

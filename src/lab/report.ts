@@ -1,0 +1,104 @@
+/**
+ * HTML reports: one self-contained file (plots inline as SVG, with links to the SVG/PNG
+ * files), stating the machine, the versions and the exact command so a reader can rerun it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import type { Plot } from './plots.js';
+import type { JsonObject } from './util.js';
+
+export interface Table {
+  headers: string[];
+  rows: string[][];
+  caption?: string;
+}
+
+export interface ReportSection {
+  title: string;
+  /** Paragraphs of plain text. */
+  text?: string[];
+  tables?: Table[];
+  plots?: Plot[];
+  /** Claims checked, each with whether it held. */
+  claims?: { claim: string; holds: boolean; detail: string }[];
+}
+
+export interface ReportInput {
+  title: string;
+  subtitle?: string;
+  command: string;
+  machine: JsonObject;
+  createdAt?: string;
+  runDirs?: string[];
+  sections: ReportSection[];
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function tableHtml(t: Table): string {
+  const head = t.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>${t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function machineHtml(m: JsonObject): string {
+  const rows = Object.entries(m).map(([k, v]) => {
+    const text = v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([a, b]) => `${a} ${String(b)}`).join(', ') : String(v);
+    return `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(text)}</td></tr>`;
+  });
+  return `<table class="kv">${rows.join('')}</table>`;
+}
+
+export function renderReport(input: ReportInput, reportPath?: string): string {
+  const rel = (p: string): string => (reportPath ? relative(dirname(reportPath), p) : p);
+  const sections = input.sections
+    .map((s) => {
+      const parts: string[] = [`<h2>${escapeHtml(s.title)}</h2>`];
+      for (const t of s.text ?? []) parts.push(`<p>${escapeHtml(t)}</p>`);
+      if (s.claims?.length) {
+        parts.push(
+          `<ul class="claims">${s.claims
+            .map((c) => `<li class="${c.holds ? 'ok' : 'no'}"><b>${c.holds ? '✔ holds' : '✘ does not hold'}</b>: ${escapeHtml(c.claim)} <span>(${escapeHtml(c.detail)})</span></li>`)
+            .join('')}</ul>`,
+        );
+      }
+      for (const t of s.tables ?? []) parts.push(tableHtml(t));
+      for (const p of s.plots ?? []) {
+        const links = p.files ? ` <span class="files">(<a href="${escapeHtml(rel(p.files.svg))}">svg</a>, <a href="${escapeHtml(rel(p.files.png))}">png</a>)</span>` : '';
+        parts.push(`<figure>${p.svg}<figcaption>${escapeHtml(p.title)}${links}</figcaption></figure>`);
+      }
+      return `<section>${parts.join('\n')}</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(input.title)}</title>
+<style>
+body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{margin-bottom:.2em} .sub{color:#555;margin-top:0}
+pre{background:#f4f4f4;padding:.6em;overflow-x:auto}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em} th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right} th{background:#f6f6f6}
+td:first-child,th:first-child{text-align:left} table.kv th{text-align:left}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
+figure{margin:1.5em 0} figure svg{max-width:100%;height:auto} figcaption{color:#555;font-size:.9em}
+ul.claims li.ok b{color:#1a7f37} ul.claims li.no b{color:#b42318} ul.claims span{color:#555}
+</style></head><body>
+<h1>${escapeHtml(input.title)}</h1>
+${input.subtitle ? `<p class="sub">${escapeHtml(input.subtitle)}</p>` : ''}
+<h3>Rerun</h3>
+<pre>${escapeHtml(input.command)}</pre>
+${input.runDirs?.length ? `<p>Results store: ${input.runDirs.map((d) => `<code>${escapeHtml(d)}</code>`).join(', ')} (one JSON line per trial in trials.jsonl)</p>` : ''}
+<h3>Machine and versions</h3>
+${machineHtml(input.machine)}
+<p class="sub">Generated ${escapeHtml(input.createdAt ?? new Date().toISOString())}</p>
+${sections}
+</body></html>
+`;
+}
+
+export function writeReport(path: string, input: ReportInput): string {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, renderReport(input, path));
+  return path;
+}

@@ -1,0 +1,104 @@
+/**
+ * Batch vs mini-batch vs stochastic gradient descent (course notes 003 §1): the same plain SGD
+ * step on logistic regression with the whole training set per step (batch), 64 examples
+ * (mini-batch) and one example (stochastic). The training loss on the whole training set is
+ * measured after every epoch, against epochs and against training seconds.
+ *
+ * Claims from the notes: per epoch, smaller batches make more updates and so lower the loss
+ * more (stochastic < mini-batch < batch after the first epoch); per second, mini-batches use
+ * the hardware better (more examples per second than single examples), and at equal time
+ * mini-batch is ahead of batch gradient descent.
+ */
+import { curves, groupTrials, type Group } from '../aggregate.js';
+import { curvesChart, writePlot, type Plot } from '../plots.js';
+import { resolveMethod } from '../methods.js';
+import type { TrialConfig } from '../trial.js';
+import { fmt, mean } from '../util.js';
+import type { Analysis, Claim, Reproduction, Scale } from './types.js';
+
+export function batchSettings(scale: Scale): { epochs: number; trainLimit: number | null; seeds: number; lr: number } {
+  return scale === 'full' ? { epochs: 5, trainLimit: null, seeds: 2, lr: 0.05 } : { epochs: 2, trainLimit: 1000, seeds: 1, lr: 0.05 };
+}
+
+const VARIANTS = [
+  { kind: 'batch', batchSize: 'full' as const, label: 'batch GD (whole set)' },
+  { kind: 'mini-batch', batchSize: 64, label: 'mini-batch (B = 64)' },
+  { kind: 'stochastic', batchSize: 1, label: 'stochastic (B = 1)' },
+];
+
+function lossAtTime(g: Group, t: number): number {
+  // Full-train loss at the last epoch finished by time t (mean over seeds).
+  return mean(
+    g.records.map((r) => {
+      const e = r.epochs!;
+      let v = e.fullTrainLoss[0];
+      for (let i = 0; i < e.time.length; i++) if (e.time[i] <= t) v = e.fullTrainLoss[i];
+      return v;
+    }),
+  );
+}
+
+export const batchSize: Reproduction = {
+  name: 'batch-size',
+  title: 'Batch vs mini-batch vs stochastic gradient descent (course notes 003)',
+  source: 'course notes 003 §1.1-1.3',
+  summary: 'Logistic regression with plain SGD at batch sizes N, 64 and 1: full training loss per epoch and per second.',
+  trials(scale) {
+    const s = batchSettings(scale);
+    const out: TrialConfig[] = [];
+    for (const v of VARIANTS) {
+      const method = resolveMethod('sgd', { lr: s.lr }, v.label);
+      for (let seed = 0; seed < s.seeds; seed++) {
+        out.push({ task: 'logistic', taskOptions: { dataset: 'builtin', trainLimit: s.trainLimit, testLimit: 500, epochs: s.epochs, batchSize: v.batchSize, evalTrain: true, logPoints: 50 }, method, seed, tags: { kind: v.kind } });
+      }
+    }
+    return out;
+  },
+  async analyze(records, plotDir) {
+    const groups = groupTrials(records);
+    const by = (kind: string): Group | undefined => groups.find((g) => g.records[0].config.tags?.kind === kind);
+    const plots: Plot[] = [];
+    const add = async (p: Promise<Plot>): Promise<void> => {
+      const plot = await p;
+      plots.push(plotDir ? writePlot(plotDir, plot) : plot);
+    };
+    await add(curvesChart(curves(groups, 'epochs', 'epoch', 'fullTrainLoss'), { name: 'loss-per-epoch', title: 'Training loss (whole training set) per epoch', xTitle: 'epoch', yTitle: 'training loss', logY: true }));
+    await add(curvesChart(curves(groups, 'epochs', 'time', 'fullTrainLoss'), { name: 'loss-per-second', title: 'Training loss (whole training set) against training time', xTitle: 'training seconds', yTitle: 'training loss', logY: true }));
+    await add(curvesChart(curves(groups.filter((g) => g.records[0].config.tags?.kind !== 'batch'), 'steps', 'step', 'loss'), { name: 'minibatch-loss-per-step', title: 'Loss of the batches seen, per update (averaged over logging windows)', xTitle: 'update', yTitle: 'batch loss', logY: true, logX: true }));
+    const rows = groups.map((g) => {
+      const r0 = g.records[0];
+      const e = r0.epochs!;
+      const n = (r0.final.steps as number) / (e.epoch.length - 1);
+      const secs = mean(g.records.map((r) => r.final.trainSeconds as number));
+      const epochs = e.epoch.length - 1;
+      return [
+        g.label,
+        fmt(n, 4),
+        fmt(mean(g.records.map((r) => r.epochs!.fullTrainLoss[1])), 4),
+        fmt(mean(g.records.map((r) => r.final.fullTrainLoss as number)), 4),
+        fmt(secs / epochs, 3),
+        fmt(mean(g.records.map((r) => r.final.testAccuracy as number)) * 100, 4) + ' %',
+      ];
+    });
+    const table = { headers: ['variant', 'updates per epoch', 'loss after epoch 1', 'final loss', 'seconds per epoch', 'test accuracy'], rows };
+    const [b, mb, s] = [by('batch'), by('mini-batch'), by('stochastic')];
+    const claims: Claim[] = [];
+    const figures: Record<string, number | null> = {};
+    if (b && mb && s) {
+      const l1 = (g: Group): number => mean(g.records.map((r) => r.epochs!.fullTrainLoss[1]));
+      const secPerEpoch = (g: Group): number => mean(g.records.map((r) => (r.final.trainSeconds as number) / (r.epochs!.epoch.length - 1)));
+      claims.push({ claim: 'Per epoch, smaller batches lower the loss more: stochastic < mini-batch < batch after epoch 1', holds: l1(s) < l1(mb) && l1(mb) < l1(b), detail: `${fmt(l1(s))} < ${fmt(l1(mb))} < ${fmt(l1(b))}` });
+      claims.push({ claim: 'Mini-batches use the hardware better: an epoch of mini-batches takes less time than an epoch of single examples', holds: secPerEpoch(mb) < secPerEpoch(s), detail: `${fmt(secPerEpoch(mb), 3)} s vs ${fmt(secPerEpoch(s), 3)} s per epoch` });
+      const tBatch = mean(b.records.map((r) => r.final.trainSeconds as number));
+      claims.push({ claim: 'At equal training time (what batch GD used), mini-batch has the lower loss', holds: lossAtTime(mb, tBatch) < lossAtTime(b, tBatch), detail: `at ${fmt(tBatch, 3)} s: ${fmt(lossAtTime(mb, tBatch))} vs ${fmt(lossAtTime(b, tBatch))}` });
+      Object.assign(figures, { lossEpoch1Batch: l1(b), lossEpoch1MiniBatch: l1(mb), lossEpoch1Stochastic: l1(s), secPerEpochMiniBatch: secPerEpoch(mb), secPerEpochStochastic: secPerEpoch(s) });
+    }
+    return {
+      sections: [{ title: 'Batch, mini-batch and stochastic gradient descent', text: ['Plain SGD (no momentum), the same learning rate for all three; logistic regression on the built-in Fashion-MNIST subset; the loss is measured on the whole training set after every epoch.'], claims, tables: [table], plots }],
+      tables: [table],
+      plots,
+      claims,
+      figures,
+    } satisfies Analysis;
+  },
+};

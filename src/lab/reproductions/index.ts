@@ -1,0 +1,89 @@
+/**
+ * The built-in reproductions of claims from the source documents. Each declares its trials
+ * (full or quick scale), runs them through the runner into its own run directory (resumable),
+ * and analyzes them into plots, tables, checked claims and an HTML report.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runExperiment } from '../experiment.js';
+import { machineInfo } from '../machine.js';
+import { writeReport } from '../report.js';
+import { LabError, markdownTable } from '../util.js';
+import { adashiftMnist } from './adashift-mnist.js';
+import { batchSize } from './batch-size.js';
+import { counterexample } from './counterexample.js';
+import { momentum } from './momentum.js';
+import type { Analysis, Reproduction, Scale } from './types.js';
+
+export type { Analysis, Claim, Reproduction, Scale } from './types.js';
+
+export const reproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize];
+
+export function getReproduction(name: string): Reproduction {
+  const r = reproductions.find((x) => x.name === name);
+  if (!r) throw new LabError(`unknown reproduction '${name}'; available: ${reproductions.map((x) => x.name).join(', ')} (or 'all')`);
+  return r;
+}
+
+export interface ReproduceOptions {
+  scale?: Scale;
+  outDir?: string;
+  workers?: number;
+  fresh?: boolean;
+  quiet?: boolean;
+  command?: string;
+  log?: (s: string) => void;
+}
+
+export interface ReproduceResult {
+  reproduction: Reproduction;
+  dir: string;
+  reportPath: string;
+  analysis: Analysis;
+  ran: number;
+  skipped: number;
+  failed: number;
+}
+
+export function defaultReproductionDir(name: string, scale: Scale): string {
+  return join('runs', 'reproduce', scale === 'quick' ? `${name}-quick` : name);
+}
+
+export async function runReproduction(name: string, o: ReproduceOptions = {}): Promise<ReproduceResult> {
+  const rep = getReproduction(name);
+  const scale = o.scale ?? 'full';
+  const dir = resolve(o.outDir ?? defaultReproductionDir(name, scale));
+  const command = o.command ?? `descent reproduce ${name}${scale === 'quick' ? ' --quick' : ''}`;
+  const trials = rep.trials(scale);
+  const run = await runExperiment({ name: rep.name, kind: 'reproduce', outDir: dir, trials, command, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: o.log, spec: { reproduction: rep.name, scale } });
+  const failed = run.records.filter((r) => r.status !== 'done');
+  if (failed.length > 0 && failed.length === run.records.length) {
+    throw new LabError(`${rep.name}: every trial failed; first error: ${failed[0].error}`);
+  }
+  const analysis = await rep.analyze(run.records, join(dir, 'plots'), scale);
+  const md = [
+    `# ${rep.title}`,
+    '',
+    `Source: ${rep.source}`,
+    '',
+    `Command: \`${command}\``,
+    '',
+    ...analysis.claims.map((c) => `- ${c.holds ? '[holds]' : '[does not hold]'} ${c.claim} (${c.detail})`),
+    '',
+    ...analysis.tables.flatMap((t) => [t.caption ? `**${t.caption}**\n` : '', markdownTable(t.headers, t.rows), '']),
+  ].join('\n');
+  writeFileSync(join(dir, 'results.md'), md);
+  writeFileSync(join(dir, 'claims.json'), JSON.stringify({ reproduction: rep.name, scale, claims: analysis.claims, figures: analysis.figures }, null, 2) + '\n');
+  const reportPath = writeReport(join(dir, 'report.html'), {
+    title: rep.title,
+    subtitle: `${rep.summary} Source: ${rep.source}.${scale === 'quick' ? ' Reduced (quick) scale.' : ''}`,
+    command,
+    machine: machineInfo(),
+    runDirs: [dir],
+    sections: [
+      ...analysis.sections,
+      ...(failed.length ? [{ title: 'Failed trials', text: failed.map((r) => `${r.config.method.label} seed ${r.config.seed}: ${r.error}`) }] : []),
+    ],
+  });
+  return { reproduction: rep, dir, reportPath, analysis, ran: run.ran, skipped: run.skipped, failed: failed.length };
+}

@@ -1,0 +1,124 @@
+/**
+ * Small helpers the lab shares: JSON types, stable hashing of configurations, statistics over
+ * seeds, number formatting and plain-text tables.
+ */
+import { createHash } from 'node:crypto';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** JSON with object keys sorted, so equal configurations give equal text (and equal ids). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = sortKeys(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+/** A short stable hash of a value's canonical JSON. */
+export function stableHash(value: unknown, length = 16): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+}
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/** Sample standard deviation (n - 1); 0 for a single value. */
+export function std(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) ** 2;
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+/** Least-squares line y = slope * x + intercept, with the coefficient of determination. */
+export function linearFit(xs: readonly number[], ys: readonly number[]): { slope: number; intercept: number; r2: number } {
+  const n = xs.length;
+  if (n < 2 || ys.length !== n) return { slope: NaN, intercept: NaN, r2: NaN };
+  const mx = mean(xs);
+  const my = mean(ys);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+    syy += (ys[i] - my) ** 2;
+  }
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}
+
+/** A number in a short, readable form (4 significant digits, exponent for tiny/huge values). */
+export function fmt(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '-';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(Math.max(0, digits - 2));
+  return Number(x.toPrecision(digits)).toString();
+}
+
+/** "mean ± std" of a list (just the value for one element). */
+export function fmtMeanStd(xs: readonly number[], digits = 4): string {
+  const finite = xs.filter((x) => Number.isFinite(x));
+  if (finite.length === 0) return xs.length ? fmt(xs[0], digits) : '-';
+  if (xs.length === 1) return fmt(xs[0], digits);
+  return `${fmt(mean(xs), digits)} ± ${fmt(std(xs), digits - 1)}`;
+}
+
+/** A plain-text table with aligned columns (numbers right-aligned). */
+export function textTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+0-9.e ±infa]*$/i.test(r[i] ?? '') && /\d/.test(r[i] ?? '')));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** A Markdown table. */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  return [
+    `| ${headers.map(esc).join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
+}
+
+/** Seconds as "1m 23s" / "4.2s". */
+export function fmtDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '-';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 2 : 1)}s`;
+  const m = Math.floor(seconds / 60);
+  return `${m}m ${Math.round(seconds - 60 * m)}s`;
+}
+
+/** A compact description of an optimizer's options, e.g. "lr=0.001 betas=0,0.999". */
+export function describeOptions(options: Record<string, unknown>): string {
+  return Object.entries(options)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+    .join(' ');
+}
+
+export class LabError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabError';
+  }
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunStore, runTrials, resolveMethod, openRun, type TrialConfig, type RunnerEvent } from '../../src/lab/index.js';
+
+function trials(): TrialConfig[] {
+  const out: TrialConfig[] = [];
+  for (const name of ['sgd', 'momentum', 'adam']) {
+    for (const seed of [0, 1]) out.push({ task: 'rosenbrock', taskOptions: { steps: 50 }, method: resolveMethod(name), seed });
+  }
+  out.push({ task: 'rosenbrock', taskOptions: { steps: 50 }, method: resolveMethod('adam', { lr: -1 }), seed: 0 });
+  return out;
+}
+
+test('trials run in worker threads, land in the store, and a re-run skips the finished ones', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'descent-runner-')), 'run');
+  const events: RunnerEvent[] = [];
+  const first = await runTrials({ store: new RunStore(dir), trials: trials(), workers: 2, onEvent: (e) => events.push(e) });
+  assert.equal(first.ran, 7);
+  assert.equal(first.failed, 1, 'the invalid learning rate fails its trial, not the run');
+  const failed = first.records.find((r) => r.status === 'failed')!;
+  assert.match(failed.error ?? '', /lr/);
+  assert.equal(events[0].type, 'start');
+  assert.equal((events[0] as { workers: number }).workers, 2);
+  const done = first.records.filter((r) => r.status === 'done');
+  assert.equal(done.length, 6);
+  for (const r of done) assert.equal(r.steps!.x.length, 51, 'the start plus one point per step');
+  // Same trials again into the same directory: the finished ones are skipped, the failed one retried.
+  const second = await runTrials({ store: new RunStore(dir), trials: trials(), workers: 2 });
+  assert.equal(second.skipped, 6);
+  assert.equal(second.ran, 1);
+  assert.equal(openRun(dir).trials().length, 7);
+});
+
+test('an interrupted run resumes without redoing finished trials (in-process runner)', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'descent-resume-')), 'run');
+  const all = trials().slice(0, 6);
+  // The first half finished before the "crash".
+  await runTrials({ store: new RunStore(dir), trials: all.slice(0, 3), workers: 0 });
+  const resumed = await runTrials({ store: new RunStore(dir), trials: all, workers: 0 });
+  assert.equal(resumed.skipped, 3);
+  assert.equal(resumed.ran, 3);
+  assert.equal(resumed.records.length, 6);
+  // Same seed, same trajectory: a trial run in a worker or in-process gives the same numbers.
+  const a = resumed.records[0].final.loss;
+  const b = (await runTrials({ store: new RunStore(`${dir}-2`), trials: [all[0]], workers: 1 })).records[0].final.loss;
+  assert.equal(a, b);
+});
