@@ -110,7 +110,8 @@ export async function curvesChart(series: Series[], o: CurvesOptions): Promise<P
       rows.push({ method: s.label, x: s.x[i], mean: m, lo, hi: m + sd });
     }
   }
-  const x = { field: 'x', type: 'quantitative' as const, title: o.xTitle, scale: o.logX ? { type: 'log' as const } : { zero: false } };
+  const integerX = o.xTitle === 'epoch';
+  const x = { field: 'x', type: 'quantitative' as const, title: o.xTitle, scale: o.logX ? { type: 'log' as const } : { zero: false }, ...(integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
   const yScale = o.logY ? { type: 'log' as const } : { zero: false };
   const color = { field: 'method', type: 'nominal' as const, title: 'method', sort: series.map((s) => s.label), legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   const layers: unknown[] = [];
