@@ -80,10 +80,14 @@ export interface Kernels {
   take(x: Storage, index: Int32Array, out: Storage): void;
   /** out[index[i]] += g[i] for index[i] >= 0 (out is not cleared first). */
   scatterAdd(g: Storage, index: Int32Array, out: Storage): void;
-  /** Unfolds one image [C, H, W] into columns [C*kh*kw, outH*outW]. */
-  im2col(x: Storage, xOffset: number, geometry: ConvGeometry, cols: Storage): void;
-  /** Folds columns [C*kh*kw, outH*outW] back into an image, adding into out at outOffset. */
-  col2im(cols: Storage, geometry: ConvGeometry, out: Storage, outOffset: number): void;
+  /**
+   * Unfolds one image [C, H, W] into columns [C*kh*kw, outH*outW], written at cols[colsOffset
+   * + row * ldCols + column] (defaults 0 and outH*outW; a larger ldCols lays several images side
+   * by side, so a whole batch becomes one GEMM).
+   */
+  im2col(x: Storage, xOffset: number, geometry: ConvGeometry, cols: Storage, colsOffset?: number, ldCols?: number): void;
+  /** Folds columns [C*kh*kw, outH*outW] (laid out as in im2col) back into an image, adding into out at outOffset. */
+  col2im(cols: Storage, geometry: ConvGeometry, out: Storage, outOffset: number, colsOffset?: number, ldCols?: number): void;
   /**
    * Max pooling of `planes` images [H, W] stacked in x (geometry.channels is ignored; padding
    * counts as -inf). argmax receives, for each output, the flat index into x of its winner.

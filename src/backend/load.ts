@@ -62,7 +62,7 @@ function notice(text: string, options: InitBackendOptions): void {
 
 function registerWasm(module: WasmModule): Loaded<Partial<Kernels>> {
   const kernels = createWasmKernels(module);
-  registerBackend(kernels as Partial<Kernels> & { name: string }, 'WebAssembly SIMD kernels (GEMM, Adam); js for the rest and for float64');
+  registerBackend(kernels as Partial<Kernels> & { name: string }, 'WebAssembly SIMD kernels (GEMM, Adam, elementwise maps, max-pool); js for the rest and for float64');
   return { ok: true, value: kernels };
 }
 

@@ -89,6 +89,14 @@ function gemmArgs(c: GemmCase, Arr: Ctor): GemmArgs {
   };
 }
 
+/** Equal bit for bit (NaN payloads aside): +0 and -0 differ, NaN equals NaN. */
+function assertSame(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  assert.equal(got.length, want.length, what);
+  for (let i = 0; i < got.length; i++) {
+    if (!Object.is(got[i], want[i])) assert.fail(`${what}: [${i}] is ${Object.is(got[i], -0) ? '-0' : got[i]}, expected ${Object.is(want[i], -0) ? '-0' : want[i]}`);
+  }
+}
+
 function clone(g: GemmArgs): GemmArgs {
   return { ...g, a: g.a.slice(), b: g.b.slice(), c: g.c.slice() };
 }
@@ -257,6 +265,58 @@ for (const name of others) {
       }
     });
 
+    test('elementwise maps: float32 results equal js bit for bit (specials, chunk edges, broadcasts)', () => {
+      const specials = [NaN, 0, -0, Infinity, -Infinity, 0.5, -0.5, 1.5, -2.5, 1e-40, -1e-40, 3.4e38];
+      for (const n of [5, 255, 256, 1031, 32768 + 7, 70001]) {
+        const x = rand(Float32Array, n, -3, 3);
+        for (let i = 0; i < Math.min(n, 40); i++) x[(i * 7919) % n] = specials[i % specials.length];
+        for (const op of ['neg', 'abs', 'sqrt', 'square', 'relu', 'step', 'reciprocal', 'floor', 'ceil', 'round', 'isnan', 'sign', 'exp', 'tanh'] as UnaryOp[]) {
+          const got = new Float32Array(n);
+          const want = new Float32Array(n);
+          k.unary(op, x, got);
+          jsKernels.unary(op, x, want);
+          assertSame(got, want, `${name} unary ${op} n=${n}`);
+        }
+        const y = rand(Float32Array, n, -3, 3).map((v, i) => (i % 5 === 0 ? x[i] : i % 11 === 0 ? specials[i % specials.length] : v));
+        for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'pow'] as BinaryOp[]) {
+          const got = new Float32Array(n);
+          const want = new Float32Array(n);
+          k.binary(op, x, [1], y, [1], got, [n]);
+          jsKernels.binary(op, x, [1], y, [1], want, [n]);
+          assertSame(got, want, `${name} binary ${op} n=${n}`);
+          for (const s of [0, -0, 1.5, 0.1, -3, NaN]) {
+            k.binaryScalar(op, x, s, got);
+            jsKernels.binaryScalar(op, x, s, want);
+            assertSame(got, want, `${name} binaryScalar ${op} ${s} n=${n}`);
+          }
+        }
+      }
+      // Broadcasts: bias over channels, rows, columns, both sides, rank 5 (js fallback).
+      const cases: [number[], number[], number[], number[], number[]][] = [
+        [[8, 16, 7, 9], [8 * 16 * 63, 63, 9, 1], [16], [0, 1, 0, 0], [8, 16, 7, 9]],
+        [[128, 256], [256, 1], [256], [0, 1], [128, 256]],
+        [[33, 65], [65, 1], [33], [1, 0], [33, 65]],
+        [[33, 65], [0, 1], [33 * 65], [65, 1], [33, 65]],
+        [[2, 3, 4, 5, 6], [360, 120, 30, 6, 1], [6], [0, 0, 0, 0, 1], [2, 3, 4, 5, 6]],
+        [[9, 1, 17], [17, 0, 1], [5 * 17], [0, 17, 1], [9, 5, 17]],
+      ];
+      for (const [, aStrides, bShape, bStrides, out] of cases) {
+        const size = out.reduce((p, d) => p * d, 1);
+        const aLen = aStrides.reduce((p, s, i) => p + s * (out[i] - 1), 1);
+        const a = rand(Float32Array, aLen);
+        const b = rand(Float32Array, bShape.reduce((p, d) => p * d, 1));
+        for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'gt'] as BinaryOp[]) {
+          for (const [x, xs, z, zs] of [[a, aStrides, b, bStrides], [b, bStrides, a, aStrides]] as const) {
+            const got = new Float32Array(size);
+            const want = new Float32Array(size);
+            k.binary(op, x, xs, z, zs, got, out);
+            jsKernels.binary(op, x, xs, z, zs, want, out);
+            assertSame(got, want, `${name} broadcast ${op} ${JSON.stringify(out)}`);
+          }
+        }
+      }
+    });
+
     test('elementwise, reductions, layout, softmax', () => {
       for (const Arr of [Float32Array, Float64Array]) {
         const x = rand(Arr, 1031, -3, 3);
@@ -324,6 +384,23 @@ for (const name of others) {
           jsKernels.softmax(y, 77, 13, want, log);
           assertClose(got, want, { ...tol, what: `${name} softmax log=${log}` });
         }
+      }
+    });
+
+    test('maxPool2d 2x2 (the SIMD path): ties, NaN, odd sizes', () => {
+      for (const [h, w] of [[28, 28], [14, 14], [7, 9], [2, 2], [5, 31], [4, 10]]) {
+        const g = geometry(1, h, w, 2, 2, [2, 2], [0, 0], [1, 1]);
+        const planes = 3;
+        const x = rand(Float32Array, planes * h * w).map((v) => Math.round(v * 2));
+        for (let i = 0; i < x.length; i += 13) x[i] = NaN;
+        if (x.length > 3) x[3] = -0;
+        const n = planes * g.outH * g.outW;
+        const got = [new Float32Array(n), new Int32Array(n)] as const;
+        const want = [new Float32Array(n), new Int32Array(n)] as const;
+        k.maxPool2d(x, planes, g, got[0], got[1]);
+        jsKernels.maxPool2d(x, planes, g, want[0], want[1]);
+        assertSame(got[0], want[0], `${name} maxPool2d values ${h}x${w}`);
+        assert.deepEqual(got[1], want[1], `${name} maxPool2d argmax ${h}x${w}`);
       }
     });
 

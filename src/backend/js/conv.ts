@@ -9,15 +9,14 @@ function validRange(outW: number, width: number, stride: number, pad: number, of
   return [lo, Math.max(lo, hi)];
 }
 
-export function im2col(x: Storage, xOffset: number, g: ConvGeometry, cols: Storage): void {
+export function im2col(x: Storage, xOffset: number, g: ConvGeometry, cols: Storage, colsOffset = 0, ldCols = g.outH * g.outW): void {
   const { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = g;
-  const plane = outH * outW;
   let row = 0;
   for (let c = 0; c < channels; c++) {
     const xc = xOffset + c * height * width;
     for (let ki = 0; ki < kernelH; ki++) {
       for (let kj = 0; kj < kernelW; kj++, row++) {
-        const base = row * plane;
+        const base = colsOffset + row * ldCols;
         const [lo, hi] = validRange(outW, width, strideW, padW, kj * dilationW);
         const shift = kj * dilationW - padW;
         for (let oy = 0; oy < outH; oy++) {
@@ -38,15 +37,14 @@ export function im2col(x: Storage, xOffset: number, g: ConvGeometry, cols: Stora
   }
 }
 
-export function col2im(cols: Storage, g: ConvGeometry, out: Storage, outOffset: number): void {
+export function col2im(cols: Storage, g: ConvGeometry, out: Storage, outOffset: number, colsOffset = 0, ldCols = g.outH * g.outW): void {
   const { channels, height, width, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, outH, outW } = g;
-  const plane = outH * outW;
   let row = 0;
   for (let c = 0; c < channels; c++) {
     const xc = outOffset + c * height * width;
     for (let ki = 0; ki < kernelH; ki++) {
       for (let kj = 0; kj < kernelW; kj++, row++) {
-        const base = row * plane;
+        const base = colsOffset + row * ldCols;
         const [lo, hi] = validRange(outW, width, strideW, padW, kj * dilationW);
         const shift = kj * dilationW - padW;
         for (let oy = 0; oy < outH; oy++) {

@@ -1,5 +1,6 @@
 import type { Storage } from '../../tensor/dtype.js';
 import type { BinaryOp, UnaryOp } from '../kernels.js';
+import { coalesce } from './broadcast.js';
 import { erf } from './special.js';
 
 type Fn1 = (x: number) => number;
@@ -61,7 +62,12 @@ export function unary(op: UnaryOp, x: Storage, out: Storage): void {
       for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
       return;
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+      // Without a data-dependent branch (random signs mispredict half the time): for finite v,
+      // +(v > 0) * v is v or -0, and + 0 turns -0 into +0; infinities and NaN take the slow path.
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v - v === 0 ? +(v > 0) * v + 0 : v > 0 ? v : 0;
+      }
       return;
     case 'tanh':
       for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
@@ -70,7 +76,7 @@ export function unary(op: UnaryOp, x: Storage, out: Storage): void {
       for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
       return;
     case 'step':
-      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(x[i] > 0);
       return;
     case 'abs':
       for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
@@ -113,10 +119,10 @@ export function binaryScalar(op: BinaryOp, x: Storage, s: number, out: Storage):
       for (let i = 0; i < n; i++) out[i] = x[i] / s;
       return;
     case 'gt':
-      for (let i = 0; i < n; i++) out[i] = x[i] > s ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(x[i] > s);
       return;
     case 'eq':
-      for (let i = 0; i < n; i++) out[i] = x[i] === s ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = +(x[i] === s);
       return;
     default: {
       const f = BINARY[op];
@@ -140,29 +146,8 @@ export function binary(
     out[0] = BINARY[op](a[0], b[0]);
     return;
   }
-  // Merge adjacent axes along which both operands step contiguously (or both stay put), so
-  // the inner loop runs as long as possible: [N, C, H, W] + [C, 1, 1] becomes [N, C, H*W].
-  const shape: number[] = [outShape[0]];
-  const sa: number[] = [aStrides[0]];
-  const sb: number[] = [bStrides[0]];
-  for (let d = 1; d < outShape.length; d++) {
-    const size = outShape[d];
-    if (size === 1) continue;
-    const r = shape.length - 1;
-    if (shape[r] === 1) {
-      shape[r] = size;
-      sa[r] = aStrides[d];
-      sb[r] = bStrides[d];
-    } else if (sa[r] === aStrides[d] * size && sb[r] === bStrides[d] * size) {
-      shape[r] *= size;
-      sa[r] = aStrides[d];
-      sb[r] = bStrides[d];
-    } else {
-      shape.push(size);
-      sa.push(aStrides[d]);
-      sb.push(bStrides[d]);
-    }
-  }
+  // Merged axes make the inner loop as long as possible: [N, C, H, W] + [C, 1, 1] runs as [N, C, H*W].
+  const { shape, sa, sb } = coalesce(outShape, aStrides, bStrides);
   // Walk the output in order, the last axis in an inner loop, carrying a and b offsets.
   const rank = shape.length;
   const last = rank - 1;

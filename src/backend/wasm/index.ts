@@ -3,13 +3,21 @@
  * scripts/build-wasm.mjs). float64 and the kernels not written here fall back to `js`.
  *
  * Tensors live in ordinary garbage-collected typed arrays, so a kernel copies its operands into
- * a scratch arena in the module's memory, runs, and copies the result back. Copies are O(size)
- * against the O(m n k) of a GEMM, so GEMM always pays; Adam streams its four arrays through the
- * arena in cache-sized chunks, so the copies hit the cache and the pass stays near memory
- * bandwidth. Elementwise maps, reductions and im2col stay in `js`: measured here, copying in
- * and out costs as much as the JIT-compiled loop itself (see bench/RESULTS.md).
+ * a scratch arena in the module's memory, runs, and copies the result back (a copy is a
+ * memcpy). Measured here (bench/RESULTS.md), that wins for:
+ * - GEMM: O(size) copies against O(m n k) work;
+ * - Adam and the elementwise maps (relu, step, add, mul, comparisons, ...): they stream
+ *   through the arena in cache-sized chunks, so the copies hit the cache, and SIMD without
+ *   branches beats the JIT's scalar loops several times over (relu and comparisons on random
+ *   signs mispredict a branch half the time in js);
+ * - max pooling (2x2 windows four at a time).
+ * exp/log/tanh (no SIMD instruction; Math.* is good), reductions, im2col/col2im and gathers
+ * stay in js, where a copy would cost as much as the loop. Every SIMD kernel gives the js
+ * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
  */
-import type { AdamHyper, GemmArgs, Kernels } from '../kernels.js';
+import type { Storage } from '../../tensor/dtype.js';
+import type { AdamHyper, BinaryOp, ConvGeometry, GemmArgs, Kernels, UnaryOp } from '../kernels.js';
+import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 
 /**
@@ -33,7 +41,25 @@ interface Exports {
     b: number, ldb: number, beta: number, c: number, ldc: number): void;
   adam(p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number,
     stepSize: number, invSqrtBc2: number, decay: number): void;
+  unary(op: number, x: number, out: number, n: number): void;
+  binary(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
+    a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): void;
+  max_pool(x: number, planes: number, height: number, width: number, kh: number, kw: number, sh: number, sw: number,
+    dh: number, dw: number, outH: number, outW: number, out: number, at: number): void;
 }
+
+/** Unary ops with a SIMD kernel (codes as in kernels.c); the others (exp, log, tanh...) stay in js. */
+const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+  neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, step: 5, reciprocal: 6, floor: 7, ceil: 8, round: 9, isnan: 10, sign: 11,
+};
+/** Binary ops with a SIMD kernel (codes as in kernels.c); pow stays in js. */
+const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,
+};
+/** Below this many elements the js loop beats the call and the copies. */
+const MIN_ELEMENTWISE = 256;
+/** Elementwise maps stream through the arena in chunks of this many elements (cache-resident). */
+const CHUNK = 32768;
 
 /** The URL of the compiled kernels, next to this module (src/ or dist/). */
 export const WASM_URL = new URL('./kernels.wasm', import.meta.url);
@@ -48,15 +74,27 @@ class Arena {
   constructor(readonly ex: Exports) {
     this.base = (ex.__heap_base.value + 63) & ~63;
     this.f32 = new Float32Array(ex.memory.buffer);
+    this.i32 = new Int32Array(ex.memory.buffer);
   }
-  /** Makes sure `floats` float32 slots fit above the base; returns the base's float index. */
+  i32: Int32Array;
+  /**
+   * Makes sure `floats` float32 slots fit above the base; returns the base's float index, or -1
+   * when the memory cannot grow that far (the caller then falls back to js).
+   */
   reserve(floats: number): number {
     const need = this.base + floats * 4 + 64 * 4;
     const have = this.ex.memory.buffer.byteLength;
     if (need > have) {
-      this.ex.memory.grow(Math.ceil((need - have) / 65536));
+      try {
+        this.ex.memory.grow(Math.ceil((need - have) / 65536));
+      } catch {
+        return -1;
+      }
     }
-    if (this.f32.buffer !== this.ex.memory.buffer) this.f32 = new Float32Array(this.ex.memory.buffer);
+    if (this.f32.buffer !== this.ex.memory.buffer) {
+      this.f32 = new Float32Array(this.ex.memory.buffer);
+      this.i32 = new Int32Array(this.ex.memory.buffer);
+    }
     return this.base >> 2;
   }
 }
@@ -85,6 +123,7 @@ export function createWasmKernels(module: WasmModule): Partial<Kernels> & { name
     const aPad = (aLen + 15) & ~15;
     const bPad = (bLen + 15) & ~15;
     const base = arena.reserve(aPad + bPad + cLen);
+    if (base < 0) return jsKernels.gemm(g);
     const f = arena.f32;
     const aAt = base;
     const bAt = aAt + aPad;
@@ -102,6 +141,7 @@ export function createWasmKernels(module: WasmModule): Partial<Kernels> & { name
     const n = p.length;
     const chunk = Math.min(n, ADAM_CHUNK);
     const base = arena.reserve(4 * chunk);
+    if (base < 0) return jsKernels.adam(p, g, m, v, h);
     const f = arena.f32;
     const pAt = base, gAt = base + chunk, mAt = base + 2 * chunk, vAt = base + 3 * chunk;
     const stepSize = h.lr / h.biasCorrection1;
@@ -121,7 +161,100 @@ export function createWasmKernels(module: WasmModule): Partial<Kernels> & { name
     }
   }
 
-  return { name: 'wasm', gemm, adam };
+  function unary(op: UnaryOp, x: Storage, out: Storage): void {
+    const code = UNARY_CODES[op];
+    const n = x.length;
+    if (code === undefined || n < MIN_ELEMENTWISE || !(x instanceof Float32Array) || !(out instanceof Float32Array)) return jsKernels.unary(op, x, out);
+    const chunk = Math.min(n, CHUNK);
+    const base = arena.reserve(2 * chunk);
+    if (base < 0) return jsKernels.unary(op, x, out);
+    const f = arena.f32;
+    const xAt = base, oAt = base + chunk;
+    for (let i = 0; i < n; i += chunk) {
+      const len = Math.min(chunk, n - i);
+      f.set(x.subarray(i, i + len), xAt);
+      ex.unary(code, xAt * 4, oAt * 4, len);
+      out.set(f.subarray(oAt, oAt + len), i);
+    }
+  }
+
+  /** Same-shape (or scalar b when bScalar) binary map, chunked through the arena. */
+  function streamBinary(code: number, a: Float32Array, b: Float32Array, bScalar: boolean, out: Float32Array): boolean {
+    const n = out.length;
+    const chunk = Math.min(n, CHUNK);
+    const base = arena.reserve(3 * chunk + 16);
+    if (base < 0) return false;
+    const f = arena.f32;
+    const aAt = base, bAt = base + chunk, oAt = base + 2 * chunk + 16;
+    if (bScalar) f[bAt] = b[0];
+    for (let i = 0; i < n; i += chunk) {
+      const len = Math.min(chunk, n - i);
+      f.set(a.subarray(i, i + len), aAt);
+      if (!bScalar) f.set(b.subarray(i, i + len), bAt);
+      ex.binary(code, aAt * 4, bAt * 4, oAt * 4, 1, 1, 1, len, 0, 0, 0, 1, 0, 0, 0, bScalar ? 0 : 1);
+      out.set(f.subarray(oAt, oAt + len), i);
+    }
+    return true;
+  }
+
+  const scalarBox = new Float32Array(1);
+  function binaryScalar(op: BinaryOp, x: Storage, s: number, out: Storage): void {
+    const code = BINARY_CODES[op];
+    // float32 arithmetic with s equals the js kernel's only when s is a float32 value itself.
+    if (code === undefined || x.length < MIN_ELEMENTWISE || Math.fround(s) !== s || !(x instanceof Float32Array) || !(out instanceof Float32Array)) {
+      return jsKernels.binaryScalar(op, x, s, out);
+    }
+    scalarBox[0] = s;
+    if (!streamBinary(code, x, scalarBox, true, out)) jsKernels.binaryScalar(op, x, s, out);
+  }
+
+  function binary(op: BinaryOp, a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], out: Storage, outShape: readonly number[]): void {
+    const code = BINARY_CODES[op];
+    const n = out.length;
+    if (code === undefined || n < MIN_ELEMENTWISE || !(a instanceof Float32Array) || !(b instanceof Float32Array) || !(out instanceof Float32Array)) {
+      return jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
+    }
+    if (a.length === n && b.length === n) {
+      if (!streamBinary(code, a, b, false, out)) jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
+      return;
+    }
+    const { shape, sa, sb } = coalesce(outShape, aStrides, bStrides);
+    if (shape.length > 4) return jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
+    while (shape.length < 4) {
+      shape.unshift(1);
+      sa.unshift(0);
+      sb.unshift(0);
+    }
+    const aPad = (a.length + 15) & ~15;
+    const bPad = (b.length + 15) & ~15;
+    const base = arena.reserve(aPad + bPad + n);
+    if (base < 0) return jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
+    const f = arena.f32;
+    const aAt = base, bAt = base + aPad, oAt = bAt + bPad;
+    f.set(a, aAt);
+    f.set(b, bAt);
+    ex.binary(code, aAt * 4, bAt * 4, oAt * 4, shape[0], shape[1], shape[2], shape[3], sa[0], sa[1], sa[2], sa[3], sb[0], sb[1], sb[2], sb[3]);
+    out.set(f.subarray(oAt, oAt + n));
+  }
+
+  function maxPool2d(x: Storage, planes: number, g: ConvGeometry, out: Storage, argmax: Int32Array): void {
+    const n = out.length;
+    if (g.padH !== 0 || g.padW !== 0 || !(x instanceof Float32Array) || !(out instanceof Float32Array) || n < 64) return jsKernels.maxPool2d(x, planes, g, out, argmax);
+    const xLen = planes * g.height * g.width;
+    const xPad = (xLen + 15) & ~15;
+    const oPad = (n + 15) & ~15;
+    const base = arena.reserve(xPad + 2 * oPad);
+    if (base < 0) return jsKernels.maxPool2d(x, planes, g, out, argmax);
+    const f = arena.f32;
+    const xAt = base, oAt = base + xPad, wAt = oAt + oPad;
+    f.set(x.subarray(0, xLen), xAt);
+    ex.max_pool(xAt * 4, planes, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.outH, g.outW, oAt * 4, wAt * 4);
+    out.set(f.subarray(oAt, oAt + n));
+    // Winners are flat indices into x (the kernel counts from its copy's start).
+    argmax.set(arena.i32.subarray(wAt, wAt + n));
+  }
+
+  return { name: 'wasm', gemm, adam, unary, binaryScalar, binary, maxPool2d };
 }
 
 /** Whether this JavaScript engine runs WebAssembly with SIMD (the kernels need it). */

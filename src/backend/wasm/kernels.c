@@ -232,3 +232,191 @@ void adam(float *p, const float *g, float *m, float *v, int n, float beta1, floa
     p[i] = p[i] * decay - stepSize * mi / (__builtin_sqrtf(vi) * invSqrtBc2 + eps);
   }
 }
+
+/* ---- elementwise ---------------------------------------------------------------------------- */
+
+/*
+ * Unary maps. Codes (kept in sync with UNARY_CODES in index.ts): 0 neg, 1 abs, 2 sqrt,
+ * 3 square, 4 relu, 5 step, 6 reciprocal, 7 floor, 8 ceil, 9 round (half to even), 10 isnan,
+ * 11 sign. Each matches the js kernel bit for bit on float32 (IEEE float32 arithmetic and the
+ * js rules for NaN and signed zeros: relu(NaN) = 0, relu(-0) = +0).
+ */
+static inline f4 unary4(int op, f4 x) {
+  const f4 zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  switch (op) {
+    case 0: return wasm_f32x4_neg(x);
+    case 1: return wasm_f32x4_abs(x);
+    case 2: return wasm_f32x4_sqrt(x);
+    case 3: return wasm_f32x4_mul(x, x);
+    case 4: return wasm_f32x4_pmax(zero, x); /* 0 < x ? x : 0 */
+    case 5: return wasm_v128_and(wasm_f32x4_gt(x, zero), one);
+    case 6: return wasm_f32x4_div(one, x);
+    case 7: return wasm_f32x4_floor(x);
+    case 8: return wasm_f32x4_ceil(x);
+    case 9: return wasm_f32x4_nearest(x);
+    case 10: return wasm_v128_and(wasm_f32x4_ne(x, x), one);
+    default: { /* sign: 1, -1, +0 (for both zeros), NaN */
+      f4 pos = wasm_v128_and(wasm_f32x4_gt(x, zero), one);
+      f4 neg = wasm_v128_and(wasm_f32x4_lt(x, zero), wasm_f32x4_splat(-1.0f));
+      return wasm_v128_bitselect(x, wasm_v128_or(pos, neg), wasm_f32x4_ne(x, x));
+    }
+  }
+}
+
+#define UNARY_CASE(code)                                                                     \
+  case code:                                                                                 \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, unary4(code, wasm_v128_load(x + i)));  \
+    break;
+
+EXPORT(unary)
+void unary(int op, const float *x, float *o, int n) {
+  int i = 0;
+  /* One loop per op, so the switch inside unary4 folds away. */
+  switch (op) {
+    UNARY_CASE(0) UNARY_CASE(1) UNARY_CASE(2) UNARY_CASE(3) UNARY_CASE(4) UNARY_CASE(5)
+    UNARY_CASE(6) UNARY_CASE(7) UNARY_CASE(8) UNARY_CASE(9) UNARY_CASE(10) UNARY_CASE(11)
+  }
+  if (i < n) {
+    float tx[4] = {0, 0, 0, 0}, to[4];
+    for (int j = 0; i + j < n; j++) tx[j] = x[i + j];
+    wasm_v128_store(to, unary4(op, wasm_v128_load(tx)));
+    for (int j = 0; i + j < n; j++) o[i + j] = to[j];
+  }
+}
+
+/*
+ * Binary maps, codes as BINARY_CODES in index.ts: 0 add, 1 sub, 2 mul, 3 div, 4 maximum,
+ * 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge. maximum(a, b) = a >= b || a is NaN ? a : b,
+ * minimum likewise, as the js kernel; comparisons give 1 or 0.
+ */
+static inline f4 binary4(int op, f4 a, f4 b) {
+  const f4 one = wasm_f32x4_splat(1.0f);
+  switch (op) {
+    case 0: return wasm_f32x4_add(a, b);
+    case 1: return wasm_f32x4_sub(a, b);
+    case 2: return wasm_f32x4_mul(a, b);
+    case 3: return wasm_f32x4_div(a, b);
+    case 4: return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_ge(a, b), wasm_f32x4_ne(a, a)));
+    case 5: return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_le(a, b), wasm_f32x4_ne(a, a)));
+    case 6: return wasm_v128_and(wasm_f32x4_eq(a, b), one);
+    case 7: return wasm_v128_and(wasm_f32x4_ne(a, b), one);
+    case 8: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
+    case 9: return wasm_v128_and(wasm_f32x4_le(a, b), one);
+    case 10: return wasm_v128_and(wasm_f32x4_gt(a, b), one);
+    default: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+  }
+}
+
+/* One row: o[j] = op(a[j sa], b[j sb]), vectorized when each stride is 0 or 1. */
+static inline void binary_row(int op, const float *a, int sa, const float *b, int sb, float *o, int len) {
+  int j = 0;
+  if (sa == 1 && sb == 1) {
+    for (; j + 4 <= len; j += 4) wasm_v128_store(o + j, binary4(op, wasm_v128_load(a + j), wasm_v128_load(b + j)));
+  } else if (sa == 1 && sb == 0) {
+    f4 vb = wasm_v128_load32_splat(b);
+    for (; j + 4 <= len; j += 4) wasm_v128_store(o + j, binary4(op, wasm_v128_load(a + j), vb));
+  } else if (sa == 0 && sb == 1) {
+    f4 va = wasm_v128_load32_splat(a);
+    for (; j + 4 <= len; j += 4) wasm_v128_store(o + j, binary4(op, va, wasm_v128_load(b + j)));
+  }
+  for (; j < len; j++) {
+    f4 r = binary4(op, wasm_f32x4_splat(a[j * sa]), wasm_f32x4_splat(b[j * sb]));
+    o[j] = wasm_f32x4_extract_lane(r, 0);
+  }
+}
+
+#define BINARY_CASE(code)                                                                      \
+  case code:                                                                                   \
+    for (int i0 = 0; i0 < d0; i0++)                                                            \
+      for (int i1 = 0; i1 < d1; i1++)                                                          \
+        for (int i2 = 0; i2 < d2; i2++) {                                                      \
+          binary_row(code, a + i0 * a0 + i1 * a1 + i2 * a2, a3, b + i0 * b0 + i1 * b1 + i2 * b2, b3, o, d3); \
+          o += d3;                                                                             \
+        }                                                                                      \
+    break;
+
+/* out (contiguous, shape [d0, d1, d2, d3]) = op(a, b) with strides a0..a3, b0..b3 (0 = broadcast). */
+EXPORT(binary)
+void binary(int op, const float *a, const float *b, float *o, int d0, int d1, int d2, int d3,
+            int a0, int a1, int a2, int a3, int b0, int b1, int b2, int b3) {
+  switch (op) {
+    BINARY_CASE(0) BINARY_CASE(1) BINARY_CASE(2) BINARY_CASE(3) BINARY_CASE(4) BINARY_CASE(5)
+    BINARY_CASE(6) BINARY_CASE(7) BINARY_CASE(8) BINARY_CASE(9) BINARY_CASE(10) BINARY_CASE(11)
+  }
+}
+
+/* ---- max pooling ------------------------------------------------------------------------------ */
+
+/*
+ * The exact rule of the js kernel for one window: scanning rows then columns, a value wins if
+ * it is greater than the best so far, if it is the first one, or if it is NaN; a NaN ends its
+ * row's scan. Windows here are unpadded, so every position is inside the image.
+ */
+static void pool_window(const float *x, int corner, int width, int kh, int kw, int dh, int dw, float *best, int *at) {
+  float b = 0.0f;
+  int where = -1;
+  for (int ki = 0; ki < kh; ki++) {
+    int r = corner + ki * dh * width;
+    for (int kj = 0; kj < kw; kj++) {
+      int i = r + kj * dw;
+      float v = x[i];
+      if (v > b || where < 0 || v != v) {
+        b = v;
+        where = i;
+        if (v != v) break;
+      }
+    }
+  }
+  *best = b;
+  *at = where;
+}
+
+/*
+ * Max pooling without padding over `planes` images [height, width]; `at` gets each winner's
+ * flat index. The 2x2 stride-2 window (the common one) takes four outputs at a time in SIMD;
+ * a group of windows holding a NaN goes through the exact scalar rule.
+ */
+EXPORT(max_pool)
+void max_pool(const float *x, int planes, int height, int width, int kh, int kw, int sh, int sw, int dh, int dw,
+              int outH, int outW, float *out, int *at) {
+  int fast = kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1;
+  for (int p = 0; p < planes; p++) {
+    const int base = p * height * width;
+    for (int oy = 0; oy < outH; oy++) {
+      const int rowBase = base + oy * sh * width;
+      float *o = out + (p * outH + oy) * outW;
+      int *w = at + (p * outH + oy) * outW;
+      int ox = 0;
+      if (fast) {
+        const float *r0 = x + rowBase, *r1 = r0 + width;
+        for (; ox + 4 <= outW; ox += 4) {
+          f4 u0 = wasm_v128_load(r0 + 2 * ox), u1 = wasm_v128_load(r0 + 2 * ox + 4);
+          f4 l0 = wasm_v128_load(r1 + 2 * ox), l1 = wasm_v128_load(r1 + 2 * ox + 4);
+          f4 a = wasm_i32x4_shuffle(u0, u1, 0, 2, 4, 6), b = wasm_i32x4_shuffle(u0, u1, 1, 3, 5, 7);
+          f4 c = wasm_i32x4_shuffle(l0, l1, 0, 2, 4, 6), d = wasm_i32x4_shuffle(l0, l1, 1, 3, 5, 7);
+          f4 nan = wasm_v128_or(wasm_v128_or(wasm_f32x4_ne(a, a), wasm_f32x4_ne(b, b)), wasm_v128_or(wasm_f32x4_ne(c, c), wasm_f32x4_ne(d, d)));
+          if (wasm_v128_any_true(nan)) {
+            for (int q = 0; q < 4; q++) pool_window(x, rowBase + 2 * (ox + q), width, 2, 2, 1, 1, o + ox + q, w + ox + q);
+            continue;
+          }
+          /* Offsets of the winner within the window: 0, 1, width, width + 1. */
+          f4 best = a;
+          v128_t off = wasm_i32x4_splat(0);
+          v128_t m = wasm_f32x4_gt(b, best);
+          best = wasm_v128_bitselect(b, best, m);
+          off = wasm_v128_bitselect(wasm_i32x4_splat(1), off, m);
+          m = wasm_f32x4_gt(c, best);
+          best = wasm_v128_bitselect(c, best, m);
+          off = wasm_v128_bitselect(wasm_i32x4_splat(width), off, m);
+          m = wasm_f32x4_gt(d, best);
+          best = wasm_v128_bitselect(d, best, m);
+          off = wasm_v128_bitselect(wasm_i32x4_splat(width + 1), off, m);
+          v128_t corner = wasm_i32x4_add(wasm_i32x4_splat(rowBase + 2 * ox), wasm_i32x4_make(0, 2, 4, 6));
+          wasm_v128_store(o + ox, best);
+          wasm_v128_store(w + ox, wasm_i32x4_add(corner, off));
+        }
+      }
+      for (; ox < outW; ox++) pool_window(x, rowBase + ox * sw, width, kh, kw, dh, dw, o + ox, w + ox);
+    }
+  }
+}

@@ -76,9 +76,40 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const lead = x.shape.slice(0, -1);
   const [xx, w] = promoted(x, weight);
-  let y = gemmOp(xx.reshape(sizeOf(lead), inFeatures), w, false, true).reshape(...lead, weight.shape[0]);
+  const x2 = xx.reshape(sizeOf(lead), inFeatures);
+  const n = weight.shape[0];
+  if (bias && bias.ndim === 1 && bias.size === n && bias.dtype === xx.dtype) return linearWithBias(x2, w, bias, lead);
+  let y = gemmOp(x2, w, false, true).reshape(...lead, n);
   if (bias) y = y.add(bias);
   return y;
+}
+
+/**
+ * x W^T + b as one op: the bias is added in place to the fresh GEMM output (the same float
+ * additions as a separate broadcast add, without its extra array and pass); the gradients are
+ * those of gemmOp(x, W, false, true) and, for b, g summed over rows.
+ */
+function linearWithBias(x2: Tensor, w: Tensor, bias: Tensor, lead: readonly number[]): Tensor {
+  const [m, k] = x2.shape;
+  const n = w.shape[0];
+  const out = allocate(x2.dtype, m * n);
+  kernels().gemm({
+    transA: false, transB: true, m, n, k, alpha: 1, beta: 0,
+    a: x2.data, aOffset: 0, lda: k, b: w.data, bOffset: 0, ldb: k, c: out, cOffset: 0, ldc: n,
+  });
+  const b = bias.data;
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) out[row + j] += b[j];
+  }
+  return makeResult(out, [...lead, n], 'linear', [x2, w, bias], (g) => {
+    const g2 = g.reshape(m, n);
+    return [
+      x2.requiresGrad ? gemmOp(g2, w, false, false) : null,
+      w.requiresGrad ? gemmOp(g2, x2, true, false) : null,
+      bias.requiresGrad ? g2.sum(0) : null,
+    ];
+  });
 }
 
 /**

@@ -5,8 +5,8 @@ import { allocate } from '../dtype.js';
 import { shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { conv2d, pair, type Pair } from './conv.js';
-import { gatherFlat } from './indexing.js';
-import { checkTensor } from './result.js';
+import { gatherFlat, scatterAddFlat } from './indexing.js';
+import { checkTensor, makeResult } from './result.js';
 
 export interface Pool2dOptions {
   /** Defaults to the kernel size, as in PyTorch. */
@@ -53,8 +53,9 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions
     const values = allocate(x4.dtype, count);
     const argmax = new Int32Array(count);
     kernels().maxPool2d(x4.data, n * c, g, values, argmax);
-    // Taking x at the winners' positions gives the same values with the right gradients.
-    return gatherFlat(x4, argmax, shape);
+    // The values are x at the winners' positions: the op is gatherFlat(x4, argmax), whose
+    // backward (a scatter-add to the winners) is recorded here without gathering again.
+    return makeResult(values, shape, 'maxPool2d', [x4], (gy) => [scatterAddFlat(gy, argmax, x4.shape)]);
   });
 }
 
