@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { DataLoader, findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTSync, takeRows, type TensorDataset } from '../../data/index.js';
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, nllLoss, type Module } from '../../nn/index.js';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropy, type Module } from '../../nn/index.js';
 import { Generator, noGrad, type Tensor } from '../../tensor/index.js';
 import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
 import type { TaskDef, TaskHooks } from '../tasks.js';
@@ -91,9 +91,9 @@ export function loadData(choice: DatasetChoice, trainLimit: number | null, testL
   return data;
 }
 
-/** Mean cross-entropy of logits [N, C] against class indices [N] (as log-softmax + NLL). */
+/** Mean cross-entropy of logits [N, C] against class indices [N]. */
 export function crossEntropyLoss(logits: Tensor, y: Tensor): Tensor {
-  return nllLoss(logits.logSoftmax(1), y);
+  return crossEntropy(logits, y);
 }
 
 export function buildModel(arch: Architecture, hidden: readonly number[], seed: number): Module {
