@@ -21,4 +21,3 @@ export * from './io/index.js';
 import { initBackend as selectBackend } from './backend/load.js';
 selectBackend();
 export * from './optim/index.js';
-export * as lab from './lab/index.js';

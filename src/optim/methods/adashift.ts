@@ -16,6 +16,28 @@ export interface AdaShiftOptions {
   maximize: boolean;
 }
 
+/**
+ * S = Σ_{k<n} β1^k g_{t-k}, the unnormalized first moment, kept in float64 beside each
+ * parameter's state so m_t costs O(1) per element instead of O(n). It is derived data: not
+ * serialized, and rebuilt from the queue after a state dict is loaded.
+ */
+const windowSums = new WeakMap<object, Float64Array>();
+
+function windowSum(state: object, q: Storage, size: number, n: number, b1: number, pushed: number): Float64Array {
+  let sum = windowSums.get(state);
+  if (!sum) {
+    sum = new Float64Array(size);
+    // The last min(n, pushed) gradients: g_{pushed-k} sits in slot (pushed-1-k) mod n.
+    for (let k = 0; k < Math.min(n, pushed); k++) {
+      const off = (((pushed - 1 - k) % n) + n) % n * size;
+      const w = b1 ** k;
+      for (let i = 0; i < size; i++) sum[i] += w * q[off + i];
+    }
+    windowSums.set(state, sum);
+  }
+  return sum;
+}
+
 /** The AdaShift step (the output is the final step; zero while t <= n). */
 export function adashiftStep(): Transform {
   return {
@@ -40,6 +62,13 @@ export function adashiftStep(): Transform {
       s.step = t;
       const slot = (t - 1) % n;
       const off = slot * size;
+      // S_t = β1 S_{t-1} + g_t - β1^n g_{t-n}: the slot being overwritten holds g_{t-n} (0 while t <= n).
+      // It adds g_t as the queue stores it (float32 for float32 parameters), so what it later
+      // subtracts is exactly what it added; rounding errors decay by β1 each step.
+      const sum = windowSum(s, q, size, n, b1, t - 1);
+      const dropWeight = t > n ? b1 ** n : 0;
+      if (q instanceof Float32Array) for (let i = 0; i < size; i++) sum[i] = b1 * sum[i] + Math.fround(u[i]) - dropWeight * q[off + i];
+      else for (let i = 0; i < size; i++) sum[i] = b1 * sum[i] + u[i] - dropWeight * q[off + i];
       if (t <= n) {
         // Lines 5-6 of algorithm 3-2: only enqueue; no update while t <= n.
         for (let i = 0; i < size; i++) q[off + i] = u[i];
@@ -48,34 +77,35 @@ export function adashiftStep(): Transform {
       }
       // Line 8: g_{t-n} = Pop(Q) (the oldest slot is the one g_t goes into); line 13: v_t.
       const v = s.expAvgSq as Storage;
-      if (h.phi === 'none') {
+      const phi = h.phi as AdaShiftPhi;
+      if (phi === 'none') {
         for (let i = 0; i < size; i++) v[i] = b2 * v[i] + (1 - b2) * q[off + i] * q[off + i];
       } else {
         let agg = 0;
-        for (let i = 0; i < size; i++) {
-          const sq = q[off + i] * q[off + i];
-          if (h.phi === 'max') agg = Math.max(agg, sq);
-          else agg += sq;
+        if (phi === 'max') {
+          for (let i = 0; i < size; i++) {
+            const sq = q[off + i] * q[off + i];
+            if (sq > agg) agg = sq;
+          }
+        } else {
+          for (let i = 0; i < size; i++) agg += q[off + i] * q[off + i];
+          agg /= size;
         }
-        if (h.phi === 'mean') agg /= size;
         v[0] = b2 * v[0] + (1 - b2) * agg;
       }
       // Line 9: Push(Q, g_t).
       for (let i = 0; i < size; i++) q[off + i] = u[i];
-      // Line 10: m_t = W·Q = Σ_{i<n} β1^i g_{t-i} / Σ_{i<n} β1^i (g_{t-i} is in slot (t-1-i) mod n).
-      // Weight of each queue slot: β1^k / Σ β1^i for the slot holding g_{t-k}.
+      // Line 10: m_t = W·Q = Σ_{i<n} β1^i g_{t-i} / Σ_{i<n} β1^i = S_t / Σ_{i<n} β1^i.
       let wsum = 0;
       for (let k = 0; k < n; k++) wsum += b1 ** k;
-      const slotWeight = new Float64Array(n);
-      for (let k = 0; k < n; k++) slotWeight[(((t - 1 - k) % n) + n) % n] = b1 ** k / wsum;
       const pT = b2 ** (t - n); // line 11: p_t = p_{t-1} β2, p_n = 1
       const bc = 1 - pT;
-      for (let i = 0; i < size; i++) {
-        let m = 0;
-        for (let k = 0; k < n; k++) m += slotWeight[k] * q[k * size + i];
-        const vi = h.phi === 'none' ? v[i] : v[0];
-        // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
-        u[i] = (-lr * m) / (Math.sqrt(vi / bc) + eps);
+      // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
+      if (phi === 'none') {
+        for (let i = 0; i < size; i++) u[i] = (-lr * (sum[i] / wsum)) / (Math.sqrt(v[i] / bc) + eps);
+      } else {
+        const scale = -lr / wsum / (Math.sqrt(v[0] / bc) + eps);
+        for (let i = 0; i < size; i++) u[i] = scale * sum[i];
       }
     },
   };
