@@ -57,6 +57,18 @@ export interface ConvGeometry {
   outW: number;
 }
 
+/**
+ * A whole batch of 2D convolutions: x [n, groups * geometry.channels, height, width], weight
+ * [outChannels, geometry.channels, kernelH, kernelW], y [n, outChannels, outH, outW].
+ */
+export interface ConvBatch {
+  n: number;
+  groups: number;
+  outChannels: number;
+  /** One group of one image. */
+  geometry: ConvGeometry;
+}
+
 export interface Kernels {
   readonly name: string;
   /** out[i] = op(x[i]). */
@@ -88,6 +100,15 @@ export interface Kernels {
   im2col(x: Storage, xOffset: number, geometry: ConvGeometry, cols: Storage, colsOffset?: number, ldCols?: number): void;
   /** Folds columns [C*kh*kw, outH*outW] (laid out as in im2col) back into an image, adding into out at outOffset. */
   col2im(cols: Storage, geometry: ConvGeometry, out: Storage, outOffset: number, colsOffset?: number, ldCols?: number): void;
+  /**
+   * y = conv2d(x, w) (+ bias[o], when bias is given) over a whole batch, y overwritten. Returns
+   * an opaque value that conv2dWeightGrad may take back to skip unfolding x again (or null).
+   */
+  conv2d(x: Storage, w: Storage, bias: Storage | null, batch: ConvBatch, y: Storage): unknown;
+  /** gx = the gradient of conv2d with respect to x given gy (also the transposed convolution); gx overwritten. */
+  conv2dInputGrad(gy: Storage, w: Storage, batch: ConvBatch, gx: Storage): void;
+  /** gw = the gradient of conv2d with respect to w given x and gy; gw overwritten. `saved`: conv2d's return value for this x. */
+  conv2dWeightGrad(x: Storage, gy: Storage, batch: ConvBatch, gw: Storage, saved?: unknown): void;
   /**
    * Max pooling of `planes` images [H, W] stacked in x (geometry.channels is ignored; padding
    * counts as -inf). argmax receives, for each output, the flat index into x of its winner.

@@ -16,7 +16,7 @@ import { jsKernels } from './js/index.js';
 import type { Kernels } from './kernels.js';
 import { backendInfo, listBackends, registerBackend, setBackend, type BackendInfo } from './registry.js';
 import { createBlasKernels, findBlas, type BlasLibrary } from './blas/index.js';
-import { createWasmKernels, WASM_URL, wasmApi, wasmSimdSupported, type WasmModule } from './wasm/index.js';
+import { createWasmKernels, WASM_URL, wasmApi, wasmSimdSupported, type WasmKernels, type WasmModule } from './wasm/index.js';
 
 export type BackendName = 'js' | 'wasm' | 'blas';
 
@@ -49,7 +49,7 @@ if (isNode && typeof getBuiltin === 'function') {
   nodeRequire = (getBuiltin('node:module') as NodeModuleLib).createRequire(import.meta.url);
 }
 
-let wasm: Loaded<Partial<Kernels>> | undefined;
+let wasm: Loaded<WasmKernels> | undefined;
 const blasByPath = new Map<string, Loaded<BlasLibrary | null>>();
 
 function message(e: unknown): string {
@@ -60,14 +60,14 @@ function notice(text: string, options: InitBackendOptions): void {
   if (!options.quiet) console.warn(`descent: ${text}`);
 }
 
-function registerWasm(module: WasmModule): Loaded<Partial<Kernels>> {
-  const kernels = createWasmKernels(module);
-  registerBackend(kernels as Partial<Kernels> & { name: string }, 'WebAssembly SIMD kernels (GEMM, Adam, elementwise maps, max-pool); js for the rest and for float64');
-  return { ok: true, value: kernels };
+function registerWasm(module: WasmModule): Loaded<WasmKernels> {
+  const w = createWasmKernels(module);
+  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, Adam, elementwise maps, max-pool); js for the rest and for float64');
+  return { ok: true, value: w };
 }
 
 /** Compiles and registers the wasm backend synchronously (Node); remembers the outcome. */
-function loadWasmSync(): Loaded<Partial<Kernels>> {
+function loadWasmSync(): Loaded<WasmKernels> {
   if (wasm) return wasm;
   try {
     if (!wasmSimdSupported()) wasm = { ok: false, reason: 'this JavaScript engine lacks WebAssembly SIMD' };
@@ -105,9 +105,16 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
       }
       const lib = findBlas(koffi, path);
       if (lib) {
-        const base = wasm?.ok ? { ...jsKernels, ...wasm.value } : jsKernels;
+        const base: Kernels = wasm?.ok ? { ...jsKernels, ...wasm.value.kernels } : jsKernels;
         const over = wasm?.ok ? 'wasm' : 'js';
-        registerBackend({ ...base, ...createBlasKernels(lib, base) }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`);
+        const blas = createBlasKernels(lib, base);
+        // Convolutions: BLAS GEMMs over a chunk of images at once, with the columns unfolded
+        // inside the wasm module (no JavaScript copies of them); without wasm, the js
+        // composite (which calls this backend's GEMM).
+        const conv = wasm?.ok && process.env.DESCENT_BLAS_CONV !== 'js'
+          ? wasm.value.convWithGemm(blas.gemm!)
+          : { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
+        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`);
       }
       result = { ok: true, value: lib };
     } catch (e) {

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AdamHyper, BinaryOp, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
+import type { AdamHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import { listBackends, setBackend, kernels, backendInfo } from '../../src/backend/registry.js';
 import { loadBackends } from '../../src/backend/load.js';
@@ -383,6 +383,49 @@ for (const name of others) {
           k.softmax(y, 77, 13, got, log);
           jsKernels.softmax(y, 77, 13, want, log);
           assertClose(got, want, { ...tol, what: `${name} softmax log=${log}` });
+        }
+      }
+    });
+
+    test('whole-batch convolutions (forward with and without bias, both gradients)', () => {
+      const cases: [ConvGeometry, number, number, number][] = [
+        // geometry of one group, batch, groups, output channels
+        [geometry(1, 28, 28, 3, 3, [1, 1], [1, 1], [1, 1]), 64, 1, 16],
+        [geometry(16, 14, 14, 3, 3, [1, 1], [1, 1], [1, 1]), 7, 1, 32],
+        [geometry(3, 9, 11, 3, 2, [2, 1], [1, 0], [1, 2]), 5, 2, 4],
+        [geometry(2, 6, 6, 1, 1, [1, 1], [0, 0], [1, 1]), 1, 3, 6],
+        [geometry(4, 40, 40, 5, 5, [1, 1], [2, 2], [1, 1]), 9, 1, 8],
+      ];
+      for (const [g, n, groups, outChannels] of cases) {
+        const b: ConvBatch = { n, groups, outChannels, geometry: g };
+        const ckk = g.channels * g.kernelH * g.kernelW;
+        for (const Arr of [Float32Array, Float64Array]) {
+          const x = rand(Arr, n * groups * g.channels * g.height * g.width);
+          const w = rand(Arr, outChannels * ckk);
+          const bias = rand(Arr, outChannels);
+          const ySize = n * outChannels * g.outH * g.outW;
+          const gy = rand(Arr, ySize);
+          const tol = { atol: Arr === Float32Array ? 2e-5 * Math.sqrt(ckk * 4) : 1e-12, rtol: Arr === Float32Array ? 1e-4 : 1e-12 };
+          const what = `${name} ${JSON.stringify({ n, groups, outChannels, c: g.channels, h: g.height, w: g.width, k: [g.kernelH, g.kernelW] })} ${Arr.name}`;
+          for (const withBias of [false, true]) {
+            const got = new Arr(ySize).fill(NaN);
+            const want = new Arr(ySize);
+            k.conv2d(x, w, withBias ? bias : null, b, got);
+            jsKernels.conv2d(x, w, withBias ? bias : null, b, want);
+            assertClose(got, want, { ...tol, what: `${what} conv2d bias=${withBias}` });
+          }
+          const gx = new Arr(x.length).fill(NaN);
+          const gxWant = new Arr(x.length);
+          k.conv2dInputGrad(gy, w, b, gx);
+          jsKernels.conv2dInputGrad(gy, w, b, gxWant);
+          assertClose(gx, gxWant, { ...tol, what: `${what} conv2dInputGrad` });
+          const gw = new Arr(w.length).fill(NaN);
+          const gwWant = new Arr(w.length);
+          const saved = k.conv2d(x, w, null, b, new Arr(ySize));
+          k.conv2dWeightGrad(x, gy, b, gw, saved);
+          jsKernels.conv2dWeightGrad(x, gy, b, gwWant);
+          const tolW = { atol: tol.atol * Math.sqrt(n * g.outH * g.outW), rtol: tol.rtol };
+          assertClose(gw, gwWant, { ...tolW, what: `${what} conv2dWeightGrad` });
         }
       }
     });

@@ -29,7 +29,17 @@ export interface BlasLibrary {
   description: string;
   sgemm: Gemm;
   dgemm: Gemm;
+  /**
+   * Sets the library's thread count (OpenBLAS only; null elsewhere), and its default count. Small
+   * products run on one thread: waking a second costs more than it saves (and far more when
+   * the machine is shared), while large ones use all of them.
+   */
+  setThreads: ((n: number) => void) | null;
+  threads: number;
 }
+
+/** Products with fewer multiply-adds than this run on one BLAS thread. */
+const SMALL_GEMM = 1 << 22;
 
 /** Library names and paths tried in order when DESCENT_BLAS does not name one. */
 export function blasCandidates(platform: string = process.platform): string[] {
@@ -107,6 +117,16 @@ export function openBlas(koffi: Koffi, path: string): BlasLibrary {
       throw new Error(`${path}: a test product came out wrong (${[...c.subarray(1)].join(', ')} instead of 35, 47, 79, 107); a 64-bit-integer (ILP64) build or a broken library?`);
     }
   }
+  // DESCENT_BLAS_THREADS=n fixes the library's thread count (OpenBLAS, BLIS, MKL), e.g. 1 on a
+  // machine shared with other work, where spinning worker threads cost more than they give.
+  const wantThreads = Number(process.env.DESCENT_BLAS_THREADS);
+  const fixed = Number.isInteger(wantThreads) && wantThreads > 0;
+  const openblasSet = optional<(n: number) => void>(lib, 'void openblas_set_num_threads(int)');
+  if (fixed) {
+    openblasSet?.(wantThreads);
+    optional<(n: number) => void>(lib, 'void bli_thread_set_num_threads(long)')?.(wantThreads);
+    optional<(n: number) => void>(lib, 'void MKL_Set_Num_Threads(int)')?.(wantThreads);
+  }
   const config = optional<() => string>(lib, 'const char *openblas_get_config()');
   const threads = optional<() => number>(lib, 'int openblas_get_num_threads()');
   const blisThreads = optional<() => number>(lib, 'long bli_thread_get_num_threads()');
@@ -117,7 +137,8 @@ export function openBlas(koffi: Koffi, path: string): BlasLibrary {
   else if (mklThreads) description = `MKL with ${mklThreads()} threads`;
   else if (path.includes('Accelerate')) description = 'Accelerate';
   else description = 'CBLAS';
-  return { path, description, sgemm, dgemm };
+  const count = threads ? threads() : 1;
+  return { path, description, sgemm, dgemm, setThreads: !fixed && openblasSet && count > 1 ? openblasSet : null, threads: count };
 }
 
 function firstLine(e: unknown): string {
@@ -145,7 +166,8 @@ export function findBlas(koffi: Koffi, path?: string): BlasLibrary | null {
 
 /** GEMM on the library, for both dtypes; `fallback` gets mixed or unusual argument types. */
 export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<Kernels> & { name: string } {
-  const { sgemm, dgemm } = lib;
+  const { sgemm, dgemm, setThreads } = lib;
+  let current = lib.threads;
   function gemm(g: GemmArgs): void {
     const { a, b, c, m, n, k } = g;
     if (m === 0 || n === 0) return;
@@ -157,6 +179,10 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
     const aCols = g.transA ? m : k;
     const bCols = g.transB ? k : n;
     if (k === 0 || g.lda < Math.max(1, aCols) || g.ldb < Math.max(1, bCols) || g.ldc < Math.max(1, n)) return fallback.gemm(g);
+    if (setThreads) {
+      const want = m * n * k < SMALL_GEMM ? 1 : lib.threads;
+      if (want !== current) setThreads((current = want));
+    }
     (f32 ? sgemm : dgemm)(
       ROW_MAJOR, g.transA ? TRANS : NO_TRANS, g.transB ? TRANS : NO_TRANS, m, n, k, g.alpha,
       g.aOffset ? a.subarray(g.aOffset) : a, g.lda,

@@ -1,6 +1,6 @@
 import type { Kernels } from '../kernels.js';
 import { adam } from './adam.js';
-import { col2im, im2col } from './conv.js';
+import { col2im, conv2d, conv2dInputGrad, conv2dWeightGrad, im2col } from './conv.js';
 import { binary, binaryScalar, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { permute, scatterAdd, take } from './layout.js';
@@ -21,6 +21,9 @@ export const jsKernels: Kernels = {
   scatterAdd,
   im2col,
   col2im,
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
   maxPool2d,
   softmax,
   adam,

@@ -16,7 +16,7 @@
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
  */
 import type { Storage } from '../../tensor/dtype.js';
-import type { AdamHyper, BinaryOp, ConvGeometry, GemmArgs, Kernels, UnaryOp } from '../kernels.js';
+import type { AdamHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, UnaryOp } from '../kernels.js';
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 
@@ -44,6 +44,13 @@ interface Exports {
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
     a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): void;
+  conv2d(x: number, w: number, bias: number, y: number, cols: number, ...geometry: number[]): void;
+  conv2d_input_grad(gy: number, w: number, gx: number, cols: number, ...geometry: number[]): void;
+  conv2d_weight_grad(x: number, gy: number, gw: number, cols: number, ...geometry: number[]): void;
+  im2col_batch(x: number, cols: number, i0: number, nb: number, ...geometry: number[]): void;
+  col2im_batch(cols: number, gx: number, i0: number, nb: number, ...geometry: number[]): void;
+  to_channel_major(y: number, cm: number, i0: number, nb: number, o: number, plane: number): void;
+  from_channel_major(cm: number, y: number, bias: number, i0: number, nb: number, o: number, plane: number): void;
   max_pool(x: number, planes: number, height: number, width: number, kh: number, kw: number, sh: number, sw: number,
     dh: number, dw: number, outH: number, outW: number, out: number, at: number): void;
 }
@@ -104,8 +111,21 @@ function span(rows: number, cols: number, ld: number): number {
   return rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols;
 }
 
+/** Columns of one chunk of images in the batched convolutions: at most this many floats (512 KiB, so they stay in L2). */
+const BATCH_COLS_BUDGET = 128 * 1024;
+
+export interface WasmKernels {
+  kernels: Partial<Kernels> & { name: string };
+  /**
+   * Whole-batch convolutions whose GEMMs run on `gemm` (given views of this module's memory
+   * with offsets): im2col, col2im and the layout moves run here, so the columns never leave the
+   * module. The blas backend passes its BLAS GEMM.
+   */
+  convWithGemm(gemm: (g: GemmArgs) => void): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+}
+
 /** Builds the wasm kernels from a compiled module. */
-export function createWasmKernels(module: WasmModule): Partial<Kernels> & { name: string } {
+export function createWasmKernels(module: WasmModule): WasmKernels {
   if (!wasmApi) throw new Error('this JavaScript engine has no WebAssembly');
   const instance = new wasmApi.Instance(module, {});
   const ex = instance.exports as unknown as Exports;
@@ -254,7 +274,155 @@ export function createWasmKernels(module: WasmModule): Partial<Kernels> & { name
     argmax.set(arena.i32.subarray(wAt, wAt + n));
   }
 
-  return { name: 'wasm', gemm, adam, unary, binaryScalar, binary, maxPool2d };
+  // ---- whole-batch convolutions: image by image inside the module (kernels.c) ----
+
+  function convArgs(b: ConvBatch): number[] {
+    const g = b.geometry;
+    return [b.n, b.groups, b.outChannels, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW];
+  }
+  const pad16 = (n: number): number => (n + 15) & ~15;
+  function sizes(b: ConvBatch): { xLen: number; yLen: number; wLen: number; colsLen: number } {
+    const g = b.geometry;
+    const ckk = g.channels * g.kernelH * g.kernelW;
+    const plane = g.outH * g.outW;
+    return { xLen: b.n * b.groups * g.channels * g.height * g.width, yLen: b.n * b.outChannels * plane, wLen: b.outChannels * ckk, colsLen: ckk * plane };
+  }
+
+  function conv2d(this: Kernels, x: Storage, w: Storage, bias: Storage | null, b: ConvBatch, y: Storage): unknown {
+    if (!(x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && (bias === null || bias instanceof Float32Array))) {
+      return jsKernels.conv2d.call(this, x, w, bias, b, y);
+    }
+    const { xLen, yLen, wLen, colsLen } = sizes(b);
+    const xAt = arena.reserve(pad16(xLen) + pad16(wLen) + pad16(b.outChannels) + pad16(yLen) + colsLen);
+    if (xAt < 0) return jsKernels.conv2d.call(this, x, w, bias, b, y);
+    const wAt = xAt + pad16(xLen), bAt = wAt + pad16(wLen), yAt = bAt + pad16(b.outChannels), cAt = yAt + pad16(yLen);
+    const f = arena.f32;
+    f.set(x.subarray(0, xLen), xAt);
+    f.set(w.subarray(0, wLen), wAt);
+    if (bias) f.set(bias.subarray(0, b.outChannels), bAt);
+    ex.conv2d(xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4, cAt * 4, ...convArgs(b));
+    y.set(arena.f32.subarray(yAt, yAt + yLen));
+    return null;
+  }
+
+  function conv2dInputGrad(this: Kernels, gy: Storage, w: Storage, b: ConvBatch, gx: Storage): void {
+    if (!(gy instanceof Float32Array && w instanceof Float32Array && gx instanceof Float32Array)) return jsKernels.conv2dInputGrad.call(this, gy, w, b, gx);
+    const { xLen, yLen, wLen, colsLen } = sizes(b);
+    const gyAt = arena.reserve(pad16(yLen) + pad16(wLen) + pad16(xLen) + colsLen);
+    if (gyAt < 0) return jsKernels.conv2dInputGrad.call(this, gy, w, b, gx);
+    const wAt = gyAt + pad16(yLen), gxAt = wAt + pad16(wLen), cAt = gxAt + pad16(xLen);
+    const f = arena.f32;
+    f.set(gy.subarray(0, yLen), gyAt);
+    f.set(w.subarray(0, wLen), wAt);
+    ex.conv2d_input_grad(gyAt * 4, wAt * 4, gxAt * 4, cAt * 4, ...convArgs(b));
+    gx.set(arena.f32.subarray(gxAt, gxAt + xLen));
+  }
+
+  function conv2dWeightGrad(this: Kernels, x: Storage, gy: Storage, b: ConvBatch, gw: Storage, saved?: unknown): void {
+    if (!(x instanceof Float32Array && gy instanceof Float32Array && gw instanceof Float32Array)) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+    const { xLen, yLen, wLen, colsLen } = sizes(b);
+    const xAt = arena.reserve(pad16(xLen) + pad16(yLen) + pad16(wLen) + colsLen);
+    if (xAt < 0) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+    const gyAt = xAt + pad16(xLen), gwAt = gyAt + pad16(yLen), cAt = gwAt + pad16(wLen);
+    const f = arena.f32;
+    f.set(x.subarray(0, xLen), xAt);
+    f.set(gy.subarray(0, yLen), gyAt);
+    ex.conv2d_weight_grad(xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, ...convArgs(b));
+    gw.set(arena.f32.subarray(gwAt, gwAt + wLen));
+  }
+
+  function convWithGemm(outerGemm: (g: GemmArgs) => void): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'> {
+    /** Sizes and the chunking of a batch. */
+    function plan(b: ConvBatch) {
+      const g = b.geometry;
+      const ckk = g.channels * g.kernelH * g.kernelW;
+      const plane = g.outH * g.outW;
+      const chunk = Math.max(1, Math.min(b.n, Math.floor(BATCH_COLS_BUDGET / Math.max(1, b.groups * ckk * plane))));
+      return { ...sizes(b), ckk, plane, og: b.outChannels / b.groups, chunk, colsMax: pad16(b.groups * ckk * plane * chunk), cmMax: pad16(b.outChannels * plane * chunk) };
+    }
+    const mm = (transA: boolean, transB: boolean, m: number, n: number, k: number, aAt: number, lda: number, bAt: number, ldb: number, beta: number, cAt: number, ldc: number): void => {
+      const f = arena.f32;
+      outerGemm({ transA, transB, m, n, k, alpha: 1, a: f, aOffset: aAt, lda, b: f, bOffset: bAt, ldb, beta, c: f, cOffset: cAt, ldc });
+    };
+
+    function conv2dBatched(this: Kernels, x: Storage, w: Storage, bias: Storage | null, b: ConvBatch, y: Storage): unknown {
+      if (!(x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && (bias === null || bias instanceof Float32Array))) {
+        return jsKernels.conv2d.call(this, x, w, bias, b, y);
+      }
+      const P = plan(b);
+      const xAt = arena.reserve(pad16(P.xLen) + pad16(P.wLen) + pad16(b.outChannels) + P.colsMax + P.cmMax + pad16(P.yLen));
+      if (xAt < 0) return jsKernels.conv2d.call(this, x, w, bias, b, y);
+      const wAt = xAt + pad16(P.xLen), biasAt = wAt + pad16(P.wLen), colsAt = biasAt + pad16(b.outChannels), cmAt = colsAt + P.colsMax, yAt = cmAt + P.cmMax;
+      const f = arena.f32;
+      f.set(x.subarray(0, P.xLen), xAt);
+      f.set(w.subarray(0, P.wLen), wAt);
+      if (bias) f.set(bias.subarray(0, b.outChannels), biasAt);
+      const geo = convArgs(b);
+      for (let i0 = 0; i0 < b.n; i0 += P.chunk) {
+        const nb = Math.min(P.chunk, b.n - i0);
+        const ld = nb * P.plane;
+        ex.im2col_batch(xAt * 4, colsAt * 4, i0, nb, ...geo);
+        for (let gi = 0; gi < b.groups; gi++) {
+          mm(false, false, P.og, ld, P.ckk, wAt + gi * P.og * P.ckk, P.ckk, colsAt + gi * P.ckk * ld, ld, 0, cmAt + gi * P.og * ld, ld);
+        }
+        ex.from_channel_major(cmAt * 4, yAt * 4, bias ? biasAt * 4 : 0, i0, nb, b.outChannels, P.plane);
+      }
+      y.set(arena.f32.subarray(yAt, yAt + P.yLen));
+      return null;
+    }
+
+    function conv2dInputGradBatched(this: Kernels, gy: Storage, w: Storage, b: ConvBatch, gx: Storage): void {
+      if (!(gy instanceof Float32Array && w instanceof Float32Array && gx instanceof Float32Array)) return jsKernels.conv2dInputGrad.call(this, gy, w, b, gx);
+      const P = plan(b);
+      const gyAt = arena.reserve(pad16(P.yLen) + pad16(P.wLen) + P.cmMax + P.colsMax + pad16(P.xLen));
+      if (gyAt < 0) return jsKernels.conv2dInputGrad.call(this, gy, w, b, gx);
+      const wAt = gyAt + pad16(P.yLen), cmAt = wAt + pad16(P.wLen), colsAt = cmAt + P.cmMax, gxAt = colsAt + P.colsMax;
+      const f = arena.f32;
+      f.set(gy.subarray(0, P.yLen), gyAt);
+      f.set(w.subarray(0, P.wLen), wAt);
+      f.fill(0, gxAt, gxAt + P.xLen);
+      const geo = convArgs(b);
+      for (let i0 = 0; i0 < b.n; i0 += P.chunk) {
+        const nb = Math.min(P.chunk, b.n - i0);
+        const ld = nb * P.plane;
+        ex.to_channel_major(gyAt * 4, cmAt * 4, i0, nb, b.outChannels, P.plane);
+        for (let gi = 0; gi < b.groups; gi++) {
+          mm(true, false, P.ckk, ld, P.og, wAt + gi * P.og * P.ckk, P.ckk, cmAt + gi * P.og * ld, ld, 0, colsAt + gi * P.ckk * ld, ld);
+        }
+        ex.col2im_batch(colsAt * 4, gxAt * 4, i0, nb, ...geo);
+      }
+      gx.set(arena.f32.subarray(gxAt, gxAt + P.xLen));
+    }
+
+    function conv2dWeightGradBatched(this: Kernels, x: Storage, gy: Storage, b: ConvBatch, gw: Storage, saved?: unknown): void {
+      if (!(x instanceof Float32Array && gy instanceof Float32Array && gw instanceof Float32Array)) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+      const P = plan(b);
+      const xAt = arena.reserve(pad16(P.xLen) + pad16(P.yLen) + P.cmMax + P.colsMax + pad16(P.wLen));
+      if (xAt < 0) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+      const gyAt = xAt + pad16(P.xLen), cmAt = gyAt + pad16(P.yLen), colsAt = cmAt + P.cmMax, gwAt = colsAt + P.colsMax;
+      const f = arena.f32;
+      f.set(x.subarray(0, P.xLen), xAt);
+      f.set(gy.subarray(0, P.yLen), gyAt);
+      const geo = convArgs(b);
+      for (let i0 = 0; i0 < b.n; i0 += P.chunk) {
+        const nb = Math.min(P.chunk, b.n - i0);
+        const ld = nb * P.plane;
+        ex.im2col_batch(xAt * 4, colsAt * 4, i0, nb, ...geo);
+        ex.to_channel_major(gyAt * 4, cmAt * 4, i0, nb, b.outChannels, P.plane);
+        for (let gi = 0; gi < b.groups; gi++) {
+          mm(false, true, P.og, P.ckk, ld, cmAt + gi * P.og * ld, ld, colsAt + gi * P.ckk * ld, ld, i0 === 0 ? 0 : 1, gwAt + gi * P.og * P.ckk, P.ckk);
+        }
+      }
+      gw.set(arena.f32.subarray(gwAt, gwAt + P.wLen));
+    }
+
+    return { conv2d: conv2dBatched, conv2dInputGrad: conv2dInputGradBatched, conv2dWeightGrad: conv2dWeightGradBatched };
+  }
+
+  return {
+    kernels: { name: 'wasm', gemm, adam, unary, binaryScalar, binary, maxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    convWithGemm,
+  };
 }
 
 /** Whether this JavaScript engine runs WebAssembly with SIMD (the kernels need it). */

@@ -420,3 +420,196 @@ void max_pool(const float *x, int planes, int height, int width, int kh, int kw,
     }
   }
 }
+
+/* ---- convolution -------------------------------------------------------------------------- */
+
+/*
+ * Geometry of one group of one image (as ConvGeometry in kernels.ts) and of the batch. The
+ * whole-batch convolutions below run image by image inside this module: the columns of one
+ * image stay in a cache-sized scratch and never cross to JavaScript.
+ */
+typedef struct {
+  int n, groups, outChannels;
+  int channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW;
+} Conv;
+
+/* The output columns ox whose input column ox * stride - pad + offset lies in [0, width). */
+static void valid_range(int outW, int width, int stride, int pad, int offset, int *lo, int *hi) {
+  /* ceil((pad - offset) / stride) for either sign */
+  int num = pad - offset;
+  int l = num <= 0 ? 0 : (num + stride - 1) / stride;
+  int top = width - 1 + pad - offset; /* floor(top / stride) + 1 */
+  int h = top < 0 ? 0 : top / stride + 1;
+  if (h > outW) h = outW;
+  if (l > h) l = h;
+  *lo = l;
+  *hi = h;
+}
+
+/* One group of one image [channels, H, W] at x into columns [ckk, plane] (leading dimension ld). */
+static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
+  int row = 0;
+  for (int c = 0; c < g->channels; c++) {
+    const float *xc = x + c * g->height * g->width;
+    for (int ki = 0; ki < g->kh; ki++) {
+      for (int kj = 0; kj < g->kw; kj++, row++) {
+        float *base = cols + row * ld;
+        int lo, hi;
+        valid_range(g->outW, g->width, g->sw, g->pw, kj * g->dw, &lo, &hi);
+        int shift = kj * g->dw - g->pw;
+        for (int oy = 0; oy < g->outH; oy++) {
+          int iy = oy * g->sh - g->ph + ki * g->dh;
+          float *dst = base + oy * g->outW;
+          if (iy < 0 || iy >= g->height) {
+            for (int ox = 0; ox < g->outW; ox++) dst[ox] = 0.0f;
+            continue;
+          }
+          const float *src = xc + iy * g->width + shift;
+          for (int ox = 0; ox < lo; ox++) dst[ox] = 0.0f;
+          if (g->sw == 1) for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox];
+          else for (int ox = lo; ox < hi; ox++) dst[ox] = src[ox * g->sw];
+          for (int ox = hi; ox < g->outW; ox++) dst[ox] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+/* Adds columns [ckk, plane] back into one group of one image at out (the adjoint of im2col_one). */
+static void col2im_one(const float *cols, const Conv *g, float *out, int ld) {
+  int row = 0;
+  for (int c = 0; c < g->channels; c++) {
+    float *oc = out + c * g->height * g->width;
+    for (int ki = 0; ki < g->kh; ki++) {
+      for (int kj = 0; kj < g->kw; kj++, row++) {
+        const float *base = cols + row * ld;
+        int lo, hi;
+        valid_range(g->outW, g->width, g->sw, g->pw, kj * g->dw, &lo, &hi);
+        int shift = kj * g->dw - g->pw;
+        for (int oy = 0; oy < g->outH; oy++) {
+          int iy = oy * g->sh - g->ph + ki * g->dh;
+          if (iy < 0 || iy >= g->height) continue;
+          const float *src = base + oy * g->outW;
+          float *dst = oc + iy * g->width + shift;
+          if (g->sw == 1) for (int ox = lo; ox < hi; ox++) dst[ox] += src[ox];
+          else for (int ox = lo; ox < hi; ox++) dst[ox * g->sw] += src[ox];
+        }
+      }
+    }
+  }
+}
+
+#define CONV_ARGS                                                                              \
+  int n, int groups, int outChannels, int channels, int height, int width, int kh, int kw, int sh, \
+      int sw, int ph, int pw, int dh, int dw, int outH, int outW
+#define CONV_INIT                                                                              \
+  Conv g = {n, groups, outChannels, channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW}; \
+  const int og = outChannels / groups, ckk = channels * kh * kw, plane = outH * outW;          \
+  const int imageIn = channels * groups * height * width, imageOut = outChannels * plane;
+
+/* y[N, O, outH, outW] = conv(x, w) (+ bias[o] when bias is not 0); cols: scratch [ckk, plane]. */
+EXPORT(conv2d)
+void conv2d(const float *x, const float *w, const float *bias, float *y, float *cols, CONV_ARGS) {
+  CONV_INIT
+  for (int i = 0; i < n; i++) {
+    for (int gi = 0; gi < groups; gi++) {
+      im2col_one(x + i * imageIn + gi * channels * height * width, &g, cols, plane);
+      float *yg = y + i * imageOut + gi * og * plane;
+      sgemm(0, 0, og, plane, ckk, 1.0f, w + gi * og * ckk, ckk, cols, plane, 0.0f, yg, plane);
+      if (bias) {
+        for (int o = 0; o < og; o++) {
+          f4 b = wasm_f32x4_splat(bias[gi * og + o]);
+          float *r = yg + o * plane;
+          int q = 0;
+          for (; q + 4 <= plane; q += 4) wasm_v128_store(r + q, wasm_f32x4_add(wasm_v128_load(r + q), b));
+          for (; q < plane; q++) r[q] += bias[gi * og + o];
+        }
+      }
+    }
+  }
+}
+
+/* gx[N, C, H, W] = the gradient of conv2d with respect to x, given gy (gx is overwritten). */
+EXPORT(conv2d_input_grad)
+void conv2d_input_grad(const float *gy, const float *w, float *gx, float *cols, CONV_ARGS) {
+  CONV_INIT
+  for (int i = 0; i < n * imageIn; i++) gx[i] = 0.0f;
+  for (int i = 0; i < n; i++) {
+    for (int gi = 0; gi < groups; gi++) {
+      sgemm(1, 0, ckk, plane, og, 1.0f, w + gi * og * ckk, ckk, gy + i * imageOut + gi * og * plane, plane, 0.0f, cols, plane);
+      col2im_one(cols, &g, gx + i * imageIn + gi * channels * height * width, plane);
+    }
+  }
+}
+
+/* gw[O, C/G, kh, kw] = the gradient of conv2d with respect to w, given x and gy (overwritten). */
+EXPORT(conv2d_weight_grad)
+void conv2d_weight_grad(const float *x, const float *gy, float *gw, float *cols, CONV_ARGS) {
+  CONV_INIT
+  for (int i = 0; i < outChannels * ckk; i++) gw[i] = 0.0f;
+  for (int i = 0; i < n; i++) {
+    for (int gi = 0; gi < groups; gi++) {
+      im2col_one(x + i * imageIn + gi * channels * height * width, &g, cols, plane);
+      sgemm(0, 1, og, ckk, plane, 1.0f, gy + i * imageOut + gi * og * plane, plane, cols, plane, 1.0f, gw + gi * og * ckk, ckk);
+    }
+  }
+}
+
+/*
+ * Batched layout helpers, for a GEMM that runs outside this module (system BLAS on a view of
+ * this memory): images [i0, i0 + nb) unfolded side by side into columns [group][ckk][nb * plane],
+ * folded back, and outputs moved between [nb, O, plane] and channel-major [O, nb * plane].
+ */
+EXPORT(im2col_batch)
+void im2col_batch(const float *x, float *cols, int i0, int nb, CONV_ARGS) {
+  CONV_INIT
+  (void)imageOut;
+  (void)og;
+  const int ld = nb * plane;
+  for (int gi = 0; gi < groups; gi++)
+    for (int i = 0; i < nb; i++)
+      im2col_one(x + (i0 + i) * imageIn + gi * channels * height * width, &g, cols + gi * ckk * ld + i * plane, ld);
+}
+
+EXPORT(col2im_batch)
+void col2im_batch(const float *cols, float *gx, int i0, int nb, CONV_ARGS) {
+  CONV_INIT
+  (void)imageOut;
+  (void)og;
+  const int ld = nb * plane;
+  for (int gi = 0; gi < groups; gi++)
+    for (int i = 0; i < nb; i++)
+      col2im_one(cols + gi * ckk * ld + i * plane, &g, gx + (i0 + i) * imageIn + gi * channels * height * width, ld);
+}
+
+static inline void copy_row(float *dst, const float *src, int len) {
+  int q = 0;
+  for (; q + 4 <= len; q += 4) wasm_v128_store(dst + q, wasm_v128_load(src + q));
+  for (; q < len; q++) dst[q] = src[q];
+}
+
+/* [nb, O, plane] at image i0 of y -> cm [O, nb * plane]. */
+EXPORT(to_channel_major)
+void to_channel_major(const float *y, float *cm, int i0, int nb, int o, int plane) {
+  for (int ch = 0; ch < o; ch++)
+    for (int i = 0; i < nb; i++) copy_row(cm + (ch * nb + i) * plane, y + ((i0 + i) * o + ch) * plane, plane);
+}
+
+/* cm [O, nb * plane] -> [nb, O, plane] at image i0 of y, adding bias[channel] when bias is not 0. */
+EXPORT(from_channel_major)
+void from_channel_major(const float *cm, float *y, const float *bias, int i0, int nb, int o, int plane) {
+  for (int ch = 0; ch < o; ch++) {
+    for (int i = 0; i < nb; i++) {
+      float *dst = y + ((i0 + i) * o + ch) * plane;
+      const float *src = cm + (ch * nb + i) * plane;
+      if (!bias) {
+        copy_row(dst, src, plane);
+        continue;
+      }
+      f4 b = wasm_f32x4_splat(bias[ch]);
+      int q = 0;
+      for (; q + 4 <= plane; q += 4) wasm_v128_store(dst + q, wasm_f32x4_add(wasm_v128_load(src + q), b));
+      for (; q < plane; q++) dst[q] = src[q] + bias[ch];
+    }
+  }
+}

@@ -4,12 +4,13 @@
  * Three primitives close under differentiation: the forward convolution, its gradient with
  * respect to the input (which is also the transposed convolution), and its gradient with
  * respect to the weight. Each one's backward is written with the other two, so convolutions
- * have derivatives of every order. Each unfolds a chunk of images at once (im2col, images side by
- * side) and runs one GEMM per group over the whole chunk.
+ * have derivatives of every order. Each is one whole-batch kernel call (kernels().conv2d and its
+ * two gradients): the backend picks the strategy (js: images unfolded side by side and one GEMM
+ * per group; wasm: image by image inside WebAssembly, the columns never leaving it).
  */
 import { kernels } from '../../backend/registry.js';
-import type { ConvGeometry } from '../../backend/kernels.js';
-import { allocate, type Storage } from '../dtype.js';
+import type { ConvBatch, ConvGeometry } from '../../backend/kernels.js';
+import { allocate } from '../dtype.js';
 import { shapeToString, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, makeResult, promoted } from './result.js';
@@ -138,187 +139,46 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   return y;
 }
 
-/**
- * Columns of a batch are built a chunk of images at a time, so a large batch does not need one
- * huge buffer: at most this many elements per chunk (64 MiB of float32).
- */
-const COLS_BUDGET = 16 * 1024 * 1024;
-
-/** Sizes shared by the three primitives: per-group channels/rows and the image chunking. */
-interface Layout {
-  n: number;
-  c: number;
-  o: number;
-  groups: number;
-  og: number;
-  ckk: number;
-  plane: number;
-  imageSize: number;
-  /** Images per chunk. */
-  chunk: number;
-}
-
-function layout(xShape: readonly number[], wShape: readonly number[], g: ConvGeometry, groups: number): Layout {
-  const [n, c, h, w] = xShape;
-  const o = wShape[0];
-  const ckk = g.channels * g.kernelH * g.kernelW;
-  const plane = g.outH * g.outW;
-  const chunk = Math.max(1, Math.min(n, Math.floor(COLS_BUDGET / Math.max(1, groups * ckk * plane))));
-  return { n, c, o, groups, og: o / groups, ckk, plane, imageSize: h * w, chunk };
+function batchOf(xShape: readonly number[], wShape: readonly number[], g: ConvGeometry, groups: number): ConvBatch {
+  return { n: xShape[0], groups, outChannels: wShape[0], geometry: g };
 }
 
 /**
- * Unfolds images [i0, i0 + nb) of x into columns laid out [group][ckk][nb * plane]: image i's
- * columns start at (i - i0) * plane in every row, so one GEMM per group covers the chunk.
- */
-function unfold(x: Storage, L: Layout, g: ConvGeometry, i0: number, nb: number): Storage {
-  const ld = nb * L.plane;
-  const cols = allocate(x instanceof Float64Array ? 'float64' : 'float32', L.groups * L.ckk * ld);
-  const kern = kernels();
-  for (let gi = 0; gi < L.groups; gi++) {
-    for (let i = 0; i < nb; i++) {
-      kern.im2col(x, ((i0 + i) * L.c + gi * g.channels) * L.imageSize, g, cols, gi * L.ckk * ld + i * L.plane, ld);
-    }
-  }
-  return cols;
-}
-
-/**
- * Moves between the image layout [nb, O, plane] (at image i0 of a batch) and the channel-major
- * layout [O, nb * plane] that the batched GEMMs use.
- */
-function toChannelMajor(y: Storage, L: Layout, i0: number, nb: number): Storage {
-  const out = allocate(y instanceof Float64Array ? 'float64' : 'float32', L.o * nb * L.plane);
-  const { o, plane } = L;
-  for (let ch = 0; ch < o; ch++) {
-    for (let i = 0; i < nb; i++) {
-      const src = ((i0 + i) * o + ch) * plane;
-      const dst = (ch * nb + i) * plane;
-      for (let q = 0; q < plane; q++) out[dst + q] = y[src + q];
-    }
-  }
-  return out;
-}
-
-/** The inverse of toChannelMajor, adding bias[channel] on the way when given. */
-function fromChannelMajor(cm: Storage, L: Layout, i0: number, nb: number, y: Storage, bias: Storage | null): void {
-  const { o, plane } = L;
-  for (let ch = 0; ch < o; ch++) {
-    const b = bias ? bias[ch] : 0;
-    for (let i = 0; i < nb; i++) {
-      const src = (ch * nb + i) * plane;
-      const dst = ((i0 + i) * o + ch) * plane;
-      if (bias) for (let q = 0; q < plane; q++) y[dst + q] = cm[src + q] + b;
-      else for (let q = 0; q < plane; q++) y[dst + q] = cm[src + q];
-    }
-  }
-}
-
-/** What the forward pass hands its backward: the columns and the chunking they were made with. */
-interface ColsCache {
-  cols: Storage;
-  chunk: number;
-}
-
-/**
- * conv2d's forward pass: per chunk of images, the columns of all its images and one GEMM per
- * group, W_g [og, ckk] x cols_g [ckk, nb * plane], then back to [N, O, outH, outW] (plus the
- * bias, when given: its gradient is gy summed over images and pixels).
+ * conv2d's forward pass over the whole batch in one kernel call (plus the bias, when given: its
+ * gradient is gy summed over images and pixels).
  */
 function convForward(x: Tensor, w: Tensor, p: ConvParams, outHW?: readonly number[], bias: Tensor | null = null): Tensor {
   const g = geometry(x.shape, w.shape, p, outHW);
-  const L = layout(x.shape, w.shape, g, p.groups);
-  const yShape = [L.n, L.o, g.outH, g.outW];
+  const batch = batchOf(x.shape, w.shape, g, p.groups);
+  const yShape = [x.shape[0], w.shape[0], g.outH, g.outW];
   const out = allocate(x.dtype, sizeOf(yShape));
-  const kern = kernels();
-  let cache: ColsCache | null = null;
-  for (let i0 = 0; i0 < L.n; i0 += L.chunk) {
-    const nb = Math.min(L.chunk, L.n - i0);
-    const ld = nb * L.plane;
-    const cols = unfold(x.data, L, g, i0, nb);
-    // With one image the channel-major layout is the image layout: write straight into out.
-    const cm = nb === 1 ? out : allocate(x.dtype, L.o * ld);
-    const cmOffset = nb === 1 ? i0 * L.o * L.plane : 0;
-    for (let gi = 0; gi < L.groups; gi++) {
-      kern.gemm({ transA: false, transB: false, m: L.og, n: ld, k: L.ckk, alpha: 1, beta: 0,
-        a: w.data, aOffset: gi * L.og * L.ckk, lda: L.ckk, b: cols, bOffset: gi * L.ckk * ld, ldb: ld,
-        c: cm, cOffset: cmOffset + gi * L.og * ld, ldc: ld });
-    }
-    if (nb !== 1) fromChannelMajor(cm, L, i0, nb, out, bias && bias.data);
-    else if (bias) {
-      for (let ch = 0; ch < L.o; ch++) {
-        const b = bias.data[ch];
-        const at = (i0 * L.o + ch) * L.plane;
-        for (let q = 0; q < L.plane; q++) out[at + q] += b;
-      }
-    }
-    // The weight gradient needs these columns again; keep them when the batch fit in one chunk.
-    if (nb === L.n && w.requiresGrad) cache = { cols, chunk: L.chunk };
-  }
+  // What the kernel saved of x (its columns) serves the weight gradient; dropped when none is needed.
+  let saved: unknown = kernels().conv2d(x.data, w.data, bias && bias.data, batch, out);
+  if (!w.requiresGrad) saved = null;
   const inputs = bias ? [x, w, bias] : [x, w];
-  return makeResult(out, yShape, 'conv2d', inputs, (gy) => {
-    const gyCm = L.n <= L.chunk && L.n > 1 && (x.requiresGrad || w.requiresGrad) ? toChannelMajor(gy.data, L, 0, L.n) : null;
-    return [
-      x.requiresGrad ? convInputGrad(gy, w, x.shape, p, gyCm) : null,
-      w.requiresGrad ? convWeightGrad(x, gy, w.shape, p, cache, gyCm) : null,
-      bias?.requiresGrad ? gy.reshape(L.n, L.o, L.plane).sum([0, 2]) : null,
-    ];
-  });
+  return makeResult(out, yShape, 'conv2d', inputs, (gy) => [
+    x.requiresGrad ? convInputGrad(gy, w, x.shape, p) : null,
+    w.requiresGrad ? convWeightGrad(x, gy, w.shape, p, saved) : null,
+    bias?.requiresGrad ? gy.reshape(batch.n, batch.outChannels, g.outH * g.outW).sum([0, 2]) : null,
+  ]);
 }
 
-/**
- * The gradient of conv2d with respect to its input, given gy; also the transposed convolution.
- * Per chunk: cols_g = W_g^T [ckk, og] x gy_g [og, nb * plane], folded back image by image.
- * `gyCm` is gy already in channel-major layout (one chunk), when the caller has it.
- */
-function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: ConvParams, gyCm: Storage | null = null): Tensor {
+/** The gradient of conv2d with respect to its input, given gy; also the transposed convolution. */
+function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
   const g = geometry(xShape, w.shape, p, gy.shape.slice(2));
-  const L = layout(xShape, w.shape, g, p.groups);
   const out = allocate(gy.dtype, sizeOf(xShape));
-  const kern = kernels();
-  for (let i0 = 0; i0 < L.n; i0 += L.chunk) {
-    const nb = Math.min(L.chunk, L.n - i0);
-    const ld = nb * L.plane;
-    const cm = nb === 1 ? gy.data : gyCm && nb === L.n ? gyCm : toChannelMajor(gy.data, L, i0, nb);
-    const cmOffset = nb === 1 ? i0 * L.o * L.plane : 0;
-    const cols = allocate(gy.dtype, L.groups * L.ckk * ld);
-    for (let gi = 0; gi < L.groups; gi++) {
-      kern.gemm({ transA: true, transB: false, m: L.ckk, n: ld, k: L.og, alpha: 1, beta: 0,
-        a: w.data, aOffset: gi * L.og * L.ckk, lda: L.ckk, b: cm, bOffset: cmOffset + gi * L.og * ld, ldb: ld,
-        c: cols, cOffset: gi * L.ckk * ld, ldc: ld });
-      for (let i = 0; i < nb; i++) {
-        kern.col2im(cols, g, out, ((i0 + i) * L.c + gi * g.channels) * L.imageSize, gi * L.ckk * ld + i * L.plane, ld);
-      }
-    }
-  }
+  kernels().conv2dInputGrad(gy.data, w.data, batchOf(xShape, w.shape, g, p.groups), out);
   return makeResult(out, xShape, 'conv2dInputGrad', [gy, w], (gz) => [
     gy.requiresGrad ? convForward(gz, w, p, gy.shape.slice(2)) : null,
     w.requiresGrad ? convWeightGrad(gz, gy, w.shape, p) : null,
   ]);
 }
 
-/**
- * The gradient of conv2d with respect to its weight, given the input x and gy: per chunk and
- * group, gW_g += gy_g [og, nb * plane] x cols_g^T, one GEMM whose inner dimension runs over every
- * pixel of every image in the chunk. `cache` holds the forward pass's columns of x.
- */
-function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], p: ConvParams, cache: ColsCache | null = null, gyCm: Storage | null = null): Tensor {
+/** The gradient of conv2d with respect to its weight, given the input x and gy. */
+function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], p: ConvParams, saved: unknown = null): Tensor {
   const g = geometry(x.shape, wShape, p, gy.shape.slice(2));
-  const L = layout(x.shape, wShape, g, p.groups);
   const out = allocate(x.dtype, sizeOf(wShape));
-  const kern = kernels();
-  for (let i0 = 0; i0 < L.n; i0 += L.chunk) {
-    const nb = Math.min(L.chunk, L.n - i0);
-    const ld = nb * L.plane;
-    const cols = cache && nb === L.n ? cache.cols : unfold(x.data, L, g, i0, nb);
-    const cm = nb === 1 ? gy.data : gyCm && nb === L.n ? gyCm : toChannelMajor(gy.data, L, i0, nb);
-    const cmOffset = nb === 1 ? i0 * L.o * L.plane : 0;
-    for (let gi = 0; gi < L.groups; gi++) {
-      kern.gemm({ transA: false, transB: true, m: L.og, n: L.ckk, k: ld, alpha: 1, beta: i0 === 0 ? 0 : 1,
-        a: cm, aOffset: cmOffset + gi * L.og * ld, lda: ld, b: cols, bOffset: gi * L.ckk * ld, ldb: ld,
-        c: out, cOffset: gi * L.og * L.ckk, ldc: L.ckk });
-    }
-  }
+  kernels().conv2dWeightGrad(x.data, gy.data, batchOf(x.shape, wShape, g, p.groups), out, saved);
   return makeResult(out, wShape, 'conv2dWeightGrad', [x, gy], (gw) => [
     x.requiresGrad ? convInputGrad(gy, gw, x.shape, p) : null,
     gy.requiresGrad ? convForward(x, gw, p, gy.shape.slice(2)) : null,
