@@ -387,6 +387,17 @@ for (const name of others) {
       }
     });
 
+    test('float32 sums equal js bit for bit (row sums, column sums, chunking)', () => {
+      for (const [o, n, i] of [[1024, 784, 1], [7, 3001, 1], [3, 5, 4097], [128, 256, 1], [1, 128, 256], [64, 16, 784], [5, 70000, 1], [33, 3, 41]]) {
+        const x = rand(Float32Array, o * n * i);
+        const got = new Float32Array(o * i);
+        const want = new Float32Array(o * i);
+        k.reduce('sum', x, o, n, i, got);
+        jsKernels.reduce('sum', x, o, n, i, want);
+        assertSame(got, want, `${name} reduce sum ${[o, n, i]}`);
+      }
+    });
+
     test('whole-batch convolutions (forward with and without bias, both gradients)', () => {
       const cases: [ConvGeometry, number, number, number][] = [
         // geometry of one group, batch, groups, output channels

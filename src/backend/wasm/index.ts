@@ -16,7 +16,7 @@
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
  */
 import type { Storage } from '../../tensor/dtype.js';
-import type { AdamHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, UnaryOp } from '../kernels.js';
+import type { AdamHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 
@@ -47,6 +47,7 @@ interface Exports {
   conv2d(x: number, w: number, bias: number, y: number, cols: number, ...geometry: number[]): void;
   conv2d_input_grad(gy: number, w: number, gx: number, cols: number, ...geometry: number[]): void;
   conv2d_weight_grad(x: number, gy: number, gw: number, cols: number, ...geometry: number[]): void;
+  reduce_sum(x: number, out: number, outer: number, n: number, inner: number): void;
   im2col_batch(x: number, cols: number, i0: number, nb: number, ...geometry: number[]): void;
   col2im_batch(cols: number, gx: number, i0: number, nb: number, ...geometry: number[]): void;
   to_channel_major(y: number, cm: number, i0: number, nb: number, o: number, plane: number): void;
@@ -65,6 +66,8 @@ const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
 };
 /** Below this many elements the js loop beats the call and the copies. */
 const MIN_ELEMENTWISE = 256;
+/** Sums over fewer elements than this stay in js. */
+const MIN_REDUCE = 4096;
 /** Elementwise maps stream through the arena in chunks of this many elements (cache-resident). */
 const CHUNK = 32768;
 
@@ -257,6 +260,24 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     out.set(f.subarray(oAt, oAt + n));
   }
 
+  function reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage): void {
+    if (op !== 'sum' || outer * n * inner < MIN_REDUCE || !(x instanceof Float32Array) || !(out instanceof Float32Array)) return jsKernels.reduce(op, x, outer, n, inner, out);
+    // Whole slices [n, inner] per chunk of outer, about CHUNK elements at a time.
+    const slice = n * inner;
+    const per = Math.max(1, Math.floor(CHUNK / Math.max(1, slice)));
+    const chunkIn = per * slice;
+    const base = arena.reserve(pad16(chunkIn) + per * inner);
+    if (base < 0) return jsKernels.reduce(op, x, outer, n, inner, out);
+    const f = arena.f32;
+    const oAt = base + pad16(chunkIn);
+    for (let o = 0; o < outer; o += per) {
+      const rows = Math.min(per, outer - o);
+      f.set(x.subarray(o * slice, (o + rows) * slice), base);
+      ex.reduce_sum(base * 4, oAt * 4, rows, n, inner);
+      out.set(f.subarray(oAt, oAt + rows * inner), o * inner);
+    }
+  }
+
   function maxPool2d(x: Storage, planes: number, g: ConvGeometry, out: Storage, argmax: Int32Array): void {
     const n = out.length;
     if (g.padH !== 0 || g.padW !== 0 || !(x instanceof Float32Array) || !(out instanceof Float32Array) || n < 64) return jsKernels.maxPool2d(x, planes, g, out, argmax);
@@ -420,7 +441,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   }
 
   return {
-    kernels: { name: 'wasm', gemm, adam, unary, binaryScalar, binary, maxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    kernels: { name: 'wasm', gemm, adam, unary, binaryScalar, binary, reduce, maxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
     convWithGemm,
   };
 }

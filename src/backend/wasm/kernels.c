@@ -613,3 +613,44 @@ void from_channel_major(const float *cm, float *y, const float *bias, int i0, in
     }
   }
 }
+
+/* ---- reductions ------------------------------------------------------------------------------ */
+
+/*
+ * out[o, i] = sum over k of x[o, k, i] for x viewed as [outer, n, inner], each sum taken in
+ * order of k in float32, as the js kernel does (so the results are the same bit for bit): SIMD
+ * lanes run across i, or across four rows o when inner is 1.
+ */
+EXPORT(reduce_sum)
+void reduce_sum(const float *x, float *out, int outer, int n, int inner) {
+  if (inner == 1) {
+    int o = 0;
+    for (; o + 4 <= outer; o += 4) {
+      const float *r0 = x + o * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n;
+      f4 acc = wasm_f32x4_splat(0.0f);
+      for (int k = 0; k < n; k++) acc = wasm_f32x4_add(acc, wasm_f32x4_make(r0[k], r1[k], r2[k], r3[k]));
+      wasm_v128_store(out + o, acc);
+    }
+    for (; o < outer; o++) {
+      float s = 0.0f;
+      for (int k = 0; k < n; k++) s += x[o * n + k];
+      out[o] = s;
+    }
+    return;
+  }
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + o * n * inner;
+    float *oo = out + o * inner;
+    int i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      f4 acc = wasm_f32x4_splat(0.0f);
+      for (int k = 0; k < n; k++) acc = wasm_f32x4_add(acc, wasm_v128_load(xo + k * inner + i));
+      wasm_v128_store(oo + i, acc);
+    }
+    for (; i < inner; i++) {
+      float s = 0.0f;
+      for (int k = 0; k < n; k++) s += xo[k * inner + i];
+      oo[i] = s;
+    }
+  }
+}
