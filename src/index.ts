@@ -21,3 +21,4 @@ export * from './io/index.js';
 import { initBackend as selectBackend } from './backend/load.js';
 selectBackend();
 export * from './optim/index.js';
+export * as regularize from './regularize/index.js';

@@ -1,0 +1,95 @@
+/** Shared pieces of the regularization reproductions: regularizer lists, gap tables and plots. */
+import { curves, finalStats, groupTrials, type Group } from '../../lab/aggregate.js';
+import { resolveMethod, type Method } from '../../lab/methods.js';
+import { barChart, curvesChart, writePlot, type Plot } from '../../lab/plots.js';
+import type { Claim } from '../../lab/reproductions/types.js';
+import type { Table } from '../../lab/report.js';
+import type { TrialRecord } from '../../lab/trial.js';
+import { fmt, fmtMeanStd, type JsonObject } from '../../lab/util.js';
+import type { RegularizationConfig } from '../spec.js';
+
+export interface Regularizer {
+  /** Stable key (tags.regularizer). */
+  key: string;
+  /** Legend and table label. */
+  label: string;
+  config: RegularizationConfig;
+}
+
+/** The method every trial of a reproduction trains with, labelled by its regularizer. */
+export function methodFor(r: Regularizer, optimizer: string, options: JsonObject): Method {
+  return resolveMethod(optimizer, options, r.label);
+}
+
+export function plotAdder(plotDir: string | null, plots: Plot[]): (p: Promise<Plot>) => Promise<void> {
+  return async (p) => {
+    const plot = await p;
+    plots.push(plotDir ? writePlot(plotDir, plot) : plot);
+  };
+}
+
+export function groupsByKey(records: readonly TrialRecord[]): Map<string, Group> {
+  const out = new Map<string, Group>();
+  for (const g of groupTrials(records)) out.set(String(g.records[0].config.tags?.regularizer ?? g.label), g);
+  return out;
+}
+
+export const meanOf = (g: Group | undefined, metric: string): number => (g ? finalStats(g, metric).mean : NaN);
+
+/** The train/test gap table, the gap claims (each method against the baseline) and the figures. */
+export function gapAnalysis(
+  groups: Map<string, Group>,
+  regularizers: readonly Regularizer[],
+  o: { lossName: string; accuracy: boolean; setting: string },
+): { table: Table; claims: Claim[]; figures: Record<string, number | null> } {
+  const base = groups.get('baseline');
+  const baseGap = meanOf(base, 'gap');
+  const headers = ['method', `train ${o.lossName}`, `test ${o.lossName}`, 'gap (test - train)', 'gap vs baseline', ...(o.accuracy ? ['train accuracy', 'test accuracy'] : []), 'epochs (run / best)', 'seeds'];
+  const rows: string[][] = [];
+  const claims: Claim[] = [];
+  const figures: Record<string, number | null> = {};
+  for (const r of regularizers) {
+    const g = groups.get(r.key);
+    if (!g) continue;
+    const gap = finalStats(g, 'gap');
+    const pct = r.key === 'baseline' ? '' : `${fmt((100 * (gap.mean - baseGap)) / Math.abs(baseGap), 3)} %`;
+    rows.push([
+      r.label,
+      fmtMeanStd(finalStats(g, 'trainLoss').values),
+      fmtMeanStd(finalStats(g, 'testLoss').values),
+      fmtMeanStd(gap.values),
+      pct,
+      ...(o.accuracy ? [fmtMeanStd(finalStats(g, 'trainAccuracy').values.map((v) => 100 * v), 4) + ' %', fmtMeanStd(finalStats(g, 'testAccuracy').values.map((v) => 100 * v), 4) + ' %'] : []),
+      `${fmt(meanOf(g, 'epochsRun'), 4)} / ${fmt(meanOf(g, 'bestEpoch'), 4)}`,
+      String(g.records.length),
+    ]);
+    figures[`gap.${r.key}`] = gap.mean;
+    figures[`testLoss.${r.key}`] = meanOf(g, 'testLoss');
+    if (r.key !== 'baseline' && base) {
+      claims.push({
+        claim: `${o.setting}: ${r.label} narrows the train/test ${o.lossName} gap against the unregularized baseline (same seeds)`,
+        holds: gap.mean < baseGap,
+        detail: `gap ${fmt(gap.mean)} vs baseline ${fmt(baseGap)} (test ${o.lossName} ${fmt(meanOf(g, 'testLoss'))} vs ${fmt(meanOf(base, 'testLoss'))})`,
+      });
+    }
+  }
+  return { table: { headers, rows, caption: `${o.setting}: final figures, mean ± std over seeds (early stopping: the restored best epoch)` }, claims, figures };
+}
+
+/** Gap per epoch, test loss per epoch, and final gaps as bars. */
+export async function gapPlots(
+  groups: Map<string, Group>,
+  regularizers: readonly Regularizer[],
+  add: (p: Promise<Plot>) => Promise<void>,
+  o: { prefix: string; setting: string; lossName: string; logY?: boolean },
+): Promise<void> {
+  const ordered = regularizers.map((r) => groups.get(r.key)).filter((g): g is Group => g !== undefined);
+  await add(curvesChart(curves(ordered, 'epochs', 'epoch', 'gap'), { name: `${o.prefix}-gap`, title: `${o.setting}: train/test ${o.lossName} gap per epoch`, xTitle: 'epoch', yTitle: `test ${o.lossName} - train ${o.lossName}` }));
+  await add(curvesChart(curves(ordered, 'epochs', 'epoch', 'testLoss'), { name: `${o.prefix}-test-loss`, title: `${o.setting}: test ${o.lossName} per epoch`, xTitle: 'epoch', yTitle: `test ${o.lossName}`, logY: o.logY }));
+  await add(curvesChart(curves(ordered, 'epochs', 'epoch', 'trainLoss'), { name: `${o.prefix}-train-loss`, title: `${o.setting}: training ${o.lossName} (whole training set, evaluation mode) per epoch`, xTitle: 'epoch', yTitle: `train ${o.lossName}`, logY: true }));
+  await add(barChart(ordered.map((g) => ({ label: g.label, ...finalStats(g, 'gap') })), { name: `${o.prefix}-final-gap`, title: `${o.setting}: final train/test ${o.lossName} gap`, yTitle: 'gap' }));
+}
+
+export function claimCount(claims: readonly Claim[]): string {
+  return `${claims.filter((c) => c.holds).length} of ${claims.length} claims hold`;
+}

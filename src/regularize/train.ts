@@ -1,0 +1,395 @@
+/**
+ * Training loops that apply a {@link RegularizationConfig}: what the lab's regularization tasks
+ * and the reproductions run, and a worked example of where each method sits in a loop:
+ *
+ * ```
+ * for each epoch:
+ *   for each batch (augmented by the DataLoader: crops, flips, noise, label noise, mixup):
+ *     perturb the weights (weight noise)
+ *     loss = data loss (label smoothing; adversarial examples) + penalties (L1/L2, activation L1)
+ *     backward; restore the weights; optimizer step
+ *     decoupled weight decay; max-norm projection
+ *   evaluate (train, test, validation); early stopping on the validation metric
+ * restore the best weights (early stopping)
+ * ```
+ */
+import { DataLoader, type BatchAugment, type TensorDataset } from '../data/index.js';
+import { crossEntropy, Flatten, Linear, mseLoss, ReLU, SELU, Sequential, Sigmoid, Tanh, type Module } from '../nn/index.js';
+import { createOptimizer } from '../optim/index.js';
+import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { adversarialLoss } from './adversarial.js';
+import { MaxNorm } from './constraints.js';
+import { DropConnect, InvertedDropout } from './dropout.js';
+import { EarlyStopping } from './early-stopping.js';
+import { GaussianNoise, WeightNoise } from './noise.js';
+import { DecoupledWeightDecay, l1Penalty, l2Penalty } from './penalties.js';
+import { activationL1, captureActivations } from './sparse.js';
+import { consistencyLoss, entropyMinimization, pseudoLabelLoss, pseudoLabels, rampUp } from './semi-supervised.js';
+import { augmentationOf, validateRegularization, type RegularizationConfig } from './spec.js';
+import { checkChoice, checkPositiveInt } from './validate.js';
+
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'selu';
+
+export interface MLPOptions {
+  inputs: number;
+  hidden: readonly number[];
+  outputs: number;
+  activation?: Activation;
+  /** Flatten [N, ...] inputs first (images). */
+  flatten?: boolean;
+  /** Draws the initial weights; the dropout/noise layers get generators forked from it. */
+  generator: Generator;
+  /** The model-structure parts of a configuration: dropout, inputDropout, hiddenNoise, dropConnect. */
+  regularization?: RegularizationConfig;
+}
+
+function activationModule(a: Activation): Module {
+  switch (a) {
+    case 'relu':
+      return new ReLU();
+    case 'tanh':
+      return new Tanh();
+    case 'sigmoid':
+      return new Sigmoid();
+    case 'selu':
+      return new SELU();
+  }
+}
+
+/**
+ * A multilayer perceptron with the configuration's dropout (after every hidden activation),
+ * input dropout, hidden Gaussian noise and DropConnect (on the hidden Linear layers) built in.
+ */
+export function buildMLP(o: MLPOptions): Sequential {
+  const g = o.generator;
+  const r = o.regularization ?? {};
+  const act = checkChoice('buildMLP', 'activation', o.activation ?? 'relu', ['relu', 'tanh', 'sigmoid', 'selu'] as const);
+  const layers: Module[] = [];
+  if (o.flatten) layers.push(new Flatten());
+  if (r.inputDropout) layers.push(new InvertedDropout(r.inputDropout, { generator: g.fork() }));
+  let width = checkPositiveInt('buildMLP', 'inputs', o.inputs);
+  for (const h of o.hidden) {
+    const lin = new Linear(width, h, { generator: g });
+    layers.push(r.dropConnect ? new DropConnect(lin, r.dropConnect, { generator: g.fork() }) : lin);
+    layers.push(activationModule(act));
+    if (r.hiddenNoise) layers.push(new GaussianNoise(r.hiddenNoise, { generator: g.fork() }));
+    if (r.dropout) layers.push(new InvertedDropout(r.dropout, { generator: g.fork() }));
+    width = h;
+  }
+  layers.push(new Linear(width, checkPositiveInt('buildMLP', 'outputs', o.outputs), { generator: g }));
+  return new Sequential(...layers);
+}
+
+export interface FitOptions {
+  kind: 'classification' | 'regression';
+  /** Classes (classification). */
+  numClasses?: number;
+  train: TensorDataset;
+  test: TensorDataset;
+  /** Held-out data for early stopping (required with earlyStopping). */
+  validation?: TensorDataset;
+  epochs: number;
+  batchSize: number;
+  /** Registry name (default 'adam'). */
+  optimizer?: string;
+  /** Optimizer options (default { lr: 1e-3 }). */
+  optimizerOptions?: Record<string, unknown>;
+  seed: number;
+  regularization?: RegularizationConfig;
+  /** Valid input range for adversarial examples (default [0, 1] for classification, none for regression). */
+  inputClip?: readonly [number, number] | null;
+  /** Evaluate every this many epochs (and at the last; default 1). */
+  evalEvery?: number;
+  onProgress?: (fraction: number, status?: string) => void;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+/** The plain loss (cross-entropy or MSE, no regularization) and accuracy of a model over a dataset, in evaluation mode. */
+export function evaluateModel(model: Module, data: TensorDataset, kind: 'classification' | 'regression', chunk = 1000): Evaluation {
+  const n = data.x.shape[0];
+  let lossSum = 0;
+  let correct = 0;
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    noGrad(() => {
+      for (let s = 0; s < n; s += chunk) {
+        const len = Math.min(chunk, n - s);
+        const x = data.x.narrow(0, s, len);
+        const y = data.y.narrow(0, s, len);
+        const out = model.forward(x);
+        if (kind === 'classification') {
+          lossSum += crossEntropy(out, y).item() * len;
+          const pred = out.argmax(1).data;
+          for (let i = 0; i < len; i++) if (pred[i] === y.data[i]) correct++;
+        } else {
+          lossSum += mseLoss(out, y).item() * len;
+        }
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  return { loss: lossSum / n, accuracy: kind === 'classification' ? correct / n : NaN };
+}
+
+export interface FitResult {
+  /** Per evaluated epoch: epoch, trainLoss, testLoss, gap (= test - train), trainAccuracy, testAccuracy, valLoss, valAccuracy, time. */
+  epochs: Record<string, number[]>;
+  /** Figures of the returned model (the best epoch's weights with early stopping). */
+  final: Record<string, number>;
+}
+
+/**
+ * Trains `model` with the configuration's regularization and returns its history and final
+ * figures. Losses reported are the plain data losses in evaluation mode on the whole split, so
+ * the train/test gap compares like with like across methods.
+ */
+export function fit(model: Module, o: FitOptions): FitResult {
+  const r = validateRegularization(o.regularization ?? {});
+  const kind = o.kind;
+  const numClasses = kind === 'classification' ? checkPositiveInt('fit', 'numClasses', o.numClasses) : undefined;
+  const epochs = checkPositiveInt('fit', 'epochs', o.epochs);
+  const batchSize = checkPositiveInt('fit', 'batchSize', o.batchSize);
+  const evalEvery = checkPositiveInt('fit', 'evalEvery', o.evalEvery ?? 1);
+  const clip = o.inputClip === undefined ? (kind === 'classification' ? ([0, 1] as const) : null) : o.inputClip;
+  const optOptions = { lr: 1e-3, ...(o.optimizerOptions ?? {}) };
+  const opt = createOptimizer(o.optimizer ?? 'adam', model.parameters(), optOptions);
+  const lr = (): number => Number((opt.paramGroups[0] as { lr?: number }).lr ?? optOptions.lr);
+  const loader = new DataLoader(o.train, { batchSize: Math.min(batchSize, o.train.x.shape[0]), shuffle: true, seed: o.seed, augment: augmentationOf(r, numClasses) });
+  const penalties = [r.l2 ? l2Penalty(r.l2) : null, r.l1 ? l1Penalty(r.l1) : null].filter((p) => p !== null);
+  const decay = r.weightDecay ? new DecoupledWeightDecay(r.weightDecay) : null;
+  const maxNorm = r.maxNorm ? new MaxNorm(r.maxNorm) : null;
+  const weightNoise = r.weightNoise ? new WeightNoise(r.weightNoise, { generator: new Generator(o.seed * 7919 + 17) }) : null;
+  const acts = r.activationL1 ? captureActivations(model, (_n, m) => m instanceof ReLU || m instanceof Tanh || m instanceof Sigmoid || m instanceof SELU) : null;
+  const attackGen = new Generator(o.seed * 104729 + 3);
+  let stopper: EarlyStopping | null = null;
+  if (r.earlyStopping) {
+    if (!o.validation) throw new RangeError('fit: earlyStopping needs a validation set');
+    const e = typeof r.earlyStopping === 'object' ? r.earlyStopping : {};
+    stopper = new EarlyStopping({ patience: e.patience ?? 10, minDelta: e.minDelta ?? 0, mode: e.metric === 'accuracy' ? 'max' : 'min' });
+  }
+  const dataLoss = (out: Tensor, y: Tensor): Tensor =>
+    kind === 'classification' ? crossEntropy(out, y, { labelSmoothing: r.labelSmoothing ?? 0 }) : mseLoss(out, y);
+
+  const hist: Record<string, number[]> = { epoch: [], trainLoss: [], testLoss: [], gap: [], trainAccuracy: [], testAccuracy: [], valLoss: [], valAccuracy: [], time: [] };
+  const record = (epoch: number, time: number): { val: Evaluation | null } => {
+    const tr = evaluateModel(model, o.train, kind);
+    const te = evaluateModel(model, o.test, kind);
+    const va = o.validation ? evaluateModel(model, o.validation, kind) : null;
+    hist.epoch.push(epoch);
+    hist.trainLoss.push(tr.loss);
+    hist.testLoss.push(te.loss);
+    hist.gap.push(te.loss - tr.loss);
+    hist.trainAccuracy.push(tr.accuracy);
+    hist.testAccuracy.push(te.accuracy);
+    hist.valLoss.push(va ? va.loss : NaN);
+    hist.valAccuracy.push(va ? va.accuracy : NaN);
+    hist.time.push(time);
+    return { val: va };
+  };
+
+  record(0, 0);
+  let time = 0;
+  let ran = 0;
+  const totalSteps = epochs * loader.length;
+  let step = 0;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    model.train();
+    const t0 = performance.now();
+    for (const batch of loader) {
+      const restore = weightNoise ? weightNoise.perturb(model) : null;
+      let loss: Tensor;
+      try {
+        loss = r.adversarial
+          ? adversarialLoss(model, batch.x, batch.y, {
+              attack: r.adversarial.attack ?? 'fgsm',
+              epsilon: r.adversarial.epsilon,
+              cleanWeight: r.adversarial.cleanWeight ?? 0.5,
+              steps: r.adversarial.steps,
+              stepSize: r.adversarial.stepSize,
+              clip,
+              generator: attackGen,
+              lossFn: dataLoss,
+            })
+          : dataLoss(model.forward(batch.x), batch.y);
+        if (acts && r.activationL1) loss = loss.add(activationL1(acts.all(), r.activationL1));
+        opt.zeroGrad();
+        loss.backward();
+      } finally {
+        restore?.();
+      }
+      // The parameter penalties' gradients, added in place: the same update as adding
+      // penalty.loss(model) to the loss, without a graph over every weight.
+      for (const p of penalties) p.addGradient(model);
+      if (!Number.isFinite(loss.item())) throw new Error(`fit: the loss diverged (${loss.item()}) at epoch ${epoch}`);
+      opt.step();
+      if (decay) decay.apply(model, lr());
+      if (maxNorm) maxNorm.apply(model);
+      step++;
+      if (o.onProgress && step % Math.max(1, Math.floor(totalSteps / 100)) === 0) o.onProgress(step / totalSteps, `epoch ${epoch}/${epochs}`);
+    }
+    time += (performance.now() - t0) / 1000;
+    ran = epoch;
+    const needVal = stopper !== null;
+    if (epoch % evalEvery === 0 || epoch === epochs || needVal) {
+      const { val } = record(epoch, time);
+      if (stopper && val) {
+        const metric = stopper.mode === 'max' ? val.accuracy : val.loss;
+        if (stopper.step(metric, model)) break;
+      }
+    }
+  }
+  acts?.remove();
+  let bestEpoch = ran;
+  if (stopper && stopper.restore(model)) bestEpoch = stopper.bestEpoch + 1;
+  const tr = evaluateModel(model, o.train, kind);
+  const te = evaluateModel(model, o.test, kind);
+  const final: Record<string, number> = {
+    trainLoss: tr.loss,
+    testLoss: te.loss,
+    gap: te.loss - tr.loss,
+    epochsRun: ran,
+    bestEpoch,
+    trainSeconds: time,
+  };
+  if (kind === 'classification') {
+    final.trainAccuracy = tr.accuracy;
+    final.testAccuracy = te.accuracy;
+  }
+  return { epochs: hist, final };
+}
+
+// ---- semi-supervised training ---------------------------------------------------------------
+
+export interface SemiSupervisedOptions {
+  labeled: TensorDataset;
+  /** Inputs only (the labels, if any, are ignored). */
+  unlabeled: { x: Tensor };
+  test: TensorDataset;
+  numClasses: number;
+  /** Optimizer steps (each takes one labeled and, after warm-up, one unlabeled batch). */
+  steps: number;
+  batchSize: number;
+  /** Unlabeled examples per step (default 2 batchSize). */
+  unlabeledBatchSize?: number;
+  /** 'none' (labeled data only: the baseline), 'pseudo-label', 'entropy' or 'consistency' (Π-model). */
+  method: 'none' | 'pseudo-label' | 'entropy' | 'consistency';
+  /** Weight of the unlabeled term at full ramp (default 1). */
+  weight?: number;
+  /** Confidence threshold of pseudo-labels (default 0.95). */
+  threshold?: number;
+  /** Steps on labeled data alone before the unlabeled term starts (default 20% of steps). */
+  warmupSteps?: number;
+  /** Steps of the Gaussian ramp-up of the unlabeled weight after warm-up (default 20% of steps). */
+  rampSteps?: number;
+  optimizer?: string;
+  optimizerOptions?: Record<string, unknown>;
+  seed: number;
+  /**
+   * Augmentation of the training inputs (labeled batches, for every method, and the unlabeled
+   * batches of the unlabeled term, whose pseudo-labels come from the un-augmented inputs).
+   */
+  augment?: BatchAugment;
+  /** Evaluate every this many steps (default steps/10). */
+  evalEvery?: number;
+  onProgress?: (fraction: number, status?: string) => void;
+}
+
+/**
+ * Trains on a labeled subset plus unlabeled data: loss = CE(labeled batch) + w(t)·U(unlabeled
+ * batch), with U the pseudo-label loss (Lee 2013), the prediction entropy (Grandvalet & Bengio
+ * 2004) or the Π-model consistency between two stochastic passes (Laine & Aila 2017), and w(t)
+ * zero during warm-up, then ramped up. method 'none' trains on the labeled data alone, for the
+ * same number of steps.
+ */
+export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitResult {
+  const steps = checkPositiveInt('fitSemiSupervised', 'steps', o.steps);
+  const bs = checkPositiveInt('fitSemiSupervised', 'batchSize', o.batchSize);
+  const ubs = checkPositiveInt('fitSemiSupervised', 'unlabeledBatchSize', o.unlabeledBatchSize ?? 2 * bs);
+  const method = checkChoice('fitSemiSupervised', 'method', o.method, ['none', 'pseudo-label', 'entropy', 'consistency'] as const);
+  const weight = checkNonNegativeNumber('weight', o.weight ?? 1);
+  const threshold = o.threshold ?? 0.95;
+  const warmup = o.warmupSteps ?? Math.floor(steps * 0.2);
+  const ramp = o.rampSteps ?? Math.floor(steps * 0.2);
+  const evalEvery = checkPositiveInt('fitSemiSupervised', 'evalEvery', o.evalEvery ?? Math.max(1, Math.floor(steps / 10)));
+  const opt = createOptimizer(o.optimizer ?? 'adam', model.parameters(), { lr: 1e-3, ...(o.optimizerOptions ?? {}) });
+  const labeled = new DataLoader(o.labeled, { batchSize: Math.min(bs, o.labeled.x.shape[0]), shuffle: true, seed: o.seed, dropLast: true, augment: o.augment });
+  const augGen = new Generator(o.seed * 31337 + 5);
+  const unl = { x: o.unlabeled.x, y: new Tensor(new Float32Array(o.unlabeled.x.shape[0]), [o.unlabeled.x.shape[0]]) };
+  const unlabeled = new DataLoader(unl, { batchSize: Math.min(ubs, unl.x.shape[0]), shuffle: true, seed: o.seed + 1, dropLast: true });
+  const forever = function* (loader: DataLoader): IterableIterator<{ x: Tensor; y: Tensor }> {
+    for (;;) yield* loader;
+  };
+  const lab = forever(labeled);
+  const un = forever(unlabeled);
+  const hist: Record<string, number[]> = { step: [], trainLoss: [], testLoss: [], gap: [], trainAccuracy: [], testAccuracy: [], unlabeledWeight: [], confident: [] };
+  let lastConfident = 0;
+  const record = (step: number, w: number): void => {
+    const tr = evaluateModel(model, o.labeled, 'classification');
+    const te = evaluateModel(model, o.test, 'classification');
+    hist.step.push(step);
+    hist.trainLoss.push(tr.loss);
+    hist.testLoss.push(te.loss);
+    hist.gap.push(te.loss - tr.loss);
+    hist.trainAccuracy.push(tr.accuracy);
+    hist.testAccuracy.push(te.accuracy);
+    hist.unlabeledWeight.push(w);
+    hist.confident.push(lastConfident);
+  };
+  const t0 = performance.now();
+  record(0, 0);
+  model.train();
+  for (let t = 1; t <= steps; t++) {
+    const b = lab.next().value!;
+    let loss = crossEntropy(model.forward(b.x), b.y);
+    const w = method === 'none' || t <= warmup ? 0 : weight * rampUp(t - warmup, ramp);
+    if (w > 0) {
+      const u = un.next().value!;
+      const perturbed = o.augment ? o.augment(u, augGen).x : u.x;
+      const logits = model.forward(perturbed);
+      let term: Tensor;
+      if (method === 'pseudo-label') {
+        const from = o.augment ? noGrad(() => model.forward(u.x)) : logits;
+        term = pseudoLabelLoss(logits, threshold, { from });
+        lastConfident = pseudoLabels(from, threshold).count / u.x.shape[0];
+      } else if (method === 'entropy') {
+        term = entropyMinimization(logits);
+      } else {
+        const second = o.augment ? o.augment(u, augGen).x : u.x;
+        term = consistencyLoss(logits, model.forward(second));
+      }
+      loss = loss.add(term.mul(w));
+    }
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    if (t % evalEvery === 0 || t === steps) {
+      record(t, w);
+      model.train();
+    }
+    if (o.onProgress && t % Math.max(1, Math.floor(steps / 100)) === 0) o.onProgress(t / steps, `step ${t}/${steps}`);
+  }
+  const last = hist.step.length - 1;
+  return {
+    epochs: hist,
+    final: {
+      trainLoss: hist.trainLoss[last],
+      testLoss: hist.testLoss[last],
+      gap: hist.gap[last],
+      trainAccuracy: hist.trainAccuracy[last],
+      testAccuracy: hist.testAccuracy[last],
+      confidentFraction: lastConfident,
+      trainSeconds: (performance.now() - t0) / 1000,
+    },
+  };
+}
+
+function checkNonNegativeNumber(name: string, v: number): number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new RangeError(`fitSemiSupervised: ${name} must be >= 0, got ${v}`);
+  return v;
+}
