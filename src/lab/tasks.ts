@@ -8,6 +8,7 @@ import { functions2d, getFunction2D, distanceToMinimum, type Function2D } from '
 import { onlineDefaults, runOnline, type OnlineKind } from './problems/online.js';
 import { quadraticDefaults, runQuadratic } from './problems/quadratic.js';
 import { classificationTasks } from './problems/classification.js';
+import { regularizationTasks } from '../regularize/reproductions/tasks.js';
 import { buildOptimizer } from './methods.js';
 import { Tensor } from '../tensor/index.js';
 import type { TrialConfig, TrialOutput } from './trial.js';
@@ -175,6 +176,10 @@ registerTask({
 // ---- classification on Fashion-MNIST -------------------------------------------------------
 
 for (const def of classificationTasks) registerTask(def);
+
+// ---- regularization (src/regularize/reproductions/tasks.ts) ----------------------------------
+
+for (const def of regularizationTasks) registerTask(def);
 
 /** Validates task options with the task's schema; errors name the field under `path`. */
 export function parseTaskOptions(task: TaskDef, options: unknown, path = 'options'): JsonObject {

@@ -13,11 +13,18 @@ import { adashiftMnist } from './adashift-mnist.js';
 import { batchSize } from './batch-size.js';
 import { counterexample } from './counterexample.js';
 import { momentum } from './momentum.js';
+import { adversarialTraining } from '../../regularize/reproductions/adversarial.js';
+import { regularizationFmnist, regularizationRegression } from '../../regularize/reproductions/overfit.js';
+import { pseudoLabeling } from '../../regularize/reproductions/semi-supervised.js';
 import type { Analysis, Reproduction, Scale } from './types.js';
 
 export type { Analysis, Claim, Reproduction, Scale } from './types.js';
 
-export const reproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize];
+export const reproductions: readonly Reproduction[] = [
+  counterexample, adashiftMnist, momentum, batchSize,
+  // regularization (src/regularize/reproductions)
+  regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling,
+];
 
 export function getReproduction(name: string): Reproduction {
   const r = reproductions.find((x) => x.name === name);
