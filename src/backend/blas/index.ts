@@ -29,17 +29,9 @@ export interface BlasLibrary {
   description: string;
   sgemm: Gemm;
   dgemm: Gemm;
-  /**
-   * Sets the library's thread count (OpenBLAS only; null elsewhere), and its default count. Small
-   * products run on one thread: waking a second costs more than it saves (and far more when
-   * the machine is shared), while large ones use all of them.
-   */
-  setThreads: ((n: number) => void) | null;
+  /** The library's thread count (1 when it cannot say). */
   threads: number;
 }
-
-/** Products with fewer multiply-adds than this run on one BLAS thread. */
-const SMALL_GEMM = 1 << 22;
 
 /** Library names and paths tried in order when DESCENT_BLAS does not name one. */
 export function blasCandidates(platform: string = process.platform): string[] {
@@ -138,7 +130,9 @@ export function openBlas(koffi: Koffi, path: string): BlasLibrary {
   else if (path.includes('Accelerate')) description = 'Accelerate';
   else description = 'CBLAS';
   const count = threads ? threads() : 1;
-  return { path, description, sgemm, dgemm, setThreads: !fixed && openblasSet && count > 1 ? openblasSet : null, threads: count };
+  // The library keeps its own threading: switching the count per call (one thread for small
+  // products) measured slower here, as OpenBLAS then ran large products on one thread too.
+  return { path, description, sgemm, dgemm, threads: count };
 }
 
 function firstLine(e: unknown): string {
@@ -166,8 +160,7 @@ export function findBlas(koffi: Koffi, path?: string): BlasLibrary | null {
 
 /** GEMM on the library, for both dtypes; `fallback` gets mixed or unusual argument types. */
 export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<Kernels> & { name: string } {
-  const { sgemm, dgemm, setThreads } = lib;
-  let current = lib.threads;
+  const { sgemm, dgemm } = lib;
   function gemm(g: GemmArgs): void {
     const { a, b, c, m, n, k } = g;
     if (m === 0 || n === 0) return;
@@ -179,10 +172,6 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
     const aCols = g.transA ? m : k;
     const bCols = g.transB ? k : n;
     if (k === 0 || g.lda < Math.max(1, aCols) || g.ldb < Math.max(1, bCols) || g.ldc < Math.max(1, n)) return fallback.gemm(g);
-    if (setThreads) {
-      const want = m * n * k < SMALL_GEMM ? 1 : lib.threads;
-      if (want !== current) setThreads((current = want));
-    }
     (f32 ? sgemm : dgemm)(
       ROW_MAJOR, g.transA ? TRANS : NO_TRANS, g.transB ? TRANS : NO_TRANS, m, n, k, g.alpha,
       g.aOffset ? a.subarray(g.aOffset) : a, g.lda,
