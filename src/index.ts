@@ -22,3 +22,4 @@ import { initBackend as selectBackend } from './backend/load.js';
 selectBackend();
 export * from './optim/index.js';
 export * as regularize from './regularize/index.js';
+export * as gan from './gan/index.js';

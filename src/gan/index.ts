@@ -1,0 +1,19 @@
+/**
+ * gan: training and evaluating generative adversarial networks. Objectives (minimax,
+ * non-saturating, LSGAN, Wasserstein, hinge, and the Lipschitz GAN family of thesis 004
+ * chapter 2 with checked loss metrics), Lipschitz constraints (weight clipping, the gradient
+ * penalties of the survey's tables 1 and 2 including the thesis's maximum gradient penalty,
+ * layer normalizations, conditional BN and self-modulation), the GANTrainer (nCritic, TTUR,
+ * EMA, AC-GAN and AM-GAN), evaluation (mixture modes, IS, FID and AM Score with a classifier
+ * descent trains on Fashion-MNIST), sample grids and gradient-field plots. See docs/gan.md.
+ */
+export * from './losses.js';
+export * from './penalties.js';
+export * from './normalization.js';
+export * from './models.js';
+export * from './trainer.js';
+export * from './metrics.js';
+export * from './classifier.js';
+export * from './images.js';
+export * from './field.js';
+export * from './optimal.js';
