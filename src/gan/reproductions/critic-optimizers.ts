@@ -147,7 +147,7 @@ export const criticOptimizers: Reproduction = {
     if (of('Adam').length && of('AdaShift').length) claims.push({ claim: 'AdaShift reaches a lower critic loss than Adam', holds: stat('AdaShift') < stat('Adam'), detail: `${fmt(stat('AdaShift'), 4)} vs ${fmt(stat('Adam'), 4)}` });
     if (labels.length === 3) {
       const ams = stat('AMSGrad');
-      claims.push({ claim: 'AMSGrad does worst: its critic loss is the highest of the three', holds: ams > stat('Adam') && ams > stat('AdaShift'), detail: `AMSGrad ${fmt(ams, 4)}, Adam ${fmt(stat('Adam'), 4)}, AdaShift ${fmt(stat('AdaShift'), 4)}` });
+      claims.push({ claim: 'AMSGrad does worst: its critic loss is the highest of the three', holds: ams > stat('Adam') && ams > stat('AdaShift'), detail: `AMSGrad ${fmt(ams, 4)}, Adam ${fmt(stat('Adam'), 4)} (difference ${fmt(ams - stat('Adam'), 3)}), AdaShift ${fmt(stat('AdaShift'), 4)}` });
     }
     const figures = Object.fromEntries(labels.map((l) => [`${l}:criticLoss`, stat(l)]));
     return {
