@@ -11,7 +11,11 @@
  *   distribution whose classes are separated by low-density regions), so the unlabeled nine
  *   tenths locate the clusters;
  * - Fashion-MNIST (full scale only): 600 labeled + 5,400 unlabeled images of the built-in
- *   subset, a harder case for an MLP on pixels, reported as it comes out.
+ *   subset, a harder case for an MLP on pixels, reported as it comes out (pseudo-labels land
+ *   within seed noise of the labeled-only model there; see docs/regularization.md).
+ *
+ * Seeds are paired (same data, initialization and batches for every method at a seed); a
+ * claim holds when the method beats the labeled-only model at every seed.
  */
 import { curves, finalStats, groupTrials, type Group } from '../../lab/aggregate.js';
 import { resolveMethod } from '../../lab/methods.js';
@@ -131,14 +135,21 @@ export const pseudoLabeling: Reproduction = {
       const table: Table = { headers: ['method', 'test accuracy', 'vs labeled only', 'test loss', 'unlabeled above threshold (last step)', 'seeds'], rows, caption: `${s.title}: final figures, mean ± std over seeds` };
       tables.push(table);
       const here: Claim[] = [];
+      // Seeds are paired (the same data, initialization and batches for every method at a seed),
+      // so the claim is judged seed by seed: it holds when every seed improves.
+      const accAt = (g: Group, seed: number): number | undefined => g.records.find((r) => r.config.seed === seed)?.final.testAccuracy as number | undefined;
       for (const k of ['pseudo-label', 'entropy', 'consistency']) {
         const g = by(k);
         if (!g || !base) continue;
         const acc = finalStats(g, 'testAccuracy').mean;
+        const diffs = g.records
+          .map((r) => ({ seed: r.config.seed, a: r.final.testAccuracy as number, b: accAt(base, r.config.seed) }))
+          .filter((d): d is { seed: number; a: number; b: number } => d.b !== undefined)
+          .map((d) => ({ seed: d.seed, diff: d.a - d.b }));
         here.push({
-          claim: `${s.title}: ${g.label} beats training on the 10% labeled data alone (test accuracy)`,
-          holds: acc > baseAcc,
-          detail: `${fmt(100 * acc)} % vs ${fmt(100 * baseAcc)} %`,
+          claim: `${s.title}: ${g.label} beats training on the 10% labeled data alone (test accuracy, at every seed)`,
+          holds: diffs.length > 0 && diffs.every((d) => d.diff > 0),
+          detail: `${fmt(100 * acc)} % vs ${fmt(100 * baseAcc)} % on average; per seed ${diffs.map((d) => `${d.diff >= 0 ? '+' : ''}${fmt(100 * d.diff, 3)}`).join(', ')} points`,
         });
       }
       claims.push(...here);
