@@ -9,6 +9,7 @@ import { onlineDefaults, runOnline, type OnlineKind } from './problems/online.js
 import { quadraticDefaults, runQuadratic } from './problems/quadratic.js';
 import { classificationTasks } from './problems/classification.js';
 import { regularizationTasks } from '../regularize/reproductions/tasks.js';
+import { ganTasks } from '../gan/reproductions/tasks.js';
 import { buildOptimizer } from './methods.js';
 import { Tensor } from '../tensor/index.js';
 import type { TrialConfig, TrialOutput } from './trial.js';
@@ -180,6 +181,10 @@ for (const def of classificationTasks) registerTask(def);
 // ---- regularization (src/regularize/reproductions/tasks.ts) ----------------------------------
 
 for (const def of regularizationTasks) registerTask(def);
+
+// ---- GANs (src/gan/reproductions/tasks.ts) -------------------------------------------------
+
+for (const def of ganTasks) registerTask(def);
 
 /** Validates task options with the task's schema; errors name the field under `path`. */
 export function parseTaskOptions(task: TaskDef, options: unknown, path = 'options'): JsonObject {

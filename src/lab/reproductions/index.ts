@@ -16,6 +16,7 @@ import { momentum } from './momentum.js';
 import { adversarialTraining } from '../../regularize/reproductions/adversarial.js';
 import { regularizationFmnist, regularizationRegression } from '../../regularize/reproductions/overfit.js';
 import { pseudoLabeling } from '../../regularize/reproductions/semi-supervised.js';
+import { ganReproductions } from '../../gan/reproductions/index.js';
 import type { Analysis, Reproduction, Scale } from './types.js';
 
 export type { Analysis, Claim, Reproduction, Scale } from './types.js';
@@ -24,6 +25,8 @@ export const reproductions: readonly Reproduction[] = [
   counterexample, adashiftMnist, momentum, batchSize,
   // regularization (src/regularize/reproductions)
   regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling,
+  // GANs (src/gan/reproductions)
+  ...ganReproductions,
 ];
 
 export function getReproduction(name: string): Reproduction {
