@@ -23,7 +23,6 @@
  * These import the lab's types only, so src/lab/tasks.ts can register them without a cycle.
  */
 import { z } from 'zod';
-import { initBackend } from '../../backend/index.js';
 import { gaussianMixture, loadFashionMNISTSubset, noisyRegression1D, takeRows, type TensorDataset } from '../../data/index.js';
 import { Generator, linspace, noGrad, type Tensor } from '../../tensor/index.js';
 import type { Method } from '../../lab/methods.js';
@@ -35,15 +34,6 @@ import { composeAugment, horizontalFlip, randomCrop } from '../augment.js';
 import { inputNoise } from '../noise.js';
 import { regularizationSchema, type RegularizationConfig } from '../spec.js';
 import { buildMLP, fit, fitSemiSupervised, type Activation } from '../train.js';
-
-let backendReady = false;
-
-/** Worker threads start on the js reference kernels; take the fastest available (DESCENT_BACKEND still decides when set). */
-function ensureBackend(): void {
-  if (backendReady) return;
-  backendReady = true;
-  initBackend({ quiet: true });
-}
 
 const isAdaptive = (m: Method): boolean => !['sgd', 'momentum', 'nesterov'].includes(m.optimizer);
 
@@ -86,7 +76,6 @@ export interface OverfitFmnistOptions {
 }
 
 export function runOverfitFmnist(config: TrialConfig, o: OverfitFmnistOptions, hooks: TaskHooks = {}): TrialOutput {
-  ensureBackend();
   const { train: pool, test: testPool } = subset();
   const n = pool.x.shape[0];
   if (o.trainLimit + o.valLimit > n) throw new RangeError(`regularize-fmnist: trainLimit + valLimit must be at most ${n}, got ${o.trainLimit + o.valLimit}`);
@@ -121,7 +110,6 @@ export interface OverfitRegressionOptions {
 }
 
 export function runOverfitRegression(config: TrialConfig, o: OverfitRegressionOptions, hooks: TaskHooks = {}): TrialOutput {
-  ensureBackend();
   // The data depend on the seed (each seed is a fresh draw of the noisy training points), the
   // same for every method at that seed.
   const data = noisyRegression1D({ n: o.n, nTest: o.nTest, noise: o.noise, seed: 1000 + config.seed });
@@ -164,7 +152,6 @@ export interface AdversarialFmnistOptions {
 }
 
 export function runAdversarialFmnist(config: TrialConfig, o: AdversarialFmnistOptions, hooks: TaskHooks = {}): TrialOutput {
-  ensureBackend();
   const { train: pool, test: testPool } = subset();
   const train = slice(pool, 0, o.trainLimit);
   const test = slice(testPool, 0, o.testLimit);
@@ -246,7 +233,6 @@ export function semiSupervisedData(o: SemiSupervisedTaskOptions, seed: number): 
 }
 
 export function runSemiSupervised(config: TrialConfig, o: SemiSupervisedTaskOptions, hooks: TaskHooks = {}): TrialOutput {
-  ensureBackend();
   const d = semiSupervisedData(o, config.seed);
   if (o.perturb === 'crop' && o.dataset !== 'fmnist') throw new RangeError("semisupervised: perturb 'crop' needs images (dataset 'fmnist')");
   const model = buildMLP({ inputs: d.inputs, hidden: o.hidden, outputs: d.classes, flatten: d.flatten, generator: new Generator(config.seed), regularization: { dropout: o.dropout } });
