@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, tensor, type Tensor } from '../../src/tensor/index.js';
+import { tensor, type Tensor } from '../../src/tensor/index.js';
 import { NonlinearCG, cgBeta, type CgBeta } from '../../src/optim/second-order/index.js';
+import { spdQuadratic } from './problems.js';
 
 const dot = (u: ArrayLike<number>, v: ArrayLike<number>): number => Array.from(u).reduce((s, x, i) => s + x * v[i], 0);
 
@@ -14,33 +15,12 @@ function rosenbrock(xy: Tensor): Tensor {
 }
 
 /**
- * f(x) = ½ xᵀAx - bᵀx with A = Q diag(eigs) Qᵀ: eigenvalues spread geometrically over [1, 10]
- * (all distinct, so CG needs all n iterations), Q a product of seeded Householder reflections.
- * Also returns the residual norms ‖Ax_k - b‖ of linear CG from x = 0, for comparison.
+ * The quadratic of {@link spdQuadratic} with eigenvalues spread geometrically over [1, 10] (all
+ * distinct, so CG needs all n iterations), and the residual norms ‖Ax_k - b‖ of linear CG from
+ * x = 0, for comparison.
  */
 function quadratic(n: number, seed: number) {
-  const gen = new Generator(seed);
-  const eigs = Array.from({ length: n }, (_, i) => Math.pow(10, i / (n - 1)));
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  for (let r = 0; r < 3; r++) {
-    const v = Array.from({ length: n }, () => gen.normal());
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    for (let i = 0; i < n; i++) {
-      let qv = 0;
-      for (let k = 0; k < n; k++) qv += q[i * n + k] * v[k];
-      for (let k = 0; k < n; k++) q[i * n + k] -= (2 * qv * v[k]) / vv;
-    }
-  }
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += q[i * n + k] * eigs[k] * q[j * n + k];
-    a[i * n + j] = s;
-  }
-  const A = tensor(a, { dtype: 'float64', shape: [n, n] });
-  const B = tensor(Array.from({ length: n }, () => gen.normal()), { dtype: 'float64' });
-  const f = (x: Tensor): Tensor => A.matmul(x.reshape([n, 1])).reshape([n]).mul(x).sum().mul(0.5).sub(B.mul(x).sum());
+  const { f, a, A, B } = spdQuadratic(n, 10, seed);
   const gradNorm = (x: Tensor): number => {
     const g = A.matmul(x.detach().reshape([n, 1])).reshape([n]).sub(B);
     return Math.sqrt(Array.from(g.data).reduce((s, v) => s + v * v, 0));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Generator, tensor, type Tensor } from '../../src/tensor/index.js';
+import { tensor, type Tensor } from '../../src/tensor/index.js';
 import { Newton, NewtonCG } from '../../src/optim/second-order/index.js';
+import { spdQuadratic } from './problems.js';
 
 // ---- problems (float64) ------------------------------------------------------------------
 
@@ -11,40 +12,6 @@ function rosenbrock(xy: Tensor): Tensor {
   return x.neg().add(1).square().add(y.sub(x.square()).square().mul(100));
 }
 
-/**
- * f(x) = ½ xᵀAx - bᵀx with A = Q diag(eigs) Qᵀ, Q a product of seeded Householder reflections,
- * eigenvalues spaced geometrically from 1 to `cond` (`distinct` different values), b random.
- */
-function spdQuadratic(n: number, cond: number, seed: number, distinct = n) {
-  const gen = new Generator(seed);
-  const eigs = Array.from({ length: n }, (_, i) => Math.pow(cond, (i % distinct) / (distinct - 1)));
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  for (let r = 0; r < 3; r++) {
-    const v = Array.from({ length: n }, () => gen.normal());
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    // Q <- Q (I - 2 v vᵀ / vᵀv)
-    for (let i = 0; i < n; i++) {
-      let qv = 0;
-      for (let k = 0; k < n; k++) qv += q[i * n + k] * v[k];
-      for (let k = 0; k < n; k++) q[i * n + k] -= (2 * qv * v[k]) / vv;
-    }
-  }
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += q[i * n + k] * eigs[k] * q[j * n + k];
-    a[i * n + j] = s;
-  }
-  const b = Float64Array.from({ length: n }, () => gen.normal());
-  // x* = Q diag(1/eigs) Qᵀ b
-  const qtb = Array.from({ length: n }, (_, k) => { let s = 0; for (let i = 0; i < n; i++) s += q[i * n + k] * b[i]; return s / eigs[k]; });
-  const xStar = Array.from({ length: n }, (_, i) => { let s = 0; for (let k = 0; k < n; k++) s += q[i * n + k] * qtb[k]; return s; });
-  const A = tensor(a, { dtype: 'float64', shape: [n, n] });
-  const B = tensor(b, { dtype: 'float64' });
-  const f = (x: Tensor): Tensor => A.matmul(x.reshape([n, 1])).reshape([n]).mul(x).sum().mul(0.5).sub(B.mul(x).sum());
-  return { f, xStar, n };
-}
 
 const dist = (x: ArrayLike<number>, y: ArrayLike<number>): number => Math.sqrt(Array.from(x).reduce((s, v, i) => s + (v - y[i]) ** 2, 0));
 
