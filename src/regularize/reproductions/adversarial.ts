@@ -9,8 +9,8 @@ import { groupTrials, type Group } from '../../lab/aggregate.js';
 import { barChart, curvesChart, type Plot, type Series } from '../../lab/plots.js';
 import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
 import type { TrialConfig } from '../../lab/trial.js';
-import { fmt, fmtMeanStd, mean, std, type JsonObject } from '../../lab/util.js';
-import { claimCount, methodFor, plotAdder, type Regularizer } from './common.js';
+import { fmt, fmtMeanStd, mean, std } from '../../lab/util.js';
+import { claimCount, plotAdder, regularizerTrials, type Regularizer } from './common.js';
 
 export function adversarialRegularizers(scale: Scale): Regularizer[] {
   const list: Regularizer[] = [
@@ -41,12 +41,8 @@ export function adversarialSettings(scale: Scale): AdversarialSettings {
 
 export function adversarialTrials(scale: Scale): TrialConfig[] {
   const s = adversarialSettings(scale);
-  const out: TrialConfig[] = [];
-  for (const r of adversarialRegularizers(scale)) {
-    const taskOptions = { trainLimit: s.trainLimit, testLimit: s.testLimit, hidden: s.hidden, epochs: s.epochs, batchSize: s.batchSize, evalEpsilons: s.evalEpsilons, pgdSteps: s.pgdSteps, regularization: r.config as JsonObject };
-    for (let seed = 0; seed < s.seeds; seed++) out.push({ task: 'adversarial-fmnist', taskOptions, method: methodFor(r, 'adam', { lr: s.lr }), seed, tags: { regularizer: r.key } });
-  }
-  return out;
+  const base = { trainLimit: s.trainLimit, testLimit: s.testLimit, hidden: s.hidden, epochs: s.epochs, batchSize: s.batchSize, evalEpsilons: s.evalEpsilons, pgdSteps: s.pgdSteps };
+  return regularizerTrials('adversarial-fmnist', adversarialRegularizers(scale), base, s.seeds, s.lr);
 }
 
 function byKey(groups: Group[], key: string): Group | undefined {

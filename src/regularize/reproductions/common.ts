@@ -4,7 +4,7 @@ import { resolveMethod, type Method } from '../../lab/methods.js';
 import { barChart, curvesChart, writePlot, type Plot } from '../../lab/plots.js';
 import type { Claim } from '../../lab/reproductions/types.js';
 import type { Table } from '../../lab/report.js';
-import type { TrialRecord } from '../../lab/trial.js';
+import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
 import { fmt, fmtMeanStd, type JsonObject } from '../../lab/util.js';
 import type { RegularizationConfig } from '../spec.js';
 
@@ -19,6 +19,18 @@ export interface Regularizer {
 /** The method every trial of a reproduction trains with, labelled by its regularizer. */
 export function methodFor(r: Regularizer, optimizer: string, options: JsonObject): Method {
   return resolveMethod(optimizer, options, r.label);
+}
+
+/**
+ * One trial per regularizer and seed on `task`, all trained with Adam at `lr` and tagged with
+ * the regularizer's key; `baseOptions` are the task's options besides the regularization.
+ */
+export function regularizerTrials(task: string, regularizers: readonly Regularizer[], baseOptions: JsonObject, seeds: number, lr: number): TrialConfig[] {
+  return regularizers.flatMap((r) => {
+    const taskOptions = { ...baseOptions, regularization: r.config as JsonObject };
+    const method = methodFor(r, 'adam', { lr });
+    return Array.from({ length: seeds }, (_, seed): TrialConfig => ({ task, taskOptions, method, seed, tags: { regularizer: r.key } }));
+  });
 }
 
 export function plotAdder(plotDir: string | null, plots: Plot[]): (p: Promise<Plot>) => Promise<void> {

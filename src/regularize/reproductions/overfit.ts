@@ -16,8 +16,7 @@
 import { curvesChart, type Plot, type Series } from '../../lab/plots.js';
 import type { Analysis, Reproduction, Scale } from '../../lab/reproductions/types.js';
 import type { TrialConfig } from '../../lab/trial.js';
-import type { JsonObject } from '../../lab/util.js';
-import { claimCount, gapAnalysis, gapPlots, groupsByKey, methodFor, plotAdder, type Regularizer } from './common.js';
+import { claimCount, gapAnalysis, gapPlots, groupsByKey, plotAdder, regularizerTrials, type Regularizer } from './common.js';
 
 // ---- Fashion-MNIST ---------------------------------------------------------------------------
 
@@ -51,12 +50,8 @@ export function fmnistSettings(scale: Scale): OverfitFmnistSettings {
 
 export function fmnistTrials(scale: Scale, regularizers: readonly Regularizer[] = FMNIST_REGULARIZERS): TrialConfig[] {
   const s = fmnistSettings(scale);
-  const out: TrialConfig[] = [];
-  for (const r of regularizers) {
-    const taskOptions = { trainLimit: s.trainLimit, valLimit: s.valLimit, testLimit: s.testLimit, hidden: s.hidden, epochs: s.epochs, batchSize: s.batchSize, evalEvery: s.evalEvery, regularization: r.config as JsonObject };
-    for (let seed = 0; seed < s.seeds; seed++) out.push({ task: 'regularize-fmnist', taskOptions, method: methodFor(r, 'adam', { lr: s.lr }), seed, tags: { regularizer: r.key } });
-  }
-  return out;
+  const base = { trainLimit: s.trainLimit, valLimit: s.valLimit, testLimit: s.testLimit, hidden: s.hidden, epochs: s.epochs, batchSize: s.batchSize, evalEvery: s.evalEvery };
+  return regularizerTrials('regularize-fmnist', regularizers, base, s.seeds, s.lr);
 }
 
 export const regularizationFmnist: Reproduction = {
@@ -125,12 +120,8 @@ export function regressionSettings(scale: Scale): OverfitRegressionSettings {
 
 export function regressionTrials(scale: Scale, regularizers: readonly Regularizer[] = REGRESSION_REGULARIZERS): TrialConfig[] {
   const s = regressionSettings(scale);
-  const out: TrialConfig[] = [];
-  for (const r of regularizers) {
-    const taskOptions = { n: s.n, nTest: s.nTest, noise: s.noise, hidden: s.hidden, activation: 'tanh', epochs: s.epochs, evalEvery: s.evalEvery, regularization: r.config as JsonObject };
-    for (let seed = 0; seed < s.seeds; seed++) out.push({ task: 'regularize-regression', taskOptions, method: methodFor(r, 'adam', { lr: s.lr }), seed, tags: { regularizer: r.key } });
-  }
-  return out;
+  const base = { n: s.n, nTest: s.nTest, noise: s.noise, hidden: s.hidden, activation: 'tanh', epochs: s.epochs, evalEvery: s.evalEvery };
+  return regularizerTrials('regularize-regression', regularizers, base, s.seeds, s.lr);
 }
 
 export const regularizationRegression: Reproduction = {
