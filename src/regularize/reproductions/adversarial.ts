@@ -11,6 +11,7 @@ import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductio
 import type { TrialConfig } from '../../lab/trial.js';
 import { fmt, fmtMeanStd, mean, std } from '../../lab/util.js';
 import { claimCount, plotAdder, regularizerTrials, type Regularizer } from './common.js';
+import type { AdversarialFmnistOptions } from './tasks.js';
 
 export function adversarialRegularizers(scale: Scale): Regularizer[] {
   const list: Regularizer[] = [
@@ -21,17 +22,8 @@ export function adversarialRegularizers(scale: Scale): Regularizer[] {
   return list;
 }
 
-export interface AdversarialSettings {
-  trainLimit: number;
-  testLimit: number;
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  evalEpsilons: number[];
-  pgdSteps: number;
-  seeds: number;
-  lr: number;
-}
+/** The task's options (less the regularization, which varies), the seeds and Adam's lr. */
+export type AdversarialSettings = Omit<AdversarialFmnistOptions, 'regularization'> & { seeds: number; lr: number };
 
 export function adversarialSettings(scale: Scale): AdversarialSettings {
   return scale === 'full'

@@ -17,6 +17,7 @@ import { curvesChart, type Plot, type Series } from '../../lab/plots.js';
 import type { Analysis, Reproduction, Scale } from '../../lab/reproductions/types.js';
 import type { TrialConfig } from '../../lab/trial.js';
 import { claimCount, gapAnalysis, gapPlots, groupsByKey, plotAdder, regularizerTrials, type Regularizer } from './common.js';
+import type { OverfitFmnistOptions, OverfitRegressionOptions } from './tasks.js';
 
 // ---- Fashion-MNIST ---------------------------------------------------------------------------
 
@@ -30,17 +31,8 @@ export const FMNIST_REGULARIZERS: readonly Regularizer[] = [
   { key: 'label-smoothing', label: 'label smoothing 0.1', config: { labelSmoothing: 0.1 } },
 ];
 
-export interface OverfitFmnistSettings {
-  trainLimit: number;
-  valLimit: number;
-  testLimit: number;
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  evalEvery: number;
-  seeds: number;
-  lr: number;
-}
+/** The task's options (less the regularization, which varies), the seeds and Adam's lr. */
+export type OverfitFmnistSettings = Omit<OverfitFmnistOptions, 'regularization'> & { seeds: number; lr: number };
 
 export function fmnistSettings(scale: Scale): OverfitFmnistSettings {
   return scale === 'full'
@@ -101,16 +93,8 @@ export const REGRESSION_REGULARIZERS: readonly Regularizer[] = [
   { key: 'weight-noise', label: 'weight noise σ=0.05', config: { weightNoise: 0.05 } },
 ];
 
-export interface OverfitRegressionSettings {
-  n: number;
-  nTest: number;
-  noise: number;
-  hidden: number[];
-  epochs: number;
-  evalEvery: number;
-  seeds: number;
-  lr: number;
-}
+/** The task options this reproduction sets, the seeds and Adam's lr. */
+export type OverfitRegressionSettings = Pick<OverfitRegressionOptions, 'n' | 'nTest' | 'noise' | 'hidden' | 'epochs' | 'evalEvery'> & { seeds: number; lr: number };
 
 export function regressionSettings(scale: Scale): OverfitRegressionSettings {
   return scale === 'full'
