@@ -12,6 +12,7 @@ export * from './penalties.js';
 export * from './normalization.js';
 export * from './models.js';
 export * from './trainer.js';
+export * from './conditional.js';
 export * from './metrics.js';
 export * from './classifier.js';
 export * from './images.js';

@@ -177,7 +177,7 @@ export function lossMetric(spec: LossMetricName | LossMetric | LossMetricFunctio
 
 export type GanLossName = 'minimax' | 'nonsaturating' | 'lsgan' | 'wasserstein' | 'hinge' | 'lgan';
 
-/** The generator's metric ψ in an LGAN: 'linear' ψ(x) = -x (the thesis's choice), 'nonsaturating' ψ = φ, 'minimax' ψ = -ϕ. */
+/** The generator's metric ψ in an LGAN (eq. 2-10 leaves it free): 'linear' ψ(x) = -x (descent's default), 'nonsaturating' ψ = φ, 'minimax' ψ = -ϕ. */
 export type LganGeneratorLoss = 'linear' | 'nonsaturating' | 'minimax';
 
 export type GanLossSpec =

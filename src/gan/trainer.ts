@@ -21,9 +21,10 @@
  * for bit.
  */
 import { createOptimizer, type Optimizer } from '../optim/index.js';
-import { crossEntropy, type Module } from '../nn/index.js';
+import type { Module } from '../nn/index.js';
 import { Generator, noGrad, normal, Tensor, uniform } from '../tensor/index.js';
 import type { TensorDataset } from '../data/index.js';
+import { acganAdversarial, acganDiscriminatorLoss, acganGeneratorLoss, amganAdversarial, amganDiscriminatorLoss, amganGeneratorLoss, labelTensor } from './conditional.js';
 import { ganLoss, type GanLoss, type GanLossSpec } from './losses.js';
 import { clipWeights, GradientPenalty, type PenaltySpec } from './penalties.js';
 
@@ -132,11 +133,6 @@ const DEFAULT_OPTIMIZER: OptimizerChoice = { name: 'adam', options: { lr: 2e-4, 
 
 function isOptimizer(o: unknown): o is Optimizer<object> {
   return !!o && typeof (o as Optimizer<object>).step === 'function' && typeof (o as Optimizer<object>).zeroGrad === 'function';
-}
-
-/** Float tensor of class indices [n]. */
-function labelTensor(values: ArrayLike<number>): Tensor {
-  return new Tensor(Float32Array.from(values), [values.length]);
 }
 
 export class GANTrainer {
@@ -257,11 +253,8 @@ export class GANTrainer {
   adversarial(out: Tensor): Tensor {
     const n = out.shape[0];
     const c = this.conditional;
-    if (c?.kind === 'acgan') return out.slice(1, 0, 1).reshape(n);
-    if (c?.kind === 'amgan') {
-      // log(D_r / D_{K+1}) = logsumexp of the K real logits minus the fake logit.
-      return out.slice(1, 0, c.numClasses).logSumExp(1).sub(out.slice(1, c.numClasses, c.numClasses + 1).reshape(n));
-    }
+    if (c?.kind === 'acgan') return acganAdversarial(out);
+    if (c?.kind === 'amgan') return amganAdversarial(out, c.numClasses);
     if (out.size !== n) throw new RangeError(`GANTrainer: the discriminator must give one output per example, got shape [${out.shape}] (for AC-GAN or AM-GAN heads set conditional)`);
     return out.reshape(n);
   }
@@ -292,22 +285,10 @@ export class GANTrainer {
     const outF = this.discriminate(fake, fakeLabels);
     const advR = this.adversarial(outR);
     const advF = this.adversarial(outF);
-    let objective: Tensor;
-    if (c?.kind === 'amgan') {
-      const fakeClass = labelTensor(new Array<number>(n).fill(c.numClasses));
-      objective = crossEntropy(outR, labels!).add(crossEntropy(outF, fakeClass));
-    } else {
-      objective = this.loss.discriminator(advR, advF);
-      if (c?.kind === 'acgan') {
-        const k = c.numClasses;
-        objective = objective.add(crossEntropy(outR.slice(1, 1, 1 + k), labels!).mul(c.classWeight));
-        if (c.fakeClassLoss) objective = objective.add(crossEntropy(outF.slice(1, 1, 1 + k), fakeLabels!).mul(c.classWeight));
-        if (c.adversarialClassifier) {
-          const uniformTarget = Tensor.fill([n, k], 1 / k);
-          objective = objective.add(crossEntropy(outF.slice(1, 1, 1 + k), uniformTarget).mul(c.classWeight));
-        }
-      }
-    }
+    const objective =
+      c?.kind === 'amgan' ? amganDiscriminatorLoss(outR, outF, labels!, c.numClasses)
+      : c?.kind === 'acgan' ? acganDiscriminatorLoss(this.loss, outR, outF, labels!, fakeLabels!, c)
+      : this.loss.discriminator(advR, advF);
     let total = objective;
     let penalty = 0;
     let maxGradNorm: number | null = null;
@@ -333,18 +314,10 @@ export class GANTrainer {
     const z = this.sampleLatent(n);
     const fake = this.generator.forward(z, ...(labels ? [labels] : []));
     const out = this.discriminate(fake, labels);
-    let loss: Tensor;
-    if (c?.kind === 'amgan') {
-      let target = labels!;
-      if (c.dynamicLabels) {
-        const idx = noGrad(() => out.slice(1, 0, c.numClasses).argmax(1));
-        target = labelTensor(idx.data);
-      }
-      loss = crossEntropy(out, target);
-    } else {
-      loss = this.loss.generator(this.adversarial(out));
-      if (c?.kind === 'acgan') loss = loss.add(crossEntropy(out.slice(1, 1, 1 + c.numClasses), labels!).mul(c.classWeight));
-    }
+    const loss =
+      c?.kind === 'amgan' ? amganGeneratorLoss(out, labels!, c.numClasses, c.dynamicLabels)
+      : c?.kind === 'acgan' ? acganGeneratorLoss(this.loss, out, labels!, c)
+      : this.loss.generator(this.adversarial(out));
     this.generatorOptimizer.zeroGrad();
     // Only the generator's parameters move; the discriminator's gradients are cleared before its next step.
     loss.backward();
