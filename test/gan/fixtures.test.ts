@@ -34,12 +34,12 @@ function net(activation: 'tanh' | 'leakyrelu'): MLPDiscriminator {
 
 test('gradient penalties: values, ‖∇f‖ and gradients w.r.t. the discriminator parameters match PyTorch', () => {
   let checked = 0;
-  for (const c of pen.cases as { activation: 'tanh' | 'leakyrelu'; penalty: PenaltyName; points: string; value: number; gradNorms: number[]; grads: Record<string, TJ> }[]) {
+  for (const c of pen.cases as { activation: 'tanh' | 'leakyrelu'; penalty: PenaltyName; options?: { target?: number; oneSided?: boolean }; points: string; value: number; gradNorms: number[]; grads: Record<string, TJ> }[]) {
     const d = net(c.activation);
-    const p = new GradientPenalty({ name: c.penalty, weight: 1 });
+    const p = new GradientPenalty({ name: c.penalty, weight: 1, ...(c.options ?? {}) });
     const critic = (x: Tensor): Tensor => d.forward(x).reshape(x.shape[0]);
     const r = p.at(critic, T(pen.points[c.points]));
-    const what = `${c.penalty} on ${c.points} (${c.activation})`;
+    const what = `${c.penalty}${c.options ? JSON.stringify(c.options) : ''} on ${c.points} (${c.activation})`;
     assertClose(r.value, c.value, { rtol: 1e-9, atol: 1e-12, what: `${what} value` });
     assertClose(r.gradNorms, c.gradNorms, { rtol: 1e-9, atol: 1e-12, what: `${what} ‖∇f‖` });
     d.zeroGrad();
@@ -51,7 +51,8 @@ test('gradient penalties: values, ‖∇f‖ and gradients w.r.t. the discrimina
     }
     checked++;
   }
-  assert.equal(checked, 32);
+  // 8 penalties x 2 point sets (their own, real-fake) x 2 networks, plus MaxGP with K = 1 and one-sided with K = 2 on each network.
+  assert.equal(checked, 36);
 });
 
 test('gradient penalties: the coefficient multiplies the term', () => {

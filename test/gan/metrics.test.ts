@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { amScore, evaluateMixture, featureStats, fid, frechetDistance, inceptionScore, meanClassDistribution, sqrtmPsd, symmetricEigen } from '../../src/gan/index.js';
-import { gaussianRing } from '../../src/data/index.js';
+import { gaussianGrid, gaussianRing } from '../../src/data/index.js';
 import { Generator, normal, Tensor, tensor } from '../../src/tensor/index.js';
 import { assertClose } from '../helpers/close.js';
 
@@ -117,4 +117,13 @@ test('mixture evaluation: modes covered and high-quality share', () => {
   const mixed = evaluateMixture(tensor([...Array.from(partial.data), ...Array.from(far.data)], { shape: [2 * keep.length, 2] }), ring);
   assertClose(mixed.highQualityFraction, 0.5 * (1 - Math.exp(-4.5)), { atol: 0.015 });
   assert.equal(mixed.modes, 8);
+  // The grid of 25: every mode; then the samples of one row of 5 modes only, shifted by 2σ (still within 3σ).
+  const grid = gaussianGrid({ n: 2500, seed: 4 });
+  assert.deepEqual([evaluateMixture(grid.x, grid).modesCovered, evaluateMixture(grid.x, grid).modes], [25, 25]);
+  const row = Array.from({ length: 2500 }, (_, i) => i).filter((i) => grid.y.data[i] < 5);
+  const shifted = grid.x.indexSelect(0, row).add(tensor([[2 * grid.std, 0]]));
+  const r = evaluateMixture(shifted, grid);
+  assert.equal(r.modesCovered, 5);
+  // |N(2, 1)| ≤ 3 in x, N(0, 1) in y: the share within 3σ is well below the unshifted 98.9 %.
+  assert.ok(r.highQualityFraction > 0.5 && r.highQualityFraction < 0.9, `shifted share ${r.highQualityFraction}`);
 });
