@@ -56,16 +56,20 @@ test('§2.6.4: the WGAN critic’s level drifts more than the LGAN critic’s', 
   holds(analysis, /^With the same penalty \(MaxGP\)/);
 });
 
-test('mixtures: the LGAN with MaxGP covers at least as many modes of the ring as the original GAN', async () => {
+test('mixtures: the LGAN with MaxGP covers at least as many modes of the ring and of the grid as the original GAN', async () => {
   const { analysis } = await reproduce(mixtureModes, 'quick', { adjust: (c) => (['gan', 'lgan-maxgp'].includes(c.taskOptions.variant as string) ? { ...c, taskOptions: { ...c.taskOptions, iterations: 200, evalEvery: 100 } } : null) });
   holds(analysis, /^ring: the LGAN with MaxGP covers at least as many modes/);
+  holds(analysis, /^grid: the LGAN with MaxGP covers at least as many modes/);
   assert.ok(analysis.figures['ring:lgan-maxgp:modesCovered']! >= 4);
+  assert.ok(analysis.figures['grid:lgan-maxgp:modesCovered']! > analysis.figures['grid:gan:modesCovered']!);
 });
 
-test('figure 3-7a: with the generator fixed, AdaShift lowers the WGAN-GP critic loss below Adam’s, AMSGrad’s is the highest', async () => {
+test('figure 3-7a: with the generator fixed, AdaShift lowers the WGAN-GP critic loss below Adam’s', async () => {
   const { analysis } = await reproduce(criticOptimizers, 'quick', { adjust: (c) => ({ ...c, taskOptions: { ...c.taskOptions, steps: 100 } }) });
   holds(analysis, /^AdaShift reaches a lower critic loss than Adam/);
-  holds(analysis, /^AMSGrad does worst/);
+  // AMSGrad's claim is not asserted here: while Adam's v still grows from 0 (the first
+  // ~1/(1 - β2) = 1000 steps) AMSGrad's max(v) is almost always v itself, so at 100 steps the
+  // two losses differ by about 1e-7, rounding's size. The full run (1,500 steps) reports it.
   assert.equal(analysis.tables[0].rows.length, 3);
 });
 

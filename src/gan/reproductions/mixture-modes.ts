@@ -107,7 +107,7 @@ export const mixtureTask: TaskDef = {
 };
 
 export function mixtureSettings(scale: Scale): { seeds: number[]; iterations: number; hidden: number; evalEvery: number; mixtures: MixtureName[] } {
-  return scale === 'full' ? { seeds: [0, 1], iterations: 2000, hidden: 64, evalEvery: 100, mixtures: ['ring', 'grid'] } : { seeds: [0], iterations: 250, hidden: 32, evalEvery: 50, mixtures: ['ring'] };
+  return scale === 'full' ? { seeds: [0, 1], iterations: 2000, hidden: 64, evalEvery: 100, mixtures: ['ring', 'grid'] } : { seeds: [0], iterations: 250, hidden: 32, evalEvery: 50, mixtures: ['ring', 'grid'] };
 }
 
 const ORDER: MixtureVariant[] = ['gan', 'wgan-gp', 'hinge-sn', 'lgan-maxgp'];
