@@ -26,7 +26,7 @@ const copyTo = copyAt >= 0 ? args[copyAt + 1] : undefined;
 
 const FLAGS = [
   '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-mnontrapping-fptoint', '-nostdlib',
-  '-fno-builtin-malloc', '-Wall', '-Wextra', '-Wno-unused-parameter',
+  '-fno-builtin', '-Wall', '-Wextra', '-Wno-unused-parameter',
   '-Wl,--no-entry', '-Wl,--export=__heap_base', '-Wl,-z,stack-size=262144', '-Wl,--strip-all',
 ];
 

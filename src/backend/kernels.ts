@@ -14,9 +14,13 @@ export type UnaryOp =
   | 'square' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'floor' | 'ceil' | 'round'
   | 'step' | 'isnan';
 
+/**
+ * `reluGrad(g, x)` is 0 where x <= 0, else g: ReLU's backward in one pass (rather than
+ * g * step(x), two passes and a temporary); g passes where x is NaN, as in PyTorch.
+ */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'reluGrad';
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 

@@ -9,6 +9,7 @@
  * hand-written backward pass.
  */
 import type { Tensor } from './tensor.js';
+import { GradientRecycler } from './pool.js';
 import { shapeToString, sameShape } from './shape.js';
 
 export interface GradFn {
@@ -95,12 +96,27 @@ function reverseTopologicalOrder(roots: readonly Tensor[]): Tensor[] {
 
 /**
  * Propagates `seeds` (gradients of `roots`) through the graph and returns the gradient of every
- * tensor reached. Leaves are not touched: callers decide where gradients go.
+ * tensor for which `keep` holds (every tensor reached, when it is omitted). Leaves are not
+ * touched: callers decide where gradients go. Without `createGraph`, the gradients of the other
+ * tensors are dropped as soon as their rules have run, and their arrays are recycled (pool.ts).
  */
-export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions = {}): Map<Tensor, Tensor> {
+export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions = {}, keep?: (t: Tensor) => boolean): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
+  const recycler = options.createGraph || !keep ? null : new GradientRecycler();
+  const accumulate = (t: Tensor, g: Tensor): void => {
+    const prev = grads.get(t);
+    const sum = prev ? prev.add(g) : g;
+    grads.set(t, sum);
+    if (!recycler) return;
+    recycler.hold(g.data);
+    if (prev) {
+      recycler.release(prev.data);
+      recycler.release(g.data);
+      recycler.hold(sum.data);
+    }
+  };
   const run = (): void => {
-    roots.forEach((root, i) => accumulate(grads, root, seeds[i]));
+    roots.forEach((root, i) => accumulate(root, seeds[i]));
     for (const t of reverseTopologicalOrder(roots)) {
       const fn = t.gradFn;
       const g = grads.get(t);
@@ -113,18 +129,21 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
           throw new Error(`internal: backward of '${fn.name}' gave a gradient of shape ${shapeToString(gi.shape)} for input ${i} of shape ${shapeToString(input.shape)}`);
         }
         if (debugMode) checkFinite(gi, fn.name, i);
-        accumulate(grads, input, gi);
+        accumulate(input, gi);
       });
+      if (recycler && !keep!(t)) {
+        grads.delete(t);
+        recycler.release(g.data);
+      }
     }
   };
-  if (options.createGraph) withRecording(true, run);
-  else noGrad(run);
+  try {
+    if (options.createGraph) withRecording(true, run);
+    else noGrad(run);
+  } finally {
+    recycler?.end();
+  }
   return grads;
-}
-
-function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
-  const prev = grads.get(t);
-  grads.set(t, prev ? prev.add(g) : g);
 }
 
 function checkFinite(g: Tensor, op: string, inputIndex: number): void {

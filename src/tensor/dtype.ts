@@ -6,9 +6,7 @@ export type Storage = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 
-export function allocate(dtype: DType, size: number): Storage {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
-}
+export { allocate } from './pool.js';
 
 export function dtypeOf(data: Storage): DType {
   return data instanceof Float64Array ? 'float64' : 'float32';

@@ -137,7 +137,8 @@ function gradients(outputs: Tensor[], inputs: Tensor[], options: GradOptions): T
     if (o.size !== 1) throw new Error(`grad: output ${i} has shape ${shapeToString(o.shape)}; a non-scalar output needs a seed in gradOutputs`);
     return Tensor.fill(o.shape, 1, o.dtype);
   });
-  const grads = propagate(outputs, seeds, { createGraph: options.createGraph });
+  const wanted = new Set(inputs);
+  const grads = propagate(outputs, seeds, { createGraph: options.createGraph }, (t) => wanted.has(t));
   // Gradients passed through unchanged (add, reshape) can share storage; give each its own.
   const taken = new Set<Storage>(seeds.map((s) => s.data));
   return inputs.map((x, i) => {

@@ -121,7 +121,7 @@ export class Tensor {
     } else if (seed.size !== this.size || seed.ndim !== this.ndim || seed.shape.some((d, i) => d !== this.shape[i])) {
       throw new RangeError(`backward: seed gradient has shape ${shapeToString(seed.shape)} but the tensor has shape ${shapeToString(this.shape)}; they must match`);
     }
-    const grads = propagate([this], [seed.to(this.dtype)], options);
+    const grads = propagate([this], [seed.to(this.dtype)], options, (t) => t.isLeaf);
     // Backward rules pass gradients through unchanged where they can (add, reshape, clone), so
     // two leaves' gradients, or a leaf's gradient and the caller's seed, may share storage.
     // Each new `.grad` gets storage of its own, since optimizers and clipping write to it.

@@ -45,6 +45,10 @@ const GEOMETRIES: ConvGeometry[] = [
   geometry(4, 5, 5, 5, 5, [1, 1], [2, 2], [1, 1]),
   geometry(1, 1, 1, 1, 1, [1, 1], [0, 0], [1, 1]),
   geometry(2, 9, 10, 3, 3, [3, 2], [1, 1], [2, 2]),
+  // outW == width with stride 1 (the wasm kernels' block path): dilated, unpadded rows, tiny images
+  geometry(2, 8, 7, 3, 3, [1, 1], [2, 2], [2, 2]),
+  geometry(2, 6, 9, 3, 5, [1, 1], [0, 2], [1, 1]),
+  geometry(1, 2, 3, 5, 3, [1, 1], [2, 1], [1, 1]),
 ];
 
 interface GemmCase { m: number; n: number; k: number; transA: boolean; transB: boolean; alpha: number; beta: number; pad: number; offsets: [number, number, number] }
@@ -278,7 +282,7 @@ for (const name of others) {
           assertSame(got, want, `${name} unary ${op} n=${n}`);
         }
         const y = rand(Float32Array, n, -3, 3).map((v, i) => (i % 5 === 0 ? x[i] : i % 11 === 0 ? specials[i % specials.length] : v));
-        for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'pow'] as BinaryOp[]) {
+        for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'reluGrad', 'pow'] as BinaryOp[]) {
           const got = new Float32Array(n);
           const want = new Float32Array(n);
           k.binary(op, x, [1], y, [1], got, [n]);
@@ -406,6 +410,8 @@ for (const name of others) {
         [geometry(3, 9, 11, 3, 2, [2, 1], [1, 0], [1, 2]), 5, 2, 4],
         [geometry(2, 6, 6, 1, 1, [1, 1], [0, 0], [1, 1]), 1, 3, 6],
         [geometry(4, 40, 40, 5, 5, [1, 1], [2, 2], [1, 1]), 9, 1, 8],
+        [geometry(2, 8, 7, 3, 3, [1, 1], [2, 2], [2, 2]), 3, 2, 4],
+        [geometry(1, 2, 3, 5, 3, [1, 1], [2, 1], [1, 1]), 4, 1, 3],
       ];
       for (const [g, n, groups, outChannels] of cases) {
         const b: ConvBatch = { n, groups, outChannels, geometry: g };

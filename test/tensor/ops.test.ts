@@ -31,6 +31,23 @@ describe('elementwise edges', () => {
     assert.deepEqual(gradAt((x) => x.leakyRelu(0.2), [0, 1, -1]), [0.2, 1, 0.2]);
   });
 
+  test('relu keeps NaN and passes its gradient there, as PyTorch does, in both dtypes on every backend', () => {
+    forEachBackend(() => {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const n = 300; // past the wasm kernels' size threshold
+        const x = Tensor.fill([n], -1, dtype);
+        x.data[1] = Number.NaN;
+        x.data[2] = 2;
+        x.requiresGrad = true;
+        const y = x.relu();
+        assert.ok(Number.isNaN(y.data[1]), `${dtype}: relu(NaN) should be NaN, got ${y.data[1]}`);
+        assert.deepEqual([y.data[0], y.data[2]], [0, 2]);
+        const [g] = grad(y.mul(Tensor.fill([n], 3, dtype)).sum(), [x]);
+        assert.deepEqual([g.data[0], g.data[1], g.data[2]], [0, 3, 3]);
+      }
+    });
+  });
+
   test('maximum/minimum split the gradient in half on ties', () => {
     assert.deepEqual(gradAt((x) => x.maximum(f64([2, 3, 1])), [1, 3, 4]), [0, 0.5, 1]);
     assert.deepEqual(gradAt((x) => x.minimum(f64([2, 3, 1])), [1, 3, 4]), [1, 0.5, 0]);

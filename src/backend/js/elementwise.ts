@@ -22,7 +22,8 @@ export const UNARY: Record<UnaryOp, Fn1> = {
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
+  // NaN passes through, as in PyTorch; -0 becomes +0.
+  relu: (x) => (x > 0 ? x : x <= 0 ? 0 : x),
   erf,
   floor: Math.floor,
   ceil: Math.ceil,
@@ -49,6 +50,7 @@ export const BINARY: Record<BinaryOp, Fn2> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
+  reluGrad: (g, x) => (x <= 0 ? 0 : g),
 };
 
 export function unary(op: UnaryOp, x: Storage, out: Storage): void {
@@ -63,10 +65,11 @@ export function unary(op: UnaryOp, x: Storage, out: Storage): void {
       return;
     case 'relu':
       // Without a data-dependent branch (random signs mispredict half the time): for finite v,
-      // +(v > 0) * v is v or -0, and + 0 turns -0 into +0; infinities and NaN take the slow path.
+      // +(v > 0) * v is v or -0, and + 0 turns -0 into +0; infinities and NaN (kept, as in
+      // PyTorch) take the slow path.
       for (let i = 0; i < n; i++) {
         const v = x[i];
-        out[i] = v - v === 0 ? +(v > 0) * v + 0 : v > 0 ? v : 0;
+        out[i] = v - v === 0 ? +(v > 0) * v + 0 : v > 0 || v !== v ? v : 0;
       }
       return;
     case 'tanh':

@@ -39,8 +39,8 @@ interface Exports {
   __heap_base: { value: number };
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number): void;
-  adam(p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number,
-    stepSize: number, invSqrtBc2: number, decay: number): void;
+  adam(p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, oneMinusBeta1: number,
+    oneMinusBeta2: number, eps: number, stepSize: number, invSqrtBc2: number, decay: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
     a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): void;
@@ -62,7 +62,7 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
 };
 /** Binary ops with a SIMD kernel (codes as in kernels.c); pow stays in js. */
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11,
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11, reluGrad: 12,
 };
 /** Below this many elements the js loop beats the call and the copies. */
 const MIN_ELEMENTWISE = 256;
@@ -177,7 +177,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
       f.set(g.subarray(i, end), gAt);
       f.set(m.subarray(i, end), mAt);
       f.set(v.subarray(i, end), vAt);
-      ex.adam(pAt * 4, gAt * 4, mAt * 4, vAt * 4, len, h.beta1, h.beta2, h.eps, stepSize, invSqrtBc2, decay);
+      ex.adam(pAt * 4, gAt * 4, mAt * 4, vAt * 4, len, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, stepSize, invSqrtBc2, decay);
       p.set(f.subarray(pAt, pAt + len), i);
       m.set(f.subarray(mAt, mAt + len), i);
       v.set(f.subarray(vAt, vAt + len), i);

@@ -203,13 +203,15 @@ void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float
 
 /*
  * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p = p * decay - stepSize * m / (sqrt(v) / sqrtBc2 + eps).
- * The TypeScript side streams the arrays through the arena in cache-sized chunks.
+ * The TypeScript side streams the arrays through the arena in cache-sized chunks. It passes
+ * 1-b1 and 1-b2 computed in double and rounded once, as PyTorch's scalars are: 1.0f - 0.9f
+ * in float32 is 0.100000024, not 0.1f.
  */
 EXPORT(adam)
-void adam(float *p, const float *g, float *m, float *v, int n, float beta1, float beta2, float eps,
-          float stepSize, float invSqrtBc2, float decay) {
+void adam(float *p, const float *g, float *m, float *v, int n, float beta1, float beta2, float oneMinusBeta1,
+          float oneMinusBeta2, float eps, float stepSize, float invSqrtBc2, float decay) {
   f4 b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2);
-  f4 ob1 = wasm_f32x4_splat(1.0f - beta1), ob2 = wasm_f32x4_splat(1.0f - beta2);
+  f4 ob1 = wasm_f32x4_splat(oneMinusBeta1), ob2 = wasm_f32x4_splat(oneMinusBeta2);
   f4 veps = wasm_f32x4_splat(eps), vstep = wasm_f32x4_splat(stepSize);
   f4 vinv = wasm_f32x4_splat(invSqrtBc2), vdecay = wasm_f32x4_splat(decay);
   int i = 0;
@@ -225,8 +227,8 @@ void adam(float *p, const float *g, float *m, float *v, int n, float beta1, floa
   }
   for (; i < n; i++) {
     float gi = g[i];
-    float mi = beta1 * m[i] + (1.0f - beta1) * gi;
-    float vi = beta2 * v[i] + (1.0f - beta2) * gi * gi;
+    float mi = beta1 * m[i] + oneMinusBeta1 * gi;
+    float vi = beta2 * v[i] + oneMinusBeta2 * gi * gi;
     m[i] = mi;
     v[i] = vi;
     p[i] = p[i] * decay - stepSize * mi / (__builtin_sqrtf(vi) * invSqrtBc2 + eps);
@@ -239,7 +241,7 @@ void adam(float *p, const float *g, float *m, float *v, int n, float beta1, floa
  * Unary maps. Codes (kept in sync with UNARY_CODES in index.ts): 0 neg, 1 abs, 2 sqrt,
  * 3 square, 4 relu, 5 step, 6 reciprocal, 7 floor, 8 ceil, 9 round (half to even), 10 isnan,
  * 11 sign. Each matches the js kernel bit for bit on float32 (IEEE float32 arithmetic and the
- * js rules for NaN and signed zeros: relu(NaN) = 0, relu(-0) = +0).
+ * js rules for NaN and signed zeros: relu(NaN) = NaN, relu(-0) = +0).
  */
 static inline f4 unary4(int op, f4 x) {
   const f4 zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
@@ -248,7 +250,7 @@ static inline f4 unary4(int op, f4 x) {
     case 1: return wasm_f32x4_abs(x);
     case 2: return wasm_f32x4_sqrt(x);
     case 3: return wasm_f32x4_mul(x, x);
-    case 4: return wasm_f32x4_pmax(zero, x); /* 0 < x ? x : 0 */
+    case 4: return wasm_v128_bitselect(x, wasm_f32x4_pmax(zero, x), wasm_f32x4_ne(x, x)); /* 0 < x ? x : 0, NaN kept */
     case 5: return wasm_v128_and(wasm_f32x4_gt(x, zero), one);
     case 6: return wasm_f32x4_div(one, x);
     case 7: return wasm_f32x4_floor(x);
@@ -286,8 +288,8 @@ void unary(int op, const float *x, float *o, int n) {
 
 /*
  * Binary maps, codes as BINARY_CODES in index.ts: 0 add, 1 sub, 2 mul, 3 div, 4 maximum,
- * 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge. maximum(a, b) = a >= b || a is NaN ? a : b,
- * minimum likewise, as the js kernel; comparisons give 1 or 0.
+ * 5 minimum, 6 eq, 7 ne, 8 lt, 9 le, 10 gt, 11 ge, 12 reluGrad. maximum(a, b) = a >= b || a is NaN
+ * ? a : b, minimum likewise, as the js kernel; comparisons give 1 or 0; reluGrad(a, b) = b <= 0 ? 0 : a.
  */
 static inline f4 binary4(int op, f4 a, f4 b) {
   const f4 one = wasm_f32x4_splat(1.0f);
@@ -303,7 +305,8 @@ static inline f4 binary4(int op, f4 a, f4 b) {
     case 8: return wasm_v128_and(wasm_f32x4_lt(a, b), one);
     case 9: return wasm_v128_and(wasm_f32x4_le(a, b), one);
     case 10: return wasm_v128_and(wasm_f32x4_gt(a, b), one);
-    default: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+    case 11: return wasm_v128_and(wasm_f32x4_ge(a, b), one);
+    default: return wasm_v128_andnot(a, wasm_f32x4_le(b, wasm_f32x4_splat(0.0f)));
   }
 }
 
@@ -342,6 +345,7 @@ void binary(int op, const float *a, const float *b, float *o, int d0, int d1, in
   switch (op) {
     BINARY_CASE(0) BINARY_CASE(1) BINARY_CASE(2) BINARY_CASE(3) BINARY_CASE(4) BINARY_CASE(5)
     BINARY_CASE(6) BINARY_CASE(7) BINARY_CASE(8) BINARY_CASE(9) BINARY_CASE(10) BINARY_CASE(11)
+    BINARY_CASE(12)
   }
 }
 
@@ -446,6 +450,19 @@ static void valid_range(int outW, int width, int stride, int pad, int offset, in
   *hi = h;
 }
 
+/*
+ * The output rows [*oy0, *oy1) of kernel row ki whose input row lies inside the image, when
+ * rows are contiguous (stride 1 both ways and outW == width, as in "same" padding): then a
+ * kernel offset's columns for those rows are one shifted block of the image.
+ */
+static int contiguous_rows(const Conv *g, int ki, int *oy0, int *oy1) {
+  if (g->sh != 1 || g->sw != 1 || g->outW != g->width) return 0;
+  int a = g->ph - ki * g->dh, b = g->height + g->ph - ki * g->dh;
+  *oy0 = a < 0 ? 0 : a > g->outH ? g->outH : a;
+  *oy1 = b < *oy0 ? *oy0 : b > g->outH ? g->outH : b;
+  return 1;
+}
+
 /* One group of one image [channels, H, W] at x into columns [ckk, plane] (leading dimension ld). */
 static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
   int row = 0;
@@ -454,9 +471,23 @@ static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
     for (int ki = 0; ki < g->kh; ki++) {
       for (int kj = 0; kj < g->kw; kj++, row++) {
         float *base = cols + row * ld;
-        int lo, hi;
+        int lo, hi, oy0, oy1;
         valid_range(g->outW, g->width, g->sw, g->pw, kj * g->dw, &lo, &hi);
         int shift = kj * g->dw - g->pw;
+        if (contiguous_rows(g, ki, &oy0, &oy1)) {
+          /* One block copy (it may read a float before or after the image; those land in the
+           * edge columns, zeroed next), then the rows and edge columns outside the image. */
+          const int W = g->width;
+          const float *src = xc + (oy0 - g->ph + ki * g->dh) * W + shift;
+          for (int q = 0; q < (oy1 - oy0) * W; q++) base[oy0 * W + q] = src[q];
+          for (int q = 0; q < oy0 * W; q++) base[q] = 0.0f;
+          for (int q = oy1 * W; q < g->outH * W; q++) base[q] = 0.0f;
+          for (int oy = oy0; oy < oy1; oy++) {
+            for (int ox = 0; ox < lo; ox++) base[oy * W + ox] = 0.0f;
+            for (int ox = hi; ox < W; ox++) base[oy * W + ox] = 0.0f;
+          }
+          continue;
+        }
         for (int oy = 0; oy < g->outH; oy++) {
           int iy = oy * g->sh - g->ph + ki * g->dh;
           float *dst = base + oy * g->outW;
@@ -475,17 +506,38 @@ static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
   }
 }
 
-/* Adds columns [ckk, plane] back into one group of one image at out (the adjoint of im2col_one). */
-static void col2im_one(const float *cols, const Conv *g, float *out, int ld) {
+/*
+ * Adds columns [ckk, plane] back into one group of one image at out (the adjoint of
+ * im2col_one). In the contiguous case it zeroes the edge columns of `cols` (scratch) so that
+ * each kernel offset is one block addition.
+ */
+static void col2im_one(float *cols, const Conv *g, float *out, int ld) {
   int row = 0;
   for (int c = 0; c < g->channels; c++) {
     float *oc = out + c * g->height * g->width;
     for (int ki = 0; ki < g->kh; ki++) {
       for (int kj = 0; kj < g->kw; kj++, row++) {
-        const float *base = cols + row * ld;
-        int lo, hi;
+        float *base = cols + row * ld;
+        int lo, hi, oy0, oy1;
         valid_range(g->outW, g->width, g->sw, g->pw, kj * g->dw, &lo, &hi);
         int shift = kj * g->dw - g->pw;
+        if (contiguous_rows(g, ki, &oy0, &oy1) && oy1 > oy0) {
+          const int W = g->width;
+          for (int oy = oy0; oy < oy1; oy++) {
+            for (int ox = 0; ox < lo; ox++) base[oy * W + ox] = 0.0f;
+            for (int ox = hi; ox < W; ox++) base[oy * W + ox] = 0.0f;
+          }
+          /* The block may start before the image or end after it by the zeroed edge columns;
+           * trim those so nothing outside this plane is written. */
+          int first = oy0 * W, last = oy1 * W;
+          int dst0 = (oy0 - g->ph + ki * g->dh) * W + shift;
+          if (dst0 < 0) { first -= dst0; dst0 = 0; }
+          int end = dst0 + (last - first);
+          if (end > g->height * W) last -= end - g->height * W;
+          float *dst = oc + dst0;
+          for (int q = 0; q < last - first; q++) dst[q] += base[first + q];
+          continue;
+        }
         for (int oy = 0; oy < g->outH; oy++) {
           int iy = oy * g->sh - g->ph + ki * g->dh;
           if (iy < 0 || iy >= g->height) continue;
@@ -572,7 +624,7 @@ void im2col_batch(const float *x, float *cols, int i0, int nb, CONV_ARGS) {
 }
 
 EXPORT(col2im_batch)
-void col2im_batch(const float *cols, float *gx, int i0, int nb, CONV_ARGS) {
+void col2im_batch(float *cols, float *gx, int i0, int nb, CONV_ARGS) {
   CONV_INIT
   (void)imageOut;
   (void)og;

@@ -71,6 +71,14 @@ export const maximum = (a: Tensor, b: Operand): Tensor =>
 export const minimum = (a: Tensor, b: Operand): Tensor =>
   apply('minimum', a, b, (g, a, b) => [select(g, a.lt(b), a.eq(b)), select(g, b.lt(a), a.eq(b))]);
 
+/**
+ * g where x > 0, else 0: ReLU's backward as one kernel pass. Linear in g, so its own gradient
+ * with respect to g is reluGrad(gg, x); x gets none (the step has zero derivative), which keeps
+ * ReLU's higher derivatives what g * step(x) gives.
+ */
+export const reluGrad = (g: Tensor, x: Tensor): Tensor =>
+  apply('reluGrad', g, x, (gg) => [g.requiresGrad ? reluGrad(gg, x) : null, null]);
+
 // Comparisons give 1 or 0 in the inputs' dtype and have no gradient.
 export const eq = (a: Tensor, b: Operand): Tensor => apply('eq', a, b);
 export const ne = (a: Tensor, b: Operand): Tensor => apply('ne', a, b);

@@ -3,6 +3,7 @@ import { kernels } from '../../backend/registry.js';
 import type { UnaryOp } from '../../backend/kernels.js';
 import { allocate, type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
+import { reluGrad } from './binary.js';
 import { checkTensor, makeResult, type BackwardRule } from './result.js';
 
 /** Applies kernel `op`; `derivative` gives the backward rule from input x and output y. */
@@ -31,7 +32,7 @@ export const sin = (x: Tensor): Tensor => map('sin', x, (g, x) => g.mul(x.cos())
 export const cos = (x: Tensor): Tensor => map('cos', x, (g, x) => g.mul(x.sin()).neg());
 export const tanh = (x: Tensor): Tensor => map('tanh', x, (g, _x, y) => g.mul(y.square().neg().add(1)));
 export const sigmoid = (x: Tensor): Tensor => map('sigmoid', x, (g, _x, y) => g.mul(y.mul(y.neg().add(1))));
-export const relu = (x: Tensor): Tensor => map('relu', x, (g, x) => g.mul(step(x)));
+export const relu = (x: Tensor): Tensor => map('relu', x, (g, x) => reluGrad(g, x));
 export const erf = (x: Tensor): Tensor => map('erf', x, (g, x) => g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI))));
 export const floor = (x: Tensor): Tensor => map('floor', x);
 export const ceil = (x: Tensor): Tensor => map('ceil', x);
