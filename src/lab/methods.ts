@@ -63,7 +63,9 @@ export function buildOptimizer(method: Method, params: Tensor[]): Optimizer<obje
   try {
     return createOptimizer(method.optimizer, params, method.options);
   } catch (err) {
-    throw new LabError(`${method.label}: ${(err as Error).message}`);
+    // The optimizer's own message starts with its name; add the label only when it says more.
+    const message = (err as Error).message;
+    throw new LabError(message.startsWith(`${method.label}:`) ? message : `${method.label}: ${message}`);
   }
 }
 

@@ -72,7 +72,8 @@ export class Linear extends Module {
 
 export interface Conv2dLayerOptions extends LayerOptions {
   stride?: Pair;
-  padding?: Pair;
+  /** Zeros on each side, or 'same' / 'valid' as in PyTorch (see conv2d). */
+  padding?: Pair | 'same' | 'valid';
   dilation?: Pair;
   groups?: number;
 }
@@ -85,7 +86,7 @@ export class Conv2d extends Module {
   readonly outChannels: number;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
-  readonly padding: [number, number];
+  readonly padding: [number, number] | 'same' | 'valid';
   readonly dilation: [number, number];
   readonly groups: number;
 
@@ -95,7 +96,9 @@ export class Conv2d extends Module {
     this.outChannels = positiveInt(outChannels, 'outChannels', 'Conv2d');
     this.kernelSize = pairOf(kernelSize);
     this.stride = pairOf(options.stride ?? 1);
-    this.padding = pairOf(options.padding ?? 0);
+    const padding = options.padding ?? 0;
+    this.padding = typeof padding === 'string' ? padding : pairOf(padding);
+    if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new RangeError(`Conv2d: padding 'same' needs stride 1, got stride [${this.stride}]`);
     this.dilation = pairOf(options.dilation ?? 1);
     this.groups = positiveInt(options.groups ?? 1, 'groups', 'Conv2d');
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
@@ -113,12 +116,14 @@ export class Conv2d extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}], stride=[${this.stride}], padding=[${this.padding}]` +
+    const padding = typeof this.padding === 'string' ? `'${this.padding}'` : `[${this.padding}]`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}], stride=[${this.stride}], padding=${padding}` +
       `${this.dilation.some((d) => d !== 1) ? `, dilation=[${this.dilation}]` : ''}${this.groups !== 1 ? `, groups=${this.groups}` : ''}, bias=${this.bias !== null}`;
   }
 }
 
-export interface ConvTranspose2dLayerOptions extends Conv2dLayerOptions {
+export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'padding'> {
+  padding?: Pair;
   outputPadding?: Pair;
 }
 

@@ -80,6 +80,16 @@ interface OwnMembers {
 
 const STATE = Symbol('descent.module');
 
+/** `sd` with each snake_case key renamed to the camelCase key of `own` it stands for. */
+function camelCaseKeys(sd: Record<string, Tensor>, own: Record<string, Tensor>): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [key, value] of Object.entries(sd)) {
+    const camel = key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    out[!(key in own) && camel in own && !(camel in sd) ? camel : key] = value;
+  }
+  return out;
+}
+
 function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
@@ -315,12 +325,15 @@ export abstract class Module {
   /**
    * Copies values from `sd` into this module's parameters and buffers (in place; dtypes are
    * converted). Shapes must match; with `strict` (the default) the keys must match exactly.
-   * Nothing is copied when any check fails.
+   * Nothing is copied when any check fails. PyTorch's snake_case names (`bn.running_mean`,
+   * `num_batches_tracked`, `weight_orig`...) are accepted for descent's camelCase ones, so a
+   * PyTorch state dict saved as safetensors loads as it is.
    */
-  loadStateDict(sd: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(input: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
-    if (sd === null || typeof sd !== 'object') throw new TypeError('loadStateDict: expected an object mapping names to tensors');
+    if (input === null || typeof input !== 'object') throw new TypeError('loadStateDict: expected an object mapping names to tensors');
     const own = this.stateDict();
+    const sd = camelCaseKeys(input, own);
     const missingKeys = Object.keys(own).filter((k) => !(k in sd));
     const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
     const problems: string[] = [];

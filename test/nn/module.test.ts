@@ -133,6 +133,17 @@ describe('stateDict / loadStateDict', () => {
     assert.deepEqual(res, { missingKeys: ['heads.1.weight'], unexpectedKeys: ['extra.weight'] });
   });
 
+  it("accepts PyTorch's snake_case names (running_mean, num_batches_tracked) for the camelCase ones", () => {
+    const a = new Net();
+    a.forward(randn([4, 2, 4, 4]));
+    const snake = Object.fromEntries(Object.entries(a.stateDict()).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+    assert.ok('block.bn.running_mean' in snake && 'block.bn.num_batches_tracked' in snake);
+    const b = new Net();
+    assert.deepEqual(b.loadStateDict(snake), { missingKeys: [], unexpectedKeys: [] });
+    assert.deepEqual([...b.block.bn.runningMean!.data], [...a.block.bn.runningMean!.data]);
+    assert.equal(b.block.bn.numBatchesTracked!.item(), 1);
+  });
+
   it('shape mismatches are errors even when not strict, naming the key and both shapes', () => {
     const net = new nn.Linear(3, 2);
     assert.throws(() => net.loadStateDict({ weight: zeros([2, 4]), bias: zeros([2]) }, { strict: false }),

@@ -6,8 +6,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import {
-  arange, chunk, grad, maxPool2d, pad, stack, tensor, upsampleNearest, where, zeros,
+  arange, chunk, conv2d, grad, gradcheck, maxPool2d, pad, stack, tensor, upsampleNearest, where, zeros,
 } from '../../src/tensor/index.js';
+import { Conv2d } from '../../src/nn/index.js';
 import { forEachBackend } from '../helpers/backends.js';
 import { assertClose } from '../helpers/close.js';
 import { f64 } from '../helpers/data.js';
@@ -246,5 +247,36 @@ describe('shape and indexing semantics', () => {
     const y = f64([1, 2]).matmul(f64([3, 4]));
     assert.deepEqual([...y.shape], []);
     assert.equal(y.item(), 11);
+  });
+});
+
+describe("conv2d padding 'same' and 'valid'", () => {
+  // x = sin(arange) [2, 2, 5, 6], w = cos(arange) [3, 2, kh, kw]; sums of y and y^2 from
+  // torch.nn.functional.conv2d(x, w, padding='same', dilation=d) in PyTorch 1.13, float64.
+  const x = arange(0, 2 * 2 * 5 * 6, 1, { dtype: 'float64' }).reshape(2, 2, 5, 6).sin();
+  const cases: [[number, number], number, number, number][] = [
+    [[3, 3], 1, 3.2025780026, 121.2527668223],
+    [[2, 4], 1, -0.9007508855, 26.6106640443], // even kernels: the extra zero goes bottom/right
+    [[3, 2], 2, 1.5089827156, 74.8368321642],
+  ];
+  test('matches PyTorch, odd and even kernels, with dilation', () => {
+    for (const [k, d, sum, sumSq] of cases) {
+      const w = arange(0, 3 * 2 * k[0] * k[1], 1, { dtype: 'float64' }).reshape(3, 2, k[0], k[1]).cos();
+      const y = conv2d(x, w, null, { padding: 'same', dilation: d });
+      assert.deepEqual([...y.shape], [2, 3, 5, 6]);
+      assertClose(y.sum(), [sum], { atol: 1e-9 });
+      assertClose(y.square().sum(), [sumSq], { atol: 1e-9 });
+      assert.ok(gradcheck((a, b) => conv2d(a, b, null, { padding: 'same', dilation: d }), [x.slice(0, 0, 1), w]).ok);
+    }
+  });
+  test("'valid' is no padding; 'same' with a stride and unknown strings are refused", () => {
+    const w = zeros([1, 2, 3, 3], { dtype: 'float64' });
+    assert.deepEqual([...conv2d(x, w, null, { padding: 'valid' }).shape], [2, 1, 3, 4]);
+    assert.throws(() => conv2d(x, w, null, { padding: 'same', stride: 2 }), /padding 'same' needs stride 1/);
+    assert.throws(() => conv2d(x, w, null, { padding: 'full' as 'same' }), /padding must be a number, a pair, 'same' or 'valid', got 'full'/);
+    const layer = new Conv2d(2, 3, [2, 4], { padding: 'same', dtype: 'float64' });
+    assert.deepEqual([...layer.forward(x).shape], [2, 3, 5, 6]);
+    assert.match(layer.toString(), /padding='same'/);
+    assert.throws(() => new Conv2d(2, 3, 3, { padding: 'same', stride: 2 }), /Conv2d: padding 'same' needs stride 1/);
   });
 });

@@ -19,12 +19,18 @@ export type Pair = number | readonly [number, number];
 
 export interface Conv2dOptions {
   stride?: Pair;
-  padding?: Pair;
+  /**
+   * Zeros added on each side, or 'valid' (none) or 'same' (output as large as the input; stride
+   * 1 only). As in PyTorch, 'same' with an even total padding d(k-1) puts the extra zero on
+   * the bottom/right.
+   */
+  padding?: Pair | 'same' | 'valid';
   dilation?: Pair;
   groups?: number;
 }
 
-export interface ConvTranspose2dOptions extends Conv2dOptions {
+export interface ConvTranspose2dOptions extends Omit<Conv2dOptions, 'padding'> {
+  padding?: Pair;
   /** Extra rows/columns added on one side of the output, to pick among the sizes a stride allows. */
   outputPadding?: Pair;
 }
@@ -45,12 +51,12 @@ export function pair(v: Pair, name: string, op: string, min: number): [number, n
   return p;
 }
 
-function params(o: Conv2dOptions, op: string): ConvParams {
+function params(o: Conv2dOptions | ConvTranspose2dOptions, op: string): ConvParams {
   const groups = o.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${groups}`);
   return {
     stride: pair(o.stride ?? 1, 'stride', op, 1),
-    padding: pair(o.padding ?? 0, 'padding', op, 0),
+    padding: pair(o.padding === 'valid' ? 0 : (o.padding as Pair | undefined) ?? 0, 'padding', op, 0),
     dilation: pair(o.dilation ?? 1, 'dilation', op, 1),
     groups,
   };
@@ -82,6 +88,10 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   checkTensor(input, 'conv2d');
   checkTensor(weight, 'conv2d', 'weight');
   if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, options).squeeze(0);
+  if (options.padding === 'same') return convSame(input, weight, bias, options);
+  if (typeof options.padding === 'string' && options.padding !== 'valid') {
+    throw new RangeError(`conv2d: padding must be a number, a pair, 'same' or 'valid', got '${options.padding}'`);
+  }
   const p = params(options, 'conv2d');
   if (input.ndim !== 4) throw new RangeError(`conv2d: input must be [N, C, H, W] or [C, H, W], got shape ${shapeToString(input.shape)}`);
   if (weight.ndim !== 4) throw new RangeError(`conv2d: weight must be [out, in/groups, kh, kw], got shape ${shapeToString(weight.shape)}`);
@@ -105,6 +115,19 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
     if (bias.dtype !== x.dtype) return convForward(x, w, p).add(bias.reshape(o, 1, 1));
   }
   return convForward(x, w, p, undefined, bias ?? null);
+}
+
+/** conv2d with padding 'same': symmetric padding where d(k-1) is even, else an explicit pad first. */
+function convSame(input: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions): Tensor {
+  const stride = pair(options.stride ?? 1, 'stride', 'conv2d', 1);
+  if (stride[0] !== 1 || stride[1] !== 1) throw new RangeError(`conv2d: padding 'same' needs stride 1, got stride ${JSON.stringify(options.stride)}`);
+  if (input.ndim !== 4 || weight.ndim !== 4) return conv2d(input, weight, bias, { ...options, padding: 0 }); // for its shape error
+  const dilation = pair(options.dilation ?? 1, 'dilation', 'conv2d', 1);
+  const total = [0, 1].map((i) => dilation[i] * (weight.shape[2 + i] - 1));
+  const before = total.map((t) => Math.floor(t / 2));
+  if (total.every((t) => t % 2 === 0)) return conv2d(input, weight, bias, { ...options, padding: [before[0], before[1]] });
+  const padded = input.pad([[before[0], total[0] - before[0]], [before[1], total[1] - before[1]]]);
+  return conv2d(padded, weight, bias, { ...options, padding: 0 });
 }
 
 /**
