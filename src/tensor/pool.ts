@@ -49,13 +49,13 @@ function recycle(data: Storage): void {
   pooledBytes += data.byteLength;
 }
 
-/** Empties the pool (its arrays go to the garbage collector). */
+/** Empties the pool, whose arrays then go to the garbage collector (e.g. before a phase with other shapes). */
 export function clearPool(): void {
   free.clear();
   pooledBytes = 0;
 }
 
-/** Bytes currently held by the pool. */
+/** Bytes currently held by the pool (at most 256 MiB). */
 export function pooledByteCount(): number {
   return pooledBytes;
 }
