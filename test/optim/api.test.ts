@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   adaptiveGradClip, Adam, chain, clipByValue, clipGradNormPerParam, createOptimizer, createSchedule, describeOptimizer,
-  describeSchedule, flipSign, linearWarmup, listOptimizers, listSchedules, scaleByAdam, scaleByLr, SGD, TransformOptimizer,
+  describeSchedule, flipSign, LambdaSchedule, linearWarmup, SequentialSchedule, listOptimizers, listSchedules, scaleByAdam, scaleByLr, SGD, TransformOptimizer,
 } from '../../src/optim/index.js';
 import { tensor } from '../../src/tensor/index.js';
 
@@ -208,6 +208,22 @@ describe('schedules beyond PyTorch', () => {
     sched.step();
     sched.step();
     assert.deepEqual(sched.getLastLr(), [0.25]);
+  });
+  test('lambda and sequential schedules give PyTorch LambdaLR / SequentialLR learning rates', () => {
+    // From torch 1.13: SGD(lr=0.5) with LambdaLR(lambda e: 0.9**e + 0.01*e), and with
+    // SequentialLR([LinearLR(start_factor=0.1, total_iters=3), CosineAnnealingLR(T_max=4)], milestones=[3]).
+    const lrs = (sched: { getLastLr(): number[]; step(): void }, n: number): number[] =>
+      Array.from({ length: n }, (_, i) => (i > 0 && sched.step(), sched.getLastLr()[0]));
+    const lambda = new LambdaSchedule((t) => 0.9 ** t + 0.01 * t).attach(createOptimizer('sgd', [p3()], { lr: 0.5 }));
+    const want = [0.5, 0.455, 0.415, 0.3795, 0.34805, 0.320245, 0.2957205, 0.27414845];
+    lrs(lambda, 8).forEach((lr, i) => assert.ok(Math.abs(lr - want[i]) < 1e-12, `lambda step ${i}: ${lr} vs ${want[i]}`));
+    const seq = new SequentialSchedule([createSchedule('linear', { startFactor: 0.1, totalIters: 3 }), createSchedule('cosine', { tMax: 4 })], [3])
+      .attach(createOptimizer('sgd', [p3()], { lr: 0.5 }));
+    const wantSeq = [0.05, 0.2, 0.35, 0.5, 0.42677669529663687, 0.25, 0.07322330470336313, 0, 0.0732233047033631, 0.25];
+    lrs(seq, 10).forEach((lr, i) => assert.ok(Math.abs(lr - wantSeq[i]) < 1e-12, `sequential step ${i}: ${lr} vs ${wantSeq[i]}`));
+    assert.throws(() => new SequentialSchedule([createSchedule('linear')], [3]), /one milestone fewer than schedules/);
+    assert.throws(() => new SequentialSchedule([createSchedule('linear'), createSchedule('linear')], [0]), /increasing positive integers/);
+    assert.throws(() => new LambdaSchedule(() => Number.NaN).lrAt(2, 1), /gave NaN at step 2/);
   });
 });
 
