@@ -5,7 +5,8 @@
  * CIFAR-10; here the real data is Fashion-MNIST (the shipped subset) and the fixed generator is
  * a randomly initialized DCGAN generator.
  *
- * Claims: AdaShift reaches a lower critic loss than Adam, and AMSGrad's is the highest.
+ * Claims: AdaShift reaches a lower critic loss than Adam, and AMSGrad's is the highest by a
+ * visible margin (more than 1 % of the distance Adam's loss travels; a rounding-size gap does not count).
  */
 import { loadFashionMNISTSubset } from '../../data/index.js';
 import { Generator, noGrad, normal, Tensor } from '../../tensor/index.js';
@@ -147,7 +148,16 @@ export const criticOptimizers: Reproduction = {
     if (of('Adam').length && of('AdaShift').length) claims.push({ claim: 'AdaShift reaches a lower critic loss than Adam', holds: stat('AdaShift') < stat('Adam'), detail: `${fmt(stat('AdaShift'), 4)} vs ${fmt(stat('Adam'), 4)}` });
     if (labels.length === 3) {
       const ams = stat('AMSGrad');
-      claims.push({ claim: 'AMSGrad does worst: its critic loss is the highest of the three', holds: ams > stat('Adam') && ams > stat('AdaShift'), detail: `AMSGrad ${fmt(ams, 4)}, Adam ${fmt(stat('Adam'), 4)} (difference ${fmt(ams - stat('Adam'), 3)}), AdaShift ${fmt(stat('AdaShift'), 4)}` });
+      // A difference counts only when it is visible on the curves: more than 1 % of the distance
+      // Adam's loss travelled over the run (a gap of rounding size says nothing about the optimizers).
+      const travel = avg(of('Adam').map((r) => (r.steps!.criticLoss as number[])[0] - (r.final.criticLoss as number)));
+      const margin = 0.01 * Math.abs(travel);
+      const gap = ams - stat('Adam');
+      claims.push({
+        claim: 'AMSGrad does worst: its critic loss is the highest of the three, visibly (by more than 1 % of the distance Adam’s loss travelled)',
+        holds: gap > margin && ams > stat('AdaShift'),
+        detail: `AMSGrad ${fmt(ams, 4)}, Adam ${fmt(stat('Adam'), 4)} (difference ${fmt(gap, 3)}, needed > ${fmt(margin, 3)}), AdaShift ${fmt(stat('AdaShift'), 4)}${gap <= margin ? '; AMSGrad and Adam are indistinguishable in this run (AMSGrad’s max(v) evidently rarely exceeds Adam’s v at lr 1e-5, β2 = 0.999): the thesis’s AMSGrad gap is not reproduced' : ''}`,
+      });
     }
     const figures = Object.fromEntries(labels.map((l) => [`${l}:criticLoss`, stat(l)]));
     return {
