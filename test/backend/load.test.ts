@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createBlasKernels, type BlasLibrary } from '../../src/backend/blas/index.js';
+import { jsKernels } from '../../src/backend/js/index.js';
+import type { GemmArgs } from '../../src/backend/kernels.js';
 import { loadBackends } from '../../src/backend/load.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,5 +84,34 @@ describe('build script', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /clang was not found/);
     assert.equal(existsSync(new URL('../../src/backend/wasm/kernels.wasm', import.meta.url)), wasmBuilt);
+  });
+});
+
+describe('blas thread policy', () => {
+  /** A fake OpenBLAS recording the thread count each product ran with. */
+  function fakeLibrary(fixedThreads: boolean): { lib: BlasLibrary; runs: number[] } {
+    const runs: number[] = [];
+    let threads = 2;
+    const gemm = (): void => void runs.push(threads);
+    const lib: BlasLibrary = { path: 'fake', description: 'fake', sgemm: gemm, dgemm: gemm, threads: 2, setThreads: (n) => (threads = n), fixedThreads };
+    return { lib, runs };
+  }
+  const product = (n: number): GemmArgs => ({
+    transA: false, transB: false, m: n, n, k: n, alpha: 1, a: new Float32Array(n * n), aOffset: 0, lda: n,
+    b: new Float32Array(n * n), bOffset: 0, ldb: n, beta: 0, c: new Float32Array(n * n), cOffset: 0, ldc: n,
+  });
+
+  test('small products run on one thread, large ones on all (spinning workers cost more than they give on small ones)', () => {
+    const { lib, runs } = fakeLibrary(false);
+    const k = createBlasKernels(lib, jsKernels);
+    for (const n of [64, 512, 128, 1024, 255, 256]) k.gemm!(product(n));
+    assert.deepEqual(runs, [1, 2, 1, 2, 1, 2]);
+  });
+
+  test('DESCENT_BLAS_THREADS (a fixed count) is left alone', () => {
+    const { lib, runs } = fakeLibrary(true);
+    const k = createBlasKernels(lib, jsKernels);
+    for (const n of [64, 512]) k.gemm!(product(n));
+    assert.deepEqual(runs, [2, 2]);
   });
 });

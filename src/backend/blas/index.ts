@@ -31,6 +31,10 @@ export interface BlasLibrary {
   dgemm: Gemm;
   /** The library's thread count (1 when it cannot say). */
   threads: number;
+  /** Sets the library's thread count, where it lets descent (OpenBLAS); null otherwise. */
+  setThreads: ((n: number) => void) | null;
+  /** Whether DESCENT_BLAS_THREADS fixed the count (then descent never changes it). */
+  fixedThreads: boolean;
 }
 
 /** Library names and paths tried in order when DESCENT_BLAS does not name one. */
@@ -130,9 +134,8 @@ export function openBlas(koffi: Koffi, path: string): BlasLibrary {
   else if (path.includes('Accelerate')) description = 'Accelerate';
   else description = 'CBLAS';
   const count = threads ? threads() : 1;
-  // The library keeps its own threading: switching the count per call (one thread for small
-  // products) measured slower here, as OpenBLAS then ran large products on one thread too.
-  return { path, description, sgemm, dgemm, threads: count };
+  if (openblasSet && !fixed && count > 1) description += ', 1 for products under 256^3';
+  return { path, description, sgemm, dgemm, threads: count, setThreads: openblasSet, fixedThreads: fixed };
 }
 
 function firstLine(e: unknown): string {
@@ -158,9 +161,28 @@ export function findBlas(koffi: Koffi, path?: string): BlasLibrary | null {
   return null;
 }
 
+/** Multiply-adds from which a product runs on all the library's threads (a 256^3 product). */
+const MULTI_THREAD_WORK = 256 ** 3;
+
 /** GEMM on the library, for both dtypes; `fallback` gets mixed or unusual argument types. */
 export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<Kernels> & { name: string } {
   const { sgemm, dgemm } = lib;
+  const adaptive = lib.setThreads !== null && !lib.fixedThreads && lib.threads > 1;
+  let current = lib.threads;
+  /**
+   * OpenBLAS's worker threads spin after each call before they sleep; beside a training step's
+   * other kernels, on a machine whose logical CPUs share cores, that spinning costs more than a
+   * second thread gains on a small product (the CNN step ran 1.4x slower with 2 threads
+   * than with 1 here). Products below MULTI_THREAD_WORK multiply-adds therefore run on one
+   * thread, larger ones on all.
+   */
+  const useThreads = (work: number): void => {
+    const want = work >= MULTI_THREAD_WORK ? lib.threads : 1;
+    if (want !== current) {
+      lib.setThreads!(want);
+      current = want;
+    }
+  };
   function gemm(g: GemmArgs): void {
     const { a, b, c, m, n, k } = g;
     if (m === 0 || n === 0) return;
@@ -172,6 +194,7 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
     const aCols = g.transA ? m : k;
     const bCols = g.transB ? k : n;
     if (k === 0 || g.lda < Math.max(1, aCols) || g.ldb < Math.max(1, bCols) || g.ldc < Math.max(1, n)) return fallback.gemm(g);
+    if (adaptive) useThreads(m * n * k);
     (f32 ? sgemm : dgemm)(
       ROW_MAJOR, g.transA ? TRANS : NO_TRANS, g.transB ? TRANS : NO_TRANS, m, n, k, g.alpha,
       g.aOffset ? a.subarray(g.aOffset) : a, g.lda,
