@@ -2,6 +2,7 @@
  * descent's side of the benchmark, on one backend: `tsx bench/descent.ts js|wasm|blas`.
  * Prints one JSON line per measurement (see lib/timing.ts); bench/run.ts collects them.
  */
+import { tuneNativeAllocator } from '../src/backend/allocator.js';
 import { initBackend } from '../src/backend/load.js';
 import { backendInfo, kernels } from '../src/backend/registry.js';
 import { DataLoader, loadFashionMNISTSync } from '../src/data/index.js';
@@ -13,13 +14,15 @@ import { ADAM_SIZES, PARTIAL_EPOCH_BATCHES, QUICK, SGEMM_SIZES, emit, timeit, wa
 
 const backend = process.argv[2] ?? 'blas';
 if (backend !== 'js' && backend !== 'wasm' && backend !== 'blas') throw new Error(`bench/descent.ts: unknown backend ${backend}`);
+// As the descent command does (src/cli/main.ts); RESULTS.md records what was applied.
+const allocator = tuneNativeAllocator();
 const info = initBackend({ backend });
 if (info.name !== backend) {
   emit(`descent-${backend}`, 'unavailable', 0, { reason: `asked for ${backend}, got ${info.name}` });
   process.exit(0);
 }
 const lib = `descent-${backend}`;
-emit(lib, 'info', 0, { backend: info.name, detail: info.detail, node: process.version });
+emit(lib, 'info', 0, { backend: info.name, detail: info.detail, node: process.version, allocator: allocator.applied ? allocator.detail : `untuned (${allocator.detail})` });
 const gen = new Generator(42);
 
 function randomArray(n: number, lo = -1, hi = 1): Float32Array {

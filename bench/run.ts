@@ -173,6 +173,7 @@ const env = [
   `- Load average (1/5/15 min) at start: ${loadStart.map((v) => v.toFixed(2)).join(' / ')}; at end: ${loadEnd.map((v) => v.toFixed(2)).join(' / ')}`,
   `- Node ${process.version}; descent ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`,
   ...(['descent-blas', 'descent-wasm'] as const).filter((l) => info(l)).map((l) => `- ${l}: ${info(l)!.detail}`),
+  ...(info('descent-blas') ? [`- descent's C allocator (as the \`descent\` command sets it, src/backend/allocator.ts): ${info('descent-blas')!.allocator}`] : []),
   ...(info('pytorch') ? [`- PyTorch ${info('pytorch')!.version} (${info('pytorch')!.threads} intra-op thread(s), BLAS: ${info('pytorch')!.blas})`] : []),
   ...(info('tfjs-wasm') ? [`- TensorFlow.js ${info('tfjs-wasm')!.version} (wasm: SIMD ${info('tfjs-wasm')!.simd ? 'on' : 'off'}, threads ${info('tfjs-wasm')!.threads ? 'on' : 'off'})`] : []),
 ];

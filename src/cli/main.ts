@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `descent` executable. */
+import { tuneNativeAllocator } from '../backend/allocator.js';
 import { initBackend } from '../backend/load.js';
 import { activeRun } from '../lab/experiment.js';
 import { runCli } from './program.js';
@@ -13,6 +14,9 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
+// Keep freed tensor arrays in the C heap rather than new pages each step (allocator.ts);
+// DESCENT_TUNE_MALLOC=0 turns it off.
+tuneNativeAllocator();
 // The fastest backend available (system BLAS, else wasm, else js); DESCENT_BACKEND overrides.
 initBackend();
 const code = await runCli(process.argv.slice(2));

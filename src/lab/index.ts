@@ -23,3 +23,5 @@ export { machineInfo, commandLine, descentVersion } from './machine.js';
 export { runTrace, tracePlot, parseSetFlags, traceProblems, type TraceResult, type TraceOptions } from './trace.js';
 export { mainJobTrials, mainJobMethods, mainJobDefaults, type MainJobOptions } from './mainjob.js';
 export { reproductions, getReproduction, runReproduction, type Reproduction, type ReproduceOptions, type ReproduceResult, type Claim, type Analysis, type Scale } from './reproductions/index.js';
+/** Node-only engine tuning the `descent` command applies (here because the lab entry is Node-only). */
+export { tuneNativeAllocator, type AllocatorTuning } from '../backend/allocator.js';

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { tuneNativeAllocator } from '../../src/backend/allocator.js';
 import { createBlasKernels, type BlasLibrary } from '../../src/backend/blas/index.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import type { GemmArgs } from '../../src/backend/kernels.js';
@@ -113,5 +114,20 @@ describe('blas thread policy', () => {
     const k = createBlasKernels(lib, jsKernels);
     for (const n of [64, 512]) k.gemm!(product(n));
     assert.deepEqual(runs, [2, 2]);
+  });
+});
+
+describe('native allocator tuning', () => {
+  test('applies on Linux with glibc, and DESCENT_TUNE_MALLOC=0 turns it off', () => {
+    const glibc = process.platform === 'linux' && !!(process.report?.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+    const tuned = tuneNativeAllocator();
+    assert.equal(tuned.applied, glibc, tuned.detail);
+    if (glibc) assert.match(tuned.detail, /mmap threshold 64 MiB, trim threshold 256 MiB/);
+    process.env.DESCENT_TUNE_MALLOC = '0';
+    try {
+      assert.deepEqual(tuneNativeAllocator(), { applied: false, detail: 'DESCENT_TUNE_MALLOC=0' });
+    } finally {
+      delete process.env.DESCENT_TUNE_MALLOC;
+    }
   });
 });
