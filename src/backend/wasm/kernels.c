@@ -391,9 +391,12 @@ void max_pool(const float *x, int planes, int height, int width, int kh, int kw,
       float *o = out + (p * outH + oy) * outW;
       int *w = at + (p * outH + oy) * outW;
       int ox = 0;
-      if (fast) {
+      if (fast && outW >= 4) {
         const float *r0 = x + rowBase, *r1 = r0 + width;
-        for (; ox + 4 <= outW; ox += 4) {
+        /* Four outputs at a time; a ragged end redoes the last four (same results), so no
+         * window takes the scalar path with its unpredictable branches. */
+        for (; ox < outW; ox += 4) {
+          if (ox + 4 > outW) ox = outW - 4;
           f4 u0 = wasm_v128_load(r0 + 2 * ox), u1 = wasm_v128_load(r0 + 2 * ox + 4);
           f4 l0 = wasm_v128_load(r1 + 2 * ox), l1 = wasm_v128_load(r1 + 2 * ox + 4);
           f4 a = wasm_i32x4_shuffle(u0, u1, 0, 2, 4, 6), b = wasm_i32x4_shuffle(u0, u1, 1, 3, 5, 7);
