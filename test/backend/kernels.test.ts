@@ -381,6 +381,15 @@ for (const name of others) {
         k.scatterAdd(tGot, index, sGot);
         jsKernels.scatterAdd(tWant, index, sWant);
         assertClose(sGot, sWant, { ...tol, what: `${name} scatterAdd` });
+        // Past the wasm kernel's size threshold: repeated and skipped indices, a non-zero out
+        // (added into, not overwritten), the same float32 sums in the same order as js.
+        const big = Int32Array.from({ length: 20000 }, (_, i) => (i % 11 === 0 ? -1 : (i * 7919) % 6000));
+        const gBig = rand(Arr, big.length);
+        const outGot = rand(Arr, 6000);
+        const outWant = outGot.slice();
+        k.scatterAdd(gBig, big, outGot);
+        jsKernels.scatterAdd(gBig, big, outWant);
+        assert.deepEqual(outGot, outWant, `${name} scatterAdd (large)`);
         for (const log of [false, true]) {
           const got = new Arr(y.length);
           const want = new Arr(y.length);

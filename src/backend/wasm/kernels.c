@@ -709,3 +709,14 @@ void reduce_sum(const float *x, float *out, int outer, int n, int inner) {
     }
   }
 }
+
+/* ---- scatter-add ----------------------------------------------------------------------------- */
+
+/* out[index[i]] += g[i] for index[i] >= 0, in order of i (so the float32 sums match js's). */
+EXPORT(scatter_add)
+void scatter_add(const float *g, const int *index, float *out, int n) {
+  for (int i = 0; i < n; i++) {
+    int j = index[i];
+    if (j >= 0) out[j] += g[i];
+  }
+}
