@@ -14,7 +14,17 @@
 import { crossEntropy, type Module } from '../nn/index.js';
 import { grad, noGrad, Tensor, type Generator, defaultGenerator } from '../tensor/index.js';
 import type { TensorDataset } from '../data/index.js';
-import { checkChoice, checkCount, checkNonNegative, checkNumber, checkPositiveInt, generatorOf } from './validate.js';
+import { checkChoice, checkCount, checkNonNegative, checkNumber, checkOptions, checkPositiveInt, generatorOf } from './validate.js';
+
+const FGSM_KEYS = ['epsilon', 'lossFn', 'clip'] as const;
+const PGD_KEYS = [...FGSM_KEYS, 'stepSize', 'steps', 'norm', 'randomStart', 'generator'] as const;
+const TRAINING_KEYS = [...PGD_KEYS, 'attack', 'cleanWeight'] as const;
+const ROBUST_KEYS = [...TRAINING_KEYS, 'batchSize'] as const;
+
+/** The options of `keys` only: what an entry point passes on to the attack it calls. */
+function pick<T extends object>(options: T, keys: readonly string[]): T {
+  return Object.fromEntries(Object.entries(options).filter(([k]) => keys.includes(k))) as T;
+}
 
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 
@@ -58,6 +68,7 @@ export function inputGradient(model: Module, x: Tensor, y: Tensor, lossFn: LossF
 
 /** FGSM: x + ε sign(∇ₓ L), clipped to the valid range. Returns a tensor with no graph. */
 export function fgsm(model: Module, x: Tensor, y: Tensor, options: AttackOptions): Tensor {
+  checkOptions('fgsm', options, FGSM_KEYS);
   const eps = checkNonNegative('fgsm', 'epsilon', options.epsilon);
   const clip = clipRange('fgsm', options.clip);
   const { grad: g } = inputGradient(model, x, y, options.lossFn);
@@ -131,6 +142,7 @@ function randomInBall(x0: Tensor, eps: number, norm: 'linf' | 'l2', g: Generator
 
 /** Projected gradient descent (ascent on the loss) in the L∞ or L2 ball. Returns a tensor with no graph. */
 export function pgd(model: Module, x: Tensor, y: Tensor, options: PGDOptions): Tensor {
+  checkOptions('pgd', options, PGD_KEYS);
   const eps = checkNonNegative('pgd', 'epsilon', options.epsilon);
   const steps = checkCount('pgd', 'steps', options.steps ?? 10);
   const alpha = checkNonNegative('pgd', 'stepSize', options.stepSize ?? (steps > 0 ? (2.5 * eps) / steps : eps));
@@ -166,8 +178,9 @@ export interface AdversarialTrainingOptions extends PGDOptions {
 
 /** Runs the attack named in `options` (FGSM or PGD). */
 export function attack(model: Module, x: Tensor, y: Tensor, options: AdversarialTrainingOptions): Tensor {
+  checkOptions('attack', options, ROBUST_KEYS);
   const name = checkChoice('attack', 'attack', options.attack ?? 'fgsm', ['fgsm', 'pgd'] as const);
-  return name === 'fgsm' ? fgsm(model, x, y, options) : pgd(model, x, y, options);
+  return name === 'fgsm' ? fgsm(model, x, y, pick(options, FGSM_KEYS)) : pgd(model, x, y, pick(options, PGD_KEYS));
 }
 
 /**
@@ -182,6 +195,7 @@ export function attack(model: Module, x: Tensor, y: Tensor, options: Adversarial
  * ```
  */
 export function adversarialLoss(model: Module, x: Tensor, y: Tensor, options: AdversarialTrainingOptions): Tensor {
+  checkOptions('adversarialLoss', options, TRAINING_KEYS);
   const alpha = checkNumber('adversarialLoss', 'cleanWeight', options.cleanWeight ?? 0.5, { min: 0, max: 1 });
   const lossFn = options.lossFn ?? defaultLoss;
   const adv = attack(model, x, y, options);
@@ -200,6 +214,7 @@ export interface RobustAccuracyOptions extends AdversarialTrainingOptions {
  * model in evaluation mode (restored afterwards). Targets are class indices.
  */
 export function robustAccuracy(model: Module, data: TensorDataset, options: RobustAccuracyOptions): { clean: number; robust: number } {
+  checkOptions('robustAccuracy', options, ROBUST_KEYS);
   const bs = checkPositiveInt('robustAccuracy', 'batchSize', options.batchSize ?? 256);
   const wasTraining = model.training;
   model.eval();

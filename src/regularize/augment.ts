@@ -19,7 +19,7 @@
 import type { Batch, BatchAugment } from '../data/index.js';
 import { Tensor, type Generator } from '../tensor/index.js';
 import { toProbabilities } from './noise.js';
-import { checkCount, checkNonNegative, checkNumber, checkPositive, checkPositiveInt, checkProbability } from './validate.js';
+import { checkCount, checkNonNegative, checkNumber, checkOptions, checkPositive, checkPositiveInt, checkProbability } from './validate.js';
 
 type Arr = Float32Array | Float64Array;
 
@@ -56,6 +56,7 @@ export interface RandomCropOptions {
 
 /** Random crop with padding: pad by `padding`, then cut a window of `size` at a random offset per image. */
 export function randomCrop(options: RandomCropOptions = {}): BatchAugment {
+  checkOptions('randomCrop', options, ['padding', 'size', 'fill']);
   const pad = checkCount('randomCrop', 'padding', options.padding ?? 0);
   const fill = options.fill ?? 0;
   if (options.size) options.size.forEach((s, i) => checkPositiveInt('randomCrop', `size[${i}]`, s));
@@ -88,6 +89,7 @@ export function randomCrop(options: RandomCropOptions = {}): BatchAugment {
 
 /** Flips each image left-right with probability p (default 0.5). */
 export function horizontalFlip(options: { p?: number } = {}): BatchAugment {
+  checkOptions('horizontalFlip', options, ['p']);
   const p = checkProbability('horizontalFlip', 'p', options.p ?? 0.5);
   return ({ x, y }, g) => {
     const [n, c, h, w] = images('horizontalFlip', x);
@@ -166,6 +168,7 @@ export interface RandomAffineOptions {
 
 /** Small random rotations and translations, per image. */
 export function randomAffine(options: RandomAffineOptions = {}): BatchAugment {
+  checkOptions('randomAffine', options, ['degrees', 'translate', 'interpolation', 'fill']);
   const deg = checkNonNegative('randomAffine', 'degrees', options.degrees ?? 0);
   const [fx, fy] = options.translate ?? [0, 0];
   checkNumber('randomAffine', 'translate[0]', fx, { min: 0, max: 1 });
@@ -241,6 +244,7 @@ export interface CutoutOptions {
 
 /** Cutout: zeros a size×size square (clipped at the border) at a random centre in each image. */
 export function cutout(options: CutoutOptions): BatchAugment {
+  checkOptions('cutout', options, ['size', 'holes', 'p', 'fill']);
   const size = checkPositiveInt('cutout', 'size', options.size);
   const holes = checkPositiveInt('cutout', 'holes', options.holes ?? 1);
   const p = checkProbability('cutout', 'p', options.p ?? 1);
@@ -323,6 +327,7 @@ export interface MixOptions {
 
 /** Mixup: pairs each example with a random other one of the batch, λ ~ Beta(α, α) per batch. */
 export function mixup(options: MixOptions): BatchAugment {
+  checkOptions('mixup', options, ['alpha', 'numClasses']);
   const alpha = checkPositive('mixup', 'alpha', options.alpha ?? 1);
   const k = checkPositiveInt('mixup', 'numClasses', options.numClasses);
   return (batch, g) => mixupBatch(batch, sampleBeta(alpha, alpha, g), g.permutation(batch.x.shape[0]), k);
@@ -358,6 +363,7 @@ export function cutmixBatch(batch: Batch, box: Box, perm: ArrayLike<number>, num
 
 /** CutMix: λ ~ Beta(α, α), a box of area (1-λ)HW at a random centre (clipped), pasted from a random partner. */
 export function cutmix(options: MixOptions): BatchAugment {
+  checkOptions('cutmix', options, ['alpha', 'numClasses']);
   const alpha = checkPositive('cutmix', 'alpha', options.alpha ?? 1);
   const k = checkPositiveInt('cutmix', 'numClasses', options.numClasses);
   return (batch, g) => {

@@ -17,7 +17,7 @@
  */
 import type { Tensor } from '../tensor/index.js';
 import { selectParameters, type ParamSource, type SelectOptions } from './select.js';
-import { checkNonNegative, checkNumber, checkPositive } from './validate.js';
+import { checkNonNegative, checkNumber, checkOptions, checkPositive } from './validate.js';
 
 /** A projection applied to a model's weights in place, after each optimizer step. */
 export interface Constraint {
@@ -88,6 +88,7 @@ export class MaxNorm implements Constraint {
 
   constructor(maxValue: number, options: UnitNormOptions = {}) {
     this.maxValue = checkPositive('MaxNorm', 'maxValue', maxValue);
+    checkOptions('MaxNorm', options, ['select', 'dim']);
     this.dim = checkNumber('MaxNorm', 'dim', options.dim ?? 0, { integer: true });
     this.options = options;
     this.name = `max-norm ${maxValue}`;
@@ -105,6 +106,7 @@ export class UnitNorm implements Constraint {
   readonly options: SelectOptions;
 
   constructor(options: UnitNormOptions = {}) {
+    checkOptions('UnitNorm', options, ['select', 'dim']);
     this.dim = checkNumber('UnitNorm', 'dim', options.dim ?? 0, { integer: true });
     this.options = options;
   }
@@ -128,7 +130,7 @@ export class NonNeg implements Constraint {
   readonly options: SelectOptions;
 
   constructor(options: SelectOptions = {}) {
-    this.options = options;
+    this.options = checkOptions('NonNeg', options, ['select']);
   }
 
   apply(model: ParamSource): void {

@@ -20,7 +20,7 @@
  */
 import { dropout2d, Linear, Module } from '../nn/index.js';
 import { bernoulli, defaultGenerator, linear, normal, Tensor, type Generator } from '../tensor/index.js';
-import { checkRate, generatorOf } from './validate.js';
+import { checkOptions, checkRate, generatorOf } from './validate.js';
 
 export interface DropoutOptions {
   /** Apply the training behaviour (default true). */
@@ -44,6 +44,7 @@ export function dropoutMask(shape: readonly number[], p: number, generator?: Gen
 /** Inverted dropout: x·m/(1-p) in training (m ~ Bernoulli(1-p)), x in evaluation. */
 export function invertedDropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkRate('invertedDropout', 'p', p);
+  checkOptions('invertedDropout', options, ['training', 'generator']);
   if (options.training === false || p === 0) return x;
   const m = bernoulli(1 - p, x.shape, { generator: gen('invertedDropout', options.generator), dtype: x.dtype });
   return x.mul(m.mul(1 / (1 - p)));
@@ -52,6 +53,7 @@ export function invertedDropout(x: Tensor, p: number, options: DropoutOptions = 
 /** Classic dropout: x·m in training, x·(1-p) in evaluation. */
 export function classicDropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkRate('classicDropout', 'p', p);
+  checkOptions('classicDropout', options, ['training', 'generator']);
   if (options.training === false) return p === 0 ? x : x.mul(1 - p);
   if (p === 0) return x;
   return x.mul(bernoulli(1 - p, x.shape, { generator: gen('classicDropout', options.generator), dtype: x.dtype }));
@@ -76,6 +78,7 @@ export function alphaDropoutConstants(p: number): { alphaPrime: number; a: numbe
 /** Alpha dropout: a(x·m + α'(1-m)) + b in training, x in evaluation. */
 export function alphaDropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkRate('alphaDropout', 'p', p);
+  checkOptions('alphaDropout', options, ['training', 'generator']);
   if (options.training === false || p === 0) return x;
   const { alphaPrime, a, b } = alphaDropoutConstants(p);
   const m = bernoulli(1 - p, x.shape, { generator: gen('alphaDropout', options.generator), dtype: x.dtype });
@@ -87,12 +90,14 @@ export function alphaDropout(x: Tensor, p: number, options: DropoutOptions = {})
 /** Spatial (channel) dropout of [N, C, H, W] (or [C, H, W]) maps: whole channels zeroed, the rest scaled by 1/(1-p). */
 export function spatialDropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkRate('spatialDropout', 'p', p);
+  checkOptions('spatialDropout', options, ['training', 'generator']);
   return dropout2d(x, p, { training: options.training, generator: gen('spatialDropout', options.generator) });
 }
 
 /** Gaussian dropout: x·ε with ε ~ N(1, p/(1-p)) in training (same mean and variance as inverted dropout's multiplier), x in evaluation. */
 export function gaussianDropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   checkRate('gaussianDropout', 'p', p);
+  checkOptions('gaussianDropout', options, ['training', 'generator']);
   if (options.training === false || p === 0) return x;
   const eps = normal(x.shape, 1, Math.sqrt(p / (1 - p)), { generator: gen('gaussianDropout', options.generator), dtype: x.dtype });
   return x.mul(eps);
@@ -105,6 +110,7 @@ abstract class RateModule extends Module {
   constructor(op: string, p: number, options: DropoutModuleOptions) {
     super();
     this.p = checkRate(op, 'p', p);
+    checkOptions(op, options, ['generator']);
     this.generator = options.generator === undefined ? undefined : gen(op, options.generator);
   }
 
@@ -182,6 +188,7 @@ export class DropConnect extends Module {
     if (!(linear instanceof Linear)) throw new TypeError('DropConnect: expected a Linear layer to wrap');
     this.linear = linear;
     this.p = checkRate('DropConnect', 'p', p);
+    checkOptions('DropConnect', options, ['generator']);
     this.generator = options.generator === undefined ? undefined : gen('DropConnect', options.generator);
   }
 

@@ -18,7 +18,7 @@
  */
 import type { Module } from '../nn/index.js';
 import { noGrad, type Tensor } from '../tensor/index.js';
-import { checkChoice, checkCount, checkNonNegative } from './validate.js';
+import { checkChoice, checkCount, checkNonNegative, checkOptions } from './validate.js';
 
 export interface EarlyStoppingOptions {
   /** Epochs without improvement tolerated before stopping (>= 0; default 10). */
@@ -55,6 +55,7 @@ export class EarlyStopping {
   bestState: Record<string, Tensor> | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptions('EarlyStopping', options, ['patience', 'mode', 'minDelta', 'restoreBest']);
     this.patience = checkCount('EarlyStopping', 'patience', options.patience ?? 10);
     this.mode = checkChoice('EarlyStopping', 'mode', options.mode ?? 'min', ['min', 'max'] as const);
     this.minDelta = checkNonNegative('EarlyStopping', 'minDelta', options.minDelta ?? 0);

@@ -11,7 +11,7 @@
 import { Module } from '../nn/index.js';
 import { takeRows, type TensorDataset } from '../data/index.js';
 import { Generator, Tensor, noGrad } from '../tensor/index.js';
-import { checkChoice, checkPositiveInt } from './validate.js';
+import { checkChoice, checkOptions, checkPositiveInt } from './validate.js';
 
 /** N indices drawn uniformly with replacement from 0..n-1 (a bootstrap sample; n = size by default). */
 export function bootstrapIndices(n: number, generator: Generator, size = n): Int32Array {
@@ -41,6 +41,7 @@ export class Ensemble extends Module {
 
   constructor(members: readonly Module[], options: { combine?: Combine } = {}) {
     super();
+    checkOptions('Ensemble', options, ['combine']);
     if (!Array.isArray(members) || members.length === 0 || !members.every((m) => m instanceof Module)) throw new TypeError('Ensemble: expected a non-empty array of Modules');
     this.members = [...members];
     this.combine = checkChoice('Ensemble', 'combine', options.combine ?? 'probs', ['probs', 'logits', 'mean'] as const);
@@ -79,6 +80,7 @@ export interface BaggingOptions {
 
 /** Trains K models on bootstrap samples and returns their ensemble. */
 export function bagging(options: BaggingOptions): Ensemble {
+  checkOptions('bagging', options, ['k', 'data', 'seed', 'build', 'fit', 'combine', 'noBootstrap']);
   const k = checkPositiveInt('bagging', 'k', options.k);
   const master = new Generator(options.seed);
   const members: Module[] = [];

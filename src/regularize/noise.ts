@@ -9,7 +9,7 @@ import { Module } from '../nn/index.js';
 import { defaultGenerator, noGrad, normal, Tensor, type Generator } from '../tensor/index.js';
 import type { Batch, BatchAugment } from '../data/index.js';
 import { selectParameters, type ParamSource, type SelectOptions } from './select.js';
-import { checkNonNegative, checkPositiveInt, checkProbability, generatorOf } from './validate.js';
+import { checkNonNegative, checkOptions, checkPositiveInt, checkProbability, generatorOf } from './validate.js';
 
 const gen = (op: string, g: Generator | number | undefined): Generator => generatorOf(op, g, defaultGenerator);
 
@@ -22,6 +22,7 @@ export interface NoiseOptions {
 /** x + σ·ε with ε ~ N(0, 1) elementwise (no gradient flows into the noise). */
 export function addGaussianNoise(x: Tensor, std: number, options: NoiseOptions = {}): Tensor {
   checkNonNegative('addGaussianNoise', 'std', std);
+  checkOptions('addGaussianNoise', options, ['generator', 'clip']);
   let out = std === 0 ? x : x.add(normal(x.shape, 0, std, { generator: gen('addGaussianNoise', options.generator), dtype: x.dtype }));
   if (options.clip) out = out.clamp(options.clip[0], options.clip[1]);
   return out;
@@ -30,6 +31,7 @@ export function addGaussianNoise(x: Tensor, std: number, options: NoiseOptions =
 /** Input noise as a DataLoader augmentation: `new DataLoader(data, { augment: inputNoise(0.1) })`. */
 export function inputNoise(std: number, options: Omit<NoiseOptions, 'generator'> = {}): BatchAugment {
   checkNonNegative('inputNoise', 'std', std);
+  checkOptions('inputNoise', options, ['clip']);
   return (batch: Batch, generator: Generator) => ({ x: noGrad(() => addGaussianNoise(batch.x, std, { ...options, generator })), y: batch.y });
 }
 
@@ -41,6 +43,7 @@ export class GaussianNoise extends Module {
   constructor(std: number, options: { generator?: Generator | number } = {}) {
     super();
     this.std = checkNonNegative('GaussianNoise', 'std', std);
+    checkOptions('GaussianNoise', options, ['generator']);
     this.generator = options.generator === undefined ? undefined : gen('GaussianNoise', options.generator);
   }
 
@@ -80,6 +83,7 @@ export class WeightNoise {
 
   constructor(std: number, options: WeightNoiseOptions = {}) {
     this.std = checkNonNegative('WeightNoise', 'std', std);
+    checkOptions('WeightNoise', options, ['select', 'generator']);
     this.options = options;
     this.generator = gen('WeightNoise', options.generator);
   }
@@ -125,6 +129,7 @@ export interface LabelNoiseOptions {
  */
 export function flipLabels(y: Tensor, fraction: number, numClasses: number, options: LabelNoiseOptions = {}): Tensor {
   checkProbability('flipLabels', 'fraction', fraction);
+  checkOptions('flipLabels', options, ['generator']);
   checkPositiveInt('flipLabels', 'numClasses', numClasses);
   if (y.ndim !== 1) throw new RangeError(`flipLabels: expects class indices of shape [N], got [${y.shape}]`);
   if (numClasses < 2 && fraction > 0) throw new RangeError('flipLabels: numClasses must be >= 2 to flip labels');

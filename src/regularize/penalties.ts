@@ -26,7 +26,7 @@
 import type { Module } from '../nn/index.js';
 import { noGrad, Tensor, zeros } from '../tensor/index.js';
 import { selectParameters, type ParamSource, type SelectOptions } from './select.js';
-import { checkNonNegative } from './validate.js';
+import { checkNonNegative, checkOptions } from './validate.js';
 
 /** A penalty over a model's parameters: `loss(model)` is a scalar tensor to add to the loss. */
 export interface ParameterPenalty {
@@ -82,6 +82,7 @@ export function sumOfAbs(source: ParamSource, options: SelectOptions = {}): Tens
 /** (λ/2) Σ w²: the L2 penalty ("weight decay" in the loss), gradient λw. */
 export function l2Penalty(coef: number, options: SelectOptions = {}): ParameterPenalty {
   checkNonNegative('l2Penalty', 'coef', coef);
+  checkOptions('l2Penalty', options, ['select']);
   return {
     name: `L2 λ=${coef}`,
     loss: (model) => sumOfSquares(model, options).mul(coef / 2),
@@ -92,6 +93,7 @@ export function l2Penalty(coef: number, options: SelectOptions = {}): ParameterP
 /** λ Σ |w|: the L1 penalty (sparse weights), subgradient λ sign(w). */
 export function l1Penalty(coef: number, options: SelectOptions = {}): ParameterPenalty {
   checkNonNegative('l1Penalty', 'coef', coef);
+  checkOptions('l1Penalty', options, ['select']);
   return {
     name: `L1 λ=${coef}`,
     loss: (model) => sumOfAbs(model, options).mul(coef),
@@ -103,6 +105,7 @@ export function l1Penalty(coef: number, options: SelectOptions = {}): ParameterP
 export function elasticNetPenalty(l1: number, l2: number, options: SelectOptions = {}): ParameterPenalty {
   checkNonNegative('elasticNetPenalty', 'l1', l1);
   checkNonNegative('elasticNetPenalty', 'l2', l2);
+  checkOptions('elasticNetPenalty', options, ['select']);
   return {
     name: `elastic net λ1=${l1} λ2=${l2}`,
     loss(model) {
@@ -145,6 +148,7 @@ export class DecoupledWeightDecay {
 
   constructor(coef: number, options: SelectOptions = {}) {
     this.coef = checkNonNegative('DecoupledWeightDecay', 'coef', coef);
+    checkOptions('DecoupledWeightDecay', options, ['select']);
     this.options = options;
   }
 
@@ -169,6 +173,7 @@ export class L1Proximal {
 
   constructor(coef: number, options: SelectOptions = {}) {
     this.coef = checkNonNegative('L1Proximal', 'coef', coef);
+    checkOptions('L1Proximal', options, ['select']);
     this.options = options;
   }
 
@@ -207,6 +212,7 @@ export interface SoftTieOptions extends SelectOptions {
  */
 export function softTiePenalty(modelA: ParamSource, modelB: ParamSource, coef: number, options: SoftTieOptions = {}): Tensor {
   checkNonNegative('softTiePenalty', 'coef', coef);
+  checkOptions('softTiePenalty', options, ['select', 'mode']);
   const mode = options.mode ?? 'prior';
   if (mode !== 'prior' && mode !== 'mutual') throw new RangeError(`softTiePenalty: mode must be 'prior' or 'mutual', got ${JSON.stringify(mode)}`);
   const a = new Map(selectParameters(modelA, options.select, 'softTiePenalty'));

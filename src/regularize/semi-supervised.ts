@@ -14,7 +14,7 @@
  * epochs (`rampUp`).
  */
 import { Tensor, noGrad } from '../tensor/index.js';
-import { checkChoice, checkNonNegative, checkNumber, checkProbability } from './validate.js';
+import { checkChoice, checkNonNegative, checkNumber, checkOptions, checkProbability } from './validate.js';
 
 function checkLogits(op: string, logits: Tensor): void {
   if (logits.ndim !== 2) throw new RangeError(`${op}: expects logits [N, C], got [${logits.shape}]`);
@@ -55,6 +55,7 @@ export function pseudoLabels(logits: Tensor, threshold: number): PseudoLabels {
  */
 export function pseudoLabelLoss(logits: Tensor, threshold = 0.95, options: { from?: Tensor } = {}): Tensor {
   checkLogits('pseudoLabelLoss', logits);
+  checkOptions('pseudoLabelLoss', options, ['from']);
   const src = options.from ?? logits;
   if (src.ndim !== 2 || src.shape[0] !== logits.shape[0] || src.shape[1] !== logits.shape[1]) throw new RangeError(`pseudoLabelLoss: 'from' logits of shape [${src.shape}] do not match [${logits.shape}]`);
   const { labels, mask } = pseudoLabels(src, threshold);
@@ -83,6 +84,7 @@ export interface ConsistencyOptions {
 /** The consistency between two stochastic passes' logits of the same inputs. */
 export function consistencyLoss(a: Tensor, b: Tensor, options: ConsistencyOptions = {}): Tensor {
   checkLogits('consistencyLoss', a);
+  checkOptions('consistencyLoss', options, ['kind', 'detachTarget']);
   if (b.ndim !== 2 || b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[1]) throw new RangeError(`consistencyLoss: logits of shapes [${a.shape}] and [${b.shape}] differ`);
   const kind = checkChoice('consistencyLoss', 'kind', options.kind ?? 'mse', ['mse', 'kl'] as const);
   const tb = options.detachTarget ? b.detach() : b;

@@ -33,7 +33,7 @@ import { z } from 'zod';
 import type { BatchAugment } from '../data/index.js';
 import { composeAugment, cutmix, cutout, horizontalFlip, mixup, randomAffine, randomCrop } from './augment.js';
 import { labelNoise, inputNoise } from './noise.js';
-import { checkChoice, checkCount, checkNonNegative, checkNumber, checkPositive, checkPositiveInt, checkProbability, checkRate } from './validate.js';
+import { checkChoice, checkCount, checkNonNegative, checkNumber, checkOptions, checkPositive, checkPositiveInt, checkProbability, checkRate } from './validate.js';
 
 export interface AugmentConfig {
   /** Random crop with this padding (pixels). */
@@ -86,6 +86,11 @@ export interface RegularizationConfig {
   adversarial?: AdversarialConfig;
 }
 
+const CONFIG_KEYS = ['l2', 'l1', 'weightDecay', 'maxNorm', 'dropout', 'inputDropout', 'dropConnect', 'inputNoise', 'hiddenNoise', 'weightNoise', 'labelSmoothing', 'labelNoise', 'activationL1', 'augment', 'earlyStopping', 'adversarial'] as const;
+const AUGMENT_KEYS = ['crop', 'flip', 'rotate', 'translate', 'cutout', 'mixup', 'cutmix'] as const;
+const EARLY_STOPPING_KEYS = ['patience', 'minDelta', 'metric'] as const;
+const ADVERSARIAL_KEYS = ['attack', 'epsilon', 'cleanWeight', 'steps', 'stepSize'] as const;
+
 interface Issue {
   path: string[];
   message: string;
@@ -103,6 +108,8 @@ function collect(issues: Issue[], path: string[], fn: () => void): void {
 export function regularizationIssues(c: RegularizationConfig): Issue[] {
   const op = 'regularization';
   const issues: Issue[] = [];
+  // Unknown fields (a misspelt method would otherwise train the baseline silently).
+  collect(issues, [], () => checkOptions(op, c, CONFIG_KEYS));
   const num = (key: keyof RegularizationConfig, check: (op: string, name: string, v: unknown) => number): void => {
     if (c[key] !== undefined) collect(issues, [key], () => check(op, key, c[key]));
   };
@@ -113,6 +120,7 @@ export function regularizationIssues(c: RegularizationConfig): Issue[] {
   num('labelNoise', checkProbability);
   if (c.augment) {
     const a = c.augment;
+    collect(issues, ['augment'], () => checkOptions(`${op}.augment`, a, AUGMENT_KEYS));
     const at = (k: keyof AugmentConfig, f: () => void): void => collect(issues, ['augment', k], f);
     if (a.crop !== undefined) at('crop', () => checkCount(`${op}.augment`, 'crop', a.crop));
     if (a.rotate !== undefined) at('rotate', () => checkNumber(`${op}.augment`, 'rotate', a.rotate, { min: 0, max: 180 }));
@@ -123,12 +131,14 @@ export function regularizationIssues(c: RegularizationConfig): Issue[] {
   }
   if (c.earlyStopping && typeof c.earlyStopping === 'object') {
     const e = c.earlyStopping;
+    collect(issues, ['earlyStopping'], () => checkOptions(`${op}.earlyStopping`, e, EARLY_STOPPING_KEYS));
     if (e.patience !== undefined) collect(issues, ['earlyStopping', 'patience'], () => checkCount(`${op}.earlyStopping`, 'patience', e.patience));
     if (e.minDelta !== undefined) collect(issues, ['earlyStopping', 'minDelta'], () => checkNonNegative(`${op}.earlyStopping`, 'minDelta', e.minDelta));
     if (e.metric !== undefined) collect(issues, ['earlyStopping', 'metric'], () => checkChoice(`${op}.earlyStopping`, 'metric', e.metric, ['loss', 'accuracy']));
   }
   if (c.adversarial) {
     const a = c.adversarial;
+    collect(issues, ['adversarial'], () => checkOptions(`${op}.adversarial`, a, ADVERSARIAL_KEYS));
     collect(issues, ['adversarial', 'epsilon'], () => checkNonNegative(`${op}.adversarial`, 'epsilon', a.epsilon));
     if (a.attack !== undefined) collect(issues, ['adversarial', 'attack'], () => checkChoice(`${op}.adversarial`, 'attack', a.attack, ['fgsm', 'pgd']));
     if (a.cleanWeight !== undefined) collect(issues, ['adversarial', 'cleanWeight'], () => checkProbability(`${op}.adversarial`, 'cleanWeight', a.cleanWeight));

@@ -26,7 +26,7 @@ import { DecoupledWeightDecay, l1Penalty, l2Penalty } from './penalties.js';
 import { activationL1, captureActivations } from './sparse.js';
 import { consistencyLoss, entropyMinimization, pseudoLabelLoss, pseudoLabels, rampUp } from './semi-supervised.js';
 import { augmentationOf, validateRegularization, type RegularizationConfig } from './spec.js';
-import { checkChoice, checkPositiveInt } from './validate.js';
+import { checkChoice, checkOptions, checkPositiveInt } from './validate.js';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'selu';
 
@@ -63,6 +63,7 @@ function activationModule(a: Activation): Module {
 export function buildMLP(o: MLPOptions): Sequential {
   const g = o.generator;
   const r = o.regularization ?? {};
+  checkOptions('buildMLP', o, ['inputs', 'hidden', 'outputs', 'activation', 'flatten', 'generator', 'regularization']);
   const act = checkChoice('buildMLP', 'activation', o.activation ?? 'relu', ['relu', 'tanh', 'sigmoid', 'selu'] as const);
   const layers: Module[] = [];
   if (o.flatten) layers.push(new Flatten());
@@ -150,6 +151,7 @@ export interface FitResult {
  * the train/test gap compares like with like across methods.
  */
 export function fit(model: Module, o: FitOptions): FitResult {
+  checkOptions('fit', o, ['kind', 'numClasses', 'train', 'test', 'validation', 'epochs', 'batchSize', 'optimizer', 'optimizerOptions', 'seed', 'regularization', 'inputClip', 'evalEvery', 'onProgress']);
   const r = validateRegularization(o.regularization ?? {});
   const kind = o.kind;
   const numClasses = kind === 'classification' ? checkPositiveInt('fit', 'numClasses', o.numClasses) : undefined;

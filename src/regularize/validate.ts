@@ -85,3 +85,19 @@ export function generatorOf(op: string, g: Generator | number | undefined, fallb
   if (typeof g === 'number' && Number.isFinite(g)) return new GeneratorClass(g);
   throw new TypeError(`${op}: generator must be a Generator or a finite seed, got ${show(g)}`);
 }
+
+/**
+ * Checks that an options object has only known keys: a misspelt option (`{ genrator: 1 }`)
+ * would otherwise be ignored silently and the default used. Throws a RangeError naming the
+ * unknown key and the valid ones; returns the options.
+ */
+export function checkOptions<T>(op: string, options: T, allowed: readonly string[]): T {
+  if (options === undefined || options === null) return options;
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${op}: options must be an object, got ${show(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new RangeError(`${op}: unknown option '${key}'; expected ${allowed.length ? allowed.map((k) => `'${k}'`).join(', ') : 'no options'}`);
+    }
+  }
+  return options;
+}
