@@ -14,7 +14,8 @@
  * - early stopping: early-stopping.ts;
  * - semi-supervised learning (pseudo-labels, entropy minimization, Π-model consistency): semi-supervised.ts;
  * - ensembles and bagging: ensemble.ts;
- * - a declarative configuration of all of it (for lab specs) and training loops: spec.ts, train.ts.
+ * - a declarative configuration of all of it (for lab specs) and training loops: spec.ts, train.ts,
+ *   fit-semi-supervised.ts.
  */
 export * from './select.js';
 export * from './penalties.js';
@@ -30,3 +31,4 @@ export * from './ensemble.js';
 export * from './multitask.js';
 export * from './spec.js';
 export * from './train.js';
+export * from './fit-semi-supervised.js';

@@ -101,3 +101,14 @@ export function rampUp(t: number, length: number): number {
   const s = 1 - t / length;
   return Math.exp(-5 * s * s);
 }
+
+/**
+ * Lee's (2013) pseudo-label weight schedule, as a fraction of its final value α_f: rises
+ * linearly from 0 to 1 over `length` steps after the warm-up, then stays at 1.
+ */
+export function linearRampUp(t: number, length: number): number {
+  checkNonNegative('linearRampUp', 't', t);
+  checkNumber('linearRampUp', 'length', length, { min: 0 });
+  if (length === 0 || t >= length) return 1;
+  return t / length;
+}

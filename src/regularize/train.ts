@@ -13,7 +13,7 @@
  * restore the best weights (early stopping)
  * ```
  */
-import { DataLoader, type BatchAugment, type TensorDataset } from '../data/index.js';
+import { DataLoader, type TensorDataset } from '../data/index.js';
 import { crossEntropy, Flatten, Linear, mseLoss, ReLU, SELU, Sequential, Sigmoid, Tanh, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
@@ -24,7 +24,6 @@ import { EarlyStopping } from './early-stopping.js';
 import { GaussianNoise, WeightNoise } from './noise.js';
 import { DecoupledWeightDecay, l1Penalty, l2Penalty } from './penalties.js';
 import { activationL1, captureActivations } from './sparse.js';
-import { consistencyLoss, entropyMinimization, pseudoLabelLoss, pseudoLabels, rampUp } from './semi-supervised.js';
 import { augmentationOf, validateRegularization, type RegularizationConfig } from './spec.js';
 import { checkChoice, checkOptions, checkPositiveInt } from './validate.js';
 
@@ -264,134 +263,4 @@ export function fit(model: Module, o: FitOptions): FitResult {
     final.testAccuracy = te.accuracy;
   }
   return { epochs: hist, final };
-}
-
-// ---- semi-supervised training ---------------------------------------------------------------
-
-export interface SemiSupervisedOptions {
-  labeled: TensorDataset;
-  /** Inputs only (the labels, if any, are ignored). */
-  unlabeled: { x: Tensor };
-  test: TensorDataset;
-  numClasses: number;
-  /** Optimizer steps (each takes one labeled and, after warm-up, one unlabeled batch). */
-  steps: number;
-  batchSize: number;
-  /** Unlabeled examples per step (default 2 batchSize). */
-  unlabeledBatchSize?: number;
-  /** 'none' (labeled data only: the baseline), 'pseudo-label', 'entropy' or 'consistency' (Π-model). */
-  method: 'none' | 'pseudo-label' | 'entropy' | 'consistency';
-  /** Weight of the unlabeled term at full ramp (default 1). */
-  weight?: number;
-  /** Confidence threshold of pseudo-labels (default 0.95). */
-  threshold?: number;
-  /** Steps on labeled data alone before the unlabeled term starts (default 20% of steps). */
-  warmupSteps?: number;
-  /** Steps of the Gaussian ramp-up of the unlabeled weight after warm-up (default 20% of steps). */
-  rampSteps?: number;
-  optimizer?: string;
-  optimizerOptions?: Record<string, unknown>;
-  seed: number;
-  /**
-   * Augmentation of the training inputs (labeled batches, for every method, and the unlabeled
-   * batches of the unlabeled term, whose pseudo-labels come from the un-augmented inputs).
-   */
-  augment?: BatchAugment;
-  /** Evaluate every this many steps (default steps/10). */
-  evalEvery?: number;
-  onProgress?: (fraction: number, status?: string) => void;
-}
-
-/**
- * Trains on a labeled subset plus unlabeled data: loss = CE(labeled batch) + w(t)·U(unlabeled
- * batch), with U the pseudo-label loss (Lee 2013), the prediction entropy (Grandvalet & Bengio
- * 2004) or the Π-model consistency between two stochastic passes (Laine & Aila 2017), and w(t)
- * zero during warm-up, then ramped up. method 'none' trains on the labeled data alone, for the
- * same number of steps.
- */
-export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitResult {
-  const steps = checkPositiveInt('fitSemiSupervised', 'steps', o.steps);
-  const bs = checkPositiveInt('fitSemiSupervised', 'batchSize', o.batchSize);
-  const ubs = checkPositiveInt('fitSemiSupervised', 'unlabeledBatchSize', o.unlabeledBatchSize ?? 2 * bs);
-  const method = checkChoice('fitSemiSupervised', 'method', o.method, ['none', 'pseudo-label', 'entropy', 'consistency'] as const);
-  const weight = checkNonNegativeNumber('weight', o.weight ?? 1);
-  const threshold = o.threshold ?? 0.95;
-  const warmup = o.warmupSteps ?? Math.floor(steps * 0.2);
-  const ramp = o.rampSteps ?? Math.floor(steps * 0.2);
-  const evalEvery = checkPositiveInt('fitSemiSupervised', 'evalEvery', o.evalEvery ?? Math.max(1, Math.floor(steps / 10)));
-  const opt = createOptimizer(o.optimizer ?? 'adam', model.parameters(), { lr: 1e-3, ...(o.optimizerOptions ?? {}) });
-  const labeled = new DataLoader(o.labeled, { batchSize: Math.min(bs, o.labeled.x.shape[0]), shuffle: true, seed: o.seed, dropLast: true, augment: o.augment });
-  const augGen = new Generator(o.seed * 31337 + 5);
-  const unl = { x: o.unlabeled.x, y: new Tensor(new Float32Array(o.unlabeled.x.shape[0]), [o.unlabeled.x.shape[0]]) };
-  const unlabeled = new DataLoader(unl, { batchSize: Math.min(ubs, unl.x.shape[0]), shuffle: true, seed: o.seed + 1, dropLast: true });
-  const forever = function* (loader: DataLoader): IterableIterator<{ x: Tensor; y: Tensor }> {
-    for (;;) yield* loader;
-  };
-  const lab = forever(labeled);
-  const un = forever(unlabeled);
-  const hist: Record<string, number[]> = { step: [], trainLoss: [], testLoss: [], gap: [], trainAccuracy: [], testAccuracy: [], unlabeledWeight: [], confident: [] };
-  let lastConfident = 0;
-  const record = (step: number, w: number): void => {
-    const tr = evaluateModel(model, o.labeled, 'classification');
-    const te = evaluateModel(model, o.test, 'classification');
-    hist.step.push(step);
-    hist.trainLoss.push(tr.loss);
-    hist.testLoss.push(te.loss);
-    hist.gap.push(te.loss - tr.loss);
-    hist.trainAccuracy.push(tr.accuracy);
-    hist.testAccuracy.push(te.accuracy);
-    hist.unlabeledWeight.push(w);
-    hist.confident.push(lastConfident);
-  };
-  const t0 = performance.now();
-  record(0, 0);
-  model.train();
-  for (let t = 1; t <= steps; t++) {
-    const b = lab.next().value!;
-    let loss = crossEntropy(model.forward(b.x), b.y);
-    const w = method === 'none' || t <= warmup ? 0 : weight * rampUp(t - warmup, ramp);
-    if (w > 0) {
-      const u = un.next().value!;
-      const perturbed = o.augment ? o.augment(u, augGen).x : u.x;
-      const logits = model.forward(perturbed);
-      let term: Tensor;
-      if (method === 'pseudo-label') {
-        const from = o.augment ? noGrad(() => model.forward(u.x)) : logits;
-        term = pseudoLabelLoss(logits, threshold, { from });
-        lastConfident = pseudoLabels(from, threshold).count / u.x.shape[0];
-      } else if (method === 'entropy') {
-        term = entropyMinimization(logits);
-      } else {
-        const second = o.augment ? o.augment(u, augGen).x : u.x;
-        term = consistencyLoss(logits, model.forward(second));
-      }
-      loss = loss.add(term.mul(w));
-    }
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    if (t % evalEvery === 0 || t === steps) {
-      record(t, w);
-      model.train();
-    }
-    if (o.onProgress && t % Math.max(1, Math.floor(steps / 100)) === 0) o.onProgress(t / steps, `step ${t}/${steps}`);
-  }
-  const last = hist.step.length - 1;
-  return {
-    epochs: hist,
-    final: {
-      trainLoss: hist.trainLoss[last],
-      testLoss: hist.testLoss[last],
-      gap: hist.gap[last],
-      trainAccuracy: hist.trainAccuracy[last],
-      testAccuracy: hist.testAccuracy[last],
-      confidentFraction: lastConfident,
-      trainSeconds: (performance.now() - t0) / 1000,
-    },
-  };
-}
-
-function checkNonNegativeNumber(name: string, v: number): number {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new RangeError(`fitSemiSupervised: ${name} must be >= 0, got ${v}`);
-  return v;
 }

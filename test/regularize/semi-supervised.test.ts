@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crossEntropy, Linear, Sequential, Tanh } from '../../src/nn/index.js';
 import { Generator, grad, tensor } from '../../src/tensor/index.js';
-import { consistencyLoss, entropyMinimization, pseudoLabelLoss, pseudoLabels, rampUp } from '../../src/regularize/index.js';
+import { gaussianMixture } from '../../src/data/index.js';
+import { buildMLP, consistencyLoss, entropyMinimization, fitSemiSupervised, linearRampUp, pseudoLabelLoss, pseudoLabelQuality, pseudoLabels, rampUp } from '../../src/regularize/index.js';
 import { assertClose } from '../helpers/close.js';
 import { throwsWith } from './fixtures.js';
 
@@ -75,3 +76,50 @@ describe('entropy minimization and consistency', () => {
     assert.equal(rampUp(3, 0), 1);
   });
 });
+
+describe('the semi-supervised training loop', () => {
+  const centers = [[2, 0], [-2, 0], [0, 2]];
+  const pool = gaussianMixture({ n: 300, centers, std: 0.7, seed: 1 });
+  const labeled = { x: pool.x.narrow(0, 0, 30), y: pool.y.narrow(0, 0, 30) };
+  const unlabeled = { x: pool.x.narrow(0, 30, 270), y: pool.y.narrow(0, 30, 270) };
+  const test = gaussianMixture({ n: 200, centers, std: 0.7, seed: 2 });
+  const run = (method: 'none' | 'pseudo-label', extra: Record<string, unknown> = {}) =>
+    fitSemiSupervised(buildMLP({ inputs: 2, hidden: [8], outputs: 3, generator: new Generator(3) }), {
+      labeled, unlabeled, test, numClasses: 3, steps: 8, batchSize: 10, unlabeledBatchSize: 30, method, seed: 4, evalEvery: 1, ...extra,
+    });
+
+  it("Lee's linear ramp: 0 during warm-up, then α_f (t - T1)/(T2 - T1), then α_f", () => {
+    assert.equal(linearRampUp(0, 10), 0);
+    assert.equal(linearRampUp(5, 10), 0.5);
+    assert.equal(linearRampUp(12, 10), 1);
+    const r = run('pseudo-label', { weight: 3, warmupSteps: 2, rampSteps: 4, ramp: 'linear', threshold: 0 });
+    assertClose(r.epochs.unlabeledWeight, [0, 0, 0, 0.75, 1.5, 2.25, 3, 3, 3], { atol: 1e-15 });
+    const g = run('pseudo-label', { weight: 2, warmupSteps: 2, rampSteps: 4 });
+    assertClose(g.epochs.unlabeledWeight.slice(3, 6), [1, 2, 3].map((t) => 2 * rampUp(t, 4)), { rtol: 1e-12 });
+  });
+
+  it('both arms are paired: with the unlabeled weight at 0, pseudo-labeling trains exactly the labeled-only model', () => {
+    const base = run('none');
+    const zero = run('pseudo-label', { weight: 0 });
+    assert.deepEqual(zero.epochs.testLoss, base.epochs.testLoss);
+    assert.ok(base.epochs.unlabeledWeight.every((w) => w === 0));
+  });
+
+  it('reports the share of confident pseudo-labels on the unlabeled set and their accuracy (labels used for measuring only)', () => {
+    const r = run('pseudo-label', { threshold: 0.5, warmupSteps: 0, rampSteps: 0 });
+    assert.ok(r.final.unlabeledConfident >= 0 && r.final.unlabeledConfident <= 1);
+    const model = buildMLP({ inputs: 2, hidden: [8], outputs: 3, generator: new Generator(5) });
+    const q = pseudoLabelQuality(model, unlabeled.x, unlabeled.y, 0);
+    assert.equal(q.confident, 1, 'threshold 0: every example is pseudo-labeled');
+    model.eval();
+    const pred = model.forward(unlabeled.x).argmax(1).data;
+    let correct = 0;
+    for (let i = 0; i < 270; i++) if (pred[i] === unlabeled.y.data[i]) correct++;
+    assertClose(q.accuracy, correct / 270, { rtol: 1e-12 });
+    assert.ok(Number.isNaN(pseudoLabelQuality(model, unlabeled.x, undefined, 0).accuracy));
+    throwsWith(() => run('pseudo-label', { ramp: 'cosine' }), 'fitSemiSupervised', 'ramp', "'gaussian', 'linear'", 'cosine');
+    throwsWith(() => run('pseudo-label', { threshold: 1.5 }), 'fitSemiSupervised: threshold must lie in [0, 1], got 1.5');
+    throwsWith(() => run('pseudo-label', { rampup: 3 }), "fitSemiSupervised: unknown option 'rampup'");
+  });
+});
+

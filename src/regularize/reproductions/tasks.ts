@@ -33,7 +33,8 @@ import { robustAccuracy } from '../adversarial.js';
 import { composeAugment, horizontalFlip, randomCrop } from '../augment.js';
 import { inputNoise } from '../noise.js';
 import { regularizationSchema, type RegularizationConfig } from '../spec.js';
-import { buildMLP, fit, fitSemiSupervised, type Activation } from '../train.js';
+import { fitSemiSupervised } from '../fit-semi-supervised.js';
+import { buildMLP, fit, type Activation } from '../train.js';
 
 const isAdaptive = (m: Method): boolean => !['sgd', 'momentum', 'nesterov'].includes(m.optimizer);
 
@@ -202,13 +203,15 @@ export interface SemiSupervisedTaskOptions {
   weight: number;
   warmupSteps: number | null;
   rampSteps: number | null;
+  /** Shape of the unlabeled weight's ramp-up: 'gaussian' (Laine & Aila) or 'linear' (Lee's α(t)). */
+  ramp: 'gaussian' | 'linear';
   /** Input perturbation of the training batches (and of the unlabeled term): 'none', 'noise' (Gaussian, σ 0.3) or 'crop' (images: random crop 2 + flip). */
   perturb: 'none' | 'noise' | 'crop';
   evalEvery: number | null;
 }
 
 /** The labeled, unlabeled and test sets of a semi-supervised trial. */
-export function semiSupervisedData(o: SemiSupervisedTaskOptions, seed: number): { labeled: TensorDataset; unlabeled: { x: Tensor }; test: TensorDataset; inputs: number; classes: number; flatten: boolean } {
+export function semiSupervisedData(o: SemiSupervisedTaskOptions, seed: number): { labeled: TensorDataset; unlabeled: TensorDataset; test: TensorDataset; inputs: number; classes: number; flatten: boolean } {
   let pool: TensorDataset;
   let test: TensorDataset;
   let inputs: number;
@@ -229,7 +232,8 @@ export function semiSupervisedData(o: SemiSupervisedTaskOptions, seed: number): 
     classes = o.classes;
   }
   if (o.labeled + o.unlabeled > pool.x.shape[0]) throw new RangeError(`semisupervised: labeled + unlabeled must be at most ${pool.x.shape[0]}, got ${o.labeled + o.unlabeled}`);
-  return { labeled: slice(pool, 0, o.labeled), unlabeled: { x: slice(pool, o.labeled, o.labeled + o.unlabeled).x }, test, inputs, classes, flatten: o.dataset === 'fmnist' };
+  // The unlabeled examples keep their labels only to measure the pseudo-labels' accuracy; training never reads them.
+  return { labeled: slice(pool, 0, o.labeled), unlabeled: slice(pool, o.labeled, o.labeled + o.unlabeled), test, inputs, classes, flatten: o.dataset === 'fmnist' };
 }
 
 export function runSemiSupervised(config: TrialConfig, o: SemiSupervisedTaskOptions, hooks: TaskHooks = {}): TrialOutput {
@@ -239,7 +243,7 @@ export function runSemiSupervised(config: TrialConfig, o: SemiSupervisedTaskOpti
   const augment = o.perturb === 'noise' ? inputNoise(0.3) : o.perturb === 'crop' ? composeAugment(randomCrop({ padding: 2 }), horizontalFlip()) : undefined;
   const res = fitSemiSupervised(model, {
     labeled: d.labeled, unlabeled: d.unlabeled, test: d.test, numClasses: d.classes, steps: o.steps, batchSize: o.batchSize, unlabeledBatchSize: o.unlabeledBatchSize,
-    method: o.method, threshold: o.threshold, weight: o.weight, warmupSteps: o.warmupSteps ?? undefined, rampSteps: o.rampSteps ?? undefined,
+    method: o.method, threshold: o.threshold, weight: o.weight, warmupSteps: o.warmupSteps ?? undefined, rampSteps: o.rampSteps ?? undefined, ramp: o.ramp,
     augment, optimizer: config.method.optimizer, optimizerOptions: config.method.options, seed: config.seed,
     evalEvery: o.evalEvery ?? undefined, onProgress: progress(hooks),
   });
@@ -330,6 +334,7 @@ export const regularizationTasks: TaskDef[] = [
       weight: z.number().min(0).default(1),
       warmupSteps: z.number().int().min(0).nullable().default(null),
       rampSteps: z.number().int().min(0).nullable().default(null),
+      ramp: z.enum(['gaussian', 'linear']).default('gaussian'),
       perturb: z.enum(['none', 'noise', 'crop']).default('none'),
       evalEvery: z.number().int().positive().nullable().default(null),
     }),
