@@ -17,8 +17,10 @@ import { consistencyLoss, entropyMinimization, linearRampUp, pseudoLabelLoss, ps
 import { evaluateModel, type FitResult } from './train.js';
 import { checkChoice, checkCount, checkNonNegative, checkOptions, checkPositiveInt, checkProbability } from './validate.js';
 
+/** The unlabeled term: none (the labeled-only baseline), Lee's pseudo-labels, entropy minimization or the Π-model. */
 export type SemiSupervisedMethod = 'none' | 'pseudo-label' | 'entropy' | 'consistency';
 
+/** The data, schedule and optimizer of {@link fitSemiSupervised}. */
 export interface SemiSupervisedOptions {
   labeled: TensorDataset;
   /** Inputs; labels, when given, are never trained on: they only measure the pseudo-labels' accuracy. */
