@@ -14,7 +14,7 @@ import { crossEntropy, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
 import { consistencyLoss, entropyMinimization, linearRampUp, pseudoLabelLoss, pseudoLabels, rampUp } from './semi-supervised.js';
-import { evaluateModel, type FitResult } from './train.js';
+import { evaluateModel, recordTrainTest, type FitResult } from './train.js';
 import { checkChoice, checkCount, checkNonNegative, checkOptions, checkPositiveInt, checkProbability } from './validate.js';
 
 /** The unlabeled term: none (the labeled-only baseline), Lee's pseudo-labels, entropy minimization or the Π-model. */
@@ -123,11 +123,7 @@ export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitR
     const tr = evaluateModel(model, o.labeled, 'classification');
     const te = evaluateModel(model, o.test, 'classification');
     hist.step.push(step);
-    hist.trainLoss.push(tr.loss);
-    hist.testLoss.push(te.loss);
-    hist.gap.push(te.loss - tr.loss);
-    hist.trainAccuracy.push(tr.accuracy);
-    hist.testAccuracy.push(te.accuracy);
+    recordTrainTest(hist, tr, te);
     hist.unlabeledWeight.push(w);
     hist.confident.push(lastConfident);
   };

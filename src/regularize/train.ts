@@ -137,6 +137,15 @@ export function evaluateModel(model: Module, data: TensorDataset, kind: 'classif
   return { loss: lossSum / n, accuracy: kind === 'classification' ? correct / n : NaN };
 }
 
+/** Appends one evaluation of the training and test sets to a fit's history (losses, gap, accuracies). */
+export function recordTrainTest(hist: Record<string, number[]>, train: Evaluation, test: Evaluation): void {
+  hist.trainLoss.push(train.loss);
+  hist.testLoss.push(test.loss);
+  hist.gap.push(test.loss - train.loss);
+  hist.trainAccuracy.push(train.accuracy);
+  hist.testAccuracy.push(test.accuracy);
+}
+
 export interface FitResult {
   /** Per evaluated epoch: epoch, trainLoss, testLoss, gap (= test - train), trainAccuracy, testAccuracy, valLoss, valAccuracy, time. */
   epochs: Record<string, number[]>;
@@ -183,11 +192,7 @@ export function fit(model: Module, o: FitOptions): FitResult {
     const te = evaluateModel(model, o.test, kind);
     const va = o.validation ? evaluateModel(model, o.validation, kind) : null;
     hist.epoch.push(epoch);
-    hist.trainLoss.push(tr.loss);
-    hist.testLoss.push(te.loss);
-    hist.gap.push(te.loss - tr.loss);
-    hist.trainAccuracy.push(tr.accuracy);
-    hist.testAccuracy.push(te.accuracy);
+    recordTrainTest(hist, tr, te);
     hist.valLoss.push(va ? va.loss : NaN);
     hist.valAccuracy.push(va ? va.accuracy : NaN);
     hist.time.push(time);
