@@ -123,9 +123,29 @@ export interface Kernels {
   /**
    * The fused Adam/AdamW step over flat arrays, updating param, m and v in place:
    * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr * (m / bc1) / (sqrt(v / bc2) + eps),
-   * with decoupled decay p *= (1 - lr * weightDecay) first when weightDecay > 0.
+   * with decoupled decay p *= (1 - lr * weightDecay) first when weightDecay > 0. With `vMax`
+   * (AMSGrad), vMax = max(vMax, v) and the denominator uses vMax instead of v.
    */
-  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: AdamHyper): void;
+  adam(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: AdamHyper, vMax?: Float32Array | null): void;
+  /**
+   * The fused SGD step over flat arrays, updating param (and the momentum buffer) in place:
+   * g = ±grad + weightDecay p; without a buffer d = g; with one, buf = g on the first step and
+   * buf = momentum buf + (1 - dampening) g after, and d = nesterov ? g + momentum buf : buf;
+   * p -= lr d.
+   */
+  sgd(param: Float32Array, grad: Float32Array, buf: Float32Array | null, hp: SgdHyper): void;
+}
+
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** Gradient ascent: the gradient's sign is flipped first. */
+  maximize: boolean;
+  /** The buffer is set to g (the first step with momentum) instead of decayed. */
+  firstStep: boolean;
 }
 
 export interface AdamHyper {

@@ -62,7 +62,7 @@ function notice(text: string, options: InitBackendOptions): void {
 
 function registerWasm(module: WasmModule): Loaded<WasmKernels> {
   const w = createWasmKernels(module);
-  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, Adam, elementwise maps, max-pool); js for the rest and for float64');
+  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, convolutions, Adam and SGD, elementwise maps, max-pool); js for the rest and for float64');
   return { ok: true, value: w };
 }
 
@@ -103,7 +103,8 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
       } catch (e) {
         throw new Error(`the koffi package (the FFI that calls BLAS) cannot load: ${message(e)}`);
       }
-      const lib = findBlas(koffi, path);
+      const { isMainThread } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
+      const lib = findBlas(koffi, path, isMainThread);
       if (lib) {
         const base: Kernels = wasm?.ok ? { ...jsKernels, ...wasm.value.kernels } : jsKernels;
         const over = wasm?.ok ? 'wasm' : 'js';

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AdamHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
+import type { AdamHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import { listBackends, setBackend, kernels, backendInfo } from '../../src/backend/registry.js';
 import { loadBackends } from '../../src/backend/load.js';
@@ -265,6 +265,48 @@ for (const name of others) {
             assertClose(arrays[i], ref[i], { atol: 1e-6, rtol: 1e-5, what: `${name} adam n=${n} wd=${wd} ${label}` });
           }
           assert.deepEqual(arrays[1], ref[1], 'the gradient is not modified');
+        }
+      }
+    });
+
+    test('adam with vMax (AMSGrad): the running maximum, NaN kept', () => {
+      for (const n of [3, 17, 16385, 40001]) {
+        const [arrays, hp] = adamCase(n, 0);
+        const vMax = rand(Float32Array, n, 0, 0.01) as Float32Array;
+        arrays[1][n - 1] = NaN;
+        const ref = [...arrays, vMax].map((a) => a.slice());
+        k.adam(arrays[0], arrays[1], arrays[2], arrays[3], hp, vMax);
+        jsKernels.adam(ref[0], ref[1], ref[2], ref[3], hp, ref[4]);
+        for (const [got, want, label] of [[arrays[0], ref[0], 'param'], [arrays[3], ref[3], 'v'], [vMax, ref[4], 'vMax']] as const) {
+          assertClose(got, want, { atol: 1e-6, rtol: 1e-5, what: `${name} amsgrad n=${n} ${label}` });
+        }
+        assert.ok(Number.isNaN(vMax[n - 1]) && Number.isNaN(arrays[0][n - 1]), 'a NaN gradient reaches vMax and the parameter');
+        for (let i = 0; i < n - 1; i++) assert.ok(vMax[i] >= arrays[3][i], `${name} amsgrad: vMax below v at ${i}`);
+      }
+    });
+
+    test('sgd (chunk edges, momentum, dampening, Nesterov, weight decay, maximize, first step)', () => {
+      const cases: Omit<SgdHyper, 'lr'>[] = [
+        { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, firstStep: false },
+        { momentum: 0, dampening: 0, weightDecay: 0.01, nesterov: false, maximize: true, firstStep: false },
+        { momentum: 0.9, dampening: 0.3, weightDecay: 0, nesterov: false, maximize: false, firstStep: true },
+        { momentum: 0.9, dampening: 0.3, weightDecay: 0.01, nesterov: false, maximize: false, firstStep: false },
+        { momentum: 0.8, dampening: 0, weightDecay: 0.01, nesterov: true, maximize: true, firstStep: false },
+        { momentum: 0.8, dampening: 0, weightDecay: 0, nesterov: true, maximize: false, firstStep: true },
+      ];
+      for (const n of [1, 5, 16384, 16385, 40001]) {
+        for (const c of cases) {
+          const hp: SgdHyper = { lr: 0.05, ...c };
+          const p = rand(Float32Array, n) as Float32Array;
+          const g = rand(Float32Array, n) as Float32Array;
+          const buf = c.momentum ? (rand(Float32Array, n) as Float32Array) : null;
+          const ref = [p.slice(), g.slice(), buf?.slice() ?? null] as const;
+          k.sgd(p, g, buf, hp);
+          jsKernels.sgd(ref[0], ref[1], ref[2], hp);
+          const what = `${name} sgd n=${n} ${JSON.stringify(c)}`;
+          assertClose(p, ref[0], { atol: 1e-7, rtol: 1e-6, what: `${what} param` });
+          if (buf) assertClose(buf, ref[2]!, { atol: 1e-7, rtol: 1e-6, what: `${what} buffer` });
+          assert.deepEqual(g, ref[1], 'the gradient is not modified');
         }
       }
     });

@@ -54,7 +54,8 @@ function runCase(c: OptimCase, atol = 1e-6): void {
 describe(`optimizers match PyTorch ${first.torch}`, () => {
   for (const c of first.cases) {
     test(`${c.name} (${c.torch} on the ${c.problem})`, () => {
-      if (c.optimizer === 'adam' || c.optimizer === 'adamw') forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
+      // The optimizers with a fused kernel run on every backend.
+      if (['adam', 'adamw', 'amsgrad', 'sgd'].includes(c.optimizer)) forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
       else runCase(c);
     });
   }

@@ -33,7 +33,11 @@ export interface BlasLibrary {
   threads: number;
   /** Sets the library's thread count, where it lets descent (OpenBLAS); null otherwise. */
   setThreads: ((n: number) => void) | null;
-  /** Whether DESCENT_BLAS_THREADS fixed the count (then descent never changes it). */
+  /**
+   * Whether descent leaves the count alone: DESCENT_BLAS_THREADS fixed it, or descent runs in a
+   * worker thread. The count is process-wide, so a worker changing it would re-split another
+   * thread's product mid-flight (different rounding from run to run); only the main thread adapts it.
+   */
   fixedThreads: boolean;
 }
 
@@ -85,7 +89,7 @@ function optional<T>(lib: KoffiLib, signature: string): T | null {
  * Opens `path` and binds cblas_sgemm/cblas_dgemm, then checks them on a small product (which
  * catches 64-bit-integer builds and broken installs). Throws an Error saying what failed.
  */
-export function openBlas(koffi: Koffi, path: string): BlasLibrary {
+export function openBlas(koffi: Koffi, path: string, mainThread = true): BlasLibrary {
   let lib: KoffiLib;
   try {
     lib = koffi.load(path);
@@ -134,8 +138,8 @@ export function openBlas(koffi: Koffi, path: string): BlasLibrary {
   else if (path.includes('Accelerate')) description = 'Accelerate';
   else description = 'CBLAS';
   const count = threads ? threads() : 1;
-  if (openblasSet && !fixed && count > 1) description += ', 1 for products under 256^3';
-  return { path, description, sgemm, dgemm, threads: count, setThreads: openblasSet, fixedThreads: fixed };
+  if (openblasSet && !fixed && mainThread && count > 1) description += ', 1 for products under 256^3';
+  return { path, description, sgemm, dgemm, threads: count, setThreads: openblasSet, fixedThreads: fixed || !mainThread };
 }
 
 function firstLine(e: unknown): string {
@@ -145,13 +149,14 @@ function firstLine(e: unknown): string {
 /**
  * Finds a working CBLAS: `path` when given (an error if it fails), else the first of
  * {@link blasCandidates} that opens and passes the check. Returns null when none is found.
+ * `mainThread`: false in a worker thread (see {@link BlasLibrary.fixedThreads}).
  */
-export function findBlas(koffi: Koffi, path?: string): BlasLibrary | null {
-  if (path) return openBlas(koffi, path);
+export function findBlas(koffi: Koffi, path?: string, mainThread = true): BlasLibrary | null {
+  if (path) return openBlas(koffi, path, mainThread);
   let brokenError: Error | null = null;
   for (const candidate of blasCandidates()) {
     try {
-      return openBlas(koffi, candidate);
+      return openBlas(koffi, candidate, mainThread);
     } catch (e) {
       // A library that opened but failed the check is worth reporting if nothing else works.
       if (!(e as Error).message.startsWith('cannot open') && !brokenError) brokenError = e as Error;

@@ -6,6 +6,7 @@ import { gemm } from './gemm.js';
 import { permute, scatterAdd, take } from './layout.js';
 import { maxPool2d } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
+import { sgd } from './sgd.js';
 
 /** The plain TypeScript reference backend: always present, the yardstick for the others. */
 export const jsKernels: Kernels = {
@@ -27,4 +28,5 @@ export const jsKernels: Kernels = {
   maxPool2d,
   softmax,
   adam,
+  sgd,
 };

@@ -16,7 +16,7 @@
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
  */
 import type { Storage } from '../../tensor/dtype.js';
-import type { AdamHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
+import type { AdamHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 
@@ -39,8 +39,10 @@ interface Exports {
   __heap_base: { value: number };
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number): void;
-  adam(p: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number, oneMinusBeta1: number,
+  adam(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, oneMinusBeta1: number,
     oneMinusBeta2: number, eps: number, stepSize: number, invSqrtBc2: number, decay: number): void;
+  sgd(p: number, grad: number, buf: number, n: number, lr: number, momentum: number, keep: number, weightDecay: number,
+    sign: number, nesterov: number, first: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
     a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): void;
@@ -75,8 +77,8 @@ const CHUNK = 32768;
 /** The URL of the compiled kernels, next to this module (src/ or dist/). */
 export const WASM_URL = new URL('./kernels.wasm', import.meta.url);
 
-/** Elements per array per Adam chunk: 4 arrays x 16K floats = 256 KiB, resident in L2. */
-const ADAM_CHUNK = 16384;
+/** Elements per array per optimizer chunk: Adam's 4 arrays x 16K floats = 256 KiB, resident in L2. */
+const OPTIMIZER_CHUNK = 16384;
 
 /** The scratch arena in the module's memory: a bump region above __heap_base, reset per call. */
 class Arena {
@@ -161,28 +163,46 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     c.set(arena.f32.subarray(cAt, cAt + cLen), g.cOffset);
   }
 
-  function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamHyper): void {
-    const n = p.length;
-    const chunk = Math.min(n, ADAM_CHUNK);
-    const base = arena.reserve(4 * chunk);
-    if (base < 0) return jsKernels.adam(p, g, m, v, h);
+  /**
+   * Streams equal-length arrays through the arena in chunks of OPTIMIZER_CHUNK: copies each
+   * chunk in, calls `run` with the chunk's byte addresses (0 for a null array) and length, and
+   * copies back the arrays marked in `written`. False when the arena cannot hold a chunk.
+   */
+  function streamed(arrays: (Float32Array | null)[], written: boolean[], run: (at: number[], len: number) => void): boolean {
+    const n = arrays[0]!.length;
+    const chunk = Math.min(n, OPTIMIZER_CHUNK);
+    const base = arena.reserve(arrays.filter(Boolean).length * chunk);
+    if (base < 0) return false;
+    const slots: number[] = [];
+    let next = base;
+    for (const a of arrays) {
+      slots.push(a ? next : -1);
+      if (a) next += chunk;
+    }
+    const at = slots.map((s) => (s < 0 ? 0 : s * 4));
     const f = arena.f32;
-    const pAt = base, gAt = base + chunk, mAt = base + 2 * chunk, vAt = base + 3 * chunk;
+    for (let i = 0; i < n; i += chunk) {
+      const len = Math.min(chunk, n - i);
+      arrays.forEach((a, k) => a && f.set(a.subarray(i, i + len), slots[k]));
+      run(at, len);
+      arrays.forEach((a, k) => a && written[k] && a.set(f.subarray(slots[k], slots[k] + len), i));
+    }
+    return true;
+  }
+
+  function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamHyper, vMax?: Float32Array | null): void {
     const stepSize = h.lr / h.biasCorrection1;
     const invSqrtBc2 = 1 / Math.sqrt(h.biasCorrection2);
     const decay = 1 - h.lr * h.weightDecay;
-    for (let i = 0; i < n; i += chunk) {
-      const len = Math.min(chunk, n - i);
-      const end = i + len;
-      f.set(p.subarray(i, end), pAt);
-      f.set(g.subarray(i, end), gAt);
-      f.set(m.subarray(i, end), mAt);
-      f.set(v.subarray(i, end), vAt);
-      ex.adam(pAt * 4, gAt * 4, mAt * 4, vAt * 4, len, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, stepSize, invSqrtBc2, decay);
-      p.set(f.subarray(pAt, pAt + len), i);
-      m.set(f.subarray(mAt, mAt + len), i);
-      v.set(f.subarray(vAt, vAt + len), i);
-    }
+    const done = streamed([p, g, m, v, vMax ?? null], [true, false, true, true, true], (at, len) =>
+      ex.adam(at[0], at[1], at[2], at[3], at[4], len, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, stepSize, invSqrtBc2, decay));
+    if (!done) jsKernels.adam(p, g, m, v, h, vMax);
+  }
+
+  function sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, h: SgdHyper): void {
+    const done = streamed([p, g, buf], [true, false, true], (at, len) =>
+      ex.sgd(at[0], at[1], at[2], len, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, h.maximize ? -1 : 1, h.nesterov ? 1 : 0, h.firstStep ? 1 : 0));
+    if (!done) jsKernels.sgd(p, g, buf, h);
   }
 
   function unary(op: UnaryOp, x: Storage, out: Storage): void {
@@ -457,7 +477,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   }
 
   return {
-    kernels: { name: 'wasm', gemm, adam, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    kernels: { name: 'wasm', gemm, adam, sgd, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
     convWithGemm,
   };
 }

@@ -208,8 +208,8 @@ void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float
  * in float32 is 0.100000024, not 0.1f.
  */
 EXPORT(adam)
-void adam(float *p, const float *g, float *m, float *v, int n, float beta1, float beta2, float oneMinusBeta1,
-          float oneMinusBeta2, float eps, float stepSize, float invSqrtBc2, float decay) {
+void adam(float *p, const float *g, float *m, float *v, float *vmax, int n, float beta1, float beta2,
+          float oneMinusBeta1, float oneMinusBeta2, float eps, float stepSize, float invSqrtBc2, float decay) {
   f4 b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2);
   f4 ob1 = wasm_f32x4_splat(oneMinusBeta1), ob2 = wasm_f32x4_splat(oneMinusBeta2);
   f4 veps = wasm_f32x4_splat(eps), vstep = wasm_f32x4_splat(stepSize);
@@ -221,6 +221,10 @@ void adam(float *p, const float *g, float *m, float *v, int n, float beta1, floa
     f4 vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(ob2, wasm_f32x4_mul(gi, gi)));
     wasm_v128_store(m + i, mi);
     wasm_v128_store(v + i, vi);
+    if (vmax) { /* AMSGrad: the denominator uses the running maximum of v */
+      vi = wasm_f32x4_max(wasm_v128_load(vmax + i), vi);
+      wasm_v128_store(vmax + i, vi);
+    }
     f4 den = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(vi), vinv), veps);
     f4 pi = wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(p + i), vdecay), wasm_f32x4_div(wasm_f32x4_mul(vstep, mi), den));
     wasm_v128_store(p + i, pi);
@@ -231,7 +235,44 @@ void adam(float *p, const float *g, float *m, float *v, int n, float beta1, floa
     float vi = beta2 * v[i] + oneMinusBeta2 * gi * gi;
     m[i] = mi;
     v[i] = vi;
+    if (vmax) { /* NaN propagates, as wasm_f32x4_max does */
+      if (vi != vi || vi > vmax[i]) vmax[i] = vi;
+      vi = vmax[i];
+    }
     p[i] = p[i] * decay - stepSize * mi / (__builtin_sqrtf(vi) * invSqrtBc2 + eps);
+  }
+}
+
+/*
+ * The SGD step: g = sign grad + wd p; with a buffer (buf != 0) buf = first ? g : mom buf +
+ * keep g and d = nesterov ? g + mom buf : buf, else d = g; p -= lr d.
+ */
+EXPORT(sgd)
+void sgd(float *p, const float *grad, float *buf, int n, float lr, float mom, float keep, float wd,
+         float sign, int nesterov, int first) {
+  f4 vlr = wasm_f32x4_splat(lr), vmom = wasm_f32x4_splat(mom), vkeep = wasm_f32x4_splat(keep);
+  f4 vwd = wasm_f32x4_splat(wd), vsign = wasm_f32x4_splat(sign);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f4 pi = wasm_v128_load(p + i);
+    f4 g = wasm_f32x4_add(wasm_f32x4_mul(vsign, wasm_v128_load(grad + i)), wasm_f32x4_mul(vwd, pi));
+    f4 d = g;
+    if (buf) {
+      f4 b = first ? g : wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(buf + i)), wasm_f32x4_mul(vkeep, g));
+      wasm_v128_store(buf + i, b);
+      d = nesterov ? wasm_f32x4_add(g, wasm_f32x4_mul(vmom, b)) : b;
+    }
+    wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_mul(vlr, d)));
+  }
+  for (; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float d = g;
+    if (buf) {
+      float b = first ? g : mom * buf[i] + keep * g;
+      buf[i] = b;
+      d = nesterov ? g + mom * b : b;
+    }
+    p[i] -= lr * d;
   }
 }
 

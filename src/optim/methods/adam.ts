@@ -2,8 +2,8 @@
  * Adam and its closest family: AMSGrad (Adam with `amsgrad: true`), AdamW (decoupled weight
  * decay) and AdamNC (Adam with an increasing β2,t = 1 - 1/t).
  *
- * The float32 Adam/AdamW step without AMSGrad runs through the fused `kernels().adam` kernel
- * (one pass over parameter, gradient and both moments).
+ * The float32 Adam/AdamW/AMSGrad step runs through the fused `kernels().adam` kernel
+ * (one pass over parameter, gradient and the moments).
  */
 import type { Storage } from '../../tensor/dtype.js';
 import { kernels } from '../../backend/registry.js';
@@ -60,10 +60,12 @@ export function scaleByAdam(): Transform {
 /** The fused float32 path: one `kernels().adam` call per parameter. */
 function fusedAdam(decoupled: boolean) {
   return (param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean => {
-    if (h.amsgrad || !(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
+    if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
     const m = s.expAvg;
     const v = s.expAvgSq;
-    if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return false;
+    if (h.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = like(param);
+    const vMax = h.amsgrad ? s.maxExpAvgSq : null;
+    if (!(m instanceof Float32Array) || !(v instanceof Float32Array) || (vMax && !(vMax instanceof Float32Array))) return false;
     const wd = h.weightDecay as number;
     let g: Float32Array = grad;
     if (h.maximize || (!decoupled && wd)) {
@@ -83,7 +85,7 @@ function fusedAdam(decoupled: boolean) {
       weightDecay: decoupled ? wd : 0,
       biasCorrection1: 1 - b1 ** t,
       biasCorrection2: 1 - b2 ** t,
-    });
+    }, vMax as Float32Array | null);
     return true;
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
  */
+import { kernels } from '../../backend/registry.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
+import type { ParamState } from '../types.js';
 
 export interface SGDOptions {
   lr: number;
@@ -41,6 +43,32 @@ export function sgdMomentum(): Transform {
   };
 }
 
+/** The fused float32 path: one `kernels().sgd` pass over parameter, gradient and buffer. */
+function fusedSgd(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+  if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
+  const momentum = h.momentum as number;
+  let buf: Float32Array | null = null;
+  let firstStep = false;
+  if (momentum) {
+    if (!s.momentumBuffer) {
+      s.momentumBuffer = new Float32Array(param.length);
+      firstStep = true;
+    }
+    if (!(s.momentumBuffer instanceof Float32Array)) return false;
+    buf = s.momentumBuffer;
+  }
+  kernels().sgd(param, grad, buf, {
+    lr: h.lr as number,
+    momentum,
+    dampening: h.dampening as number,
+    weightDecay: h.weightDecay as number,
+    nesterov: h.nesterov as boolean,
+    maximize: h.maximize as boolean,
+    firstStep,
+  });
+  return true;
+}
+
 /**
  * **SGD** (Robbins & Monro 1951), with momentum (Polyak 1964; Sutskever et al. 2013 for the
  * Nesterov form). Update, with `g = ∇f(θ) + weightDecay·θ` (negated when `maximize`):
@@ -66,7 +94,7 @@ export const SGD = defineOptimizer<SGDOptions>({
     nesterov: { type: 'boolean', default: false, doc: 'use Nesterov momentum (needs momentum > 0 and dampening = 0)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), sgdMomentum(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), sgdMomentum(), scaleByLr()), fused: fusedSgd },
   checkGroup: (g) => (g.nesterov && (g.momentum <= 0 || g.dampening !== 0) ? 'nesterov requires momentum > 0 and dampening = 0' : null),
 });
 export type SGD = InstanceType<typeof SGD>;
