@@ -45,14 +45,25 @@ export function workerUrl(): URL {
  * (worker.ts), Node 20 does not run the parent's `--import` loader in worker threads, so a small
  * bootstrap registers tsx's loader in the new thread and then imports worker.ts.
  */
-export function startWorker(): Worker {
+export function startWorker(env: NodeJS.ProcessEnv = process.env): Worker {
   const url = workerUrl();
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { env });
   const api = import.meta.resolve('tsx/esm/api');
   const code =
     `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })` +
     `.catch((e) => { console.error(e); process.exit(1); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, env });
+}
+
+/**
+ * The environment of the pool's workers. With more than one worker, each gets one BLAS thread
+ * (DESCENT_BLAS_THREADS=1, unless the user set it): the workers already fill the cores, and
+ * OpenBLAS's thread count is process-wide, so a worker switching it between products would
+ * change how another worker's concurrent product is split, and with it the rounding: the same
+ * seed would not give the same numbers twice.
+ */
+export function workerEnv(workers: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return workers > 1 && !env.DESCENT_BLAS_THREADS ? { ...env, DESCENT_BLAS_THREADS: '1' } : env;
 }
 
 export function defaultWorkers(): number {
@@ -103,8 +114,9 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
         emit({ type: 'trial-start', id: t.id, config: t.config });
         w.postMessage({ type: 'run', id: t.id, config: t.config, backend: backendInfo().name });
       };
+      const env = workerEnv(nWorkers);
       for (let i = 0; i < nWorkers; i++) {
-        const w = startWorker();
+        const w = startWorker(env);
         workers.push(w);
         live++;
         w.on('message', (msg: { type: string; id: string; fraction?: number; status?: string; record?: TrialRecord }) => {

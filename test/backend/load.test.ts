@@ -115,6 +115,24 @@ describe('blas thread policy', () => {
     for (const n of [64, 512]) k.gemm!(product(n));
     assert.deepEqual(runs, [2, 2]);
   });
+
+  test('in a worker thread descent leaves the (process-wide) count alone', { skip: available.includes('blas') ? false : 'no BLAS here' }, async () => {
+    const load = JSON.stringify(new URL('../../src/backend/load.ts', import.meta.url).href);
+    const code = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(async (tsx) => {
+      tsx.register();
+      const { parentPort } = await import('node:worker_threads');
+      const { initBackend } = await import(${load});
+      parentPort.postMessage(initBackend({ backend: 'blas', quiet: true }).detail);
+    })`;
+    const { Worker } = await import('node:worker_threads');
+    const detail = await new Promise<string>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, env: { ...process.env, DESCENT_BLAS_THREADS: '' } });
+      w.once('message', (d: string) => void w.terminate().then(() => resolve(d)));
+      w.once('error', reject);
+    });
+    assert.match(detail, /OpenBLAS|BLAS/);
+    assert.doesNotMatch(detail, /1 for products under/, detail);
+  });
 });
 
 describe('native allocator tuning', () => {

@@ -4,6 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, runTrials, resolveMethod, openRun, type TrialConfig, type RunnerEvent } from '../../src/lab/index.js';
+import { workerEnv } from '../../src/lab/runner.js';
+import { initBackend } from '../../src/backend/load.js';
+import { backendInfo, setBackend } from '../../src/backend/registry.js';
 
 function trials(): TrialConfig[] {
   const out: TrialConfig[] = [];
@@ -47,4 +50,36 @@ test('an interrupted run resumes without redoing finished trials (in-process run
   const a = resumed.records[0].final.loss;
   const b = (await runTrials({ store: new RunStore(`${dir}-2`), trials: [all[0]], workers: 1 })).records[0].final.loss;
   assert.equal(a, b);
+});
+
+test('workers run one BLAS thread each unless the user chose a count', () => {
+  assert.equal(workerEnv(2, { PATH: '/bin' }).DESCENT_BLAS_THREADS, '1');
+  assert.equal(workerEnv(2, { DESCENT_BLAS_THREADS: '4' }).DESCENT_BLAS_THREADS, '4');
+  assert.equal(workerEnv(1, {}).DESCENT_BLAS_THREADS, undefined, 'a single worker keeps the adaptive policy');
+});
+
+test('concurrent workers give the same numbers on every run (default backend)', async () => {
+  // GEMMs of 128x784x256 are above the size where one thread switches OpenBLAS to all of its
+  // threads; concurrent workers once changed each other's split mid-product (see workerEnv).
+  const previous = backendInfo().name;
+  initBackend({ quiet: true });
+  try {
+    const taskOptions = { dataset: 'builtin', epochs: 1, batchSize: 128, trainLimit: 1536, testLimit: 200, hidden: [256] };
+    const all: TrialConfig[] = [];
+    for (const name of ['adam', 'adashift']) for (const seed of [0, 1]) all.push({ task: 'mlp', taskOptions, method: resolveMethod(name), seed });
+    const root = mkdtempSync(join(tmpdir(), 'descent-determinism-'));
+    const run = async (name: string, workers: number) => (await runTrials({ store: new RunStore(join(root, name)), trials: all, workers })).records;
+    const [first, second, serial] = [await run('first', 2), await run('second', 2), await run('serial', 0)];
+    first.forEach((r, i) => {
+      const what = `${r.config.method.label} seed ${r.config.seed}`;
+      assert.equal(r.status, 'done', what);
+      for (const key of ['trainLoss', 'testLoss', 'testAccuracy'] as const) {
+        assert.equal(second[i].final[key], r.final[key], `${what}: ${key} differs between two runs`);
+        // One thread in the workers, the adaptive count here: the same up to GEMM rounding.
+        assert.ok(Math.abs(serial[i].final[key]! - r.final[key]!) < 1e-5, `${what}: ${key} ${serial[i].final[key]} in-process, ${r.final[key]} in a worker`);
+      }
+    });
+  } finally {
+    setBackend(previous);
+  }
 });
