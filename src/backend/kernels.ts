@@ -134,6 +134,32 @@ export interface Kernels {
    * p -= lr d.
    */
   sgd(param: Float32Array, grad: Float32Array, buf: Float32Array | null, hp: SgdHyper): void;
+  /**
+   * The fused RMSprop step: g = ±grad + weightDecay p; sq = alpha sq + (1 - alpha) g^2; with
+   * `gAvg` (centered) gAvg = alpha gAvg + (1 - alpha) g and s = sqrt(sq - gAvg^2) + eps, else
+   * s = sqrt(sq) + eps; with `buf` (momentum) buf = momentum buf + g / s and p -= lr buf, else
+   * p -= lr g / s.
+   */
+  rmsprop(param: Float32Array, grad: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, hp: RmspropHyper): void;
+  /** The fused Adagrad step: g = ±grad + weightDecay p; sum += g^2; p -= lr g / (sqrt(sum) + eps). */
+  adagrad(param: Float32Array, grad: Float32Array, sum: Float32Array, hp: AdagradHyper): void;
+}
+
+export interface RmspropHyper {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  maximize: boolean;
+}
+
+export interface AdagradHyper {
+  /** The step's learning rate, its decay already applied. */
+  lr: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
 }
 
 export interface SgdHyper {

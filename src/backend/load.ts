@@ -62,7 +62,7 @@ function notice(text: string, options: InitBackendOptions): void {
 
 function registerWasm(module: WasmModule): Loaded<WasmKernels> {
   const w = createWasmKernels(module);
-  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, convolutions, Adam and SGD, elementwise maps, max-pool); js for the rest and for float64');
+  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool); js for the rest and for float64');
   return { ok: true, value: w };
 }
 

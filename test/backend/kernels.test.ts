@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AdamHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
+import type { AdagradHyper, AdamHyper, RmspropHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
 import { listBackends, setBackend, kernels, backendInfo } from '../../src/backend/registry.js';
 import { loadBackends } from '../../src/backend/load.js';
@@ -307,6 +307,41 @@ for (const name of others) {
           assertClose(p, ref[0], { atol: 1e-7, rtol: 1e-6, what: `${what} param` });
           if (buf) assertClose(buf, ref[2]!, { atol: 1e-7, rtol: 1e-6, what: `${what} buffer` });
           assert.deepEqual(g, ref[1], 'the gradient is not modified');
+        }
+      }
+    });
+
+    test('rmsprop (plain, centered, momentum, weight decay, maximize; chunk edges)', () => {
+      for (const n of [3, 16385, 40001]) {
+        for (const [centered, momentum, weightDecay, maximize] of [[false, 0, 0, false], [true, 0, 0.01, true], [false, 0.9, 0.01, false], [true, 0.5, 0, false]] as const) {
+          const hp: RmspropHyper = { lr: 0.01, alpha: 0.9, eps: 1e-6, weightDecay, momentum, maximize };
+          const p = rand(Float32Array, n) as Float32Array;
+          const g = rand(Float32Array, n) as Float32Array;
+          const sq = rand(Float32Array, n, 0.5, 1) as Float32Array;
+          const gAvg = centered ? (rand(Float32Array, n, -0.1, 0.1) as Float32Array) : null;
+          const buf = momentum ? (rand(Float32Array, n) as Float32Array) : null;
+          const ref = [p, g, sq, gAvg, buf].map((a) => a?.slice() ?? null);
+          k.rmsprop(p, g, sq, gAvg, buf, hp);
+          jsKernels.rmsprop(ref[0]!, ref[1]!, ref[2]!, ref[3], ref[4], hp);
+          const what = `${name} rmsprop n=${n} centered=${centered} momentum=${momentum}`;
+          for (const [i, got] of [[0, p], [2, sq], [3, gAvg], [4, buf]] as const) if (got) assertClose(got, ref[i]!, { atol: 1e-6, rtol: 1e-5, what: `${what} [${i}]` });
+          assert.deepEqual(g, ref[1], 'the gradient is not modified');
+        }
+      }
+    });
+
+    test('adagrad (weight decay, maximize; chunk edges)', () => {
+      for (const n of [3, 16385, 40001]) {
+        for (const [weightDecay, maximize] of [[0, false], [0.02, true]] as const) {
+          const hp: AdagradHyper = { lr: 0.05, eps: 1e-10, weightDecay, maximize };
+          const p = rand(Float32Array, n) as Float32Array;
+          const g = rand(Float32Array, n) as Float32Array;
+          const sum = rand(Float32Array, n, 0, 2) as Float32Array;
+          const ref = [p.slice(), g.slice(), sum.slice()];
+          k.adagrad(p, g, sum, hp);
+          jsKernels.adagrad(ref[0], ref[1], ref[2], hp);
+          assertClose(p, ref[0], { atol: 1e-6, rtol: 1e-5, what: `${name} adagrad n=${n} param` });
+          assertClose(sum, ref[2], { atol: 1e-6, rtol: 1e-5, what: `${name} adagrad n=${n} sum` });
         }
       }
     });

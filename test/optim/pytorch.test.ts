@@ -55,7 +55,7 @@ describe(`optimizers match PyTorch ${first.torch}`, () => {
   for (const c of first.cases) {
     test(`${c.name} (${c.torch} on the ${c.problem})`, () => {
       // The optimizers with a fused kernel run on every backend.
-      if (['adam', 'adamw', 'amsgrad', 'sgd'].includes(c.optimizer)) forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
+      if (['adam', 'adamw', 'amsgrad', 'sgd', 'rmsprop', 'adagrad'].includes(c.optimizer)) forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
       else runCase(c);
     });
   }

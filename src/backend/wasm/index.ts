@@ -16,7 +16,7 @@
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
  */
 import type { Storage } from '../../tensor/dtype.js';
-import type { AdamHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
+import type { AdagradHyper, AdamHyper, RmspropHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 
@@ -43,6 +43,9 @@ interface Exports {
     oneMinusBeta2: number, eps: number, stepSize: number, invSqrtBc2: number, decay: number): void;
   sgd(p: number, grad: number, buf: number, n: number, lr: number, momentum: number, keep: number, weightDecay: number,
     sign: number, nesterov: number, first: number): void;
+  rmsprop(p: number, grad: number, sq: number, gAvg: number, buf: number, n: number, lr: number, alpha: number,
+    oneMinusAlpha: number, eps: number, weightDecay: number, momentum: number, sign: number): void;
+  adagrad(p: number, grad: number, sum: number, n: number, lr: number, eps: number, weightDecay: number, sign: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
     a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): void;
@@ -203,6 +206,18 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     const done = streamed([p, g, buf], [true, false, true], (at, len) =>
       ex.sgd(at[0], at[1], at[2], len, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, h.maximize ? -1 : 1, h.nesterov ? 1 : 0, h.firstStep ? 1 : 0));
     if (!done) jsKernels.sgd(p, g, buf, h);
+  }
+
+  function rmsprop(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, h: RmspropHyper): void {
+    const done = streamed([p, g, sq, gAvg, buf], [true, false, true, true, true], (at, len) =>
+      ex.rmsprop(at[0], at[1], at[2], at[3], at[4], len, h.lr, h.alpha, 1 - h.alpha, h.eps, h.weightDecay, h.momentum, h.maximize ? -1 : 1));
+    if (!done) jsKernels.rmsprop(p, g, sq, gAvg, buf, h);
+  }
+
+  function adagrad(p: Float32Array, g: Float32Array, sum: Float32Array, h: AdagradHyper): void {
+    const done = streamed([p, g, sum], [true, false, true], (at, len) =>
+      ex.adagrad(at[0], at[1], at[2], len, h.lr, h.eps, h.weightDecay, h.maximize ? -1 : 1));
+    if (!done) jsKernels.adagrad(p, g, sum, h);
   }
 
   function unary(op: UnaryOp, x: Storage, out: Storage): void {
@@ -477,7 +492,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   }
 
   return {
-    kernels: { name: 'wasm', gemm, adam, sgd, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    kernels: { name: 'wasm', gemm, adam, sgd, rmsprop, adagrad, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
     convWithGemm,
   };
 }

@@ -276,6 +276,76 @@ void sgd(float *p, const float *grad, float *buf, int n, float lr, float mom, fl
   }
 }
 
+/*
+ * The RMSprop step: g = sign grad + wd p; sq = alpha sq + (1 - alpha) g^2; centered (gavg != 0):
+ * gavg = alpha gavg + (1 - alpha) g, s = sqrt(sq - gavg^2) + eps, else s = sqrt(sq) + eps; with a
+ * buffer buf = mom buf + g / s and p -= lr buf, else p -= lr g / s.
+ */
+EXPORT(rmsprop)
+void rmsprop(float *p, const float *grad, float *sq, float *gavg, float *buf, int n, float lr, float alpha,
+             float oneMinusAlpha, float eps, float wd, float mom, float sign) {
+  f4 vlr = wasm_f32x4_splat(lr), va = wasm_f32x4_splat(alpha), voa = wasm_f32x4_splat(oneMinusAlpha);
+  f4 veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(wd), vmom = wasm_f32x4_splat(mom), vsign = wasm_f32x4_splat(sign);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f4 pi = wasm_v128_load(p + i);
+    f4 g = wasm_f32x4_add(wasm_f32x4_mul(vsign, wasm_v128_load(grad + i)), wasm_f32x4_mul(vwd, pi));
+    f4 s2 = wasm_f32x4_add(wasm_f32x4_mul(va, wasm_v128_load(sq + i)), wasm_f32x4_mul(voa, wasm_f32x4_mul(g, g)));
+    wasm_v128_store(sq + i, s2);
+    if (gavg) {
+      f4 ga = wasm_f32x4_add(wasm_f32x4_mul(va, wasm_v128_load(gavg + i)), wasm_f32x4_mul(voa, g));
+      wasm_v128_store(gavg + i, ga);
+      s2 = wasm_f32x4_sub(s2, wasm_f32x4_mul(ga, ga));
+    }
+    f4 s = wasm_f32x4_add(wasm_f32x4_sqrt(s2), veps);
+    if (buf) {
+      f4 b = wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(buf + i)), wasm_f32x4_div(g, s));
+      wasm_v128_store(buf + i, b);
+      wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_mul(vlr, b)));
+    } else {
+      wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_div(wasm_f32x4_mul(vlr, g), s)));
+    }
+  }
+  for (; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float s2 = alpha * sq[i] + oneMinusAlpha * g * g;
+    sq[i] = s2;
+    if (gavg) {
+      float ga = alpha * gavg[i] + oneMinusAlpha * g;
+      gavg[i] = ga;
+      s2 = s2 - ga * ga;
+    }
+    float s = __builtin_sqrtf(s2) + eps;
+    if (buf) {
+      float b = mom * buf[i] + g / s;
+      buf[i] = b;
+      p[i] -= lr * b;
+    } else {
+      p[i] -= lr * g / s;
+    }
+  }
+}
+
+/* The Adagrad step: g = sign grad + wd p; sum += g^2; p -= lr g / (sqrt(sum) + eps). */
+EXPORT(adagrad)
+void adagrad(float *p, const float *grad, float *sum, int n, float lr, float eps, float wd, float sign) {
+  f4 vlr = wasm_f32x4_splat(lr), veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(wd), vsign = wasm_f32x4_splat(sign);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f4 pi = wasm_v128_load(p + i);
+    f4 g = wasm_f32x4_add(wasm_f32x4_mul(vsign, wasm_v128_load(grad + i)), wasm_f32x4_mul(vwd, pi));
+    f4 s = wasm_f32x4_add(wasm_v128_load(sum + i), wasm_f32x4_mul(g, g));
+    wasm_v128_store(sum + i, s);
+    wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_div(wasm_f32x4_mul(vlr, g), wasm_f32x4_add(wasm_f32x4_sqrt(s), veps))));
+  }
+  for (; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float s = sum[i] + g * g;
+    sum[i] = s;
+    p[i] -= lr * g / (__builtin_sqrtf(s) + eps);
+  }
+}
+
 /* ---- elementwise ---------------------------------------------------------------------------- */
 
 /*

@@ -1,8 +1,10 @@
 /** AdaGrad: per-coordinate step sizes from the sum of squared gradients. */
+import { kernels } from '../../backend/registry.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
+import type { ParamState } from '../types.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -33,6 +35,20 @@ export function scaleByAdagrad(): Transform {
   };
 }
 
+/** The fused float32 path: one `kernels().adagrad` pass over parameter, gradient and sum. */
+function fusedAdagrad(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+  if (!(param instanceof Float32Array) || !(grad instanceof Float32Array) || !(s.sum instanceof Float32Array)) return false;
+  const t = (s.step as number) + 1;
+  s.step = t;
+  kernels().adagrad(param, grad, s.sum, {
+    lr: (h.lr as number) / (1 + (t - 1) * (h.lrDecay as number)),
+    eps: h.eps as number,
+    weightDecay: h.weightDecay as number,
+    maximize: h.maximize as boolean,
+  });
+  return true;
+}
+
 /**
  * **AdaGrad** (Duchi, Hazan & Singer 2011). With `g` including weight decay:
  *
@@ -55,6 +71,6 @@ export const Adagrad = defineOptimizer<AdagradOptions>({
     eps: common.eps(1e-10),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByAdagrad(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByAdagrad(), scaleByLr()), fused: fusedAdagrad },
 });
 export type Adagrad = InstanceType<typeof Adagrad>;

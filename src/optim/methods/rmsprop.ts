@@ -1,8 +1,10 @@
 /** RMSProp: steps scaled by a running root mean square of the gradients. */
+import { kernels } from '../../backend/registry.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
+import type { ParamState } from '../types.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -53,6 +55,27 @@ export function scaleByRms(): Transform {
   };
 }
 
+/** The fused float32 path: one `kernels().rmsprop` pass over parameter, gradient and state. */
+function fusedRmsprop(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+  if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
+  const momentum = h.momentum as number;
+  if (h.centered && !s.gradAvg) s.gradAvg = like(param);
+  if (momentum > 0 && !s.momentumBuffer) s.momentumBuffer = like(param);
+  const sq = s.squareAvg;
+  const gAvg = h.centered ? s.gradAvg : null;
+  const buf = momentum > 0 ? s.momentumBuffer : null;
+  if (!(sq instanceof Float32Array) || (gAvg && !(gAvg instanceof Float32Array)) || (buf && !(buf instanceof Float32Array))) return false;
+  kernels().rmsprop(param, grad, sq, gAvg as Float32Array | null, buf as Float32Array | null, {
+    lr: h.lr as number,
+    alpha: h.alpha as number,
+    eps: h.eps as number,
+    weightDecay: h.weightDecay as number,
+    momentum,
+    maximize: h.maximize as boolean,
+  });
+  return true;
+}
+
 /**
  * **RMSProp** (Tieleman & Hinton 2012, lecture 6e), centered variant (Graves 2013). With `g`
  * including weight decay:
@@ -80,6 +103,6 @@ export const RMSprop = defineOptimizer<RMSpropOptions>({
     centered: { type: 'boolean', default: false, doc: 'divide by an estimate of the gradient variance instead of its second moment' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByRms(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByRms(), scaleByLr()), fused: fusedRmsprop },
 });
 export type RMSprop = InstanceType<typeof RMSprop>;
