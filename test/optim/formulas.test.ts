@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOptimizer, type Optimizer } from '../../src/optim/index.js';
+import { TransformOptimizer, addWeightDecay, adashiftStep, chain, createOptimizer, flipSign, type Optimizer } from '../../src/optim/index.js';
 import { Generator, tensor } from '../../src/tensor/index.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 
@@ -314,6 +314,28 @@ describe('AdaShift (seed 004, algorithm 3-2)', () => {
     // m_3 = (3 + 0.5·2)/(1 + 0.5) = 8/3, θ = -0.1 · (8/3) / √(0.5/0.5) = -0.26667.
     assert.deepEqual(seen.slice(0, 2), [0, 0]);
     assert.ok(Math.abs(seen[2] - -0.1 * (8 / 3)) < 1e-15, `θ_3 = ${seen[2]}`);
+  });
+  test('the one-pass path (no decay, no maximize) moves exactly as the transform chain', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const phi of ['none', 'max', 'mean'] as const) {
+        const gen = new Generator(3);
+        const init = Array.from({ length: 37 }, () => gen.uniform(-1, 1));
+        const fast = tensor(init, { dtype, requiresGrad: true });
+        const slow = tensor(init, { dtype, requiresGrad: true });
+        const options = { lr: 0.05, keepNum: 3, betas: [0.8, 0.9], eps: 1e-8, phi };
+        const fastOpt = createOptimizer('adashift', [fast], options);
+        // The same optimizer without its fused path: chain() has none.
+        const slowOpt = new TransformOptimizer('adashift', [slow], options, chain(flipSign(), addWeightDecay(), adashiftStep()), fastOpt.optionSpecs);
+        for (let t = 0; t < 12; t++) {
+          const g = Array.from({ length: 37 }, () => gen.normal());
+          fast.grad = tensor(g, { dtype });
+          slow.grad = tensor(g, { dtype });
+          fastOpt.step();
+          slowOpt.step();
+          assert.deepEqual(fast.data, slow.data, `${dtype} φ=${phi} step ${t + 1}`);
+        }
+      }
+    }
   });
   test('φ = max makes v one scalar per parameter tensor', () => {
     const p = tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });

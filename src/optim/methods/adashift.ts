@@ -2,7 +2,8 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, like, type Hyper, type Transform } from '../transform.js';
+import type { ParamState } from '../types.js';
 
 export type AdaShiftPhi = 'none' | 'max' | 'mean';
 
@@ -38,7 +39,75 @@ function windowSum(state: object, q: Storage, size: number, n: number, b1: numbe
   return sum;
 }
 
-/** The AdaShift step (the output is the final step; zero while t <= n). */
+/**
+ * One AdaShift step for one parameter, in two passes at most (the spatial φ needs g_{t-n}²
+ * over the whole tensor before any update). Reads the incoming gradient from `g` and either
+ * adds the step to `target` (`add`: the parameter itself) or writes it there (the transform's
+ * update vector, which may be `g` itself: each element is read before it is written).
+ */
+function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: ParamState, h: Hyper): void {
+  const n = h.keepNum as number;
+  const [b1, b2] = h.betas as [number, number];
+  const eps = h.eps as number;
+  const lr = h.lr as number;
+  const size = g.length;
+  const q = s.queue as Storage;
+  if (q.length !== n * size) throw new Error(`adashift: keepNum changed from ${q.length / size} to ${n} after the first step`);
+  const t = (s.step as number) + 1;
+  s.step = t;
+  const off = ((t - 1) % n) * size; // the slot of g_{t-n}, which g_t replaces
+  // S_t = β1 S_{t-1} + g_t - β1^n g_{t-n} (the slot holds 0 while t <= n). S adds g_t as the
+  // queue stores it (float32 for float32 parameters), so what it later subtracts is exactly
+  // what it added; rounding errors decay by β1 each step.
+  const sum = windowSum(s, q, size, n, b1, t - 1);
+  const dropWeight = t > n ? b1 ** n : 0;
+  const f32 = q instanceof Float32Array;
+  if (t <= n) {
+    // Lines 5-6 of algorithm 3-2: only enqueue; no update while t <= n.
+    for (let i = 0; i < size; i++) {
+      const gi = g[i];
+      sum[i] = b1 * sum[i] + (f32 ? Math.fround(gi) : gi) - dropWeight * q[off + i];
+      q[off + i] = gi;
+      if (!add) target[i] = 0;
+    }
+    return;
+  }
+  // Line 8: g_{t-n} = Pop(Q); line 13: v_t (elementwise, or from the spatial φ of g_{t-n}²).
+  const v = s.expAvgSq as Storage;
+  const phi = h.phi as AdaShiftPhi;
+  if (phi !== 'none') {
+    let agg = 0;
+    if (phi === 'max') {
+      for (let i = 0; i < size; i++) {
+        const sq = q[off + i] * q[off + i];
+        if (sq > agg) agg = sq;
+      }
+    } else {
+      for (let i = 0; i < size; i++) agg += q[off + i] * q[off + i];
+      agg /= size;
+    }
+    v[0] = b2 * v[0] + (1 - b2) * agg;
+  }
+  // Line 10: m_t = W·Q = S_t / Σ_{i<n} β1^i; line 11: p_t = β2^(t-n).
+  let wsum = 0;
+  for (let k = 0; k < n; k++) wsum += b1 ** k;
+  const bc = 1 - b2 ** (t - n);
+  // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
+  const elementwise = phi === 'none';
+  const scale = elementwise ? 0 : -lr / wsum / (Math.sqrt(v[0] / bc) + eps);
+  for (let i = 0; i < size; i++) {
+    const gi = g[i];
+    const drop = q[off + i];
+    sum[i] = b1 * sum[i] + (f32 ? Math.fround(gi) : gi) - dropWeight * drop;
+    if (elementwise) v[i] = b2 * v[i] + (1 - b2) * drop * drop;
+    q[off + i] = gi; // line 9: Push(Q, g_t)
+    const step = elementwise ? (-lr * (sum[i] / wsum)) / (Math.sqrt(v[i] / bc) + eps) : scale * sum[i];
+    if (add) target[i] += step;
+    else target[i] = step;
+  }
+}
+
+/** The AdaShift step as a transform (the output is the final step; zero while t <= n). */
 export function adashiftStep(): Transform {
   return {
     name: 'adashift',
@@ -50,63 +119,14 @@ export function adashiftStep(): Transform {
         expAvgSq: h.phi === 'none' ? like(p) : p instanceof Float64Array ? new Float64Array(1) : new Float32Array(1),
       };
     },
-    update(u, s, p, h) {
-      const n = h.keepNum as number;
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const lr = h.lr as number;
-      const size = u.length;
-      const q = s.queue as Storage;
-      if (q.length !== n * size) throw new Error(`adashift: keepNum changed from ${q.length / size} to ${n} after the first step`);
-      const t = (s.step as number) + 1;
-      s.step = t;
-      const slot = (t - 1) % n;
-      const off = slot * size;
-      // S_t = β1 S_{t-1} + g_t - β1^n g_{t-n}: the slot being overwritten holds g_{t-n} (0 while t <= n).
-      // It adds g_t as the queue stores it (float32 for float32 parameters), so what it later
-      // subtracts is exactly what it added; rounding errors decay by β1 each step.
-      const sum = windowSum(s, q, size, n, b1, t - 1);
-      const dropWeight = t > n ? b1 ** n : 0;
-      if (q instanceof Float32Array) for (let i = 0; i < size; i++) sum[i] = b1 * sum[i] + Math.fround(u[i]) - dropWeight * q[off + i];
-      else for (let i = 0; i < size; i++) sum[i] = b1 * sum[i] + u[i] - dropWeight * q[off + i];
-      if (t <= n) {
-        // Lines 5-6 of algorithm 3-2: only enqueue; no update while t <= n.
-        for (let i = 0; i < size; i++) q[off + i] = u[i];
-        u.fill(0);
-        return;
-      }
-      // Line 8: g_{t-n} = Pop(Q) (the oldest slot is the one g_t goes into); line 13: v_t.
-      const v = s.expAvgSq as Storage;
-      const phi = h.phi as AdaShiftPhi;
-      if (phi === 'none') {
-        for (let i = 0; i < size; i++) v[i] = b2 * v[i] + (1 - b2) * q[off + i] * q[off + i];
-      } else {
-        let agg = 0;
-        if (phi === 'max') {
-          for (let i = 0; i < size; i++) {
-            const sq = q[off + i] * q[off + i];
-            if (sq > agg) agg = sq;
-          }
-        } else {
-          for (let i = 0; i < size; i++) agg += q[off + i] * q[off + i];
-          agg /= size;
-        }
-        v[0] = b2 * v[0] + (1 - b2) * agg;
-      }
-      // Line 9: Push(Q, g_t).
-      for (let i = 0; i < size; i++) q[off + i] = u[i];
-      // Line 10: m_t = W·Q = Σ_{i<n} β1^i g_{t-i} / Σ_{i<n} β1^i = S_t / Σ_{i<n} β1^i.
-      let wsum = 0;
-      for (let k = 0; k < n; k++) wsum += b1 ** k;
-      const pT = b2 ** (t - n); // line 11: p_t = p_{t-1} β2, p_n = 1
-      const bc = 1 - pT;
-      // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
-      if (phi === 'none') {
-        for (let i = 0; i < size; i++) u[i] = (-lr * (sum[i] / wsum)) / (Math.sqrt(v[i] / bc) + eps);
-      } else {
-        const scale = -lr / wsum / (Math.sqrt(v[0] / bc) + eps);
-        for (let i = 0; i < size; i++) u[i] = scale * sum[i];
-      }
+    update(u, s, _p, h) {
+      adashiftApply(u, u, false, s, h);
+    },
+    // Without weight decay or maximize the gradient goes in as it is: one pass, no update vector.
+    fused(param, grad, s, h) {
+      if (h.maximize || (h.weightDecay as number) !== 0) return false;
+      adashiftApply(grad, param, true, s, h);
+      return true;
     },
   };
 }
@@ -149,6 +169,6 @@ export const AdaShift = defineOptimizer<AdaShiftOptions>({
     weightDecay: common.weightDecay(0, 'L2 penalty added to the gradient (not in the thesis)'),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), adashiftStep()),
+  transform: { ...chain(flipSign(), addWeightDecay(), adashiftStep()), fused: adashiftStep().fused },
 });
 export type AdaShift = InstanceType<typeof AdaShift>;
