@@ -201,6 +201,16 @@ void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float
 
 /* ---- fused Adam --------------------------------------------------------------------------- */
 
+/* a x + b y, four lanes: the running averages of the optimizer kernels. */
+static inline f4 mix4(f4 a, f4 x, f4 b, f4 y) {
+  return wasm_f32x4_add(wasm_f32x4_mul(a, x), wasm_f32x4_mul(b, y));
+}
+
+/* The gradient as the optimizers see it: sign grad + wd p (maximize flips, coupled weight decay). */
+static inline f4 grad4(f4 sign, const float *grad, f4 wd, f4 p) {
+  return mix4(sign, wasm_v128_load(grad), wd, p);
+}
+
 /*
  * m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p = p * decay - stepSize * m / (sqrt(v) / sqrtBc2 + eps).
  * The TypeScript side streams the arrays through the arena in cache-sized chunks. It passes
@@ -217,8 +227,8 @@ void adam(float *p, const float *g, float *m, float *v, float *vmax, int n, floa
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     f4 gi = wasm_v128_load(g + i);
-    f4 mi = wasm_f32x4_add(wasm_f32x4_mul(b1, wasm_v128_load(m + i)), wasm_f32x4_mul(ob1, gi));
-    f4 vi = wasm_f32x4_add(wasm_f32x4_mul(b2, wasm_v128_load(v + i)), wasm_f32x4_mul(ob2, wasm_f32x4_mul(gi, gi)));
+    f4 mi = mix4(b1, wasm_v128_load(m + i), ob1, gi);
+    f4 vi = mix4(b2, wasm_v128_load(v + i), ob2, wasm_f32x4_mul(gi, gi));
     wasm_v128_store(m + i, mi);
     wasm_v128_store(v + i, vi);
     if (vmax) { /* AMSGrad: the denominator uses the running maximum of v */
@@ -255,10 +265,10 @@ void sgd(float *p, const float *grad, float *buf, int n, float lr, float mom, fl
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     f4 pi = wasm_v128_load(p + i);
-    f4 g = wasm_f32x4_add(wasm_f32x4_mul(vsign, wasm_v128_load(grad + i)), wasm_f32x4_mul(vwd, pi));
+    f4 g = grad4(vsign, grad + i, vwd, pi);
     f4 d = g;
     if (buf) {
-      f4 b = first ? g : wasm_f32x4_add(wasm_f32x4_mul(vmom, wasm_v128_load(buf + i)), wasm_f32x4_mul(vkeep, g));
+      f4 b = first ? g : mix4(vmom, wasm_v128_load(buf + i), vkeep, g);
       wasm_v128_store(buf + i, b);
       d = nesterov ? wasm_f32x4_add(g, wasm_f32x4_mul(vmom, b)) : b;
     }
@@ -289,11 +299,11 @@ void rmsprop(float *p, const float *grad, float *sq, float *gavg, float *buf, in
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     f4 pi = wasm_v128_load(p + i);
-    f4 g = wasm_f32x4_add(wasm_f32x4_mul(vsign, wasm_v128_load(grad + i)), wasm_f32x4_mul(vwd, pi));
-    f4 s2 = wasm_f32x4_add(wasm_f32x4_mul(va, wasm_v128_load(sq + i)), wasm_f32x4_mul(voa, wasm_f32x4_mul(g, g)));
+    f4 g = grad4(vsign, grad + i, vwd, pi);
+    f4 s2 = mix4(va, wasm_v128_load(sq + i), voa, wasm_f32x4_mul(g, g));
     wasm_v128_store(sq + i, s2);
     if (gavg) {
-      f4 ga = wasm_f32x4_add(wasm_f32x4_mul(va, wasm_v128_load(gavg + i)), wasm_f32x4_mul(voa, g));
+      f4 ga = mix4(va, wasm_v128_load(gavg + i), voa, g);
       wasm_v128_store(gavg + i, ga);
       s2 = wasm_f32x4_sub(s2, wasm_f32x4_mul(ga, ga));
     }
@@ -333,7 +343,7 @@ void adagrad(float *p, const float *grad, float *sum, int n, float lr, float eps
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     f4 pi = wasm_v128_load(p + i);
-    f4 g = wasm_f32x4_add(wasm_f32x4_mul(vsign, wasm_v128_load(grad + i)), wasm_f32x4_mul(vwd, pi));
+    f4 g = grad4(vsign, grad + i, vwd, pi);
     f4 s = wasm_f32x4_add(wasm_v128_load(sum + i), wasm_f32x4_mul(g, g));
     wasm_v128_store(sum + i, s);
     wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_div(wasm_f32x4_mul(vlr, g), wasm_f32x4_add(wasm_f32x4_sqrt(s), veps))));
