@@ -122,13 +122,14 @@ export function adashiftStep(): Transform {
     update(u, s, _p, h) {
       adashiftApply(u, u, false, s, h);
     },
-    // Without weight decay or maximize the gradient goes in as it is: one pass, no update vector.
-    fused(param, grad, s, h) {
-      if (h.maximize || (h.weightDecay as number) !== 0) return false;
-      adashiftApply(grad, param, true, s, h);
-      return true;
-    },
   };
+}
+
+/** The optimizer's fast path: without weight decay or maximize the gradient goes in as it is. */
+function fusedAdaShift(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+  if (h.maximize || (h.weightDecay as number) !== 0) return false;
+  adashiftApply(grad, param, true, s, h);
+  return true;
 }
 
 /**
@@ -169,6 +170,6 @@ export const AdaShift = defineOptimizer<AdaShiftOptions>({
     weightDecay: common.weightDecay(0, 'L2 penalty added to the gradient (not in the thesis)'),
     maximize: common.maximize(),
   },
-  transform: { ...chain(flipSign(), addWeightDecay(), adashiftStep()), fused: adashiftStep().fused },
+  transform: { ...chain(flipSign(), addWeightDecay(), adashiftStep()), fused: fusedAdaShift },
 });
 export type AdaShift = InstanceType<typeof AdaShift>;
