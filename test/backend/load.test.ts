@@ -94,7 +94,7 @@ describe('blas thread policy', () => {
     const runs: number[] = [];
     let threads = 2;
     const gemm = (): void => void runs.push(threads);
-    const lib: BlasLibrary = { path: 'fake', description: 'fake', sgemm: gemm, dgemm: gemm, threads: 2, setThreads: (n) => (threads = n), fixedThreads };
+    const lib: BlasLibrary = { path: 'fake', description: 'fake', sgemm: gemm, dgemm: gemm, threads: 2, setThreads: (n) => (threads = n), getThreads: () => threads, fixedThreads };
     return { lib, runs };
   }
   const product = (n: number): GemmArgs => ({
@@ -107,6 +107,16 @@ describe('blas thread policy', () => {
     const k = createBlasKernels(lib, jsKernels);
     for (const n of [64, 512, 128, 1024, 255, 256]) k.gemm!(product(n));
     assert.deepEqual(runs, [1, 2, 1, 2, 1, 2]);
+  });
+
+  test('a count changed elsewhere in the process (a lab worker fixing its own) is set back for the next large product', () => {
+    const { lib, runs } = fakeLibrary(false);
+    const k = createBlasKernels(lib, jsKernels);
+    k.gemm!(product(512));
+    lib.setThreads!(1); // what a worker opening the library with DESCENT_BLAS_THREADS=1 does
+    k.gemm!(product(512));
+    k.gemm!(product(64));
+    assert.deepEqual(runs, [2, 2, 1]);
   });
 
   test('DESCENT_BLAS_THREADS (a fixed count) is left alone', () => {

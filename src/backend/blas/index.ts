@@ -33,6 +33,8 @@ export interface BlasLibrary {
   threads: number;
   /** Sets the library's thread count, where it lets descent (OpenBLAS); null otherwise. */
   setThreads: ((n: number) => void) | null;
+  /** Reads the library's current thread count (OpenBLAS); null otherwise. */
+  getThreads: (() => number) | null;
   /**
    * Whether descent leaves the count alone: DESCENT_BLAS_THREADS fixed it, or descent runs in a
    * worker thread. The count is process-wide, so a worker changing it would re-split another
@@ -139,7 +141,7 @@ export function openBlas(koffi: Koffi, path: string, mainThread = true): BlasLib
   else description = 'CBLAS';
   const count = threads ? threads() : 1;
   if (openblasSet && !fixed && mainThread && count > 1) description += ', 1 for products under 256^3';
-  return { path, description, sgemm, dgemm, threads: count, setThreads: openblasSet, fixedThreads: fixed || !mainThread };
+  return { path, description, sgemm, dgemm, threads: count, setThreads: openblasSet, getThreads: threads, fixedThreads: fixed || !mainThread };
 }
 
 function firstLine(e: unknown): string {
@@ -172,21 +174,18 @@ const MULTI_THREAD_WORK = 256 ** 3;
 /** GEMM on the library, for both dtypes; `fallback` gets mixed or unusual argument types. */
 export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<Kernels> & { name: string } {
   const { sgemm, dgemm } = lib;
-  const adaptive = lib.setThreads !== null && !lib.fixedThreads && lib.threads > 1;
-  let current = lib.threads;
+  const adaptive = lib.setThreads !== null && lib.getThreads !== null && !lib.fixedThreads && lib.threads > 1;
   /**
    * OpenBLAS's worker threads spin after each call before they sleep; beside a training step's
    * other kernels, on a machine whose logical CPUs share cores, that spinning costs more than a
    * second thread gains on a small product (the CNN step ran 1.4x slower with 2 threads
    * than with 1 here). Products below MULTI_THREAD_WORK multiply-adds therefore run on one
-   * thread, larger ones on all.
+   * thread, larger ones on all. The count is read back each time rather than remembered: it is
+   * process-wide, and a worker thread that fixes its own (the lab's workers) changes it here too.
    */
   const useThreads = (work: number): void => {
     const want = work >= MULTI_THREAD_WORK ? lib.threads : 1;
-    if (want !== current) {
-      lib.setThreads!(want);
-      current = want;
-    }
+    if (lib.getThreads!() !== want) lib.setThreads!(want);
   };
   function gemm(g: GemmArgs): void {
     const { a, b, c, m, n, k } = g;
