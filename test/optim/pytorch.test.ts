@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  clipGradNorm, clipGradValue, createOptimizer, createSchedule, type ParamGroupInput, type Scheduler,
+  clipGradNorm, clipGradValue, createOptimizer, createSchedule, TransformOptimizer, type ParamGroupInput, type Scheduler,
 } from '../../src/optim/index.js';
 import { tensor } from '../../src/tensor/index.js';
 import { forEachBackend } from '../helpers/backends.js';
@@ -32,12 +32,18 @@ const first = loadFixture<{ torch: string; problems: Record<string, FixtureProbl
  * wasm kernel (src/backend/wasm/kernels.c) forms 1-β1 and 1-β2 in float32 (1 - fround(0.999) is
  * 1.3e-5 off 0.001, PyTorch uses the double), which moves each Adam step by ~7e-6 relative.
  */
-function runCase(c: OptimCase, atol = 1e-6): void {
+function runCase(c: OptimCase, atol = 1e-6, path: 'default' | 'chain' = 'default'): void {
   const prob = buildProblem(c.problem, first.problems[c.problem]);
   const params = c.groups
     ? c.groups.map((g): ParamGroupInput => ({ params: g.params.map((n) => prob.params.get(n)!), ...g.options }))
     : [...prob.params.values()];
-  const opt = createOptimizer(c.optimizer, params, c.options);
+  let opt = createOptimizer(c.optimizer, params, c.options);
+  if (path === 'chain') {
+    // The same method through its transform chain alone (what float64 parameters and custom
+    // chains run), with the fused kernel taken out.
+    const fusedOpt = opt as TransformOptimizer;
+    opt = new TransformOptimizer(fusedOpt.name, params, c.options, { ...fusedOpt.transform, fused: undefined }, fusedOpt.optionSpecs);
+  }
   const sched: Scheduler | null = c.schedule ? createSchedule(c.schedule.name, c.schedule.options).attach(opt) : null;
   for (let s = 0; s < c.steps; s++) {
     opt.zeroGrad();
@@ -54,9 +60,13 @@ function runCase(c: OptimCase, atol = 1e-6): void {
 describe(`optimizers match PyTorch ${first.torch}`, () => {
   for (const c of first.cases) {
     test(`${c.name} (${c.torch} on the ${c.problem})`, () => {
-      // The optimizers with a fused kernel run on every backend.
-      if (['adam', 'adamw', 'amsgrad', 'sgd', 'rmsprop', 'adagrad'].includes(c.optimizer)) forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
-      else runCase(c);
+      // The optimizers with a fused kernel run on every backend, and through their chain too.
+      if (['adam', 'adamw', 'amsgrad', 'sgd', 'rmsprop', 'adagrad'].includes(c.optimizer)) {
+        forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
+        runCase(c, 1e-6, 'chain');
+      } else {
+        runCase(c);
+      }
     });
   }
   test('every PyTorch 1.13 first-order optimizer has a fixture', () => {
