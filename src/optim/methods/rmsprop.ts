@@ -16,6 +16,20 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+/**
+ * The state arrays a step uses: the gradient average only when centered, the momentum buffer
+ * only with momentum, each created on the first step that needs it (options may change).
+ */
+function rmsBuffers(s: ParamState, p: Storage, h: Hyper): { sq: Storage; gAvg: Storage | null; buf: Storage | null } {
+  if (h.centered && !s.gradAvg) s.gradAvg = like(p);
+  if ((h.momentum as number) > 0 && !s.momentumBuffer) s.momentumBuffer = like(p);
+  return {
+    sq: s.squareAvg as Storage,
+    gAvg: h.centered ? (s.gradAvg as Storage) : null,
+    buf: (h.momentum as number) > 0 ? (s.momentumBuffer as Storage) : null,
+  };
+}
+
 /** The RMSProp preconditioner (plain, centered, with momentum), as in torch.optim.RMSprop. */
 export function scaleByRms(): Transform {
   return {
@@ -29,24 +43,20 @@ export function scaleByRms(): Transform {
       const alpha = h.alpha as number;
       const eps = h.eps as number;
       const mom = h.momentum as number;
-      const sq = s.squareAvg as Storage;
-      let ga = s.gradAvg as Storage | null;
-      if (h.centered && !ga) ga = s.gradAvg = like(p);
-      let buf = s.momentumBuffer as Storage | null;
-      if (mom > 0 && !buf) buf = s.momentumBuffer = like(p);
+      const { sq, gAvg: ga, buf } = rmsBuffers(s, p, h);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         sq[i] = alpha * sq[i] + (1 - alpha) * g * g;
         let avg: number;
-        if (h.centered) {
-          ga![i] = alpha * ga![i] + (1 - alpha) * g;
-          avg = Math.sqrt(sq[i] - ga![i] * ga![i]) + eps;
+        if (ga) {
+          ga[i] = alpha * ga[i] + (1 - alpha) * g;
+          avg = Math.sqrt(sq[i] - ga[i] * ga[i]) + eps;
         } else {
           avg = Math.sqrt(sq[i]) + eps;
         }
-        if (mom > 0) {
-          buf![i] = mom * buf![i] + g / avg;
-          u[i] = buf![i];
+        if (buf) {
+          buf[i] = mom * buf[i] + g / avg;
+          u[i] = buf[i];
         } else {
           u[i] = g / avg;
         }
@@ -58,19 +68,14 @@ export function scaleByRms(): Transform {
 /** The fused float32 path: one `kernels().rmsprop` pass over parameter, gradient and state. */
 function fusedRmsprop(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
   if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
-  const momentum = h.momentum as number;
-  if (h.centered && !s.gradAvg) s.gradAvg = like(param);
-  if (momentum > 0 && !s.momentumBuffer) s.momentumBuffer = like(param);
-  const sq = s.squareAvg;
-  const gAvg = h.centered ? s.gradAvg : null;
-  const buf = momentum > 0 ? s.momentumBuffer : null;
+  const { sq, gAvg, buf } = rmsBuffers(s, param, h);
   if (!(sq instanceof Float32Array) || (gAvg && !(gAvg instanceof Float32Array)) || (buf && !(buf instanceof Float32Array))) return false;
-  kernels().rmsprop(param, grad, sq, gAvg as Float32Array | null, buf as Float32Array | null, {
+  kernels().rmsprop(param, grad, sq, gAvg, buf, {
     lr: h.lr as number,
     alpha: h.alpha as number,
     eps: h.eps as number,
     weightDecay: h.weightDecay as number,
-    momentum,
+    momentum: h.momentum as number,
     maximize: h.maximize as boolean,
   });
   return true;
