@@ -8,8 +8,8 @@ import { functions2d, getFunction2D, distanceToMinimum, type Function2D } from '
 import { onlineDefaults, runOnline, type OnlineKind } from './problems/online.js';
 import { quadraticDefaults, runQuadratic } from './problems/quadratic.js';
 import { classificationTasks } from './problems/classification.js';
-import { regularizationTasks } from '../regularize/reproductions/tasks.js';
-import { ganTasks } from '../gan/reproductions/tasks.js';
+import { regularizationTasks } from './reproductions/regularize/tasks.js';
+import { ganTasks } from './reproductions/gan/tasks.js';
 import { buildOptimizer } from './methods.js';
 import { Tensor } from '../tensor/index.js';
 import type { TrialConfig, TrialOutput } from './trial.js';

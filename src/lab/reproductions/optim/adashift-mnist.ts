@@ -7,13 +7,13 @@
  * Claims: on logistic regression the methods end close in training loss and test accuracy; on
  * the MLP max-AdaShift reaches a lower training loss than non-AdaShift.
  */
-import { curves, finalStats, groupTrials } from '../aggregate.js';
-import { barChart, curvesChart, writePlot, type Plot } from '../plots.js';
-import { resolveMethod, type Method } from '../methods.js';
-import type { TrialConfig } from '../trial.js';
-import { fmt, fmtMeanStd } from '../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from './types.js';
-import type { Table } from '../report.js';
+import { curves, finalStats, groupTrials } from '../../aggregate.js';
+import { barChart, curvesChart, writePlot, type Plot } from '../../plots.js';
+import { resolveMethod, type Method } from '../../methods.js';
+import type { TrialConfig } from '../../trial.js';
+import { fmt, fmtMeanStd } from '../../util.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { Table } from '../../report.js';
 
 /** Table 3-5 (logistic regression) and table 3-6 (MLP): lr, β1 = 0, β2 = 0.999, n = 1. */
 export function thesisMethods(model: 'logistic' | 'mlp'): Method[] {

@@ -5,12 +5,12 @@
  * descent needs O(κ log 1/ε) iterations, heavy ball and Nesterov O(√κ log 1/ε); the fitted
  * slopes of log(iterations) against log(κ) should be near 1 and ½.
  */
-import { fitChart, curvesChart, writePlot, type Plot } from '../plots.js';
-import { resolveMethod } from '../methods.js';
-import { tunedOptions } from '../problems/quadratic.js';
-import type { TrialConfig, TrialRecord } from '../trial.js';
-import { fmt, linearFit, mean } from '../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from './types.js';
+import { fitChart, curvesChart, writePlot, type Plot } from '../../plots.js';
+import { resolveMethod } from '../../methods.js';
+import { tunedOptions } from '../../problems/quadratic.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt, linearFit, mean } from '../../util.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
 
 const KINDS = ['sgd', 'momentum', 'nesterov'] as const;
 const LABELS: Record<(typeof KINDS)[number], string> = { sgd: 'gradient descent', momentum: 'heavy-ball momentum', nesterov: 'Nesterov' };

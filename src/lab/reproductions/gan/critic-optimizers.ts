@@ -8,21 +8,21 @@
  * Claims: AdaShift reaches a lower critic loss than Adam, and AMSGrad's is the highest by a
  * visible margin (more than 1 % of the distance Adam's loss travels; a rounding-size gap does not count).
  */
-import { loadFashionMNISTSubset } from '../../data/index.js';
-import { Generator, noGrad, normal, Tensor } from '../../tensor/index.js';
-import { createOptimizer } from '../../optim/index.js';
-import { curvesChart } from '../../lab/plots.js';
-import type { Method } from '../../lab/methods.js';
-import type { Table } from '../../lab/report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TaskDef } from '../../lab/tasks.js';
-import { curves, groupTrials } from '../../lab/aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
-import { fmt } from '../../lab/util.js';
-import { ganLoss } from '../losses.js';
-import { DCGANDiscriminator, DCGANGenerator, MLPDiscriminator } from '../models.js';
-import { GradientPenalty } from '../penalties.js';
-import { avg, optionsSchema, PlotSink, z } from './common.js';
+import { loadFashionMNISTSubset } from '../../../data/index.js';
+import { Generator, noGrad, normal, Tensor } from '../../../tensor/index.js';
+import { createOptimizer } from '../../../optim/index.js';
+import { curvesChart } from '../../plots.js';
+import type { Method } from '../../methods.js';
+import type { Table } from '../../report.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { TaskDef } from '../../tasks.js';
+import { curves, groupTrials } from '../../aggregate.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt } from '../../util.js';
+import { ganLoss } from '../../../gan/losses.js';
+import { DCGANDiscriminator, DCGANGenerator, MLPDiscriminator } from '../../../gan/models.js';
+import { GradientPenalty } from '../../../gan/penalties.js';
+import { avg, optionsSchema, PlotSink, z } from './records.js';
 
 export interface CriticOptimizerOptions {
   steps: number;

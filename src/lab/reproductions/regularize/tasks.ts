@@ -23,18 +23,18 @@
  * These import the lab's types only, so src/lab/tasks.ts can register them without a cycle.
  */
 import { z } from 'zod';
-import { gaussianMixture, loadFashionMNISTSubset, noisyRegression1D, takeRows, type TensorDataset } from '../../data/index.js';
-import { Generator, linspace, noGrad, type Tensor } from '../../tensor/index.js';
-import type { Method } from '../../lab/methods.js';
-import type { TaskDef, TaskHooks } from '../../lab/tasks.js';
-import type { TrialConfig, TrialOutput } from '../../lab/trial.js';
-import type { JsonObject } from '../../lab/util.js';
-import { robustAccuracy } from '../adversarial.js';
-import { composeAugment, horizontalFlip, randomCrop } from '../augment.js';
-import { inputNoise } from '../noise.js';
-import { regularizationSchema, type RegularizationConfig } from '../spec.js';
-import { fitSemiSupervised } from '../fit-semi-supervised.js';
-import { buildMLP, fit, type Activation } from '../train.js';
+import { gaussianMixture, loadFashionMNISTSubset, noisyRegression1D, takeRows, type TensorDataset } from '../../../data/index.js';
+import { Generator, linspace, noGrad, type Tensor } from '../../../tensor/index.js';
+import type { Method } from '../../methods.js';
+import type { TaskDef, TaskHooks } from '../../tasks.js';
+import type { TrialConfig, TrialOutput } from '../../trial.js';
+import type { JsonObject } from '../../util.js';
+import { robustAccuracy } from '../../../regularize/adversarial.js';
+import { composeAugment, horizontalFlip, randomCrop } from '../../../regularize/augment.js';
+import { inputNoise } from '../../../regularize/noise.js';
+import { regularizationSchema, type RegularizationConfig } from '../../../regularize/spec.js';
+import { fitSemiSupervised } from '../../../regularize/fit-semi-supervised.js';
+import { buildMLP, fit, type Activation } from '../../../regularize/train.js';
 
 const isAdaptive = (m: Method): boolean => !['sgd', 'momentum', 'nesterov'].includes(m.optimizer);
 

@@ -1,12 +1,12 @@
 /** Shared pieces of the regularization reproductions: regularizer lists, gap tables and plots. */
-import { curves, finalStats, groupTrials, type Group } from '../../lab/aggregate.js';
-import { resolveMethod, type Method } from '../../lab/methods.js';
-import { barChart, curvesChart, writePlot, type Plot } from '../../lab/plots.js';
-import type { Claim } from '../../lab/reproductions/types.js';
-import type { Table } from '../../lab/report.js';
-import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
-import { fmt, fmtMeanStd, type JsonObject } from '../../lab/util.js';
-import type { RegularizationConfig } from '../spec.js';
+import { curves, finalStats, groupTrials, type Group } from '../../aggregate.js';
+import { resolveMethod, type Method } from '../../methods.js';
+import { barChart, curvesChart, writePlot, type Plot } from '../../plots.js';
+import type { Claim } from '../types.js';
+import type { Table } from '../../report.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt, fmtMeanStd, type JsonObject } from '../../util.js';
+import type { RegularizationConfig } from '../../../regularize/spec.js';
 
 export interface Regularizer {
   /** Stable key (tags.regularizer). */

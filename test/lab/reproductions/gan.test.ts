@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { criticDrift, criticOptimizers, fixedPoints, ganReproductions, ganTasks, mixtureModes, optimalDirection, surveyTable } from '../../src/gan/reproductions/index.js';
-import { spearman } from '../../src/gan/reproductions/survey-table.js';
-import type { Analysis, Claim } from '../../src/lab/reproductions/types.js';
-import { fastBackend, reproduce } from './helpers.js';
+import { criticDrift, criticOptimizers, fixedPoints, ganReproductions, ganTasks, mixtureModes, optimalDirection, surveyTable } from '../../../src/lab/reproductions/gan/index.js';
+import { spearman } from '../../../src/lab/reproductions/gan/survey-table.js';
+import type { Analysis, Claim } from '../../../src/lab/reproductions/types.js';
+import { fastBackend, reproduce } from '../../gan/helpers.js';
 
 fastBackend();
 

@@ -10,19 +10,19 @@
  * the real sample it points at most directly is > 0.9 on average (a random direction would give
  * about 0.5 here; the table shows that baseline).
  */
-import { concat, Generator, normal, Tensor } from '../../tensor/index.js';
-import { barChart } from '../../lab/plots.js';
-import type { Method } from '../../lab/methods.js';
-import type { Table } from '../../lab/report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TaskDef } from '../../lab/tasks.js';
-import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
-import { fmt } from '../../lab/util.js';
-import { computeField, fieldSvg, type FieldData } from '../field.js';
-import { lossMetric, type LossMetricName } from '../losses.js';
-import { MLPDiscriminator } from '../models.js';
-import { directionStats, trainOnFixedSets } from '../optimal.js';
-import { avg, optionsSchema, PlotSink, z, type JsonObject } from './common.js';
+import { concat, Generator, normal, Tensor } from '../../../tensor/index.js';
+import { barChart } from '../../plots.js';
+import type { Method } from '../../methods.js';
+import type { Table } from '../../report.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { TaskDef } from '../../tasks.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt } from '../../util.js';
+import { computeField, fieldSvg, type FieldData } from '../../../gan/field.js';
+import { lossMetric, type LossMetricName } from '../../../gan/losses.js';
+import { MLPDiscriminator } from '../../../gan/models.js';
+import { directionStats, trainOnFixedSets } from '../../../gan/optimal.js';
+import { avg, optionsSchema, PlotSink, z, type JsonObject } from './records.js';
 
 const METRICS: LossMetricName[] = ['linear', 'logsigmoid', 'sqrt', 'exp'];
 const PANEL: Record<LossMetricName, string> = { linear: '(a) x', logsigmoid: '(b) -log σ(-x)', sqrt: '(c) x + √(x²+1)', exp: '(d) exp(x)' };

@@ -20,13 +20,13 @@
  * Seeds are paired (same data, initialization and batches for every method at a seed); a
  * claim holds when the method beats the labeled-only model at every seed.
  */
-import { curves, finalStats, groupTrials, type Group } from '../../lab/aggregate.js';
-import { resolveMethod } from '../../lab/methods.js';
-import { barChart, curvesChart, type Plot } from '../../lab/plots.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { Table } from '../../lab/report.js';
-import type { TrialConfig } from '../../lab/trial.js';
-import { fmt, fmtMeanStd } from '../../lab/util.js';
+import { curves, finalStats, groupTrials, type Group } from '../../aggregate.js';
+import { resolveMethod } from '../../methods.js';
+import { barChart, curvesChart, type Plot } from '../../plots.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { Table } from '../../report.js';
+import type { TrialConfig } from '../../trial.js';
+import { fmt, fmtMeanStd } from '../../util.js';
 import { claimCount, plotAdder } from './common.js';
 
 type SslMethod = 'none' | 'pseudo-label' | 'entropy' | 'consistency';

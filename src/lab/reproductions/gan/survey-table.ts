@@ -8,23 +8,23 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFashionMNISTSubset } from '../../data/index.js';
-import { Generator } from '../../tensor/index.js';
-import { barChart, curvesChart } from '../../lab/plots.js';
-import type { Method } from '../../lab/methods.js';
-import type { Table } from '../../lab/report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TaskDef } from '../../lab/tasks.js';
-import { curves, groupTrials } from '../../lab/aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
-import { fmt } from '../../lab/util.js';
-import { classifierCachePath, loadOrTrainClassifier, scoreImages, type ClassifierArch } from '../classifier.js';
-import { imageGridSvg } from '../images.js';
-import type { GanLossSpec } from '../losses.js';
-import { DCGANDiscriminator, DCGANGenerator, type DiscriminatorHead, type DiscriminatorNorm, type GeneratorNorm } from '../models.js';
-import type { PenaltySpec } from '../penalties.js';
-import { GANTrainer, type ConditionalOptions } from '../trainer.js';
-import { avg, decodeImages, encodeImages, optionsSchema, PlotSink, z } from './common.js';
+import { loadFashionMNISTSubset } from '../../../data/index.js';
+import { Generator } from '../../../tensor/index.js';
+import { barChart, curvesChart } from '../../plots.js';
+import type { Method } from '../../methods.js';
+import type { Table } from '../../report.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { TaskDef } from '../../tasks.js';
+import { curves, groupTrials } from '../../aggregate.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt } from '../../util.js';
+import { classifierCachePath, loadOrTrainClassifier, scoreImages, type ClassifierArch } from '../../../gan/classifier.js';
+import { imageGridSvg } from '../../../gan/images.js';
+import type { GanLossSpec } from '../../../gan/losses.js';
+import { DCGANDiscriminator, DCGANGenerator, type DiscriminatorHead, type DiscriminatorNorm, type GeneratorNorm } from '../../../gan/models.js';
+import type { PenaltySpec } from '../../../gan/penalties.js';
+import { GANTrainer, type ConditionalOptions } from '../../../gan/trainer.js';
+import { avg, decodeImages, encodeImages, optionsSchema, PlotSink, z } from './records.js';
 
 export type SurveyRow = 'wc' | 'wgan-gp' | 'dragan' | 'wgan-div' | 'r1' | 'lgan-maxgp' | 'zero-gp' | 'lp' | 'bn' | 'ln' | 'wn' | 'sn' | 'cn' | 'sm';
 
@@ -102,7 +102,7 @@ const taskSchema = optionsSchema({
   logEvery: z.number().int().positive().default(50),
 });
 
-function toUnit(x: import('../../tensor/index.js').Tensor): import('../../tensor/index.js').Tensor {
+function toUnit(x: import('../../../tensor/index.js').Tensor): import('../../../tensor/index.js').Tensor {
   return x.add(1).mul(0.5).clamp(0, 1);
 }
 

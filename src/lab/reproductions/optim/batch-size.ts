@@ -9,12 +9,12 @@
  * (the loss oscillates); per second, mini-batches use the hardware better (an epoch takes less
  * time than with single examples), and at equal time mini-batch is ahead of batch descent.
  */
-import { curves, groupTrials, type Group } from '../aggregate.js';
-import { curvesChart, writePlot, type Plot } from '../plots.js';
-import { resolveMethod } from '../methods.js';
-import type { TrialConfig } from '../trial.js';
-import { fmt, mean } from '../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from './types.js';
+import { curves, groupTrials, type Group } from '../../aggregate.js';
+import { curvesChart, writePlot, type Plot } from '../../plots.js';
+import { resolveMethod } from '../../methods.js';
+import type { TrialConfig } from '../../trial.js';
+import { fmt, mean } from '../../util.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
 
 export function batchSettings(scale: Scale): { epochs: number; trainLimit: number | null; seeds: number; lr: number } {
   return scale === 'full' ? { epochs: 5, trainLimit: null, seeds: 2, lr: 0.05 } : { epochs: 2, trainLimit: 1000, seeds: 1, lr: 0.05 };

@@ -2,7 +2,7 @@
  * The GAN reproductions (`descent reproduce NAME`), each implementing the lab's Reproduction
  * interface, and the tasks they run.
  */
-import type { Reproduction } from '../../lab/reproductions/types.js';
+import type { Reproduction } from '../types.js';
 import { criticDrift } from './critic-drift.js';
 import { criticOptimizers } from './critic-optimizers.js';
 import { fixedPoints } from './fixed-points.js';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getReproduction, RunStore, runTrials, runReproduction } from '../../src/lab/index.js';
-import { initBackend } from '../../src/backend/load.js';
+import { getReproduction, RunStore, runTrials, runReproduction } from '../../../src/lab/index.js';
+import { initBackend } from '../../../src/backend/load.js';
 
 // The fastest backend here (as the CLI picks), so the reduced MLP runs stay quick.
 initBackend({ quiet: true });

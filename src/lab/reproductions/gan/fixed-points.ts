@@ -14,19 +14,19 @@
  * is clear (the other pairing costs ≥ 30 % more), since a near tie makes "the" optimal critic
  * ambiguous.
  */
-import { Generator, Tensor, uniform } from '../../tensor/index.js';
-import { curvesChart, type Plot } from '../../lab/plots.js';
-import type { Method } from '../../lab/methods.js';
-import type { Table } from '../../lab/report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TaskDef } from '../../lab/tasks.js';
-import { curves, groupTrials } from '../../lab/aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
-import { fmt } from '../../lab/util.js';
-import { computeField, criticGradients, fieldSvg, type FieldData } from '../field.js';
-import { MLPDiscriminator } from '../models.js';
-import { directionStats, trainOnFixedSets, transportPartners } from '../optimal.js';
-import { avg, optionsSchema, PlotSink, sd, z, type JsonObject } from './common.js';
+import { Generator, Tensor, uniform } from '../../../tensor/index.js';
+import { curvesChart, type Plot } from '../../plots.js';
+import type { Method } from '../../methods.js';
+import type { Table } from '../../report.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { TaskDef } from '../../tasks.js';
+import { curves, groupTrials } from '../../aggregate.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt } from '../../util.js';
+import { computeField, criticGradients, fieldSvg, type FieldData } from '../../../gan/field.js';
+import { MLPDiscriminator } from '../../../gan/models.js';
+import { directionStats, trainOnFixedSets, transportPartners } from '../../../gan/optimal.js';
+import { avg, optionsSchema, PlotSink, sd, z, type JsonObject } from './records.js';
 
 export type FixedPointsVariant = 'sn' | 'gp' | 'maxgp';
 

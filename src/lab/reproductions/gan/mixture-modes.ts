@@ -10,22 +10,22 @@
  * covers at least as many modes as the original GAN on each mixture.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { gaussianGrid, gaussianRing, type MixtureDataset } from '../../data/index.js';
-import { Generator } from '../../tensor/index.js';
-import { curvesChart, renderVegaLite } from '../../lab/plots.js';
-import type { Method } from '../../lab/methods.js';
-import type { Table } from '../../lab/report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TaskDef } from '../../lab/tasks.js';
-import { curves, groupTrials } from '../../lab/aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../lab/trial.js';
-import { fmt } from '../../lab/util.js';
-import type { GanLossSpec } from '../losses.js';
-import { evaluateMixture } from '../metrics.js';
-import { MLPDiscriminator, MLPGenerator, type DiscriminatorNorm } from '../models.js';
-import type { PenaltySpec } from '../penalties.js';
-import { GANTrainer } from '../trainer.js';
-import { avg, optionsSchema, PlotSink, z } from './common.js';
+import { gaussianGrid, gaussianRing, type MixtureDataset } from '../../../data/index.js';
+import { Generator } from '../../../tensor/index.js';
+import { curvesChart, renderVegaLite } from '../../plots.js';
+import type { Method } from '../../methods.js';
+import type { Table } from '../../report.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { TaskDef } from '../../tasks.js';
+import { curves, groupTrials } from '../../aggregate.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt } from '../../util.js';
+import type { GanLossSpec } from '../../../gan/losses.js';
+import { evaluateMixture } from '../../../gan/metrics.js';
+import { MLPDiscriminator, MLPGenerator, type DiscriminatorNorm } from '../../../gan/models.js';
+import type { PenaltySpec } from '../../../gan/penalties.js';
+import { GANTrainer } from '../../../gan/trainer.js';
+import { avg, optionsSchema, PlotSink, z } from './records.js';
 
 export type MixtureVariant = 'gan' | 'wgan-gp' | 'hinge-sn' | 'lgan-maxgp';
 export type MixtureName = 'ring' | 'grid';

@@ -3,10 +3,10 @@
  * the encoding of images and fields stored in trial records.
  */
 import { z } from 'zod';
-import { writePlot, type Plot } from '../../lab/plots.js';
-import type { TaskDef } from '../../lab/tasks.js';
-import type { JsonObject } from '../../lab/util.js';
-import { Tensor } from '../../tensor/index.js';
+import { writePlot, type Plot } from '../../plots.js';
+import type { TaskDef } from '../../tasks.js';
+import type { JsonObject } from '../../util.js';
+import { Tensor } from '../../../tensor/index.js';
 
 /** A strict zod object schema typed as the lab's task-option schema. */
 export function optionsSchema(shape: z.ZodRawShape): TaskDef['schema'] {

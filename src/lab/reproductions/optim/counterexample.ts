@@ -14,11 +14,11 @@
  * band of ± one standard deviation: the thesis shows one realization, whose noise would hide the
  * drift in a reduced run.
  */
-import { curvesChart, writePlot, type Plot, type Series } from '../plots.js';
-import { resolveMethod, type Method } from '../methods.js';
-import type { TrialConfig, TrialRecord } from '../trial.js';
-import { fmt, markdownTable, mean } from '../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from './types.js';
+import { curvesChart, writePlot, type Plot, type Series } from '../../plots.js';
+import { resolveMethod, type Method } from '../../methods.js';
+import type { TrialConfig, TrialRecord } from '../../trial.js';
+import { fmt, markdownTable, mean } from '../../util.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
 
 const BASE = { lr: 0.001, eps: 1e-8 };
 

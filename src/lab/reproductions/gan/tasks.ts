@@ -5,7 +5,7 @@
  *   import { ganTasks } from '../gan/reproductions/tasks.js';
  *   for (const def of ganTasks) registerTask(def);
  */
-import type { TaskDef } from '../../lab/tasks.js';
+import type { TaskDef } from '../../tasks.js';
 import { criticDriftTask } from './critic-drift.js';
 import { criticOptimizerTask } from './critic-optimizers.js';
 import { fixedPointsTask } from './fixed-points.js';

@@ -5,11 +5,11 @@
  * 2018: PGD examples only, 7 steps). Robust accuracy = accuracy on test images attacked by
  * FGSM and by PGD (10 steps, random start) at several radii ε (pixels in [0, 1]).
  */
-import { groupTrials, type Group } from '../../lab/aggregate.js';
-import { barChart, curvesChart, type Plot, type Series } from '../../lab/plots.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TrialConfig } from '../../lab/trial.js';
-import { fmt, fmtMeanStd, mean, std } from '../../lab/util.js';
+import { groupTrials, type Group } from '../../aggregate.js';
+import { barChart, curvesChart, type Plot, type Series } from '../../plots.js';
+import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import type { TrialConfig } from '../../trial.js';
+import { fmt, fmtMeanStd, mean, std } from '../../util.js';
 import { claimCount, plotAdder, regularizerTrials, type Regularizer } from './common.js';
 import type { AdversarialFmnistOptions } from './tasks.js';
 

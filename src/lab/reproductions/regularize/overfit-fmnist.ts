@@ -13,9 +13,9 @@
  *
  * Claim checked for every method: its final train/test loss gap is below the baseline's.
  */
-import { curvesChart, type Plot, type Series } from '../../lab/plots.js';
-import type { Analysis, Reproduction, Scale } from '../../lab/reproductions/types.js';
-import type { TrialConfig } from '../../lab/trial.js';
+import { curvesChart, type Plot, type Series } from '../../plots.js';
+import type { Analysis, Reproduction, Scale } from '../types.js';
+import type { TrialConfig } from '../../trial.js';
 import { claimCount, gapAnalysis, gapPlots, groupsByKey, plotAdder, regularizerTrials, type Regularizer } from './common.js';
 import type { OverfitFmnistOptions, OverfitRegressionOptions } from './tasks.js';
 

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { initBackend } from '../../src/backend/index.js';
-import type { TrialConfig, TrialRecord } from '../../src/lab/trial.js';
-import { adversarialTraining, adversarialTrials } from '../../src/regularize/reproductions/adversarial.js';
-import { FMNIST_REGULARIZERS, fmnistTrials, REGRESSION_REGULARIZERS, regressionTrials, regularizationFmnist, regularizationRegression } from '../../src/regularize/reproductions/overfit.js';
-import { pseudoLabeling, semiSupervisedTrials } from '../../src/regularize/reproductions/semi-supervised.js';
-import { regularizationTasks } from '../../src/regularize/reproductions/tasks.js';
+import { initBackend } from '../../../src/backend/index.js';
+import type { TrialConfig, TrialRecord } from '../../../src/lab/trial.js';
+import { adversarialTraining, adversarialTrials } from '../../../src/lab/reproductions/regularize/adversarial.js';
+import { FMNIST_REGULARIZERS, fmnistTrials, REGRESSION_REGULARIZERS, regressionTrials, regularizationFmnist, regularizationRegression } from '../../../src/lab/reproductions/regularize/overfit-fmnist.js';
+import { pseudoLabeling, semiSupervisedTrials } from '../../../src/lab/reproductions/regularize/semi-supervised.js';
+import { regularizationTasks } from '../../../src/lab/reproductions/regularize/tasks.js';
 
 function run(config: TrialConfig): TrialRecord {
   const task = regularizationTasks.find((t) => t.name === config.task)!;
