@@ -14,20 +14,13 @@
  */
 import { gaussianRing } from '../../../data/index.js';
 import { Generator } from '../../../tensor/index.js';
-import { curvesChart } from '../../plots.js';
-import type { Method } from '../../methods.js';
-import type { Table } from '../../report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TaskDef } from '../../tasks.js';
-import { curves, groupTrials } from '../../aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt } from '../../util.js';
 import type { GanLossSpec } from '../../../gan/losses.js';
 import { evaluateMixture } from '../../../gan/metrics.js';
 import { MLPDiscriminator, MLPGenerator } from '../../../gan/models.js';
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer } from '../../../gan/trainer.js';
-import { avg, optionsSchema, PlotSink, sd, z } from './records.js';
+import { z } from 'zod';
+import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type DriftVariant = 'wgan-gp' | 'wgan-maxgp' | 'lgan-exp' | 'lgan-logsigmoid';
 
@@ -95,11 +88,11 @@ export function runCriticDrift(o: DriftOptions, method: Method, seed: number, on
     steps: cols,
     final: {
       levelRange: range(second),
-      levelStd: sd(second),
+      levelStd: std(second),
       levelTravel: travel,
       levelShift: levels[levels.length - 1] - levels[Math.floor(levels.length / 2)],
-      gap: avg(gaps),
-      relativeRange: range(second) / Math.max(Math.abs(avg(gaps)), 1e-12),
+      gap: mean(gaps),
+      relativeRange: range(second) / Math.max(Math.abs(mean(gaps)), 1e-12),
       modesCovered: ev.modesCovered,
       highQualityFraction: ev.highQualityFraction,
     },
@@ -147,7 +140,7 @@ export const criticDrift: Reproduction = {
     await sink.add(curvesChart(curves(groups, 'steps', 'iteration', 'level'), { name: 'fig2-6-level', title: 'Figure 2-6: the critic’s level (E f(real) + E f(fake)) / 2 during training (mean ± std over seeds)', xTitle: 'iteration', yTitle: 'critic level' }));
     await sink.add(curvesChart(curves(groups, 'steps', 'iteration', 'gap'), { name: 'fig2-6-gap', title: 'E f(real) - E f(fake) during training', xTitle: 'iteration', yTitle: 'gap' }));
     const present = ORDER.filter((v) => of(v).length > 0);
-    const stat = (v: DriftVariant, k: string): number => avg(of(v).map((r) => r.final[k] as number));
+    const stat = (v: DriftVariant, k: string): number => mean(of(v).map((r) => r.final[k] as number));
     const rows = present.map((v) => [DRIFT_VARIANTS[v].title, String(of(v).length), fmt(stat(v, 'levelRange'), 3), fmt(stat(v, 'levelStd'), 3), fmt(stat(v, 'levelShift'), 3), fmt(stat(v, 'gap'), 3), fmt(stat(v, 'relativeRange'), 3), fmt(stat(v, 'modesCovered'), 2)]);
     const table: Table = { headers: ['objective', 'seeds', 'level range, 2nd half', 'level std, 2nd half', 'level shift over 2nd half', 'mean gap, 2nd half', 'range / gap', 'modes covered (of 8)'], rows, caption: 'The critic’s level on the ring of 8 Gaussians' };
     const wgan = present.filter((v) => DRIFT_VARIANTS[v].family === 'wgan');

@@ -11,18 +11,11 @@
 import { loadFashionMNISTSubset } from '../../../data/index.js';
 import { Generator, noGrad, normal, Tensor } from '../../../tensor/index.js';
 import { createOptimizer } from '../../../optim/index.js';
-import { curvesChart } from '../../plots.js';
-import type { Method } from '../../methods.js';
-import type { Table } from '../../report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TaskDef } from '../../tasks.js';
-import { curves, groupTrials } from '../../aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt } from '../../util.js';
 import { ganLoss } from '../../../gan/losses.js';
 import { DCGANDiscriminator, DCGANGenerator, MLPDiscriminator } from '../../../gan/models.js';
 import { GradientPenalty } from '../../../gan/penalties.js';
-import { avg, optionsSchema, PlotSink, z } from './records.js';
+import { z } from 'zod';
+import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export interface CriticOptimizerOptions {
   steps: number;
@@ -94,7 +87,7 @@ export function runCriticOptimizer(o: CriticOptimizerOptions, method: Method, se
     }
   }
   const tail = all.slice(Math.floor(all.length * 0.8));
-  return { steps: cols, final: { criticLoss: avg(tail), finalLoss: all[all.length - 1], meanLoss: avg(all) } };
+  return { steps: cols, final: { criticLoss: mean(tail), finalLoss: all[all.length - 1], meanLoss: mean(all) } };
 }
 
 export const criticOptimizerTask: TaskDef = {
@@ -134,13 +127,13 @@ export const criticOptimizers: Reproduction = {
     await sink.add(curvesChart(curves(groups, 'steps', 'step', 'criticLoss'), { name: 'fig3-7a-critic-loss', title: 'Figure 3-7a: WGAN-GP critic loss with the generator fixed (mean ± std over seeds)', xTitle: 'iteration', yTitle: 'critic loss (E f(fake) - E f(real) + 10 GP)' }));
     await sink.add(curvesChart(curves(groups, 'steps', 'step', 'wasserstein'), { name: 'fig3-7a-wasserstein', title: 'The critic’s Wasserstein estimate E f(real) - E f(fake)', xTitle: 'iteration', yTitle: 'estimate' }));
     const of = (label: string): TrialRecord[] => done.filter((r) => r.config.method.label === label);
-    const stat = (label: string): number => avg(of(label).map((r) => r.final.criticLoss as number));
+    const stat = (label: string): number => mean(of(label).map((r) => r.final.criticLoss as number));
     const labels = ['Adam', 'AMSGrad', 'AdaShift'].filter((l) => of(l).length);
     const table: Table = {
       headers: ['optimizer', 'hyperparameters (table 3-7)', 'seeds', 'critic loss, last 20 % of steps', 'mean over the run'],
       rows: labels.map((l) => {
         const o = of(l)[0].config.method.options;
-        return [l, `lr=${o.lr}, β=(${(o.betas as number[]).join(', ')})${o.keepNum ? `, n=${o.keepNum}` : ''}`, String(of(l).length), fmt(stat(l), 4), fmt(avg(of(l).map((r) => r.final.meanLoss as number)), 4)];
+        return [l, `lr=${o.lr}, β=(${(o.betas as number[]).join(', ')})${o.keepNum ? `, n=${o.keepNum}` : ''}`, String(of(l).length), fmt(stat(l), 4), fmt(mean(of(l).map((r) => r.final.meanLoss as number)), 4)];
       }),
       caption: `WGAN-GP critic, generator fixed (${String(done[0]?.config.taskOptions.arch ?? '')} critic on Fashion-MNIST)`,
     };
@@ -150,7 +143,7 @@ export const criticOptimizers: Reproduction = {
       const ams = stat('AMSGrad');
       // A difference counts only when it is visible on the curves: more than 1 % of the distance
       // Adam's loss travelled over the run (a gap of rounding size says nothing about the optimizers).
-      const travel = avg(of('Adam').map((r) => (r.steps!.criticLoss as number[])[0] - (r.final.criticLoss as number)));
+      const travel = mean(of('Adam').map((r) => (r.steps!.criticLoss as number[])[0] - (r.final.criticLoss as number)));
       const margin = 0.01 * Math.abs(travel);
       const gap = ams - stat('Adam');
       claims.push({

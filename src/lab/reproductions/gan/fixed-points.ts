@@ -15,18 +15,11 @@
  * ambiguous.
  */
 import { Generator, Tensor, uniform } from '../../../tensor/index.js';
-import { curvesChart, type Plot } from '../../plots.js';
-import type { Method } from '../../methods.js';
-import type { Table } from '../../report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TaskDef } from '../../tasks.js';
-import { curves, groupTrials } from '../../aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt } from '../../util.js';
 import { computeField, criticGradients, fieldSvg, type FieldData } from '../../../gan/field.js';
 import { MLPDiscriminator } from '../../../gan/models.js';
 import { directionStats, trainOnFixedSets, transportPartners } from '../../../gan/optimal.js';
-import { avg, optionsSchema, PlotSink, sd, z, type JsonObject } from './records.js';
+import { z } from 'zod';
+import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, type JsonObject, mean, type Method, optionsSchema, type Plot, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type FixedPointsVariant = 'sn' | 'gp' | 'maxgp';
 
@@ -127,11 +120,11 @@ export function runFixedPoints(o: FixedPointsOptions, method: Method, seed: numb
       const gaps = Array.from({ length: o.points }, (_, i) => (vr[partners[i]] - s.values[i]) / dist(i));
       gapHistory.push(gaps);
       cols.step.push(step);
-      cols.cosPartner.push(avg(s.cosPartner!));
+      cols.cosPartner.push(mean(s.cosPartner!));
       cols.cosPartnerMin.push(Math.min(...s.cosPartner!));
-      cols.angleChange.push(prevAngles ? avg(angles.map((a, i) => angleDiff(a, prevAngles![i]))) : NaN);
-      cols.gapRatio.push(avg(gaps));
-      cols.gradNorm.push(avg(s.gradNorm));
+      cols.angleChange.push(prevAngles ? mean(angles.map((a, i) => angleDiff(a, prevAngles![i]))) : NaN);
+      cols.gapRatio.push(mean(gaps));
+      cols.gradNorm.push(mean(s.gradNorm));
       prevAngles = angles;
       if (snapAt.has(step)) snapshots.push({ step, field: computeField({ critic, real, fake, bounds: [-1.3, 1.3, -1.3, 1.3], background: 'critic', grid: 13, resolution: 40 }) });
       onProgress?.(step / o.steps);
@@ -139,15 +132,15 @@ export function runFixedPoints(o: FixedPointsOptions, method: Method, seed: numb
   });
   const half = Math.floor(cols.step.length / 2);
   const secondHalf = (k: string): number[] => cols[k].slice(half).filter((v) => Number.isFinite(v));
-  const gapStd = avg(Array.from({ length: o.points }, (_, i) => sd(gapHistory.slice(half).map((g) => g[i]))));
+  const gapStd = mean(Array.from({ length: o.points }, (_, i) => std(gapHistory.slice(half).map((g) => g[i]))));
   const last = cols.step.length - 1;
   return {
     steps: cols,
     final: {
       cosPartner: cols.cosPartner[last],
       cosPartnerMin: cols.cosPartnerMin[last],
-      cosPartnerSecondHalf: avg(secondHalf('cosPartner')),
-      angleChange: avg(secondHalf('angleChange')),
+      cosPartnerSecondHalf: mean(secondHalf('cosPartner')),
+      angleChange: mean(secondHalf('angleChange')),
       gapStd,
       gapRatio: cols.gapRatio[last],
     },
@@ -197,7 +190,7 @@ export const fixedPoints: Reproduction = {
     const sink = new PlotSink(plotDir);
     const done = records.filter((r) => r.status === 'done' && r.config.task === 'gan-fixed-points');
     const byVariant = (v: FixedPointsVariant): TrialRecord[] => done.filter((r) => r.config.taskOptions.variant === v);
-    const stat = (v: FixedPointsVariant, k: string): number => avg(byVariant(v).map((r) => r.final[k] as number));
+    const stat = (v: FixedPointsVariant, k: string): number => mean(byVariant(v).map((r) => r.final[k] as number));
     const groups = groupTrials(done);
     await sink.add(curvesChart(curves(groups, 'steps', 'step', 'cosPartner'), { name: 'fig2-2-cos-partner', title: 'Figure 2-2: cos(∇f(x), y* - x) at the fake points (mean over points and seeds)', xTitle: 'iteration', yTitle: 'cosine to the transport partner' }));
     await sink.add(curvesChart(curves(groups, 'steps', 'step', 'angleChange'), { name: 'fig2-2-angle-change', title: 'How far ∇f at the fake points turns between checkpoints', xTitle: 'iteration', yTitle: 'degrees per checkpoint', logY: true }));
@@ -213,7 +206,7 @@ export const fixedPoints: Reproduction = {
     }
     const rows = (['sn', 'gp', 'maxgp'] as const).map((v) => {
       const rs = byVariant(v);
-      return [TITLES[v], String(rs.length), fmt(stat(v, 'cosPartner'), 3), fmt(avg(rs.map((r) => r.final.cosPartnerMin as number)), 3), fmt(stat(v, 'angleChange'), 3), fmt(stat(v, 'gapStd'), 3), fmt(stat(v, 'gapRatio'), 3)];
+      return [TITLES[v], String(rs.length), fmt(stat(v, 'cosPartner'), 3), fmt(mean(rs.map((r) => r.final.cosPartnerMin as number)), 3), fmt(stat(v, 'angleChange'), 3), fmt(stat(v, 'gapStd'), 3), fmt(stat(v, 'gapRatio'), 3)];
     });
     const table: Table = {
       headers: ['method', 'seeds', 'final cos to partner (mean)', 'final cos (worst point)', '∇f turn per checkpoint, 2nd half (°)', 'std of gap/distance, 2nd half', 'final gap/distance'],

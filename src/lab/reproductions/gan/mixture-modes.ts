@@ -12,20 +12,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { gaussianGrid, gaussianRing, type MixtureDataset } from '../../../data/index.js';
 import { Generator } from '../../../tensor/index.js';
-import { curvesChart, renderVegaLite } from '../../plots.js';
-import type { Method } from '../../methods.js';
-import type { Table } from '../../report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TaskDef } from '../../tasks.js';
-import { curves, groupTrials } from '../../aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt } from '../../util.js';
 import type { GanLossSpec } from '../../../gan/losses.js';
 import { evaluateMixture } from '../../../gan/metrics.js';
 import { MLPDiscriminator, MLPGenerator, type DiscriminatorNorm } from '../../../gan/models.js';
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer } from '../../../gan/trainer.js';
-import { avg, optionsSchema, PlotSink, z } from './records.js';
+import { z } from 'zod';
+import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, renderVegaLite, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type MixtureVariant = 'gan' | 'wgan-gp' | 'hinge-sn' | 'lgan-maxgp';
 export type MixtureName = 'ring' | 'grid';
@@ -171,7 +164,7 @@ export const mixtureModes: Reproduction = {
         const ex = r.extra as unknown as { samples: number[]; centers: number[] };
         if (ex?.samples) await sink.add(scatter(`${mixture}-samples-${v}`, `${mixture}: ${MIXTURE_VARIANTS[v].title}`, ex.samples, ex.centers));
       }
-      const stat = (v: MixtureVariant, k: string): number => avg(of(v).map((r) => r.final[k] as number));
+      const stat = (v: MixtureVariant, k: string): number => mean(of(v).map((r) => r.final[k] as number));
       const modes = rs[0].final.modes as number;
       tables.push({
         headers: ['method', 'seeds', `modes covered (of ${modes})`, 'high-quality share'],

@@ -11,18 +11,12 @@
  * about 0.5 here; the table shows that baseline).
  */
 import { concat, Generator, normal, Tensor } from '../../../tensor/index.js';
-import { barChart } from '../../plots.js';
-import type { Method } from '../../methods.js';
-import type { Table } from '../../report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TaskDef } from '../../tasks.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt } from '../../util.js';
 import { computeField, fieldSvg, type FieldData } from '../../../gan/field.js';
 import { lossMetric, type LossMetricName } from '../../../gan/losses.js';
 import { MLPDiscriminator } from '../../../gan/models.js';
 import { directionStats, trainOnFixedSets } from '../../../gan/optimal.js';
-import { avg, optionsSchema, PlotSink, z, type JsonObject } from './records.js';
+import { z } from 'zod';
+import { type Analysis, barChart, type Claim, fmt, type JsonObject, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const METRICS: LossMetricName[] = ['linear', 'logsigmoid', 'sqrt', 'exp'];
 const PANEL: Record<LossMetricName, string> = { linear: '(a) x', logsigmoid: '(b) -log σ(-x)', sqrt: '(c) x + √(x²+1)', exp: '(d) exp(x)' };
@@ -79,7 +73,7 @@ export function runOptimalDirection(o: OptimalDirectionOptions, method: Method, 
       critic = c;
       const s = directionStats(c, real, fake);
       cols.step.push(step);
-      cols.cosBest.push(avg(s.cosBest));
+      cols.cosBest.push(mean(s.cosBest));
       cols.cosBestMin.push(Math.min(...s.cosBest));
       cols.rayHit.push(s.rayMiss.filter((m) => m < o.std / 2).length / s.rayMiss.length);
       onProgress?.(step / o.steps);
@@ -107,12 +101,12 @@ export function runOptimalDirection(o: OptimalDirectionOptions, method: Method, 
   return {
     steps: cols,
     final: {
-      cosBest: avg(s.cosBest),
+      cosBest: mean(s.cosBest),
       cosBestMin: Math.min(...s.cosBest),
-      cosNearest: avg(s.cosNearest),
+      cosNearest: mean(s.cosNearest),
       rayHit: s.rayMiss.filter((m) => m < o.std / 2).length / s.rayMiss.length,
       towardNearCluster: toNear,
-      gradNorm: avg(s.gradNorm),
+      gradNorm: mean(s.gradNorm),
       randomCos,
     },
     extra: { field: field as unknown as JsonObject },
@@ -161,11 +155,11 @@ export const optimalDirection: Reproduction = {
       await sink.add({ name: `fig2-4-${m}`, title, svg: fieldSvg(r.extra.field as unknown as FieldData, { title, size: 340 }) });
     }
     const present = METRICS.filter((m) => of(m).length > 0);
-    await sink.add(barChart(present.map((m) => ({ label: PANEL[m], mean: avg(of(m).map((r) => r.final.cosBest as number)) })), { name: 'fig2-4-cosine', title: 'Mean cosine between ∇f(x) and the direction to the real sample it aims at', yTitle: 'cosine' }));
+    await sink.add(barChart(present.map((m) => ({ label: PANEL[m], mean: mean(of(m).map((r) => r.final.cosBest as number)) })), { name: 'fig2-4-cosine', title: 'Mean cosine between ∇f(x) and the direction to the real sample it aims at', yTitle: 'cosine' }));
     const rows = present.map((m) => {
       const rs = of(m);
-      const mean = (k: string): string => fmt(avg(rs.map((r) => r.final[k] as number)), 3);
-      return [PANEL[m], lossMetric(m).formula, String(rs.length), mean('cosBest'), mean('cosBestMin'), mean('randomCos'), `${Math.round(100 * avg(rs.map((r) => r.final.rayHit as number)))} %`, `${Math.round(100 * avg(rs.map((r) => r.final.towardNearCluster as number)))} %`, mean('gradNorm')];
+      const cell = (k: string): string => fmt(mean(rs.map((r) => r.final[k] as number)), 3);
+      return [PANEL[m], lossMetric(m).formula, String(rs.length), cell('cosBest'), cell('cosBestMin'), cell('randomCos'), `${Math.round(100 * mean(rs.map((r) => r.final.rayHit as number)))} %`, `${Math.round(100 * mean(rs.map((r) => r.final.towardNearCluster as number)))} %`, cell('gradNorm')];
     });
     const table: Table = {
       headers: ['metric', 'ϕ, φ', 'seeds', 'mean cos to the aimed-at real sample', 'worst cos', 'same for random directions', 'rays passing within σ/2 of a real sample', 'aiming at the nearer cluster', 'mean ‖∇f‖'],
@@ -173,10 +167,10 @@ export const optimalDirection: Reproduction = {
       caption: 'Figure 2-4: the LGAN critic’s gradients at the fake samples',
     };
     const claims: Claim[] = present.map((m) => {
-      const v = avg(of(m).map((r) => r.final.cosBest as number));
+      const v = mean(of(m).map((r) => r.final.cosBest as number));
       return { claim: `${PANEL[m]}: ∇f at the fake samples points toward real samples (mean cosine > 0.9)`, holds: v > 0.9, detail: `mean cosine ${fmt(v, 4)}` };
     });
-    const figures = Object.fromEntries(present.map((m) => [`${m}:cosBest`, avg(of(m).map((r) => r.final.cosBest as number))]));
+    const figures = Object.fromEntries(present.map((m) => [`${m}:cosBest`, mean(of(m).map((r) => r.final.cosBest as number))]));
     return {
       sections: [{ title: 'Figure 2-4: where the optimal critic’s gradients point', text: ['Real samples (blue) from two Gaussians, fake samples (orange) from one Gaussian nearer the first; the critic (an MLP) is trained alone with the LGAN objective and MaxGP (λ = 1). Arrows: ∇f on a grid (black) and at the fake samples (red), over the real samples’ density. The transport of the fake mass splits between both real clusters, so some fake samples rightly aim at the farther one.'], claims, tables: [table], plots: sink.plots }],
       tables: [table],

@@ -10,21 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadFashionMNISTSubset } from '../../../data/index.js';
 import { Generator } from '../../../tensor/index.js';
-import { barChart, curvesChart } from '../../plots.js';
-import type { Method } from '../../methods.js';
-import type { Table } from '../../report.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TaskDef } from '../../tasks.js';
-import { curves, groupTrials } from '../../aggregate.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt } from '../../util.js';
 import { classifierCachePath, loadOrTrainClassifier, scoreImages, type ClassifierArch } from '../../../gan/classifier.js';
 import { imageGridSvg } from '../../../gan/images.js';
 import type { GanLossSpec } from '../../../gan/losses.js';
 import { DCGANDiscriminator, DCGANGenerator, type DiscriminatorHead, type DiscriminatorNorm, type GeneratorNorm } from '../../../gan/models.js';
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer, type ConditionalOptions } from '../../../gan/trainer.js';
-import { avg, decodeImages, encodeImages, optionsSchema, PlotSink, z } from './records.js';
+import { decodeImages, encodeImages } from './records.js';
+import { z } from 'zod';
+import { type Analysis, barChart, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type SurveyRow = 'wc' | 'wgan-gp' | 'dragan' | 'wgan-div' | 'r1' | 'lgan-maxgp' | 'zero-gp' | 'lp' | 'bn' | 'ln' | 'wn' | 'sn' | 'cn' | 'sm';
 
@@ -184,8 +178,8 @@ export function spearman(a: number[], b: number[]): number {
   };
   const ra = rank(a);
   const rb = rank(b);
-  const ma = avg(ra);
-  const mb = avg(rb);
+  const ma = mean(ra);
+  const mb = mean(rb);
   let num = 0;
   let da = 0;
   let db = 0;
@@ -225,7 +219,7 @@ export const surveyTable: Reproduction = {
     const done = records.filter((r) => r.status === 'done' && r.config.task === 'gan-survey-row');
     const of = (row: SurveyRow): TrialRecord[] => done.filter((r) => r.config.taskOptions.row === row);
     const present = SURVEY_ORDER.filter((r) => of(r).length);
-    const stat = (row: SurveyRow, k: string): number => avg(of(row).map((r) => r.final[k] as number));
+    const stat = (row: SurveyRow, k: string): number => mean(of(row).map((r) => r.final[k] as number));
     for (const row of present) {
       const ex = of(row)[0].extra as unknown as { samples: { shape: number[]; base64: string } };
       if (ex?.samples) {

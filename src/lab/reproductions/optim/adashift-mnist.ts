@@ -7,13 +7,7 @@
  * Claims: on logistic regression the methods end close in training loss and test accuracy; on
  * the MLP max-AdaShift reaches a lower training loss than non-AdaShift.
  */
-import { curves, finalStats, groupTrials } from '../../aggregate.js';
-import { barChart, curvesChart, writePlot, type Plot } from '../../plots.js';
-import { resolveMethod, type Method } from '../../methods.js';
-import type { TrialConfig } from '../../trial.js';
-import { fmt, fmtMeanStd } from '../../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { Table } from '../../report.js';
+import { type Analysis, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, groupTrials, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
 
 /** Table 3-5 (logistic regression) and table 3-6 (MLP): lr, β1 = 0, β2 = 0.999, n = 1. */
 export function thesisMethods(model: 'logistic' | 'mlp'): Method[] {
@@ -49,11 +43,7 @@ export const adashiftMnist: Reproduction = {
     return out;
   },
   async analyze(records, plotDir) {
-    const plots: Plot[] = [];
-    const add = async (p: Promise<Plot>): Promise<void> => {
-      const plot = await p;
-      plots.push(plotDir ? writePlot(plotDir, plot) : plot);
-    };
+    const sink = new PlotSink(plotDir);
     const tables: Table[] = [];
     const claims: Claim[] = [];
     const figures: Record<string, number | null> = {};
@@ -61,9 +51,9 @@ export const adashiftMnist: Reproduction = {
       const groups = groupTrials(records.filter((r) => r.config.task === model));
       if (groups.length === 0) continue;
       const fig = model === 'logistic' ? '3-2' : '3-3';
-      await add(curvesChart(curves(groups, 'steps', 'step', 'loss'), { name: `${model}-train-loss`, title: `Figure ${fig} (${model}): training loss (mean ± std over seeds)`, xTitle: 'step', yTitle: 'training loss', logY: true }));
-      await add(curvesChart(curves(groups, 'epochs', 'epoch', 'testAccuracy'), { name: `${model}-test-accuracy`, title: `Figure ${fig} (${model}): test accuracy`, xTitle: 'epoch', yTitle: 'test accuracy' }));
-      await add(barChart(groups.map((g) => ({ label: g.label, ...finalStats(g, 'testAccuracy') })), { name: `${model}-final-accuracy`, title: `${model}: final test accuracy`, yTitle: 'test accuracy' }));
+      await sink.add(curvesChart(curves(groups, 'steps', 'step', 'loss'), { name: `${model}-train-loss`, title: `Figure ${fig} (${model}): training loss (mean ± std over seeds)`, xTitle: 'step', yTitle: 'training loss', logY: true }));
+      await sink.add(curvesChart(curves(groups, 'epochs', 'epoch', 'testAccuracy'), { name: `${model}-test-accuracy`, title: `Figure ${fig} (${model}): test accuracy`, xTitle: 'epoch', yTitle: 'test accuracy' }));
+      await sink.add(barChart(groups.map((g) => ({ label: g.label, ...finalStats(g, 'testAccuracy') })), { name: `${model}-final-accuracy`, title: `${model}: final test accuracy`, yTitle: 'test accuracy' }));
       const rows = groups.map((g) => {
         const o = g.records[0].config.method.options;
         return [g.label, `lr=${o.lr}${o.phi ? ` φ=${o.phi}` : ''}`, String(g.records.length), fmtMeanStd(finalStats(g, 'trainLoss').values), fmtMeanStd(finalStats(g, 'testAccuracy').values.map((v) => 100 * v)) + ' %'];
@@ -97,9 +87,9 @@ export const adashiftMnist: Reproduction = {
       }
     }
     return {
-      sections: [{ title: 'Logistic regression and MLP', text: ['Hyperparameters from tables 3-5 and 3-6 of the thesis (β1 = 0, β2 = 0.999, n = 1); batch size 64.'], claims, tables, plots }],
+      sections: [{ title: 'Logistic regression and MLP', text: ['Hyperparameters from tables 3-5 and 3-6 of the thesis (β1 = 0, β2 = 0.999, n = 1); batch size 64.'], claims, tables, plots: sink.plots }],
       tables,
-      plots,
+      plots: sink.plots,
       claims,
       figures,
     } satisfies Analysis;

@@ -9,12 +9,7 @@
  * (the loss oscillates); per second, mini-batches use the hardware better (an epoch takes less
  * time than with single examples), and at equal time mini-batch is ahead of batch descent.
  */
-import { curves, groupTrials, type Group } from '../../aggregate.js';
-import { curvesChart, writePlot, type Plot } from '../../plots.js';
-import { resolveMethod } from '../../methods.js';
-import type { TrialConfig } from '../../trial.js';
-import { fmt, mean } from '../../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import { type Analysis, type Claim, curves, curvesChart, fmt, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig } from '../kit.js';
 
 export function batchSettings(scale: Scale): { epochs: number; trainLimit: number | null; seeds: number; lr: number } {
   return scale === 'full' ? { epochs: 5, trainLimit: null, seeds: 2, lr: 0.05 } : { epochs: 2, trainLimit: 1000, seeds: 1, lr: 0.05 };
@@ -57,14 +52,10 @@ export const batchSize: Reproduction = {
   async analyze(records, plotDir) {
     const groups = groupTrials(records);
     const by = (kind: string): Group | undefined => groups.find((g) => g.records[0].config.tags?.kind === kind);
-    const plots: Plot[] = [];
-    const add = async (p: Promise<Plot>): Promise<void> => {
-      const plot = await p;
-      plots.push(plotDir ? writePlot(plotDir, plot) : plot);
-    };
-    await add(curvesChart(curves(groups, 'epochs', 'epoch', 'fullTrainLoss'), { name: 'loss-per-epoch', title: 'Training loss (whole training set) per epoch', xTitle: 'epoch', yTitle: 'training loss', logY: true }));
-    await add(curvesChart(curves(groups, 'epochs', 'time', 'fullTrainLoss'), { name: 'loss-per-second', title: 'Training loss (whole training set) against training time', xTitle: 'training seconds', yTitle: 'training loss', logY: true }));
-    await add(curvesChart(curves(groups.filter((g) => g.records[0].config.tags?.kind !== 'batch'), 'steps', 'step', 'loss'), { name: 'minibatch-loss-per-step', title: 'Loss of the batches seen, per update (averaged over logging windows)', xTitle: 'update', yTitle: 'batch loss', logY: true, logX: true }));
+    const sink = new PlotSink(plotDir);
+    await sink.add(curvesChart(curves(groups, 'epochs', 'epoch', 'fullTrainLoss'), { name: 'loss-per-epoch', title: 'Training loss (whole training set) per epoch', xTitle: 'epoch', yTitle: 'training loss', logY: true }));
+    await sink.add(curvesChart(curves(groups, 'epochs', 'time', 'fullTrainLoss'), { name: 'loss-per-second', title: 'Training loss (whole training set) against training time', xTitle: 'training seconds', yTitle: 'training loss', logY: true }));
+    await sink.add(curvesChart(curves(groups.filter((g) => g.records[0].config.tags?.kind !== 'batch'), 'steps', 'step', 'loss'), { name: 'minibatch-loss-per-step', title: 'Loss of the batches seen, per update (averaged over logging windows)', xTitle: 'update', yTitle: 'batch loss', logY: true, logX: true }));
     const rows = groups.map((g) => {
       const r0 = g.records[0];
       const e = r0.epochs!;
@@ -105,9 +96,9 @@ export const batchSize: Reproduction = {
       Object.assign(figures, { lossEpoch1Batch: l1(b), lossEpoch1MiniBatch: l1(mb), lossEpoch1Stochastic: l1(s), secPerEpochMiniBatch: secPerEpoch(mb), secPerEpochStochastic: secPerEpoch(s) });
     }
     return {
-      sections: [{ title: 'Batch, mini-batch and stochastic gradient descent', text: ['Plain SGD (no momentum), the same learning rate for all three; logistic regression on the built-in Fashion-MNIST subset; the loss is measured on the whole training set after every epoch.'], claims, tables: [table], plots }],
+      sections: [{ title: 'Batch, mini-batch and stochastic gradient descent', text: ['Plain SGD (no momentum), the same learning rate for all three; logistic regression on the built-in Fashion-MNIST subset; the loss is measured on the whole training set after every epoch.'], claims, tables: [table], plots: sink.plots }],
       tables: [table],
-      plots,
+      plots: sink.plots,
       claims,
       figures,
     } satisfies Analysis;

@@ -14,11 +14,7 @@
  * band of ± one standard deviation: the thesis shows one realization, whose noise would hide the
  * drift in a reduced run.
  */
-import { curvesChart, writePlot, type Plot, type Series } from '../../plots.js';
-import { resolveMethod, type Method } from '../../methods.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt, markdownTable, mean } from '../../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import { type Analysis, type Claim, curvesChart, fmt, markdownTable, mean, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const BASE = { lr: 0.001, eps: 1e-8 };
 
@@ -74,15 +70,11 @@ export const counterexample: Reproduction = {
       const r = rs.find((x) => x.config.method.label === label);
       return r ? mean(r.steps!.thetaMean) : NaN;
     };
-    const plots: Plot[] = [];
-    const add = async (p: Promise<Plot>): Promise<void> => {
-      const plot = await p;
-      plots.push(plotDir ? writePlot(plotDir, plot) : plot);
-    };
+    const sink = new PlotSink(plotDir);
     const steps = a[0]?.config.taskOptions.steps as number;
     const copies = a[0]?.config.taskOptions.copies as number;
-    await add(curvesChart(a.map(series), { name: 'fig3-1a-theta', title: `Figure 3-1a: θ over ${steps} steps (mean ± std over ${copies} copies)`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
-    await add(curvesChart(b.map(series), { name: 'fig3-1b-theta', title: `Figure 3-1b: Adam with larger β1 or β2 (mean ± std over ${copies} copies)`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
+    await sink.add(curvesChart(a.map(series), { name: 'fig3-1a-theta', title: `Figure 3-1a: θ over ${steps} steps (mean ± std over ${copies} copies)`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
+    await sink.add(curvesChart(b.map(series), { name: 'fig3-1b-theta', title: `Figure 3-1b: Adam with larger β1 or β2 (mean ± std over ${copies} copies)`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
     const headers = ['figure', 'method', 'options', 'final θ (mean ± std over copies)', 'θ averaged over the run', 'copies ending below 0', 'average regret'];
     const rows = [...a, ...b.filter((r) => r.config.tags?.figure === '3-1b')].map((r) => [
       String(r.config.tags?.figure),
@@ -121,11 +113,11 @@ export const counterexample: Reproduction = {
           ],
           claims,
           tables: [table],
-          plots,
+          plots: sink.plots,
         },
       ],
       tables: [table],
-      plots,
+      plots: sink.plots,
       claims,
       figures: { adam, amsgrad: ams, adashift: shift, adamBeta1_09: b09, avgAmsgrad: avg(a, 'AMSGrad'), avgAdashift: avg(a, 'AdaShift'), ...Object.fromEntries(rescued.map(({ l, v }) => [l, v])) },
     } satisfies Analysis;

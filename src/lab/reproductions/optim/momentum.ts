@@ -5,12 +5,8 @@
  * descent needs O(κ log 1/ε) iterations, heavy ball and Nesterov O(√κ log 1/ε); the fitted
  * slopes of log(iterations) against log(κ) should be near 1 and ½.
  */
-import { fitChart, curvesChart, writePlot, type Plot } from '../../plots.js';
-import { resolveMethod } from '../../methods.js';
 import { tunedOptions } from '../../problems/quadratic.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt, linearFit, mean } from '../../util.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
+import { type Analysis, type Claim, curvesChart, fitChart, fmt, linearFit, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const KINDS = ['sgd', 'momentum', 'nesterov'] as const;
 const LABELS: Record<(typeof KINDS)[number], string> = { sgd: 'gradient descent', momentum: 'heavy-ball momentum', nesterov: 'Nesterov' };
@@ -52,15 +48,11 @@ export const momentum: Reproduction = {
       const f = linearFit(pts.map((p) => Math.log(p.x)), pts.map((p) => Math.log(p.y)));
       return { kind, label: LABELS[kind], points: pts, slope: f.slope, intercept: f.intercept, r2: f.r2 };
     });
-    const plots: Plot[] = [];
-    const add = async (p: Promise<Plot>): Promise<void> => {
-      const plot = await p;
-      plots.push(plotDir ? writePlot(plotDir, plot) : plot);
-    };
-    await add(fitChart(fits, { name: 'iterations-vs-kappa', title: 'Iterations to f ≤ 1e-6·f(x0) against the condition number (log-log)', xTitle: 'condition number κ', yTitle: 'iterations' }));
+    const sink = new PlotSink(plotDir);
+    await sink.add(fitChart(fits, { name: 'iterations-vs-kappa', title: 'Iterations to f ≤ 1e-6·f(x0) against the condition number (log-log)', xTitle: 'condition number κ', yTitle: 'iterations' }));
     const kMax = kappas[kappas.length - 1];
     const curveRecs = done.filter((r) => r.config.tags!.kappa === kMax && r.config.seed === 0);
-    await add(curvesChart(curveRecs.map((r) => ({ label: r.config.method.label, x: r.steps!.step, mean: r.steps!.relLoss })), { name: 'loss-at-largest-kappa', title: `f(x_k)/f(x_0) at κ = ${kMax}`, xTitle: 'iteration', yTitle: 'f / f0', logY: true }));
+    await sink.add(curvesChart(curveRecs.map((r) => ({ label: r.config.method.label, x: r.steps!.step, mean: r.steps!.relLoss })), { name: 'loss-at-largest-kappa', title: `f(x_k)/f(x_0) at κ = ${kMax}`, xTitle: 'iteration', yTitle: 'f / f0', logY: true }));
     const headers = ['κ', ...fits.map((f) => `${f.label} iterations`), 'GD theory ≈ (κ/4)·ln(1/tol)', 'ratio GD / Nesterov'];
     const tol = (done[0]?.config.taskOptions.tol as number) ?? 1e-6;
     const rows = kappas.map((k) => [
@@ -89,11 +81,11 @@ export const momentum: Reproduction = {
           ],
           claims,
           tables: [slopes, table],
-          plots,
+          plots: sink.plots,
         },
       ],
       tables: [slopes, table],
-      plots,
+      plots: sink.plots,
       claims,
       figures: { slopeGD: gd.slope, slopeMomentum: hb.slope, slopeNesterov: nag.slope },
     } satisfies Analysis;

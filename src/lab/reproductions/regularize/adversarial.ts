@@ -5,13 +5,9 @@
  * 2018: PGD examples only, 7 steps). Robust accuracy = accuracy on test images attacked by
  * FGSM and by PGD (10 steps, random start) at several radii ε (pixels in [0, 1]).
  */
-import { groupTrials, type Group } from '../../aggregate.js';
-import { barChart, curvesChart, type Plot, type Series } from '../../plots.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { TrialConfig } from '../../trial.js';
-import { fmt, fmtMeanStd, mean, std } from '../../util.js';
-import { claimCount, plotAdder, regularizerTrials, type Regularizer } from './common.js';
+import { claimCount, regularizerTrials, type Regularizer } from './common.js';
 import type { AdversarialFmnistOptions } from './tasks.js';
+import { type Analysis, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, type Scale, type Series, std, type TrialConfig } from '../kit.js';
 
 export function adversarialRegularizers(scale: Scale): Regularizer[] {
   const list: Regularizer[] = [
@@ -53,8 +49,7 @@ export const adversarialTraining: Reproduction = {
     const s = adversarialSettings(scale);
     const regs = adversarialRegularizers(scale);
     const groups = groupTrials(records);
-    const plots: Plot[] = [];
-    const add = plotAdder(plotDir, plots);
+    const sink = new PlotSink(plotDir);
     const series = (attack: 'fgsm' | 'pgd'): Series[] =>
       regs
         .map((r) => byKey(groups, r.key))
@@ -64,10 +59,10 @@ export const adversarialTraining: Reproduction = {
           const per = g.records.map((r) => [r.final.cleanAccuracy as number, ...s.evalEpsilons.map((e) => r.final[`${attack}Accuracy@${e}`] as number)]);
           return { label: g.label, x: xs, mean: xs.map((_, i) => 100 * mean(per.map((p) => p[i]))), std: xs.map((_, i) => 100 * std(per.map((p) => p[i]))) };
         });
-    await add(curvesChart(series('fgsm'), { name: 'robust-accuracy-fgsm', title: 'Accuracy under FGSM attack against the radius ε', xTitle: 'ε (L∞, pixels in [0, 1])', yTitle: 'test accuracy (%)' }));
-    await add(curvesChart(series('pgd'), { name: 'robust-accuracy-pgd', title: `Accuracy under PGD attack (${s.pgdSteps} steps, random start) against ε`, xTitle: 'ε (L∞, pixels in [0, 1])', yTitle: 'test accuracy (%)' }));
+    await sink.add(curvesChart(series('fgsm'), { name: 'robust-accuracy-fgsm', title: 'Accuracy under FGSM attack against the radius ε', xTitle: 'ε (L∞, pixels in [0, 1])', yTitle: 'test accuracy (%)' }));
+    await sink.add(curvesChart(series('pgd'), { name: 'robust-accuracy-pgd', title: `Accuracy under PGD attack (${s.pgdSteps} steps, random start) against ε`, xTitle: 'ε (L∞, pixels in [0, 1])', yTitle: 'test accuracy (%)' }));
     const e = s.evalEpsilons.includes(0.1) ? 0.1 : s.evalEpsilons[0];
-    await add(barChart(regs.map((r) => byKey(groups, r.key)).filter((g): g is Group => g !== undefined).map((g) => ({ label: g.label, mean: 100 * mean(finalsOf(g, `fgsmAccuracy@${e}`)), std: 100 * std(finalsOf(g, `fgsmAccuracy@${e}`)) })), { name: 'fgsm-accuracy-bars', title: `Accuracy under FGSM at ε = ${e}`, yTitle: 'test accuracy (%)' }));
+    await sink.add(barChart(regs.map((r) => byKey(groups, r.key)).filter((g): g is Group => g !== undefined).map((g) => ({ label: g.label, mean: 100 * mean(finalsOf(g, `fgsmAccuracy@${e}`)), std: 100 * std(finalsOf(g, `fgsmAccuracy@${e}`)) })), { name: 'fgsm-accuracy-bars', title: `Accuracy under FGSM at ε = ${e}`, yTitle: 'test accuracy (%)' }));
     const headers = ['method', 'clean accuracy', ...s.evalEpsilons.map((x) => `FGSM ε=${x}`), ...s.evalEpsilons.map((x) => `PGD ε=${x}`), 'train seconds'];
     const pct = (v: number[]): string => `${fmtMeanStd(v.map((x) => 100 * x), 4)} %`;
     const rows = regs
@@ -122,11 +117,11 @@ export const adversarialTraining: Reproduction = {
           ],
           claims,
           tables: [table],
-          plots,
+          plots: sink.plots,
         },
       ],
       tables: [table],
-      plots,
+      plots: sink.plots,
       claims,
       figures,
     };

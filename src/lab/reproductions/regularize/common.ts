@@ -1,12 +1,6 @@
 /** Shared pieces of the regularization reproductions: regularizer lists, gap tables and plots. */
-import { curves, finalStats, groupTrials, type Group } from '../../aggregate.js';
-import { resolveMethod, type Method } from '../../methods.js';
-import { barChart, curvesChart, writePlot, type Plot } from '../../plots.js';
-import type { Claim } from '../types.js';
-import type { Table } from '../../report.js';
-import type { TrialConfig, TrialRecord } from '../../trial.js';
-import { fmt, fmtMeanStd, type JsonObject } from '../../util.js';
 import type { RegularizationConfig } from '../../../regularize/spec.js';
+import { barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, type JsonObject, type Method, PlotSink, resolveMethod, type Table, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export interface Regularizer {
   /** Stable key (tags.regularizer). */
@@ -31,13 +25,6 @@ export function regularizerTrials(task: string, regularizers: readonly Regulariz
     const method = methodFor(r, 'adam', { lr });
     return Array.from({ length: seeds }, (_, seed): TrialConfig => ({ task, taskOptions, method, seed, tags: { regularizer: r.key } }));
   });
-}
-
-export function plotAdder(plotDir: string | null, plots: Plot[]): (p: Promise<Plot>) => Promise<void> {
-  return async (p) => {
-    const plot = await p;
-    plots.push(plotDir ? writePlot(plotDir, plot) : plot);
-  };
 }
 
 export function groupsByKey(records: readonly TrialRecord[]): Map<string, Group> {
@@ -92,14 +79,14 @@ export function gapAnalysis(
 export async function gapPlots(
   groups: Map<string, Group>,
   regularizers: readonly Regularizer[],
-  add: (p: Promise<Plot>) => Promise<void>,
+  sink: PlotSink,
   o: { prefix: string; setting: string; lossName: string; logY?: boolean },
 ): Promise<void> {
   const ordered = regularizers.map((r) => groups.get(r.key)).filter((g): g is Group => g !== undefined);
-  await add(curvesChart(curves(ordered, 'epochs', 'epoch', 'gap'), { name: `${o.prefix}-gap`, title: `${o.setting}: train/test ${o.lossName} gap per epoch`, xTitle: 'epoch', yTitle: `test ${o.lossName} - train ${o.lossName}` }));
-  await add(curvesChart(curves(ordered, 'epochs', 'epoch', 'testLoss'), { name: `${o.prefix}-test-loss`, title: `${o.setting}: test ${o.lossName} per epoch`, xTitle: 'epoch', yTitle: `test ${o.lossName}`, logY: o.logY }));
-  await add(curvesChart(curves(ordered, 'epochs', 'epoch', 'trainLoss'), { name: `${o.prefix}-train-loss`, title: `${o.setting}: training ${o.lossName} (whole training set, evaluation mode) per epoch`, xTitle: 'epoch', yTitle: `train ${o.lossName}`, logY: true }));
-  await add(barChart(ordered.map((g) => ({ label: g.label, ...finalStats(g, 'gap') })), { name: `${o.prefix}-final-gap`, title: `${o.setting}: final train/test ${o.lossName} gap`, yTitle: 'gap' }));
+  await sink.add(curvesChart(curves(ordered, 'epochs', 'epoch', 'gap'), { name: `${o.prefix}-gap`, title: `${o.setting}: train/test ${o.lossName} gap per epoch`, xTitle: 'epoch', yTitle: `test ${o.lossName} - train ${o.lossName}` }));
+  await sink.add(curvesChart(curves(ordered, 'epochs', 'epoch', 'testLoss'), { name: `${o.prefix}-test-loss`, title: `${o.setting}: test ${o.lossName} per epoch`, xTitle: 'epoch', yTitle: `test ${o.lossName}`, logY: o.logY }));
+  await sink.add(curvesChart(curves(ordered, 'epochs', 'epoch', 'trainLoss'), { name: `${o.prefix}-train-loss`, title: `${o.setting}: training ${o.lossName} (whole training set, evaluation mode) per epoch`, xTitle: 'epoch', yTitle: `train ${o.lossName}`, logY: true }));
+  await sink.add(barChart(ordered.map((g) => ({ label: g.label, ...finalStats(g, 'gap') })), { name: `${o.prefix}-final-gap`, title: `${o.setting}: final train/test ${o.lossName} gap`, yTitle: 'gap' }));
 }
 
 export function claimCount(claims: readonly Claim[]): string {

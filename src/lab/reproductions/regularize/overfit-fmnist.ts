@@ -13,11 +13,9 @@
  *
  * Claim checked for every method: its final train/test loss gap is below the baseline's.
  */
-import { curvesChart, type Plot, type Series } from '../../plots.js';
-import type { Analysis, Reproduction, Scale } from '../types.js';
-import type { TrialConfig } from '../../trial.js';
-import { claimCount, gapAnalysis, gapPlots, groupsByKey, plotAdder, regularizerTrials, type Regularizer } from './common.js';
+import { claimCount, gapAnalysis, gapPlots, groupsByKey, regularizerTrials, type Regularizer } from './common.js';
 import type { OverfitFmnistOptions, OverfitRegressionOptions } from './tasks.js';
+import { type Analysis, curvesChart, type Plot, PlotSink, type Reproduction, type Scale, type Series, type TrialConfig } from '../kit.js';
 
 // ---- Fashion-MNIST ---------------------------------------------------------------------------
 
@@ -55,10 +53,9 @@ export const regularizationFmnist: Reproduction = {
   async analyze(records, plotDir, scale): Promise<Analysis> {
     const s = fmnistSettings(scale);
     const groups = groupsByKey(records);
-    const plots: Plot[] = [];
-    const add = plotAdder(plotDir, plots);
+    const sink = new PlotSink(plotDir);
     const setting = `MLP ${[784, ...s.hidden, 10].join('-')} on ${s.trainLimit} Fashion-MNIST images`;
-    await gapPlots(groups, FMNIST_REGULARIZERS, add, { prefix: 'fmnist', setting, lossName: 'loss', logY: false });
+    await gapPlots(groups, FMNIST_REGULARIZERS, sink, { prefix: 'fmnist', setting, lossName: 'loss', logY: false });
     const { table, claims, figures } = gapAnalysis(groups, FMNIST_REGULARIZERS, { lossName: 'loss', accuracy: true, setting });
     return {
       sections: [
@@ -71,11 +68,11 @@ export const regularizationFmnist: Reproduction = {
           ],
           claims,
           tables: [table],
-          plots,
+          plots: sink.plots,
         },
       ],
       tables: [table],
-      plots,
+      plots: sink.plots,
       claims,
       figures,
     };
@@ -117,10 +114,9 @@ export const regularizationRegression: Reproduction = {
   async analyze(records, plotDir, scale): Promise<Analysis> {
     const s = regressionSettings(scale);
     const groups = groupsByKey(records);
-    const plots: Plot[] = [];
-    const add = plotAdder(plotDir, plots);
+    const sink = new PlotSink(plotDir);
     const setting = `MLP ${[1, ...s.hidden, 1].join('-')} (tanh) on ${s.n} noisy points`;
-    await gapPlots(groups, REGRESSION_REGULARIZERS, add, { prefix: 'regression', setting, lossName: 'MSE', logY: true });
+    await gapPlots(groups, REGRESSION_REGULARIZERS, sink, { prefix: 'regression', setting, lossName: 'MSE', logY: true });
     // The fitted functions of seed 0, with the truth and the training points.
     const series: Series[] = [];
     let first = true;
@@ -136,7 +132,7 @@ export const regularizationRegression: Reproduction = {
       }
       series.push({ label: r.label, x: e.grid, mean: e.prediction });
     }
-    if (series.length) await add(curvesChart(series, { name: 'regression-fits', title: `${setting}: fitted functions (seed 0)`, xTitle: 'x', yTitle: 'y' }));
+    if (series.length) await sink.add(curvesChart(series, { name: 'regression-fits', title: `${setting}: fitted functions (seed 0)`, xTitle: 'x', yTitle: 'y' }));
     const { table, claims, figures } = gapAnalysis(groups, REGRESSION_REGULARIZERS, { lossName: 'MSE', accuracy: false, setting });
     return {
       sections: [
@@ -148,11 +144,11 @@ export const regularizationRegression: Reproduction = {
           ],
           claims,
           tables: [table],
-          plots,
+          plots: sink.plots,
         },
       ],
       tables: [table],
-      plots,
+      plots: sink.plots,
       claims,
       figures,
     };

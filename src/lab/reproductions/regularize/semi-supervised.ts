@@ -20,14 +20,8 @@
  * Seeds are paired (same data, initialization and batches for every method at a seed); a
  * claim holds when the method beats the labeled-only model at every seed.
  */
-import { curves, finalStats, groupTrials, type Group } from '../../aggregate.js';
-import { resolveMethod } from '../../methods.js';
-import { barChart, curvesChart, type Plot } from '../../plots.js';
-import type { Analysis, Claim, Reproduction, Scale } from '../types.js';
-import type { Table } from '../../report.js';
-import type { TrialConfig } from '../../trial.js';
-import { fmt, fmtMeanStd } from '../../util.js';
-import { claimCount, plotAdder } from './common.js';
+import { claimCount } from './common.js';
+import { type Analysis, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
 
 type SslMethod = 'none' | 'pseudo-label' | 'entropy' | 'consistency';
 
@@ -119,8 +113,7 @@ export const pseudoLabeling: Reproduction = {
   summary: 'With a tenth of the examples labeled, adding the other nine tenths unlabeled with pseudo-labels above a confidence threshold raises test accuracy over training on the labeled tenth alone, with the same model, steps and seeds.',
   trials: semiSupervisedTrials,
   async analyze(records, plotDir, scale): Promise<Analysis> {
-    const plots: Plot[] = [];
-    const add = plotAdder(plotDir, plots);
+    const sink = new PlotSink(plotDir);
     const tables: Table[] = [];
     const claims: Claim[] = [];
     const figures: Record<string, number | null> = {};
@@ -132,9 +125,7 @@ export const pseudoLabeling: Reproduction = {
       if (ordered.length === 0) continue;
       const secPlots: Plot[] = [];
       const addHere = async (p: Promise<Plot>): Promise<void> => {
-        const before = plots.length;
-        await add(p);
-        secPlots.push(...plots.slice(before));
+        secPlots.push(await sink.add(p));
       };
       await addHere(curvesChart(curves(ordered, 'epochs', 'step', 'testAccuracy'), { name: `${s.key}-test-accuracy`, title: `${s.title}: test accuracy`, xTitle: 'step', yTitle: 'test accuracy' }));
       await addHere(barChart(ordered.map((g) => ({ label: g.label, mean: 100 * finalStats(g, 'testAccuracy').mean, std: 100 * finalStats(g, 'testAccuracy').std })), { name: `${s.key}-final-accuracy`, title: `${s.title}: final test accuracy`, yTitle: 'test accuracy (%)' }));
@@ -187,6 +178,6 @@ export const pseudoLabeling: Reproduction = {
         plots: secPlots,
       });
     }
-    return { sections, tables, plots, claims, figures };
+    return { sections, tables, plots: sink.plots, claims, figures };
   },
 };

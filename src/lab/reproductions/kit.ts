@@ -1,0 +1,33 @@
+/**
+ * The reproduction kit: everything a reproduction needs from the lab, in one import. One way to
+ * collect plots ({@link PlotSink}), one way to declare task options ({@link optionsSchema}), one
+ * set of statistics (`mean`, `std`, `linearFit`), plus the lab's charts, grouping, formatting
+ * and types.
+ */
+import { writePlot, type Plot } from '../plots.js';
+
+/** Collects a reproduction's plots in order, writing each (SVG and PNG) into `dir` when one is given. */
+export class PlotSink {
+  /** The plots added so far (as written, with their file paths, when there is a directory). */
+  readonly plots: Plot[] = [];
+
+  constructor(readonly dir: string | null) {}
+
+  /** Awaits a chart, writes it when the sink has a directory, and keeps it. */
+  async add(p: Promise<Plot> | Plot): Promise<Plot> {
+    const plot = await p;
+    const out = this.dir ? writePlot(this.dir, plot) : plot;
+    this.plots.push(out);
+    return out;
+  }
+}
+
+export { optionsSchema } from '../options-schema.js';
+export { mean, std, linearFit, fmt, fmtMeanStd, markdownTable, type Json, type JsonObject } from '../util.js';
+export { groupTrials, finalStats, finals, meanCurve, curves, type Group } from '../aggregate.js';
+export { curvesChart, barChart, fitChart, contourChart, renderVegaLite, type Plot, type Series } from '../plots.js';
+export { resolveMethod, type Method } from '../methods.js';
+export type { Table, ReportSection } from '../report.js';
+export type { TrialConfig, TrialRecord, TrialOutput } from '../trial.js';
+export type { TaskDef, TaskHooks } from '../tasks.js';
+export type { Analysis, Claim, Reproduction, Scale } from './types.js';
