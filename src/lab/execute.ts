@@ -2,7 +2,8 @@
  * Runs one trial in the current thread and packages its record. Used by the worker threads
  * and, with `workers: 0`, in-process.
  */
-import { getTask, parseTaskOptions, withDefaultLr, type TaskHooks } from './tasks.js';
+import { getTask } from './catalog.js';
+import { parseTaskOptions, withDefaultLr, type TaskHooks } from './tasks.js';
 import { trialId, type TrialConfig, type TrialRecord } from './trial.js';
 
 export async function executeTrial(config: TrialConfig, hooks: TaskHooks = {}): Promise<TrialRecord> {
@@ -11,7 +12,7 @@ export async function executeTrial(config: TrialConfig, hooks: TaskHooks = {}): 
   try {
     const task = getTask(config.task);
     const options = parseTaskOptions(task, config.taskOptions, `${config.task}.options`);
-    const method = withDefaultLr(task, config.method);
+    const method = withDefaultLr(task, config.method, options);
     const out = await task.run({ ...config, method }, options, hooks);
     return { type: 'trial', id, status: 'done', config, ...out, seconds: (performance.now() - t0) / 1000, finishedAt: new Date().toISOString() };
   } catch (err) {

@@ -3,10 +3,11 @@
  * plots and reports, the reproductions. The `descent` command (src/cli) is a thin layer on it.
  */
 export { type Json, type JsonObject, LabError, mean, std, linearFit, fmt, fmtMeanStd, textTable, markdownTable, stableHash, canonicalJson } from './util.js';
-export { type Method, resolveMethod, listMethods, buildOptimizer } from './methods.js';
+export { type Method, resolveMethod, listMethods, buildOptimizer, isAdaptive } from './methods.js';
 export { type TrialConfig, type TrialRecord, type TrialOutput, type Columns, trialId, groupKey } from './trial.js';
-export { type TaskDef, type TaskHooks, registerTask, listTasks, getTask, parseTaskOptions, runFunction2D, type Trajectory } from './tasks.js';
-export { type Function2D, functions2d, getFunction2D, distanceToMinimum, rosenbrock, beale, himmelblau, saddle, quadratic2d, rastrigin } from './problems/functions2d.js';
+export { type TaskDef, type TaskHooks, parseTaskOptions, withDefaultLr, optionsSchema } from './tasks.js';
+export { tasks, listTasks, getTask, reproductions, getReproduction } from './catalog.js';
+export { type Function2D, functions2d, getFunction2D, distanceToMinimum, rosenbrock, beale, himmelblau, saddle, quadratic2d, rastrigin, runFunction2D, type Trajectory } from './problems/functions2d.js';
 export { type OnlineOptions, type OnlineResult, type OnlineKind, onlineDefaults, runOnline, largeGradientProbability } from './problems/online.js';
 export { type QuadraticOptions, type QuadraticResult, quadraticDefaults, runQuadratic, tunedOptions, eigenvalues } from './problems/quadratic.js';
 export { type Architecture, type ClassificationOptions, buildModel, evaluate, loadData, fullDataAvailable, runClassification } from './problems/classification.js';
@@ -22,6 +23,7 @@ export { summarize } from './summary.js';
 export { machineInfo, commandLine, descentVersion } from './machine.js';
 export { runTrace, tracePlot, parseSetFlags, traceProblems, type TraceResult, type TraceOptions } from './trace.js';
 export { mainJobTrials, mainJobMethods, mainJobDefaults, type MainJobOptions } from './mainjob.js';
-export { reproductions, getReproduction, runReproduction, type Reproduction, type ReproduceOptions, type ReproduceResult, type Claim, type Analysis, type Scale } from './reproductions/index.js';
+export { runReproduction, type ReproduceOptions, type ReproduceResult } from './reproductions/run.js';
+export type { Reproduction, Claim, Analysis, Scale } from './reproductions/types.js';
 /** Node-only engine tuning the `descent` command applies (here because the lab entry is Node-only). */
 export { tuneNativeAllocator, type AllocatorTuning } from '../backend/allocator.js';

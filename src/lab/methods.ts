@@ -69,7 +69,12 @@ export function buildOptimizer(method: Method, params: Tensor[]): Optimizer<obje
   }
 }
 
-/** Whether the method is an adaptive one (for picking a default learning rate). */
+/**
+ * Whether the method is adaptive (scales its steps per coordinate from the gradients it has
+ * seen), which decides the default learning rate a task gives it. Read from the method's
+ * optimizer: plain SGD, heavy-ball momentum and Nesterov are not adaptive; every other one is.
+ * The lab's only such test: tasks and reproductions call this one.
+ */
 export function isAdaptive(method: Method): boolean {
   return !['sgd', 'momentum', 'nesterov'].includes(method.optimizer);
 }
@@ -84,7 +89,7 @@ export function optionTypes(optimizer: string): Record<string, string> {
   }
 }
 
-/** The options a method really ran with: the registry's defaults filled in. */
+/** Whether the method's options name a learning rate (so no task default applies). */
 export function hasLr(method: Method): boolean {
   return 'lr' in method.options;
 }

@@ -23,7 +23,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Tensor } from '../tensor/index.js';
 import { buildOptimizer, resolveMethod, type Method } from './methods.js';
-import { getTask, parseTaskOptions, withDefaultLr } from './tasks.js';
+import { getTask } from './catalog.js';
+import { parseTaskOptions, withDefaultLr } from './tasks.js';
 import type { TrialConfig } from './trial.js';
 import { describeOptions, LabError, type Json, type JsonObject } from './util.js';
 
@@ -147,8 +148,9 @@ export function expandSpec(spec: ExperimentSpec, source = 'spec'): TrialConfig[]
     } catch (err) {
       throw new LabError(`${source}: tasks[${ti}].name: ${(err as Error).message}`);
     }
+    let taskOptions: JsonObject;
     try {
-      parseTaskOptions(task, entry.options ?? {}, `tasks[${ti}].options`);
+      taskOptions = parseTaskOptions(task, entry.options ?? {}, `tasks[${ti}].options`);
     } catch (err) {
       throw new LabError(`${source}: ${(err as Error).message}`);
     }
@@ -162,7 +164,7 @@ export function expandSpec(spec: ExperimentSpec, source = 'spec'): TrialConfig[]
         } catch (err) {
           throw new LabError(`${source}: optimizers[${oi}].name: ${(err as Error).message}`);
         }
-        method = withDefaultLr(task, method);
+        method = withDefaultLr(task, method, taskOptions);
         const gridText = describeOptions(combo);
         method.label = oe.label ? (gridText ? `${oe.label} ${gridText}` : oe.label) : gridText ? `${method.label} ${gridText}` : method.label;
         try {

@@ -3,11 +3,12 @@
  * trajectory as JSON (the start point, then the point after each step: N steps give N + 1
  * points) or as a plot over the function's contours.
  */
-import { isAdaptive, optionTypes, resolveMethod, type Method } from './methods.js';
+import { getTask } from './catalog.js';
+import { optionTypes, resolveMethod, type Method } from './methods.js';
 import { contourChart, curvesChart, type Plot } from './plots.js';
-import { functions2d, getFunction2D } from './problems/functions2d.js';
+import { functions2d, getFunction2D, runFunction2D } from './problems/functions2d.js';
 import { onlineDefaults, runOnline, type OnlineKind } from './problems/online.js';
-import { runFunction2D } from './tasks.js';
+import { parseTaskOptions, withDefaultLr } from './tasks.js';
 import { LabError, type Json, type JsonObject } from './util.js';
 
 export const traceProblems = [...functions2d.map((f) => f.name), 'online-stochastic', 'online-sequential'];
@@ -41,7 +42,7 @@ export function runTrace(o: TraceOptions): TraceResult {
   if (fn) {
     const start = (o.start ?? fn.start) as number[];
     if (start.length !== 2) throw new LabError(`--start: ${problem} is two-dimensional: give x,y (got ${start.length} number${start.length === 1 ? '' : 's'})`);
-    const m = withLr(method, isAdaptive(method) ? fn.lr.adaptive : fn.lr.sgd);
+    const m = taskDefaultLr(fn.name, method);
     const tr = runFunction2D(fn, m, o.steps ?? 500, [start[0], start[1]]);
     return { problem: fn.name, optimizer: o.optimizer, options: m.options, iterates: tr.points.map((p) => [p[0], p[1]]), values: tr.losses, seed };
   }
@@ -49,7 +50,7 @@ export function runTrace(o: TraceOptions): TraceResult {
     const kind = problem.slice('online-'.length) as OnlineKind;
     const start = o.start ?? [0];
     if (start.length !== 1) throw new LabError(`--start: ${problem} is one-dimensional: give a single θ (got ${start.length} numbers)`);
-    const m = withLr(method, 0.001);
+    const m = taskDefaultLr(problem, method);
     const opts = { ...onlineDefaults[kind], steps: o.steps ?? onlineDefaults[kind].steps, start: start[0], copies: 1, points: 1 };
     const r = runOnline(m, opts, seed, { trace: true });
     const slope = kind === 'stochastic' ? opts.delta : (opts.C - (opts.d - 1)) / opts.d;
@@ -58,8 +59,10 @@ export function runTrace(o: TraceOptions): TraceResult {
   throw new LabError(`unknown problem '${o.problem}'; available: ${traceProblems.join(', ')}`);
 }
 
-function withLr(m: Method, lr: number): Method {
-  return 'lr' in m.options ? m : { ...m, options: { ...m.options, lr } };
+/** The method with the default lr of the task of the same name (its default options), when it names none. */
+function taskDefaultLr(taskName: string, method: Method): Method {
+  const task = getTask(taskName);
+  return withDefaultLr(task, method, parseTaskOptions(task, {}));
 }
 
 /** The trajectory drawn over the contours (2D) or θ against the step (online). */

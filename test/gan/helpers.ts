@@ -1,6 +1,6 @@
 /** Running a GAN reproduction's trials in this thread (no worker threads, no run directory). */
 import { initBackend } from '../../src/backend/load.js';
-import { ganTasks } from '../../src/lab/reproductions/gan/index.js';
+import { ganTasks } from '../../src/lab/catalog.js';
 import type { Analysis, Reproduction, Scale } from '../../src/lab/reproductions/types.js';
 import { parseTaskOptions } from '../../src/lab/tasks.js';
 import { trialId, type TrialConfig, type TrialRecord } from '../../src/lab/trial.js';

@@ -12,6 +12,7 @@ import { DataLoader, findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTS
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropy, type Module } from '../../nn/index.js';
 import { Generator, noGrad, type Tensor } from '../../tensor/index.js';
 import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
+import { optionsSchema } from '../options-schema.js';
 import type { TaskDef, TaskHooks } from '../tasks.js';
 import type { TrialConfig, TrialOutput } from '../trial.js';
 import type { JsonObject } from '../util.js';
@@ -33,19 +34,17 @@ export interface ClassificationOptions {
   logPoints: number;
 }
 
-const schema = (arch: Architecture, defaults: Partial<ClassificationOptions>): z.ZodType<JsonObject> =>
-  z
-    .object({
-      dataset: z.enum(['auto', 'builtin', 'full']).default(defaults.dataset ?? 'auto'),
-      trainLimit: z.number().int().positive().nullable().default(defaults.trainLimit ?? null),
-      testLimit: z.number().int().positive().nullable().default(defaults.testLimit ?? null),
-      epochs: z.number().int().positive().default(defaults.epochs ?? 5),
-      batchSize: z.union([z.number().int().positive(), z.literal('full')]).default(defaults.batchSize ?? 64),
-      hidden: z.array(z.number().int().positive()).default(defaults.hidden ?? (arch === 'mlp' ? [256, 256] : [])),
-      evalTrain: z.boolean().default(defaults.evalTrain ?? false),
-      logPoints: z.number().int().positive().default(defaults.logPoints ?? 20),
-    })
-    .strict() as unknown as z.ZodType<JsonObject>;
+const schema = (arch: Architecture, defaults: Partial<ClassificationOptions>): TaskDef['schema'] =>
+  optionsSchema({
+    dataset: z.enum(['auto', 'builtin', 'full']).default(defaults.dataset ?? 'auto'),
+    trainLimit: z.number().int().positive().nullable().default(defaults.trainLimit ?? null),
+    testLimit: z.number().int().positive().nullable().default(defaults.testLimit ?? null),
+    epochs: z.number().int().positive().default(defaults.epochs ?? 5),
+    batchSize: z.union([z.number().int().positive(), z.literal('full')]).default(defaults.batchSize ?? 64),
+    hidden: z.array(z.number().int().positive()).default(defaults.hidden ?? (arch === 'mlp' ? [256, 256] : [])),
+    evalTrain: z.boolean().default(defaults.evalTrain ?? false),
+    logPoints: z.number().int().positive().default(defaults.logPoints ?? 20),
+  });
 
 interface Data {
   train: TensorDataset;

@@ -1,7 +1,13 @@
 /**
  * Two-dimensional test functions for watching optimizers move: each has its value, its exact
- * gradient, a default start, the window drawn under the trajectory and its minima.
+ * gradient, a default start, the window drawn under the trajectory and its minima. Each is
+ * also a lab task of the same name (one trajectory from the start point).
  */
+import { z } from 'zod';
+import { Tensor } from '../../tensor/index.js';
+import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
+import { optionsSchema } from '../options-schema.js';
+import type { TaskDef } from '../tasks.js';
 
 export interface Function2D {
   name: string;
@@ -137,3 +143,60 @@ export function getFunction2D(name: string): Function2D | undefined {
 export function distanceToMinimum(fn: Function2D, x: number, y: number): number {
   return Math.min(...fn.minima.map(([a, b]) => Math.hypot(x - a, y - b)));
 }
+
+/** The start point and the point after every step, with f at each. */
+export interface Trajectory {
+  points: [number, number][];
+  losses: number[];
+}
+
+/** Runs a method on a 2D function and returns the start and the point after every step. */
+export function runFunction2D(fn: Function2D, method: Method, steps: number, start: [number, number] = fn.start): Trajectory {
+  const p = new Tensor(Float64Array.from(start), [2]);
+  p.requiresGrad = true;
+  const opt = buildOptimizer(method, [p]);
+  const points: [number, number][] = [[start[0], start[1]]];
+  const losses = [fn.f(start[0], start[1])];
+  // The closure recomputes the gradient, so methods that evaluate several points per step
+  // (line searches, L-BFGS) work too.
+  const closure = (): number => {
+    const [gx, gy] = fn.grad(p.data[0], p.data[1]);
+    p.grad = new Tensor(Float64Array.of(gx, gy), [2]);
+    return fn.f(p.data[0], p.data[1]);
+  };
+  for (let t = 0; t < steps; t++) {
+    closure();
+    opt.step(closure);
+    const x = p.data[0];
+    const y = p.data[1];
+    points.push([x, y]);
+    losses.push(fn.f(x, y));
+  }
+  return { points, losses };
+}
+
+const point = z.tuple([z.number(), z.number()]);
+
+/** The task of a 2D function: `steps` steps from `start`; the default lr is the function's own. */
+function function2DTask(fn: Function2D): TaskDef {
+  return {
+    name: fn.name,
+    title: fn.title,
+    description: `2D test function: ${fn.description}`,
+    schema: optionsSchema({ steps: z.number().int().positive().default(500), start: point.default(fn.start) }),
+    primary: { metric: 'loss', goal: 'min' },
+    defaultLr: (m) => (isAdaptive(m) ? fn.lr.adaptive : fn.lr.sgd),
+    run(config, options) {
+      const steps = options.steps as number;
+      const tr = runFunction2D(fn, config.method, steps, options.start as [number, number]);
+      const [x, y] = tr.points[tr.points.length - 1];
+      return {
+        steps: { step: tr.losses.map((_, i) => i), loss: tr.losses, x: tr.points.map((q) => q[0]), y: tr.points.map((q) => q[1]) },
+        final: { loss: fn.f(x, y), gap: fn.f(x, y) - fn.fmin, distance: distanceToMinimum(fn, x, y), x, y },
+      };
+    },
+  };
+}
+
+/** One task per 2D function, named as the function. */
+export const functions2dTasks: readonly TaskDef[] = functions2d.map(function2DTask);

@@ -12,9 +12,12 @@
  * `copies` runs K independent copies at once (one coordinate each, its own random draws), so
  * a single run gives the mean and spread of θ over K realizations of the random stream.
  */
+import { z } from 'zod';
 import { Tensor } from '../../tensor/index.js';
 import { Generator } from '../../tensor/index.js';
 import { buildOptimizer, type Method } from '../methods.js';
+import { optionsSchema } from '../options-schema.js';
+import type { TaskDef } from '../tasks.js';
 
 export type OnlineKind = 'stochastic' | 'sequential';
 
@@ -137,3 +140,41 @@ export function runOnline(
   };
   return out;
 }
+
+function onlineSchema(kind: OnlineKind): TaskDef['schema'] {
+  const d = onlineDefaults[kind];
+  return optionsSchema({
+    C: z.number().positive().default(d.C),
+    delta: z.number().min(0).default(d.delta),
+    d: z.number().int().min(0).default(d.d),
+    bound: z.number().positive().nullable().default(d.bound),
+    copies: z.number().int().positive().default(d.copies),
+    steps: z.number().int().positive().default(d.steps),
+    start: z.number().default(d.start),
+    points: z.number().int().positive().default(d.points),
+  });
+}
+
+/** The task of an online counterexample; every method defaults to the thesis' α = 0.001. */
+function onlineTask(kind: OnlineKind): TaskDef {
+  return {
+    name: `online-${kind}`,
+    title: kind === 'stochastic' ? 'Stochastic online counterexample (thesis 004 eq. 3-7)' : 'Sequential online counterexample (thesis 004 eq. 3-6)',
+    description:
+      kind === 'stochastic'
+        ? 'f_t(θ) = Cθ with probability (1+δ)/(C+1), else -θ, on [-1, 1]; the expected cost is δθ, so θ should go down'
+        : 'f_t(θ) = Cθ when t mod d = 1, else -θ, on [-1, 1]; each period sums to C-d+1 > 0, so θ should go down',
+    schema: onlineSchema(kind),
+    primary: { metric: 'thetaMean', goal: 'min' },
+    defaultLr: () => 0.001,
+    run(config, options, hooks) {
+      const r = runOnline(config.method, { ...onlineDefaults[kind], ...(options as object), kind } as never, config.seed, {
+        onProgress: hooks.onProgress,
+      });
+      return { steps: { step: r.step, thetaMean: r.mean, thetaStd: r.std, thetaMin: r.min, thetaMax: r.max }, final: r.final };
+    },
+  };
+}
+
+/** The stochastic and the sequential counterexample, as tasks `online-stochastic` and `online-sequential`. */
+export const onlineTasks: readonly TaskDef[] = [onlineTask('stochastic'), onlineTask('sequential')];

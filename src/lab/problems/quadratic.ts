@@ -9,8 +9,11 @@
  * Nesterov's method with their tuned step and momentum need about √κ·ln(1/tol) (up to a
  * constant), so on a log-log plot of iterations against κ the slopes are 1 and ½.
  */
+import { z } from 'zod';
 import { Generator, Tensor } from '../../tensor/index.js';
-import { buildOptimizer, type Method } from '../methods.js';
+import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
+import { optionsSchema } from '../options-schema.js';
+import type { TaskDef } from '../tasks.js';
 
 export interface QuadraticOptions {
   dim: number;
@@ -104,3 +107,27 @@ export function runQuadratic(
   out.final.relLoss = rel;
   return out;
 }
+
+/**
+ * The task `quadratic-nd`. Without an lr, adaptive methods take 0.01 and the others gradient
+ * descent's best fixed step 2/(L + μ) = 2/(κ + 1) for the task's κ.
+ */
+export const quadraticTask: TaskDef = {
+  name: 'quadratic-nd',
+  title: 'Ill-conditioned quadratic in many dimensions',
+  description: 'f(x) = ½ Σ λ_i x_i² with λ log-spaced over [1, κ]; counts iterations until f ≤ tol·f(x0)',
+  schema: optionsSchema({
+    dim: z.number().int().positive().default(quadraticDefaults.dim),
+    kappa: z.number().min(1).default(quadraticDefaults.kappa),
+    tol: z.number().positive().lt(1).default(quadraticDefaults.tol),
+    maxSteps: z.number().int().positive().default(quadraticDefaults.maxSteps),
+    points: z.number().int().positive().default(quadraticDefaults.points),
+  }),
+  primary: { metric: 'iterations', goal: 'min' },
+  defaultLr: (m, o) => (isAdaptive(m) ? 0.01 : 2 / ((o.kappa as number) + 1)),
+  run(config, options, hooks) {
+    const o = options as unknown as QuadraticOptions;
+    const r = runQuadratic(config.method, o, config.seed, { onProgress: hooks.onProgress });
+    return { steps: { step: r.step, relLoss: r.relLoss }, final: { iterations: r.final.iterations, relLoss: r.final.relLoss } };
+  },
+};

@@ -26,7 +26,7 @@ export { optionsSchema } from '../options-schema.js';
 export { mean, std, linearFit, fmt, fmtMeanStd, markdownTable, type Json, type JsonObject } from '../util.js';
 export { groupTrials, finalStats, finals, meanCurve, curves, type Group } from '../aggregate.js';
 export { curvesChart, barChart, fitChart, contourChart, renderVegaLite, type Plot, type Series } from '../plots.js';
-export { resolveMethod, type Method } from '../methods.js';
+export { resolveMethod, isAdaptive, type Method } from '../methods.js';
 export type { Table, ReportSection } from '../report.js';
 export type { TrialConfig, TrialRecord, TrialOutput } from '../trial.js';
 export type { TaskDef, TaskHooks } from '../tasks.js';

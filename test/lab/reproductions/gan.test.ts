@@ -7,8 +7,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { criticDrift, criticOptimizers, fixedPoints, ganReproductions, ganTasks, mixtureModes, optimalDirection, surveyTable } from '../../../src/lab/reproductions/gan/index.js';
-import { spearman } from '../../../src/lab/reproductions/gan/survey-table.js';
+import { ganReproductions, ganTasks } from '../../../src/lab/catalog.js';
+import { criticDrift } from '../../../src/lab/reproductions/gan/critic-drift.js';
+import { criticOptimizers } from '../../../src/lab/reproductions/gan/critic-optimizers.js';
+import { fixedPoints } from '../../../src/lab/reproductions/gan/fixed-points.js';
+import { mixtureModes } from '../../../src/lab/reproductions/gan/mixture-modes.js';
+import { optimalDirection } from '../../../src/lab/reproductions/gan/optimal-direction.js';
+import { spearman, surveyTable } from '../../../src/lab/reproductions/gan/survey-table.js';
 import type { Analysis, Claim } from '../../../src/lab/reproductions/types.js';
 import { fastBackend, reproduce } from '../../gan/helpers.js';
 

@@ -8,9 +8,10 @@ import { before, describe, it } from 'node:test';
 import { initBackend } from '../../../src/backend/index.js';
 import type { TrialConfig, TrialRecord } from '../../../src/lab/trial.js';
 import { adversarialTraining, adversarialTrials } from '../../../src/lab/reproductions/regularize/adversarial.js';
-import { FMNIST_REGULARIZERS, fmnistTrials, REGRESSION_REGULARIZERS, regressionTrials, regularizationFmnist, regularizationRegression } from '../../../src/lab/reproductions/regularize/overfit-fmnist.js';
+import { FMNIST_REGULARIZERS, fmnistTrials, regularizationFmnist } from '../../../src/lab/reproductions/regularize/overfit-fmnist.js';
+import { REGRESSION_REGULARIZERS, regressionTrials, regularizationRegression } from '../../../src/lab/reproductions/regularize/overfit-regression.js';
 import { pseudoLabeling, semiSupervisedTrials } from '../../../src/lab/reproductions/regularize/semi-supervised.js';
-import { regularizationTasks } from '../../../src/lab/reproductions/regularize/tasks.js';
+import { regularizationTasks } from '../../../src/lab/catalog.js';
 
 function run(config: TrialConfig): TrialRecord {
   const task = regularizationTasks.find((t) => t.name === config.task)!;

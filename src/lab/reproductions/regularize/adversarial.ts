@@ -5,9 +5,78 @@
  * 2018: PGD examples only, 7 steps). Robust accuracy = accuracy on test images attacked by
  * FGSM and by PGD (10 steps, random start) at several radii ε (pixels in [0, 1]).
  */
-import { claimCount, regularizerTrials, type Regularizer } from './common.js';
-import type { AdversarialFmnistOptions } from './tasks.js';
-import { type Analysis, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, type Scale, type Series, std, type TrialConfig } from '../kit.js';
+import { z } from 'zod';
+import { Generator } from '../../../tensor/index.js';
+import { robustAccuracy } from '../../../regularize/adversarial.js';
+import type { RegularizationConfig } from '../../../regularize/spec.js';
+import { buildMLP, fit } from '../../../regularize/train.js';
+import { claimCount, hiddenOption, regularizationOption, regularizerTrials, type Regularizer } from './common.js';
+import { slice, subset } from './data.js';
+import { type Analysis, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, mean, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, std, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+
+// ---- the task --------------------------------------------------------------------------------
+
+export interface AdversarialFmnistOptions {
+  trainLimit: number;
+  testLimit: number;
+  hidden: number[];
+  epochs: number;
+  batchSize: number;
+  /** The radii at which robust accuracy is measured. */
+  evalEpsilons: number[];
+  pgdSteps: number;
+  regularization: RegularizationConfig;
+}
+
+export function runAdversarialFmnist(config: TrialConfig, o: AdversarialFmnistOptions, hooks: TaskHooks = {}): TrialOutput {
+  const { train: pool, test: testPool } = subset();
+  const train = slice(pool, 0, o.trainLimit);
+  const test = slice(testPool, 0, o.testLimit);
+  const model = buildMLP({ inputs: 784, hidden: o.hidden, outputs: 10, flatten: true, generator: new Generator(config.seed), regularization: o.regularization });
+  const res = fit(model, {
+    kind: 'classification', numClasses: 10, train, test, epochs: o.epochs, batchSize: o.batchSize,
+    optimizer: config.method.optimizer, optimizerOptions: config.method.options, seed: config.seed,
+    regularization: o.regularization, evalEvery: o.epochs, onProgress: (f, s) => hooks.onProgress?.(0.8 * f, s),
+  });
+  const eps: number[] = [];
+  const fgsmAcc: number[] = [];
+  const pgdAcc: number[] = [];
+  const final: Record<string, number> = { ...res.final };
+  o.evalEpsilons.forEach((e, i) => {
+    hooks.onProgress?.(0.8 + (0.2 * i) / o.evalEpsilons.length, `attacks ε=${e}`);
+    const f = robustAccuracy(model, test, { attack: 'fgsm', epsilon: e });
+    const p = robustAccuracy(model, test, { attack: 'pgd', epsilon: e, steps: o.pgdSteps, generator: new Generator(config.seed + 77) });
+    eps.push(e);
+    fgsmAcc.push(f.robust);
+    pgdAcc.push(p.robust);
+    final[`fgsmAccuracy@${e}`] = f.robust;
+    final[`pgdAccuracy@${e}`] = p.robust;
+  });
+  final.cleanAccuracy = res.final.testAccuracy;
+  return { epochs: res.epochs, final, extra: { epsilon: eps, fgsmAccuracy: fgsmAcc, pgdAccuracy: pgdAcc } };
+}
+
+/** The task `adversarial-fmnist`. */
+export const adversarialFmnistTask: TaskDef = {
+  name: 'adversarial-fmnist',
+  title: 'Clean and robust accuracy (FGSM, PGD) of an MLP on Fashion-MNIST, with or without adversarial training',
+  description: 'MLP (default 784-256-10) on the built-in subset; robust accuracy under FGSM and L∞ PGD at each of evalEpsilons (inputs in [0, 1])',
+  schema: optionsSchema({
+    trainLimit: z.number().int().positive().default(3000),
+    testLimit: z.number().int().positive().default(1000),
+    hidden: hiddenOption([256]),
+    epochs: z.number().int().positive().default(10),
+    batchSize: z.number().int().positive().default(64),
+    evalEpsilons: z.array(z.number().min(0)).min(1).default([0.05, 0.1, 0.15]),
+    pgdSteps: z.number().int().min(0).default(10),
+    regularization: regularizationOption,
+  }),
+  primary: { metric: 'fgsmAccuracy@0.1', goal: 'max' },
+  defaultLr: (m) => (isAdaptive(m) ? 1e-3 : 0.05),
+  run: (config, options, hooks) => runAdversarialFmnist(config, options as unknown as AdversarialFmnistOptions, hooks),
+};
+
+// ---- the reproduction ------------------------------------------------------------------------
 
 export function adversarialRegularizers(scale: Scale): Regularizer[] {
   const list: Regularizer[] = [

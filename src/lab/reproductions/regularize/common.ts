@@ -1,6 +1,13 @@
-/** Shared pieces of the regularization reproductions: regularizer lists, gap tables and plots. */
-import type { RegularizationConfig } from '../../../regularize/spec.js';
+/** Shared pieces of the regularization reproductions: regularizer lists, option fields, gap tables and plots. */
+import { z } from 'zod';
+import { regularizationSchema, type RegularizationConfig } from '../../../regularize/spec.js';
 import { barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, type JsonObject, type Method, PlotSink, resolveMethod, type Table, type TrialConfig, type TrialRecord } from '../kit.js';
+
+/** A task option listing hidden-layer widths (at least one), `d` by default. */
+export const hiddenOption = (d: number[]) => z.array(z.number().int().positive()).min(1).default(d);
+
+/** A task's `regularization` option (see src/regularize/spec.ts); none by default. */
+export const regularizationOption = regularizationSchema.default({});
 
 export interface Regularizer {
   /** Stable key (tags.regularizer). */

@@ -20,8 +20,120 @@
  * Seeds are paired (same data, initialization and batches for every method at a seed); a
  * claim holds when the method beats the labeled-only model at every seed.
  */
-import { claimCount } from './common.js';
-import { type Analysis, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
+import { z } from 'zod';
+import { gaussianMixture, type TensorDataset } from '../../../data/index.js';
+import { Generator } from '../../../tensor/index.js';
+import { composeAugment, horizontalFlip, randomCrop } from '../../../regularize/augment.js';
+import { fitSemiSupervised } from '../../../regularize/fit-semi-supervised.js';
+import { inputNoise } from '../../../regularize/noise.js';
+import { buildMLP } from '../../../regularize/train.js';
+import { claimCount, hiddenOption } from './common.js';
+import { progress, slice, subset } from './data.js';
+import { type Analysis, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, optionsSchema, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+
+// ---- the task --------------------------------------------------------------------------------
+
+export interface SemiSupervisedTaskOptions {
+  /** 'clusters': Gaussian clusters (random centers N(0, separation² I) in `dim` dimensions, unit noise); 'fmnist': the built-in subset. */
+  dataset: 'clusters' | 'fmnist';
+  /** Labeled examples (the first of the pool). */
+  labeled: number;
+  /** Unlabeled examples (the next ones; their labels are not used). */
+  unlabeled: number;
+  testLimit: number;
+  dim: number;
+  classes: number;
+  separation: number;
+  hidden: number[];
+  dropout: number;
+  steps: number;
+  batchSize: number;
+  unlabeledBatchSize: number;
+  method: 'none' | 'pseudo-label' | 'entropy' | 'consistency';
+  threshold: number;
+  weight: number;
+  warmupSteps: number | null;
+  rampSteps: number | null;
+  /** Shape of the unlabeled weight's ramp-up: 'gaussian' (Laine & Aila) or 'linear' (Lee's α(t)). */
+  ramp: 'gaussian' | 'linear';
+  /** Input perturbation of the training batches (and of the unlabeled term): 'none', 'noise' (Gaussian, σ 0.3) or 'crop' (images: random crop 2 + flip). */
+  perturb: 'none' | 'noise' | 'crop';
+  evalEvery: number | null;
+}
+
+/** The labeled, unlabeled and test sets of a semi-supervised trial. */
+export function semiSupervisedData(o: SemiSupervisedTaskOptions, seed: number): { labeled: TensorDataset; unlabeled: TensorDataset; test: TensorDataset; inputs: number; classes: number; flatten: boolean } {
+  let pool: TensorDataset;
+  let test: TensorDataset;
+  let inputs: number;
+  let classes: number;
+  if (o.dataset === 'fmnist') {
+    const s = subset();
+    pool = s.train;
+    test = slice(s.test, 0, o.testLimit);
+    inputs = 784;
+    classes = 10;
+  } else {
+    // The clusters depend on the seed; every method sees the same ones at a seed.
+    const g = new Generator(5000 + seed);
+    const centers = Array.from({ length: o.classes }, () => Array.from({ length: o.dim }, () => o.separation * g.normal()));
+    pool = gaussianMixture({ n: o.labeled + o.unlabeled, centers, std: 1, seed: 6000 + seed });
+    test = gaussianMixture({ n: o.testLimit, centers, std: 1, seed: 7000 + seed });
+    inputs = o.dim;
+    classes = o.classes;
+  }
+  if (o.labeled + o.unlabeled > pool.x.shape[0]) throw new RangeError(`semisupervised: labeled + unlabeled must be at most ${pool.x.shape[0]}, got ${o.labeled + o.unlabeled}`);
+  // The unlabeled examples keep their labels only to measure the pseudo-labels' accuracy; training never reads them.
+  return { labeled: slice(pool, 0, o.labeled), unlabeled: slice(pool, o.labeled, o.labeled + o.unlabeled), test, inputs, classes, flatten: o.dataset === 'fmnist' };
+}
+
+export function runSemiSupervised(config: TrialConfig, o: SemiSupervisedTaskOptions, hooks: TaskHooks = {}): TrialOutput {
+  const d = semiSupervisedData(o, config.seed);
+  if (o.perturb === 'crop' && o.dataset !== 'fmnist') throw new RangeError("semisupervised: perturb 'crop' needs images (dataset 'fmnist')");
+  const model = buildMLP({ inputs: d.inputs, hidden: o.hidden, outputs: d.classes, flatten: d.flatten, generator: new Generator(config.seed), regularization: { dropout: o.dropout } });
+  const augment = o.perturb === 'noise' ? inputNoise(0.3) : o.perturb === 'crop' ? composeAugment(randomCrop({ padding: 2 }), horizontalFlip()) : undefined;
+  const res = fitSemiSupervised(model, {
+    labeled: d.labeled, unlabeled: d.unlabeled, test: d.test, numClasses: d.classes, steps: o.steps, batchSize: o.batchSize, unlabeledBatchSize: o.unlabeledBatchSize,
+    method: o.method, threshold: o.threshold, weight: o.weight, warmupSteps: o.warmupSteps ?? undefined, rampSteps: o.rampSteps ?? undefined, ramp: o.ramp,
+    augment, optimizer: config.method.optimizer, optimizerOptions: config.method.options, seed: config.seed,
+    evalEvery: o.evalEvery ?? undefined, onProgress: progress(hooks),
+  });
+  return { epochs: res.epochs, final: res.final };
+}
+
+/** The task `semisupervised`. */
+export const semiSupervisedTask: TaskDef = {
+  name: 'semisupervised',
+  title: 'Semi-supervised learning: a labeled subset plus unlabeled data (Gaussian clusters or Fashion-MNIST)',
+  description: "MLP trained on `labeled` labeled and `unlabeled` unlabeled examples; method 'none' (labeled only), 'pseudo-label' (Lee 2013, confidence threshold), 'entropy' (entropy minimization) or 'consistency' (Π-model)",
+  schema: optionsSchema({
+    dataset: z.enum(['clusters', 'fmnist']).default('clusters'),
+    labeled: z.number().int().positive().default(200),
+    unlabeled: z.number().int().min(0).default(1800),
+    testLimit: z.number().int().positive().default(2000),
+    dim: z.number().int().positive().default(50),
+    classes: z.number().int().min(2).default(10),
+    separation: z.number().positive().default(0.5),
+    hidden: hiddenOption([64]),
+    dropout: z.number().min(0).lt(1).default(0),
+    steps: z.number().int().positive().default(1000),
+    batchSize: z.number().int().positive().default(32),
+    unlabeledBatchSize: z.number().int().positive().default(128),
+    method: z.enum(['none', 'pseudo-label', 'entropy', 'consistency']).default('pseudo-label'),
+    threshold: z.number().min(0).max(1).default(0.95),
+    weight: z.number().min(0).default(1),
+    warmupSteps: z.number().int().min(0).nullable().default(null),
+    rampSteps: z.number().int().min(0).nullable().default(null),
+    ramp: z.enum(['gaussian', 'linear']).default('gaussian'),
+    perturb: z.enum(['none', 'noise', 'crop']).default('none'),
+    evalEvery: z.number().int().positive().nullable().default(null),
+  }),
+  primary: { metric: 'testAccuracy', goal: 'max' },
+  defaultLr: (m) => (isAdaptive(m) ? 1e-3 : 0.05),
+  run: (config, options, hooks) => runSemiSupervised(config, options as unknown as SemiSupervisedTaskOptions, hooks),
+};
+
+// ---- the reproduction ------------------------------------------------------------------------
 
 type SslMethod = 'none' | 'pseudo-label' | 'entropy' | 'consistency';
 

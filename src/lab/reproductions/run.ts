@@ -1,39 +1,17 @@
 /**
- * The built-in reproductions of claims from the source documents. Each declares its trials
- * (full or quick scale), runs them through the runner into its own run directory (resumable),
- * and analyzes them into plots, tables, checked claims and an HTML report.
+ * Running a reproduction (`descent reproduce NAME`): its trials (full or quick scale) go
+ * through the runner into its own run directory (resumable), and its analysis becomes plots,
+ * tables, checked claims, results.md, claims.json and an HTML report. The reproductions
+ * themselves are listed in ../catalog.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runExperiment } from '../experiment.js';
 import { machineInfo } from '../machine.js';
 import { writeReport } from '../report.js';
+import { getReproduction } from '../catalog.js';
 import { LabError, markdownTable } from '../util.js';
-import { adashiftMnist } from './optim/adashift-mnist.js';
-import { batchSize } from './optim/batch-size.js';
-import { counterexample } from './optim/counterexample.js';
-import { momentum } from './optim/momentum.js';
-import { adversarialTraining } from './regularize/adversarial.js';
-import { regularizationFmnist, regularizationRegression } from './regularize/overfit-fmnist.js';
-import { pseudoLabeling } from './regularize/semi-supervised.js';
-import { ganReproductions } from './gan/index.js';
 import type { Analysis, Reproduction, Scale } from './types.js';
-
-export type { Analysis, Claim, Reproduction, Scale } from './types.js';
-
-export const reproductions: readonly Reproduction[] = [
-  counterexample, adashiftMnist, momentum, batchSize,
-  // regularization (src/regularize/reproductions)
-  regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling,
-  // GANs (src/gan/reproductions)
-  ...ganReproductions,
-];
-
-export function getReproduction(name: string): Reproduction {
-  const r = reproductions.find((x) => x.name === name);
-  if (!r) throw new LabError(`unknown reproduction '${name}'; available: ${reproductions.map((x) => x.name).join(', ')} (or 'all')`);
-  return r;
-}
 
 export interface ReproduceOptions {
   scale?: Scale;
