@@ -92,4 +92,3 @@ export const momentum: Reproduction = {
   },
 };
 
-export type { TrialRecord };
