@@ -18,12 +18,12 @@
  *
  * This layer imports tensor, nn, optim, data and io only.
  */
-export { fit, validationName, type FitOptions, type FitResult, type BatchSource, type TrainStep, type NonFinitePolicy } from './fit.js';
-export { HOOKS, type Callback, type Hook, type TrainContext } from './callback.js';
+export { fit, type FitOptions, type FitResult, type BatchSource, type TrainStep, type NonFinitePolicy } from './fit.js';
+export { type Callback, type Hook, type TrainContext } from './callback.js';
 export { evaluate, type EvaluateOptions, type Evaluation, type LossFn } from './evaluate.js';
-export { accuracy, resolveMetrics, type Metric, type MetricLike } from './metrics.js';
+export { accuracy, type Metric, type MetricLike } from './metrics.js';
 export { EarlyStopping, cloneStateDict, type EarlyStoppingOptions } from './early-stopping.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
 export { Progress, type ProgressOptions } from './progress.js';
 export { History } from './history.js';
-export { improves, worstValue, type MonitorMode } from './monitor.js';
+export type { MonitorMode } from './monitor.js';
