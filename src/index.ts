@@ -21,5 +21,6 @@ export * from './io/index.js';
 import { initBackend as selectBackend } from './backend/load.js';
 selectBackend();
 export * from './optim/index.js';
+export * from './train/index.js';
 export * as regularize from './regularize/index.js';
 export * as gan from './gan/index.js';

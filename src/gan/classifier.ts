@@ -15,6 +15,7 @@ import { loadCheckpoint, saveCheckpoint } from '../io/index.js';
 import { Conv2d, crossEntropy, Linear, MaxPool2d, Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { fit, Progress, type BatchSource } from '../train/index.js';
 import { amScore, featureStats, frechetDistance, inceptionScore, meanClassDistribution, type FeatureStats } from './metrics.js';
 
 export type ClassifierArch = 'cnn' | 'mlp';
@@ -133,7 +134,7 @@ function accuracy(probs: Tensor, labels: Tensor): number {
   return right / n;
 }
 
-/** Trains the scoring classifier with Adam and returns it with its reference statistics. */
+/** Trains the scoring classifier with Adam (src/train's `fit`, cross-entropy) and returns it with its reference statistics. */
 export function trainClassifier(options: TrainClassifierOptions = {}): TrainedClassifier {
   const seed = options.seed ?? 0;
   const rng = new Generator(seed);
@@ -146,20 +147,19 @@ export function trainClassifier(options: TrainClassifierOptions = {}): TrainedCl
   const opt = createOptimizer('adam', model.parameters(), { lr: options.lr ?? 1e-3 });
   const epochs = options.epochs ?? 2;
   const bs = options.batchSize ?? 64;
-  const total = epochs * Math.ceil(n / bs);
-  let done = 0;
-  model.train();
-  for (let e = 0; e < epochs; e++) {
-    const order = rng.permutation(n);
-    for (const [lo, hi] of batches(n, bs)) {
-      const idx = order.subarray(lo, hi);
-      const loss = crossEntropy(model.forward(x.indexSelect(0, idx)), y.indexSelect(0, idx));
-      opt.zeroGrad();
-      loss.backward();
-      opt.step();
-      options.onProgress?.(++done / total);
-    }
-  }
+  // A fresh order from the classifier's generator at every epoch's start, as the weights drew from it before.
+  const shuffled: BatchSource = {
+    length: Math.ceil(n / bs),
+    *[Symbol.iterator]() {
+      const order = rng.permutation(n);
+      for (const [lo, hi] of batches(n, bs)) {
+        const idx = order.subarray(lo, hi);
+        yield { x: x.indexSelect(0, idx), y: y.indexSelect(0, idx) };
+      }
+    },
+  };
+  const report = options.onProgress;
+  fit(model, shuffled, { optimizer: opt, epochs, loss: crossEntropy, nonFinite: 'ignore', callbacks: report ? [new Progress((fraction) => report(fraction), { updates: Infinity })] : [] });
   const onTrain = classify(model, x);
   const onTest = classify(model, test.x);
   return { model, testAccuracy: accuracy(onTest.probs, test.y), trainClassDistribution: meanClassDistribution(onTrain.probs), realStats: featureStats(onTest.features) };

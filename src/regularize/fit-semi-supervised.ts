@@ -9,10 +9,11 @@
  * ramps up to its final value: linearly as Lee's α(t), or along Laine & Aila's Gaussian curve.
  * Method 'none' trains on the labeled batches alone for the same number of steps: the baseline.
  */
-import { DataLoader, type BatchAugment, type TensorDataset } from '../data/index.js';
+import { DataLoader, type Batch, type BatchAugment, type TensorDataset } from '../data/index.js';
 import { crossEntropy, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { fit, Progress, type Callback, type TrainContext } from '../train/index.js';
 import { consistencyLoss, entropyMinimization, linearRampUp, pseudoLabelLoss, pseudoLabels, rampUp } from './semi-supervised.js';
 import { evaluateModel, recordTrainTest, type FitResult } from './train.js';
 import { checkChoice, checkCount, checkNonNegative, checkOptions, checkPositiveInt, checkProbability } from './validate.js';
@@ -94,7 +95,12 @@ export function pseudoLabelQuality(model: Module, x: Tensor, y: Tensor | undefin
   return { confident: confident / x.shape[0], accuracy: y && confident > 0 ? correct / confident : NaN };
 }
 
-/** Trains `model` on labeled plus unlabeled data (see the file's comment); returns its history and final figures. */
+/**
+ * Trains `model` on labeled plus unlabeled data (see the file's comment); returns its history
+ * and final figures. It runs src/train's `fit` over an endless stream of labeled batches for
+ * `steps` steps, the unlabeled term entering through the step's loss and the evaluations every
+ * `evalEvery` steps through a callback.
+ */
 export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitResult {
   checkOptions('fitSemiSupervised', o, KEYS);
   const op = 'fitSemiSupervised';
@@ -115,7 +121,6 @@ export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitR
   // The loader wants targets; the unlabeled batches carry zeros that nothing reads.
   const unl = { x: o.unlabeled.x, y: new Tensor(new Float32Array(nu), [nu]) };
   const unlabeled = new DataLoader(unl, { batchSize: Math.min(ubs, nu), shuffle: true, seed: o.seed + 1, dropLast: true });
-  const lab = forever(labeled);
   const un = forever(unlabeled);
   const hist: Record<string, number[]> = { step: [], trainLoss: [], testLoss: [], gap: [], trainAccuracy: [], testAccuracy: [], unlabeledWeight: [], confident: [] };
   let lastConfident = 0;
@@ -129,11 +134,12 @@ export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitR
   };
   const t0 = performance.now();
   record(0, 0);
-  model.train();
-  for (let t = 1; t <= steps; t++) {
-    const b = lab.next().value!;
+  // The unlabeled term's weight of the current step (recorded with the evaluations).
+  let w = 0;
+  const trainStep = (b: Batch, ctx: TrainContext): Tensor => {
+    const t = ctx.step + 1;
     let loss = crossEntropy(model.forward(b.x), b.y);
-    const w = method === 'none' || t <= warmup ? 0 : weight * ramp(t - warmup, rampLength);
+    w = method === 'none' || t <= warmup ? 0 : weight * ramp(t - warmup, rampLength);
     if (w > 0) {
       const u = un.next().value!;
       const perturbed = o.augment ? o.augment(u, augGen).x : u.x;
@@ -151,15 +157,17 @@ export function fitSemiSupervised(model: Module, o: SemiSupervisedOptions): FitR
       }
       loss = loss.add(term.mul(w));
     }
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    if (t % evalEvery === 0 || t === steps) {
-      record(t, w);
-      model.train();
-    }
-    if (o.onProgress && t % Math.max(1, Math.floor(steps / 100)) === 0) o.onProgress(t / steps, `step ${t}/${steps}`);
-  }
+    return loss;
+  };
+  const evaluation: Callback = {
+    onStepEnd: (ctx) => {
+      if (ctx.step % evalEvery === 0 || ctx.step === steps) record(ctx.step, w);
+    },
+  };
+  const callbacks: Callback[] = [evaluation];
+  if (o.onProgress) callbacks.push(new Progress(o.onProgress, { updates: 100, status: (ctx) => `step ${ctx.step}/${steps}` }));
+  // One endless "epoch" of labeled batches, cut at `steps`; no loss check, as the methods' papers train.
+  fit(model, forever(labeled), { optimizer: opt, maxSteps: steps, trainStep, callbacks, nonFinite: 'ignore' });
   const trainSeconds = (performance.now() - t0) / 1000;
   const quality = pseudoLabelQuality(model, o.unlabeled.x, o.unlabeled.y, threshold);
   const last = hist.step.length - 1;

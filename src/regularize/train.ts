@@ -13,10 +13,11 @@
  * restore the best weights (early stopping)
  * ```
  */
-import { DataLoader, type TensorDataset } from '../data/index.js';
+import type { Batch, TensorDataset } from '../data/index.js';
 import { crossEntropy, Flatten, Linear, mseLoss, ReLU, SELU, Sequential, Sigmoid, Tanh, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
-import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { Generator, type Tensor } from '../tensor/index.js';
+import { evaluate, fit as trainLoop, Progress, type Callback, type FitResult as TrainResult } from '../train/index.js';
 import { adversarialLoss } from './adversarial.js';
 import { MaxNorm } from './constraints.js';
 import { DropConnect, InvertedDropout } from './dropout.js';
@@ -108,33 +109,15 @@ export interface Evaluation {
   accuracy: number;
 }
 
-/** The plain loss (cross-entropy or MSE, no regularization) and accuracy of a model over a dataset, in evaluation mode. */
+/**
+ * The plain loss (cross-entropy or MSE, no regularization) and accuracy of a model over a
+ * dataset, in evaluation mode: the training loop's evaluator (src/train's `evaluate`) with the
+ * loss and metric of `kind`; the accuracy is NaN for regression.
+ */
 export function evaluateModel(model: Module, data: TensorDataset, kind: 'classification' | 'regression', chunk = 1000): Evaluation {
-  const n = data.x.shape[0];
-  let lossSum = 0;
-  let correct = 0;
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    noGrad(() => {
-      for (let s = 0; s < n; s += chunk) {
-        const len = Math.min(chunk, n - s);
-        const x = data.x.narrow(0, s, len);
-        const y = data.y.narrow(0, s, len);
-        const out = model.forward(x);
-        if (kind === 'classification') {
-          lossSum += crossEntropy(out, y).item() * len;
-          const pred = out.argmax(1).data;
-          for (let i = 0; i < len; i++) if (pred[i] === y.data[i]) correct++;
-        } else {
-          lossSum += mseLoss(out, y).item() * len;
-        }
-      }
-    });
-  } finally {
-    model.train(wasTraining);
-  }
-  return { loss: lossSum / n, accuracy: kind === 'classification' ? correct / n : NaN };
+  const classification = kind === 'classification';
+  const e = evaluate(model, data, { loss: classification ? crossEntropy : mseLoss, metrics: classification ? ['accuracy'] : [], batchSize: chunk });
+  return { loss: e.loss, accuracy: classification ? e.accuracy : NaN };
 }
 
 /** Appends one evaluation of the training and test sets to a fit's history (losses, gap, accuracies). */
@@ -155,7 +138,9 @@ export interface FitResult {
 
 /**
  * Trains `model` with the configuration's regularization and returns its history and final
- * figures. Losses reported are the plain data losses in evaluation mode on the whole split, so
+ * figures. It runs the training loop of src/train (`fit` there), the methods entering as its
+ * step's loss (noise, adversarial examples, activation penalties) and callbacks (parameter
+ * penalties after backward, decay and max-norm after the step, early stopping). Losses reported are the plain data losses in evaluation mode on the whole split, so
  * the train/test gap compares like with like across methods.
  */
 export function fit(model: Module, o: FitOptions): FitResult {
@@ -170,7 +155,6 @@ export function fit(model: Module, o: FitOptions): FitResult {
   const optOptions = { lr: 1e-3, ...(o.optimizerOptions ?? {}) };
   const opt = createOptimizer(o.optimizer ?? 'adam', model.parameters(), optOptions);
   const lr = (): number => Number((opt.paramGroups[0] as { lr?: number }).lr ?? optOptions.lr);
-  const loader = new DataLoader(o.train, { batchSize: Math.min(batchSize, o.train.x.shape[0]), shuffle: true, seed: o.seed, augment: augmentationOf(r, numClasses) });
   const penalties = [r.l2 ? l2Penalty(r.l2) : null, r.l1 ? l1Penalty(r.l1) : null].filter((p) => p !== null);
   const decay = r.weightDecay ? new DecoupledWeightDecay(r.weightDecay) : null;
   const maxNorm = r.maxNorm ? new MaxNorm(r.maxNorm) : null;
@@ -181,7 +165,8 @@ export function fit(model: Module, o: FitOptions): FitResult {
   if (r.earlyStopping) {
     if (!o.validation) throw new RangeError('fit: earlyStopping needs a validation set');
     const e = typeof r.earlyStopping === 'object' ? r.earlyStopping : {};
-    stopper = new EarlyStopping({ patience: e.patience ?? 10, minDelta: e.minDelta ?? 0, mode: e.metric === 'accuracy' ? 'max' : 'min' });
+    const mode = e.metric === 'accuracy' ? 'max' : 'min';
+    stopper = new EarlyStopping({ monitor: mode === 'max' ? 'valAccuracy' : 'valLoss', patience: e.patience ?? 10, minDelta: e.minDelta ?? 0, mode });
   }
   const dataLoss = (out: Tensor, y: Tensor): Tensor =>
     kind === 'classification' ? crossEntropy(out, y, { labelSmoothing: r.labelSmoothing ?? 0 }) : mseLoss(out, y);
@@ -199,60 +184,65 @@ export function fit(model: Module, o: FitOptions): FitResult {
     return { val: va };
   };
 
-  record(0, 0);
-  let time = 0;
-  let ran = 0;
-  const totalSteps = epochs * loader.length;
-  let step = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    model.train();
-    const t0 = performance.now();
-    for (const batch of loader) {
-      const restore = weightNoise ? weightNoise.perturb(model) : null;
-      let loss: Tensor;
-      try {
-        loss = r.adversarial
-          ? adversarialLoss(model, batch.x, batch.y, {
-              attack: r.adversarial.attack ?? 'fgsm',
-              epsilon: r.adversarial.epsilon,
-              cleanWeight: r.adversarial.cleanWeight ?? 0.5,
-              steps: r.adversarial.steps,
-              stepSize: r.adversarial.stepSize,
-              clip,
-              generator: attackGen,
-              lossFn: dataLoss,
-            })
-          : dataLoss(model.forward(batch.x), batch.y);
-        if (acts && r.activationL1) loss = loss.add(activationL1(acts.all(), r.activationL1));
-        opt.zeroGrad();
-        loss.backward();
-      } finally {
-        restore?.();
-      }
+  // The weights perturbed for the current step (weight noise), put back after its backward pass.
+  let unperturb: (() => void) | null = null;
+  const putBack = (): void => {
+    unperturb?.();
+    unperturb = null;
+  };
+  const trainStep = (batch: Batch): Tensor => {
+    unperturb = weightNoise ? weightNoise.perturb(model) : null;
+    let loss = r.adversarial
+      ? adversarialLoss(model, batch.x, batch.y, {
+          attack: r.adversarial.attack ?? 'fgsm',
+          epsilon: r.adversarial.epsilon,
+          cleanWeight: r.adversarial.cleanWeight ?? 0.5,
+          steps: r.adversarial.steps,
+          stepSize: r.adversarial.stepSize,
+          clip,
+          generator: attackGen,
+          lossFn: dataLoss,
+        })
+      : dataLoss(model.forward(batch.x), batch.y);
+    if (acts && r.activationL1) loss = loss.add(activationL1(acts.all(), r.activationL1));
+    return loss;
+  };
+  const regularizers: Callback = {
+    onAfterBackward: () => {
+      putBack();
       // The parameter penalties' gradients, added in place: the same update as adding
       // penalty.loss(model) to the loss, without a graph over every weight.
       for (const p of penalties) p.addGradient(model);
-      if (!Number.isFinite(loss.item())) throw new Error(`fit: the loss diverged (${loss.item()}) at epoch ${epoch}`);
-      opt.step();
+    },
+    onStepEnd: () => {
       if (decay) decay.apply(model, lr());
       if (maxNorm) maxNorm.apply(model);
-      step++;
-      if (o.onProgress && step % Math.max(1, Math.floor(totalSteps / 100)) === 0) o.onProgress(step / totalSteps, `epoch ${epoch}/${epochs}`);
-    }
-    time += (performance.now() - t0) / 1000;
-    ran = epoch;
-    const needVal = stopper !== null;
-    if (epoch % evalEvery === 0 || epoch === epochs || needVal) {
-      const { val } = record(epoch, time);
-      if (stopper && val) {
-        const metric = stopper.mode === 'max' ? val.accuracy : val.loss;
-        if (stopper.step(metric, model)) break;
-      }
-    }
+    },
+    // Evaluation every evalEvery epochs (every epoch with early stopping, which watches the validation figures).
+    onEpochEnd: (ctx) => {
+      if (ctx.epoch % evalEvery !== 0 && ctx.epoch !== epochs && !stopper) return;
+      const { val } = record(ctx.epoch, ctx.trainSeconds);
+      if (val) Object.assign(ctx.metrics, { valLoss: val.loss, valAccuracy: val.accuracy });
+    },
+  };
+  const callbacks: Callback[] = [regularizers];
+  if (stopper) callbacks.push(stopper);
+  if (o.onProgress) callbacks.push(new Progress(o.onProgress, { updates: 100 }));
+
+  record(0, 0);
+  let run: TrainResult;
+  try {
+    run = trainLoop(model, o.train, {
+      optimizer: opt, epochs, batchSize: Math.min(batchSize, o.train.x.shape[0]), shuffle: true, seed: o.seed, augment: augmentationOf(r, numClasses),
+      trainStep, callbacks,
+    });
+  } finally {
+    putBack();
+    acts?.remove();
   }
-  acts?.remove();
-  let bestEpoch = ran;
-  if (stopper && stopper.restore(model)) bestEpoch = stopper.bestEpoch + 1;
+  const time = run.trainSeconds;
+  const ran = run.epochs;
+  const bestEpoch = stopper?.restored ? stopper.bestEpoch + 1 : ran;
   const tr = evaluateModel(model, o.train, kind);
   const te = evaluateModel(model, o.test, kind);
   const final: Record<string, number> = {

@@ -8,9 +8,10 @@
  * built-in subset otherwise. `trainLimit` / `testLimit` keep the first N examples.
  */
 import { z } from 'zod';
-import { DataLoader, findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTSync, takeRows, type TensorDataset } from '../../data/index.js';
+import { findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTSync, takeRows, type TensorDataset } from '../../data/index.js';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropy, type Module } from '../../nn/index.js';
-import { Generator, noGrad, type Tensor } from '../../tensor/index.js';
+import { Generator, type Tensor } from '../../tensor/index.js';
+import { evaluate as evaluateOn, fit, Progress, type Callback } from '../../train/index.js';
 import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
 import { optionsSchema } from '../options-schema.js';
 import type { TaskDef, TaskHooks } from '../tasks.js';
@@ -124,29 +125,17 @@ export function buildModel(arch: Architecture, hidden: readonly number[], seed: 
   }
 }
 
-/** Mean loss and accuracy of a model over a dataset, in chunks, without building a graph. */
+/** Mean loss and accuracy of a model over a dataset, in chunks, without building a graph: src/train's evaluator with cross-entropy and accuracy. */
 export function evaluate(model: Module, data: TensorDataset, chunk = 1000): { loss: number; accuracy: number } {
-  const n = data.x.shape[0];
-  let lossSum = 0;
-  let correct = 0;
-  const wasTraining = model.training;
-  model.eval();
-  noGrad(() => {
-    for (let s = 0; s < n; s += chunk) {
-      const len = Math.min(chunk, n - s);
-      const x = data.x.narrow(0, s, len);
-      const y = data.y.narrow(0, s, len);
-      const logits = model.forward(x) as Tensor;
-      lossSum += crossEntropyLoss(logits, y).item() * len;
-      const pred = logits.argmax(1).data;
-      const yd = y.data;
-      for (let i = 0; i < len; i++) if (pred[i] === yd[i]) correct++;
-    }
-  });
-  if (wasTraining) model.train();
-  return { loss: lossSum / n, accuracy: correct / n };
+  const { loss, accuracy } = evaluateOn(model, data, { loss: crossEntropyLoss, metrics: ['accuracy'], batchSize: chunk });
+  return { loss, accuracy };
 }
 
+/**
+ * Trains a classification task's model with src/train's `fit` (cross-entropy; a diverging loss
+ * stops the run and marks it), logging the training loss `logPoints` times per epoch and the
+ * test figures after every epoch, from the untrained model (epoch 0) on.
+ */
 export function runClassification(
   arch: Architecture,
   method: Method,
@@ -159,78 +148,59 @@ export function runClassification(
   const opt = buildOptimizer(method, model.parameters());
   const n = data.train.x.shape[0];
   const batchSize = o.batchSize === 'full' ? n : Math.min(o.batchSize, n);
-  const loader = new DataLoader(data.train, { batchSize, shuffle: true, seed });
   const stepsPerEpoch = Math.ceil(n / batchSize);
   const logEvery = Math.max(1, Math.floor(stepsPerEpoch / o.logPoints));
   const steps: Record<string, number[]> = { step: [], loss: [], time: [] };
   const epochs: Record<string, number[]> = { epoch: [], trainLoss: [], testLoss: [], testAccuracy: [], time: [] };
   if (o.evalTrain) epochs.fullTrainLoss = [];
-  let trainTime = 0;
-  let step = 0;
-  let diverged = false;
-  // Epoch 0: the untrained model, so curves start from the same point for every method.
-  const e0 = evaluate(model, data.test);
-  epochs.epoch.push(0);
-  epochs.trainLoss.push(NaN);
-  epochs.testLoss.push(e0.loss);
-  epochs.testAccuracy.push(e0.accuracy);
-  epochs.time.push(0);
-  if (o.evalTrain) epochs.fullTrainLoss.push(evaluate(model, data.train).loss);
-  const totalSteps = stepsPerEpoch * o.epochs;
-  for (let epoch = 1; epoch <= o.epochs && !diverged; epoch++) {
-    model.train();
-    let epochLoss = 0;
-    let epochCount = 0;
-    let windowLoss = 0;
-    let windowCount = 0;
-    const t0 = performance.now();
-    for (const batch of loader) {
-      opt.zeroGrad();
-      const logits = model.forward(batch.x) as Tensor;
-      const loss = crossEntropyLoss(logits, batch.y);
-      const value = loss.item();
-      if (!Number.isFinite(value)) {
-        diverged = true;
-        break;
-      }
-      loss.backward();
-      opt.step();
-      step++;
-      const bs = batch.x.shape[0];
-      epochLoss += value * bs;
-      epochCount += bs;
-      windowLoss += value;
-      windowCount++;
-      if (step % logEvery === 0) {
-        steps.step.push(step);
-        steps.loss.push(windowLoss / windowCount);
-        steps.time.push(trainTime + (performance.now() - t0) / 1000);
-        windowLoss = 0;
-        windowCount = 0;
-      }
-      if (hooks.onProgress && (step % Math.max(1, Math.floor(totalSteps / 200)) === 0)) hooks.onProgress(step / totalSteps, `epoch ${epoch}/${o.epochs}`);
-    }
-    trainTime += (performance.now() - t0) / 1000;
+  const recordEpoch = (epoch: number, trainLoss: number, time: number): void => {
     const ev = evaluate(model, data.test);
     epochs.epoch.push(epoch);
-    epochs.trainLoss.push(diverged ? NaN : epochLoss / Math.max(1, epochCount));
+    epochs.trainLoss.push(trainLoss);
     epochs.testLoss.push(ev.loss);
     epochs.testAccuracy.push(ev.accuracy);
-    epochs.time.push(trainTime);
+    epochs.time.push(time);
     if (o.evalTrain) epochs.fullTrainLoss.push(evaluate(model, data.train).loss);
-  }
+  };
+  // Epoch 0: the untrained model, so curves start from the same point for every method.
+  recordEpoch(0, NaN, 0);
+  // The per-step log: the mean loss of the steps since the last logged point, within an epoch.
+  let windowLoss = 0;
+  let windowCount = 0;
+  let epochStart = 0;
+  const log: Callback = {
+    onEpochBegin: () => {
+      windowLoss = 0;
+      windowCount = 0;
+      epochStart = performance.now();
+    },
+    onStepEnd: (ctx) => {
+      windowLoss += ctx.lossValue;
+      windowCount++;
+      if (ctx.step % logEvery !== 0) return;
+      steps.step.push(ctx.step);
+      steps.loss.push(windowLoss / windowCount);
+      steps.time.push(ctx.trainSeconds + (performance.now() - epochStart) / 1000);
+      windowLoss = 0;
+      windowCount = 0;
+    },
+    onEpochEnd: (ctx) => recordEpoch(ctx.epoch, ctx.metrics.loss, ctx.trainSeconds),
+  };
+  const callbacks: Callback[] = [log];
+  if (hooks.onProgress) callbacks.push(new Progress(hooks.onProgress, { updates: 200 }));
+  const run = fit(model, data.train, { optimizer: opt, epochs: o.epochs, batchSize, shuffle: true, seed, loss: crossEntropyLoss, nonFinite: 'stop', callbacks });
   const last = epochs.epoch.length - 1;
   return {
     steps,
     epochs,
     final: {
-      trainLoss: diverged ? NaN : epochs.trainLoss[last],
+      trainLoss: run.diverged ? NaN : epochs.trainLoss[last],
       ...(o.evalTrain ? { fullTrainLoss: epochs.fullTrainLoss[last] } : {}),
       testLoss: epochs.testLoss[last],
       testAccuracy: epochs.testAccuracy[last],
-      trainSeconds: trainTime,
-      steps: step,
-      diverged: diverged ? 1 : 0,
+      trainSeconds: run.trainSeconds,
+      steps: run.steps,
+      diverged: run.diverged ? 1 : 0,
     },
     extra: { data: data.source },
   };
