@@ -3,7 +3,7 @@
  * (full or quick scale), runs them through the runner into its own run directory (resumable),
  * and analyzes them into plots, tables, checked claims and an HTML report.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { join, resolve } from 'node:path';
 import { runExperiment } from '../experiment.js';
 import { machineInfo } from '../machine.js';
@@ -82,8 +82,8 @@ export async function runReproduction(name: string, o: ReproduceOptions = {}): P
     '',
     ...analysis.tables.flatMap((t) => [t.caption ? `**${t.caption}**\n` : '', markdownTable(t.headers, t.rows), '']),
   ].join('\n');
-  writeFileSync(join(dir, 'results.md'), md);
-  writeFileSync(join(dir, 'claims.json'), JSON.stringify({ reproduction: rep.name, scale, claims: analysis.claims, figures: analysis.figures }, null, 2) + '\n');
+  writeFileAtomic(join(dir, 'results.md'), md);
+  writeFileAtomic(join(dir, 'claims.json'), JSON.stringify({ reproduction: rep.name, scale, claims: analysis.claims, figures: analysis.figures }, null, 2) + '\n');
   const reportPath = writeReport(join(dir, 'report.html'), {
     title: rep.title,
     subtitle: `${rep.summary} Source: ${rep.source}.${scale === 'quick' ? ' Reduced (quick) scale.' : ''}`,
