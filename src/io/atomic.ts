@@ -139,7 +139,7 @@ function closeQuietly(fd: number | null): void {
  * from its nearest existing ancestor: Node's recursive mkdir reports a read-only file system
  * as ENOENT, which would send the user looking for a missing directory.
  */
-export function ensureDirectory(dir: string, op = 'descent'): void {
+export function ensureDirectory(dir: string, op?: string): void {
   try {
     calls.mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -154,7 +154,7 @@ export function ensureDirectory(dir: string, op = 'descent'): void {
       code = errorCode(accessErr) ?? code;
       reason = `${ancestor === resolve(dir) ? 'it' : `'${ancestor}'`} cannot be written to: ${describeFileError(accessErr)}`;
     }
-    throw new FileWriteError(`${op}: output directory '${dir}' is not writable (${reason})`, dir, code, err);
+    throw new FileWriteError(`${op ? `${op}: ` : ''}output directory '${dir}' is not writable (${reason})`, dir, code, err);
   }
 }
 
