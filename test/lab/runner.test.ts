@@ -55,7 +55,26 @@ test('an interrupted run resumes without redoing finished trials (in-process run
 test('workers run one BLAS thread each unless the user chose a count', () => {
   assert.equal(workerEnv(2, { PATH: '/bin' }).DESCENT_BLAS_THREADS, '1');
   assert.equal(workerEnv(2, { DESCENT_BLAS_THREADS: '4' }).DESCENT_BLAS_THREADS, '4');
-  assert.equal(workerEnv(1, {}).DESCENT_BLAS_THREADS, undefined, 'a single worker keeps the adaptive policy');
+  assert.equal(workerEnv(1, {}).DESCENT_BLAS_THREADS, '1', 'a single worker runs one BLAS thread too');
+});
+
+test('--workers 0, 1 and 2 give bit-identical records (default backend)', async () => {
+  // 128x784x256 products: above the size where the adaptive policy uses every BLAS thread.
+  const previous = backendInfo().name;
+  initBackend({ quiet: true });
+  try {
+    const taskOptions = { dataset: 'builtin', epochs: 1, batchSize: 128, trainLimit: 768, testLimit: 200, hidden: [256] };
+    const all: TrialConfig[] = ['adam', 'sgd'].map((name) => ({ task: 'mlp', taskOptions, method: resolveMethod(name), seed: 3 }));
+    const root = mkdtempSync(join(tmpdir(), 'descent-workers-'));
+    const numbers = async (workers: number) =>
+      (await runTrials({ store: new RunStore(join(root, String(workers))), trials: all, workers })).records.map((r) => ({ status: r.status, final: { ...r.final, trainSeconds: 0 }, loss: r.steps!.loss }));
+    const serial = await numbers(0);
+    assert.ok(serial.every((r) => r.status === 'done'));
+    assert.deepEqual(await numbers(1), serial, 'one worker');
+    assert.deepEqual(await numbers(2), serial, 'two workers');
+  } finally {
+    setBackend(previous);
+  }
 });
 
 test('concurrent workers give the same numbers on every run (default backend)', async () => {
