@@ -142,7 +142,7 @@ describe('loadStateDict refuses state it cannot use, naming the group, parameter
       const { p, opt } = target(3);
       assert.throws(() => opt.loadStateDict(saved(3, edit)), message);
       assert.equal(opt.state.size, 0);
-      assert.equal(opt.paramGroups[0].lr, 0.1, 'the groups are untouched');
+      assert.equal((opt.paramGroups[0] as { lr?: number }).lr, 0.1, 'the groups are untouched');
       assert.deepEqual(Array.from(p.data), [0, 0, 0]);
     }
     // The untouched state dict loads.
