@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStore, runTrials, resolveMethod, openRun, type TrialConfig, type RunnerEvent } from '../../src/lab/index.js';
+import { RunStore, runTrials, resolveMethod, openRun, executeTrial, type TrialConfig, type RunnerEvent } from '../../src/lab/index.js';
 import { workerEnv } from '../../src/lab/runner.js';
+import { describeDivergence } from '../../src/lab/divergence.js';
+import { tensor } from '../../src/tensor/index.js';
 import { initBackend } from '../../src/backend/load.js';
 import { backendInfo, setBackend } from '../../src/backend/registry.js';
 
@@ -101,4 +103,18 @@ test('concurrent workers give the same numbers on every run (default backend)', 
   } finally {
     setBackend(previous);
   }
+});
+
+test('a training trial that diverges says at which step and which parameter went non-finite', async () => {
+  const taskOptions = { dataset: 'builtin', epochs: 1, batchSize: 64, trainLimit: 512, testLimit: 100, hidden: [32] };
+  const blowUp = await executeTrial({ task: 'mlp', taskOptions, method: resolveMethod('sgd', { lr: 1e45 }), seed: 0 });
+  assert.equal(blowUp.status, 'done');
+  assert.equal(blowUp.final.diverged, 1);
+  assert.match(String(blowUp.extra?.divergence), /^the loss was (NaN|Infinity) at step ([2-9]|\d\d+): parameter '[\w.]+' holds (NaN|-?Infinity) at index \d+.*; step \d+ wrote it/);
+  const fine = await executeTrial({ task: 'mlp', taskOptions, method: resolveMethod('sgd', { lr: 0.01 }), seed: 0 });
+  assert.equal(fine.final.diverged, 0);
+  assert.equal(fine.extra?.divergence, undefined);
+  // The forward pass overflowing with finite parameters is told apart.
+  assert.equal(describeDivergence(3, Infinity, [['w', tensor([1, 2])]]), 'the loss was Infinity at step 3 with every parameter finite: the forward pass overflowed (lower the learning rate or check the inputs)');
+  assert.equal(describeDivergence(5, NaN, [['a', tensor([1])], ['b', tensor([0, NaN])], ['c', tensor([Infinity])]]), "the loss was NaN at step 5: parameter 'b' holds NaN at index 1 (and 1 more parameter); step 4 wrote it (a non-finite gradient, or an update that overflowed)");
 });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { DataLoader, findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTSync, takeRows, type TensorDataset } from '../../data/index.js';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropy, type Module } from '../../nn/index.js';
 import { Generator, noGrad, type Tensor } from '../../tensor/index.js';
+import { describeDivergence } from '../divergence.js';
 import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
 import type { TaskDef, TaskHooks } from '../tasks.js';
 import type { TrialConfig, TrialOutput } from '../trial.js';
@@ -169,6 +170,7 @@ export function runClassification(
   let trainTime = 0;
   let step = 0;
   let diverged = false;
+  let divergence: string | null = null;
   // Epoch 0: the untrained model, so curves start from the same point for every method.
   const e0 = evaluate(model, data.test);
   epochs.epoch.push(0);
@@ -192,6 +194,7 @@ export function runClassification(
       const value = loss.item();
       if (!Number.isFinite(value)) {
         diverged = true;
+        divergence = describeDivergence(step + 1, value, model.namedParameters());
         break;
       }
       loss.backward();
@@ -233,7 +236,7 @@ export function runClassification(
       steps: step,
       diverged: diverged ? 1 : 0,
     },
-    extra: { data: data.source },
+    extra: { data: data.source, ...(divergence ? { divergence } : {}) },
   };
 }
 
