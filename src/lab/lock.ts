@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describeFileError, errorCode, writeAll } from '../io/atomic.js';
 import { processAlive } from '../io/temp-files.js';
 import { LabError } from './util.js';
@@ -58,7 +58,7 @@ function tryCreate(path: string, holder: LockHolder): boolean {
     fd = fs.openSync(path, 'wx', 0o644);
   } catch (err) {
     if (errorCode(err) === 'EEXIST') return false;
-    throw new LabError(`cannot lock run directory: could not create '${path}': ${describeFileError(err)}`);
+    throw new LabError(`output directory '${dirname(path)}' is not writable (creating its lock file ${path}: ${describeFileError(err)})`);
   }
   try {
     writeAll(fd, Buffer.from(JSON.stringify(holder) + '\n'));
