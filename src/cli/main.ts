@@ -5,10 +5,23 @@ import { initBackend } from '../backend/load.js';
 import { activeRun } from '../lab/experiment.js';
 import { runCli } from './program.js';
 
+// A reader that closed the pipe early (`descent ... | head`) wants no more output: stop quietly
+// with success, as `cat` and `ls` do (they die of SIGPIPE; Node ignores it and reports EPIPE).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      activeRun?.releaseLock();
+      process.exit(0);
+    }
+    throw err;
+  });
+}
+
 process.on('SIGINT', () => {
   const run = activeRun;
   if (run) {
     run.progress.stop();
+    run.releaseLock();
     process.stderr.write(`\ninterrupted: every finished trial is saved in ${run.dir}; run the same command again to resume\n`);
   }
   process.exit(130);

@@ -1,9 +1,9 @@
 /**
  * The `descent` command: the lab's front door. `runCli(argv)` parses and runs one command and
- * returns its exit status (0 ok, 1 error, 2 usage); errors are one clear line, no stack trace
- * (set DESCENT_DEBUG=1 for one).
+ * returns its exit status (0 ok, 1 error, 2 usage, 3 some trials failed); errors are one clear
+ * line, no stack trace (set DESCENT_DEBUG=1 for one).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { backendInfo, listBackends } from '../backend/registry.js';
@@ -39,6 +39,10 @@ import {
 } from '../lab/index.js';
 import { fmtDuration } from '../lab/util.js';
 import { resolveMethod } from '../lab/methods.js';
+import { describeFailures } from '../lab/failures.js';
+import { breakRunLock } from '../lab/lock.js';
+import { defaultReproductionDir } from '../lab/reproductions/index.js';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -86,6 +90,31 @@ function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
+/** Exit status of a command that ran but some of whose trials failed (their errors printed). */
+export const EXIT_TRIALS_FAILED = 3;
+
+/** Thrown by a command whose trials partly failed: `lines` say how, the exit status is 3. */
+class TrialsFailed extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines[0]);
+  }
+}
+
+function failIfTrialsFailed(records: readonly TrialRecord[]): void {
+  const lines = describeFailures(records);
+  if (lines.length) throw new TrialsFailed(lines);
+}
+
+const breakLockOption = (): Option =>
+  new Option('--break-lock', "remove the run directory's lock first (when its holder is known to be gone, e.g. it ran on another host)");
+
+/** `--break-lock`: removes `dir`'s lock, saying whose it was. */
+function breakLockIfAsked(dir: string, asked: boolean | undefined, io: CliIO): void {
+  if (!asked) return;
+  const holder = breakRunLock(resolve(dir));
+  if (holder) io.err(`descent: broke the lock of ${resolve(dir)} held by pid ${holder.pid} on host ${holder.host} since ${holder.startedAt}\n`);
+}
+
 const workersOption = (): Option =>
   new Option('-w, --workers <n>', 'worker threads (0 runs trials in the main thread; default: the number of cores)').argParser(nonNegativeInt('--workers'));
 
@@ -131,7 +160,9 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
     .addOption(workersOption())
     .option('--fresh', 'run every trial again even if the run directory has it')
     .option('-q, --quiet', 'no progress display')
-    .action(async (o: { out: string; seeds: number; epochs: number; hidden: number[]; trainLimit?: number; workers?: number; fresh?: boolean; quiet?: boolean }) => {
+    .addOption(breakLockOption())
+    .action(async (o: { out: string; seeds: number; epochs: number; hidden: number[]; trainLimit?: number; workers?: number; fresh?: boolean; quiet?: boolean; breakLock?: boolean }) => {
+      breakLockIfAsked(o.out, o.breakLock, io);
       const t0 = performance.now();
       const trials = mainJobTrials({ seeds: o.seeds, epochs: o.epochs, hidden: o.hidden, batchSize: mainJobDefaults.batchSize, trainLimit: o.trainLimit ?? null });
       io.out(`descent ${descentVersion()}: MLP 784-${o.hidden.join('-')}-10 on the built-in Fashion-MNIST subset, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, batch 64\n`);
@@ -145,6 +176,7 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
       io.out(`\n${finalTable(run.records)}\n\n`);
       if (run.failed) io.out(`${run.failed} trial(s) failed; see ${rep.reportPath}\n`);
       io.out(`report: ${rep.reportPath}\nplots:  ${join(run.store.dir, 'plots')}\nresults store: ${run.store.trialsPath}\nwall time: ${fmtDuration((performance.now() - t0) / 1000)}\n`);
+      failIfTrialsFailed(run.records);
     });
 
   program
@@ -156,6 +188,7 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
     .option('--fresh', 'run every trial again')
     .option('-q, --quiet', 'no progress display')
     .option('--dry-run', 'validate the spec and list the trials without running them')
+    .addOption(breakLockOption())
     .addHelpText(
       'after',
       `
@@ -172,7 +205,7 @@ Spec example (YAML):
 
 Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     )
-    .action(async (specPath: string, o: { out?: string; workers?: number; fresh?: boolean; quiet?: boolean; dryRun?: boolean }) => {
+    .action(async (specPath: string, o: { out?: string; workers?: number; fresh?: boolean; quiet?: boolean; dryRun?: boolean; breakLock?: boolean }) => {
       const spec = loadSpecFile(specPath);
       const trials = expandSpec(spec, specPath);
       if (o.dryRun) {
@@ -181,11 +214,13 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
         return;
       }
       const outDir = o.out ?? join('runs', spec.name);
+      breakLockIfAsked(outDir, o.breakLock, io);
       const run = await runExperiment({ name: spec.name, kind: 'compare', outDir, trials, command: cmdText, spec, workers: o.workers ?? spec.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress });
       const rep = await reportRecords(run.records, run.store.dir, { title: `descent compare: ${spec.name}`, subtitle: spec.description, command: cmdText });
       io.out(`\n${rep.text}\n\n`);
       if (run.failed) io.out(`${run.failed} trial(s) failed (their errors are in the report and in ${run.store.trialsPath})\n`);
       io.out(`report: ${rep.reportPath}\nresults store: ${run.store.trialsPath}\n`);
+      failIfTrialsFailed(run.records);
     });
 
   program
@@ -207,15 +242,15 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       if (o.json) {
         const text = JSON.stringify(payload) + '\n';
         if (o.out) {
-          mkdirSync(dirname(resolve(o.out)), { recursive: true });
-          writeFileSync(o.out, text);
+          ensureDirectory(dirname(resolve(o.out)), 'trace');
+          writeFileAtomic(o.out, text, 'trace');
           io.err(`wrote ${o.out}\n`);
         } else io.out(text);
         return;
       }
       const stem = o.out ? o.out.replace(/\.(svg|png|json)$/i, '') : join('runs', 'trace', `${r.problem}-${o.optimizer}`);
       const plot = writePlot(dirname(resolve(stem)), { ...(await tracePlot(r, basename(stem))) });
-      writeFileSync(`${resolve(stem)}.json`, JSON.stringify(payload) + '\n');
+      writeFileAtomic(`${resolve(stem)}.json`, JSON.stringify(payload) + '\n', 'trace');
       const last = r.iterates[r.iterates.length - 1];
       io.out(`${r.problem} with ${r.optimizer} (${Object.entries(r.options).map(([k, v]) => `${k}=${String(v)}`).join(', ')}): ${r.iterates.length - 1} steps, end (${last.map((v) => fmt(v, 6)).join(', ')}), value ${fmt(r.values[r.values.length - 1], 6)}\n`);
       io.out(`plot: ${plot.files!.svg}\n      ${plot.files!.png}\ntrajectory: ${resolve(stem)}.json\n`);
@@ -230,7 +265,8 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     .addOption(workersOption())
     .option('--fresh', 'run every trial again')
     .option('-q, --quiet', 'no progress display')
-    .action(async (name: string | undefined, o: { quick?: boolean; out?: string; workers?: number; fresh?: boolean; quiet?: boolean }) => {
+    .addOption(breakLockOption())
+    .action(async (name: string | undefined, o: { quick?: boolean; out?: string; workers?: number; fresh?: boolean; quiet?: boolean; breakLock?: boolean }) => {
       if (!name) {
         for (const r of reproductions) io.out(`${r.name}\n  ${r.title}\n  source: ${r.source}\n  ${r.summary}\n\n`);
         io.out('run one with: descent reproduce NAME [--quick]\n');
@@ -240,6 +276,7 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       if (o.out && names.length > 1) throw new LabError('--out names one run directory; use it with a single reproduction');
       let allHold = true;
       for (const n of names) {
+        breakLockIfAsked(o.out ?? defaultReproductionDir(n, o.quick ? 'quick' : 'full'), o.breakLock, io);
         const res = await runReproduction(n, { scale: o.quick ? 'quick' : 'full', outDir: o.out, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, command: commandLine(names.length > 1 ? ['reproduce', n, ...(o.quick ? ['--quick'] : [])] : argv) });
         io.out(`\n== ${res.reproduction.title}\n`);
         for (const t of res.analysis.tables) io.out(`${t.caption ? `${t.caption}\n` : ''}${textTable(t.headers, t.rows)}\n\n`);
@@ -394,6 +431,10 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     if (err instanceof CommanderError) {
       // Help and version exit with 0; usage errors were already printed by commander.
       return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof TrialsFailed) {
+      io.err(err.lines.map((l) => `descent: ${l}\n`).join(''));
+      return EXIT_TRIALS_FAILED;
     }
     const message = err instanceof Error ? err.message : String(err);
     io.err(`descent: error: ${message}\n`);

@@ -8,10 +8,11 @@
  * $XDG_CACHE_HOME). With `download: true` a missing split is fetched from the official
  * repository into the cache (or into `path` when one is given), each file checked against its published MD5 and SHA-256 first.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../io/atomic.js';
 import type { DType } from '../tensor/dtype.js';
 import { loadMnistFormat, type ImageClassificationDataset } from './mnist.js';
 
@@ -256,13 +257,7 @@ export async function downloadFashionMNIST(options: DownloadOptions = {}): Promi
         throw new Error(`downloadFashionMNIST: fetching ${url} failed: ${(e as Error).message}. Without network access, install Debian's dataset-fashion-mnist or set ${FASHION_MNIST_ENV}.`);
       }
       verifyChecksum(name, bytes, expected, url);
-      const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-      try {
-        writeFileSync(tmp, bytes);
-        renameSync(tmp, target);
-      } finally {
-        rmSync(tmp, { force: true });
-      }
+      writeFileAtomic(target, bytes, 'downloadFashionMNIST');
     }
   }
   return dir;

@@ -2,7 +2,7 @@
  * Sample grids: images [N, 1, H, W] (or [N, H, W]) tiled into one grayscale picture, as an SVG
  * of pixel runs, rasterized to PNG by resvg (the renderer the lab's plots use).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import type { Tensor } from '../tensor/index.js';
@@ -62,7 +62,7 @@ export function imageGridPng(images: Tensor, options: GridOptions = {}): Buffer 
 
 /** Writes the grid to `path` as PNG; returns the path. */
 export function saveImageGrid(path: string, images: Tensor, options: GridOptions = {}): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, imageGridPng(images, options));
+  ensureDirectory(dirname(path), 'saveImageGrid');
+  writeFileAtomic(path, imageGridPng(images, options), 'saveImageGrid');
   return path;
 }

@@ -7,7 +7,9 @@
  * marker, whether a model and an optimizer are present, and the optimizer's JSON config (as a
  * JSON string; non-finite numbers are kept, encoded as tagged strings).
  */
+import { dirname, resolve } from 'node:path';
 import type { Tensor } from '../tensor/index.js';
+import { removeOrphanedTempFiles } from './temp-files.js';
 import { readSafetensors, saveSafetensors } from './safetensors.js';
 
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
@@ -124,6 +126,8 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
  * model state dict, so weights saved by other tools can be loaded the same way.
  */
 export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): LoadedCheckpoint {
+  // A save killed mid-write leaves its temporary file; the next load (or save) here removes it.
+  if (typeof path === 'string' && path !== '') removeOrphanedTempFiles(dirname(resolve(path)));
   const { tensors, metadata } = readSafetensors(path);
   const source = `'${path}'`;
   const meta: Record<string, string> = {};

@@ -4,6 +4,8 @@
  * reproductions.
  */
 import { join, resolve } from 'node:path';
+import { ensureDirectory } from '../io/atomic.js';
+import { lockRunDir } from './lock.js';
 import { machineInfo } from './machine.js';
 import { createProgress } from './progress.js';
 import { writeReport, type ReportSection } from './report.js';
@@ -26,12 +28,25 @@ export interface ExperimentOptions {
   log?: (s: string) => void;
 }
 
-/** Runs the trials into `outDir` with a progress display; returns the records of all of them. */
+/**
+ * Runs the trials into `outDir` with a progress display; returns the records of all of them.
+ * Holds the directory's writer lock (src/lab/lock.ts) throughout: a second writer is refused.
+ */
 export async function runExperiment(o: ExperimentOptions): Promise<RunTrialsResult & { store: RunStore }> {
   const store = new RunStore(o.outDir);
+  ensureDirectory(store.dir);
+  const lock = lockRunDir(store.dir, o.command, (line) => (o.log ?? ((s: string) => process.stderr.write(s)))(`${line}\n`));
+  try {
+    return await runLocked(o, store, lock.release);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(o: ExperimentOptions, store: RunStore, releaseLock: () => void): Promise<RunTrialsResult & { store: RunStore }> {
   store.open({ name: o.name, kind: o.kind, command: o.command, createdAt: new Date().toISOString(), machine: machineInfo(), spec: o.spec, trials: o.trials.length });
   const progress = createProgress({ quiet: o.quiet, write: o.log });
-  activeRun = { dir: store.dir, progress };
+  activeRun = { dir: store.dir, progress, releaseLock };
   try {
     const result = await runTrials({ store, trials: o.trials, workers: o.workers, fresh: o.fresh, onEvent: (e) => progress.onEvent(e) });
     return { ...result, store };
@@ -41,8 +56,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<RunTrialsResu
   }
 }
 
-/** The run in progress (for the interrupt handler: stop the bar, say where results are). */
-export let activeRun: { dir: string; progress: { stop(): void } } | null = null;
+/** The run in progress (for the interrupt handler: stop the bar, release the lock, say where results are). */
+export let activeRun: { dir: string; progress: { stop(): void }; releaseLock(): void } | null = null;
 
 export interface ReportOutput {
   reportPath: string;

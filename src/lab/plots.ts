@@ -8,7 +8,7 @@
  * - contourChart: trajectories over the contours of a 2D function;
  * - fitChart: points and fitted lines on log-log axes (iterations vs condition number).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -57,11 +57,11 @@ export function svgToPng(svg: string, scale = 2): Buffer {
 
 /** Writes plot.svg and plot.png into `dir`; returns the plot with its file paths. */
 export function writePlot(dir: string, plot: Plot): Plot {
-  mkdirSync(dir, { recursive: true });
+  ensureDirectory(dir, 'writePlot');
   const svg = join(dir, `${plot.name}.svg`);
   const png = join(dir, `${plot.name}.png`);
-  writeFileSync(svg, plot.svg);
-  writeFileSync(png, svgToPng(plot.svg));
+  writeFileAtomic(svg, plot.svg, 'writePlot');
+  writeFileAtomic(png, svgToPng(plot.svg), 'writePlot');
   return { ...plot, files: { svg, png } };
 }
 

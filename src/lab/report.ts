@@ -2,7 +2,7 @@
  * HTML reports: one self-contained file (plots inline as SVG, with links to the SVG/PNG
  * files), stating the machine, the versions and the exact command so a reader can rerun it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 import { dirname, relative } from 'node:path';
 import type { Plot } from './plots.js';
 import type { JsonObject } from './util.js';
@@ -98,7 +98,7 @@ ${sections}
 }
 
 export function writeReport(path: string, input: ReportInput): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderReport(input, path));
+  ensureDirectory(dirname(path), 'writeReport');
+  writeFileAtomic(path, renderReport(input, path), 'writeReport');
   return path;
 }

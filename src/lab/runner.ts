@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { backendInfo } from '../backend/registry.js';
+import { pinBlasThreads } from '../backend/blas/index.js';
 import { executeTrial } from './execute.js';
 import type { RunStore } from './store.js';
 import { trialId, type TrialConfig, type TrialRecord } from './trial.js';
@@ -56,14 +57,16 @@ export function startWorker(env: NodeJS.ProcessEnv = process.env): Worker {
 }
 
 /**
- * The environment of the pool's workers. With more than one worker, each gets one BLAS thread
- * (DESCENT_BLAS_THREADS=1, unless the user set it): the workers already fill the cores, and
- * OpenBLAS's thread count is process-wide, so a worker switching it between products would
- * change how another worker's concurrent product is split, and with it the rounding: the same
- * seed would not give the same numbers twice.
+ * The environment of the pool's workers: each gets one BLAS thread (DESCENT_BLAS_THREADS=1,
+ * unless the user set it). With several workers they already fill the cores, and OpenBLAS's
+ * thread count is process-wide, so a worker switching it between products would change how
+ * another worker's concurrent product is split, and with it the rounding. A single worker gets
+ * one thread too, and trials in the main thread run on one ({@link runTrials}): how a product
+ * is split changes its last bits, and the same seed must give the same numbers whatever the
+ * worker count.
  */
 export function workerEnv(workers: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return workers > 1 && !env.DESCENT_BLAS_THREADS ? { ...env, DESCENT_BLAS_THREADS: '1' } : env;
+  return workers >= 1 && !env.DESCENT_BLAS_THREADS ? { ...env, DESCENT_BLAS_THREADS: '1' } : env;
 }
 
 export function defaultWorkers(): number {
@@ -91,12 +94,18 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
   };
 
   if (nWorkers <= 0) {
-    for (const t of pending) {
-      emit({ type: 'trial-start', id: t.id, config: t.config });
-      const record = await executeTrial(t.config, {
-        onProgress: (fraction, status) => emit({ type: 'progress', id: t.id, config: t.config, fraction, status }),
-      });
-      onRecord(record);
+    // One BLAS thread, as in the workers (see workerEnv), unless the user fixed the count.
+    if (!process.env.DESCENT_BLAS_THREADS) pinBlasThreads(1);
+    try {
+      for (const t of pending) {
+        emit({ type: 'trial-start', id: t.id, config: t.config });
+        const record = await executeTrial(t.config, {
+          onProgress: (fraction, status) => emit({ type: 'progress', id: t.id, config: t.config, fraction, status }),
+        });
+        onRecord(record);
+      }
+    } finally {
+      pinBlasThreads(null);
     }
   } else {
     await new Promise<void>((resolvePool, rejectPool) => {

@@ -48,13 +48,47 @@ const optimizerEntry = z.union([
     .strict(),
 ]);
 
+/** The most seeds a count may ask for: more is surely a typo (a list can name any seeds). */
+export const MAX_SEED_COUNT = 10_000;
+
+const show = (v: unknown): string => (typeof v === 'string' ? `the string '${v}'` : JSON.stringify(v) ?? String(v));
+
+/** Why `v` is not a valid `seeds` field (a count, or a list of seed values), or null. */
+function seedsProblem(v: unknown): { message: string; path: number[] } | null {
+  const problem = seedsMessage(v);
+  if (problem === null) return null;
+  const m = /^\[(\d+)\]: (.*)$/.exec(problem);
+  return m ? { message: m[2], path: [Number(m[1])] } : { message: problem, path: [] };
+}
+
+function seedsMessage(v: unknown): string | null {
+  const expected = `expected a count of seeds (an integer from 1 to ${MAX_SEED_COUNT}) or a list of seed values (integers from 0 to 2^53 - 1)`;
+  if (typeof v === 'number') {
+    return Number.isInteger(v) && v >= 1 && v <= MAX_SEED_COUNT ? null : `${expected}, got ${show(v)}`;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return `${expected}, got an empty list`;
+    const bad = v.findIndex((x) => typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0);
+    return bad < 0 ? null : `[${bad}]: a seed value must be an integer from 0 to 2^53 - 1, got ${show(v[bad])}`;
+  }
+  return `${expected}, got ${show(v)}`;
+}
+
+const seedsField = z
+  .custom<number | number[]>()
+  .superRefine((v, ctx) => {
+    const problem = seedsProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+  })
+  .default(1);
+
 export const specSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, dot, dash and underscore only').optional(),
     description: z.string().optional(),
     tasks: z.array(taskEntry).min(1, 'declare at least one task'),
     optimizers: z.array(optimizerEntry).min(1, 'declare at least one optimizer'),
-    seeds: z.union([z.number().int().positive(), z.array(z.number().int().min(0)).min(1)]).default(1),
+    seeds: seedsField,
     workers: z.number().int().min(0).optional(),
   })
   .strict();

@@ -13,8 +13,10 @@
  * file per run directory means separate runs never contend. Only the main thread writes
  * (workers send their results to it), so lines never interleave.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { appendFileDurable, ensureDirectory, writeFileAtomic } from '../io/atomic.js';
+import { removeOrphanedTempFiles } from '../io/temp-files.js';
 import type { TrialRecord } from './trial.js';
 import { LabError, type JsonObject } from './util.js';
 
@@ -34,18 +36,8 @@ export interface RunInfo {
   trials?: number;
 }
 
-/** Writes a file atomically: to a temporary name, fsync, rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
+/** Every file the store writes goes through descent's one atomic write path (src/io/atomic.ts). */
+export { writeFileAtomic } from '../io/atomic.js';
 
 export class RunStore {
   readonly dir: string;
@@ -62,7 +54,7 @@ export class RunStore {
 
   /** Creates the directory (if needed) and writes or refreshes run.json. */
   open(info: RunInfo): void {
-    mkdirSync(this.dir, { recursive: true });
+    ensureDirectory(this.dir);
     const path = join(this.dir, RUN_FILE);
     let createdAt = info.createdAt;
     if (existsSync(path)) {
@@ -72,7 +64,7 @@ export class RunStore {
         /* a damaged run.json is rewritten */
       }
     }
-    writeFileAtomic(path, JSON.stringify({ ...info, createdAt, updatedAt: new Date().toISOString() }, null, 2) + '\n');
+    writeFileAtomic(path, JSON.stringify({ ...info, createdAt, updatedAt: new Date().toISOString() }, null, 2) + '\n', 'results store');
     this.load();
   }
 
@@ -89,6 +81,7 @@ export class RunStore {
   /** Reads trials.jsonl; a damaged line (a crash mid-write) is skipped. Later records win. */
   load(): Map<string, TrialRecord> {
     this.records.clear();
+    removeOrphanedTempFiles(this.dir);
     if (existsSync(this.trialsPath)) {
       const text = readFileSync(this.trialsPath, 'utf8');
       for (const line of text.split('\n')) {
@@ -115,9 +108,12 @@ export class RunStore {
     return new Set(this.trials().filter((r) => r.status === 'done').map((r) => r.id));
   }
 
-  /** Appends one record and fsyncs it. */
+  /**
+   * Appends one record and fsyncs it (short-write-safe; on a full disk the file is left as it
+   * was and a FileWriteError says so).
+   */
   append(record: TrialRecord): void {
-    mkdirSync(this.dir, { recursive: true });
+    ensureDirectory(this.dir);
     let prefix = '';
     if (existsSync(this.trialsPath)) {
       const size = statSync(this.trialsPath).size;
@@ -133,13 +129,7 @@ export class RunStore {
         if (b[0] !== 0x0a) prefix = '\n';
       }
     }
-    const fd = openSync(this.trialsPath, 'a');
-    try {
-      writeSync(fd, prefix + JSON.stringify(record) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    appendFileDurable(this.trialsPath, prefix + JSON.stringify(record) + '\n', 'results store');
     this.records.set(record.id, record);
   }
 }

@@ -14,6 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { enableGrad } from '../tensor/autograd.js';
 import type { Storage } from '../tensor/dtype.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
+import { checkGroupOptions, checkParamState, keepReferenceDtypes } from './state-validation.js';
 import type { Closure, JSONValue, OptimizerStateDict, ParamGroup, ParamGroupInput, ParamState, ParamsInput, StateValue } from './types.js';
 
 /** Options every optimizer understands: its own option table plus nothing hidden. */
@@ -177,19 +178,40 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     if (groups.length !== this.paramGroups.length) {
       throw new Error(`${this.name}.loadStateDict: the state dict has ${groups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
     }
+    const owner = `${this.name}.loadStateDict`;
     groups.forEach((g, gi) => {
+      if (g === null || typeof g !== 'object' || !Array.isArray(g.params)) throw new TypeError(`${owner}: parameter group ${gi} must be an object with a 'params' list`);
       const n = (g.params as number[]).length;
       if (n !== this.paramGroups[gi].params.length) {
-        throw new Error(`${this.name}.loadStateDict: parameter group ${gi} has ${n} parameters in the state dict but ${this.paramGroups[gi].params.length} here`);
+        throw new Error(`${owner}: parameter group ${gi} has ${n} parameters in the state dict but ${this.paramGroups[gi].params.length} here`);
       }
+      checkGroupOptions(owner, gi, g, this.paramGroups[gi] as Record<string, unknown>, this.optionSpecs);
     });
     const params = this.params();
     const tensors = sd.tensors ?? {};
+    // Where each parameter sits, and the group options it will step with once loaded.
+    const place = new Map<Tensor, { gi: number; pi: number; group: ParamGroup<O> }>();
+    this.paramGroups.forEach((g, gi) => {
+      const { params: _params, ...saved } = groups[gi];
+      const group = { ...g, ...(cloneJSON(saved as JSONValue) as object) } as ParamGroup<O>;
+      g.params.forEach((p, pi) => place.set(p, { gi, pi, group }));
+    });
     const newState = new Map<Tensor, ParamState>();
-    for (const [key, enc] of Object.entries((cfg.state ?? {}) as Record<string, JSONValue>)) {
-      const p = params[Number(key)];
-      if (!p) throw new Error(`${this.name}.loadStateDict: state for parameter ${key}, but there are only ${params.length} parameters`);
-      const decoded = decodeState(enc, tensors, p.data, `${this.name}.loadStateDict`) as ParamState;
+    const stateEntries = cfg.state ?? {};
+    if (typeof stateEntries !== 'object' || Array.isArray(stateEntries)) throw new TypeError(`${owner}: 'state' must be an object keyed by parameter index`);
+    for (const [key, enc] of Object.entries(stateEntries as Record<string, JSONValue>)) {
+      const p = /^\d+$/.test(key) ? params[Number(key)] : undefined;
+      if (!p) throw new Error(`${owner}: state for parameter ${key}, but there are only ${params.length} parameters (indices 0 to ${params.length - 1})`);
+      const at = place.get(p)!;
+      let reference: ParamState = {};
+      try {
+        reference = this.initState(p.data, at.group, p);
+      } catch {
+        // no reference: the saved state is taken as it is
+      }
+      checkParamState(`${owner}: parameter ${key} (group ${at.gi}, parameter ${at.pi}, shape [${p.shape.join(', ')}])`, enc, reference, tensors);
+      const decoded = decodeState(enc, tensors, p.data, owner) as ParamState;
+      keepReferenceDtypes(decoded, reference, enc, tensors);
       newState.set(p, decoded);
     }
     groups.forEach((g, gi) => {

@@ -3,8 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStore, runTrials, resolveMethod, openRun, type TrialConfig, type RunnerEvent } from '../../src/lab/index.js';
+import { RunStore, runTrials, resolveMethod, openRun, executeTrial, type TrialConfig, type RunnerEvent } from '../../src/lab/index.js';
 import { workerEnv } from '../../src/lab/runner.js';
+import { describeDivergence } from '../../src/lab/divergence.js';
+import { tensor } from '../../src/tensor/index.js';
 import { initBackend } from '../../src/backend/load.js';
 import { backendInfo, setBackend } from '../../src/backend/registry.js';
 
@@ -55,7 +57,26 @@ test('an interrupted run resumes without redoing finished trials (in-process run
 test('workers run one BLAS thread each unless the user chose a count', () => {
   assert.equal(workerEnv(2, { PATH: '/bin' }).DESCENT_BLAS_THREADS, '1');
   assert.equal(workerEnv(2, { DESCENT_BLAS_THREADS: '4' }).DESCENT_BLAS_THREADS, '4');
-  assert.equal(workerEnv(1, {}).DESCENT_BLAS_THREADS, undefined, 'a single worker keeps the adaptive policy');
+  assert.equal(workerEnv(1, {}).DESCENT_BLAS_THREADS, '1', 'a single worker runs one BLAS thread too');
+});
+
+test('--workers 0, 1 and 2 give bit-identical records (default backend)', async () => {
+  // 128x784x256 products: above the size where the adaptive policy uses every BLAS thread.
+  const previous = backendInfo().name;
+  initBackend({ quiet: true });
+  try {
+    const taskOptions = { dataset: 'builtin', epochs: 1, batchSize: 128, trainLimit: 768, testLimit: 200, hidden: [256] };
+    const all: TrialConfig[] = ['adam', 'sgd'].map((name) => ({ task: 'mlp', taskOptions, method: resolveMethod(name), seed: 3 }));
+    const root = mkdtempSync(join(tmpdir(), 'descent-workers-'));
+    const numbers = async (workers: number) =>
+      (await runTrials({ store: new RunStore(join(root, String(workers))), trials: all, workers })).records.map((r) => ({ status: r.status, final: { ...r.final, trainSeconds: 0 }, loss: r.steps!.loss }));
+    const serial = await numbers(0);
+    assert.ok(serial.every((r) => r.status === 'done'));
+    assert.deepEqual(await numbers(1), serial, 'one worker');
+    assert.deepEqual(await numbers(2), serial, 'two workers');
+  } finally {
+    setBackend(previous);
+  }
 });
 
 test('concurrent workers give the same numbers on every run (default backend)', async () => {
@@ -82,4 +103,18 @@ test('concurrent workers give the same numbers on every run (default backend)', 
   } finally {
     setBackend(previous);
   }
+});
+
+test('a training trial that diverges says at which step and which parameter went non-finite', async () => {
+  const taskOptions = { dataset: 'builtin', epochs: 1, batchSize: 64, trainLimit: 512, testLimit: 100, hidden: [32] };
+  const blowUp = await executeTrial({ task: 'mlp', taskOptions, method: resolveMethod('sgd', { lr: 1e45 }), seed: 0 });
+  assert.equal(blowUp.status, 'done');
+  assert.equal(blowUp.final.diverged, 1);
+  assert.match(String(blowUp.extra?.divergence), /^the loss was (NaN|Infinity) at step ([2-9]|\d\d+): parameter '[\w.]+' holds (NaN|-?Infinity) at index \d+.*; step \d+ wrote it/);
+  const fine = await executeTrial({ task: 'mlp', taskOptions, method: resolveMethod('sgd', { lr: 0.01 }), seed: 0 });
+  assert.equal(fine.final.diverged, 0);
+  assert.equal(fine.extra?.divergence, undefined);
+  // The forward pass overflowing with finite parameters is told apart.
+  assert.equal(describeDivergence(3, Infinity, [['w', tensor([1, 2])]]), 'the loss was Infinity at step 3 with every parameter finite: the forward pass overflowed (lower the learning rate or check the inputs)');
+  assert.equal(describeDivergence(5, NaN, [['a', tensor([1])], ['b', tensor([0, NaN])], ['c', tensor([Infinity])]]), "the loss was NaN at step 5: parameter 'b' holds NaN at index 1 (and 1 more parameter); step 4 wrote it (a non-finite gradient, or an update that overflowed)");
 });

@@ -168,6 +168,18 @@ export function findBlas(koffi: Koffi, path?: string, mainThread = true): BlasLi
   return null;
 }
 
+/** A thread count every product uses instead of the adaptive policy (see {@link pinBlasThreads}). */
+let pinnedThreads: number | null = null;
+
+/**
+ * Runs every product of the main thread on `n` library threads (null: back to the adaptive
+ * policy). The lab pins one thread while it runs trials in the main thread, as its workers
+ * do, so a seed gives the same numbers whatever the worker count.
+ */
+export function pinBlasThreads(n: number | null): void {
+  pinnedThreads = n;
+}
+
 /** Multiply-adds from which a product runs on all the library's threads (a 256^3 product). */
 const MULTI_THREAD_WORK = 256 ** 3;
 
@@ -184,7 +196,7 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
    * process-wide, and a worker thread that fixes its own (the lab's workers) changes it here too.
    */
   const useThreads = (work: number): void => {
-    const want = work >= MULTI_THREAD_WORK ? lib.threads : 1;
+    const want = pinnedThreads ?? (work >= MULTI_THREAD_WORK ? lib.threads : 1);
     if (lib.getThreads!() !== want) lib.setThreads!(want);
   };
   function gemm(g: GemmArgs): void {

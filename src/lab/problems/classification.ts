@@ -12,6 +12,7 @@ import { findFashionMNIST, loadFashionMNISTSubset, loadFashionMNISTSync, takeRow
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, crossEntropy, type Module } from '../../nn/index.js';
 import { Generator, type Tensor } from '../../tensor/index.js';
 import { evaluate as evaluateOn, fit, Progress, type Callback } from '../../train/index.js';
+import { describeDivergence } from '../divergence.js';
 import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
 import { optionsSchema } from '../options-schema.js';
 import type { TaskDef, TaskHooks } from '../tasks.js';
@@ -153,6 +154,7 @@ export function runClassification(
   const steps: Record<string, number[]> = { step: [], loss: [], time: [] };
   const epochs: Record<string, number[]> = { epoch: [], trainLoss: [], testLoss: [], testAccuracy: [], time: [] };
   if (o.evalTrain) epochs.fullTrainLoss = [];
+  let divergence: string | null = null;
   const recordEpoch = (epoch: number, trainLoss: number, time: number): void => {
     const ev = evaluate(model, data.test);
     epochs.epoch.push(epoch);
@@ -184,6 +186,9 @@ export function runClassification(
       windowLoss = 0;
       windowCount = 0;
     },
+    onAfterBackward: (ctx) => {
+      if (!Number.isFinite(ctx.lossValue)) divergence = describeDivergence(ctx.step + 1, ctx.lossValue, model.namedParameters());
+    },
     onEpochEnd: (ctx) => recordEpoch(ctx.epoch, ctx.metrics.loss, ctx.trainSeconds),
   };
   const callbacks: Callback[] = [log];
@@ -202,7 +207,7 @@ export function runClassification(
       steps: run.steps,
       diverged: run.diverged ? 1 : 0,
     },
-    extra: { data: data.source },
+    extra: { data: data.source, ...(divergence ? { divergence } : {}) },
   };
 }
 

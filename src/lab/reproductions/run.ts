@@ -4,7 +4,7 @@
  * tables, checked claims, results.md, claims.json and an HTML report. The reproductions
  * themselves are listed in ../catalog.ts.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomic.js';
 import { join, resolve } from 'node:path';
 import { runExperiment } from '../experiment.js';
 import { machineInfo } from '../machine.js';
@@ -60,8 +60,8 @@ export async function runReproduction(name: string, o: ReproduceOptions = {}): P
     '',
     ...analysis.tables.flatMap((t) => [t.caption ? `**${t.caption}**\n` : '', markdownTable(t.headers, t.rows), '']),
   ].join('\n');
-  writeFileSync(join(dir, 'results.md'), md);
-  writeFileSync(join(dir, 'claims.json'), JSON.stringify({ reproduction: rep.name, scale, claims: analysis.claims, figures: analysis.figures }, null, 2) + '\n');
+  writeFileAtomic(join(dir, 'results.md'), md);
+  writeFileAtomic(join(dir, 'claims.json'), JSON.stringify({ reproduction: rep.name, scale, claims: analysis.claims, figures: analysis.figures }, null, 2) + '\n');
   const reportPath = writeReport(join(dir, 'report.html'), {
     title: rep.title,
     subtitle: `${rep.summary} Source: ${rep.source}.${scale === 'quick' ? ' Reduced (quick) scale.' : ''}`,

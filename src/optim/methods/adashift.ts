@@ -18,24 +18,22 @@ export interface AdaShiftOptions {
 }
 
 /**
- * S = Σ_{k<n} β1^k g_{t-k}, the unnormalized first moment, kept in float64 beside each
- * parameter's state so m_t costs O(1) per element instead of O(n). It is derived data: not
- * serialized, and rebuilt from the queue after a state dict is loaded.
+ * S = Σ_{k<n} β1^k g_{t-k}, the unnormalized first moment, kept in float64 in each parameter's
+ * state (`windowSum`) so m_t costs O(1) per element instead of O(n). It is saved with the
+ * state: S is a running sum whose rounding depends on the whole history, so rebuilding it from
+ * the queue on load gives other last bits and a resumed run would drift from an uninterrupted
+ * one. A state dict saved before S was kept (no `windowSum`) gets it rebuilt from the queue.
  */
-const windowSums = new WeakMap<object, Float64Array>();
-
-function windowSum(state: object, q: Storage, size: number, n: number, b1: number, pushed: number): Float64Array {
-  let sum = windowSums.get(state);
-  if (!sum) {
-    sum = new Float64Array(size);
-    // The last min(n, pushed) gradients: g_{pushed-k} sits in slot (pushed-1-k) mod n.
-    for (let k = 0; k < Math.min(n, pushed); k++) {
-      const off = (((pushed - 1 - k) % n) + n) % n * size;
-      const w = b1 ** k;
-      for (let i = 0; i < size; i++) sum[i] += w * q[off + i];
-    }
-    windowSums.set(state, sum);
+function windowSum(s: ParamState, q: Storage, size: number, n: number, b1: number, pushed: number): Float64Array {
+  if (s.windowSum instanceof Float64Array && s.windowSum.length === size) return s.windowSum;
+  const sum = new Float64Array(size);
+  // The last min(n, pushed) gradients: g_{pushed-k} sits in slot (pushed-1-k) mod n.
+  for (let k = 0; k < Math.min(n, pushed); k++) {
+    const off = (((pushed - 1 - k) % n) + n) % n * size;
+    const w = b1 ** k;
+    for (let i = 0; i < size; i++) sum[i] += w * q[off + i];
   }
+  s.windowSum = sum;
   return sum;
 }
 
@@ -116,6 +114,7 @@ export function adashiftStep(): Transform {
       return {
         step: 0,
         queue: p instanceof Float64Array ? new Float64Array(n * p.length) : new Float32Array(n * p.length),
+        windowSum: new Float64Array(p.length),
         expAvgSq: h.phi === 'none' ? like(p) : p instanceof Float64Array ? new Float64Array(1) : new Float32Array(1),
       };
     },
