@@ -41,7 +41,7 @@ import { fmtDuration } from '../lab/util.js';
 import { resolveMethod } from '../lab/methods.js';
 import { describeFailures } from '../lab/failures.js';
 import { breakRunLock } from '../lab/lock.js';
-import { defaultReproductionDir } from '../lab/reproductions/index.js';
+import { defaultReproductionDir } from '../lab/reproductions/run.js';
 import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 
 export interface CliIO {

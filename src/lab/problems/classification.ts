@@ -154,7 +154,8 @@ export function runClassification(
   const steps: Record<string, number[]> = { step: [], loss: [], time: [] };
   const epochs: Record<string, number[]> = { epoch: [], trainLoss: [], testLoss: [], testAccuracy: [], time: [] };
   if (o.evalTrain) epochs.fullTrainLoss = [];
-  let divergence: string | null = null;
+  // Why a diverged run stopped (set by the callback below; an object so the closure's write is seen).
+  const stopped: { divergence: string | null } = { divergence: null };
   const recordEpoch = (epoch: number, trainLoss: number, time: number): void => {
     const ev = evaluate(model, data.test);
     epochs.epoch.push(epoch);
@@ -187,7 +188,7 @@ export function runClassification(
       windowCount = 0;
     },
     onAfterBackward: (ctx) => {
-      if (!Number.isFinite(ctx.lossValue)) divergence = describeDivergence(ctx.step + 1, ctx.lossValue, model.namedParameters());
+      if (!Number.isFinite(ctx.lossValue)) stopped.divergence = describeDivergence(ctx.step + 1, ctx.lossValue, model.namedParameters());
     },
     onEpochEnd: (ctx) => recordEpoch(ctx.epoch, ctx.metrics.loss, ctx.trainSeconds),
   };
@@ -207,7 +208,7 @@ export function runClassification(
       steps: run.steps,
       diverged: run.diverged ? 1 : 0,
     },
-    extra: { data: data.source, ...(divergence ? { divergence } : {}) },
+    extra: { data: data.source, ...(stopped.divergence !== null ? { divergence: stopped.divergence } : {}) },
   };
 }
 
