@@ -8,7 +8,7 @@
  * JSON string; non-finite numbers are kept, encoded as tagged strings).
  */
 import type { Tensor } from '../tensor/index.js';
-import { readSafetensors, saveSafetensors } from './safetensors.js';
+import { readSafetensors, saveSafetensors } from './safetensors-files.js';
 
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
 

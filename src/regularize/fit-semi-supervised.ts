@@ -9,7 +9,7 @@
  * ramps up to its final value: linearly as Lee's α(t), or along Laine & Aila's Gaussian curve.
  * Method 'none' trains on the labeled batches alone for the same number of steps: the baseline.
  */
-import { DataLoader, type BatchAugment, type TensorDataset } from '../data/index.js';
+import { DataLoader, type BatchAugment, type TensorDataset } from '../data/portable.js';
 import { crossEntropy, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';

@@ -13,7 +13,7 @@
  * restore the best weights (early stopping)
  * ```
  */
-import { DataLoader, type TensorDataset } from '../data/index.js';
+import { DataLoader, type TensorDataset } from '../data/portable.js';
 import { crossEntropy, Flatten, Linear, mseLoss, ReLU, SELU, Sequential, Sigmoid, Tanh, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
