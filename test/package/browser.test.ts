@@ -9,16 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { nodeImports } from './bundle.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The `node:` modules (or bare Node built-ins) that a bundle still imports or requires. */
-export function nodeImports(code: string): string[] {
-  const found = new Set<string>();
-  const patterns = [/\bfrom\s*["']((?:node:)?[a-z_/]+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /^\s*import\s*["']([^"']+)["']/gm];
-  for (const re of patterns) for (const m of code.matchAll(re)) found.add(m[1]);
-  return [...found].filter((m) => m.startsWith('node:') || ['fs', 'path', 'zlib', 'module', 'crypto', 'os', 'url', 'worker_threads', 'child_process', 'koffi', '@resvg/resvg-js'].includes(m));
-}
 
 test('esbuild bundles the package root for the browser, with no Node import left', async () => {
   const result = await build({
