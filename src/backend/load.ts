@@ -166,8 +166,10 @@ export function initBackend(options: InitBackendOptions = {}): BackendInfo {
       return backendInfo();
     }
     const fallbackName = w.ok ? 'wasm' : 'js';
-    if (!b.ok && (want === 'blas' || !b.optional)) notice(`BLAS backend unavailable (${b.reason}); using ${fallbackName}`, options);
-    else if (want === 'blas') notice(`BLAS backend unavailable (no CBLAS library found; set DESCENT_BLAS to its path); using ${fallbackName}`, options);
+    if (!b.ok) {
+      // An uninstalled optional koffi is a choice, not news, unless BLAS was asked for.
+      if (want === 'blas' || !b.optional) notice(`BLAS backend unavailable (${b.reason}); using ${fallbackName}`, options);
+    } else if (want === 'blas') notice(`BLAS backend unavailable (no CBLAS library found; set DESCENT_BLAS to its path); using ${fallbackName}`, options);
   }
   if (w.ok) {
     setBackend('wasm');
