@@ -2,27 +2,40 @@
 // Builds descent's WebAssembly kernels: src/backend/wasm/*.c -> src/backend/wasm/kernels.wasm,
 // with clang's wasm32 target, SIMD (simd128) and bulk memory, no libc.
 //
+// kernels.wasm is committed, so a clone without clang still runs on the wasm backend. Beside it,
+// kernels.wasm.json records the SHA-256 of the sources and flags it was built from, of the
+// binary itself, and the compiler: "stale" means those hashes disagree with the files, never a
+// file's modification time (a git checkout sets those in any order). The build is deterministic:
+// no debug info, names or paths reach the binary (--strip-all), so the same clang gives the same
+// bytes from any directory; test/package/wasm.test.ts rebuilds it and compares.
+//
 //   node scripts/build-wasm.mjs             build (fails with a clear message if clang is missing)
-//   node scripts/build-wasm.mjs --if-stale  build only when kernels.wasm is missing or older than
-//                                           its sources; without clang, warn and go on (the wasm
-//                                           backend is then unavailable and descent uses js/blas)
+//   node scripts/build-wasm.mjs --if-stale  build only when kernels.wasm is stale; without clang,
+//                                           keep the committed binary (with a warning when stale)
+//   node scripts/build-wasm.mjs --check     exit 1, saying why, when kernels.wasm is stale
+//   node scripts/build-wasm.mjs --out FILE  build into FILE instead (the stamp is left alone)
 //   node scripts/build-wasm.mjs --copy DIR  also copy kernels.wasm into DIR (for dist/)
 //
 // CLANG=/path/to/clang picks the compiler (default: clang, then clang-19 ... clang-14).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'src/backend/wasm');
-const output = join(dir, 'kernels.wasm');
-const sources = readdirSync(dir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).map((f) => join(dir, f));
+const committed = join(dir, 'kernels.wasm');
+const stampPath = join(dir, 'kernels.wasm.json');
+const sources = readdirSync(dir).filter((f) => f.endsWith('.c') || f.endsWith('.h')).sort();
 const cSources = sources.filter((f) => f.endsWith('.c'));
 const args = process.argv.slice(2);
 const ifStale = args.includes('--if-stale');
-const copyAt = args.indexOf('--copy');
-const copyTo = copyAt >= 0 ? args[copyAt + 1] : undefined;
+const check = args.includes('--check');
+const valueOf = (flag) => (args.indexOf(flag) >= 0 ? args[args.indexOf(flag) + 1] : undefined);
+const copyTo = valueOf('--copy');
+const outAt = valueOf('--out');
+const output = outAt ?? committed;
 
 const FLAGS = [
   '--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-mnontrapping-fptoint', '-nostdlib',
@@ -30,48 +43,84 @@ const FLAGS = [
   '-Wl,--no-entry', '-Wl,--export=__heap_base', '-Wl,-z,stack-size=262144', '-Wl,--strip-all',
 ];
 
-function stale() {
-  if (!existsSync(output)) return true;
-  const built = statSync(output).mtimeMs;
-  return [...sources, fileURLToPath(import.meta.url)].some((f) => statSync(f).mtimeMs > built);
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** The hash of what the binary is built from: the flags, then each source's name and bytes. */
+function sourcesHash() {
+  const h = createHash('sha256').update(JSON.stringify(FLAGS));
+  for (const f of sources) h.update(`\0${f}\0`).update(readFileSync(join(dir, f)));
+  return h.digest('hex');
+}
+
+function readStamp() {
+  try {
+    return JSON.parse(readFileSync(stampPath, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Why the committed kernels.wasm does not match its sources, or '' when it does. */
+function staleness() {
+  if (!existsSync(committed)) return 'src/backend/wasm/kernels.wasm is missing';
+  const stamp = readStamp();
+  if (!stamp) return 'src/backend/wasm/kernels.wasm.json (the record of what kernels.wasm was built from) is missing';
+  if (stamp.sources !== sourcesHash()) return `kernels.wasm was built from other sources or flags than ${sources.join(', ')} and scripts/build-wasm.mjs now hold`;
+  if (stamp.wasm !== sha256(readFileSync(committed))) return 'kernels.wasm is not the binary kernels.wasm.json records (it was changed or rebuilt without updating the record)';
+  return '';
 }
 
 function findClang() {
   const candidates = process.env.CLANG ? [process.env.CLANG] : ['clang', ...[19, 18, 17, 16, 15, 14].map((v) => `clang-${v}`)];
   for (const c of candidates) {
     const r = spawnSync(c, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0) return c;
+    if (r.status === 0) return { command: c, version: r.stdout.split('\n')[0].trim() };
   }
   return null;
 }
 
 function fail(message) {
   if (ifStale) {
-    console.warn(`descent: ${message}\ndescent: going on without the wasm backend${existsSync(output) ? ' (keeping the existing, older kernels.wasm)' : ''}.`);
+    const keep = existsSync(committed)
+      ? ' (keeping the committed kernels.wasm, built from older sources: run `npm run build:wasm` once clang and lld are installed)'
+      : '';
+    console.warn(`descent: ${message}\ndescent: going on${keep || ' without the wasm backend'}.`);
     process.exit(0);
   }
   console.error(`descent: ${message}`);
   process.exit(1);
 }
 
-if (!ifStale || stale()) {
+const why = outAt ? 'asked for' : staleness();
+if (check) {
+  if (why) {
+    console.error(`descent: ${why}; rebuild it with \`npm run build:wasm\` (needs clang and lld) and commit kernels.wasm and kernels.wasm.json`);
+    process.exit(1);
+  }
+  console.log('descent: src/backend/wasm/kernels.wasm matches its sources');
+} else if (!ifStale || why) {
   const clang = findClang();
   if (!clang) {
-    fail('cannot build the WebAssembly kernels: clang was not found. Install clang and lld ' +
+    fail(`cannot build the WebAssembly kernels (${why || 'a rebuild was asked for'}): clang was not found. Install clang and lld ` +
       '(Debian/Ubuntu: apt-get install clang lld; macOS: brew install llvm), or set CLANG=/path/to/clang.');
   }
-  const r = spawnSync(clang, [...FLAGS, '-o', output, ...cSources], { encoding: 'utf8' });
+  const r = spawnSync(clang.command, [...FLAGS, '-o', output, ...cSources], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) {
     const text = `${r.stderr}${r.stdout}`;
     const hint = /wasm-ld/.test(text) && /(not found|doesn't exist|No such file)/i.test(text)
       ? ' The WebAssembly linker wasm-ld is missing: install lld (Debian/Ubuntu: apt-get install lld).' : '';
-    fail(`building the WebAssembly kernels with ${clang} failed.${hint}\n${text.trim()}`);
+    fail(`building the WebAssembly kernels with ${clang.command} failed.${hint}\n${text.trim()}`);
   }
   if (r.stderr.trim()) process.stderr.write(r.stderr);
-  console.log(`descent: built ${output.slice(root.length + 1)} (${statSync(output).size} bytes) with ${clang}`);
+  const bytes = readFileSync(output);
+  if (!outAt) {
+    const stamp = { sources: sourcesHash(), wasm: sha256(bytes), bytes: bytes.length, compiler: clang.version };
+    writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
+  }
+  console.log(`descent: built ${output.startsWith(root) ? output.slice(root.length + 1) : output} (${statSync(output).size} bytes) with ${clang.version}`);
 }
 
-if (copyTo && existsSync(output)) {
+if (copyTo && existsSync(committed)) {
   mkdirSync(copyTo, { recursive: true });
-  copyFileSync(output, join(copyTo, 'kernels.wasm'));
+  copyFileSync(committed, join(copyTo, 'kernels.wasm'));
 }

@@ -14,7 +14,7 @@ test('README shows examples/quickstart.ts verbatim', () => {
 });
 
 test('the quickstart trains: the loss after one epoch is far below chance (ln 10 = 2.30)', () => {
-  const source = readFileSync(`${root}examples/quickstart.ts`, 'utf8').replace(/from 'descent'/, "from '../src/index.js'");
+  const source = readFileSync(`${root}examples/quickstart.ts`, 'utf8').replace(/from 'descent'/, "from '../src/node.js'");
   const runnable = `${root}examples/.quickstart.run.ts`;
   writeFileSync(runnable, source);
   try {

@@ -3,7 +3,8 @@
  * import, so users get the fastest backend without asking:
  *
  * - `blas` (Node only): the system's CBLAS for GEMM, found on its own (the `DESCENT_BLAS`
- *   environment variable may name the library's path), with the wasm kernels for the rest;
+ *   environment variable may name the library's path), called through koffi (an optional peer
+ *   dependency: without it, this backend is skipped quietly), with the wasm kernels for the rest;
  * - `wasm`: the SIMD WebAssembly kernels shipped in the package, where no BLAS is found, and
  *   in browsers (there they load asynchronously: await {@link initBackendAsync});
  * - `js`: the reference kernels, always present.
@@ -11,12 +12,16 @@
  * `DESCENT_BACKEND=js|wasm|blas` (or `initBackend({ backend })`) overrides the choice. A
  * backend that was asked for but cannot load falls back to the next one with one line on
  * stderr saying why; nothing here throws.
+ *
+ * This module is part of the portable package root: it imports nothing from Node statically
+ * (bundlers never see koffi or node:fs) and reaches them at run time on Node only.
  */
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './kernels.js';
 import { backendInfo, listBackends, registerBackend, setBackend, type BackendInfo } from './registry.js';
 import { createBlasKernels, findBlas, type BlasLibrary } from './blas/index.js';
 import { createWasmKernels, WASM_URL, wasmApi, wasmSimdSupported, type WasmKernels, type WasmModule } from './wasm/index.js';
+import { isNode, nodeBuiltin } from '../platform/node-builtin.js';
 
 export type BackendName = 'js' | 'wasm' | 'blas';
 
@@ -29,25 +34,20 @@ export interface InitBackendOptions {
   quiet?: boolean;
 }
 
-type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** A backend's load outcome; `optional` marks a failure that is only an uninstalled optional package (no notice under 'auto'). */
+type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string; optional?: boolean };
 
 interface NodeModuleLib {
   createRequire(url: string | URL): (id: string) => unknown;
 }
 
 const proc = (globalThis as { process?: NodeJS.Process }).process;
-const isNode = typeof proc?.versions?.node === 'string';
 
 /**
  * Node's require, reached without a static import of a node: module (so this file also loads in
- * browsers) and without top-level await (so CommonJS transpilers accept it): through
- * process.getBuiltinModule (Node >= 20.16), or set by initBackendAsync on older Nodes.
+ * browsers) and without top-level await (so CommonJS transpilers accept it).
  */
-let nodeRequire: ((id: string) => unknown) | null = null;
-const getBuiltin = (proc as { getBuiltinModule?: (id: string) => unknown } | undefined)?.getBuiltinModule;
-if (isNode && typeof getBuiltin === 'function') {
-  nodeRequire = (getBuiltin('node:module') as NodeModuleLib).createRequire(import.meta.url);
-}
+const nodeRequire = nodeBuiltin<NodeModuleLib>('node:module')?.createRequire(import.meta.url) ?? null;
 
 let wasm: Loaded<WasmKernels> | undefined;
 const blasByPath = new Map<string, Loaded<BlasLibrary | null>>();
@@ -71,7 +71,7 @@ function loadWasmSync(): Loaded<WasmKernels> {
   if (wasm) return wasm;
   try {
     if (!wasmSimdSupported()) wasm = { ok: false, reason: 'this JavaScript engine lacks WebAssembly SIMD' };
-    else if (!nodeRequire) return { ok: false, reason: 'synchronous loading needs Node >= 20.16; await initBackendAsync()' };
+    else if (!nodeRequire) return { ok: false, reason: 'loading the kernels needs Node >= 20.16 (process.getBuiltinModule)' };
     else {
       const fs = nodeRequire('node:fs') as typeof import('node:fs');
       let bytes: Uint8Array;
@@ -94,13 +94,16 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
   const known = blasByPath.get(key);
   if (known) return known;
   let result: Loaded<BlasLibrary | null>;
-  if (!nodeRequire) result = { ok: false, reason: 'BLAS needs Node' };
+  if (!nodeRequire) result = { ok: false, reason: 'BLAS needs Node >= 20.16' };
   else {
     try {
       let koffi: Parameters<typeof findBlas>[0];
       try {
         koffi = nodeRequire('koffi') as Parameters<typeof findBlas>[0];
       } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && /'koffi'/.test(message(e))) {
+          throw Object.assign(new Error('the koffi package (the FFI that calls BLAS, an optional peer dependency) is not installed: npm install koffi'), { optional: true });
+        }
         throw new Error(`the koffi package (the FFI that calls BLAS) cannot load: ${message(e)}`);
       }
       const { isMainThread } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
@@ -119,7 +122,7 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
       }
       result = { ok: true, value: lib };
     } catch (e) {
-      result = { ok: false, reason: message(e) };
+      result = { ok: false, reason: message(e), optional: (e as { optional?: boolean }).optional };
     }
   }
   blasByPath.set(key, result);
@@ -149,8 +152,8 @@ export function initBackend(options: InitBackendOptions = {}): BackendInfo {
     setBackend('js');
     return backendInfo();
   }
-  if (!isNode || !nodeRequire) {
-    // Browsers (and Nodes older than 20.16) load asynchronously: start now, switch when ready.
+  if (!isNode) {
+    // Browsers load asynchronously: start now, switch when ready.
     initBackendAsync(options).catch(() => undefined);
     return backendInfo();
   }
@@ -163,8 +166,10 @@ export function initBackend(options: InitBackendOptions = {}): BackendInfo {
       return backendInfo();
     }
     const fallbackName = w.ok ? 'wasm' : 'js';
-    if (!b.ok) notice(`BLAS backend unavailable (${b.reason}); using ${fallbackName}`, options);
-    else if (want === 'blas') notice(`BLAS backend unavailable (no CBLAS library found; set DESCENT_BLAS to its path); using ${fallbackName}`, options);
+    if (!b.ok) {
+      // An uninstalled optional koffi is a choice, not news, unless BLAS was asked for.
+      if (want === 'blas' || !b.optional) notice(`BLAS backend unavailable (${b.reason}); using ${fallbackName}`, options);
+    } else if (want === 'blas') notice(`BLAS backend unavailable (no CBLAS library found; set DESCENT_BLAS to its path); using ${fallbackName}`, options);
   }
   if (w.ok) {
     setBackend('wasm');
@@ -181,9 +186,8 @@ export function initBackend(options: InitBackendOptions = {}): BackendInfo {
  */
 export async function initBackendAsync(options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (isNode) {
-    if (!nodeRequire) nodeRequire = ((await import('node:module')) as unknown as NodeModuleLib).createRequire(import.meta.url);
     const active = backendInfo().name;
-    // Called by initBackend's asynchronous start: keep a backend the user picked meanwhile.
+    // Keep the backend the package root (or the user) already chose.
     if (active !== 'js' && options.backend === undefined) return backendInfo();
     return initBackend(options);
   }

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DType } from '../tensor/dtype.js';
 import { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type Split } from './fashion-mnist.js';
-import { loadMnistFormat, type ImageClassificationDataset } from './mnist.js';
+import type { ImageClassificationDataset } from './mnist.js';
+import { loadMnistFormat } from './mnist-files.js';
 
 /** Examples per class in the shipped subset. */
 export const FASHION_MNIST_SUBSET_PER_CLASS: Readonly<Record<Split, number>> = Object.freeze({ train: 600, test: 100 });

@@ -14,7 +14,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { DType } from '../tensor/dtype.js';
-import { loadMnistFormat, type ImageClassificationDataset } from './mnist.js';
+import type { ImageClassificationDataset } from './mnist.js';
+import { loadMnistFormat } from './mnist-files.js';
 
 /** The ten classes, by label index. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([

@@ -7,7 +7,16 @@
  * Everything is validated before anything is built: a truncated, oversized or corrupt file is
  * refused with an {@link IdxFormatError} naming the file and what was wrong.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { nodeBuiltin } from '../platform/node-builtin.js';
+
+/** Node's zlib, reached at run time so this module also loads in browsers (see {@link nodeBuiltin}). */
+function zlib(name: string, what: string): typeof import('node:zlib') {
+  const lib = nodeBuiltin<typeof import('node:zlib')>('node:zlib');
+  if (!lib) {
+    throw new IdxFormatError(name, `${what} gzip needs Node's zlib (Node >= 20.16); in a browser, decompress first (new Response(blob.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) and pass the plain bytes`);
+  }
+  return lib;
+}
 
 /** The element types of the IDX format, by their type codes. */
 export type IdxType = 'ubyte' | 'byte' | 'short' | 'int' | 'float' | 'double';
@@ -51,6 +60,7 @@ export function maybeGunzip(bytes: Uint8Array, name = 'IDX data'): Uint8Array {
   // that size spares zlib from concatenating many small ones (a corrupt value only costs speed).
   const hint = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
   const chunkSize = Math.min(256 * 2 ** 20, Math.max(64 * 1024, hint + 1));
+  const { gunzipSync } = zlib(name, 'reading');
   try {
     const out = gunzipSync(bytes, { chunkSize });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -157,5 +167,5 @@ export function writeIdx(array: { type: IdxType; shape: readonly number[]; data:
       case 'double': view.setFloat64(offset + 8 * i, v, false); break;
     }
   }
-  return options.gzip ? new Uint8Array(gzipSync(out, { level: 9 })) : out;
+  return options.gzip ? new Uint8Array(zlib('writeIdx', 'writing').gzipSync(out, { level: 9 })) : out;
 }

@@ -4,7 +4,6 @@
  * shapes, counts, label range) before any tensor is built, then the images are converted in
  * one pass to float32 [N, 1, H, W] in [0, 1].
  */
-import { readFileSync } from 'node:fs';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorDataset } from './dataset.js';
@@ -82,18 +81,4 @@ export function decodeMnistFormat(images: NamedBytes, labels: NamedBytes, option
   for (let i = 0; i < count; i++) y[i] = labelBytes[i];
   const shape = options.transpose ? [count, 1, w, h] : [count, 1, h, w];
   return { x: new Tensor(x, shape), y: new Tensor(y, [count]), classes };
-}
-
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(`${path}: cannot read (${err.code ?? err.message})`);
-  }
-}
-
-/** Loads an images/labels pair of MNIST-format IDX files (gzip or plain) from disk. */
-export function loadMnistFormat(paths: { images: string; labels: string }, options: MnistFormatOptions = {}): ImageClassificationDataset {
-  return decodeMnistFormat({ bytes: readFile(paths.images), name: paths.images }, { bytes: readFile(paths.labels), name: paths.labels }, options);
 }

@@ -1,10 +1,7 @@
 /**
  * Sample grids: images [N, 1, H, W] (or [N, H, W]) tiled into one grayscale picture, as an SVG
- * of pixel runs, rasterized to PNG by resvg (the renderer the lab's plots use).
+ * of pixel runs (runs anywhere; image-files.ts rasterizes it to PNG on Node).
  */
-import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
-import { dirname } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import type { Tensor } from '../tensor/index.js';
 
 export interface GridOptions {
@@ -51,18 +48,4 @@ export function imageGridSvg(images: Tensor, options: GridOptions = {}): string 
   }
   parts.push('</svg>');
   return parts.join('');
-}
-
-/** The grid as PNG bytes. */
-export function imageGridPng(images: Tensor, options: GridOptions = {}): Buffer {
-  const svg = imageGridSvg(images, options);
-  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: options.scale ?? 3 }, background: '#808080', shapeRendering: 0 });
-  return r.render().asPng();
-}
-
-/** Writes the grid to `path` as PNG; returns the path. */
-export function saveImageGrid(path: string, images: Tensor, options: GridOptions = {}): string {
-  ensureDirectory(dirname(path), 'saveImageGrid');
-  writeFileAtomic(path, imageGridPng(images, options), 'saveImageGrid');
-  return path;
 }

@@ -6,15 +6,8 @@
  * layer normalizations, conditional BN and self-modulation), the GANTrainer (nCritic, TTUR,
  * EMA, AC-GAN and AM-GAN), evaluation (mixture modes, IS, FID and AM Score with a classifier
  * descent trains on Fashion-MNIST), sample grids and gradient-field plots. See docs/gan.md.
+ * This is the Node entry's `gan`; ./portable.ts is the part that runs anywhere.
  */
-export * from './losses.js';
-export * from './penalties.js';
-export * from './normalization.js';
-export * from './models.js';
-export * from './trainer.js';
-export * from './conditional.js';
-export * from './metrics.js';
+export * from './portable.js';
 export * from './classifier.js';
-export * from './images.js';
-export * from './field.js';
-export * from './optimal.js';
+export * from './image-files.js';

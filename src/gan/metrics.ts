@@ -11,7 +11,7 @@
  * - The matrix square root inside FID comes from a symmetric eigendecomposition by the cyclic
  *   Jacobi method, written here in float64 (fine up to a few hundred dimensions).
  */
-import { mixtureModeStats } from '../data/index.js';
+import { mixtureModeStats } from '../data/portable.js';
 import type { Tensor } from '../tensor/index.js';
 
 // ---- 2-D mixtures -------------------------------------------------------------------------

@@ -10,7 +10,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Tensor } from '../tensor/index.js';
 import { removeOrphanedTempFiles } from './temp-files.js';
-import { readSafetensors, saveSafetensors } from './safetensors.js';
+import { readSafetensors, saveSafetensors } from './safetensors-files.js';
 
 export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
 

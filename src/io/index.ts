@@ -1,7 +1,5 @@
-/** io: checkpoints in the safetensors format, written atomically. */
-export {
-  saveCheckpoint, loadCheckpoint,
-  type CheckpointContents, type LoadedCheckpoint, type LoadCheckpointOptions, type OptimizerState, type HasStateDict, type LoadsStateDict,
-} from './checkpoint.js';
-export { saveSafetensors, loadSafetensors, readSafetensors, encodeSafetensors, decodeSafetensors, type SafetensorsContents } from './safetensors.js';
+/** io: checkpoints in the safetensors format, written atomically (files: Node only; see ./portable.ts for bytes). */
+export * from './portable.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';
+export { saveSafetensors, loadSafetensors, readSafetensors } from './safetensors-files.js';
 export { writeFileAtomic } from './atomic.js';

@@ -14,9 +14,7 @@
  * a truncated file, a header length beyond the file, invalid JSON, an unknown dtype, offsets out
  * of range, overlapping, not covering the data section, or not matching the shape.
  */
-import fs from 'node:fs';
 import { Tensor, type DType } from '../tensor/index.js';
-import { writeFileAtomic } from './atomic.js';
 
 /** Bytes per element of every dtype the format defines. */
 const DTYPE_SIZES: Record<string, number> = {
@@ -69,8 +67,8 @@ function tensorBytes(t: Tensor): Uint8Array {
   return out;
 }
 
-/** The header (length prefix included) and the data chunks, in order. */
-function encodeParts(tensors: Record<string, Tensor>, metadata: Record<string, string> | undefined, op: string): Uint8Array[] {
+/** The header (length prefix included) and the data chunks, in order: saveSafetensors writes them one by one, without joining them. */
+export function encodeParts(tensors: Record<string, Tensor>, metadata: Record<string, string> | undefined, op: string): Uint8Array[] {
   checkEntries(tensors, metadata, op);
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = { ...metadata };
@@ -245,28 +243,6 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'buffer'): Safeten
   const tensors: Record<string, Tensor> = {};
   for (const e of entries) tensors[e.name] = new Tensor(decodeValues(data, e.begin, e.end, e.dtype), e.shape);
   return { tensors, metadata };
-}
-
-/** Writes `tensors` (and string metadata) to `path` as safetensors, atomically. */
-export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
-  const parts = encodeParts(tensors, metadata, 'saveSafetensors');
-  writeFileAtomic(path, parts, 'saveSafetensors');
-}
-
-/** Reads a safetensors file: its tensors and its metadata. */
-export function readSafetensors(path: string): SafetensorsContents {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(path);
-  } catch (err) {
-    throw new Error(`safetensors: cannot read '${path}': ${(err as Error).message}`, { cause: err });
-  }
-  return decodeSafetensors(bytes, `'${path}'`);
-}
-
-/** Reads the tensors of a safetensors file (see {@link readSafetensors} for the metadata too). */
-export function loadSafetensors(path: string): Record<string, Tensor> {
-  return readSafetensors(path).tensors;
 }
 
 /** The dtype descent gives a safetensors dtype code when loading it. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import { backendInfo } from '../backend/registry.js';
+import { installedVersion } from '../platform/optional-peer.js';
 import type { JsonObject } from './util.js';
 
 function readJson(url: URL): Record<string, unknown> | null {
@@ -23,12 +24,15 @@ export function descentVersion(): string {
   return String(packageJson().version ?? 'unknown');
 }
 
-/** Versions of the libraries the lab uses, read from their installed package.json files. */
+/**
+ * Versions of the libraries descent uses, resolved the way Node resolves them (npm hoists them
+ * beside descent when it is installed as a package); one that is not installed is left out.
+ */
 export function libraryVersions(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['vega', 'vega-lite', '@resvg/resvg-js', 'zod', 'yaml', 'commander', 'cli-progress']) {
-    const pj = readJson(new URL(`../../node_modules/${name}/package.json`, import.meta.url));
-    if (pj?.version) out[name] = String(pj.version);
+  for (const name of ['vega', 'vega-lite', '@resvg/resvg-js', 'zod', 'yaml', 'commander', 'cli-progress', 'koffi']) {
+    const version = installedVersion(name);
+    if (version) out[name] = version;
   }
   return out;
 }

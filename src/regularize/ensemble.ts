@@ -9,7 +9,7 @@
  * ```
  */
 import { Module } from '../nn/index.js';
-import { takeRows, type TensorDataset } from '../data/index.js';
+import { takeRows, type TensorDataset } from '../data/portable.js';
 import { Generator, Tensor, noGrad } from '../tensor/index.js';
 import { checkChoice, checkOptions, checkPositiveInt } from './validate.js';
 

@@ -9,11 +9,11 @@
  * ramps up to its final value: linearly as Lee's α(t), or along Laine & Aila's Gaussian curve.
  * Method 'none' trains on the labeled batches alone for the same number of steps: the baseline.
  */
-import { DataLoader, type Batch, type BatchAugment, type TensorDataset } from '../data/index.js';
+import { DataLoader, type Batch, type BatchAugment, type TensorDataset } from '../data/portable.js';
 import { crossEntropy, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
-import { fit, Progress, type Callback, type TrainContext } from '../train/index.js';
+import { fit, Progress, type Callback, type TrainContext } from '../train/portable.js';
 import { consistencyLoss, entropyMinimization, linearRampUp, pseudoLabelLoss, pseudoLabels, rampUp } from './semi-supervised.js';
 import { evaluateModel, recordTrainTest, type FitResult } from './train.js';
 import { checkChoice, checkCount, checkNonNegative, checkOptions, checkPositiveInt, checkProbability } from './validate.js';

@@ -13,11 +13,11 @@
  * restore the best weights (early stopping)
  * ```
  */
-import type { Batch, TensorDataset } from '../data/index.js';
+import type { Batch, TensorDataset } from '../data/portable.js';
 import { crossEntropy, Flatten, Linear, mseLoss, ReLU, SELU, Sequential, Sigmoid, Tanh, type Module } from '../nn/index.js';
 import { createOptimizer } from '../optim/index.js';
 import { Generator, type Tensor } from '../tensor/index.js';
-import { evaluate, fit as trainLoop, Progress, type Callback, type FitResult as TrainResult } from '../train/index.js';
+import { evaluate, fit as trainLoop, Progress, type Callback, type FitResult as TrainResult } from '../train/portable.js';
 import { adversarialLoss } from './adversarial.js';
 import { MaxNorm } from './constraints.js';
 import { DropConnect, InvertedDropout } from './dropout.js';

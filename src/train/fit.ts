@@ -4,7 +4,7 @@
  * runs on it (the lab's classification tasks, regularization's fit and semi-supervised fit,
  * the GAN scores' classifier), each adding what it differs in through `trainStep` and hooks.
  */
-import { DataLoader, type Batch, type BatchAugment, type TensorDataset } from '../data/index.js';
+import { DataLoader, type Batch, type BatchAugment, type TensorDataset } from '../data/portable.js';
 import { crossEntropy, type Module } from '../nn/index.js';
 import { createOptimizer, Optimizer, ReduceLROnPlateau, Schedule, type Scheduler } from '../optim/index.js';
 import type { Tensor } from '../tensor/index.js';

@@ -16,14 +16,8 @@
  * - early-stopping.ts, model-checkpoint.ts, progress.ts, history.ts: the built-in callbacks;
  * - validate.ts: the option checks shared with the regularization methods.
  *
- * This layer imports tensor, nn, optim, data and io only.
+ * This layer imports tensor, nn, optim, data and io only. ModelCheckpoint writes files, so it
+ * is Node only: the portable root exports ./portable.ts, `descent` on Node (src/node.ts) this index.
  */
-export { fit, type FitOptions, type FitResult, type BatchSource, type TrainStep, type NonFinitePolicy } from './fit.js';
-export { type Callback, type Hook, type TrainContext } from './callback.js';
-export { evaluate, type EvaluateOptions, type Evaluation, type LossFn } from './evaluate.js';
-export { accuracy, type Metric, type MetricLike } from './metrics.js';
-export { EarlyStopping, cloneStateDict, type EarlyStoppingOptions } from './early-stopping.js';
+export * from './portable.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint.js';
-export { Progress, type ProgressOptions } from './progress.js';
-export { History } from './history.js';
-export type { MonitorMode } from './monitor.js';

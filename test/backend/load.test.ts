@@ -68,6 +68,18 @@ describe('backend selection', () => {
     assert.match(lines[0], /cblas_sgemm/);
   });
 
+  test('without the koffi package (an optional peer) auto picks wasm quietly; asking for blas names the install command', () => {
+    const withoutKoffi = { NODE_OPTIONS: `--require=${fileURLToPath(new URL('./fixtures/without-koffi.cjs', import.meta.url))}` };
+    const auto = rootInChild(withoutKoffi);
+    assert.equal(auto.name, bestNonBlas);
+    assert.deepEqual(auto.stderr, []);
+    const asked = rootInChild({ ...withoutKoffi, DESCENT_BACKEND: 'blas' });
+    assert.equal(asked.name, bestNonBlas);
+    const lines = asked.stderr.filter((l) => l.startsWith('descent: BLAS backend unavailable'));
+    assert.equal(lines.length, 1, asked.stderr.join('\n'));
+    assert.match(lines[0], /koffi .*not installed: npm install koffi/);
+  });
+
   test('DESCENT_BLAS naming a working library uses it', { skip: !available.includes('blas') && 'no CBLAS library on this machine' }, () => {
     const candidates = ['/usr/lib/x86_64-linux-gnu/libopenblas.so.0', '/usr/lib/aarch64-linux-gnu/libopenblas.so.0'];
     const path = candidates.find((p) => existsSync(p));

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import {
   createOptimizer, Dropout, EarlyStopping, evaluate, fit, Linear, loadCheckpoint, ModelCheckpoint, mseLoss, crossEntropy, Sequential, Tensor,
   type Callback, type Module,
-} from '../../src/index.js';
+} from '../../src/node.js';
 import { EarlyStopping as RegularizeEarlyStopping } from '../../src/regularize/index.js';
 import { Generator } from '../../src/tensor/index.js';
 import { throwsWith } from '../regularize/fixtures.js';
