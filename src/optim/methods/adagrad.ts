@@ -1,5 +1,5 @@
 /** AdaGrad: per-coordinate step sizes from the sum of squared gradients. */
-import { kernels } from '../../backend/registry.js';
+import { optimizerKernels } from '../../backend/registry.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -40,7 +40,7 @@ function fusedAdagrad(param: Storage, grad: Storage, s: ParamState, h: Hyper): b
   if (!(param instanceof Float32Array) || !(grad instanceof Float32Array) || !(s.sum instanceof Float32Array)) return false;
   const t = (s.step as number) + 1;
   s.step = t;
-  kernels().adagrad(param, grad, s.sum, {
+  optimizerKernels().adagrad(param, grad, s.sum, {
     lr: (h.lr as number) / (1 + (t - 1) * (h.lrDecay as number)),
     eps: h.eps as number,
     weightDecay: h.weightDecay as number,

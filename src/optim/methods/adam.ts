@@ -6,7 +6,7 @@
  * (one pass over parameter, gradient and the moments).
  */
 import type { Storage } from '../../tensor/dtype.js';
-import { kernels } from '../../backend/registry.js';
+import { optimizerKernels } from '../../backend/registry.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, decoupledWeightDecay, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
@@ -77,7 +77,7 @@ function fusedAdam(decoupled: boolean) {
     const [b1, b2] = h.betas as [number, number];
     const t = (s.step as number) + 1;
     s.step = t;
-    kernels().adam(param, g, m, v, {
+    optimizerKernels().adam(param, g, m, v, {
       lr: h.lr as number,
       beta1: b1,
       beta2: b2,

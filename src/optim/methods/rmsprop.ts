@@ -1,5 +1,5 @@
 /** RMSProp: steps scaled by a running root mean square of the gradients. */
-import { kernels } from '../../backend/registry.js';
+import { optimizerKernels } from '../../backend/registry.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -70,7 +70,7 @@ function fusedRmsprop(param: Storage, grad: Storage, s: ParamState, h: Hyper): b
   if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
   const { sq, gAvg, buf } = rmsBuffers(s, param, h);
   if (!(sq instanceof Float32Array) || (gAvg && !(gAvg instanceof Float32Array)) || (buf && !(buf instanceof Float32Array))) return false;
-  kernels().rmsprop(param, grad, sq, gAvg, buf, {
+  optimizerKernels().rmsprop(param, grad, sq, gAvg, buf, {
     lr: h.lr as number,
     alpha: h.alpha as number,
     eps: h.eps as number,

@@ -1,7 +1,7 @@
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
  */
-import { kernels } from '../../backend/registry.js';
+import { optimizerKernels } from '../../backend/registry.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -57,7 +57,7 @@ function fusedSgd(param: Storage, grad: Storage, s: ParamState, h: Hyper): boole
     if (!(s.momentumBuffer instanceof Float32Array)) return false;
     buf = s.momentumBuffer;
   }
-  kernels().sgd(param, grad, buf, {
+  optimizerKernels().sgd(param, grad, buf, {
     lr: h.lr as number,
     momentum,
     dampening: h.dampening as number,
