@@ -3,8 +3,9 @@
  * that binds them to parameters, the registry (optimizers by name), wrappers (Lookahead, SWA,
  * EMA, SAM, gradient noise), learning-rate schedules and gradient clipping.
  *
- * Importing this module registers every built-in optimizer: `listOptimizers()`,
- * `createOptimizer(name, params, options)`, `describeOptimizer(name)`.
+ * The registry lists every built-in optimizer from explicit catalogs (./catalog.ts,
+ * wrappers/catalog.ts, second-order/catalog.ts): `listOptimizers()`, `createOptimizer(name,
+ * params, options)`, `describeOptimizer(name)`, `isAdaptiveOptimizer(name)`.
  */
 export * from './types.js';
 export * from './options.js';
@@ -14,7 +15,8 @@ export {
   chain, TransformOptimizer, flipSign, addWeightDecay, scaleByLr, decoupledWeightDecay, scale,
   type Transform, type UpdateContext, type Hyper,
 } from './transform.js';
-export { defineOptimizer, type OptimizerDefinition, type OptimizerClass } from './define.js';
+export { defineOptimizer, type OptimizerDefinition, type OptimizerClass, type OptimizerAlias } from './define.js';
+export { firstOrderOptimizers } from './catalog.js';
 
 export { SGD, sgdMomentum, type SGDOptions } from './methods/sgd.js';
 export { Adagrad, scaleByAdagrad, type AdagradOptions } from './methods/adagrad.js';
@@ -37,7 +39,8 @@ export { Rprop, rpropStep, type RpropOptions } from './methods/rprop.js';
 export { ASGD, asgdStep, asgdAverages, type ASGDOptions } from './methods/asgd.js';
 export { AdaShift, adashiftStep, type AdaShiftOptions, type AdaShiftPhi } from './methods/adashift.js';
 
-export { WrapperOptimizer, registerWrapper } from './wrappers/wrapper.js';
+export { WrapperOptimizer, wrapperEntry, type BuildOptimizer } from './wrappers/wrapper.js';
+export { wrappers } from './wrappers/catalog.js';
 export { Lookahead, type LookaheadOptions } from './wrappers/lookahead.js';
 export { SWA, EMA, type SWAOptions, type EMAOptions } from './wrappers/averaging.js';
 export { SAM, type SAMOptions } from './wrappers/sam.js';

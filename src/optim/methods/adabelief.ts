@@ -63,6 +63,7 @@ export function scaleByBelief(): Transform {
  */
 export const AdaBelief = defineOptimizer<AdaBeliefOptions>({
   name: 'adabelief',
+  adaptive: true,
   doc: 'AdaBelief: Adam whose denominator tracks the variance of g around its running mean (the "belief")',
   source: 'Zhuang et al. 2020 (NeurIPS), alg. 2; seed 001 §3.2.2 alg. 9',
   formula: 's = β2 s + (1-β2)(g - m)² + ε;  θ -= lr · m̂ / (√ŝ + ε)',

@@ -73,6 +73,7 @@ export function adaboundStep(): Transform {
  */
 export const AdaBound = defineOptimizer<AdaBoundOptions>({
   name: 'adabound',
+  adaptive: true,
   doc: 'AdaBound: Adam with step sizes clipped into bounds that converge to finalLr (SGD-like late)',
   source: 'Luo et al. 2019 (ICLR), alg. 2-3; seed 001 §3.2.3 alg. 12',
   formula: 'η = clip(lr/(√v + ε), η_l(t), η_u(t)) / √t;  θ -= η ⊙ m;  η_l = finalLr(1 - 1/(γt+1)), η_u = finalLr(1 + 1/(γt))',

@@ -46,6 +46,7 @@ export function scaleByAdadelta(): Transform {
  */
 export const Adadelta = defineOptimizer<AdadeltaOptions>({
   name: 'adadelta',
+  adaptive: true,
   doc: 'AdaDelta: running averages of squared gradients and squared updates set the step size',
   source: 'Zeiler 2012 (arXiv:1212.5701); seed 001 §3.2.1',
   formula: 'E[g²] = ρE[g²] + (1-ρ)g²;  Δ = √(E[Δ²]+ε)/√(E[g²]+ε)·g;  E[Δ²] = ρE[Δ²] + (1-ρ)Δ²;  θ -= lr·Δ',

@@ -129,6 +129,7 @@ export function adafactorStep(): Transform {
  */
 export const Adafactor = defineOptimizer<AdafactorOptions>({
   name: 'adafactor',
+  adaptive: true,
   doc: 'Adafactor: factored second-moment estimates, update clipping and relative step sizes (sublinear memory)',
   source: 'Shazeer & Stern 2018 (ICML), alg. 4-5',
   formula: 'V̂ = R C / mean(R);  Û = (G/√V̂) / max(1, RMS/d);  θ -= max(ε2, RMS(θ)) ρ_t Û,  β̂2,t = 1 - t^c',

@@ -60,6 +60,7 @@ function fusedAdagrad(param: Storage, grad: Storage, s: ParamState, h: Hyper): b
  */
 export const Adagrad = defineOptimizer<AdagradOptions>({
   name: 'adagrad',
+  adaptive: true,
   doc: 'AdaGrad: steps scaled by the root of the accumulated squared gradients',
   source: 'Duchi, Hazan & Singer 2011 (JMLR); seed 001 §3.2.1 alg. 4, 003 §4.1, 000 §2.2.3',
   formula: 'G += g²;  θ -= lr/(1+(t-1)·lrDecay) · g / (√G + ε)',

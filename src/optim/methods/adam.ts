@@ -119,6 +119,7 @@ const adamTransform: Transform = {
  */
 export const Adam = defineOptimizer<AdamOptions>({
   name: 'adam',
+  adaptive: true,
   doc: 'Adam: bias-corrected running averages of the gradient and its square (amsgrad: true for AMSGrad)',
   source: 'Kingma & Ba 2015 (ICLR); AMSGrad: Reddi, Kale & Kumar 2018 (ICLR); seed 001 §3.2.1 alg. 6 and §3.2.2 alg. 8, 003 §4.3, 000 §2.2.3',
   formula: 'm = β1 m + (1-β1)g;  v = β2 v + (1-β2)g²;  θ -= lr · (m/(1-β1^t)) / (√(v/(1-β2^t)) + ε)   [AMSGrad: v → max(v)]',
@@ -139,6 +140,7 @@ export type Adam = InstanceType<typeof Adam>;
  */
 export const AdamW = defineOptimizer<AdamWOptions>({
   name: 'adamw',
+  adaptive: true,
   doc: 'AdamW: Adam with weight decay decoupled from the gradient',
   source: 'Loshchilov & Hutter 2019 (ICLR); seed 001 §3.2.1 alg. 6 (Adam)',
   formula: 'θ -= lr · (m̂/(√v̂ + ε) + λθ)',
@@ -202,6 +204,7 @@ export function scaleByAdamNC(): Transform {
  */
 export const AdamNC = defineOptimizer<AdamNCOptions>({
   name: 'adamnc',
+  adaptive: true,
   doc: 'AdamNC: Adam with increasing β2,t = 1 - 1/t (v is the running mean of all squared gradients)',
   source: 'Reddi, Kale & Kumar 2018 (ICLR), §5 / Corollary 1; seed 004 §3.1, §3.4',
   formula: 'm = β1,t m + (1-β1,t) g;  v = (1-1/t) v + g²/t;  θ -= lr · (m/(1-Πβ1,s)) / (√v + ε),  β1,t = β1 λ^(t-1)',

@@ -46,6 +46,7 @@ export function scaleByAdamax(): Transform {
  */
 export const Adamax = defineOptimizer<AdamaxOptions>({
   name: 'adamax',
+  adaptive: true,
   doc: 'AdaMax: Adam with the exponentially weighted infinity norm in the denominator',
   source: 'Kingma & Ba 2015 (ICLR), §7.1; seed 001 §3.2.1',
   formula: 'm = β1 m + (1-β1)g;  u = max(β2 u, |g| + ε);  θ -= lr/(1-β1^t) · m/u',

@@ -157,6 +157,7 @@ function fusedAdaShift(param: Storage, grad: Storage, s: ParamState, h: Hyper): 
  */
 export const AdaShift = defineOptimizer<AdaShiftOptions>({
   name: 'adashift',
+  adaptive: true,
   doc: 'AdaShift: v_t from the temporally shifted gradient g_{t-n} (decorrelated from m_t), optional spatial φ per tensor',
   source: 'Zhou et al. 2019 (ICLR); seed 004 §3.4, alg. 3-1 and alg. 3-2 (app. 3.A)',
   formula: 'm = Σβ1^i g_{t-i}/Σβ1^i (i<n);  v = β2 v + (1-β2) φ(g_{t-n}²);  θ -= lr · m / (√(v/(1-β2^(t-n))) + ε);  no update while t ≤ n',

@@ -56,6 +56,7 @@ export function asgdStep(): Transform {
  */
 export const ASGD = defineOptimizer<ASGDOptions>({
   name: 'asgd',
+  adaptive: false,
   doc: 'ASGD: SGD with a decaying step and Polyak-Ruppert averaging of the iterates (averages in state.ax)',
   source: 'Polyak & Juditsky 1992 (SIAM J. Control Optim.); Bottou 2012',
   formula: 'θ = θ(1-λη) - η g;  ā += μ(θ - ā);  η = lr/(1+λ·lr·t)^α;  μ = 1/max(1, t-t0)',

@@ -54,6 +54,7 @@ export function lambStep(): Transform {
  */
 export const Lamb = defineOptimizer<LambOptions>({
   name: 'lamb',
+  adaptive: true,
   doc: 'LAMB: layer-wise adaptive moments; Adam steps rescaled by the trust ratio ‖θ‖/‖r‖ per tensor',
   source: 'You et al. 2020 (ICLR), alg. 2',
   formula: 'r = m̂/(√v̂ + ε) + λθ;  θ -= lr · (‖θ‖/‖r‖) · r   (per tensor)',

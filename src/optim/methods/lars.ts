@@ -46,6 +46,7 @@ export function larsStep(): Transform {
  */
 export const Lars = defineOptimizer<LarsOptions>({
   name: 'lars',
+  adaptive: true,
   doc: 'LARS: momentum SGD with a per-layer learning rate η‖w‖/(‖g‖ + β‖w‖)',
   source: 'You, Gitman & Ginsburg 2017 (arXiv:1708.03888), alg. 1',
   formula: 'λ = η‖w‖/(‖g‖ + β‖w‖);  v = m v + lr·λ·(g + βw);  w -= v   (per tensor)',

@@ -42,6 +42,7 @@ export function lionStep(): Transform {
  */
 export const Lion = defineOptimizer<LionOptions>({
   name: 'lion',
+  adaptive: true,
   doc: 'Lion: steps of fixed size lr in the sign of an interpolation of momentum and gradient',
   source: 'Chen et al. 2023 (NeurIPS), program 1',
   formula: 'c = β1 m + (1-β1) g;  θ -= lr (sign(c) + λθ);  m = β2 m + (1-β2) g',

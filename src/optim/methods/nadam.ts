@@ -60,6 +60,7 @@ export function scaleByNAdam(): Transform {
  */
 export const NAdam = defineOptimizer<NAdamOptions>({
   name: 'nadam',
+  adaptive: true,
   doc: 'NAdam: Adam with Nesterov momentum and the momentum schedule μ_t = β1(1 - 0.5·0.96^(tψ))',
   source: 'Dozat 2016 (ICLR workshop); seed 004 §3.1 and app. 3.F',
   formula: 'θ -= lr · [(1-μ_t) g/(1-Πμ_{≤t}) + μ_{t+1} m/(1-Πμ_{≤t+1})] / (√v̂ + ε)',

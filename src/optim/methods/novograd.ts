@@ -53,6 +53,7 @@ export function scaleByNovoGrad(): Transform {
  */
 export const NovoGrad = defineOptimizer<NovoGradOptions>({
   name: 'novograd',
+  adaptive: true,
   doc: 'NovoGrad: per-layer second moment of the gradient norm; momentum of normalized gradients plus decay',
   source: 'Ginsburg et al. 2019 (arXiv:1905.11286), alg. 1',
   formula: 'v = β2 v + (1-β2)‖g‖² (v_1 = ‖g_1‖²);  m = β1 m + (g/(√v + ε) + dθ);  θ -= lr·m   (per tensor)',

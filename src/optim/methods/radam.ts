@@ -56,6 +56,7 @@ export function scaleByRAdam(): Transform {
  */
 export const RAdam = defineOptimizer<RAdamOptions>({
   name: 'radam',
+  adaptive: true,
   doc: 'RAdam: Adam with a rectifier on the variance of the adaptive learning rate (no warmup needed)',
   source: 'Liu et al. 2020 (ICLR); seed 001 §3.2.3 alg. 14',
   formula: 'ρ_t > 5: θ -= lr · r_t · m̂ · √(1-β2^t)/(√v + ε);  else θ -= lr · m̂',

@@ -96,6 +96,7 @@ function fusedRmsprop(param: Storage, grad: Storage, s: ParamState, h: Hyper): b
  */
 export const RMSprop = defineOptimizer<RMSpropOptions>({
   name: 'rmsprop',
+  adaptive: true,
   doc: 'RMSProp: steps divided by a running RMS of the gradient (plain, centered, or with momentum)',
   source: 'Tieleman & Hinton 2012 (Coursera lecture 6e); Graves 2013 (centered); seed 001 §3.2.1 alg. 5, 003 §4.2, 000 §2.2.3',
   formula: 'v = αv + (1-α)g²;  s = √(v - c²) + ε (centered) or √v + ε;  b = μb + g/s;  θ -= lr·b',

@@ -48,6 +48,7 @@ export function rpropStep(): Transform {
  */
 export const Rprop = defineOptimizer<RpropOptions>({
   name: 'rprop',
+  adaptive: true,
   doc: 'Rprop: per-coordinate step sizes grown or shrunk by the agreement of successive gradient signs',
   source: 'Riedmiller & Braun 1993 (ICNN)',
   formula: 'Δ = clamp(Δ · (η+ if g·g_prev > 0, η- if < 0, else 1), Δmin, Δmax);  θ -= sign(g) · Δ',

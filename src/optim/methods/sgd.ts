@@ -83,6 +83,7 @@ function fusedSgd(param: Storage, grad: Storage, s: ParamState, h: Hyper): boole
  */
 export const SGD = defineOptimizer<SGDOptions>({
   name: 'sgd',
+  adaptive: false,
   doc: 'Stochastic gradient descent with optional (Nesterov) momentum, dampening and weight decay',
   source: 'Robbins & Monro 1951; Polyak 1964; Sutskever et al. 2013 (Nesterov); seed 001 §3.1 alg. 1-3, 003 §3',
   formula: 'b = μ b + (1-τ) g;  θ -= lr · (nesterov ? g + μ b : b)',

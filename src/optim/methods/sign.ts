@@ -48,6 +48,7 @@ export function emaMomentum(): Transform {
  */
 export const SignSGD = defineOptimizer<SignSGDOptions>({
   name: 'signsgd',
+  adaptive: true,
   doc: 'signSGD: steps of size lr in the sign of each gradient coordinate',
   source: 'Bernstein et al. 2018 (ICML), alg. 1',
   formula: 'θ -= lr · sign(g)',
@@ -66,6 +67,7 @@ export type SignSGD = InstanceType<typeof SignSGD>;
  */
 export const Signum = defineOptimizer<SignumOptions>({
   name: 'signum',
+  adaptive: true,
   doc: 'Signum: signSGD on the exponential moving average of the gradient',
   source: 'Bernstein et al. 2018 (ICML), alg. 3',
   formula: 'm = β m + (1-β) g;  θ -= lr · sign(m)',

@@ -54,6 +54,7 @@ export function scaleByYogi(): Transform {
  */
 export const Yogi = defineOptimizer<YogiOptions>({
   name: 'yogi',
+  adaptive: true,
   doc: 'Yogi: Adam with an additive second-moment update v -= (1-β2) sign(v - g²) g²',
   source: 'Zaheer et al. 2018 (NeurIPS); seed 001 §3.2.2 alg. 7',
   formula: 'v = v - (1-β2) sign(v - g²) g²;  θ -= lr · m̂ / (√v̂ + ε)',
