@@ -74,7 +74,7 @@ describe('user extensions', () => {
       create: (params: Parameters<typeof createOptimizer>[1], options: Record<string, unknown>) => new SGD(params, options),
     };
     registerOptimizer(entry);
-    assert.equal(createOptimizer('user-sgd', [tensor([1, 2])], { lr: 0.5 }).defaults.lr, 0.5);
+    assert.equal((createOptimizer('user-sgd', [tensor([1, 2])], { lr: 0.5 }) as SGD).defaults.lr, 0.5);
     assert.equal(isAdaptiveOptimizer('user-sgd'), false);
     assert.throws(() => registerOptimizer({ ...entry, name: 'user-nameless', adaptive: undefined as unknown as boolean }),
       /registerOptimizer: 'user-nameless' needs adaptive: true or false/);
