@@ -46,7 +46,7 @@ export { SWA, EMA, type SWAOptions, type EMAOptions } from './wrappers/averaging
 export { SAM, type SAMOptions } from './wrappers/sam.js';
 export { GradientNoise, type GradientNoiseOptions } from './wrappers/noise.js';
 
-export * from './schedules.js';
+export * from './schedules/index.js';
 export * from './clip.js';
 
 export * from './second-order/index.js';

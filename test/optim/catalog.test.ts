@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createOptimizer, firstOrderOptimizers, getOptimizerEntry, isAdaptiveOptimizer, listOptimizers, Lookahead,
-  registerOptimizer, registerWrapper, secondOrderMethods, SGD, wrappers,
+  registerOptimizer, registerWrapper, schedules, secondOrderMethods, SGD, wrappers, createSchedule, describeSchedule, listSchedules,
 } from '../../src/optim/index.js';
 import { tensor } from '../../src/tensor/index.js';
 
@@ -87,5 +87,24 @@ describe('user extensions', () => {
     assert.equal(opt.inner.name, 'adam');
     assert.equal(opt.defaults.k, 2);
     assert.equal(isAdaptiveOptimizer('user-lookahead', { optimizer: 'adam' }), true);
+  });
+});
+
+describe('schedule catalog', () => {
+  test('createSchedule builds exactly the catalog\'s schedules, by name or by any alias', () => {
+    assert.deepEqual(listSchedules(), schedules.map((d) => d.name).sort());
+    for (const d of schedules) {
+      for (const alias of d.aliases ?? []) assert.equal(describeSchedule(alias.toUpperCase()).name, d.name, alias);
+    }
+    assert.equal(createSchedule('CosineAnnealingLR', { tMax: 10 }).lrAt(5, 1), 0.5);
+    assert.throws(() => createSchedule('cosin'), /createSchedule: unknown schedule 'cosin'; available: constant, cosine, /);
+  });
+
+  test('each schedule file keeps its options beside its class', () => {
+    for (const d of schedules) {
+      const file = readFileSync(join('src/optim/schedules', `${d.name}.ts`), 'utf8');
+      assert.match(file, new RegExp(`export const ${d.name}Options: OptionSpecs`), d.name);
+      assert.match(file, /export class \w+ extends Schedule/, d.name);
+    }
   });
 });
