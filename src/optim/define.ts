@@ -6,7 +6,7 @@
  */
 import type { OptionSpecs } from './options.js';
 import type { OptimizerEntry } from './registry.js';
-import { TransformOptimizer, type Hyper, type Transform } from './transform.js';
+import { TransformOptimizer, type Transform } from './transform.js';
 import type { ParamGroup, ParamsInput } from './types.js';
 
 /** An extra registry name that builds the same optimizer with some defaults changed. */
@@ -16,7 +16,7 @@ export interface OptimizerAlias {
   defaults: Record<string, unknown>;
 }
 
-export interface OptimizerDefinition {
+export interface OptimizerDefinition<O extends object = Record<string, unknown>> {
   /** Registry name (lower case). */
   name: string;
   /** One-line description. */
@@ -28,9 +28,10 @@ export interface OptimizerDefinition {
   /** Whether the step is normalized by gradient statistics (see {@link OptimizerEntry.adaptive}). */
   adaptive: boolean;
   options: OptionSpecs;
-  transform: Transform;
+  /** The update rule: it reads the options `O` (its state type is the transform's own). */
+  transform: Transform<O, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Checks between options of one group; returns an error message or null. */
-  checkGroup?: (group: Hyper) => string | null;
+  checkGroup?: (group: O) => string | null;
   /** Extra registry names that build the same optimizer with some defaults changed. */
   aliases?: OptimizerAlias[];
 }
@@ -38,13 +39,13 @@ export interface OptimizerDefinition {
 /** A constructor of a built-in optimizer: `new Adam(params, { lr: 1e-3 })`. */
 export type OptimizerClass<O extends object> = (new (params: ParamsInput, options?: Partial<O>) => TransformOptimizer<O>) & {
   /** What the class was defined from. */
-  readonly definition: OptimizerDefinition;
+  readonly definition: OptimizerDefinition<O>;
   /** Its registry entries: the method, then its aliases. */
   readonly entries: readonly OptimizerEntry[];
 };
 
 /** Builds the class for `def`; its `entries` are what the catalog hands the registry. */
-export function defineOptimizer<O extends object>(def: OptimizerDefinition): OptimizerClass<O> {
+export function defineOptimizer<O extends object>(def: OptimizerDefinition<O>): OptimizerClass<O> {
   const entry = (name: string, doc: string, options: OptionSpecs): OptimizerEntry => ({
     name,
     doc,
@@ -65,7 +66,7 @@ export function defineOptimizer<O extends object>(def: OptimizerDefinition): Opt
       super(def.name, params, options as Record<string, unknown>, def.transform, def.options);
     }
     protected override checkGroup(group: ParamGroup<O>): string | null {
-      return def.checkGroup ? def.checkGroup(group as Hyper) : null;
+      return def.checkGroup ? def.checkGroup(group) : null;
     }
   };
   Object.defineProperty(cls, 'name', { value: def.name });

@@ -12,8 +12,8 @@ export * from './options.js';
 export { Optimizer, encodeState, decodeState, evaluateClosure, gradData, zerosLikeStorage, type OptionsOf } from './optimizer.js';
 export * from './registry.js';
 export {
-  chain, TransformOptimizer, flipSign, addWeightDecay, scaleByLr, decoupledWeightDecay, scale,
-  type Transform, type UpdateContext, type Hyper,
+  chain, namedChain, TransformOptimizer, flipSign, addWeightDecay, scaleByLr, decoupledWeightDecay, scale,
+  type Transform, type UpdateContext, type Hyper, type HyperOf, type ChainHyper,
 } from './transform.js';
 export { defineOptimizer, type OptimizerDefinition, type OptimizerClass, type OptimizerAlias } from './define.js';
 export { firstOrderOptimizers } from './catalog.js';

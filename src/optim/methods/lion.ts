@@ -11,16 +11,19 @@ export interface LionOptions {
   maximize: boolean;
 }
 
+/** What lionStep keeps per parameter: the momentum. */
+export type LionState = { expAvg: Storage };
+
 /** The Lion step (the output is the final step). */
-export function lionStep(): Transform {
+export function lionStep(): Transform<LionOptions, LionState> {
   return {
     name: 'lion',
     init: (p) => ({ expAvg: like(p) }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const lr = h.lr as number;
-      const wd = h.weightDecay as number;
-      const m = s.expAvg as Storage;
+      const [b1, b2] = h.betas;
+      const lr = h.lr;
+      const wd = h.weightDecay;
+      const m = s.expAvg;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         const c = b1 * m[i] + (1 - b1) * g;

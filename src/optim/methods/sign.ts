@@ -15,7 +15,7 @@ export interface SignumOptions extends SignSGDOptions {
 }
 
 /** u = sign(u). */
-export function scaleBySign(): Transform {
+export function scaleBySign(): Transform<object> {
   return {
     name: 'scaleBySign',
     init: () => ({}),
@@ -25,14 +25,17 @@ export function scaleBySign(): Transform {
   };
 }
 
+/** What {@link emaMomentum} keeps per parameter: the moving average of the update. */
+export type EmaMomentumState = { momentumBuffer: Storage };
+
 /** m = β m + (1-β) u; u = m. */
-export function emaMomentum(): Transform {
+export function emaMomentum(): Transform<{ momentum: number }, EmaMomentumState> {
   return {
     name: 'emaMomentum',
     init: (p) => ({ momentumBuffer: like(p) }),
     update(u, s, _p, h) {
-      const b = h.momentum as number;
-      const m = s.momentumBuffer as Storage;
+      const b = h.momentum;
+      const m = s.momentumBuffer;
       for (let i = 0; i < u.length; i++) {
         m[i] = b * m[i] + (1 - b) * u[i];
         u[i] = m[i];
