@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  describeOptimizer, describeSchedule, firstOrderOptimizers, listSchedules, secondOrderMethods, wrappers,
+  describeOptimizer, describeSchedule, firstOrderOptimizers, listSchedules, secondOrderMethods, optimizerWrappers,
   type OptionDescription,
 } from '../src/optim/index.js';
 
@@ -32,7 +32,7 @@ function optimizerTable(names: string[]): string {
 }
 
 function wrapperTable(): string {
-  const rows = wrappers.map((e) => e.name).sort().map((n) => {
+  const rows = optimizerWrappers.map((e) => e.name).sort().map((n) => {
     const d = describeOptimizer(n);
     return `| \`${d.name}\` | ${cell(d.formula)} | ${defaults(d.options)} | ${cell(d.source)} |`;
   });

@@ -13,7 +13,7 @@ import type { Optimizer } from './optimizer.js';
 import { describeOptionType, resolveOptions, type OptionSpecs } from './options.js';
 import { secondOrderMethods } from './second-order/catalog.js';
 import type { JSONValue, ParamsInput } from './types.js';
-import { wrappers } from './wrappers/catalog.js';
+import { optimizerWrappers } from './wrappers/catalog.js';
 import { wrapperEntry, type BuildOptimizer } from './wrappers/wrapper.js';
 
 export interface OptimizerEntry {
@@ -66,7 +66,7 @@ function key(name: string): string {
 }
 
 const entries = new Map<string, OptimizerEntry>();
-for (const entry of [...firstOrderOptimizers.flatMap((cls) => cls.entries), ...wrappers, ...secondOrderMethods]) {
+for (const entry of [...firstOrderOptimizers.flatMap((cls) => cls.entries), ...optimizerWrappers, ...secondOrderMethods]) {
   if (entries.has(key(entry.name))) throw new Error(`optimizer catalogs: '${entry.name}' is listed twice`);
   entries.set(key(entry.name), { ...entry, name: key(entry.name) });
 }

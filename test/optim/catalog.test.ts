@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createOptimizer, firstOrderOptimizers, getOptimizerEntry, isAdaptiveOptimizer, listOptimizers, Lookahead,
-  registerOptimizer, registerWrapper, schedules, secondOrderMethods, SGD, wrappers, createSchedule, describeSchedule, listSchedules,
+  registerOptimizer, registerWrapper, scheduleDefinitions, secondOrderMethods, SGD, optimizerWrappers, createSchedule, describeSchedule, listSchedules,
 } from '../../src/optim/index.js';
 import { tensor } from '../../src/tensor/index.js';
 
@@ -24,7 +24,7 @@ describe('optimizer catalogs', () => {
   test('the registry holds exactly the catalogs\' entries (before any user registration)', () => {
     const fromCatalogs = [
       ...firstOrderOptimizers.flatMap((cls) => cls.entries.map((e) => e.name)),
-      ...wrappers.map((e) => e.name),
+      ...optimizerWrappers.map((e) => e.name),
       ...secondOrderMethods.map((e) => e.name.toLowerCase()),
     ].sort();
     assert.deepEqual(listOptimizers().filter((n) => !n.startsWith('user-')), fromCatalogs);
@@ -92,8 +92,8 @@ describe('user extensions', () => {
 
 describe('schedule catalog', () => {
   test('createSchedule builds exactly the catalog\'s schedules, by name or by any alias', () => {
-    assert.deepEqual(listSchedules(), schedules.map((d) => d.name).sort());
-    for (const d of schedules) {
+    assert.deepEqual(listSchedules(), scheduleDefinitions.map((d) => d.name).sort());
+    for (const d of scheduleDefinitions) {
       for (const alias of d.aliases ?? []) assert.equal(describeSchedule(alias.toUpperCase()).name, d.name, alias);
     }
     assert.equal(createSchedule('CosineAnnealingLR', { tMax: 10 }).lrAt(5, 1), 0.5);
@@ -101,7 +101,7 @@ describe('schedule catalog', () => {
   });
 
   test('each schedule file keeps its options beside its class', () => {
-    for (const d of schedules) {
+    for (const d of scheduleDefinitions) {
       const file = readFileSync(join('src/optim/schedules', `${d.name}.ts`), 'utf8');
       assert.match(file, new RegExp(`export const ${d.name}Options: OptionSpecs`), d.name);
       assert.match(file, /export class \w+ extends Schedule/, d.name);

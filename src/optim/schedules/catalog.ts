@@ -19,8 +19,8 @@ import { sgdrDefinition } from './sgdr.js';
 import { stepDefinition } from './step.js';
 import { warmupDefinition } from './warmup.js';
 
-/** The schedules by name. */
-export const schedules: readonly ScheduleDefinition[] = [
+/** The schedules that can be built by name. */
+export const scheduleDefinitions: readonly ScheduleDefinition[] = [
   constantDefinition,
   stepDefinition,
   multistepDefinition,

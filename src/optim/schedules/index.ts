@@ -9,7 +9,7 @@
  */
 import { describeOptionType, resolveOptions, type OptionSpecs } from '../options.js';
 import type { OptionDescription } from '../registry.js';
-import { schedules } from './catalog.js';
+import { scheduleDefinitions } from './catalog.js';
 import type { Schedule, ScheduleDefinition } from './schedule.js';
 
 export { Schedule, LRScheduler, type Scheduler, type ScheduleDefinition } from './schedule.js';
@@ -28,10 +28,10 @@ export { WarmupSchedule, linearWarmup, warmupOptions, warmupDefinition } from '.
 export { PlateauSchedule, ReduceLROnPlateau, plateauOptions, plateauDefinition, type PlateauOptions } from './plateau.js';
 export { LambdaSchedule } from './lambda.js';
 export { SequentialSchedule } from './sequential.js';
-export { schedules } from './catalog.js';
+export { scheduleDefinitions } from './catalog.js';
 
 const byName = new Map<string, ScheduleDefinition>();
-for (const d of schedules) {
+for (const d of scheduleDefinitions) {
   for (const n of [d.name, ...(d.aliases ?? [])]) {
     if (byName.has(n)) throw new Error(`schedule catalog: '${n}' is listed twice`);
     byName.set(n, d);
@@ -39,11 +39,11 @@ for (const d of schedules) {
 }
 
 /** Option tables of every schedule by canonical name (same validation as optimizers). */
-export const scheduleSpecs: Record<string, OptionSpecs> = Object.fromEntries(schedules.map((d) => [d.name, d.options]));
+export const scheduleSpecs: Record<string, OptionSpecs> = Object.fromEntries(scheduleDefinitions.map((d) => [d.name, d.options]));
 
 /** Canonical names of every schedule, sorted. */
 export function listSchedules(): string[] {
-  return schedules.map((d) => d.name).sort();
+  return scheduleDefinitions.map((d) => d.name).sort();
 }
 
 function lookup(name: string, op: string): ScheduleDefinition {

@@ -10,4 +10,4 @@ import { gradientNoiseEntry } from './noise.js';
 import { samEntry } from './sam.js';
 
 /** The wrappers' registry entries. */
-export const wrappers: readonly OptimizerEntry[] = [lookaheadEntry, swaEntry, emaEntry, samEntry, gradientNoiseEntry];
+export const optimizerWrappers: readonly OptimizerEntry[] = [lookaheadEntry, swaEntry, emaEntry, samEntry, gradientNoiseEntry];
