@@ -4,7 +4,7 @@
  */
 import { tuneNativeAllocator } from '../src/backend/allocator.js';
 import { initBackend } from '../src/backend/load.js';
-import { backendInfo, kernels } from '../src/backend/registry.js';
+import { backendInfo, kernels, optimizerKernels } from '../src/backend/registry.js';
 import { DataLoader, loadFashionMNISTSync } from '../src/data/index.js';
 import { noGrad } from '../src/tensor/autograd.js';
 import { Generator } from '../src/tensor/random.js';
@@ -103,7 +103,7 @@ for (const n of ADAM_SIZES) {
   const g = randomArray(n);
   const m = new Float32Array(n);
   const v = new Float32Array(n);
-  const k = kernels();
+  const k = optimizerKernels();
   let step = 0;
   const t = timeit(() => {
     step++;

@@ -8,7 +8,8 @@
  */
 export * from './tensor/index.js';
 export { setBackend, backendInfo, listBackends, registerBackend, type BackendInfo } from './backend/registry.js';
-export type { Kernels, GemmArgs, ConvGeometry, UnaryOp, BinaryOp, ReduceOp, AdamHyper } from './backend/kernels.js';
+export type { Kernels, GemmArgs, ConvGeometry, UnaryOp, BinaryOp, ReduceOp } from './backend/kernels.js';
+export type { OptimizerKernels, AdamHyper } from './backend/optimizer-kernels.js';
 export { initBackend, initBackendAsync, loadBackends, type BackendName, type InitBackendOptions } from './backend/load.js';
 export * from './data/portable.js';
 export * as nn from './nn/index.js';

@@ -62,7 +62,7 @@ function notice(text: string, options: InitBackendOptions): void {
 
 function registerWasm(module: WasmModule): Loaded<WasmKernels> {
   const w = createWasmKernels(module);
-  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool); js for the rest and for float64');
+  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool); js for the rest and for float64', w.optimizerKernels);
   return { ok: true, value: w };
 }
 
@@ -118,7 +118,7 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         const conv = wasm?.ok && process.env.DESCENT_BLAS_CONV !== 'js'
           ? wasm.value.convWithGemm(blas.gemm!)
           : { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
-        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`);
+        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`, wasm?.ok ? wasm.value.optimizerKernels : {});
       }
       result = { ok: true, value: lib };
     } catch (e) {

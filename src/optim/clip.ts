@@ -143,7 +143,7 @@ export function adaptiveGradClip(params: Tensor | Iterable<Tensor>, clipping = 0
 // ---- as transforms ------------------------------------------------------------------------
 
 /** Transform: clamps the update elementwise into [-clipValue, clipValue]. */
-export function clipByValue(clipValue: number): Transform {
+export function clipByValue(clipValue: number): Transform<object> {
   checkMax(clipValue, 'clipValue', 'clipByValue');
   return {
     name: 'clipByValue',
@@ -155,7 +155,7 @@ export function clipByValue(clipValue: number): Transform {
 }
 
 /** Transform: scales each parameter's update to 2-norm at most `maxNorm`. */
-export function clipByNorm(maxNorm: number): Transform {
+export function clipByNorm(maxNorm: number): Transform<object> {
   checkMax(maxNorm, 'maxNorm', 'clipByNorm');
   return {
     name: 'clipByNorm',
@@ -169,7 +169,7 @@ export function clipByNorm(maxNorm: number): Transform {
 }
 
 /** Transform: adaptive gradient clipping of the update, unit-wise against the parameter (see {@link adaptiveGradClip}). */
-export function clipAdaptive(clipping = 0.01, eps = 1e-3): Transform {
+export function clipAdaptive(clipping = 0.01, eps = 1e-3): Transform<object> {
   checkMax(clipping, 'clipping', 'clipAdaptive');
   return {
     name: 'clipAdaptive',

@@ -1,8 +1,10 @@
 /** Element types a tensor can hold. float32 is the default; float64 serves gradient checks. */
+import type { Storage } from '../backend/storage.js';
+
 export type DType = 'float32' | 'float64';
 
-/** The typed array behind a tensor of either dtype. */
-export type Storage = Float32Array | Float64Array;
+/** The typed array behind a tensor of either dtype (defined beside the kernels that take it). */
+export type { Storage } from '../backend/storage.js';
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
 

@@ -1,4 +1,5 @@
 /** Shape arithmetic: sizes, strides, axis normalization and NumPy broadcasting. */
+import { stridesOf } from '../backend/strides.js';
 
 export type Shape = readonly number[];
 
@@ -8,15 +9,8 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-export function stridesOf(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
+/** Row-major strides (defined beside the kernels that need them). */
+export { stridesOf } from '../backend/strides.js';
 
 export function shapeToString(shape: Shape): string {
   return `[${shape.join(',')}]`;

@@ -5,9 +5,11 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AdagradHyper, AdamHyper, RmspropHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
+import type { BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../../src/backend/kernels.js';
+import type { AdagradHyper, AdamHyper, OptimizerKernels, RmspropHyper, SgdHyper } from '../../src/backend/optimizer-kernels.js';
 import { jsKernels } from '../../src/backend/js/index.js';
-import { listBackends, setBackend, kernels, backendInfo } from '../../src/backend/registry.js';
+import { jsOptimizerKernels } from '../../src/backend/js/optimizers/index.js';
+import { listBackends, setBackend, kernels, optimizerKernels, backendInfo } from '../../src/backend/registry.js';
 import { loadBackends } from '../../src/backend/load.js';
 import { Generator } from '../../src/tensor/random.js';
 import { assertClose } from '../helpers/close.js';
@@ -20,6 +22,14 @@ function kernelsOf(name: string): Kernels {
   const previous = backendInfo().name;
   setBackend(name);
   const k = kernels();
+  setBackend(previous);
+  return k;
+}
+
+function optimizerKernelsOf(name: string): OptimizerKernels {
+  const previous = backendInfo().name;
+  setBackend(name);
+  const k = optimizerKernels();
   setBackend(previous);
   return k;
 }
@@ -238,6 +248,7 @@ function adamCase(n: number, weightDecay: number): [Float32Array[], AdamHyper] {
 for (const name of others) {
   describe(`backend ${name} matches js`, () => {
     const k = kernelsOf(name);
+    const ok = optimizerKernelsOf(name);
 
     test('gemm float32 (shapes, transposes, offsets, leading dimensions, alpha, beta)', () => {
       for (const c of gemmCases()) checkGemm(k, c, Float32Array, `${name} sgemm ${JSON.stringify(c)}`);
@@ -259,8 +270,8 @@ for (const name of others) {
         for (const wd of [0, 0.01]) {
           const [arrays, hp] = adamCase(n, wd);
           const ref = arrays.map((a) => a.slice());
-          k.adam(arrays[0], arrays[1], arrays[2], arrays[3], hp);
-          jsKernels.adam(ref[0], ref[1], ref[2], ref[3], hp);
+          ok.adam(arrays[0], arrays[1], arrays[2], arrays[3], hp);
+          jsOptimizerKernels.adam(ref[0], ref[1], ref[2], ref[3], hp);
           for (const [i, label] of [[0, 'param'], [2, 'm'], [3, 'v']] as const) {
             assertClose(arrays[i], ref[i], { atol: 1e-6, rtol: 1e-5, what: `${name} adam n=${n} wd=${wd} ${label}` });
           }
@@ -275,8 +286,8 @@ for (const name of others) {
         const vMax = rand(Float32Array, n, 0, 0.01) as Float32Array;
         arrays[1][n - 1] = NaN;
         const ref = [...arrays, vMax].map((a) => a.slice());
-        k.adam(arrays[0], arrays[1], arrays[2], arrays[3], hp, vMax);
-        jsKernels.adam(ref[0], ref[1], ref[2], ref[3], hp, ref[4]);
+        ok.adam(arrays[0], arrays[1], arrays[2], arrays[3], hp, vMax);
+        jsOptimizerKernels.adam(ref[0], ref[1], ref[2], ref[3], hp, ref[4]);
         for (const [got, want, label] of [[arrays[0], ref[0], 'param'], [arrays[3], ref[3], 'v'], [vMax, ref[4], 'vMax']] as const) {
           assertClose(got, want, { atol: 1e-6, rtol: 1e-5, what: `${name} amsgrad n=${n} ${label}` });
         }
@@ -301,8 +312,8 @@ for (const name of others) {
           const g = rand(Float32Array, n) as Float32Array;
           const buf = c.momentum ? (rand(Float32Array, n) as Float32Array) : null;
           const ref = [p.slice(), g.slice(), buf?.slice() ?? null] as const;
-          k.sgd(p, g, buf, hp);
-          jsKernels.sgd(ref[0], ref[1], ref[2], hp);
+          ok.sgd(p, g, buf, hp);
+          jsOptimizerKernels.sgd(ref[0], ref[1], ref[2], hp);
           const what = `${name} sgd n=${n} ${JSON.stringify(c)}`;
           assertClose(p, ref[0], { atol: 1e-7, rtol: 1e-6, what: `${what} param` });
           if (buf) assertClose(buf, ref[2]!, { atol: 1e-7, rtol: 1e-6, what: `${what} buffer` });
@@ -321,8 +332,8 @@ for (const name of others) {
           const gAvg = centered ? (rand(Float32Array, n, -0.1, 0.1) as Float32Array) : null;
           const buf = momentum ? (rand(Float32Array, n) as Float32Array) : null;
           const ref = [p, g, sq, gAvg, buf].map((a) => a?.slice() ?? null);
-          k.rmsprop(p, g, sq, gAvg, buf, hp);
-          jsKernels.rmsprop(ref[0]!, ref[1]!, ref[2]!, ref[3], ref[4], hp);
+          ok.rmsprop(p, g, sq, gAvg, buf, hp);
+          jsOptimizerKernels.rmsprop(ref[0]!, ref[1]!, ref[2]!, ref[3], ref[4], hp);
           const what = `${name} rmsprop n=${n} centered=${centered} momentum=${momentum}`;
           for (const [i, got] of [[0, p], [2, sq], [3, gAvg], [4, buf]] as const) if (got) assertClose(got, ref[i]!, { atol: 1e-6, rtol: 1e-5, what: `${what} [${i}]` });
           assert.deepEqual(g, ref[1], 'the gradient is not modified');
@@ -338,8 +349,8 @@ for (const name of others) {
           const g = rand(Float32Array, n) as Float32Array;
           const sum = rand(Float32Array, n, 0, 2) as Float32Array;
           const ref = [p.slice(), g.slice(), sum.slice()];
-          k.adagrad(p, g, sum, hp);
-          jsKernels.adagrad(ref[0], ref[1], ref[2], hp);
+          ok.adagrad(p, g, sum, hp);
+          jsOptimizerKernels.adagrad(ref[0], ref[1], ref[2], hp);
           assertClose(p, ref[0], { atol: 1e-6, rtol: 1e-5, what: `${name} adagrad n=${n} param` });
           assertClose(sum, ref[2], { atol: 1e-6, rtol: 1e-5, what: `${name} adagrad n=${n} sum` });
         }

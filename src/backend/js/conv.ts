@@ -1,4 +1,4 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { Storage } from '../storage.js';
 import type { ConvBatch, ConvGeometry, Kernels } from '../kernels.js';
 
 /** The output columns ox whose input column ox * stride - pad + offset lies in [0, width). */

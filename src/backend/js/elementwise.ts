@@ -1,4 +1,4 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { Storage } from '../storage.js';
 import type { BinaryOp, UnaryOp } from '../kernels.js';
 import { coalesce } from './broadcast.js';
 import { erf } from './special.js';

@@ -1,14 +1,10 @@
 import type { Kernels } from '../kernels.js';
-import { adagrad } from './adagrad.js';
-import { adam } from './adam.js';
 import { col2im, conv2d, conv2dInputGrad, conv2dWeightGrad, im2col } from './conv.js';
 import { binary, binaryScalar, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { permute, scatterAdd, take } from './layout.js';
 import { maxPool2d } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
-import { rmsprop } from './rmsprop.js';
-import { sgd } from './sgd.js';
 
 /** The plain TypeScript reference backend: always present, the yardstick for the others. */
 export const jsKernels: Kernels = {
@@ -29,8 +25,4 @@ export const jsKernels: Kernels = {
   conv2dWeightGrad,
   maxPool2d,
   softmax,
-  adam,
-  sgd,
-  rmsprop,
-  adagrad,
 };

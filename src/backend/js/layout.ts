@@ -1,5 +1,5 @@
-import type { Storage } from '../../tensor/dtype.js';
-import { stridesOf } from '../../tensor/shape.js';
+import type { Storage } from '../storage.js';
+import { stridesOf } from '../strides.js';
 
 export function permute(x: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void {
   const rank = shape.length;

@@ -1,4 +1,4 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { Storage } from '../storage.js';
 import type { ConvGeometry } from '../kernels.js';
 
 export function maxPool2d(x: Storage, planes: number, g: ConvGeometry, out: Storage, argmax: Int32Array): void {

@@ -1,4 +1,4 @@
-import type { Storage } from '../../tensor/dtype.js';
+import type { Storage } from '../storage.js';
 import type { ReduceOp } from '../kernels.js';
 
 export function reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage): void {

@@ -15,10 +15,12 @@
  * stay in js, where a copy would cost as much as the loop. Every SIMD kernel gives the js
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
  */
-import type { Storage } from '../../tensor/dtype.js';
-import type { AdagradHyper, AdamHyper, RmspropHyper, SgdHyper, BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
+import type { Storage } from '../storage.js';
+import type { BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
+import type { AdagradHyper, AdamHyper, OptimizerKernels, RmspropHyper, SgdHyper } from '../optimizer-kernels.js';
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
+import { jsOptimizerKernels } from '../js/optimizers/index.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -125,6 +127,8 @@ const BATCH_COLS_BUDGET = 128 * 1024;
 
 export interface WasmKernels {
   kernels: Partial<Kernels> & { name: string };
+  /** The fused optimizer steps (float32, streamed through the module's memory). */
+  optimizerKernels: Omit<OptimizerKernels, 'name'>;
   /**
    * Whole-batch convolutions whose GEMMs run on `gemm` (given views of this module's memory
    * with offsets): im2col, col2im and the layout moves run here, so the columns never leave the
@@ -199,25 +203,25 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     const decay = 1 - h.lr * h.weightDecay;
     const done = streamed([p, g, m, v, vMax ?? null], [true, false, true, true, true], (at, len) =>
       ex.adam(at[0], at[1], at[2], at[3], at[4], len, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, stepSize, invSqrtBc2, decay));
-    if (!done) jsKernels.adam(p, g, m, v, h, vMax);
+    if (!done) jsOptimizerKernels.adam(p, g, m, v, h, vMax);
   }
 
   function sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, h: SgdHyper): void {
     const done = streamed([p, g, buf], [true, false, true], (at, len) =>
       ex.sgd(at[0], at[1], at[2], len, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, h.maximize ? -1 : 1, h.nesterov ? 1 : 0, h.firstStep ? 1 : 0));
-    if (!done) jsKernels.sgd(p, g, buf, h);
+    if (!done) jsOptimizerKernels.sgd(p, g, buf, h);
   }
 
   function rmsprop(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, h: RmspropHyper): void {
     const done = streamed([p, g, sq, gAvg, buf], [true, false, true, true, true], (at, len) =>
       ex.rmsprop(at[0], at[1], at[2], at[3], at[4], len, h.lr, h.alpha, 1 - h.alpha, h.eps, h.weightDecay, h.momentum, h.maximize ? -1 : 1));
-    if (!done) jsKernels.rmsprop(p, g, sq, gAvg, buf, h);
+    if (!done) jsOptimizerKernels.rmsprop(p, g, sq, gAvg, buf, h);
   }
 
   function adagrad(p: Float32Array, g: Float32Array, sum: Float32Array, h: AdagradHyper): void {
     const done = streamed([p, g, sum], [true, false, true], (at, len) =>
       ex.adagrad(at[0], at[1], at[2], len, h.lr, h.eps, h.weightDecay, h.maximize ? -1 : 1));
-    if (!done) jsKernels.adagrad(p, g, sum, h);
+    if (!done) jsOptimizerKernels.adagrad(p, g, sum, h);
   }
 
   function unary(op: UnaryOp, x: Storage, out: Storage): void {
@@ -492,7 +496,8 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   }
 
   return {
-    kernels: { name: 'wasm', gemm, adam, sgd, rmsprop, adagrad, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    optimizerKernels: { adam, sgd, rmsprop, adagrad },
     convWithGemm,
   };
 }

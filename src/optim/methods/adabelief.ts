@@ -14,23 +14,26 @@ export interface AdaBeliefOptions {
   maximize: boolean;
 }
 
+/** What scaleByBelief keeps per parameter: the step count, the first moment, the "belief" s and its running maximum (AMSGrad variant). */
+export type AdaBeliefState = { step: number; expAvg: Storage; expAvgVar: Storage; maxExpAvgVar: Storage | null };
+
 /** The AdaBelief preconditioner with its weight decay (coupled or decoupled), before the lr scale. */
-export function scaleByBelief(): Transform {
+export function scaleByBelief(): Transform<AdaBeliefOptions, AdaBeliefState> {
   return {
     name: 'scaleByBelief',
     init: (p, h) => ({ step: 0, expAvg: like(p), expAvgVar: like(p), maxExpAvgVar: h.amsgrad ? like(p) : null }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const wd = h.weightDecay as number;
-      const decoupled = h.decoupleWeightDecay as boolean;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const wd = h.weightDecay;
+      const decoupled = h.decoupleWeightDecay;
+      const t = s.step + 1;
       s.step = t;
       const bc1 = 1 - b1 ** t;
       const bc2 = 1 - b2 ** t;
-      const m = s.expAvg as Storage;
-      const sv = s.expAvgVar as Storage;
-      let smax = s.maxExpAvgVar as Storage | null;
+      const m = s.expAvg;
+      const sv = s.expAvgVar;
+      let smax = s.maxExpAvgVar;
       if (h.amsgrad && !smax) smax = s.maxExpAvgVar = like(p);
       for (let i = 0; i < u.length; i++) {
         const g = decoupled ? u[i] : u[i] + wd * p[i];
@@ -63,6 +66,7 @@ export function scaleByBelief(): Transform {
  */
 export const AdaBelief = defineOptimizer<AdaBeliefOptions>({
   name: 'adabelief',
+  adaptive: true,
   doc: 'AdaBelief: Adam whose denominator tracks the variance of g around its running mean (the "belief")',
   source: 'Zhuang et al. 2020 (NeurIPS), alg. 2; seed 001 §3.2.2 alg. 9',
   formula: 's = β2 s + (1-β2)(g - m)² + ε;  θ -= lr · m̂ / (√ŝ + ε)',

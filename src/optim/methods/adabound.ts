@@ -17,26 +17,29 @@ export interface AdaBoundOptions {
   maximize: boolean;
 }
 
+/** What adaboundStep keeps per parameter: the step count, the two moments and the running maximum of v (AMSBound). */
+export type AdaBoundState = { step: number; expAvg: Storage; expAvgSq: Storage; maxExpAvgSq: Storage | null };
+
 /** The AdaBound step (the output is the final step; lr is used inside the clipped step size). */
-export function adaboundStep(): Transform {
+export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
   return {
     name: 'adabound',
     init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p), maxExpAvgSq: h.amsbound ? like(p) : null }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const lr = h.lr as number;
-      const eps = h.eps as number;
-      const finalLr = h.finalLr as number;
-      const gamma = h.gamma as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const lr = h.lr;
+      const eps = h.eps;
+      const finalLr = h.finalLr;
+      const gamma = h.gamma;
+      const t = s.step + 1;
       s.step = t;
       const lower = finalLr * (1 - 1 / (gamma * t + 1));
       const upper = finalLr * (1 + 1 / (gamma * t));
       const base = h.biasCorrection ? (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t) : lr;
       const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
-      let vmax = s.maxExpAvgSq as Storage | null;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
+      let vmax = s.maxExpAvgSq;
       if (h.amsbound && !vmax) vmax = s.maxExpAvgSq = like(p);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
@@ -73,6 +76,7 @@ export function adaboundStep(): Transform {
  */
 export const AdaBound = defineOptimizer<AdaBoundOptions>({
   name: 'adabound',
+  adaptive: true,
   doc: 'AdaBound: Adam with step sizes clipped into bounds that converge to finalLr (SGD-like late)',
   source: 'Luo et al. 2019 (ICLR), alg. 2-3; seed 001 §3.2.3 alg. 12',
   formula: 'η = clip(lr/(√v + ε), η_l(t), η_u(t)) / √t;  θ -= η ⊙ m;  η_l = finalLr(1 - 1/(γt+1)), η_u = finalLr(1 + 1/(γt))',

@@ -12,16 +12,19 @@ export interface AdadeltaOptions {
   maximize: boolean;
 }
 
+/** What scaleByAdadelta keeps per parameter: the running averages of g² and of the squared steps. */
+export type AdadeltaState = { squareAvg: Storage; accDelta: Storage };
+
 /** `E[g²] = ρE[g²] + (1-ρ)g²; Δ = √(E[Δ²]+ε)/√(E[g²]+ε) · g; E[Δ²] = ρE[Δ²] + (1-ρ)Δ²; u = Δ`. */
-export function scaleByAdadelta(): Transform {
+export function scaleByAdadelta(): Transform<AdadeltaOptions, AdadeltaState> {
   return {
     name: 'scaleByAdadelta',
     init: (p) => ({ squareAvg: like(p), accDelta: like(p) }),
     update(u, s, _p, h) {
-      const sq = s.squareAvg as Storage;
-      const acc = s.accDelta as Storage;
-      const rho = h.rho as number;
-      const eps = h.eps as number;
+      const sq = s.squareAvg;
+      const acc = s.accDelta;
+      const rho = h.rho;
+      const eps = h.eps;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         sq[i] = rho * sq[i] + (1 - rho) * g * g;
@@ -46,6 +49,7 @@ export function scaleByAdadelta(): Transform {
  */
 export const Adadelta = defineOptimizer<AdadeltaOptions>({
   name: 'adadelta',
+  adaptive: true,
   doc: 'AdaDelta: running averages of squared gradients and squared updates set the step size',
   source: 'Zeiler 2012 (arXiv:1212.5701); seed 001 §3.2.1',
   formula: 'E[g²] = ρE[g²] + (1-ρ)g²;  Δ = √(E[Δ²]+ε)/√(E[g²]+ε)·g;  E[Δ²] = ρE[Δ²] + (1-ρ)Δ²;  θ -= lr·Δ',

@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, type Transform, type UpdateContext } from '../transform.js';
+import { chain, flipSign, present, type Transform, type UpdateContext } from '../transform.js';
 
 export interface AdafactorOptions {
   lr: number | null;
@@ -36,8 +36,11 @@ function rms(x: ArrayLike<number>): number {
   return Math.sqrt(s / Math.max(1, x.length));
 }
 
+/** What adafactorStep keeps per parameter: the step count, the factored (row and column) or full second moment, and the first moment when beta1 > 0. */
+export type AdafactorState = { step: number; expAvgSqRow: Storage | null; expAvgSqCol: Storage | null; expAvgSq: Storage | null; expAvg: Storage | null };
+
 /** The whole Adafactor step (the output is the final step). */
-export function adafactorStep(): Transform {
+export function adafactorStep(): Transform<AdafactorOptions, AdafactorState> {
   return {
     name: 'adafactor',
     init(p, h, ctx) {
@@ -47,25 +50,25 @@ export function adafactorStep(): Transform {
         expAvgSqRow: f ? alloc(p, f[0] * f[1]) : null,
         expAvgSqCol: f ? alloc(p, f[0] * f[2]) : null,
         expAvgSq: f ? null : alloc(p, p.length),
-        expAvg: (h.beta1 as number) > 0 ? alloc(p, p.length) : null,
+        expAvg: h.beta1 > 0 ? alloc(p, p.length) : null,
       };
     },
     update(u, s, p, h, ctx) {
-      const [eps1, eps2] = h.eps as [number, number];
-      const d = h.clipThreshold as number;
-      const beta1 = h.beta1 as number;
-      const t = (s.step as number) + 1;
+      const [eps1, eps2] = h.eps;
+      const d = h.clipThreshold;
+      const beta1 = h.beta1;
+      const t = s.step + 1;
       s.step = t;
-      const rho = h.lr === null ? Math.min(1e-2, 1 / Math.sqrt(t)) : (h.lr as number);
+      const rho = h.lr === null ? Math.min(1e-2, 1 / Math.sqrt(t)) : h.lr;
       const alpha = h.scaleParameter ? Math.max(eps2, rms(p)) * rho : rho;
-      const beta2 = 1 - t ** (h.decayRate as number);
+      const beta2 = 1 - t ** h.decayRate;
       const n = u.length;
       const f = factorShape(ctx);
       const upd = new Float64Array(n);
       if (f) {
         const [batch, rows, cols] = f;
-        const R = s.expAvgSqRow as Storage;
-        const C = s.expAvgSqCol as Storage;
+        const R = present(s.expAvgSqRow, 'adafactor: expAvgSqRow');
+        const C = present(s.expAvgSqCol, 'adafactor: expAvgSqCol');
         for (let b = 0; b < batch; b++) {
           const off = b * rows * cols;
           for (let r = 0; r < rows; r++) {
@@ -90,15 +93,15 @@ export function adafactorStep(): Transform {
           }
         }
       } else {
-        const V = s.expAvgSq as Storage;
+        const V = present(s.expAvgSq, 'adafactor: expAvgSq');
         for (let i = 0; i < n; i++) {
           V[i] = beta2 * V[i] + (1 - beta2) * (u[i] * u[i] + eps1);
           upd[i] = u[i] / Math.sqrt(V[i]);
         }
       }
       const clip = Math.max(1, rms(upd) / d);
-      const m = s.expAvg as Storage | null;
-      const wd = h.weightDecay as number;
+      const m = s.expAvg;
+      const wd = h.weightDecay;
       for (let i = 0; i < n; i++) {
         let x = upd[i] / clip;
         if (beta1 > 0 && m) {
@@ -129,6 +132,7 @@ export function adafactorStep(): Transform {
  */
 export const Adafactor = defineOptimizer<AdafactorOptions>({
   name: 'adafactor',
+  adaptive: true,
   doc: 'Adafactor: factored second-moment estimates, update clipping and relative step sizes (sublinear memory)',
   source: 'Shazeer & Stern 2018 (ICML), alg. 4-5',
   formula: 'V̂ = R C / mean(R);  Û = (G/√V̂) / max(1, RMS/d);  θ -= max(ε2, RMS(θ)) ρ_t Û,  β̂2,t = 1 - t^c',

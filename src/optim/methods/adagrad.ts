@@ -1,10 +1,9 @@
 /** AdaGrad: per-coordinate step sizes from the sum of squared gradients. */
-import { kernels } from '../../backend/registry.js';
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
-import type { ParamState } from '../types.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -15,17 +14,20 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
+/** What AdaGrad keeps per parameter: the step count and the sum of squared gradients G. */
+export type AdagradState = { step: number; sum: Storage };
+
 /** `G += g²; u = g / ((√G + ε)(1 + (t-1)·lrDecay))`. */
-export function scaleByAdagrad(): Transform {
+export function scaleByAdagrad(): Transform<Pick<AdagradOptions, 'eps' | 'lrDecay' | 'initialAccumulatorValue'>, AdagradState> {
   return {
     name: 'scaleByAdagrad',
-    init: (p, h) => ({ step: 0, sum: like(p, h.initialAccumulatorValue as number) }),
+    init: (p, h) => ({ step: 0, sum: like(p, h.initialAccumulatorValue) }),
     update(u, s, _p, h) {
-      const t = (s.step as number) + 1;
+      const t = s.step + 1;
       s.step = t;
-      const sum = s.sum as Storage;
-      const eps = h.eps as number;
-      const decay = 1 / (1 + (t - 1) * (h.lrDecay as number));
+      const sum = s.sum;
+      const eps = h.eps;
+      const decay = 1 / (1 + (t - 1) * h.lrDecay);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         sum[i] += g * g;
@@ -35,16 +37,16 @@ export function scaleByAdagrad(): Transform {
   };
 }
 
-/** The fused float32 path: one `kernels().adagrad` pass over parameter, gradient and sum. */
-function fusedAdagrad(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+/** The fused float32 path: one `kernels.adagrad` pass over parameter, gradient and sum. */
+function fusedAdagrad(param: Storage, grad: Storage, s: AdagradState, h: AdagradOptions, kernels: OptimizerKernels): boolean {
   if (!(param instanceof Float32Array) || !(grad instanceof Float32Array) || !(s.sum instanceof Float32Array)) return false;
-  const t = (s.step as number) + 1;
+  const t = s.step + 1;
   s.step = t;
-  kernels().adagrad(param, grad, s.sum, {
-    lr: (h.lr as number) / (1 + (t - 1) * (h.lrDecay as number)),
-    eps: h.eps as number,
-    weightDecay: h.weightDecay as number,
-    maximize: h.maximize as boolean,
+  kernels.adagrad(param, grad, s.sum, {
+    lr: h.lr / (1 + (t - 1) * h.lrDecay),
+    eps: h.eps,
+    weightDecay: h.weightDecay,
+    maximize: h.maximize,
   });
   return true;
 }
@@ -60,6 +62,7 @@ function fusedAdagrad(param: Storage, grad: Storage, s: ParamState, h: Hyper): b
  */
 export const Adagrad = defineOptimizer<AdagradOptions>({
   name: 'adagrad',
+  adaptive: true,
   doc: 'AdaGrad: steps scaled by the root of the accumulated squared gradients',
   source: 'Duchi, Hazan & Singer 2011 (JMLR); seed 001 §3.2.1 alg. 4, 003 §4.1, 000 §2.2.3',
   formula: 'G += g²;  θ -= lr/(1+(t-1)·lrDecay) · g / (√G + ε)',

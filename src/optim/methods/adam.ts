@@ -2,15 +2,14 @@
  * Adam and its closest family: AMSGrad (Adam with `amsgrad: true`), AdamW (decoupled weight
  * decay) and AdamNC (Adam with an increasing β2,t = 1 - 1/t).
  *
- * The float32 Adam/AdamW/AMSGrad step runs through the fused `kernels().adam` kernel
+ * The float32 Adam/AdamW/AMSGrad step runs through the fused `adam` optimizer kernel
  * (one pass over parameter, gradient and the moments).
  */
 import type { Storage } from '../../tensor/dtype.js';
-import { kernels } from '../../backend/registry.js';
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, decoupledWeightDecay, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
-import type { ParamState } from '../types.js';
+import { addWeightDecay, chain, decoupledWeightDecay, flipSign, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface AdamOptions {
   lr: number;
@@ -23,24 +22,27 @@ export interface AdamOptions {
 
 export type AdamWOptions = AdamOptions;
 
+/** What Adam keeps per parameter: the step count, the two moments and (AMSGrad) the running maximum of v. */
+export type AdamState = { step: number; expAvg: Storage; expAvgSq: Storage; maxExpAvgSq: Storage | null };
+
 /**
  * The Adam preconditioner: `u = m̂ / (√v̂ + ε)` with bias-corrected moments (and the running
  * maximum of v for AMSGrad), computed as PyTorch does: `(m/bc1) / (√v/√bc2 + ε)`.
  */
-export function scaleByAdam(): Transform {
+export function scaleByAdam(): Transform<Pick<AdamOptions, 'betas' | 'eps' | 'amsgrad'>, AdamState> {
   return {
     name: 'scaleByAdam',
     init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p), maxExpAvgSq: h.amsgrad ? like(p) : null }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const t = s.step + 1;
       s.step = t;
       const bc1 = 1 - b1 ** t;
       const sqrtBc2 = Math.sqrt(1 - b2 ** t);
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
-      let vmax = s.maxExpAvgSq as Storage | null;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
+      let vmax = s.maxExpAvgSq;
       if (h.amsgrad && !vmax) vmax = s.maxExpAvgSq = like(p);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
@@ -57,16 +59,17 @@ export function scaleByAdam(): Transform {
   };
 }
 
-/** The fused float32 path: one `kernels().adam` call per parameter. */
+/** The fused float32 path: one `kernels.adam` call per parameter. */
 function fusedAdam(decoupled: boolean) {
-  return (param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean => {
+  return (param: Storage, grad: Storage, s: AdamState, h: AdamOptions, kernels: OptimizerKernels): boolean => {
     if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
     const m = s.expAvg;
     const v = s.expAvgSq;
     if (h.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = like(param);
     const vMax = h.amsgrad ? s.maxExpAvgSq : null;
-    if (!(m instanceof Float32Array) || !(v instanceof Float32Array) || (vMax && !(vMax instanceof Float32Array))) return false;
-    const wd = h.weightDecay as number;
+    if (!(m instanceof Float32Array) || !(v instanceof Float32Array)) return false;
+    if (vMax !== null && !(vMax instanceof Float32Array)) return false;
+    const wd = h.weightDecay;
     let g: Float32Array = grad;
     if (h.maximize || (!decoupled && wd)) {
       g = new Float32Array(grad.length);
@@ -74,18 +77,18 @@ function fusedAdam(decoupled: boolean) {
       const c = decoupled ? 0 : wd;
       for (let i = 0; i < g.length; i++) g[i] = sign * grad[i] + c * param[i];
     }
-    const [b1, b2] = h.betas as [number, number];
-    const t = (s.step as number) + 1;
+    const [b1, b2] = h.betas;
+    const t = s.step + 1;
     s.step = t;
-    kernels().adam(param, g, m, v, {
-      lr: h.lr as number,
+    kernels.adam(param, g, m, v, {
+      lr: h.lr,
       beta1: b1,
       beta2: b2,
-      eps: h.eps as number,
+      eps: h.eps,
       weightDecay: decoupled ? wd : 0,
       biasCorrection1: 1 - b1 ** t,
       biasCorrection2: 1 - b2 ** t,
-    }, vMax as Float32Array | null);
+    }, vMax);
     return true;
   };
 }
@@ -119,6 +122,7 @@ const adamTransform: Transform = {
  */
 export const Adam = defineOptimizer<AdamOptions>({
   name: 'adam',
+  adaptive: true,
   doc: 'Adam: bias-corrected running averages of the gradient and its square (amsgrad: true for AMSGrad)',
   source: 'Kingma & Ba 2015 (ICLR); AMSGrad: Reddi, Kale & Kumar 2018 (ICLR); seed 001 §3.2.1 alg. 6 and §3.2.2 alg. 8, 003 §4.3, 000 §2.2.3',
   formula: 'm = β1 m + (1-β1)g;  v = β2 v + (1-β2)g²;  θ -= lr · (m/(1-β1^t)) / (√(v/(1-β2^t)) + ε)   [AMSGrad: v → max(v)]',
@@ -139,6 +143,7 @@ export type Adam = InstanceType<typeof Adam>;
  */
 export const AdamW = defineOptimizer<AdamWOptions>({
   name: 'adamw',
+  adaptive: true,
   doc: 'AdamW: Adam with weight decay decoupled from the gradient',
   source: 'Loshchilov & Hutter 2019 (ICLR); seed 001 §3.2.1 alg. 6 (Adam)',
   formula: 'θ -= lr · (m̂/(√v̂ + ε) + λθ)',
@@ -159,22 +164,25 @@ export interface AdamNCOptions {
   maximize: boolean;
 }
 
+/** What AdamNC keeps per parameter: the step count, the two moments and the product of the β1,t so far. */
+export type AdamNCState = { step: number; expAvg: Storage; expAvgSq: Storage; beta1Product: number };
+
 /** AdamNC's preconditioner: β1,t = β1 λ^{t-1}, β2,t = 1 - 1/t (v_t is the mean of g_1²..g_t²). */
-export function scaleByAdamNC(): Transform {
+export function scaleByAdamNC(): Transform<Pick<AdamNCOptions, 'beta1' | 'beta1Decay' | 'eps'>, AdamNCState> {
   return {
     name: 'scaleByAdamNC',
     init: (p) => ({ step: 0, expAvg: like(p), expAvgSq: like(p), beta1Product: 1 }),
     update(u, s, _p, h) {
-      const t = (s.step as number) + 1;
+      const t = s.step + 1;
       s.step = t;
-      const b1 = (h.beta1 as number) * (h.beta1Decay as number) ** (t - 1);
+      const b1 = h.beta1 * h.beta1Decay ** (t - 1);
       const b2 = 1 - 1 / t;
-      const prod = (s.beta1Product as number) * b1;
+      const prod = s.beta1Product * b1;
       s.beta1Product = prod;
       const bc1 = 1 - prod;
-      const eps = h.eps as number;
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
+      const eps = h.eps;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
@@ -202,6 +210,7 @@ export function scaleByAdamNC(): Transform {
  */
 export const AdamNC = defineOptimizer<AdamNCOptions>({
   name: 'adamnc',
+  adaptive: true,
   doc: 'AdamNC: Adam with increasing β2,t = 1 - 1/t (v is the running mean of all squared gradients)',
   source: 'Reddi, Kale & Kumar 2018 (ICLR), §5 / Corollary 1; seed 004 §3.1, §3.4',
   formula: 'm = β1,t m + (1-β1,t) g;  v = (1-1/t) v + g²/t;  θ -= lr · (m/(1-Πβ1,s)) / (√v + ε),  β1,t = β1 λ^(t-1)',

@@ -12,19 +12,22 @@ export interface AdamaxOptions {
   maximize: boolean;
 }
 
+/** What scaleByAdamax keeps per parameter: the step count, the first moment and the infinity-norm accumulator. */
+export type AdamaxState = { step: number; expAvg: Storage; expInf: Storage };
+
 /** `m = β1 m + (1-β1) g; u = max(β2 u, |g| + ε); step = m / ((1-β1^t) u)`. */
-export function scaleByAdamax(): Transform {
+export function scaleByAdamax(): Transform<AdamaxOptions, AdamaxState> {
   return {
     name: 'scaleByAdamax',
     init: (p) => ({ step: 0, expAvg: like(p), expInf: like(p) }),
     update(u, s, _p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const t = s.step + 1;
       s.step = t;
       const bc1 = 1 - b1 ** t;
-      const m = s.expAvg as Storage;
-      const ui = s.expInf as Storage;
+      const m = s.expAvg;
+      const ui = s.expInf;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
@@ -46,6 +49,7 @@ export function scaleByAdamax(): Transform {
  */
 export const Adamax = defineOptimizer<AdamaxOptions>({
   name: 'adamax',
+  adaptive: true,
   doc: 'AdaMax: Adam with the exponentially weighted infinity norm in the denominator',
   source: 'Kingma & Ba 2015 (ICLR), §7.1; seed 001 §3.2.1',
   formula: 'm = β1 m + (1-β1)g;  u = max(β2 u, |g| + ε);  θ -= lr/(1-β1^t) · m/u',

@@ -2,8 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, type Hyper, type Transform } from '../transform.js';
-import type { ParamState } from '../types.js';
+import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
 
 export type AdaShiftPhi = 'none' | 'max' | 'mean';
 
@@ -18,13 +17,20 @@ export interface AdaShiftOptions {
 }
 
 /**
+ * What AdaShift keeps per parameter: the step count, the queue of the last n gradients (n
+ * slots of the parameter's length, in a ring), v (elementwise, or one number for a spatial φ)
+ * and the window sum S below.
+ */
+export type AdaShiftState = { step: number; queue: Storage; expAvgSq: Storage; windowSum?: Float64Array };
+
+/**
  * S = Σ_{k<n} β1^k g_{t-k}, the unnormalized first moment, kept in float64 in each parameter's
  * state (`windowSum`) so m_t costs O(1) per element instead of O(n). It is saved with the
  * state: S is a running sum whose rounding depends on the whole history, so rebuilding it from
  * the queue on load gives other last bits and a resumed run would drift from an uninterrupted
  * one. A state dict saved before S was kept (no `windowSum`) gets it rebuilt from the queue.
  */
-function windowSum(s: ParamState, q: Storage, size: number, n: number, b1: number, pushed: number): Float64Array {
+function windowSum(s: AdaShiftState, q: Storage, size: number, n: number, b1: number, pushed: number): Float64Array {
   if (s.windowSum instanceof Float64Array && s.windowSum.length === size) return s.windowSum;
   const sum = new Float64Array(size);
   // The last min(n, pushed) gradients: g_{pushed-k} sits in slot (pushed-1-k) mod n.
@@ -43,15 +49,15 @@ function windowSum(s: ParamState, q: Storage, size: number, n: number, b1: numbe
  * adds the step to `target` (`add`: the parameter itself) or writes it there (the transform's
  * update vector, which may be `g` itself: each element is read before it is written).
  */
-function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: ParamState, h: Hyper): void {
-  const n = h.keepNum as number;
-  const [b1, b2] = h.betas as [number, number];
-  const eps = h.eps as number;
-  const lr = h.lr as number;
+function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: AdaShiftState, h: AdaShiftOptions): void {
+  const n = h.keepNum;
+  const [b1, b2] = h.betas;
+  const eps = h.eps;
+  const lr = h.lr;
   const size = g.length;
-  const q = s.queue as Storage;
+  const q = s.queue;
   if (q.length !== n * size) throw new Error(`adashift: keepNum changed from ${q.length / size} to ${n} after the first step`);
-  const t = (s.step as number) + 1;
+  const t = s.step + 1;
   s.step = t;
   const off = ((t - 1) % n) * size; // the slot of g_{t-n}, which g_t replaces
   // S_t = β1 S_{t-1} + g_t - β1^n g_{t-n} (the slot holds 0 while t <= n). S adds g_t as the
@@ -71,8 +77,8 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: P
     return;
   }
   // Line 8: g_{t-n} = Pop(Q); line 13: v_t (elementwise, or from the spatial φ of g_{t-n}²).
-  const v = s.expAvgSq as Storage;
-  const phi = h.phi as AdaShiftPhi;
+  const v = s.expAvgSq;
+  const phi = h.phi;
   if (phi !== 'none') {
     let agg = 0;
     if (phi === 'max') {
@@ -106,11 +112,11 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: P
 }
 
 /** The AdaShift step as a transform (the output is the final step; zero while t <= n). */
-export function adashiftStep(): Transform {
+export function adashiftStep(): Transform<AdaShiftOptions, AdaShiftState> {
   return {
     name: 'adashift',
     init: (p, h) => {
-      const n = h.keepNum as number;
+      const n = h.keepNum;
       return {
         step: 0,
         queue: p instanceof Float64Array ? new Float64Array(n * p.length) : new Float32Array(n * p.length),
@@ -125,8 +131,8 @@ export function adashiftStep(): Transform {
 }
 
 /** The optimizer's fast path: without weight decay or maximize the gradient goes in as it is. */
-function fusedAdaShift(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
-  if (h.maximize || (h.weightDecay as number) !== 0) return false;
+function fusedAdaShift(param: Storage, grad: Storage, s: AdaShiftState, h: AdaShiftOptions): boolean {
+  if (h.maximize || h.weightDecay !== 0) return false;
   adashiftApply(grad, param, true, s, h);
   return true;
 }
@@ -156,6 +162,7 @@ function fusedAdaShift(param: Storage, grad: Storage, s: ParamState, h: Hyper): 
  */
 export const AdaShift = defineOptimizer<AdaShiftOptions>({
   name: 'adashift',
+  adaptive: true,
   doc: 'AdaShift: v_t from the temporally shifted gradient g_{t-n} (decorrelated from m_t), optional spatial φ per tensor',
   source: 'Zhou et al. 2019 (ICLR); seed 004 §3.4, alg. 3-1 and alg. 3-2 (app. 3.A)',
   formula: 'm = Σβ1^i g_{t-i}/Σβ1^i (i<n);  v = β2 v + (1-β2) φ(g_{t-n}²);  θ -= lr · m / (√(v/(1-β2^(t-n))) + ε);  no update while t ≤ n',

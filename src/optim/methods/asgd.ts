@@ -15,20 +15,23 @@ export interface ASGDOptions {
   maximize: boolean;
 }
 
+/** What asgdStep keeps per parameter: the step count, the current step size η, the averaging weight μ and the average ā. */
+export type ASGDState = { step: number; eta: number; mu: number; ax: Storage };
+
 /** The ASGD step and averaging (the output is the final step). */
-export function asgdStep(): Transform {
+export function asgdStep(): Transform<ASGDOptions, ASGDState> {
   return {
     name: 'asgd',
-    init: (p, h) => ({ step: 0, eta: p instanceof Float32Array ? Math.fround(h.lr as number) : (h.lr as number), mu: 1, ax: like(p) }),
+    init: (p, h) => ({ step: 0, eta: p instanceof Float32Array ? Math.fround(h.lr) : h.lr, mu: 1, ax: like(p) }),
     update(u, s, p, h) {
-      const lambd = h.lambd as number;
-      const lr = h.lr as number;
+      const lambd = h.lambd;
+      const lr = h.lr;
       const f32 = p instanceof Float32Array;
       const round = f32 ? Math.fround : (x: number) => x;
-      const eta = s.eta as number;
-      const mu = s.mu as number;
-      const ax = s.ax as Storage;
-      const t = (s.step as number) + 1;
+      const eta = s.eta;
+      const mu = s.mu;
+      const ax = s.ax;
+      const t = s.step + 1;
       s.step = t;
       for (let i = 0; i < u.length; i++) {
         const next = round(round(p[i] * (1 - lambd * eta)) - eta * u[i]);
@@ -37,8 +40,8 @@ export function asgdStep(): Transform {
         u[i] = next - p[i];
       }
       // PyTorch keeps eta and mu as float32 tensors; round them the same way for float32 parameters.
-      s.eta = round(lr / (1 + lambd * lr * t) ** (h.alpha as number));
-      s.mu = round(1 / Math.max(1, t - (h.t0 as number)));
+      s.eta = round(lr / (1 + lambd * lr * t) ** h.alpha);
+      s.mu = round(1 / Math.max(1, t - h.t0));
     },
   };
 }
@@ -56,6 +59,7 @@ export function asgdStep(): Transform {
  */
 export const ASGD = defineOptimizer<ASGDOptions>({
   name: 'asgd',
+  adaptive: false,
   doc: 'ASGD: SGD with a decaying step and Polyak-Ruppert averaging of the iterates (averages in state.ax)',
   source: 'Polyak & Juditsky 1992 (SIAM J. Control Optim.); Bottou 2012',
   formula: 'θ = θ(1-λη) - η g;  ā += μ(θ - ā);  η = lr/(1+λ·lr·t)^α;  μ = 1/max(1, t-t0)',
@@ -74,9 +78,9 @@ export type ASGD = InstanceType<typeof ASGD>;
 /** The averaged parameters ā of an ASGD optimizer, as tensors shaped like the parameters (copies). */
 export function asgdAverages(opt: Optimizer<object>): Tensor[] {
   return opt.params().map((p) => {
-    const ax = opt.state.get(p)?.ax as Storage | undefined;
+    const ax = opt.state.get(p)?.ax;
     const out = p.detach().clone();
-    if (ax) out.data.set(ax);
+    if (ax instanceof Float32Array || ax instanceof Float64Array) out.data.set(ax);
     return out;
   });
 }

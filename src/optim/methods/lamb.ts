@@ -12,21 +12,24 @@ export interface LambOptions {
   maximize: boolean;
 }
 
+/** What lambStep keeps per parameter: the step count and the two moments. */
+export type LambState = { step: number; expAvg: Storage; expAvgSq: Storage };
+
 /** The LAMB step over one parameter tensor (the output is the final step). */
-export function lambStep(): Transform {
+export function lambStep(): Transform<LambOptions, LambState> {
   return {
     name: 'lamb',
     init: (p) => ({ step: 0, expAvg: like(p), expAvgSq: like(p) }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const wd = h.weightDecay as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const wd = h.weightDecay;
+      const t = s.step + 1;
       s.step = t;
       const bc1 = 1 - b1 ** t;
       const bc2 = 1 - b2 ** t;
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
@@ -36,7 +39,7 @@ export function lambStep(): Transform {
       const wNorm = l2(p);
       const rNorm = l2(u);
       const ratio = wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
-      const c = -(h.lr as number) * ratio;
+      const c = -h.lr * ratio;
       for (let i = 0; i < u.length; i++) u[i] *= c;
     },
   };
@@ -54,6 +57,7 @@ export function lambStep(): Transform {
  */
 export const Lamb = defineOptimizer<LambOptions>({
   name: 'lamb',
+  adaptive: true,
   doc: 'LAMB: layer-wise adaptive moments; Adam steps rescaled by the trust ratio ‖θ‖/‖r‖ per tensor',
   source: 'You et al. 2020 (ICLR), alg. 2',
   formula: 'r = m̂/(√v̂ + ε) + λθ;  θ -= lr · (‖θ‖/‖r‖) · r   (per tensor)',

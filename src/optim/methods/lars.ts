@@ -12,19 +12,22 @@ export interface LarsOptions {
   maximize: boolean;
 }
 
+/** What larsStep keeps per parameter: the momentum buffer. */
+export type LarsState = { momentumBuffer: Storage };
+
 /** The LARS step over one parameter tensor (the output is the final step). */
-export function larsStep(): Transform {
+export function larsStep(): Transform<LarsOptions, LarsState> {
   return {
     name: 'lars',
     init: (p) => ({ momentumBuffer: like(p) }),
     update(u, s, p, h) {
-      const beta = h.weightDecay as number;
-      const mom = h.momentum as number;
+      const beta = h.weightDecay;
+      const mom = h.momentum;
       const wNorm = l2(p);
       const gNorm = l2(u);
-      const local = wNorm > 0 && gNorm > 0 ? ((h.trustCoefficient as number) * wNorm) / (gNorm + beta * wNorm) : 1;
-      const c = (h.lr as number) * local;
-      const buf = s.momentumBuffer as Storage;
+      const local = wNorm > 0 && gNorm > 0 ? (h.trustCoefficient * wNorm) / (gNorm + beta * wNorm) : 1;
+      const c = h.lr * local;
+      const buf = s.momentumBuffer;
       for (let i = 0; i < u.length; i++) {
         buf[i] = mom * buf[i] + c * (u[i] + beta * p[i]);
         u[i] = -buf[i];
@@ -46,6 +49,7 @@ export function larsStep(): Transform {
  */
 export const Lars = defineOptimizer<LarsOptions>({
   name: 'lars',
+  adaptive: true,
   doc: 'LARS: momentum SGD with a per-layer learning rate η‖w‖/(‖g‖ + β‖w‖)',
   source: 'You, Gitman & Ginsburg 2017 (arXiv:1708.03888), alg. 1',
   formula: 'λ = η‖w‖/(‖g‖ + β‖w‖);  v = m v + lr·λ·(g + βw);  w -= v   (per tensor)',

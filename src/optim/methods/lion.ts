@@ -11,16 +11,19 @@ export interface LionOptions {
   maximize: boolean;
 }
 
+/** What lionStep keeps per parameter: the momentum. */
+export type LionState = { expAvg: Storage };
+
 /** The Lion step (the output is the final step). */
-export function lionStep(): Transform {
+export function lionStep(): Transform<LionOptions, LionState> {
   return {
     name: 'lion',
     init: (p) => ({ expAvg: like(p) }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const lr = h.lr as number;
-      const wd = h.weightDecay as number;
-      const m = s.expAvg as Storage;
+      const [b1, b2] = h.betas;
+      const lr = h.lr;
+      const wd = h.weightDecay;
+      const m = s.expAvg;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         const c = b1 * m[i] + (1 - b1) * g;
@@ -42,6 +45,7 @@ export function lionStep(): Transform {
  */
 export const Lion = defineOptimizer<LionOptions>({
   name: 'lion',
+  adaptive: true,
   doc: 'Lion: steps of fixed size lr in the sign of an interpolation of momentum and gradient',
   source: 'Chen et al. 2023 (NeurIPS), program 1',
   formula: 'c = β1 m + (1-β1) g;  θ -= lr (sign(c) + λθ);  m = β2 m + (1-β2) g',

@@ -13,27 +13,30 @@ export interface NAdamOptions {
   maximize: boolean;
 }
 
+/** What scaleByNAdam keeps per parameter: the step count, the product of the momentum coefficients and the two moments. */
+export type NAdamState = { step: number; muProduct: number; expAvg: Storage; expAvgSq: Storage };
+
 /** The NAdam preconditioner with Dozat's momentum schedule μ_t = β1 (1 - ½ 0.96^(tψ)). */
-export function scaleByNAdam(): Transform {
+export function scaleByNAdam(): Transform<NAdamOptions, NAdamState> {
   return {
     name: 'scaleByNAdam',
     init: (p) => ({ step: 0, muProduct: 1, expAvg: like(p), expAvgSq: like(p) }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const psi = h.momentumDecay as number;
-      const eps = h.eps as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const psi = h.momentumDecay;
+      const eps = h.eps;
+      const t = s.step + 1;
       s.step = t;
       const bc2 = 1 - b2 ** t;
       const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
       const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
       // PyTorch keeps the product as a float32 tensor; round it the same way for float32 parameters.
-      const prod = p instanceof Float32Array ? Math.fround((s.muProduct as number) * mu) : (s.muProduct as number) * mu;
+      const prod = p instanceof Float32Array ? Math.fround(s.muProduct * mu) : s.muProduct * mu;
       s.muProduct = prod;
       const cg = (1 - mu) / (1 - prod);
       const cm = muNext / (1 - prod * muNext);
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
@@ -60,6 +63,7 @@ export function scaleByNAdam(): Transform {
  */
 export const NAdam = defineOptimizer<NAdamOptions>({
   name: 'nadam',
+  adaptive: true,
   doc: 'NAdam: Adam with Nesterov momentum and the momentum schedule μ_t = β1(1 - 0.5·0.96^(tψ))',
   source: 'Dozat 2016 (ICLR workshop); seed 004 §3.1 and app. 3.F',
   formula: 'θ -= lr · [(1-μ_t) g/(1-Πμ_{≤t}) + μ_{t+1} m/(1-Πμ_{≤t+1})] / (√v̂ + ε)',

@@ -13,24 +13,27 @@ export interface NovoGradOptions {
   maximize: boolean;
 }
 
+/** What scaleByNovoGrad keeps per parameter: the step count, the first moment and the per-tensor second moment. */
+export type NovoGradState = { step: number; expAvg: Storage; expAvgSq: number };
+
 /** NovoGrad's momentum of normalized gradients, per parameter tensor (before the lr scale). */
-export function scaleByNovoGrad(): Transform {
+export function scaleByNovoGrad(): Transform<NovoGradOptions, NovoGradState> {
   return {
     name: 'scaleByNovoGrad',
     init: (p) => ({ step: 0, expAvg: like(p), expAvgSq: 0 }),
     update(u, s, p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const wd = h.weightDecay as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const wd = h.weightDecay;
+      const t = s.step + 1;
       s.step = t;
       let g2 = 0;
       for (let i = 0; i < u.length; i++) g2 += u[i] * u[i];
-      const v = t === 1 ? g2 : b2 * (s.expAvgSq as number) + (1 - b2) * g2;
+      const v = t === 1 ? g2 : b2 * s.expAvgSq + (1 - b2) * g2;
       s.expAvgSq = v;
       const denom = Math.sqrt(v) + eps;
       const a = h.gradAveraging ? 1 - b1 : 1;
-      const m = s.expAvg as Storage;
+      const m = s.expAvg;
       for (let i = 0; i < u.length; i++) {
         m[i] = b1 * m[i] + a * (u[i] / denom + wd * p[i]);
         u[i] = m[i];
@@ -53,6 +56,7 @@ export function scaleByNovoGrad(): Transform {
  */
 export const NovoGrad = defineOptimizer<NovoGradOptions>({
   name: 'novograd',
+  adaptive: true,
   doc: 'NovoGrad: per-layer second moment of the gradient norm; momentum of normalized gradients plus decay',
   source: 'Ginsburg et al. 2019 (arXiv:1905.11286), alg. 1',
   formula: 'v = β2 v + (1-β2)‖g‖² (v_1 = ‖g_1‖²);  m = β1 m + (g/(√v + ε) + dθ);  θ -= lr·m   (per tensor)',

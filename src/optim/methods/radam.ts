@@ -12,15 +12,18 @@ export interface RAdamOptions {
   maximize: boolean;
 }
 
+/** What scaleByRAdam keeps per parameter: the step count and the two moments. */
+export type RAdamState = { step: number; expAvg: Storage; expAvgSq: Storage };
+
 /** The rectified Adam preconditioner (momentum-only steps while ρ_t ≤ 5). */
-export function scaleByRAdam(): Transform {
+export function scaleByRAdam(): Transform<RAdamOptions, RAdamState> {
   return {
     name: 'scaleByRAdam',
     init: (p) => ({ step: 0, expAvg: like(p), expAvgSq: like(p) }),
     update(u, s, _p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const t = s.step + 1;
       s.step = t;
       const bc1 = 1 - b1 ** t;
       const bc2 = 1 - b2 ** t;
@@ -29,8 +32,8 @@ export function scaleByRAdam(): Transform {
       const rectified = rhoT > 5;
       const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
       const sqrtBc2 = Math.sqrt(bc2);
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         m[i] = b1 * m[i] + (1 - b1) * g;
@@ -56,6 +59,7 @@ export function scaleByRAdam(): Transform {
  */
 export const RAdam = defineOptimizer<RAdamOptions>({
   name: 'radam',
+  adaptive: true,
   doc: 'RAdam: Adam with a rectifier on the variance of the adaptive learning rate (no warmup needed)',
   source: 'Liu et al. 2020 (ICLR); seed 001 §3.2.3 alg. 14',
   formula: 'ρ_t > 5: θ -= lr · r_t · m̂ · √(1-β2^t)/(√v + ε);  else θ -= lr · m̂',

@@ -1,10 +1,9 @@
 /** RMSProp: steps scaled by a running root mean square of the gradients. */
-import { kernels } from '../../backend/registry.js';
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
-import type { ParamState } from '../types.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -16,33 +15,39 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+/** What RMSprop keeps per parameter: the average of g², and of g (centered) and the momentum buffer when used. */
+export type RMSpropState = { squareAvg: Storage; gradAvg: Storage | null; momentumBuffer: Storage | null };
+
+/** The options the RMSprop update reads. */
+type RmsHyper = Pick<RMSpropOptions, 'alpha' | 'eps' | 'momentum' | 'centered'>;
+
 /**
  * The state arrays a step uses: the gradient average only when centered, the momentum buffer
  * only with momentum, each created on the first step that needs it (options may change).
  */
-function rmsBuffers(s: ParamState, p: Storage, h: Hyper): { sq: Storage; gAvg: Storage | null; buf: Storage | null } {
+function rmsBuffers(s: RMSpropState, p: Storage, h: RmsHyper): { sq: Storage; gAvg: Storage | null; buf: Storage | null } {
   if (h.centered && !s.gradAvg) s.gradAvg = like(p);
-  if ((h.momentum as number) > 0 && !s.momentumBuffer) s.momentumBuffer = like(p);
+  if (h.momentum > 0 && !s.momentumBuffer) s.momentumBuffer = like(p);
   return {
-    sq: s.squareAvg as Storage,
-    gAvg: h.centered ? (s.gradAvg as Storage) : null,
-    buf: (h.momentum as number) > 0 ? (s.momentumBuffer as Storage) : null,
+    sq: s.squareAvg,
+    gAvg: h.centered ? s.gradAvg : null,
+    buf: h.momentum > 0 ? s.momentumBuffer : null,
   };
 }
 
 /** The RMSProp preconditioner (plain, centered, with momentum), as in torch.optim.RMSprop. */
-export function scaleByRms(): Transform {
+export function scaleByRms(): Transform<RmsHyper, RMSpropState> {
   return {
     name: 'scaleByRms',
     init: (p, h) => ({
       squareAvg: like(p),
       gradAvg: h.centered ? like(p) : null,
-      momentumBuffer: (h.momentum as number) > 0 ? like(p) : null,
+      momentumBuffer: h.momentum > 0 ? like(p) : null,
     }),
     update(u, s, p, h) {
-      const alpha = h.alpha as number;
-      const eps = h.eps as number;
-      const mom = h.momentum as number;
+      const alpha = h.alpha;
+      const eps = h.eps;
+      const mom = h.momentum;
       const { sq, gAvg: ga, buf } = rmsBuffers(s, p, h);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
@@ -65,18 +70,18 @@ export function scaleByRms(): Transform {
   };
 }
 
-/** The fused float32 path: one `kernels().rmsprop` pass over parameter, gradient and state. */
-function fusedRmsprop(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+/** The fused float32 path: one `kernels.rmsprop` pass over parameter, gradient and state. */
+function fusedRmsprop(param: Storage, grad: Storage, s: RMSpropState, h: RMSpropOptions, kernels: OptimizerKernels): boolean {
   if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
   const { sq, gAvg, buf } = rmsBuffers(s, param, h);
   if (!(sq instanceof Float32Array) || (gAvg && !(gAvg instanceof Float32Array)) || (buf && !(buf instanceof Float32Array))) return false;
-  kernels().rmsprop(param, grad, sq, gAvg, buf, {
-    lr: h.lr as number,
-    alpha: h.alpha as number,
-    eps: h.eps as number,
-    weightDecay: h.weightDecay as number,
-    momentum: h.momentum as number,
-    maximize: h.maximize as boolean,
+  kernels.rmsprop(param, grad, sq, gAvg, buf, {
+    lr: h.lr,
+    alpha: h.alpha,
+    eps: h.eps,
+    weightDecay: h.weightDecay,
+    momentum: h.momentum,
+    maximize: h.maximize,
   });
   return true;
 }
@@ -96,6 +101,7 @@ function fusedRmsprop(param: Storage, grad: Storage, s: ParamState, h: Hyper): b
  */
 export const RMSprop = defineOptimizer<RMSpropOptions>({
   name: 'rmsprop',
+  adaptive: true,
   doc: 'RMSProp: steps divided by a running RMS of the gradient (plain, centered, or with momentum)',
   source: 'Tieleman & Hinton 2012 (Coursera lecture 6e); Graves 2013 (centered); seed 001 §3.2.1 alg. 5, 003 §4.2, 000 §2.2.3',
   formula: 'v = αv + (1-α)g²;  s = √(v - c²) + ε (centered) or √v + ε;  b = μb + g/s;  θ -= lr·b',

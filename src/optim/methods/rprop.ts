@@ -11,17 +11,20 @@ export interface RpropOptions {
   maximize: boolean;
 }
 
+/** What rpropStep keeps per parameter: the step count, the previous gradient and the per-coordinate step sizes. */
+export type RpropState = { step: number; prev: Storage; stepSize: Storage };
+
 /** The Rprop step (the output is the final step; no lr stage follows). */
-export function rpropStep(): Transform {
+export function rpropStep(): Transform<RpropOptions, RpropState> {
   return {
     name: 'rprop',
-    init: (p, h) => ({ step: 0, prev: like(p), stepSize: like(p, h.lr as number) }),
+    init: (p, h) => ({ step: 0, prev: like(p), stepSize: like(p, h.lr) }),
     update(u, s, _p, h) {
-      const [etaMinus, etaPlus] = h.etas as [number, number];
-      const [minStep, maxStep] = h.stepSizes as [number, number];
-      const prev = s.prev as Storage;
-      const size = s.stepSize as Storage;
-      s.step = (s.step as number) + 1;
+      const [etaMinus, etaPlus] = h.etas;
+      const [minStep, maxStep] = h.stepSizes;
+      const prev = s.prev;
+      const size = s.stepSize;
+      s.step = s.step + 1;
       for (let i = 0; i < u.length; i++) {
         let g = u[i];
         const agree = Math.sign(g) * Math.sign(prev[i]);
@@ -48,6 +51,7 @@ export function rpropStep(): Transform {
  */
 export const Rprop = defineOptimizer<RpropOptions>({
   name: 'rprop',
+  adaptive: true,
   doc: 'Rprop: per-coordinate step sizes grown or shrunk by the agreement of successive gradient signs',
   source: 'Riedmiller & Braun 1993 (ICNN)',
   formula: 'Δ = clamp(Δ · (η+ if g·g_prev > 0, η- if < 0, else 1), Δmin, Δmax);  θ -= sign(g) · Δ',

@@ -1,12 +1,11 @@
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay.
  */
-import { kernels } from '../../backend/registry.js';
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Hyper, type Transform } from '../transform.js';
-import type { ParamState } from '../types.js';
+import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface SGDOptions {
   lr: number;
@@ -17,24 +16,27 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+/** What SGD keeps per parameter: the momentum buffer, created on the first step with momentum. */
+export type SGDState = { momentumBuffer: Storage | null };
+
 /**
  * Heavy-ball momentum as PyTorch writes it: `b = g` on the first step, then
  * `b = momentum b + (1 - dampening) g`; the update is `b`, or `g + momentum b` with Nesterov.
  */
-export function sgdMomentum(): Transform {
+export function sgdMomentum(): Transform<Pick<SGDOptions, 'momentum' | 'dampening' | 'nesterov'>, SGDState> {
   return {
     name: 'sgdMomentum',
     init: () => ({ momentumBuffer: null }),
     update(u, s, p, h) {
-      const mom = h.momentum as number;
+      const mom = h.momentum;
       if (!mom) return;
-      let buf = s.momentumBuffer as Storage | null;
+      let buf = s.momentumBuffer;
       if (!buf) {
         buf = like(p);
         buf.set(u);
         s.momentumBuffer = buf;
       } else {
-        const d = 1 - (h.dampening as number);
+        const d = 1 - h.dampening;
         for (let i = 0; i < u.length; i++) buf[i] = mom * buf[i] + d * u[i];
       }
       if (h.nesterov) for (let i = 0; i < u.length; i++) u[i] += mom * buf[i];
@@ -43,10 +45,10 @@ export function sgdMomentum(): Transform {
   };
 }
 
-/** The fused float32 path: one `kernels().sgd` pass over parameter, gradient and buffer. */
-function fusedSgd(param: Storage, grad: Storage, s: ParamState, h: Hyper): boolean {
+/** The fused float32 path: one `kernels.sgd` pass over parameter, gradient and buffer. */
+function fusedSgd(param: Storage, grad: Storage, s: SGDState, h: SGDOptions, kernels: OptimizerKernels): boolean {
   if (!(param instanceof Float32Array) || !(grad instanceof Float32Array)) return false;
-  const momentum = h.momentum as number;
+  const momentum = h.momentum;
   let buf: Float32Array | null = null;
   let firstStep = false;
   if (momentum) {
@@ -57,13 +59,13 @@ function fusedSgd(param: Storage, grad: Storage, s: ParamState, h: Hyper): boole
     if (!(s.momentumBuffer instanceof Float32Array)) return false;
     buf = s.momentumBuffer;
   }
-  kernels().sgd(param, grad, buf, {
-    lr: h.lr as number,
+  kernels.sgd(param, grad, buf, {
+    lr: h.lr,
     momentum,
-    dampening: h.dampening as number,
-    weightDecay: h.weightDecay as number,
-    nesterov: h.nesterov as boolean,
-    maximize: h.maximize as boolean,
+    dampening: h.dampening,
+    weightDecay: h.weightDecay,
+    nesterov: h.nesterov,
+    maximize: h.maximize,
     firstStep,
   });
   return true;
@@ -83,6 +85,7 @@ function fusedSgd(param: Storage, grad: Storage, s: ParamState, h: Hyper): boole
  */
 export const SGD = defineOptimizer<SGDOptions>({
   name: 'sgd',
+  adaptive: false,
   doc: 'Stochastic gradient descent with optional (Nesterov) momentum, dampening and weight decay',
   source: 'Robbins & Monro 1951; Polyak 1964; Sutskever et al. 2013 (Nesterov); seed 001 §3.1 alg. 1-3, 003 §3',
   formula: 'b = μ b + (1-τ) g;  θ -= lr · (nesterov ? g + μ b : b)',

@@ -15,7 +15,7 @@ export interface SignumOptions extends SignSGDOptions {
 }
 
 /** u = sign(u). */
-export function scaleBySign(): Transform {
+export function scaleBySign(): Transform<object> {
   return {
     name: 'scaleBySign',
     init: () => ({}),
@@ -25,14 +25,17 @@ export function scaleBySign(): Transform {
   };
 }
 
+/** What {@link emaMomentum} keeps per parameter: the moving average of the update. */
+export type EmaMomentumState = { momentumBuffer: Storage };
+
 /** m = β m + (1-β) u; u = m. */
-export function emaMomentum(): Transform {
+export function emaMomentum(): Transform<{ momentum: number }, EmaMomentumState> {
   return {
     name: 'emaMomentum',
     init: (p) => ({ momentumBuffer: like(p) }),
     update(u, s, _p, h) {
-      const b = h.momentum as number;
-      const m = s.momentumBuffer as Storage;
+      const b = h.momentum;
+      const m = s.momentumBuffer;
       for (let i = 0; i < u.length; i++) {
         m[i] = b * m[i] + (1 - b) * u[i];
         u[i] = m[i];
@@ -48,6 +51,7 @@ export function emaMomentum(): Transform {
  */
 export const SignSGD = defineOptimizer<SignSGDOptions>({
   name: 'signsgd',
+  adaptive: true,
   doc: 'signSGD: steps of size lr in the sign of each gradient coordinate',
   source: 'Bernstein et al. 2018 (ICML), alg. 1',
   formula: 'θ -= lr · sign(g)',
@@ -66,6 +70,7 @@ export type SignSGD = InstanceType<typeof SignSGD>;
  */
 export const Signum = defineOptimizer<SignumOptions>({
   name: 'signum',
+  adaptive: true,
   doc: 'Signum: signSGD on the exponential moving average of the gradient',
   source: 'Bernstein et al. 2018 (ICML), alg. 3',
   formula: 'm = β m + (1-β) g;  θ -= lr · sign(m)',

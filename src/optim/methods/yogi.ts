@@ -14,20 +14,23 @@ export interface YogiOptions {
   maximize: boolean;
 }
 
+/** What scaleByYogi keeps per parameter: the step count and the two moments. */
+export type YogiState = { step: number; expAvg: Storage; expAvgSq: Storage };
+
 /** `v = v - (1-β2) sign(v - g²) g²`, then Adam's step. */
-export function scaleByYogi(): Transform {
+export function scaleByYogi(): Transform<YogiOptions, YogiState> {
   return {
     name: 'scaleByYogi',
-    init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p, h.initialAccumulatorValue as number) }),
+    init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p, h.initialAccumulatorValue) }),
     update(u, s, _p, h) {
-      const [b1, b2] = h.betas as [number, number];
-      const eps = h.eps as number;
-      const t = (s.step as number) + 1;
+      const [b1, b2] = h.betas;
+      const eps = h.eps;
+      const t = s.step + 1;
       s.step = t;
       const bc1 = h.biasCorrection ? 1 - b1 ** t : 1;
       const bc2 = h.biasCorrection ? 1 - b2 ** t : 1;
-      const m = s.expAvg as Storage;
-      const v = s.expAvgSq as Storage;
+      const m = s.expAvg;
+      const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         const g2 = g * g;
@@ -54,6 +57,7 @@ export function scaleByYogi(): Transform {
  */
 export const Yogi = defineOptimizer<YogiOptions>({
   name: 'yogi',
+  adaptive: true,
   doc: 'Yogi: Adam with an additive second-moment update v -= (1-β2) sign(v - g²) g²',
   source: 'Zaheer et al. 2018 (NeurIPS); seed 001 §3.2.2 alg. 7',
   formula: 'v = v - (1-β2) sign(v - g²) g²;  θ -= lr · m̂ / (√v̂ + ε)',

@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
-import { copyOf, registerWrapper, WrapperOptimizer } from './wrapper.js';
+import { copyOf, WrapperOptimizer, wrapperEntry } from './wrapper.js';
 
 /** Shared by SWA and EMA: swapping the averages in and out, and reading them. */
 abstract class AveragingOptimizer<O extends object> extends WrapperOptimizer<O> {
@@ -136,7 +136,8 @@ export class EMA extends AveragingOptimizer<EMAOptions> {
   }
 }
 
-registerWrapper(
+/** The registry entry of `swa` (listed in wrappers/catalog.ts). */
+export const swaEntry = wrapperEntry(
   'swa',
   'Stochastic weight averaging: equal-weight running average of the iterates after swaStart (swapAverage() to use it)',
   'Izmailov et al. 2018 (UAI), alg. 1',
@@ -145,7 +146,8 @@ registerWrapper(
   (inner, o) => new SWA(inner, o as Partial<SWAOptions>),
 );
 
-registerWrapper(
+/** The registry entry of `ema` (listed in wrappers/catalog.ts). */
+export const emaEntry = wrapperEntry(
   'ema',
   'Exponential moving average of the weights after every step (swapAverage() to use it)',
   'Polyak & Juditsky 1992 (averaging); exponential form as in Tan & Le 2019',

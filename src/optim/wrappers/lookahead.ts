@@ -3,7 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import type { Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
-import { copyOf, registerWrapper, WrapperOptimizer } from './wrapper.js';
+import { copyOf, WrapperOptimizer, wrapperEntry } from './wrapper.js';
 
 export interface LookaheadOptions {
   k: number;
@@ -51,7 +51,8 @@ export class Lookahead extends WrapperOptimizer<LookaheadOptions> {
   }
 }
 
-registerWrapper(
+/** The registry entry of `lookahead` (listed in wrappers/catalog.ts). */
+export const lookaheadEntry = wrapperEntry(
   'lookahead',
   'Lookahead: k steps of an inner optimizer, then slow weights move α of the way to the fast ones',
   'Zhang et al. 2019 (NeurIPS), alg. 1; seed 001 §3.2.3 alg. 15',

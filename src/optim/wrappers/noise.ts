@@ -4,7 +4,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { evaluateClosure, gradData, type Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
-import { registerWrapper, WrapperOptimizer } from './wrapper.js';
+import { WrapperOptimizer, wrapperEntry } from './wrapper.js';
 
 export interface GradientNoiseOptions {
   eta: number;
@@ -67,7 +67,8 @@ export class GradientNoise extends WrapperOptimizer<GradientNoiseOptions> {
   }
 }
 
-registerWrapper(
+/** The registry entry of `gradnoise` (listed in wrappers/catalog.ts). */
+export const gradientNoiseEntry = wrapperEntry(
   'gradnoise',
   'Gradient noise: annealed Gaussian noise σ_t² = η/(1+t)^γ added to every gradient before the inner step',
   'Neelakantan et al. 2015 (arXiv:1511.06807); seed 000 §3.1.2',

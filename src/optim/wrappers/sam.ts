@@ -3,7 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { evaluateClosure, gradData, type Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
-import { registerWrapper, WrapperOptimizer } from './wrapper.js';
+import { WrapperOptimizer, wrapperEntry } from './wrapper.js';
 
 export interface SAMOptions {
   rho: number;
@@ -77,7 +77,8 @@ export class SAM extends WrapperOptimizer<SAMOptions> {
   }
 }
 
-registerWrapper(
+/** The registry entry of `sam` (listed in wrappers/catalog.ts). */
+export const samEntry = wrapperEntry(
   'sam',
   'SAM: sharpness-aware minimization; the inner optimizer steps with the gradient at θ + ρ g/‖g‖ (needs a closure)',
   'Foret et al. 2021 (ICLR), alg. 1; ASAM: Kwon et al. 2021 (ICML)',

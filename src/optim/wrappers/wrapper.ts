@@ -7,7 +7,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Optimizer } from '../optimizer.js';
 import type { OptionSpec, OptionSpecs } from '../options.js';
-import { createOptimizer, registerOptimizer } from '../registry.js';
+import type { OptimizerEntry } from '../registry.js';
 import type { JSONValue, ParamGroup, ParamState, ParamsInput } from '../types.js';
 
 export abstract class WrapperOptimizer<O extends object = Record<string, unknown>> extends Optimizer<O> {
@@ -68,25 +68,34 @@ export const innerSpecs: Record<string, OptionSpec> = {
   optimizerOptions: { type: 'object', default: {}, doc: 'options of the inner optimizer, e.g. { "lr": 0.1 }' },
 };
 
-/** Registers a wrapper by name: `createOptimizer(name, params, { optimizer: 'adam', optimizerOptions: {...}, ...own })`. */
-export function registerWrapper(
+/** Builds the wrapped optimizer of a wrapper entry by name (the registry's `createOptimizer`). */
+export type BuildOptimizer = (name: string, params: ParamsInput, options: Record<string, unknown>) => Optimizer<object>;
+
+/**
+ * The registry entry of a wrapper: `createOptimizer(name, params, { optimizer: 'adam',
+ * optimizerOptions: {...}, ...own })` builds the inner optimizer by name, then `make(inner,
+ * own)`. A wrapper is as adaptive as what it wraps: `isAdaptiveOptimizer` follows `optimizer`.
+ */
+export function wrapperEntry(
   name: string,
   doc: string,
   source: string,
   formula: string,
   specs: OptionSpecs,
   make: (inner: Optimizer<object>, options: Record<string, unknown>) => Optimizer<object>,
-): void {
-  registerOptimizer({
+): OptimizerEntry {
+  return {
     name,
     doc,
     source,
     formula,
+    adaptive: false,
+    wrapper: true,
     options: { ...innerSpecs, ...specs },
-    create(params: ParamsInput, options: Record<string, unknown>) {
+    create(params: ParamsInput, options: Record<string, unknown>, build?: BuildOptimizer) {
+      if (!build) throw new Error(`${name}: build it with createOptimizer('${name}', ...), which builds the inner optimizer by name`);
       const { optimizer, optimizerOptions, ...own } = options;
-      const inner = createOptimizer(optimizer as string, params, optimizerOptions as Record<string, unknown>);
-      return make(inner, own);
+      return make(build(optimizer as string, params, optimizerOptions as Record<string, unknown>), own);
     },
-  });
+  };
 }

@@ -1,4 +1,4 @@
-import type { AdamHyper } from '../kernels.js';
+import type { AdamHyper } from '../../optimizer-kernels.js';
 
 export function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamHyper, vMax?: Float32Array | null): void {
   const { lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2 } = h;

@@ -1,4 +1,4 @@
-import type { RmspropHyper } from '../kernels.js';
+import type { RmspropHyper } from '../../optimizer-kernels.js';
 
 export function rmsprop(p: Float32Array, grad: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, h: RmspropHyper): void {
   const { lr, alpha, eps, weightDecay, momentum } = h;

@@ -1,4 +1,4 @@
-import type { SgdHyper } from '../kernels.js';
+import type { SgdHyper } from '../../optimizer-kernels.js';
 
 export function sgd(p: Float32Array, grad: Float32Array, buf: Float32Array | null, h: SgdHyper): void {
   const { lr, momentum, weightDecay, nesterov } = h;

@@ -1,4 +1,4 @@
-import type { AdagradHyper } from '../kernels.js';
+import type { AdagradHyper } from '../../optimizer-kernels.js';
 
 export function adagrad(p: Float32Array, grad: Float32Array, sum: Float32Array, h: AdagradHyper): void {
   const { lr, eps, weightDecay } = h;
