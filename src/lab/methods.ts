@@ -3,7 +3,7 @@
  * registered optimizer name, a few presets name the classic variants ('momentum' is SGD with
  * momentum 0.9, 'nesterov' adds Nesterov's correction, 'amsgrad' is Adam's AMSGrad variant).
  */
-import { createOptimizer, getOptimizerEntry, hasOptimizer, listOptimizers, type Optimizer } from '../optim/index.js';
+import { createOptimizer, getOptimizerEntry, hasOptimizer, isAdaptiveOptimizer, listOptimizers, type Optimizer } from '../optim/index.js';
 import type { Tensor } from '../tensor/index.js';
 import { LabError, type JsonObject } from './util.js';
 
@@ -70,13 +70,13 @@ export function buildOptimizer(method: Method, params: Tensor[]): Optimizer<obje
 }
 
 /**
- * Whether the method is adaptive (scales its steps per coordinate from the gradients it has
- * seen), which decides the default learning rate a task gives it. Read from the method's
- * optimizer: plain SGD, heavy-ball momentum and Nesterov are not adaptive; every other one is.
- * The lab's only such test: tasks and reproductions call this one.
+ * Whether the method is adaptive, which decides the default learning rate a task gives it. The
+ * optimizer registry says so for each entry (`isAdaptiveOptimizer`: the step is divided by a
+ * gradient statistic, so the gradient's scale cancels); a wrapper answers for the optimizer it
+ * wraps. The lab's only such test: tasks and reproductions call this one.
  */
 export function isAdaptive(method: Method): boolean {
-  return !['sgd', 'momentum', 'nesterov'].includes(method.optimizer);
+  return isAdaptiveOptimizer(method.optimizer, method.options);
 }
 
 /** The option table of an optimizer: name -> type text (for parsing `--set` values). */
