@@ -10,7 +10,7 @@ export * from './creation.js';
 export { elu, selu, gelu, softplus, silu, logSigmoid } from './ops/activation.js';
 export { leakyRelu, clamp } from './ops/unary.js';
 export { softmax, logSoftmax, logSumExp, norm, type VarianceOptions } from './ops/reduce.js';
-export { concat, stack, split, chunk, where, gather, scatter, scatterAdd, pad, gatherFlat, scatterAddFlat, type IndexLike } from './ops/indexing.js';
+export { concat, stack, split, chunk, where, gather, scatter, scatterAdd, pad, gatherFlat, scatterAddFlat, type IndexLike, type PadMode, type PadOptions } from './ops/indexing.js';
 export { matmul, dot, linear } from './ops/matmul.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './ops/conv.js';
 export { maxPool2d, avgPool2d, upsampleNearest, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type UpsampleOptions } from './ops/pool.js';
