@@ -3,6 +3,7 @@ export type { DType, Storage } from './dtype.js';
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setDebug, isDebug, type GradFn } from './autograd.js';
+export { detectAnomaly, isAnomalyDetectionEnabled, withAnomalyDetection } from './anomaly.js';
 export { grad, valueAndGrad, hvp, type GradOptions, type FunctionalGradOptions } from './functional.js';
 export { clearPool, pooledByteCount } from './pool.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
