@@ -797,9 +797,9 @@ void from_channel_major(const float *cm, float *y, const float *bias, int i0, in
  * and rounded to float once, exactly as the js kernel does (so the results are the same bit for
  * bit): a float accumulator stalls at 2^24 and drifts by n 2^-24. A row (inner == 1) keeps eight
  * accumulators, one per k mod 8 (the double lanes of four vectors), combined as
- * ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) before the last n mod 8 elements are added in order. Columns (inner > 1)
- * run SIMD lanes across i and sum blocks of SUM_BLOCK values of k in float (in order; a double
- * accumulator there would halve the lanes), the block sums in double.
+ * ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) before the last n mod 8 elements are added
+ * in order. Columns (inner > 1) run SIMD lanes across i and sum blocks of SUM_BLOCK values of k
+ * in float, in order (a double accumulator there would halve the lanes), the block sums in double.
  */
 typedef v128_t d2;
 #define SUM_BLOCK 32
