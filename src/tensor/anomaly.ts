@@ -54,7 +54,8 @@ export function checkBackwardOutput(g: Tensor, op: string, inputIndex: number): 
 
 /**
  * Throws if any parameter of `groups` has a gradient holding NaN or Inf, naming the optimizer,
- * the step (the count of step() calls), the group and the parameter's index in it.
+ * the step (the count of step() calls), the group and the parameter (its index, and its
+ * `name` when it has one).
  */
 export function checkFiniteGradients(owner: string, groups: readonly { params: readonly Tensor[] }[], step: number): void {
   groups.forEach((group, gi) => {
@@ -62,7 +63,7 @@ export function checkFiniteGradients(owner: string, groups: readonly { params: r
       const bad = p.grad ? firstNonFinite(p.grad.data) : null;
       if (!bad) return;
       throw new Error(
-        `${owner}.step(): the gradient of parameter ${pi} of group ${gi} (shape ${shapeToString(p.shape)}) holds ` +
+        `${owner}.step(): the gradient of parameter ${pi}${p.name ? ` '${p.name}'` : ''} of group ${gi} (shape ${shapeToString(p.shape)}) holds ` +
           `${describeValue(bad[1])} at flat index ${bad[0]}, at step ${step}; nothing was updated ` +
           '(anomaly detection is on; detectAnomaly(false) lets non-finite gradients through, as PyTorch does)',
       );

@@ -185,6 +185,7 @@ describe('anomaly detection', () => {
   test('Optimizer.step() refuses a non-finite gradient, naming the parameter and the step', () => {
     const a = tensor([1, 2], { requiresGrad: true });
     const b = tensor([3], { requiresGrad: true });
+    b.name = 'fc.bias';
     const opt = createOptimizer('sgd', [a, b], { lr: 0.1 });
     a.grad = tensor([1, 1]);
     b.grad = tensor([1]);
@@ -192,7 +193,7 @@ describe('anomaly detection', () => {
     b.grad = tensor([Number.POSITIVE_INFINITY]);
     detectAnomaly(true);
     try {
-      throwsWith(() => opt.step(), Error, 'sgd', 'parameter 1 of group 0', 'shape [1]', 'Infinity', 'at step 2', 'nothing was updated');
+      throwsWith(() => opt.step(), Error, 'sgd', "parameter 1 'fc.bias' of group 0", 'shape [1]', 'Infinity', 'at step 2', 'nothing was updated');
       assertClose(a, [0.9, 1.9], { rtol: 1e-6 }); // untouched by the refused step
     } finally {
       detectAnomaly(false);
