@@ -87,15 +87,13 @@ export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<
   return finish(data, shape, options);
 }
 
-function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
-  const s = checkShape(shape, op);
-  const data = storageFor(op, dtypeFrom(options, op), s);
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  const s = checkShape(shape, 'full');
+  const data = storageFor('full', dtypeFrom(options, 'full'), s);
   if (value !== 0) data.fill(value);
   return finish(data, s, options);
 }
-
-/** A tensor of `shape` filled with `value`. */
-export const full = (shape: readonly number[], value: number, options: CreateOptions = {}): Tensor => filled('full', shape, value, options);
 /** A tensor of zeros (errors name `full`, which makes it). */
 export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
 /** A tensor of ones. */
