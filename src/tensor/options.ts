@@ -34,7 +34,8 @@ const canonical = (key: string): string => key.toLowerCase().replace(/[_-]/g, ''
 
 /**
  * The valid key nearest to `key`, if it is near enough to be a likely misspelling: the same
- * word in another case style, or within a third of its length in edit distance (at least 1, at most 3).
+ * word in another case style, within a third of its length in edit distance (1 to 3; keys
+ * shorter than 3 letters only match exactly), or sharing a long prefix.
  */
 export function nearestKey(key: string, valid: readonly string[]): string | null {
   const k = canonical(key);
@@ -44,7 +45,7 @@ export function nearestKey(key: string, valid: readonly string[]): string | null
     const d = editDistance(k, canonical(v));
     if (d < bestDistance) [best, bestDistance] = [v, d];
   }
-  const limit = Math.min(3, Math.max(1, Math.floor(k.length / 3)));
+  const limit = k.length < 3 ? 0 : Math.min(3, Math.max(1, Math.floor(k.length / 3)));
   if (best !== null && bestDistance <= limit) return best;
   // A shortened or lengthened word ('reduce' for 'reduction'): a long shared prefix.
   return valid.find((v) => sharedPrefix(k, canonical(v)) >= Math.max(4, Math.ceil((2 / 3) * Math.min(k.length, v.length)))) ?? null;
