@@ -67,6 +67,14 @@ function tensorBytes(t: Tensor): Uint8Array {
   return out;
 }
 
+/**
+ * obj[key] = value as an own property whatever the key: a plain assignment to `__proto__` would
+ * replace the object's prototype instead (a tensor named so would vanish, and poison the object).
+ */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** The header (length prefix included) and the data chunks, in order: saveSafetensors writes them one by one, without joining them. */
 export function encodeParts(tensors: Record<string, Tensor>, metadata: Record<string, string> | undefined, op: string): Uint8Array[] {
   checkEntries(tensors, metadata, op);
@@ -85,7 +93,7 @@ export function encodeParts(tensors: Record<string, Tensor>, metadata: Record<st
     offset += bytes.byteLength;
     chunks.push(bytes);
   }
-  for (const [name, t] of entries) header[name] = { dtype: dtypeCode(t), shape: [...t.shape], data_offsets: offsets.get(name) };
+  for (const [name, t] of entries) setOwn(header, name, { dtype: dtypeCode(t), shape: [...t.shape], data_offsets: offsets.get(name) });
   let json = JSON.stringify(header);
   const encoded = new TextEncoder().encode(json);
   const padded = Math.ceil(encoded.byteLength / 8) * 8;
@@ -203,7 +211,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'buffer'): Safeten
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(source, '__metadata__ must be an object mapping strings to strings');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(source, `__metadata__ value for '${k}' is not a string`);
-        metadata[k] = v;
+        setOwn(metadata, k, v);
       }
       continue;
     }
@@ -241,7 +249,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'buffer'): Safeten
     fail(source, `the tensors cover ${cursor} bytes but the data section holds ${data.byteLength}; the file is corrupt`);
   }
   const tensors: Record<string, Tensor> = {};
-  for (const e of entries) tensors[e.name] = new Tensor(decodeValues(data, e.begin, e.end, e.dtype), e.shape);
+  for (const e of entries) setOwn(tensors, e.name, new Tensor(decodeValues(data, e.begin, e.end, e.dtype), e.shape));
   return { tensors, metadata };
 }
 

@@ -3,6 +3,7 @@
  * convolution and pooling ops re-exported, so `nn.functional` reads like `torch.nn.functional`.
  */
 import { bernoulli, defaultGenerator, Tensor, type Generator } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 
 export { linear, conv2d, convTranspose2d, maxPool2d, avgPool2d, softmax, logSoftmax, upsampleNearest } from '../tensor/index.js';
 
@@ -32,6 +33,7 @@ function checkP(p: number, op: string): void {
  * survivors are scaled by 1/(1-p), so the expectation is unchanged; identity when not training.
  */
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkOptions('dropout', options, ['training', 'generator']);
   checkP(p, 'dropout');
   if (options.training === false || p === 0) return x;
   if (p === 1) return x.mul(0);
@@ -41,6 +43,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
 
 /** Channel dropout: zeros whole channels of [N, C, ...] (or [C, ...]) inputs with probability p, scaling the rest by 1/(1-p). */
 export function dropout2d(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkOptions('dropout2d', options, ['training', 'generator']);
   checkP(p, 'dropout2d');
   if (options.training === false || p === 0) return x;
   if (x.ndim < 3) throw new RangeError(`dropout2d: expected [N, C, H, W] or [C, H, W] input, got shape [${x.shape.join(', ')}]`);

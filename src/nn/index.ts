@@ -6,7 +6,7 @@ export { Module, parameter, buffer, type ForwardHook, type ForwardPreHook, type 
 export {
   Linear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, Identity, Dropout, Dropout2d, Embedding,
   Sequential, ModuleList, Residual, BasicBlock,
-  type LayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions, type PoolLayerOptions, type DropoutLayerOptions,
+  type LayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions, type PoolLayerOptions, type MaxPoolLayerOptions, type AvgPoolLayerOptions, type DropoutLayerOptions,
   type EmbeddingOptions, type ResidualOptions, type BasicBlockOptions,
 } from './layers.js';
 export { ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU, Softmax, LogSoftmax } from './activation.js';

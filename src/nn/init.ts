@@ -8,6 +8,7 @@
  * (default: the global generator). Conventions (fans, gains) follow PyTorch.
  */
 import { defaultGenerator, noGrad, Tensor, type Generator } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 import type { Module } from './module.js';
 
 export interface RandomInitOptions {
@@ -88,6 +89,7 @@ export const ones = (t: Tensor): Tensor => constant(check(t, 'ones'), 1);
 
 /** U(low, high). */
 export function uniform(t: Tensor, low = 0, high = 1, options: RandomInitOptions = {}): Tensor {
+  checkOptions('init.uniform', options, ['generator']);
   check(t, 'uniform');
   if (!(high >= low)) throw new RangeError(`init.uniform: expected low <= high, got ${low} and ${high}`);
   const g = options.generator ?? defaultGenerator();
@@ -96,6 +98,7 @@ export function uniform(t: Tensor, low = 0, high = 1, options: RandomInitOptions
 
 /** N(mean, std^2). */
 export function normal(t: Tensor, mean = 0, std = 1, options: RandomInitOptions = {}): Tensor {
+  checkOptions('init.normal', options, ['generator']);
   check(t, 'normal');
   if (!(std >= 0)) throw new RangeError(`init.normal: std must be non-negative, got ${std}`);
   const g = options.generator ?? defaultGenerator();
@@ -104,6 +107,7 @@ export function normal(t: Tensor, mean = 0, std = 1, options: RandomInitOptions 
 
 /** N(mean, std^2) redrawn until inside [a, b] (defaults to mean +- 2 std, as PyTorch's trunc_normal_ with its default bounds [-2, 2]). */
 export function truncNormal(t: Tensor, options: RandomInitOptions & { mean?: number; std?: number; a?: number; b?: number } = {}): Tensor {
+  checkOptions('init.truncNormal', options, ['generator', 'mean', 'std', 'a', 'b']);
   check(t, 'truncNormal');
   const { mean = 0, std = 1, a = -2, b = 2 } = options;
   if (!(std > 0) || !(b > a)) throw new RangeError(`init.truncNormal: need std > 0 and a < b, got std=${std}, a=${a}, b=${b}`);
@@ -123,16 +127,18 @@ export interface XavierOptions extends RandomInitOptions {
 
 /** Glorot and Bengio (2010): U(-a, a) with a = gain sqrt(6 / (fanIn + fanOut)). */
 export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
+  checkOptions('init.xavierUniform', options, ['generator', 'gain']);
   const { fanIn, fanOut } = calculateFanInAndFanOut(check(t, 'xavierUniform'));
   const std = (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
   const a = Math.sqrt(3) * std;
-  return uniform(t, -a, a, options);
+  return uniform(t, -a, a, { generator: options.generator });
 }
 
 /** Glorot and Bengio (2010): N(0, std^2) with std = gain sqrt(2 / (fanIn + fanOut)). */
 export function xavierNormal(t: Tensor, options: XavierOptions = {}): Tensor {
+  checkOptions('init.xavierNormal', options, ['generator', 'gain']);
   const { fanIn, fanOut } = calculateFanInAndFanOut(check(t, 'xavierNormal'));
-  return normal(t, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return normal(t, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), { generator: options.generator });
 }
 
 export interface KaimingOptions extends RandomInitOptions {
@@ -151,24 +157,28 @@ function kaimingStd(t: Tensor, o: KaimingOptions, op: string): number {
 
 /** He et al. (2015): U(-b, b) with b = gain sqrt(3 / fan). */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checkOptions('init.kaimingUniform', options, ['generator', 'a', 'mode', 'nonlinearity']);
   const bound = Math.sqrt(3) * kaimingStd(check(t, 'kaimingUniform'), options, 'kaimingUniform');
-  return uniform(t, -bound, bound, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 /** He et al. (2015): N(0, std^2) with std = gain / sqrt(fan). */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(check(t, 'kaimingNormal'), options, 'kaimingNormal'), options);
+  checkOptions('init.kaimingNormal', options, ['generator', 'a', 'mode', 'nonlinearity']);
+  return normal(t, 0, kaimingStd(check(t, 'kaimingNormal'), options, 'kaimingNormal'), { generator: options.generator });
 }
 
 /** LeCun et al. (1998/2012): U(-b, b) with b = sqrt(3 / fanIn), variance 1/fanIn. */
 export function lecunUniform(t: Tensor, options: RandomInitOptions = {}): Tensor {
+  checkOptions('init.lecunUniform', options, ['generator']);
   const bound = Math.sqrt(3 / fan(check(t, 'lecunUniform'), 'fanIn', 'lecunUniform'));
-  return uniform(t, -bound, bound, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 /** LeCun: N(0, 1/fanIn) (the initialization SELU networks assume). */
 export function lecunNormal(t: Tensor, options: RandomInitOptions = {}): Tensor {
-  return normal(t, 0, 1 / Math.sqrt(fan(check(t, 'lecunNormal'), 'fanIn', 'lecunNormal')), options);
+  checkOptions('init.lecunNormal', options, ['generator']);
+  return normal(t, 0, 1 / Math.sqrt(fan(check(t, 'lecunNormal'), 'fanIn', 'lecunNormal')), { generator: options.generator });
 }
 
 /**
@@ -178,6 +188,7 @@ export function lecunNormal(t: Tensor, options: RandomInitOptions = {}): Tensor 
  * so that R has a positive diagonal, so Q is uniformly (Haar) distributed.
  */
 export function orthogonal(t: Tensor, options: RandomInitOptions & { gain?: number } = {}): Tensor {
+  checkOptions('init.orthogonal', options, ['generator', 'gain']);
   check(t, 'orthogonal');
   if (t.ndim < 2) throw new RangeError(`init.orthogonal: only tensors with 2 or more dimensions are supported, got shape [${t.shape.join(', ')}]`);
   const rows = t.shape[0];
@@ -252,6 +263,7 @@ export interface LsuvLayerReport {
  * they would update BatchNorm statistics, so these are snapshotted and restored too).
  */
 export function lsuv(model: Module, batch: Tensor | readonly Tensor[], options: LsuvOptions = {}): LsuvLayerReport[] {
+  checkOptions('init.lsuv', options, ['generator', 'tol', 'maxIter', 'orthogonalInit', 'filter', 'targetVariance']);
   const { tol = 0.1, maxIter = 10, orthogonalInit = true, targetVariance = 1 } = options;
   const inputs = batch instanceof Tensor ? [batch] : [...batch];
   const isWeightLayer = (m: Module): boolean => {
@@ -276,7 +288,7 @@ export function lsuv(model: Module, batch: Tensor | readonly Tensor[], options: 
   try {
     noGrad(() => {
       if (orthogonalInit) {
-        for (const [, m] of candidates) orthogonal((m as unknown as { weight: Tensor }).weight, options);
+        for (const [, m] of candidates) orthogonal((m as unknown as { weight: Tensor }).weight, { generator: options.generator });
       }
       run();
       const names = new Map(candidates.map(([name, m]) => [m, name]));

@@ -10,6 +10,7 @@ import {
   avgPool2d, conv2d, convTranspose2d, linear, maxPool2d, noGrad, Tensor, zeros,
   type DType, type Generator, type Pair,
 } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 import { dropout, dropout2d } from './functional.js';
 import { calculateFanInAndFanOut, kaimingUniform, normal, uniform } from './init.js';
 import { Module } from './module.js';
@@ -37,6 +38,10 @@ function defaultInit(weight: Tensor, bias: Tensor | null, generator?: Generator)
   });
 }
 
+const LAYER_KEYS = ['bias', 'dtype', 'generator'] as const satisfies readonly (keyof LayerOptions)[];
+const CONV_LAYER_KEYS = [...LAYER_KEYS, 'stride', 'padding', 'dilation', 'groups'] as const satisfies readonly (keyof Conv2dLayerOptions)[];
+const CONV_TRANSPOSE_LAYER_KEYS = [...CONV_LAYER_KEYS, 'outputPadding'] as const satisfies readonly (keyof ConvTranspose2dLayerOptions)[];
+
 function positiveInt(v: number, name: string, op: string): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
   return v;
@@ -53,6 +58,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LayerOptions = {}) {
     super();
+    checkOptions('Linear', options, LAYER_KEYS);
     this.inFeatures = positiveInt(inFeatures, 'inFeatures', 'Linear');
     this.outFeatures = positiveInt(outFeatures, 'outFeatures', 'Linear');
     const dtype = options.dtype ?? 'float32';
@@ -92,6 +98,7 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
+    checkOptions('Conv2d', options, CONV_LAYER_KEYS);
     this.inChannels = positiveInt(inChannels, 'inChannels', 'Conv2d');
     this.outChannels = positiveInt(outChannels, 'outChannels', 'Conv2d');
     this.kernelSize = pairOf(kernelSize);
@@ -142,6 +149,7 @@ export class ConvTranspose2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dLayerOptions = {}) {
     super();
+    checkOptions('ConvTranspose2d', options, CONV_TRANSPOSE_LAYER_KEYS);
     this.inChannels = positiveInt(inChannels, 'inChannels', 'ConvTranspose2d');
     this.outChannels = positiveInt(outChannels, 'outChannels', 'ConvTranspose2d');
     this.kernelSize = pairOf(kernelSize);
@@ -175,14 +183,39 @@ export interface PoolLayerOptions {
   /** Defaults to the kernel size. */
   stride?: Pair;
   padding?: Pair;
+  /** Round the output size up (PyTorch's ceil_mode). */
+  ceilMode?: boolean;
 }
 
+export interface MaxPoolLayerOptions extends PoolLayerOptions {
+  dilation?: Pair;
+}
+
+export interface AvgPoolLayerOptions extends PoolLayerOptions {
+  /** Count padded zeros in each window's divisor (default true). */
+  countIncludePad?: boolean;
+  /** Divide each window's sum by this instead of its size. */
+  divisorOverride?: number;
+}
+
+function poolRepr(kernelSize: Pair, o: PoolLayerOptions): string {
+  return `kernelSize=${JSON.stringify(kernelSize)}, stride=${JSON.stringify(o.stride ?? kernelSize)}, padding=${JSON.stringify(o.padding ?? 0)}${o.ceilMode ? ', ceilMode=true' : ''}`;
+}
+
+/**
+ * Max pooling. PyTorch's `return_indices` makes its module return a pair; a descent module
+ * returns one tensor, so the indices come from {@link MaxPool2d.forwardWithIndices} instead.
+ */
 export class MaxPool2d extends Module {
   readonly kernelSize: Pair;
-  readonly options: PoolLayerOptions & { dilation?: Pair };
+  readonly options: MaxPoolLayerOptions;
 
-  constructor(kernelSize: Pair, options: PoolLayerOptions & { dilation?: Pair } = {}) {
+  constructor(kernelSize: Pair, options: MaxPoolLayerOptions = {}) {
     super();
+    if (options && 'returnIndices' in options) {
+      throw new RangeError("MaxPool2d: returnIndices is not a module option here (forward returns one tensor); call forwardWithIndices(x), or maxPool2d(x, kernelSize, { returnIndices: true })");
+    }
+    checkOptions('MaxPool2d', options, ['stride', 'padding', 'dilation', 'ceilMode']);
     this.kernelSize = kernelSize;
     this.options = { ...options };
   }
@@ -191,17 +224,23 @@ export class MaxPool2d extends Module {
     return maxPool2d(x, this.kernelSize, this.options);
   }
 
+  /** [values, indices], the indices being the winners' flat positions in their [H, W] planes. */
+  forwardWithIndices(x: Tensor): [Tensor, Tensor] {
+    return maxPool2d(x, this.kernelSize, { ...this.options, returnIndices: true });
+  }
+
   override extraRepr(): string {
-    return `kernelSize=${JSON.stringify(this.kernelSize)}, stride=${JSON.stringify(this.options.stride ?? this.kernelSize)}, padding=${JSON.stringify(this.options.padding ?? 0)}`;
+    return poolRepr(this.kernelSize, this.options);
   }
 }
 
 export class AvgPool2d extends Module {
   readonly kernelSize: Pair;
-  readonly options: PoolLayerOptions & { countIncludePad?: boolean };
+  readonly options: AvgPoolLayerOptions;
 
-  constructor(kernelSize: Pair, options: PoolLayerOptions & { countIncludePad?: boolean } = {}) {
+  constructor(kernelSize: Pair, options: AvgPoolLayerOptions = {}) {
     super();
+    checkOptions('AvgPool2d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     this.kernelSize = kernelSize;
     this.options = { ...options };
   }
@@ -211,7 +250,7 @@ export class AvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    return `kernelSize=${JSON.stringify(this.kernelSize)}, stride=${JSON.stringify(this.options.stride ?? this.kernelSize)}, padding=${JSON.stringify(this.options.padding ?? 0)}`;
+    return poolRepr(this.kernelSize, this.options);
   }
 }
 
@@ -261,6 +300,7 @@ export class Dropout extends Module {
 
   constructor(p = 0.5, options: DropoutLayerOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options, ['generator']);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`Dropout: p must be a probability in [0, 1], got ${p}`);
     this.p = p;
     this.generator = options.generator;
@@ -301,6 +341,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx', 'dtype', 'generator']);
     this.numEmbeddings = positiveInt(numEmbeddings, 'numEmbeddings', 'Embedding');
     this.embeddingDim = positiveInt(embeddingDim, 'embeddingDim', 'Embedding');
     let pad = options.paddingIdx ?? null;
@@ -434,6 +475,7 @@ export class Residual extends Module {
 
   constructor(body: Module, options: ResidualOptions = {}) {
     super();
+    checkOptions('Residual', options, ['shortcut', 'activation']);
     if (!(body instanceof Module)) throw new TypeError('Residual: body must be a Module');
     this.body = body;
     this.shortcut = options.shortcut ?? null;
@@ -472,6 +514,7 @@ export class BasicBlock extends Module {
 
   constructor(inChannels: number, outChannels: number, options: BasicBlockOptions = {}) {
     super();
+    checkOptions('BasicBlock', options, ['stride', 'dtype', 'generator']);
     const stride = options.stride ?? 1;
     const o = { bias: false, dtype: options.dtype, generator: options.generator };
     this.conv1 = new Conv2d(inChannels, outChannels, 3, { ...o, stride, padding: 1 });

@@ -6,6 +6,7 @@
  * Class indices are float tensors holding integers (descent has no integer dtype).
  */
 import { gatherFlat, Tensor, where } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 import { Module } from './module.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -13,6 +14,22 @@ export type Reduction = 'mean' | 'sum' | 'none';
 export interface ReductionOptions {
   reduction?: Reduction;
 }
+
+/** The options each loss reads; anything else is refused (checkOptions). */
+const LOSS_KEYS = {
+  mseLoss: ['reduction'],
+  l1Loss: ['reduction'],
+  huberLoss: ['reduction', 'delta'],
+  smoothL1Loss: ['reduction', 'beta'],
+  nllLoss: ['reduction', 'weight', 'ignoreIndex'],
+  crossEntropy: ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'],
+  binaryCrossEntropy: ['reduction', 'weight'],
+  binaryCrossEntropyWithLogits: ['reduction', 'weight', 'posWeight'],
+  klDiv: ['reduction', 'logTarget'],
+  multiMarginLoss: ['reduction', 'p', 'margin', 'weight'],
+  hingeLoss: ['reduction', 'margin'],
+  hingeEmbeddingLoss: ['reduction', 'margin'],
+} as const satisfies Record<string, readonly string[]>;
 
 function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -51,18 +68,21 @@ function checkWeight(op: string, weight: Tensor | undefined | null, shape: reado
 
 /** (input - target)^2. */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, LOSS_KEYS.mseLoss);
   sameShapeOrThrow('mseLoss', input, target);
   return reduce(input.sub(target).square(), options.reduction, 'mseLoss');
 }
 
 /** |input - target|. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('l1Loss', options, LOSS_KEYS.l1Loss);
   sameShapeOrThrow('l1Loss', input, target);
   return reduce(input.sub(target).abs(), options.reduction, 'l1Loss');
 }
 
 /** 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), with d = input - target (default delta 1). */
 export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  checkOptions('huberLoss', options, LOSS_KEYS.huberLoss);
   sameShapeOrThrow('huberLoss', input, target);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
@@ -74,6 +94,7 @@ export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptio
 
 /** 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (default beta 1; beta 0 is the L1 loss). */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  checkOptions('smoothL1Loss', options, LOSS_KEYS.smoothL1Loss);
   sameShapeOrThrow('smoothL1Loss', input, target);
   const beta = options.beta ?? 1;
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
@@ -156,6 +177,7 @@ function batchify(input: Tensor, target: Tensor): [Tensor, Tensor, (t: Tensor) =
  * [C]): -weight[y] input[n, y]. 'mean' divides by the sum of the targets' weights, as PyTorch.
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
+  checkOptions('nllLoss', options, LOSS_KEYS.nllLoss);
   checkTensors('nllLoss', input, target);
   const [x, y, unbatch] = batchify(input, target);
   if (x.ndim < 2) throw new RangeError(`nllLoss: input must be [N, C, ...] or [C], got shape ${shapeStr(input.shape)}`);
@@ -174,6 +196,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {})
  * sum of the targets' weights.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, LOSS_KEYS.crossEntropy);
   checkTensors('crossEntropy', input, target);
   const ls = options.labelSmoothing ?? 0;
   if (!(ls >= 0 && ls <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must lie in [0, 1], got ${ls}`);
@@ -205,7 +228,10 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     if (reduction === 'mean') return nll.sum().div(weights.sum());
     return unbatch(reduce(nll, reduction, 'crossEntropy'));
   }
-  const smooth = (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(1).neg().mul(mask);
+  // where, not a product with the mask: with every target ignored the 'mean' divides by 0, and
+  // the infinite gradient times a 0 mask would be NaN; where passes exactly 0 (as PyTorch: the
+  // loss is NaN, the gradient 0).
+  const smooth = where(mask, (weight ? logp.mul(weight.reshape(wShape)) : logp).sum(1).neg(), 0);
   if (reduction === 'mean') {
     const denom = weights.sum();
     return nll.sum().div(denom).mul(1 - ls).add(smooth.sum().div(denom).mul(ls / c));
@@ -224,6 +250,7 @@ export interface BceOptions extends ReductionOptions {
  * clamped at -100 as PyTorch does (so a confident mistake costs 100, not infinity).
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropy', options, LOSS_KEYS.binaryCrossEntropy);
   sameShapeOrThrow('binaryCrossEntropy', input, target);
   checkWeight('binaryCrossEntropy', options.weight, input.shape, 'weight');
   const d = input.data;
@@ -247,6 +274,7 @@ export interface BceWithLogitsOptions extends BceOptions {
  * (1 - y) x + (1 + (posWeight - 1) y) softplus(-x), times the weight.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, LOSS_KEYS.binaryCrossEntropyWithLogits);
   sameShapeOrThrow('binaryCrossEntropyWithLogits', input, target);
   checkWeight('binaryCrossEntropyWithLogits', options.weight, input.shape, 'weight');
   checkWeight('binaryCrossEntropyWithLogits', options.posWeight, input.shape, 'posWeight');
@@ -269,6 +297,7 @@ export interface KlDivOptions {
  * with logTarget); pointwise target (log target - input), taken as 0 where target is 0.
  */
 export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+  checkOptions('klDiv', options, LOSS_KEYS.klDiv);
   sameShapeOrThrow('klDiv', input, target);
   let loss: Tensor;
   if (options.logTarget) {
@@ -298,6 +327,7 @@ export interface MultiMarginOptions extends ReductionOptions {
  * sum over i != y of w[y] max(0, margin - x[y] + x[i])^p, divided by C.
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
+  checkOptions('multiMarginLoss', options, LOSS_KEYS.multiMarginLoss);
   checkTensors('multiMarginLoss', input, target);
   const p = options.p ?? 1;
   if (p !== 1 && p !== 2) throw new RangeError(`multiMarginLoss: p must be 1 or 2, got ${p}`);
@@ -316,6 +346,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMar
 
 /** The binary hinge max(0, margin - y x) for labels y in {-1, +1} (default margin 1). */
 export function hingeLoss(input: Tensor, target: Tensor, options: ReductionOptions & { margin?: number } = {}): Tensor {
+  checkOptions('hingeLoss', options, LOSS_KEYS.hingeLoss);
   sameShapeOrThrow('hingeLoss', input, target);
   const t = target.data;
   for (let i = 0; i < t.length; i++) {
@@ -326,6 +357,7 @@ export function hingeLoss(input: Tensor, target: Tensor, options: ReductionOptio
 
 /** PyTorch's hinge_embedding_loss: x where y = 1, max(0, margin - x) where y = -1 (default margin 1). */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: ReductionOptions & { margin?: number } = {}): Tensor {
+  checkOptions('hingeEmbeddingLoss', options, LOSS_KEYS.hingeEmbeddingLoss);
   sameShapeOrThrow('hingeEmbeddingLoss', input, target);
   const t = target.data;
   for (let i = 0; i < t.length; i++) {
@@ -344,46 +376,46 @@ abstract class LossModule<O> extends Module {
 }
 
 export class MSELoss extends LossModule<ReductionOptions> {
-  constructor(options: ReductionOptions = {}) { super(options); }
+  constructor(options: ReductionOptions = {}) { super(checkOptions('MSELoss', options, LOSS_KEYS.mseLoss)); }
   forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.options); }
 }
 export class L1Loss extends LossModule<ReductionOptions> {
-  constructor(options: ReductionOptions = {}) { super(options); }
+  constructor(options: ReductionOptions = {}) { super(checkOptions('L1Loss', options, LOSS_KEYS.l1Loss)); }
   forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.options); }
 }
 export class HuberLoss extends LossModule<ReductionOptions & { delta?: number }> {
-  constructor(options: ReductionOptions & { delta?: number } = {}) { super(options); }
+  constructor(options: ReductionOptions & { delta?: number } = {}) { super(checkOptions('HuberLoss', options, LOSS_KEYS.huberLoss)); }
   forward(input: Tensor, target: Tensor): Tensor { return huberLoss(input, target, this.options); }
 }
 export class SmoothL1Loss extends LossModule<ReductionOptions & { beta?: number }> {
-  constructor(options: ReductionOptions & { beta?: number } = {}) { super(options); }
+  constructor(options: ReductionOptions & { beta?: number } = {}) { super(checkOptions('SmoothL1Loss', options, LOSS_KEYS.smoothL1Loss)); }
   forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, this.options); }
 }
 export class CrossEntropyLoss extends LossModule<CrossEntropyOptions> {
-  constructor(options: CrossEntropyOptions = {}) { super(options); }
+  constructor(options: CrossEntropyOptions = {}) { super(checkOptions('CrossEntropyLoss', options, LOSS_KEYS.crossEntropy)); }
   forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.options); }
 }
 export class NLLLoss extends LossModule<NllOptions> {
-  constructor(options: NllOptions = {}) { super(options); }
+  constructor(options: NllOptions = {}) { super(checkOptions('NLLLoss', options, LOSS_KEYS.nllLoss)); }
   forward(input: Tensor, target: Tensor): Tensor { return nllLoss(input, target, this.options); }
 }
 export class BCELoss extends LossModule<BceOptions> {
-  constructor(options: BceOptions = {}) { super(options); }
+  constructor(options: BceOptions = {}) { super(checkOptions('BCELoss', options, LOSS_KEYS.binaryCrossEntropy)); }
   forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropy(input, target, this.options); }
 }
 export class BCEWithLogitsLoss extends LossModule<BceWithLogitsOptions> {
-  constructor(options: BceWithLogitsOptions = {}) { super(options); }
+  constructor(options: BceWithLogitsOptions = {}) { super(checkOptions('BCEWithLogitsLoss', options, LOSS_KEYS.binaryCrossEntropyWithLogits)); }
   forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropyWithLogits(input, target, this.options); }
 }
 export class KLDivLoss extends LossModule<KlDivOptions> {
-  constructor(options: KlDivOptions = {}) { super(options); }
+  constructor(options: KlDivOptions = {}) { super(checkOptions('KLDivLoss', options, LOSS_KEYS.klDiv)); }
   forward(input: Tensor, target: Tensor): Tensor { return klDiv(input, target, this.options); }
 }
 export class MultiMarginLoss extends LossModule<MultiMarginOptions> {
-  constructor(options: MultiMarginOptions = {}) { super(options); }
+  constructor(options: MultiMarginOptions = {}) { super(checkOptions('MultiMarginLoss', options, LOSS_KEYS.multiMarginLoss)); }
   forward(input: Tensor, target: Tensor): Tensor { return multiMarginLoss(input, target, this.options); }
 }
 export class HingeLoss extends LossModule<ReductionOptions & { margin?: number }> {
-  constructor(options: ReductionOptions & { margin?: number } = {}) { super(options); }
+  constructor(options: ReductionOptions & { margin?: number } = {}) { super(checkOptions('HingeLoss', options, LOSS_KEYS.hingeLoss)); }
   forward(input: Tensor, target: Tensor): Tensor { return hingeLoss(input, target, this.options); }
 }

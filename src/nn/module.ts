@@ -25,6 +25,7 @@
  * TypeScript classes are not callable: `forward(...)` is the call.
  */
 import { noGrad, Tensor, zeros, type DType } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 
 const PARAMETERS = new WeakSet<Tensor>();
 const BUFFERS = new WeakSet<Tensor>();
@@ -123,6 +124,7 @@ export abstract class Module {
 
   /** Sets `this[name] = t` and registers it as a buffer; non-persistent buffers are left out of stateDict. */
   registerBuffer(name: string, t: Tensor | null, options: { persistent?: boolean } = {}): Tensor | null {
+    checkOptions('registerBuffer', options, ['persistent']);
     this.checkName(name, 'registerBuffer');
     this[STATE].buffers.set(name, options.persistent ?? true);
     this[STATE].params.delete(name);
@@ -207,6 +209,7 @@ export abstract class Module {
 
   /** Parameters with dotted names: each module's own first, then its children's; shared tensors once. */
   namedParameters(options: { recurse?: boolean } = {}): [string, Tensor][] {
+    checkOptions('namedParameters', options, ['recurse']);
     const out: [string, Tensor][] = [];
     const seen = new Set<Tensor>();
     const mods: [string, Module][] = options.recurse === false ? [['', this]] : this.namedModules();
@@ -226,6 +229,7 @@ export abstract class Module {
 
   /** Buffers with dotted names (non-persistent ones included). */
   namedBuffers(options: { recurse?: boolean } = {}): [string, Tensor][] {
+    checkOptions('namedBuffers', options, ['recurse']);
     const out: [string, Tensor][] = [];
     const mods: [string, Module][] = options.recurse === false ? [['', this]] : this.namedModules();
     for (const [prefix, m] of mods) {
@@ -330,6 +334,7 @@ export abstract class Module {
    * PyTorch state dict saved as safetensors loads as it is.
    */
   loadStateDict(input: Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    checkOptions('loadStateDict', options, ['strict']);
     const strict = options.strict ?? true;
     if (input === null || typeof input !== 'object') throw new TypeError('loadStateDict: expected an object mapping names to tensors');
     const own = this.stateDict();
@@ -430,6 +435,7 @@ export abstract class Module {
    * modes are restored afterwards), and its parameter count; then totals.
    */
   summary(inputShape?: readonly number[] | readonly (readonly number[])[], options: { dtype?: DType } = {}): string {
+    checkOptions('summary', options, ['dtype']);
     const mods = this.namedModules();
     const outputs = new Map<Module, string>();
     if (inputShape !== undefined) {

@@ -6,6 +6,7 @@
  * follow r <- (1 - momentum) r + momentum * batch (or a cumulative average with momentum null).
  */
 import { noGrad, ones, Tensor, zeros, type DType } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 import { Module } from './module.js';
 
 function shapeStr(shape: readonly number[]): string {
@@ -36,6 +37,7 @@ export function batchNorm(
   x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
   options: BatchNormFunctionalOptions = {},
 ): Tensor {
+  checkOptions('batchNorm', options, ['training', 'momentum', 'eps', 'numBatchesTracked']);
   const { training = false, eps = 1e-5 } = options;
   const momentum = options.momentum === undefined ? 0.1 : options.momentum;
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected input [N, C, ...], got shape ${shapeStr(x.shape)}`);
@@ -95,6 +97,7 @@ abstract class BatchNormBase extends Module {
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
+    checkOptions(this.constructor.name, options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}`);
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
@@ -174,6 +177,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean; dtype?: DType } = {}) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'bias', 'dtype']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (this.normalizedShape.length === 0 || !this.normalizedShape.every((d) => Number.isInteger(d) && d > 0)) {
       throw new RangeError(`LayerNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`);
@@ -219,6 +223,7 @@ export class GroupNorm extends Module {
 
   constructor(numGroups: number, numChannels: number, options: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
     super();
+    checkOptions('GroupNorm', options, ['eps', 'affine', 'dtype']);
     if (!Number.isInteger(numGroups) || !Number.isInteger(numChannels) || numGroups < 1 || numChannels % numGroups !== 0) {
       throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     }
@@ -272,6 +277,7 @@ export class InstanceNorm2d extends Module {
 
   constructor(numFeatures: number, options: InstanceNormOptions = {}) {
     super();
+    checkOptions('InstanceNorm2d', options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new RangeError(`InstanceNorm2d: numFeatures must be a positive integer, got ${numFeatures}`);
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;

@@ -13,6 +13,7 @@
  * computed tensor, refreshed by a forward pre-hook.
  */
 import { defaultGenerator, noGrad, Tensor, zeros, type Generator } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 import { ConvTranspose2d } from './layers.js';
 import { Module, type HookHandle } from './module.js';
 
@@ -72,6 +73,7 @@ export interface WeightNormOptions {
  */
 export function weightNorm<M extends Module>(module: M, nameOrOptions: string | WeightNormOptions = {}): M {
   const options: WeightNormOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
+  checkOptions('weightNorm', options, ['name', 'dim']);
   const name = options.name ?? 'weight';
   const w = takeParameter(module, name, 'weightNorm');
   const dim = normalizeDim(options.dim === undefined ? 0 : options.dim, w.ndim, 'weightNorm');
@@ -117,6 +119,7 @@ function normalizeInPlace(x: Float32Array | Float64Array, eps: number): void {
 
 /** Reparametrizes `module`'s weight as w_orig / sigma(w_orig) (spectral normalization); returns the module. */
 export function spectralNorm<M extends Module>(module: M, options: SpectralNormOptions = {}): M {
+  checkOptions('spectralNorm', options, ['name', 'nPowerIterations', 'eps', 'dim', 'generator']);
   const name = options.name ?? 'weight';
   const nIter = options.nPowerIterations ?? 1;
   const eps = options.eps ?? 1e-12;

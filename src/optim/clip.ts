@@ -12,6 +12,7 @@
  */
 import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../tensor/options.js';
 import type { Transform } from './transform.js';
 
 export interface ClipNormOptions {
@@ -63,6 +64,7 @@ function checkMax(v: unknown, name: string, op: string): number {
  */
 export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipNormOptions = {}): number {
   checkMax(maxNorm, 'maxNorm', 'clipGradNorm');
+  checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const normType = checkNormType(options.normType ?? 2, 'clipGradNorm');
   const gs = grads(params);
   if (gs.length === 0) return 0;
@@ -82,6 +84,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
 /** Clips each gradient separately to p-norm at most `maxNorm`; returns the norms before clipping. */
 export function clipGradNormPerParam(params: Tensor | Iterable<Tensor>, maxNorm: number, options: Omit<ClipNormOptions, 'errorIfNonfinite'> = {}): number[] {
   checkMax(maxNorm, 'maxNorm', 'clipGradNormPerParam');
+  checkOptions('clipGradNormPerParam', options, ['normType']);
   const normType = checkNormType(options.normType ?? 2, 'clipGradNormPerParam');
   return grads(params).map(({ g }) => {
     const n = pNorm(g, normType);

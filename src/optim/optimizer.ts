@@ -12,6 +12,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { enableGrad } from '../tensor/autograd.js';
+import { anomalyDetection, checkFiniteGradients } from '../tensor/anomaly.js';
 import type { Storage } from '../tensor/dtype.js';
 import { resolveOptions, type OptionSpecs } from './options.js';
 import { checkGroupOptions, checkParamState, keepReferenceDtypes } from './state-validation.js';
@@ -27,6 +28,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   readonly defaults: Readonly<O>;
   /** Parameter groups: `params` plus every option, resolved. Schedules change `lr` here. */
   paramGroups: ParamGroup<O>[] = [];
+  /** Calls of step() so far, for anomaly detection's messages. */
+  private stepCalls = 0;
   /** Per-parameter state, created on the first step in which the parameter has a gradient. */
   readonly state = new Map<Tensor, ParamState>();
   /** State that belongs to the optimizer as a whole (serialized with the rest). */
@@ -101,6 +104,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   step(closure?: Closure): number | undefined {
     let loss: number | undefined;
     if (closure) loss = evaluateClosure(closure);
+    this.stepCalls++;
+    if (anomalyDetection) checkFiniteGradients(this.name, this.paramGroups, this.stepCalls);
     for (const group of this.paramGroups) this.stepGroup(group);
     return loss;
   }

@@ -9,6 +9,7 @@
  * hand-written backward pass.
  */
 import type { Tensor } from './tensor.js';
+import { anomalyDetection, checkBackwardOutput, detectAnomaly } from './anomaly.js';
 import { GradientRecycler } from './pool.js';
 import { shapeToString, sameShape } from './shape.js';
 
@@ -21,7 +22,6 @@ export interface GradFn {
 }
 
 let recording = true;
-let debugMode = false;
 
 /** Whether ops currently record graphs (false inside {@link noGrad}). */
 export function isGradEnabled(): boolean {
@@ -48,16 +48,14 @@ function withRecording<T>(on: boolean, fn: () => T): T {
   }
 }
 
-/**
- * Debug mode: every backward rule's output is scanned for NaN and Inf, and the first one found
- * is reported with the op that produced it. Off by default (it costs a pass over every gradient).
- */
+/** Debug mode is anomaly detection (anomaly.ts): {@link detectAnomaly} under its older name. */
 export function setDebug(on: boolean): void {
-  debugMode = on;
+  detectAnomaly(on);
 }
 
+/** Whether anomaly detection (debug mode) is on. */
 export function isDebug(): boolean {
-  return debugMode;
+  return anomalyDetection;
 }
 
 /** Options of {@link backwardFrom} and of `grad(outputs, inputs, options)`. */
@@ -128,7 +126,7 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
         if (!sameShape(gi.shape, input.shape)) {
           throw new Error(`internal: backward of '${fn.name}' gave a gradient of shape ${shapeToString(gi.shape)} for input ${i} of shape ${shapeToString(input.shape)}`);
         }
-        if (debugMode) checkFinite(gi, fn.name, i);
+        if (anomalyDetection) checkBackwardOutput(gi, fn.name, i);
         accumulate(input, gi);
       });
       if (recycler && !keep!(t)) {
@@ -144,16 +142,4 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
     recycler?.end();
   }
   return grads;
-}
-
-function checkFinite(g: Tensor, op: string, inputIndex: number): void {
-  const data = g.data;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new Error(
-        `backward of '${op}' produced ${Number.isNaN(data[i]) ? 'NaN' : data[i]} in the gradient of its input ${inputIndex} ` +
-          `(shape ${shapeToString(g.shape)}, flat index ${i}); debug mode is on (setDebug(false) to turn these checks off)`,
-      );
-    }
-  }
 }

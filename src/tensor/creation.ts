@@ -1,5 +1,6 @@
 /** Creating tensors: from data, constant fills, ranges and seeded random draws. */
 import { allocate, assertDType, type DType, type Storage } from './dtype.js';
+import { checkOptions } from './options.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { checkShape, shapeToString, sizeOf } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
@@ -14,13 +15,27 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const CREATE_KEYS = ['dtype', 'requiresGrad'] as const satisfies readonly (keyof CreateOptions)[];
+const RANDOM_KEYS = [...CREATE_KEYS, 'generator'] as const satisfies readonly (keyof RandomOptions)[];
+
+/** Storage for a new tensor of `shape`; a size past what memory allows names the op and the shape. */
+function storageFor(op: string, dtype: DType, shape: readonly number[]): Storage {
+  try {
+    return allocate(dtype, sizeOf(shape));
+  } catch (e) {
+    if (e instanceof RangeError) throw new RangeError(`${op}: shape ${shapeToString(shape)}: ${e.message}`);
+    throw e;
+  }
+}
+
 function finish(data: Storage, shape: readonly number[], o: CreateOptions): Tensor {
   const t = new Tensor(data, shape);
   if (o.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
-function dtypeFrom(o: CreateOptions, op: string): DType {
+function dtypeFrom(o: CreateOptions, op: string, keys: readonly string[] = CREATE_KEYS): DType {
+  checkOptions(op, o, keys);
   const dtype = o.dtype ?? 'float32';
   assertDType(dtype, op);
   return dtype;
@@ -31,7 +46,7 @@ function dtypeFrom(o: CreateOptions, op: string): DType {
  * `shape`). Ragged nesting is an error.
  */
 export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<number>, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
-  const dtype = dtypeFrom(options, 'tensor');
+  const dtype = dtypeFrom(options, 'tensor', [...CREATE_KEYS, 'shape']);
   if (typeof values === 'number') {
     const data = allocate(dtype, 1);
     data[0] = values;
@@ -47,7 +62,7 @@ export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<
   }
   const shape: number[] = [];
   for (let level: unknown = values; Array.isArray(level); level = level[0]) shape.push(level.length);
-  const data = allocate(dtype, sizeOf(shape));
+  const data = storageFor('tensor', dtype, shape);
   let k = 0;
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
@@ -72,11 +87,16 @@ export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<
   return finish(data, shape, options);
 }
 
+/** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   const s = checkShape(shape, 'full');
-  return finish(Tensor.fill(s, value, dtypeFrom(options, 'full')).data, s, options);
+  const data = storageFor('full', dtypeFrom(options, 'full'), s);
+  if (value !== 0) data.fill(value);
+  return finish(data, s, options);
 }
+/** A tensor of zeros (errors name `full`, which makes it). */
 export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
+/** A tensor of ones. */
 export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 1, options);
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...options });
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...options });
@@ -86,7 +106,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const data = allocate(dtypeFrom(options, 'arange'), n);
+  const data = storageFor('arange', dtypeFrom(options, 'arange'), [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return finish(data, [n], options);
 }
@@ -94,7 +114,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 /** `count` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, count: number, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`linspace: count must be a non-negative integer, got ${count}`);
-  const data = allocate(dtypeFrom(options, 'linspace'), count);
+  const data = storageFor('linspace', dtypeFrom(options, 'linspace'), [count]);
   for (let i = 0; i < count; i++) data[i] = count === 1 ? start : start + ((end - start) * i) / (count - 1);
   return finish(data, [count], options);
 }
@@ -102,15 +122,16 @@ export function linspace(start: number, end: number, count: number, options: Cre
 /** The n x m identity (m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) throw new RangeError(`eye: sizes must be non-negative integers, got n=${n}, m=${m}`);
-  const data = allocate(dtypeFrom(options, 'eye'), n * m);
+  const data = storageFor('eye', dtypeFrom(options, 'eye'), [n, m]);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return finish(data, [n, m], options);
 }
 
 function draw(shape: readonly number[], options: RandomOptions, op: string, sample: (g: Generator) => number): Tensor {
   const s = checkShape(shape, op);
+  const dtype = dtypeFrom(options, op, RANDOM_KEYS);
   const g = options.generator ?? defaultGenerator();
-  const data = allocate(dtypeFrom(options, op), sizeOf(s));
+  const data = storageFor(op, dtype, s);
   for (let i = 0; i < data.length; i++) data[i] = sample(g);
   return finish(data, s, options);
 }
@@ -143,6 +164,8 @@ export const randn = (shape: readonly number[], options: RandomOptions = {}): Te
 /** 1 with probability p (a number, or a tensor of per-element probabilities), else 0. */
 export function bernoulli(p: number | Tensor, shape?: readonly number[], options: RandomOptions = {}): Tensor {
   if (p instanceof Tensor) {
+    checkOptions('bernoulli', options, RANDOM_KEYS);
+    if (options.dtype !== undefined) assertDType(options.dtype, 'bernoulli');
     const g = options.generator ?? defaultGenerator();
     const data = allocate(options.dtype ?? p.dtype, p.size);
     for (let i = 0; i < data.length; i++) {
@@ -167,8 +190,9 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 /** A random permutation of 0..n-1. */
 export function permutation(n: number, options: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`permutation: n must be a non-negative integer, got ${n}`);
+  const dtype = dtypeFrom(options, 'permutation', RANDOM_KEYS);
   const perm = (options.generator ?? defaultGenerator()).permutation(n);
-  const data = allocate(dtypeFrom(options, 'permutation'), n);
+  const data = allocate(dtype, n);
   data.set(perm);
   return finish(data, [n], options);
 }

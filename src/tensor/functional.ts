@@ -4,6 +4,7 @@
  */
 import { enableGrad, isGradEnabled, noGrad, propagate } from './autograd.js';
 import type { Storage } from './dtype.js';
+import { checkOptions } from './options.js';
 import { sameShape, shapeToString } from './shape.js';
 import { Tensor } from './tensor.js';
 
@@ -23,6 +24,11 @@ export interface FunctionalGradOptions {
 
 type TensorFn = (...args: Tensor[]) => Tensor;
 
+const GRAD_KEYS = ['gradOutputs', 'createGraph', 'allowUnused'] as const satisfies readonly (keyof GradOptions)[];
+const FUNCTIONAL_GRAD_KEYS = ['argnums'] as const satisfies readonly (keyof FunctionalGradOptions)[];
+/** JAX passes argnums positionally (`grad(f, [0, 1])`); here it is an option, and the message says so. */
+const ARGNUMS_HINT = 'descent takes the arguments to differentiate as an option: grad(f, { argnums: [0, 1] })';
+
 /**
  * `grad(f)` returns a function computing the gradient of the scalar f with respect to its first
  * argument (or the arguments in `argnums`, then an array). It nests: grad(x => grad(f)(x).sum())
@@ -41,17 +47,23 @@ export function grad(
   third: GradOptions = {},
 ): ((...args: Tensor[]) => Tensor | Tensor[]) | Tensor[] {
   if (typeof first === 'function') {
+    checkOptions('grad', second, FUNCTIONAL_GRAD_KEYS, ARGNUMS_HINT);
     const vg = valueAndGrad(first, second as FunctionalGradOptions | undefined);
     return (...args: Tensor[]) => vg(...args).grad;
   }
-  return gradients(toList(first), toList(second as Tensor | readonly Tensor[]), third);
+  checkOptions('grad', third, GRAD_KEYS);
+  return gradients(toList(first), toList(second as Tensor | readonly Tensor[]), third ?? {});
 }
 
 /** Like {@link grad}(f) but returns `{ value, grad }`, the value of f too. */
 export function valueAndGrad(f: TensorFn, options: FunctionalGradOptions = {}): (...args: Tensor[]) => { value: Tensor; grad: Tensor | Tensor[] } {
   if (typeof f !== 'function') throw new TypeError('valueAndGrad: expected a function of tensors');
-  const argnums = options.argnums ?? 0;
-  const wrt = typeof argnums === 'number' ? [argnums] : [...argnums];
+  checkOptions('valueAndGrad', options, FUNCTIONAL_GRAD_KEYS, ARGNUMS_HINT);
+  const argnums = options?.argnums ?? 0;
+  const wrt = typeof argnums === 'number' ? [argnums] : Array.isArray(argnums) ? [...argnums] : [];
+  if ((typeof argnums !== 'number' && !Array.isArray(argnums)) || wrt.length === 0 || !wrt.every((i) => Number.isInteger(i) && i >= 0)) {
+    throw new TypeError(`grad: argnums must be a non-negative integer or a non-empty array of them, got ${JSON.stringify(argnums)}`);
+  }
   return (...args: Tensor[]) => {
     wrt.forEach((i) => {
       if (!(args[i] instanceof Tensor)) throw new TypeError(`grad: argument ${i} must be a Tensor to differentiate with respect to it`);

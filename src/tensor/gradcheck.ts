@@ -6,6 +6,7 @@ import { Tensor } from './tensor.js';
 import { grad } from './functional.js';
 import { Generator } from './random.js';
 import { enableGrad, noGrad } from './autograd.js';
+import { checkOptions } from './options.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
@@ -17,6 +18,8 @@ export interface GradcheckOptions {
   /** Seed of the random projection of a non-scalar output (default 0). */
   seed?: number;
 }
+
+const GRADCHECK_KEYS = ['eps', 'atol', 'rtol', 'seed'] as const satisfies readonly (keyof GradcheckOptions)[];
 
 export interface GradcheckResult {
   ok: boolean;
@@ -31,6 +34,7 @@ export interface GradcheckResult {
  * to a scalar with fixed random weights first, which checks the full vector-Jacobian product.
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+  checkOptions('gradcheck', options, GRADCHECK_KEYS);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-4, seed = 0 } = options;
   const xs = inputs.map((x) => x.detach().double());
   const probe = noGrad(() => f(...xs));
@@ -72,6 +76,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
  * every backward rule's own backward.
  */
 export function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+  checkOptions('gradgradcheck', options, GRADCHECK_KEYS);
   const rng = new Generator((options.seed ?? 0) + 1);
   const xs = inputs.map((x) => x.detach().double());
   const probe = noGrad(() => f(...xs));

@@ -35,9 +35,24 @@ export function allocate(dtype: DType, size: number): Storage {
       data.fill(0);
     }
   }
-  data ??= dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  data ??= fresh(dtype, size);
   if (tracking && size >= MIN_POOLED) tracking.add(data.buffer);
   return data;
+}
+
+/**
+ * A new typed array, or an error saying how much was asked for instead of V8's bare `Invalid
+ * typed array length` (creation functions add the op and the shape).
+ */
+function fresh(dtype: DType, size: number): Storage {
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`cannot allocate a tensor of ${size} elements: the size must be a non-negative integer`);
+  try {
+    return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const gib = (size * (dtype === 'float64' ? 8 : 4)) / 2 ** 30;
+    throw new RangeError(`cannot allocate ${size} ${dtype} elements (${gib.toPrecision(3)} GiB): ${e.message}`);
+  }
 }
 
 function recycle(data: Storage): void {

@@ -7,6 +7,7 @@
  */
 import { noGrad, propagate, type GradFn } from './autograd.js';
 import { allocate, assertDType, dtypeOf, type DType, type Storage } from './dtype.js';
+import { checkOptions } from './options.js';
 import { sizeOf, shapeToString, type Shape } from './shape.js';
 import * as binary from './ops/binary.js';
 import * as unary from './ops/unary.js';
@@ -109,6 +110,7 @@ export class Tensor {
    * it to the leaf's `.grad`. A non-scalar tensor needs `gradient`, the seed of the same shape.
    */
   backward(gradient?: Tensor, options: { createGraph?: boolean } = {}): void {
+    checkOptions('backward', options, ['createGraph']);
     if (!this.requiresGrad) {
       throw new Error('backward: this tensor does not require gradients (no input had requiresGrad set, or it was computed inside noGrad)');
     }
@@ -235,7 +237,12 @@ export class Tensor {
   // ---- indexing ---------------------------------------------------------------------------
 
   slice(axis: number, start: number, end?: number, step = 1): Tensor { return idx.slice(this, axis, start, end, step); }
-  narrow(axis: number, start: number, length: number): Tensor { return idx.slice(this, axis, start, start + length); }
+  narrow(axis: number, start: number, length: number): Tensor {
+    if (!Number.isInteger(start) || !Number.isInteger(length) || length < 0) {
+      throw new RangeError(`narrow: start must be an integer and length a non-negative integer, got start=${start}, length=${length}`);
+    }
+    return idx.slice(this, axis, start, start + length);
+  }
   select(axis: number, index: number): Tensor { return idx.select(this, axis, index); }
   /** Row `i` of the first axis (`x.index(i)` is `x[i]`). */
   index(i: number): Tensor { return idx.select(this, 0, i); }
@@ -245,7 +252,8 @@ export class Tensor {
   scatterAdd(axis: number, indices: Tensor, src: Tensor): Tensor { return idx.scatterAdd(this, axis, indices, src); }
   split(sizes: number | readonly number[], axis = 0): Tensor[] { return idx.split(this, sizes, axis); }
   chunk(chunks: number, axis = 0): Tensor[] { return idx.chunk(this, chunks, axis); }
-  pad(pads: readonly (readonly [number, number])[], value = 0): Tensor { return idx.pad(this, pads, value); }
+  /** See {@link idx.pad}: a constant fill, a mode ('reflect', 'replicate', 'circular') or `{ mode, value }`. */
+  pad(pads: readonly (readonly [number, number])[], fill: number | idx.PadMode | idx.PadOptions = 0): Tensor { return idx.pad(this, pads, fill); }
   where(condition: Tensor, other: Operand): Tensor { return idx.where(condition, this, other); }
 
   // ---- linear algebra ---------------------------------------------------------------------

@@ -6,6 +6,7 @@
  */
 import type { Generator } from '../tensor/index.js';
 import { Generator as GeneratorClass } from '../tensor/index.js';
+import { checkOptions as checkOptionKeys } from '../tensor/options.js';
 
 export interface RangeSpec {
   /** Lower bound (inclusive unless `minExclusive`). */
@@ -89,16 +90,7 @@ export function generatorOf(op: string, g: Generator | number | undefined, fallb
 
 /**
  * Checks that an options object has only known keys: a misspelt option (`{ genrator: 1 }`)
- * would otherwise be ignored silently and the default used. Throws a RangeError naming the
- * unknown key and the valid ones; returns the options.
+ * would otherwise be ignored silently and the default used. The engine's one check
+ * (src/tensor/options.ts): a RangeError naming the unknown key, the nearest valid one and all of them.
  */
-export function checkOptions<T>(op: string, options: T, allowed: readonly string[]): T {
-  if (options === undefined || options === null) return options;
-  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${op}: options must be an object, got ${show(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new RangeError(`${op}: unknown option '${key}'; expected ${allowed.length ? allowed.map((k) => `'${k}'`).join(', ') : 'no options'}`);
-    }
-  }
-  return options;
-}
+export const checkOptions = checkOptionKeys;

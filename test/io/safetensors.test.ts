@@ -176,3 +176,36 @@ describe('atomic writes', () => {
     assert.throws(() => saveSafetensors(join(dir, 'nope', 'x.safetensors'), { a: tensor([1]) }), /could not write .*ENOENT/);
   });
 });
+
+describe('safetensors: tensor names that are Object.prototype keys', () => {
+  /** A header written by hand, as another writer would: tensors named __proto__ and constructor. */
+  function fileWith(names: string[]): Uint8Array {
+    const header: string[] = names.map((n, i) => `${JSON.stringify(n)}:{"dtype":"F32","shape":[1],"data_offsets":[${4 * i},${4 * i + 4}]}`);
+    const json = new TextEncoder().encode(`{${header.join(',')},"__metadata__":{"__proto__":"kept"}}`);
+    const out = new Uint8Array(8 + json.length + 4 * names.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+    out.set(json, 8);
+    const values = new DataView(out.buffer, 8 + json.length);
+    names.forEach((_, i) => values.setFloat32(4 * i, i + 1, true));
+    return out;
+  }
+
+  it('keeps __proto__ and constructor as ordinary entries and leaves the prototype alone', () => {
+    const { tensors, metadata } = decodeSafetensors(fileWith(['__proto__', 'constructor', 'w']));
+    assert.equal(Object.getPrototypeOf(tensors), Object.prototype);
+    assert.deepEqual(Object.keys(tensors), ['__proto__', 'constructor', 'w']);
+    const proto = Object.getOwnPropertyDescriptor(tensors, '__proto__')?.value as Tensor;
+    assert.ok(proto instanceof Tensor);
+    assert.deepEqual(proto.toArray(), [1]);
+    assert.deepEqual((tensors['constructor'] as Tensor).toArray(), [2]);
+    assert.equal(Object.getOwnPropertyDescriptor(metadata, '__proto__')?.value, 'kept');
+    assert.equal(({} as Record<string, unknown>).toArray, undefined); // Object.prototype untouched
+  });
+
+  it('writes a tensor named __proto__ instead of dropping it', () => {
+    const input: Record<string, Tensor> = { a: tensor([5]) };
+    Object.defineProperty(input, '__proto__', { value: tensor([7, 8]), enumerable: true, writable: true, configurable: true });
+    const back = decodeSafetensors(encodeSafetensors(input)).tensors;
+    assert.deepEqual((Object.getOwnPropertyDescriptor(back, '__proto__')?.value as Tensor).toArray(), [7, 8]);
+  });
+});

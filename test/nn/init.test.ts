@@ -69,8 +69,8 @@ describe('init: draws match PyTorch statistics', () => {
       const generator = new Generator(42);
       const o = { ...d.options, generator } as Record<string, any>;
       switch (d.name) {
-        case 'uniform': nn.init.uniform(t, o.low, o.high, o); break;
-        case 'normal': nn.init.normal(t, o.mean, o.std, o); break;
+        case 'uniform': nn.init.uniform(t, o.low, o.high, { generator }); break;
+        case 'normal': nn.init.normal(t, o.mean, o.std, { generator }); break;
         case 'xavierUniform': nn.init.xavierUniform(t, o); break;
         case 'xavierNormal': nn.init.xavierNormal(t, o); break;
         case 'kaimingUniform': nn.init.kaimingUniform(t, o); break;

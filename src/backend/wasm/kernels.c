@@ -793,25 +793,40 @@ void from_channel_major(const float *cm, float *y, const float *bias, int i0, in
 /* ---- reductions ------------------------------------------------------------------------------ */
 
 /*
- * out[o, i] = sum over k of x[o, k, i] for x viewed as [outer, n, inner], each sum taken in
- * order of k in float32, as the js kernel does (so the results are the same bit for bit): SIMD
- * lanes run across i, or across four rows o when inner is 1.
+ * out[o, i] = sum over k of x[o, k, i] for x viewed as [outer, n, inner], accumulated in double
+ * and rounded to float once, exactly as the js kernel does (so the results are the same bit for
+ * bit): a float accumulator stalls at 2^24 and drifts by n 2^-24. A row (inner == 1) keeps eight
+ * accumulators, one per k mod 8 (the double lanes of four vectors), combined as
+ * ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) before the last n mod 8 elements are added
+ * in order. Columns (inner > 1) run SIMD lanes across i and sum blocks of SUM_BLOCK values of k
+ * in float, in order (a double accumulator there would halve the lanes), the block sums in double.
  */
+typedef v128_t d2;
+#define SUM_BLOCK 32
+
+static double lanes_sum(d2 a, d2 b) {
+  return (wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1)) + (wasm_f64x2_extract_lane(b, 0) + wasm_f64x2_extract_lane(b, 1));
+}
+
+static float row_sum(const float *r, int n) {
+  d2 a01 = wasm_f64x2_splat(0.0), a23 = a01, a45 = a01, a67 = a01;
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    f4 v = wasm_v128_load(r + k), w = wasm_v128_load(r + k + 4);
+    a01 = wasm_f64x2_add(a01, wasm_f64x2_promote_low_f32x4(v));
+    a23 = wasm_f64x2_add(a23, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
+    a45 = wasm_f64x2_add(a45, wasm_f64x2_promote_low_f32x4(w));
+    a67 = wasm_f64x2_add(a67, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(w, w, 2, 3, 0, 1)));
+  }
+  double s = lanes_sum(a01, a23) + lanes_sum(a45, a67);
+  for (; k < n; k++) s += r[k];
+  return (float)s;
+}
+
 EXPORT(reduce_sum)
 void reduce_sum(const float *x, float *out, int outer, int n, int inner) {
   if (inner == 1) {
-    int o = 0;
-    for (; o + 4 <= outer; o += 4) {
-      const float *r0 = x + o * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n;
-      f4 acc = wasm_f32x4_splat(0.0f);
-      for (int k = 0; k < n; k++) acc = wasm_f32x4_add(acc, wasm_f32x4_make(r0[k], r1[k], r2[k], r3[k]));
-      wasm_v128_store(out + o, acc);
-    }
-    for (; o < outer; o++) {
-      float s = 0.0f;
-      for (int k = 0; k < n; k++) s += x[o * n + k];
-      out[o] = s;
-    }
+    for (int o = 0; o < outer; o++) out[o] = row_sum(x + o * n, n);
     return;
   }
   for (int o = 0; o < outer; o++) {
@@ -819,14 +834,25 @@ void reduce_sum(const float *x, float *out, int outer, int n, int inner) {
     float *oo = out + o * inner;
     int i = 0;
     for (; i + 4 <= inner; i += 4) {
-      f4 acc = wasm_f32x4_splat(0.0f);
-      for (int k = 0; k < n; k++) acc = wasm_f32x4_add(acc, wasm_v128_load(xo + k * inner + i));
-      wasm_v128_store(oo + i, acc);
+      d2 lo = wasm_f64x2_splat(0.0), hi = wasm_f64x2_splat(0.0);
+      for (int k0 = 0; k0 < n; k0 += SUM_BLOCK) {
+        int k1 = k0 + SUM_BLOCK < n ? k0 + SUM_BLOCK : n;
+        f4 acc = wasm_f32x4_splat(0.0f);
+        for (int k = k0; k < k1; k++) acc = wasm_f32x4_add(acc, wasm_v128_load(xo + k * inner + i));
+        lo = wasm_f64x2_add(lo, wasm_f64x2_promote_low_f32x4(acc));
+        hi = wasm_f64x2_add(hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1)));
+      }
+      wasm_v128_store(oo + i, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5));
     }
     for (; i < inner; i++) {
-      float s = 0.0f;
-      for (int k = 0; k < n; k++) s += xo[k * inner + i];
-      oo[i] = s;
+      double s = 0.0;
+      for (int k0 = 0; k0 < n; k0 += SUM_BLOCK) {
+        int k1 = k0 + SUM_BLOCK < n ? k0 + SUM_BLOCK : n;
+        float b = 0.0f;
+        for (int k = k0; k < k1; k++) b += xo[k * inner + i];
+        s += b;
+      }
+      oo[i] = (float)s;
     }
   }
 }

@@ -11,6 +11,7 @@
 import { kernels } from '../../backend/registry.js';
 import type { ConvBatch, ConvGeometry } from '../../backend/kernels.js';
 import { allocate } from '../dtype.js';
+import { checkOptions } from '../options.js';
 import { shapeToString, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, makeResult, promoted } from './result.js';
@@ -34,6 +35,9 @@ export interface ConvTranspose2dOptions extends Omit<Conv2dOptions, 'padding'> {
   /** Extra rows/columns added on one side of the output, to pick among the sizes a stride allows. */
   outputPadding?: Pair;
 }
+
+const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups'] as const satisfies readonly (keyof Conv2dOptions)[];
+const CONV_TRANSPOSE_KEYS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups'] as const satisfies readonly (keyof ConvTranspose2dOptions)[];
 
 /** Normalized hyperparameters shared by the three primitives. */
 interface ConvParams {
@@ -87,6 +91,7 @@ function geometry(xShape: readonly number[], wShape: readonly number[], p: ConvP
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
   checkTensor(input, 'conv2d');
   checkTensor(weight, 'conv2d', 'weight');
+  checkOptions('conv2d', options, CONV_KEYS);
   if (input.ndim === 3) return conv2d(input.unsqueeze(0), weight, bias, options).squeeze(0);
   if (options.padding === 'same') return convSame(input, weight, bias, options);
   if (typeof options.padding === 'string' && options.padding !== 'valid') {
@@ -137,6 +142,7 @@ function convSame(input: Tensor, weight: Tensor, bias: Tensor | null | undefined
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvTranspose2dOptions = {}): Tensor {
   checkTensor(input, 'convTranspose2d');
   checkTensor(weight, 'convTranspose2d', 'weight');
+  checkOptions('convTranspose2d', options, CONV_TRANSPOSE_KEYS);
   if (input.ndim === 3) return convTranspose2d(input.unsqueeze(0), weight, bias, options).squeeze(0);
   const p = params(options, 'convTranspose2d');
   const outPad = pair(options.outputPadding ?? 0, 'outputPadding', 'convTranspose2d', 0);

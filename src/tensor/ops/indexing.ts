@@ -7,6 +7,7 @@ import { kernels } from '../../backend/registry.js';
 import { allocate, promote } from '../dtype.js';
 import { broadcastShapes, normalizeAxis, sameShape, shapeToString, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { checkOptions } from '../options.js';
 import { asTensor, checkTensor, makeResult } from './result.js';
 
 /** Indices given as plain numbers, an Int32Array, or a tensor holding integral values. */
@@ -43,6 +44,9 @@ export function slice(x: Tensor, axis: number, start: number, end?: number, step
   const a = normalizeAxis(axis, x.ndim, 'slice');
   const n = x.shape[a];
   if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  // PyTorch takes Python ints here; a fraction would pick fractional positions.
+  if (!Number.isInteger(start)) throw new RangeError(`slice: start must be an integer, got ${start}`);
+  if (end !== undefined && !Number.isInteger(end)) throw new RangeError(`slice: end must be an integer, got ${end}`);
   const clampIndex = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   const s = clampIndex(start);
   const e = clampIndex(end ?? n);
@@ -126,8 +130,10 @@ function flatIndexAlong(shape: readonly number[], axis: number, indices: Int32Ar
       rem -= c * idxStrides[d];
       if (d === axis) {
         const v = indices[k];
-        if (v < -n || v >= n) throw new RangeError(`${op}: index ${v} is out of range for axis ${axis} of size ${n}`);
-        pos += (v < 0 ? v + n : v) * strides[d];
+        // torch.gather and torch.scatter refuse negative indices (only indexSelect and select
+        // count from the end), so a stray -1 is an error rather than the last element.
+        if (v < 0 || v >= n) throw new RangeError(`${op}: index ${v} is out of range for axis ${axis} of size ${n}; expected an integer in [0, ${n - 1}] (negative indices are refused, as in PyTorch)`);
+        pos += v * strides[d];
       } else pos += c * strides[d];
     }
     out[k] = pos;
@@ -260,18 +266,63 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   return split(x, Math.max(1, Math.ceil(n / chunks)), axis);
 }
 
+/** How {@link pad} fills: a constant, or PyTorch's 'reflect', 'replicate' and 'circular'. */
+export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
+
+export interface PadOptions {
+  /** Default 'constant'. */
+  mode?: PadMode;
+  /** The fill of mode 'constant' (default 0). */
+  value?: number;
+}
+
+const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
+
 /**
- * Pads with a constant. `pads` holds [before, after] pairs for the trailing axes, first pair for
- * the first of them (NumPy order): for an image batch [N, C, H, W], [[1, 1], [2, 2]] pads H by 1
- * and W by 2.
+ * Where padded coordinate c (in -before .. n + after - 1) reads from along an axis of size n,
+ * or -1 for a constant fill. reflect mirrors without repeating the edge (c = -1 reads 1),
+ * replicate repeats the edge, circular wraps around: PyTorch's rules.
  */
-export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+function sourceCoordinate(c: number, n: number, mode: PadMode): number {
+  if (c >= 0 && c < n) return c;
+  switch (mode) {
+    case 'constant': return -1;
+    case 'reflect': return c < 0 ? -c : 2 * (n - 1) - c;
+    case 'replicate': return c < 0 ? 0 : n - 1;
+    case 'circular': return ((c % n) + n) % n;
+  }
+}
+
+/** PyTorch's limits: reflect needs pads below the size, circular at most the size, replicate a non-empty axis. */
+function checkPadFits(mode: PadMode, before: number, after: number, n: number, axis: number): void {
+  const widest = Math.max(before, after);
+  if (widest === 0 || mode === 'constant') return;
+  const fits = mode === 'reflect' ? widest < n : mode === 'circular' ? widest <= n : n > 0;
+  if (!fits) {
+    const limit = mode === 'reflect' ? 'less than' : mode === 'circular' ? 'at most' : 'used with a non-empty axis, not';
+    throw new RangeError(`pad: mode '${mode}' needs each pad ${limit} the size of its axis (as in PyTorch); axis ${axis} has size ${n} but pads (${before}, ${after})`);
+  }
+}
+
+/**
+ * Pads the trailing axes. `pads` holds [before, after] pairs, first pair for the first of those
+ * axes (NumPy order): for an image batch [N, C, H, W], [[1, 1], [2, 2]] pads H by 1 and W by 2.
+ * The third argument is the constant fill (default 0), a mode ('reflect', 'replicate',
+ * 'circular', as torch.nn.functional.pad), or `{ mode, value }`. Every mode is a gather, so
+ * the gradient of a read-from-twice element is the sum of both.
+ */
+export function pad(x: Tensor, pads: readonly (readonly [number, number])[], fill: number | PadMode | PadOptions = 0): Tensor {
   checkTensor(x, 'pad');
+  const { mode, value } = padFill(fill);
+  if (!Array.isArray(pads) || pads.some((p) => !Array.isArray(p) || p.length !== 2)) {
+    throw new TypeError(`pad: pads must be an array of [before, after] pairs, one per trailing axis, got ${JSON.stringify(pads)}`);
+  }
   if (pads.length > x.ndim) throw new RangeError(`pad: ${pads.length} pad pairs given for a tensor of rank ${x.ndim}`);
   const full = [...x.shape.slice(0, x.ndim - pads.length).map((): [number, number] => [0, 0]), ...pads];
   for (const [b, e] of full) {
     if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < 0) throw new RangeError(`pad: pads must be non-negative integers, got ${JSON.stringify(pads)}`);
   }
+  full.forEach(([b, e], d) => checkPadFits(mode, b, e, x.shape[d], d));
   const shape = x.shape.map((d, i) => d + full[i][0] + full[i][1]);
   const inStrides = stridesOf(x.shape);
   const outStrides = stridesOf(shape);
@@ -280,18 +331,32 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     let rem = k;
     let pos = 0;
     for (let d = 0; d < shape.length && pos >= 0; d++) {
-      const c = Math.floor(rem / outStrides[d]) - full[d][0];
+      const c = sourceCoordinate(Math.floor(rem / outStrides[d]) - full[d][0], x.shape[d], mode);
       rem %= outStrides[d];
-      if (c < 0 || c >= x.shape[d]) pos = -1;
-      else pos += c * inStrides[d];
+      pos = c < 0 ? -1 : pos + c * inStrides[d];
     }
     index[k] = pos;
   }
   const out = gatherFlat(x, index, shape);
-  if (value === 0) return out;
-  const fill = allocate(x.dtype, index.length);
-  for (let k = 0; k < index.length; k++) fill[k] = index[k] < 0 ? value : 0;
-  return out.add(new Tensor(fill, shape));
+  if (mode !== 'constant' || value === 0) return out;
+  const constant = allocate(x.dtype, index.length);
+  for (let k = 0; k < index.length; k++) constant[k] = index[k] < 0 ? value : 0;
+  return out.add(new Tensor(constant, shape));
+}
+
+function padFill(fill: number | PadMode | PadOptions): { mode: PadMode; value: number } {
+  if (typeof fill === 'number') return { mode: 'constant', value: fill };
+  if (typeof fill === 'string') {
+    if (!PAD_MODES.includes(fill)) throw new RangeError(`pad: unknown mode '${fill}'; expected a number (the constant fill) or one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}`);
+    return { mode: fill, value: 0 };
+  }
+  checkOptions('pad', fill, ['mode', 'value']);
+  const mode = fill?.mode ?? 'constant';
+  if (!PAD_MODES.includes(mode)) throw new RangeError(`pad: unknown mode ${JSON.stringify(mode)}; expected one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}`);
+  const value = fill?.value ?? 0;
+  if (typeof value !== 'number') throw new TypeError(`pad: value must be a number, got ${JSON.stringify(value)}`);
+  if (mode !== 'constant' && value !== 0) throw new RangeError(`pad: a fill value only applies to mode 'constant', not '${mode}' (as in PyTorch)`);
+  return { mode, value };
 }
 
 /**

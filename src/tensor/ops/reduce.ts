@@ -2,6 +2,7 @@
 import { kernels } from '../../backend/registry.js';
 import type { ReduceOp } from '../../backend/kernels.js';
 import { allocate } from '../dtype.js';
+import { checkOptions } from '../options.js';
 import { normalizeAxes, normalizeAxis, shapeToString, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor, makeResult } from './result.js';
@@ -97,14 +98,17 @@ export interface VarianceOptions {
   keepDims?: boolean;
 }
 
+/** The variance over `axes` (all by default), with Bessel's correction unless `correction` says otherwise. */
 export function variance(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
-  const { correction = 1, keepDims = false } = options;
+  checkOptions('var', options, ['correction', 'keepDims']);
+  const { correction = 1, keepDims = false } = options ?? {};
   const ax = normalizeAxes(axes, checkTensor(x, 'var').ndim, 'var');
   const count = ax.reduce((p, a) => p * x.shape[a], 1);
   const centered = x.sub(mean(x, ax, true));
   return sum(centered.square(), ax, keepDims).div(Math.max(count - correction, 0));
 }
 
+/** The standard deviation: the square root of {@link variance}. */
 export function std(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
   return variance(x, axes, options).sqrt();
 }
