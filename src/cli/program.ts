@@ -275,6 +275,7 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       const names = name === 'all' ? reproductions.map((r) => r.name) : [getReproduction(name).name];
       if (o.out && names.length > 1) throw new LabError('--out names one run directory; use it with a single reproduction');
       let allHold = true;
+      const failures: TrialRecord[] = [];
       for (const n of names) {
         breakLockIfAsked(o.out ?? defaultReproductionDir(n, o.quick ? 'quick' : 'full'), o.breakLock, io);
         const res = await runReproduction(n, { scale: o.quick ? 'quick' : 'full', outDir: o.out, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, command: commandLine(names.length > 1 ? ['reproduce', n, ...(o.quick ? ['--quick'] : [])] : argv) });
@@ -282,9 +283,11 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
         for (const t of res.analysis.tables) io.out(`${t.caption ? `${t.caption}\n` : ''}${textTable(t.headers, t.rows)}\n\n`);
         for (const c of res.analysis.claims) io.out(`${c.holds ? '[holds]        ' : '[does not hold]'} ${c.claim} (${c.detail})\n`);
         allHold &&= res.analysis.claims.every((c) => c.holds);
+        failures.push(...res.failures);
         io.out(`report: ${res.reportPath}\nplots:  ${join(res.dir, 'plots')}\n`);
       }
       if (!allHold) io.out('\nsome claims did not hold at this scale; see the reports\n');
+      failIfTrialsFailed(failures);
     });
 
   program

@@ -5,6 +5,7 @@
  * fills in defaults, and is what `describeOptimizer` prints.
  */
 import type { JSONValue } from './types.js';
+import { nearestKey } from '../tensor/options.js';
 
 export type OptionType =
   | 'number'
@@ -143,7 +144,8 @@ export function resolveOptions(
     }
     const s = specs[key];
     if (!s) {
-      throw new Error(`${owner}: unknown option '${key}'; valid options: ${valid.length ? valid.join(', ') : '(none)'}`);
+      const near = nearestKey(key, valid);
+      throw new Error(`${owner}: unknown option '${key}'; valid options: ${valid.length ? valid.join(', ') : '(none)'}${near ? ` (did you mean '${near}'?)` : ''}`);
     }
     if (value === undefined) continue;
     const err = checkOption(owner, key, value, s);

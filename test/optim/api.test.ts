@@ -61,6 +61,11 @@ describe('errors list what is valid', () => {
     assert.throws(() => createOptimizer('adam', [p3()], { learningRate: 1 }), /adam: unknown option 'learningRate'; valid options: lr, betas, eps, weightDecay, amsgrad, maximize/);
     assert.throws(() => createOptimizer('sgd', [{ params: [p3()], mommentum: 0.9 }]), /unknown option 'mommentum'; valid options: lr, momentum/);
   });
+  test('a near miss names the option meant', () => {
+    assert.throws(() => createOptimizer('sgd', [{ params: [p3()], mommentum: 0.9 }]), /valid options: .*\(did you mean 'momentum'\?\)$/);
+    assert.throws(() => createOptimizer('adam', [p3()], { beta: [0.9, 0.99] }), /did you mean 'betas'\?/);
+    assert.throws(() => createSchedule('step', { stepSize: 2, gama: 0.1 }), /did you mean 'gamma'\?/);
+  });
   test('negative lr, betas outside [0, 1), wrong types', () => {
     assert.throws(() => createOptimizer('sgd', [p3()], { lr: -0.1 }), /sgd: option 'lr' must be a number in \[0, inf\), got -0.1/);
     assert.throws(() => createOptimizer('adam', [p3()], { betas: [0.9, 1] }), /option 'betas' must be a pair of numbers in \[0, 1\), got \[0.9,1\]/);

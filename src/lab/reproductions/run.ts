@@ -11,6 +11,7 @@ import { machineInfo } from '../machine.js';
 import { writeReport } from '../report.js';
 import { getReproduction } from '../catalog.js';
 import { LabError, markdownTable } from '../util.js';
+import type { TrialRecord } from '../trial.js';
 import type { Analysis, Reproduction, Scale } from './types.js';
 
 export interface ReproduceOptions {
@@ -31,6 +32,8 @@ export interface ReproduceResult {
   ran: number;
   skipped: number;
   failed: number;
+  /** The trials that failed (their records, errors included). */
+  failures: TrialRecord[];
 }
 
 export function defaultReproductionDir(name: string, scale: Scale): string {
@@ -73,5 +76,5 @@ export async function runReproduction(name: string, o: ReproduceOptions = {}): P
       ...(failed.length ? [{ title: 'Failed trials', text: failed.map((r) => `${r.config.method.label} seed ${r.config.seed}: ${r.error}`) }] : []),
     ],
   });
-  return { reproduction: rep, dir, reportPath, analysis, ran: run.ran, skipped: run.skipped, failed: failed.length };
+  return { reproduction: rep, dir, reportPath, analysis, ran: run.ran, skipped: run.skipped, failed: failed.length, failures: failed };
 }
