@@ -214,7 +214,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       } catch {
         // no reference: the saved state is taken as it is
       }
-      checkParamState(`${owner}: parameter ${key} (group ${at.gi}, parameter ${at.pi}, shape [${p.shape.join(', ')}])`, enc, reference, tensors);
+      checkParamState(`${owner}: parameter ${key} (group ${at.gi}, parameter ${at.pi}, shape [${p.shape.join(', ')}])`, enc, reference, tensors, p.data.length);
       const decoded = decodeState(enc, tensors, p.data, owner) as ParamState;
       keepReferenceDtypes(decoded, reference, enc, tensors);
       newState.set(p, decoded);

@@ -6,8 +6,9 @@
  * length does not fit the parameter they are loaded for (state saved for another model).
  *
  * The reference for a parameter's state is the state the optimizer would create for it now
- * (`initState`): each array it holds fixes the saved array's length and dtype. Arrays created
- * later (lazily) have no reference and are taken as saved.
+ * (`initState`): each array it holds fixes the saved array's length and dtype. A field it leaves
+ * null is a buffer created on first use (SGD's momentum buffer): every built-in optimizer's is
+ * one value per element of the parameter, so that is the length a saved one must have.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { checkOption, type OptionSpecs } from './options.js';
@@ -77,14 +78,14 @@ export function checkGroupOptions(owner: string, gi: number, saved: Record<strin
  * Checks the saved state of one parameter (`where` names it) against `reference`, the state the
  * optimizer would create for it, and the saved tensors.
  */
-export function checkParamState(where: string, saved: Json, reference: ParamState, tensors: Record<string, Tensor>): void {
+export function checkParamState(where: string, saved: Json, reference: ParamState, tensors: Record<string, Tensor>, numel: number): void {
   if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
     throw new TypeError(`${where}: the state must be an object of fields, got ${show(saved)}`);
   }
-  for (const [key, value] of Object.entries(saved)) checkField(`${where}, field '${key}'`, key, value, reference[key], tensors);
+  for (const [key, value] of Object.entries(saved)) checkField(`${where}, field '${key}'`, key, value, reference[key], tensors, numel);
 }
 
-function checkField(where: string, key: string, value: Json, reference: StateValue | undefined, tensors: Record<string, Tensor>): void {
+function checkField(where: string, key: string, value: Json, reference: StateValue | undefined, tensors: Record<string, Tensor>, numel: number): void {
   const ref = tensorRef(value);
   if (ref !== null) {
     const t = tensors[ref];
@@ -92,7 +93,10 @@ function checkField(where: string, key: string, value: Json, reference: StateVal
     if (isStorage(reference) && t.data.length !== reference.length) {
       throw new RangeError(`${where}: holds ${t.data.length} values, expected ${reference.length} for this parameter (state saved for a parameter of another size?)`);
     }
-    // null: a buffer the optimizer creates on first use; its length is not known beforehand.
+    // null: a buffer the optimizer creates on first use, one value per element of the parameter.
+    if (reference === null && t.data.length !== numel) {
+      throw new RangeError(`${where}: holds ${t.data.length} values, expected ${numel} (one per element of the parameter; state saved for a parameter of another size?)`);
+    }
     if (reference !== undefined && reference !== null && !isStorage(reference)) throw new TypeError(`${where}: is an array, expected a ${kindOf(reference)} like ${show(reference)}`);
     return;
   }
@@ -116,7 +120,7 @@ function checkField(where: string, key: string, value: Json, reference: StateVal
     return;
   }
   if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${where}: expected an object of fields, got ${show(value)}`);
-  for (const [k, v] of Object.entries(value)) checkField(`${where}.${k}`, k, v, (reference as Record<string, StateValue>)[k], tensors);
+  for (const [k, v] of Object.entries(value)) checkField(`${where}.${k}`, k, v, (reference as Record<string, StateValue>)[k], tensors, numel);
 }
 
 /**

@@ -126,6 +126,19 @@ describe('loadStateDict refuses state it cannot use, naming the group, parameter
     }
   });
 
+  test('a buffer created on first use (SGD momentum) saved for a parameter of another size', () => {
+    for (const [from, to] of [[8, 4], [2, 4]]) {
+      const p = tensor(Array.from({ length: from }, (_, i) => i), { requiresGrad: true });
+      const source = createOptimizer('sgd', [p], { lr: 0.1, momentum: 0.9 });
+      p.grad = tensor(Array.from({ length: from }, () => 1));
+      source.step();
+      const q = tensor(Array.from({ length: to }, () => 0), { requiresGrad: true });
+      const opt = createOptimizer('sgd', [q], { lr: 0.1, momentum: 0.9 });
+      assert.throws(() => opt.loadStateDict(source.stateDict()), new RegExp(`field 'momentumBuffer': holds ${from} values, expected ${to} \\(one per element of the parameter`));
+      assert.equal(opt.state.size, 0, 'nothing was loaded');
+    }
+  });
+
   test('wrong types, out-of-range values and unknown keys', () => {
     const cases: [(c: any) => void, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
       [(c) => (c.paramGroups[0].lr = 'abc'), /adam\.loadStateDict: parameter group 0: option 'lr' must be a number in \[0, inf\), got "abc" \(in the state dict\)/],
