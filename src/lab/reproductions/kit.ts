@@ -1,10 +1,12 @@
 /**
  * The reproduction kit: everything a reproduction needs from the lab, in one import. One way to
- * collect plots ({@link PlotSink}), one way to declare task options ({@link optionsSchema}), one
- * set of statistics (`mean`, `std`, `linearFit`), plus the lab's charts, grouping, formatting
- * and types.
+ * collect plots ({@link PlotSink}), one way to assemble the result of `analyze`
+ * ({@link analysisOf}), one way to declare task options ({@link optionsSchema}), one set of
+ * statistics (`mean`, `std`, `linearFit`), plus the lab's charts, grouping, formatting and types.
  */
 import { writePlot, type Plot } from '../plots.js';
+import type { ReportSection } from '../report.js';
+import type { Analysis } from './types.js';
 
 /** Collects a reproduction's plots in order, writing each (SVG and PNG) into `dir` when one is given. */
 export class PlotSink {
@@ -20,6 +22,24 @@ export class PlotSink {
     this.plots.push(out);
     return out;
   }
+}
+
+/**
+ * The {@link Analysis} of a reproduction from its report sections and headline figures: the
+ * analysis' tables, plots and claims are those of the sections, concatenated in section order,
+ * so the terminal, results.md and claims.json list exactly what the HTML report shows.
+ *
+ * @example
+ * return analysisOf([{ title, text, claims, tables: [table], plots: sink.plots }], figures);
+ */
+export function analysisOf(sections: ReportSection[], figures: Analysis['figures']): Analysis {
+  return {
+    sections,
+    tables: sections.flatMap((s) => s.tables ?? []),
+    plots: sections.flatMap((s) => s.plots ?? []),
+    claims: sections.flatMap((s) => s.claims ?? []),
+    figures,
+  };
 }
 
 export { optionsSchema } from '../options-schema.js';

@@ -20,7 +20,7 @@ import { MLPDiscriminator, MLPGenerator } from '../../../gan/models.js';
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer } from '../../../gan/trainer.js';
 import { z } from 'zod';
-import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type DriftVariant = 'wgan-gp' | 'wgan-maxgp' | 'lgan-exp' | 'lgan-logsigmoid';
 
@@ -157,12 +157,6 @@ export const criticDrift: Reproduction = {
       }
     }
     const figures = Object.fromEntries(present.map((v) => [`${v}:levelRange`, stat(v, 'levelRange')]));
-    return {
-      sections: [{ title: '§2.6.4: uniqueness of the optimal critic', text: ['MLP generator and critic (3 hidden layers), Adam lr 1e-4, β = (0.5, 0.9), 2 critic steps per generator step, batch 64, on the ring of 8 Gaussians (σ = 0.05). The level is the average of the critic’s mean outputs on the real and the fake batch; WGAN’s objective is blind to it.'], claims, tables: [table], plots: sink.plots }],
-      tables: [table],
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: '§2.6.4: uniqueness of the optimal critic', text: ['MLP generator and critic (3 hidden layers), Adam lr 1e-4, β = (0.5, 0.9), 2 critic steps per generator step, batch 64, on the ring of 8 Gaussians (σ = 0.05). The level is the average of the critic’s mean outputs on the real and the fake batch; WGAN’s objective is blind to it.'], claims, tables: [table], plots: sink.plots }], figures);
   },
 };

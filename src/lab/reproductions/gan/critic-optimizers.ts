@@ -15,7 +15,7 @@ import { ganLoss } from '../../../gan/losses.js';
 import { DCGANDiscriminator, DCGANGenerator, MLPDiscriminator } from '../../../gan/models.js';
 import { GradientPenalty } from '../../../gan/penalties.js';
 import { z } from 'zod';
-import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export interface CriticOptimizerOptions {
   steps: number;
@@ -153,12 +153,6 @@ export const criticOptimizers: Reproduction = {
       });
     }
     const figures = Object.fromEntries(labels.map((l) => [`${l}:criticLoss`, stat(l)]));
-    return {
-      sections: [{ title: 'Figure 3-7a: optimizing the critic alone', text: ['Real data: Fashion-MNIST scaled to [-1, 1]; fake data: a randomly initialized DCGAN generator, fixed. The critic minimizes E f(fake) - E f(real) + 10·E[(‖∇f(x̂)‖ - 1)²] on interpolates (WGAN-GP).'], claims, tables: [table], plots: sink.plots }],
-      tables: [table],
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: 'Figure 3-7a: optimizing the critic alone', text: ['Real data: Fashion-MNIST scaled to [-1, 1]; fake data: a randomly initialized DCGAN generator, fixed. The critic minimizes E f(fake) - E f(real) + 10·E[(‖∇f(x̂)‖ - 1)²] on interpolates (WGAN-GP).'], claims, tables: [table], plots: sink.plots }], figures);
   },
 };

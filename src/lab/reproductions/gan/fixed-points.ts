@@ -19,7 +19,7 @@ import { computeField, criticGradients, fieldSvg, type FieldData } from '../../.
 import { MLPDiscriminator } from '../../../gan/models.js';
 import { directionStats, trainOnFixedSets, transportPartners } from '../../../gan/optimal.js';
 import { z } from 'zod';
-import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, type JsonObject, mean, type Method, optionsSchema, type Plot, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, type JsonObject, mean, type Method, optionsSchema, type Plot, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type FixedPointsVariant = 'sn' | 'gp' | 'maxgp';
 
@@ -236,12 +236,6 @@ export const fixedPoints: Reproduction = {
       figures[`${v}:angleChange`] = stat(v, 'angleChange');
       figures[`${v}:gapStd`] = stat(v, 'gapStd');
     }
-    return {
-      sections: [{ title: 'Figure 2-2: SN, GP and MaxGP on fixed points', text: ['The critic is an MLP (3 hidden layers) trained alone with Adam (β = (0.5, 0.999); lr 5e-4, or 1e-3 in the quick version) against two fixed real and two fixed fake points with the WGAN objective; GP and MaxGP use λ = 10 and K = 1, on interpolates of random real-fake pairs (MaxGP adds its buffer of the points with the largest gradients). Arrows: ∇f on a grid (black) and at the fake points (red); background: the critic’s values (red high, blue low); blue dots real, orange fake.'], claims, tables: [table], plots: sink.plots }],
-      tables: [table],
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: 'Figure 2-2: SN, GP and MaxGP on fixed points', text: ['The critic is an MLP (3 hidden layers) trained alone with Adam (β = (0.5, 0.999); lr 5e-4, or 1e-3 in the quick version) against two fixed real and two fixed fake points with the WGAN objective; GP and MaxGP use λ = 10 and K = 1, on interpolates of random real-fake pairs (MaxGP adds its buffer of the points with the largest gradients). Arrows: ∇f on a grid (black) and at the fake points (red); background: the critic’s values (red high, blue low); blue dots real, orange fake.'], claims, tables: [table], plots: sink.plots }], figures);
   },
 };

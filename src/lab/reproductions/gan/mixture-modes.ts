@@ -18,7 +18,7 @@ import { MLPDiscriminator, MLPGenerator, type DiscriminatorNorm } from '../../..
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer } from '../../../gan/trainer.js';
 import { z } from 'zod';
-import { type Analysis, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, renderVegaLite, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, renderVegaLite, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type MixtureVariant = 'gan' | 'wgan-gp' | 'hinge-sn' | 'lgan-maxgp';
 export type MixtureName = 'ring' | 'grid';
@@ -185,12 +185,6 @@ export const mixtureModes: Reproduction = {
         claims.push({ claim: `${mixture}: the LGAN with MaxGP covers at least as many modes as the original GAN`, holds: a >= b, detail: `${fmt(a, 3)} vs ${fmt(b, 3)} of ${modes}` });
       }
     }
-    return {
-      sections: [{ title: 'Mode coverage on 2-D mixtures', text: ['MLP generator and discriminator (3 hidden layers), Adam lr 1e-3, β = (0.5, 0.9), batch 128; 5 critic steps per generator step for WGAN-GP, hinge + SN and the LGAN, 1 for the GAN. A mode is covered when at least one of 2,000 samples lies within 3σ of it.', ...notes], claims, tables, plots: sink.plots }],
-      tables,
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: 'Mode coverage on 2-D mixtures', text: ['MLP generator and discriminator (3 hidden layers), Adam lr 1e-3, β = (0.5, 0.9), batch 128; 5 critic steps per generator step for WGAN-GP, hinge + SN and the LGAN, 1 for the GAN. A mode is covered when at least one of 2,000 samples lies within 3σ of it.', ...notes], claims, tables, plots: sink.plots }], figures);
   },
 };

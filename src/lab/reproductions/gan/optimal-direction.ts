@@ -16,7 +16,7 @@ import { lossMetric, type LossMetricName } from '../../../gan/losses.js';
 import { MLPDiscriminator } from '../../../gan/models.js';
 import { directionStats, trainOnFixedSets } from '../../../gan/optimal.js';
 import { z } from 'zod';
-import { type Analysis, barChart, type Claim, fmt, type JsonObject, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, barChart, type Claim, fmt, type JsonObject, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const METRICS: LossMetricName[] = ['linear', 'logsigmoid', 'sqrt', 'exp'];
 const PANEL: Record<LossMetricName, string> = { linear: '(a) x', logsigmoid: '(b) -log σ(-x)', sqrt: '(c) x + √(x²+1)', exp: '(d) exp(x)' };
@@ -171,12 +171,6 @@ export const optimalDirection: Reproduction = {
       return { claim: `${PANEL[m]}: ∇f at the fake samples points toward real samples (mean cosine > 0.9)`, holds: v > 0.9, detail: `mean cosine ${fmt(v, 4)}` };
     });
     const figures = Object.fromEntries(present.map((m) => [`${m}:cosBest`, mean(of(m).map((r) => r.final.cosBest as number))]));
-    return {
-      sections: [{ title: 'Figure 2-4: where the optimal critic’s gradients point', text: ['Real samples (blue) from two Gaussians, fake samples (orange) from one Gaussian nearer the first; the critic (an MLP) is trained alone with the LGAN objective and MaxGP (λ = 1). Arrows: ∇f on a grid (black) and at the fake samples (red), over the real samples’ density. The transport of the fake mass splits between both real clusters, so some fake samples rightly aim at the farther one.'], claims, tables: [table], plots: sink.plots }],
-      tables: [table],
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: 'Figure 2-4: where the optimal critic’s gradients point', text: ['Real samples (blue) from two Gaussians, fake samples (orange) from one Gaussian nearer the first; the critic (an MLP) is trained alone with the LGAN objective and MaxGP (λ = 1). Arrows: ∇f on a grid (black) and at the fake samples (red), over the real samples’ density. The transport of the fake mass splits between both real clusters, so some fake samples rightly aim at the farther one.'], claims, tables: [table], plots: sink.plots }], figures);
   },
 };

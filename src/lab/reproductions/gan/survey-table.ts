@@ -18,7 +18,7 @@ import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer, type ConditionalOptions } from '../../../gan/trainer.js';
 import { decodeImages, encodeImages } from './records.js';
 import { z } from 'zod';
-import { type Analysis, barChart, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, barChart, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
 
 export type SurveyRow = 'wc' | 'wgan-gp' | 'dragan' | 'wgan-div' | 'r1' | 'lgan-maxgp' | 'zero-gp' | 'lp' | 'bn' | 'ln' | 'wn' | 'sn' | 'cn' | 'sm';
 
@@ -254,21 +254,20 @@ export const surveyTable: Reproduction = {
       figures[`${r}:is`] = stat(r, 'is');
       figures[`${r}:am`] = stat(r, 'am');
     }
-    return {
-      sections: [{
-        title: 'Survey tables 1 and 2 on Fashion-MNIST',
-        text: [
-          'A small DCGAN (generator: linear → 2c×7×7 → transposed convolutions, BN, tanh; discriminator: two 4×4 stride-2 convolutions, LeakyReLU, linear) trained on the Fashion-MNIST subset with each row’s constraint and the objective its paper used; WGAN-type rows take more critic steps (capped by maxCritic). Samples are scored with descent’s Fashion-MNIST classifier (penultimate features for FID against the held-out images; class probabilities for IS and the AM Score), not the ImageNet Inception network: compare orders, not values, with the survey’s CIFAR-10 columns.',
-          `Spearman rank correlation with the survey (CIFAR-10): IS ρ = ${fmt(rhoIS, 3)}, FID ρ = ${fmt(rhoFID, 3)}.`,
-        ],
-        claims,
-        tables: [table],
-        plots: sink.plots,
-      }],
-      tables: [table],
-      plots: sink.plots,
-      claims,
+    return analysisOf(
+      [
+        {
+          title: 'Survey tables 1 and 2 on Fashion-MNIST',
+          text: [
+            'A small DCGAN (generator: linear → 2c×7×7 → transposed convolutions, BN, tanh; discriminator: two 4×4 stride-2 convolutions, LeakyReLU, linear) trained on the Fashion-MNIST subset with each row’s constraint and the objective its paper used; WGAN-type rows take more critic steps (capped by maxCritic). Samples are scored with descent’s Fashion-MNIST classifier (penultimate features for FID against the held-out images; class probabilities for IS and the AM Score), not the ImageNet Inception network: compare orders, not values, with the survey’s CIFAR-10 columns.',
+            `Spearman rank correlation with the survey (CIFAR-10): IS ρ = ${fmt(rhoIS, 3)}, FID ρ = ${fmt(rhoFID, 3)}.`,
+          ],
+          claims,
+          tables: [table],
+          plots: sink.plots,
+        },
+      ],
       figures,
-    } satisfies Analysis;
+    );
   },
 };

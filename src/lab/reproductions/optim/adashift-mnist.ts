@@ -7,7 +7,7 @@
  * Claims: on logistic regression the methods end close in training loss and test accuracy; on
  * the MLP max-AdaShift reaches a lower training loss than non-AdaShift.
  */
-import { type Analysis, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, groupTrials, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
+import { analysisOf, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, groupTrials, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
 
 /** Table 3-5 (logistic regression) and table 3-6 (MLP): lr, β1 = 0, β2 = 0.999, n = 1. */
 export function thesisMethods(model: 'logistic' | 'mlp'): Method[] {
@@ -86,12 +86,6 @@ export const adashiftMnist: Reproduction = {
         if (max && adam) claims.push({ claim: 'MLP: max-AdaShift reaches a training loss no higher than Adam’s (within 10 %)', holds: max.loss <= adam.loss * 1.1, detail: `${fmt(max.loss)} vs ${fmt(adam.loss)}` });
       }
     }
-    return {
-      sections: [{ title: 'Logistic regression and MLP', text: ['Hyperparameters from tables 3-5 and 3-6 of the thesis (β1 = 0, β2 = 0.999, n = 1); batch size 64.'], claims, tables, plots: sink.plots }],
-      tables,
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: 'Logistic regression and MLP', text: ['Hyperparameters from tables 3-5 and 3-6 of the thesis (β1 = 0, β2 = 0.999, n = 1); batch size 64.'], claims, tables, plots: sink.plots }], figures);
   },
 };

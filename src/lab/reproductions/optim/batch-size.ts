@@ -9,7 +9,7 @@
  * (the loss oscillates); per second, mini-batches use the hardware better (an epoch takes less
  * time than with single examples), and at equal time mini-batch is ahead of batch descent.
  */
-import { type Analysis, type Claim, curves, curvesChart, fmt, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig } from '../kit.js';
 
 export function batchSettings(scale: Scale): { epochs: number; trainLimit: number | null; seeds: number; lr: number } {
   return scale === 'full' ? { epochs: 5, trainLimit: null, seeds: 2, lr: 0.05 } : { epochs: 2, trainLimit: 1000, seeds: 1, lr: 0.05 };
@@ -95,12 +95,6 @@ export const batchSize: Reproduction = {
       claims.push({ claim: 'At equal training time (what batch GD used), mini-batch has the lower loss', holds: lossAtTime(mb, tBatch) < lossAtTime(b, tBatch), detail: `at ${fmt(tBatch, 3)} s: ${fmt(lossAtTime(mb, tBatch))} vs ${fmt(lossAtTime(b, tBatch))}` });
       Object.assign(figures, { lossEpoch1Batch: l1(b), lossEpoch1MiniBatch: l1(mb), lossEpoch1Stochastic: l1(s), secPerEpochMiniBatch: secPerEpoch(mb), secPerEpochStochastic: secPerEpoch(s) });
     }
-    return {
-      sections: [{ title: 'Batch, mini-batch and stochastic gradient descent', text: ['Plain SGD (no momentum), the same learning rate for all three; logistic regression on the built-in Fashion-MNIST subset; the loss is measured on the whole training set after every epoch.'], claims, tables: [table], plots: sink.plots }],
-      tables: [table],
-      plots: sink.plots,
-      claims,
-      figures,
-    } satisfies Analysis;
+    return analysisOf([{ title: 'Batch, mini-batch and stochastic gradient descent', text: ['Plain SGD (no momentum), the same learning rate for all three; logistic regression on the built-in Fashion-MNIST subset; the loss is measured on the whole training set after every epoch.'], claims, tables: [table], plots: sink.plots }], figures);
   },
 };

@@ -14,7 +14,7 @@
  * band of ± one standard deviation: the thesis shows one realization, whose noise would hide the
  * drift in a reduced run.
  */
-import { type Analysis, type Claim, curvesChart, fmt, mean, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curvesChart, fmt, mean, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const BASE = { lr: 0.001, eps: 1e-8 };
 
@@ -104,8 +104,8 @@ export const counterexample: Reproduction = {
       },
     ];
     const table = { headers, rows };
-    return {
-      sections: [
+    return analysisOf(
+      [
         {
           title: 'Figure 3-1: the stochastic counterexample',
           text: [
@@ -116,11 +116,8 @@ export const counterexample: Reproduction = {
           plots: sink.plots,
         },
       ],
-      tables: [table],
-      plots: sink.plots,
-      claims,
-      figures: { adam, amsgrad: ams, adashift: shift, adamBeta1_09: b09, avgAmsgrad: runAverage(a, 'AMSGrad'), avgAdashift: runAverage(a, 'AdaShift'), ...Object.fromEntries(rescued.map(({ l, v }) => [l, v])) },
-    } satisfies Analysis;
+      { adam, amsgrad: ams, adashift: shift, adamBeta1_09: b09, avgAmsgrad: runAverage(a, 'AMSGrad'), avgAdashift: runAverage(a, 'AdaShift'), ...Object.fromEntries(rescued.map(({ l, v }) => [l, v])) },
+    );
   },
 };
 

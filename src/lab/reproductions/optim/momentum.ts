@@ -6,7 +6,7 @@
  * slopes of log(iterations) against log(κ) should be near 1 and ½.
  */
 import { tunedOptions } from '../../problems/quadratic.js';
-import { type Analysis, type Claim, curvesChart, fitChart, fmt, linearFit, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curvesChart, fitChart, fmt, linearFit, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const KINDS = ['sgd', 'momentum', 'nesterov'] as const;
 const LABELS: Record<(typeof KINDS)[number], string> = { sgd: 'gradient descent', momentum: 'heavy-ball momentum', nesterov: 'Nesterov' };
@@ -72,8 +72,8 @@ export const momentum: Reproduction = {
     ];
     const table = { headers, rows, caption: 'Iterations to tolerance (mean over seeds)' };
     const slopes = { headers: ['method', 'fitted slope', 'R²', 'theory'], rows: slopeRows, caption: 'log(iterations) = slope·log(κ) + c' };
-    return {
-      sections: [
+    return analysisOf(
+      [
         {
           title: 'Iterations to tolerance as κ grows',
           text: [
@@ -84,11 +84,8 @@ export const momentum: Reproduction = {
           plots: sink.plots,
         },
       ],
-      tables: [slopes, table],
-      plots: sink.plots,
-      claims,
-      figures: { slopeGD: gd.slope, slopeMomentum: hb.slope, slopeNesterov: nag.slope },
-    } satisfies Analysis;
+      { slopeGD: gd.slope, slopeMomentum: hb.slope, slopeNesterov: nag.slope },
+    );
   },
 };
 

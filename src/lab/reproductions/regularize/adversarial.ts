@@ -12,7 +12,7 @@ import type { RegularizationConfig } from '../../../regularize/spec.js';
 import { buildMLP, fit } from '../../../regularize/train.js';
 import { claimCount, hiddenOption, regularizationOption, regularizerTrials, type Regularizer } from './common.js';
 import { slice, subset } from './data.js';
-import { type Analysis, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, mean, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, std, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+import { type Analysis, analysisOf, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, mean, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, std, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
 
 // ---- the task --------------------------------------------------------------------------------
 
@@ -176,8 +176,8 @@ export const adversarialTraining: Reproduction = {
       figures[`fgsm@${e}.${k}`] = m(g, `fgsmAccuracy@${e}`);
       figures[`pgd@${e}.${k}`] = m(g, `pgdAccuracy@${e}`);
     }
-    return {
-      sections: [
+    return analysisOf(
+      [
         {
           title: 'Robust accuracy with and without adversarial training',
           text: [
@@ -189,10 +189,7 @@ export const adversarialTraining: Reproduction = {
           plots: sink.plots,
         },
       ],
-      tables: [table],
-      plots: sink.plots,
-      claims,
       figures,
-    };
+    );
   },
 };

@@ -15,7 +15,7 @@ import type { RegularizationConfig } from '../../../regularize/spec.js';
 import { buildMLP, fit } from '../../../regularize/train.js';
 import { claimCount, gapAnalysis, gapPlots, groupsByKey, hiddenOption, regularizationOption, regularizerTrials, type Regularizer } from './common.js';
 import { progress, slice, subset } from './data.js';
-import { type Analysis, isAdaptive, optionsSchema, PlotSink, type Reproduction, type Scale, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+import { type Analysis, analysisOf, isAdaptive, optionsSchema, PlotSink, type Reproduction, type Scale, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
 
 // ---- the task --------------------------------------------------------------------------------
 
@@ -108,8 +108,8 @@ export const regularizationFmnist: Reproduction = {
     const setting = `MLP ${[784, ...s.hidden, 10].join('-')} on ${s.trainLimit} Fashion-MNIST images`;
     await gapPlots(groups, FMNIST_REGULARIZERS, sink, { prefix: 'fmnist', setting, lossName: 'loss', logY: false });
     const { table, claims, figures } = gapAnalysis(groups, FMNIST_REGULARIZERS, { lossName: 'loss', accuracy: true, setting });
-    return {
-      sections: [
+    return analysisOf(
+      [
         {
           title: setting,
           text: [
@@ -122,10 +122,7 @@ export const regularizationFmnist: Reproduction = {
           plots: sink.plots,
         },
       ],
-      tables: [table],
-      plots: sink.plots,
-      claims,
       figures,
-    };
+    );
   },
 };

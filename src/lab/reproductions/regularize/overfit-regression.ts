@@ -17,7 +17,7 @@ import type { RegularizationConfig } from '../../../regularize/spec.js';
 import { buildMLP, fit, type Activation } from '../../../regularize/train.js';
 import { claimCount, gapAnalysis, gapPlots, groupsByKey, hiddenOption, regularizationOption, regularizerTrials, type Regularizer } from './common.js';
 import { progress } from './data.js';
-import { type Analysis, curvesChart, isAdaptive, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+import { type Analysis, analysisOf, curvesChart, isAdaptive, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
 
 // ---- the task --------------------------------------------------------------------------------
 
@@ -141,8 +141,8 @@ export const regularizationRegression: Reproduction = {
     }
     if (series.length) await sink.add(curvesChart(series, { name: 'regression-fits', title: `${setting}: fitted functions (seed 0)`, xTitle: 'x', yTitle: 'y' }));
     const { table, claims, figures } = gapAnalysis(groups, REGRESSION_REGULARIZERS, { lossName: 'MSE', accuracy: false, setting });
-    return {
-      sections: [
+    return analysisOf(
+      [
         {
           title: setting,
           text: [
@@ -154,10 +154,7 @@ export const regularizationRegression: Reproduction = {
           plots: sink.plots,
         },
       ],
-      tables: [table],
-      plots: sink.plots,
-      claims,
       figures,
-    };
+    );
   },
 };

@@ -29,7 +29,7 @@ import { inputNoise } from '../../../regularize/noise.js';
 import { buildMLP } from '../../../regularize/train.js';
 import { claimCount, hiddenOption } from './common.js';
 import { progress, slice, subset } from './data.js';
-import { type Analysis, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, optionsSchema, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+import { type Analysis, analysisOf, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, optionsSchema, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
 
 // ---- the task --------------------------------------------------------------------------------
 
@@ -226,8 +226,6 @@ export const pseudoLabeling: Reproduction = {
   trials: semiSupervisedTrials,
   async analyze(records, plotDir, scale): Promise<Analysis> {
     const sink = new PlotSink(plotDir);
-    const tables: Table[] = [];
-    const claims: Claim[] = [];
     const figures: Record<string, number | null> = {};
     const sections: Analysis['sections'] = [];
     for (const s of semiSupervisedSettings(scale)) {
@@ -257,7 +255,6 @@ export const pseudoLabeling: Reproduction = {
         ];
       });
       const table: Table = { headers: ['method', 'test accuracy', 'vs labeled only', 'test loss', 'unlabeled set: share above threshold / accuracy of those pseudo-labels', 'seeds'], rows, caption: `${s.title}: final figures, mean ± std over seeds` };
-      tables.push(table);
       const here: Claim[] = [];
       // Seeds are paired (the same data, initialization and batches for every method at a seed),
       // so the claim is judged seed by seed: it holds when every seed improves.
@@ -276,7 +273,6 @@ export const pseudoLabeling: Reproduction = {
           detail: `${fmt(100 * acc)} % vs ${fmt(100 * baseAcc)} % on average; per seed ${diffs.map((d) => `${d.diff >= 0 ? '+' : ''}${fmt(100 * d.diff, 3)}`).join(', ')} points`,
         });
       }
-      claims.push(...here);
       sections.push({
         title: s.title,
         text: [
@@ -290,6 +286,6 @@ export const pseudoLabeling: Reproduction = {
         plots: secPlots,
       });
     }
-    return { sections, tables, plots: sink.plots, claims, figures };
+    return analysisOf(sections, figures);
   },
 };
