@@ -29,7 +29,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   /** Parameter groups: `params` plus every option, resolved. Schedules change `lr` here. */
   paramGroups: ParamGroup<O>[] = [];
   /** Calls of step() so far, for anomaly detection's messages. */
-  private stepCalls = 0;
+  /** step() calls so far (1-based in messages). */
+  protected stepCalls = 0;
   /** Per-parameter state, created on the first step in which the parameter has a gradient. */
   readonly state = new Map<Tensor, ParamState>();
   /** State that belongs to the optimizer as a whole (serialized with the rest). */

@@ -25,8 +25,11 @@ let tracking: Set<ArrayBufferLike> | null = null;
 
 const keyOf = (dtype: DType, size: number): string => `${dtype}:${size}`;
 
-/** A zero-filled array of `size` elements: from the pool when one of that size is free. */
-export function allocate(dtype: DType, size: number): Storage {
+/**
+ * A zero-filled array of `size` elements: from the pool when one of that size is free. `what`
+ * (called only on failure) names the op and the shape for the error of a size too large.
+ */
+export function allocate(dtype: DType, size: number, what?: () => string): Storage {
   let data: Storage | undefined;
   if (size >= MIN_POOLED) {
     data = free.get(keyOf(dtype, size))?.pop();
@@ -35,23 +38,24 @@ export function allocate(dtype: DType, size: number): Storage {
       data.fill(0);
     }
   }
-  data ??= fresh(dtype, size);
+  data ??= fresh(dtype, size, what);
   if (tracking && size >= MIN_POOLED) tracking.add(data.buffer);
   return data;
 }
 
 /**
- * A new typed array, or an error saying how much was asked for instead of V8's bare `Invalid
- * typed array length` (creation functions add the op and the shape).
+ * A new typed array, or an error saying how much was asked for (and, given `what`, by which op
+ * for which shape) instead of V8's bare `Invalid typed array length`.
  */
-function fresh(dtype: DType, size: number): Storage {
-  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`cannot allocate a tensor of ${size} elements: the size must be a non-negative integer`);
+function fresh(dtype: DType, size: number, what?: () => string): Storage {
+  const by = what ? `${what()}: ` : '';
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`${by}cannot allocate a tensor of ${size} elements: the size must be a non-negative integer`);
   try {
     return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     const gib = (size * (dtype === 'float64' ? 8 : 4)) / 2 ** 30;
-    throw new RangeError(`cannot allocate ${size} ${dtype} elements (${gib.toPrecision(3)} GiB): ${e.message}`);
+    throw new RangeError(`${by}cannot allocate ${size} ${dtype} elements (${gib.toPrecision(3)} GiB): ${e.message}`);
   }
 }
 

@@ -136,6 +136,12 @@ describe('index arguments', () => {
 
   test('a huge allocation names the op and the shape', () => {
     throwsWith(() => zeros([1e6, 1e6]), RangeError, 'full: shape [1000000,1000000]', 'cannot allocate 1000000000000 float32 elements');
+    // Ops whose output is the huge one name themselves and the output's shape.
+    const column = zeros([1e6, 1]);
+    const row = zeros([1, 1e6]);
+    throwsWith(() => column.add(row), RangeError, 'add: output shape [1000000,1000000]', 'cannot allocate 1000000000000 float32 elements');
+    throwsWith(() => column.matmul(row), RangeError, 'matmul: output shape [1000000,1000000]', 'cannot allocate');
+    throwsWith(() => column.broadcastTo([1e6, 1e6]), RangeError, 'broadcastTo: shape [1000000,1000000]', 'cannot allocate');
     throwsWith(() => randn([1e12]), RangeError, 'normal: shape [1000000000000]');
   });
 });
@@ -198,6 +204,25 @@ describe('anomaly detection', () => {
       assertClose(a, [0.9, 1.9], { rtol: 1e-6 }); // untouched by the refused step
     } finally {
       detectAnomaly(false);
+    }
+  });
+
+  test('the closure-driven methods (L-BFGS, nonlinear CG) check every evaluation under anomaly detection', () => {
+    for (const name of ['lbfgs', 'nonlinearCG']) {
+      const x = tensor([1, 2], { requiresGrad: true });
+      const opt = createOptimizer(name, [x], {});
+      const closure = (): number => {
+        opt.zeroGrad();
+        x.grad = tensor([Number.NaN, 1]);
+        return 1;
+      };
+      detectAnomaly(true);
+      try {
+        throwsWith(() => opt.step(closure), Error, `${name.toLowerCase()}.step()`, 'parameter 0', 'NaN', 'at step 1');
+        assertClose(x, [1, 2]);
+      } finally {
+        detectAnomaly(false);
+      }
     }
   });
 

@@ -5,6 +5,7 @@
  */
 import { Tensor } from '../../tensor/tensor.js';
 import { enableGrad } from '../../tensor/autograd.js';
+import { anomalyDetection, checkFiniteGradients } from '../../tensor/anomaly.js';
 import { grad } from '../../tensor/functional.js';
 import { Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
@@ -33,12 +34,21 @@ export abstract class SecondOrderOptimizer<O extends object> extends Optimizer<O
     return this.flat.dtype === 'float32' ? Math.fround : identity;
   }
 
-  /** Throws a clear error when `step` is called without a closure. */
+  /** Throws a clear error when `step` is called without a closure; counts the step and, under anomaly detection, checks each evaluation's gradients. */
   protected requireClosure(closure: unknown, what: string): Closure {
     if (typeof closure !== 'function') {
       throw new TypeError(`${this.name}.step: needs a closure (got ${closure === undefined ? 'none' : typeof closure}): ${what}`);
     }
-    return closure as Closure;
+    this.stepCalls++;
+    const fn = closure as Closure;
+    if (!anomalyDetection) return fn;
+    // These methods evaluate the closure several times per step: anomaly detection checks the
+    // gradients each evaluation leaves, before the method uses them.
+    return () => {
+      const out = fn();
+      checkFiniteGradients(this.name, this.paramGroups, this.stepCalls);
+      return out;
+    };
   }
 
   /** Never called: these optimizers override `step` and update all parameters at once. */

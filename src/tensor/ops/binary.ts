@@ -2,7 +2,7 @@
 import { kernels } from '../../backend/registry.js';
 import type { BinaryOp } from '../../backend/kernels.js';
 import { allocate } from '../dtype.js';
-import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
+import { broadcastShapes, broadcastStrides, sameShape, shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor, describe, makeResult, promoted } from './result.js';
 
@@ -16,7 +16,7 @@ function apply(op: BinaryOp, a: Tensor, bIn: Operand, rule?: Rule): Tensor {
   if (!(bIn instanceof Tensor)) throw new TypeError(`${op}: the other operand must be a Tensor or a number, got ${describe(bIn)}`);
   const [x, z] = promoted(a, bIn);
   const shape = sameShape(x.shape, z.shape) ? [...x.shape] : broadcastShapes(x.shape, z.shape, op);
-  const out = allocate(x.dtype, shape.reduce((p, d) => p * d, 1));
+  const out = allocate(x.dtype, shape.reduce((p, d) => p * d, 1), () => `${op}: output shape ${shapeToString(shape)}`);
   kernels().binary(op, x.data, broadcastStrides(x.shape, shape), z.data, broadcastStrides(z.shape, shape), out, shape);
   let y: Tensor;
   const backward = rule && ((g: Tensor) => {

@@ -180,7 +180,7 @@ function convForward(x: Tensor, w: Tensor, p: ConvParams, outHW?: readonly numbe
   const g = geometry(x.shape, w.shape, p, outHW);
   const batch = batchOf(x.shape, w.shape, g, p.groups);
   const yShape = [x.shape[0], w.shape[0], g.outH, g.outW];
-  const out = allocate(x.dtype, sizeOf(yShape));
+  const out = allocate(x.dtype, sizeOf(yShape), () => `conv2d: output shape ${shapeToString(yShape)}`);
   // What the kernel saved of x (its columns) serves the weight gradient; dropped when none is needed.
   let saved: unknown = kernels().conv2d(x.data, w.data, bias && bias.data, batch, out);
   if (!w.requiresGrad) saved = null;

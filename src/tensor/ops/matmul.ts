@@ -92,7 +92,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 function linearWithBias(x2: Tensor, w: Tensor, bias: Tensor, lead: readonly number[]): Tensor {
   const [m, k] = x2.shape;
   const n = w.shape[0];
-  const out = allocate(x2.dtype, m * n);
+  const out = allocate(x2.dtype, m * n, () => `linear: output shape ${shapeToString([m, n])}`);
   kernels().gemm({
     transA: false, transB: true, m, n, k, alpha: 1, beta: 0,
     a: x2.data, aOffset: 0, lda: k, b: w.data, bOffset: 0, ldb: k, c: out, cOffset: 0, ldc: n,
@@ -125,7 +125,7 @@ export function gemmOp(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   const k = transA ? ar : ac;
   const n = transB ? br : bc;
   const count = sizeOf(batch);
-  const out = allocate(a.dtype, count * m * n);
+  const out = allocate(a.dtype, count * m * n, () => `matmul: output shape ${shapeToString([...batch, m, n])}`);
   const kern = kernels();
   for (let i = 0; i < count; i++) {
     kern.gemm({

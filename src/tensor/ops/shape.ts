@@ -92,7 +92,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (!sameShape(target, shape)) {
     throw new RangeError(`broadcastTo: a tensor of shape ${shapeToString(x.shape)} cannot be broadcast to ${shapeToString(shape)}`);
   }
-  const out = allocate(x.dtype, sizeOf(shape));
+  const out = allocate(x.dtype, sizeOf(shape), () => `broadcastTo: shape ${shapeToString(shape)}`);
   const zero = allocate(x.dtype, 1);
   kernels().binary('add', x.data, broadcastStrides(x.shape, shape), zero, shape.map(() => 0), out, shape);
   return makeResult(out, shape, 'broadcastTo', [x], (g) => [sumTo(g, x.shape)]);
