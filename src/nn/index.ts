@@ -31,6 +31,7 @@ export {
   MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss,
   type MarginOptions, type TripletMarginOptions, type PoissonNllOptions, type GaussianNllOptions, type MultilabelSoftMarginOptions,
 } from './loss-extra.js';
+export { ctcLoss, CTCLoss, type CtcLossOptions } from './ctc-loss.js';
 export { oneHot } from './vectors.js';
 export * as init from './init.js';
 export * as functional from './functional.js';

@@ -20,6 +20,8 @@ const fns: Record<string, CaseFn> = {
   softMarginLoss: ([x, t], p) => nn.softMarginLoss(x, t, withOptions(p)),
   multilabelMarginLoss: ([x, t], p) => nn.multilabelMarginLoss(x, t, withOptions(p)),
   multilabelSoftMarginLoss: ([x, t], p) => nn.multilabelSoftMarginLoss(x, t, withOptions(p)),
+  // The fixture's inputs are logits: PyTorch's ctc_loss gradient is only the true one through a log-softmax.
+  ctcLoss: ([x, t], { inputLengths, targetLengths, ...o }) => nn.ctcLoss(x.logSoftmax(2), t, inputLengths, targetLengths, o),
 };
 
 describe('extra losses match PyTorch (value and gradients, every reduction)', () => {
@@ -86,5 +88,35 @@ describe('extra loss errors name the op, the shapes or values and what was expec
     assert.throws(() => nn.poissonNllLoss(x, x, { logInputs: true } as never), /poissonNllLoss/);
     assert.throws(() => nn.softMarginLoss(x, x, { reduction: 'avg' as never }), /softMarginLoss: reduction must be 'mean', 'sum' or 'none', got 'avg'/);
     assert.throws(() => nn.tripletMarginLoss(x, x, x, { p: 0 }), /pairwiseDistance: p must be a positive number/);
+  });
+});
+
+describe('ctcLoss', () => {
+  const logProbs = tensor(Array.from({ length: 4 * 2 * 3 }, (_, i) => Math.sin(i)), { dtype: 'float64', shape: [4, 2, 3] }).logSoftmax(2);
+  const targets = tensor([[1, 2], [1, 1]], { dtype: 'float64' });
+
+  it('is infinite for a target that cannot fit its input (without zeroInfinity)', () => {
+    const loss = nn.ctcLoss(logProbs, targets, [4, 2], [2, 2], { reduction: 'none' });
+    assert.ok(Number.isFinite(loss.data[0]));
+    assert.equal(loss.data[1], Infinity);
+    assert.equal(nn.ctcLoss(logProbs, targets, [4, 2], [2, 2], { reduction: 'none', zeroInfinity: true }).data[1], 0);
+  });
+
+  it('CTCLoss calls ctcLoss with its options; padded and concatenated targets agree', () => {
+    const m = new nn.CTCLoss({ reduction: 'sum' });
+    const fromModule = m.forward(logProbs, targets, [4, 3], [2, 2]).item();
+    assert.equal(fromModule, nn.ctcLoss(logProbs, targets, [4, 3], [2, 2], { reduction: 'sum' }).item());
+    assert.equal(fromModule, nn.ctcLoss(logProbs, tensor([1, 2, 1, 1], { dtype: 'float64' }), tensor([4, 3]), tensor([2, 2]), { reduction: 'sum' }).item());
+  });
+
+  it('refuses bad shapes, lengths and labels', () => {
+    assert.throws(() => nn.ctcLoss(logProbs.sum(1), targets, [4, 4], [2, 2]), /ctcLoss: logProbs must be \[T, N, C\] \(frames, batch, classes\), got shape \[4, 3\]/);
+    assert.throws(() => nn.ctcLoss(logProbs, targets, [5, 4], [2, 2]), /ctcLoss: inputLengths\[0\] is 5, more than the 4 frames of logProbs/);
+    assert.throws(() => nn.ctcLoss(logProbs, targets, [4], [2, 2]), /ctcLoss: inputLengths must hold one length per batch element \(2\), got 1/);
+    assert.throws(() => nn.ctcLoss(logProbs, targets, [4, 4], [3, 2]), /ctcLoss: targetLengths\[0\] is 3, longer than the padded targets' 2 columns/);
+    assert.throws(() => nn.ctcLoss(logProbs, tensor([1, 2, 1]), [4, 4], [2, 2]), /ctcLoss: concatenated targets must hold sum\(targetLengths\) = 4 labels, got 3/);
+    assert.throws(() => nn.ctcLoss(logProbs, tensor([[0, 1], [1, 1]]), [4, 4], [2, 2]), /ctcLoss: target 0 \(sample 0, position 0\) must be a class index in \[0, 2\] other than the blank 0/);
+    assert.throws(() => nn.ctcLoss(logProbs, targets, [4, 4], [2, 2], { blank: 3 }), /ctcLoss: blank must be a class index in \[0, 2\], got 3/);
+    assert.throws(() => nn.ctcLoss(logProbs, targets, [4, 4], [2, 2], { reduction: 'avg' as never }), /ctcLoss: reduction must be 'mean', 'sum' or 'none'/);
   });
 });
