@@ -23,26 +23,32 @@ function resolveDim(op: string, dim: number, ndim: number): number {
   return dim < 0 ? dim + ndim : dim;
 }
 
-/** min(max(x, minVal), maxVal), PyTorch's hardtanh (defaults -1 and 1). */
+/**
+ * min(max(x, minVal), maxVal), PyTorch's hardtanh (defaults -1 and 1). As in PyTorch the
+ * gradient is 0 at the corners themselves (clamp would pass it there).
+ */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   checkTensor('hardtanh', x);
   if (!(minVal <= maxVal)) throw new RangeError(`hardtanh: minVal (${minVal}) must not exceed maxVal (${maxVal})`);
-  return x.clamp(minVal, maxVal);
+  return where(x.gt(minVal).mul(x.lt(maxVal)), x, x.detach().clamp(minVal, maxVal));
 }
 
 /** min(max(x, 0), 6), PyTorch's relu6. */
 export const relu6 = (x: Tensor): Tensor => hardtanh(x, 0, 6);
 
-/** relu6(x + 3) / 6, the piecewise-linear sigmoid of MobileNetV3 (PyTorch's hardsigmoid). */
+/** relu6(x + 3) / 6, the piecewise-linear sigmoid of MobileNetV3 (PyTorch's hardsigmoid; gradient 0 at +-3). */
 export function hardsigmoid(x: Tensor): Tensor {
   checkTensor('hardsigmoid', x);
-  return x.add(3).clamp(0, 6).div(6);
+  return hardtanh(x.add(3), 0, 6).div(6);
 }
 
-/** x relu6(x + 3) / 6, the piecewise swish of MobileNetV3 (PyTorch's hardswish). */
+/**
+ * x relu6(x + 3) / 6, the piecewise swish of MobileNetV3 (PyTorch's hardswish). Written by
+ * pieces so the corners get PyTorch's one-sided gradients (-0.5 at -3, 1.5 at 3).
+ */
 export function hardswish(x: Tensor): Tensor {
   checkTensor('hardswish', x);
-  return x.mul(hardsigmoid(x));
+  return where(x.lt(-3), 0, where(x.le(3), x.mul(x.add(3)).div(6), x));
 }
 
 /** x tanh(softplus(x)) (Misra 2019, PyTorch's mish). */

@@ -41,7 +41,8 @@ describe('nn.functional extras match PyTorch (value and gradients, float64)', ()
 });
 
 describe('nn.functional extras: gradcheck and gradgradcheck on every backend', () => {
-  checksGradients(extraFixture.functions, fns);
+  // The *_at_kinks cases sit where the functions have corners: finite differences cannot check them.
+  checksGradients(extraFixture.functions.filter((c) => !c.name.endsWith('_at_kinks')), fns);
 });
 
 describe('gumbelSoftmax', () => {
