@@ -18,7 +18,7 @@ export {
   ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU,
   BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, weightNorm, spectralNorm,
   mseLoss, l1Loss, huberLoss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,
-  multiMarginLoss, hingeLoss, type Reduction,
+  multiMarginLoss, hingeLoss, oneHot, type Reduction,
 } from './nn/index.js';
 export * from './io/portable.js';
 

@@ -1,11 +1,22 @@
 /**
  * Stateless functions behind the layers: activations, dropout, and the engine's linear,
  * convolution and pooling ops re-exported, so `nn.functional` reads like `torch.nn.functional`.
+ * The newer activations and the distance / normalization helpers are in ./activation-extra.ts,
+ * ./vectors.ts and ./norm.ts; they are re-exported here so this stays the one place to look.
  */
 import { bernoulli, defaultGenerator, Tensor, type Generator } from '../tensor/index.js';
 import { checkOptions } from '../tensor/options.js';
 
 export { linear, conv2d, convTranspose2d, maxPool2d, avgPool2d, softmax, logSoftmax, upsampleNearest } from '../tensor/index.js';
+export {
+  hardtanh, relu6, hardswish, hardsigmoid, mish, softsign, tanhshrink, prelu, celu, glu, softmin, gumbelSoftmax,
+  type GumbelSoftmaxOptions,
+} from './activation-extra.js';
+export {
+  normalize, oneHot, cosineSimilarity, pairwiseDistance,
+  type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions,
+} from './vectors.js';
+export { rmsNorm, localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFunctionalOptions } from './norm.js';
 
 export const relu = (x: Tensor): Tensor => x.relu();
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => x.leakyRelu(negativeSlope);

@@ -9,10 +9,14 @@ export {
   type LayerOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions, type PoolLayerOptions, type MaxPoolLayerOptions, type AvgPoolLayerOptions, type DropoutLayerOptions,
   type EmbeddingOptions, type ResidualOptions, type BasicBlockOptions,
 } from './layers.js';
-export { ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU, Softmax, LogSoftmax } from './activation.js';
+export {
+  ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU, Softmax, LogSoftmax,
+  Hardtanh, ReLU6, Hardswish, Hardsigmoid, Mish, Softsign, Tanhshrink, PReLU, CELU, GLU, Softmin,
+} from './activation.js';
 export {
   BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, batchNorm, layerNorm, groupNorm,
   type BatchNormOptions, type BatchNormFunctionalOptions, type InstanceNormOptions,
+  RMSNorm, rmsNorm, localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFunctionalOptions,
 } from './norm.js';
 export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type WeightNormOptions, type SpectralNormOptions } from './reparam.js';
 export {
@@ -22,6 +26,13 @@ export {
   type Reduction, type ReductionOptions, type NllOptions, type CrossEntropyOptions, type BceOptions, type BceWithLogitsOptions,
   type KlDivOptions, type MultiMarginOptions,
 } from './loss.js';
+export {
+  marginRankingLoss, cosineEmbeddingLoss, tripletMarginLoss, poissonNllLoss, gaussianNllLoss, softMarginLoss, multilabelMarginLoss, multilabelSoftMarginLoss,
+  MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, SoftMarginLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss,
+  type MarginOptions, type TripletMarginOptions, type PoissonNllOptions, type GaussianNllOptions, type MultilabelSoftMarginOptions,
+} from './loss-extra.js';
+export { ctcLoss, CTCLoss, type CtcLossOptions } from './ctc-loss.js';
+export { oneHot } from './vectors.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export { dropout, dropout2d, relu, leakyRelu, tanh, sigmoid } from './functional.js';

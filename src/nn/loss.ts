@@ -31,23 +31,27 @@ const LOSS_KEYS = {
   hingeEmbeddingLoss: ['reduction', 'margin'],
 } as const satisfies Record<string, readonly string[]>;
 
-function shapeStr(shape: readonly number[]): string {
+/** @internal shared with ./loss-extra.ts */
+export function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-function checkTensors(op: string, input: unknown, target: unknown): void {
+/** @internal shared with ./loss-extra.ts */
+export function checkTensors(op: string, input: unknown, target: unknown): void {
   if (!(input instanceof Tensor)) throw new TypeError(`${op}: input must be a Tensor`);
   if (!(target instanceof Tensor)) throw new TypeError(`${op}: target must be a Tensor`);
 }
 
-function sameShapeOrThrow(op: string, input: Tensor, target: Tensor): void {
+/** @internal shared with ./loss-extra.ts */
+export function sameShapeOrThrow(op: string, input: Tensor, target: Tensor): void {
   checkTensors(op, input, target);
   if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
     throw new RangeError(`${op}: input shape ${shapeStr(input.shape)} and target shape ${shapeStr(target.shape)} differ; they must be the same`);
   }
 }
 
-function reduce(loss: Tensor, reduction: Reduction | undefined, op: string): Tensor {
+/** @internal shared with ./loss-extra.ts */
+export function reduce(loss: Tensor, reduction: Reduction | undefined, op: string): Tensor {
   switch (reduction ?? 'mean') {
     case 'mean': return loss.mean();
     case 'sum': return loss.sum();
@@ -56,7 +60,8 @@ function reduce(loss: Tensor, reduction: Reduction | undefined, op: string): Ten
   }
 }
 
-function checkWeight(op: string, weight: Tensor | undefined | null, shape: readonly number[], what: string): void {
+/** @internal shared with ./loss-extra.ts */
+export function checkWeight(op: string, weight: Tensor | undefined | null, shape: readonly number[], what: string): void {
   if (!weight) return;
   if (!(weight instanceof Tensor)) throw new TypeError(`${op}: ${what} must be a Tensor`);
   // The weight must broadcast to `shape`.
@@ -369,7 +374,8 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options: Reduc
 
 // ---- modules ------------------------------------------------------------------------------
 
-abstract class LossModule<O> extends Module {
+/** @internal the base of every loss module (./loss-extra.ts too): it keeps the options. */
+export abstract class LossModule<O> extends Module {
   constructor(readonly options: O) {
     super();
   }

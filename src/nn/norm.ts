@@ -333,3 +333,145 @@ export class InstanceNorm2d extends Module {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, trackRunningStats=${this.trackRunningStats}`;
   }
 }
+
+// ---- RMS, local response and functional instance normalization ----------------------------
+
+/** The machine epsilon of a dtype, PyTorch's default eps of rms_norm. */
+function machineEps(dtype: DType): number {
+  return dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+}
+
+/**
+ * Root-mean-square normalization (Zhang and Sennrich 2019) over the trailing axes of
+ * `normalizedShape`: x / sqrt(mean(x^2) + eps) * weight, with no centering. PyTorch's rms_norm;
+ * eps defaults to the machine epsilon of x's dtype, as there.
+ */
+export function rmsNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, eps?: number): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError('rmsNorm: input must be a Tensor');
+  const k = normalizedShape.length;
+  if (k === 0 || x.ndim < k || normalizedShape.some((d, i) => x.shape[x.ndim - k + i] !== d)) {
+    throw new RangeError(`rmsNorm: input of shape ${shapeStr(x.shape)} does not end in the normalized shape ${shapeStr(normalizedShape)}`);
+  }
+  if (weight && (weight.ndim !== k || weight.shape.some((d, i) => d !== normalizedShape[i]))) {
+    throw new RangeError(`rmsNorm: weight of shape ${shapeStr(weight.shape)} must have the normalized shape ${shapeStr(normalizedShape)}`);
+  }
+  const e = eps ?? machineEps(x.dtype);
+  if (!(e >= 0)) throw new RangeError(`rmsNorm: eps must be non-negative, got ${eps}`);
+  const axes = normalizedShape.map((_, i) => x.ndim - k + i);
+  const y = x.mul(x.square().mean(axes, true).add(e).rsqrt());
+  return weight ? y.mul(weight) : y;
+}
+
+/** RMS normalization as a layer (PyTorch's nn.RMSNorm): a learnable per-element weight, initialized to ones. */
+export class RMSNorm extends Module {
+  weight!: Tensor | null;
+  readonly normalizedShape: number[];
+  /** undefined: the machine epsilon of the input's dtype. */
+  readonly eps: number | undefined;
+
+  constructor(normalizedShape: number | readonly number[], options: { eps?: number; elementwiseAffine?: boolean; dtype?: DType } = {}) {
+    super();
+    checkOptions('RMSNorm', options, ['eps', 'elementwiseAffine', 'dtype']);
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    if (this.normalizedShape.length === 0 || !this.normalizedShape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw new RangeError(`RMSNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`);
+    }
+    if (options.eps !== undefined && !(options.eps >= 0)) throw new RangeError(`RMSNorm: eps must be non-negative, got ${options.eps}`);
+    this.eps = options.eps;
+    this.registerParameter('weight', options.elementwiseAffine ?? true ? ones(this.normalizedShape, { dtype: options.dtype ?? 'float32' }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    return rmsNorm(x, this.normalizedShape, this.weight, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${shapeStr(this.normalizedShape)}, eps=${this.eps ?? 'machine epsilon'}, elementwiseAffine=${this.weight !== null}`;
+  }
+}
+
+export interface LocalResponseNormOptions {
+  /** Default 1e-4. */
+  alpha?: number;
+  /** Default 0.75. */
+  beta?: number;
+  /** Default 1. */
+  k?: number;
+}
+
+/**
+ * Local response normalization across channels (Krizhevsky et al. 2012) of x [N, C, ...]:
+ * x / (k + alpha / size * sum of x^2 over `size` neighbouring channels)^beta, the window
+ * zero-padded by floor(size/2) before and floor((size-1)/2) after: PyTorch's local_response_norm.
+ */
+export function localResponseNorm(x: Tensor, size: number, options: LocalResponseNormOptions = {}): Tensor {
+  checkOptions('localResponseNorm', options, ['alpha', 'beta', 'k']);
+  if (!(x instanceof Tensor)) throw new TypeError('localResponseNorm: input must be a Tensor');
+  if (x.ndim < 3) throw new RangeError(`localResponseNorm: expected input [N, C, ...] with at least 3 dimensions, got shape ${shapeStr(x.shape)}`);
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`localResponseNorm: size must be a positive integer, got ${size}`);
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
+  const c = x.shape[1];
+  const padded = x.square().pad([[Math.floor(size / 2), Math.floor((size - 1) / 2)], ...x.shape.slice(2).map(() => [0, 0] as [number, number])]);
+  let windowSum = padded.slice(1, 0, c);
+  for (let i = 1; i < size; i++) windowSum = windowSum.add(padded.slice(1, i, i + c));
+  return x.div(windowSum.mul(alpha / size).add(k).pow(beta));
+}
+
+export interface InstanceNormFunctionalOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Normalize with each instance's statistics (and update the running ones, when given); default true. False uses the running ones. */
+  useInputStats?: boolean;
+  /** Weight of the new statistics in the running averages (default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Instance normalization of x [N, C, ...] (Ulyanov et al. 2016): statistics per sample and
+ * channel over the remaining axes, PyTorch's instance_norm. Running statistics, when given and
+ * useInputStats, are updated in place with the batch mean of the per-instance means and
+ * unbiased variances.
+ */
+export function instanceNorm(x: Tensor, options: InstanceNormFunctionalOptions = {}): Tensor {
+  checkOptions('instanceNorm', options, ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps']);
+  if (!(x instanceof Tensor)) throw new TypeError('instanceNorm: input must be a Tensor');
+  if (x.ndim < 3) throw new RangeError(`instanceNorm: expected input [N, C, ...] with at least 3 dimensions, got shape ${shapeStr(x.shape)}`);
+  const { runningMean = null, runningVar = null, weight = null, bias = null, useInputStats = true, momentum = 0.1, eps = 1e-5 } = options;
+  const [n, c] = x.shape;
+  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    if (t && (!(t instanceof Tensor) || t.ndim !== 1 || t.size !== c)) {
+      throw new RangeError(`instanceNorm: ${name} must be a tensor of shape [${c}] (one per channel), got ${t instanceof Tensor ? shapeStr(t.shape) : typeof t}`);
+    }
+  }
+  const cs = channelShape(x);
+  let y: Tensor;
+  if (useInputStats) {
+    const axes = x.shape.map((_, i) => i).slice(2);
+    const m = x.size / (n * c);
+    if (m <= 1) throw new RangeError(`instanceNorm: expected more than 1 value per channel with input statistics, got input of shape ${shapeStr(x.shape)}`);
+    const mean = x.mean(axes, true);
+    const centered = x.sub(mean);
+    const variance = centered.square().mean(axes, true);
+    y = centered.mul(variance.add(eps).rsqrt());
+    const unbias = m / (m - 1);
+    for (let ci = 0; ci < c; ci++) {
+      let bm = 0;
+      let bv = 0;
+      for (let ni = 0; ni < n; ni++) {
+        bm += mean.data[ni * c + ci];
+        bv += variance.data[ni * c + ci] * unbias;
+      }
+      if (runningMean) runningMean.data[ci] = (1 - momentum) * runningMean.data[ci] + (momentum * bm) / n;
+      if (runningVar) runningVar.data[ci] = (1 - momentum) * runningVar.data[ci] + (momentum * bv) / n;
+    }
+  } else {
+    if (!runningMean || !runningVar) throw new RangeError('instanceNorm: useInputStats false needs runningMean and runningVar');
+    y = x.sub(runningMean.reshape(cs)).mul(runningVar.reshape(cs).add(eps).rsqrt());
+  }
+  if (weight) y = y.mul(weight.reshape(cs));
+  if (bias) y = y.add(bias.reshape(cs));
+  return y;
+}
