@@ -8,7 +8,7 @@
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#F0E442'] as const;
 
 /** Dash patterns per method, in palette order: solid first, then ones that differ at a glance. */
-export const DASHES: readonly (readonly number[])[] = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [1, 4], [12, 4], [5, 2, 1, 2, 1, 2], [3, 5]];
+export const DASHES: readonly (readonly number[])[] = [[1, 0], [7, 3], [2, 2], [9, 3, 2, 3], [12, 3, 2, 3, 2, 3], [5, 5], [1, 4], [16, 4]];
 
 /** Vega point shapes per method, in palette order. */
 export const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left'] as const;
@@ -34,7 +34,8 @@ export interface AxisScale {
   type: 'linear' | 'log';
   domain: [number, number];
   nice: boolean;
-  zero: false;
+  /** Linear scales only (Vega-Lite drops it, with a warning, on log ones). */
+  zero?: false;
 }
 
 /** The data span, in decades, above which a positive axis becomes logarithmic. */
@@ -64,7 +65,7 @@ export function axisScale(values: readonly number[], allowLog = false): AxisScal
   if (v.length === 0) return { type: 'linear', domain: [0, 1], nice: true, zero: false };
   let lo = Math.min(...v);
   let hi = Math.max(...v);
-  if (allowLog && lo > 0 && Math.log10(hi / lo) > LOG_SPAN_DECADES) return { type: 'log', domain: [niceFloor125(lo), niceCeil125(hi)], nice: false, zero: false };
+  if (allowLog && lo > 0 && Math.log10(hi / lo) > LOG_SPAN_DECADES) return { type: 'log', domain: [niceFloor125(lo), niceCeil125(hi)], nice: false };
   const pad = hi > lo ? 0.04 * (hi - lo) : Math.abs(hi) * 0.05 || 1;
   lo -= pad;
   hi += pad;

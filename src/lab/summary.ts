@@ -83,9 +83,11 @@ export async function taskPlots(task: string, groups: Group[], plotDir: string |
   };
   if (CLASSIFICATION.has(task)) {
     await add(curvesChart(curves(groups, 'epochs', 'epoch', 'trainLoss'), { name: `${prefix}train-loss`, title: `${task}: training loss per epoch (mean ± std over seeds)`, xTitle: 'epoch', yTitle: 'training loss (epoch mean)', logY: true }));
-    await add(curvesChart(curves(groups, 'epochs', 'epoch', 'testAccuracy'), { name: `${prefix}test-accuracy`, title: `${task}: test accuracy per epoch (mean ± std over seeds)`, xTitle: 'epoch', yTitle: 'test accuracy' }));
+    // Accuracy in %, as in the table.
+    const percent = curves(groups, 'epochs', 'epoch', 'testAccuracy').map((c) => ({ ...c, mean: c.mean.map((v) => 100 * v), std: c.std?.map((v) => 100 * v) }));
+    await add(curvesChart(percent, { name: `${prefix}test-accuracy`, title: `${task}: test accuracy per epoch (mean ± std over seeds)`, xTitle: 'epoch', yTitle: 'test accuracy (%)' }));
     await add(curvesChart(curves(groups, 'steps', 'step', 'loss'), { name: `${prefix}step-loss`, title: `${task}: training loss per step (mean ± std over seeds)`, xTitle: 'step', yTitle: 'minibatch loss', logY: true }));
-    await add(barChart(groups.map((g) => ({ label: g.label, ...finalStats(g, 'testAccuracy') })), { name: `${prefix}final-accuracy`, title: `${task}: final test accuracy`, yTitle: 'test accuracy' }));
+    await add(barChart(groups.map((g) => { const f = finalStats(g, 'testAccuracy'); return { label: g.label, mean: 100 * f.mean, std: 100 * f.std }; }), { name: `${prefix}final-accuracy`, title: `${task}: final test accuracy (mean ± std over seeds)`, yTitle: 'test accuracy (%)' }));
   } else if (task.startsWith('online-')) {
     await add(curvesChart(curves(groups, 'steps', 'step', 'thetaMean'), { name: `${prefix}theta`, title: `${task}: θ over steps`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
   } else if (task === 'quadratic-nd') {
