@@ -61,8 +61,10 @@ function machineHtml(m: JsonObject): string {
 function figureHtml(p: Plot, id: string, links: string, live: boolean): string {
   const notes = (p.notes ?? []).map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
   const caption = `<figcaption>${escapeHtml(p.title)}${links}${notes}</figcaption>`;
-  if (!live || !p.live) return `<figure><div class="chart"><div class="static">${p.svg}</div></div>${caption}</figure>`;
-  return `<figure><div class="chart" id="${id}" data-spec="${id}-spec" data-mode="${p.live.mode}" data-data="${escapeHtml(p.live.data)}"><div class="static">${p.svg}</div></div>${caption}<script type="application/json" id="${id}-spec">${jsonScriptSafe(p.live.spec)}</script></figure>`;
+  // Vega-Lite charts fill the page width; Vega ones (contours, drawn to the function's aspect) keep their size.
+  const cls = p.live?.mode === 'vega' ? 'chart fixed' : 'chart';
+  if (!live || !p.live) return `<figure><div class="${cls}"><div class="static">${p.svg}</div></div>${caption}</figure>`;
+  return `<figure><div class="${cls}" id="${id}" data-spec="${id}-spec" data-mode="${p.live.mode}" data-data="${escapeHtml(p.live.data)}"><div class="static">${p.svg}</div></div>${caption}<script type="application/json" id="${id}-spec">${jsonScriptSafe(p.live.spec)}</script></figure>`;
 }
 
 export function renderReport(input: ReportInput, reportPath?: string): string {
@@ -97,7 +99,7 @@ pre{background:#f4f4f4;padding:.6em;overflow-x:auto}
 table{border-collapse:collapse;margin:1em 0;font-size:.92em} th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right} th{background:#f6f6f6}
 td:first-child,th:first-child{text-align:left} table.kv th,table.kv td{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
-figure{margin:1.5em 0} .chart{width:100%} .chart .static svg{width:100%;height:auto} .chart .live{width:100%}
+figure{margin:1.5em 0} .chart{width:100%} .chart .static svg{width:100%;height:auto} .chart.fixed .static svg{width:auto;max-width:100%} .chart .live{width:100%}
 figcaption{color:#555;font-size:.9em} p.note{margin:.3em 0;color:#8a4b00}
 ul.claims li.ok b{color:#1a7f37} ul.claims li.no b{color:#b42318} ul.claims span{color:#555}
 </style></head><body>
