@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libopenblas0: the BLAS backend; clang + lld: the WebAssembly kernels; dataset-fashion-mnist:
-# the full-dataset tests.
-packages=(libopenblas0 clang lld dataset-fashion-mnist)
+# the full-dataset tests; chromium: the reports opened in a headless browser (report-browser test).
+packages=(libopenblas0 clang lld dataset-fashion-mnist chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

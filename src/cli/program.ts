@@ -34,10 +34,9 @@ import {
   tracePlot,
   writePlot,
   fmt,
-  fmtMeanStd,
   type TrialRecord,
 } from '../lab/index.js';
-import { fmtDuration } from '../lab/util.js';
+import { fmtDuration, fmtMeanStdColumn } from '../lab/util.js';
 import { resolveMethod } from '../lab/methods.js';
 import { describeFailures } from '../lab/failures.js';
 import { breakRunLock } from '../lab/lock.js';
@@ -115,6 +114,9 @@ function breakLockIfAsked(dir: string, asked: boolean | undefined, io: CliIO): v
   if (holder) io.err(`descent: broke the lock of ${resolve(dir)} held by pid ${holder.pid} on host ${holder.host} since ${holder.startedAt}\n`);
 }
 
+const machineDetailsOption = (): Option =>
+  new Option('--machine-details', 'put the hostname and user name into run.json and the report (left out by default: reports get shared)');
+
 const workersOption = (): Option =>
   new Option('-w, --workers <n>', 'worker threads (0 runs trials in the main thread; default: the number of cores)').argParser(nonNegativeInt('--workers'));
 
@@ -132,13 +134,13 @@ function groupRows(records: readonly TrialRecord[]): string[][] {
     const k = r.config.method.label;
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
-  return [...groups.entries()].map(([label, rs]) => [
-    label,
-    String(rs.length),
-    fmtMeanStd(rs.map((r) => (r.final.trainLoss ?? NaN) as number)),
-    fmtMeanStd(rs.map((r) => 100 * ((r.final.testAccuracy ?? NaN) as number))),
-    fmtMeanStd(rs.map((r) => r.seconds), 3),
-  ]);
+  const runs = [...groups.values()];
+  const columns = [
+    fmtMeanStdColumn(runs.map((rs) => rs.map((r) => (r.final.trainLoss ?? NaN) as number))),
+    fmtMeanStdColumn(runs.map((rs) => rs.map((r) => 100 * ((r.final.testAccuracy ?? NaN) as number)))),
+    fmtMeanStdColumn(runs.map((rs) => rs.map((r) => r.seconds)), 3),
+  ];
+  return [...groups.keys()].map((label, i) => [label, String(runs[i].length), ...columns.map((c) => c[i])]);
 }
 
 export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = []): Command {
@@ -161,14 +163,16 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
     .option('--fresh', 'run every trial again even if the run directory has it')
     .option('-q, --quiet', 'no progress display')
     .addOption(breakLockOption())
-    .action(async (o: { out: string; seeds: number; epochs: number; hidden: number[]; trainLimit?: number; workers?: number; fresh?: boolean; quiet?: boolean; breakLock?: boolean }) => {
+    .addOption(machineDetailsOption())
+    .action(async (o: { out: string; seeds: number; epochs: number; hidden: number[]; trainLimit?: number; workers?: number; fresh?: boolean; quiet?: boolean; breakLock?: boolean; machineDetails?: boolean }) => {
       breakLockIfAsked(o.out, o.breakLock, io);
       const t0 = performance.now();
       const trials = mainJobTrials({ seeds: o.seeds, epochs: o.epochs, hidden: o.hidden, batchSize: mainJobDefaults.batchSize, trainLimit: o.trainLimit ?? null });
       io.out(`descent ${descentVersion()}: MLP 784-${o.hidden.join('-')}-10 on the built-in Fashion-MNIST subset, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, batch 64\n`);
       io.out(`optimizers: sgd, momentum, nesterov, adam, amsgrad, adashift; ${o.seeds} seed${o.seeds === 1 ? '' : 's'} each; backend ${backendInfo().name}\n`);
-      const run = await runExperiment({ name: 'main', kind: 'main', outDir: o.out, trials, command: cmdText, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress });
+      const run = await runExperiment({ name: 'main', kind: 'main', outDir: o.out, trials, command: cmdText, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, machineDetails: o.machineDetails });
       const rep = await reportRecords(run.records, run.store.dir, {
+        machineDetails: o.machineDetails,
         title: 'descent: optimizers side by side on Fashion-MNIST',
         subtitle: `MLP 784-${o.hidden.join('-')}-10, ${o.epochs} epochs, batch 64, ${o.seeds} seeds per optimizer; mean ± std over seeds.`,
         command: cmdText,
@@ -189,6 +193,7 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
     .option('-q, --quiet', 'no progress display')
     .option('--dry-run', 'validate the spec and list the trials without running them')
     .addOption(breakLockOption())
+    .addOption(machineDetailsOption())
     .addHelpText(
       'after',
       `
@@ -205,7 +210,7 @@ Spec example (YAML):
 
 Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     )
-    .action(async (specPath: string, o: { out?: string; workers?: number; fresh?: boolean; quiet?: boolean; dryRun?: boolean; breakLock?: boolean }) => {
+    .action(async (specPath: string, o: { out?: string; workers?: number; fresh?: boolean; quiet?: boolean; dryRun?: boolean; breakLock?: boolean; machineDetails?: boolean }) => {
       const spec = loadSpecFile(specPath);
       const trials = expandSpec(spec, specPath);
       if (o.dryRun) {
@@ -215,8 +220,8 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       }
       const outDir = o.out ?? join('runs', spec.name);
       breakLockIfAsked(outDir, o.breakLock, io);
-      const run = await runExperiment({ name: spec.name, kind: 'compare', outDir, trials, command: cmdText, spec, workers: o.workers ?? spec.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress });
-      const rep = await reportRecords(run.records, run.store.dir, { title: `descent compare: ${spec.name}`, subtitle: spec.description, command: cmdText });
+      const run = await runExperiment({ name: spec.name, kind: 'compare', outDir, trials, command: cmdText, spec, workers: o.workers ?? spec.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, machineDetails: o.machineDetails });
+      const rep = await reportRecords(run.records, run.store.dir, { title: `descent compare: ${spec.name}`, subtitle: spec.description, command: cmdText, machineDetails: o.machineDetails });
       io.out(`\n${rep.text}\n\n`);
       if (run.failed) io.out(`${run.failed} trial(s) failed (their errors are in the report and in ${run.store.trialsPath})\n`);
       io.out(`report: ${rep.reportPath}\nresults store: ${run.store.trialsPath}\n`);
@@ -266,7 +271,8 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     .option('--fresh', 'run every trial again')
     .option('-q, --quiet', 'no progress display')
     .addOption(breakLockOption())
-    .action(async (name: string | undefined, o: { quick?: boolean; out?: string; workers?: number; fresh?: boolean; quiet?: boolean; breakLock?: boolean }) => {
+    .addOption(machineDetailsOption())
+    .action(async (name: string | undefined, o: { quick?: boolean; out?: string; workers?: number; fresh?: boolean; quiet?: boolean; breakLock?: boolean; machineDetails?: boolean }) => {
       if (!name) {
         for (const r of reproductions) io.out(`${r.name}\n  ${r.title}\n  source: ${r.source}\n  ${r.summary}\n\n`);
         io.out('run one with: descent reproduce NAME [--quick]\n');
@@ -278,7 +284,7 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       const failures: TrialRecord[] = [];
       for (const n of names) {
         breakLockIfAsked(o.out ?? defaultReproductionDir(n, o.quick ? 'quick' : 'full'), o.breakLock, io);
-        const res = await runReproduction(n, { scale: o.quick ? 'quick' : 'full', outDir: o.out, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, command: commandLine(names.length > 1 ? ['reproduce', n, ...(o.quick ? ['--quick'] : [])] : argv) });
+        const res = await runReproduction(n, { scale: o.quick ? 'quick' : 'full', outDir: o.out, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, machineDetails: o.machineDetails, command: commandLine(names.length > 1 ? ['reproduce', n, ...(o.quick ? ['--quick'] : [])] : argv) });
         io.out(`\n== ${res.reproduction.title}\n`);
         for (const t of res.analysis.tables) io.out(`${t.caption ? `${t.caption}\n` : ''}${textTable(t.headers, t.rows)}\n\n`);
         for (const c of res.analysis.claims) io.out(`${c.holds ? '[holds]        ' : '[does not hold]'} ${c.claim} (${c.detail})\n`);
@@ -296,7 +302,8 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     .argument('<runs...>', 'run directories (or a directory holding several)')
     .option('-o, --out <file>', 'report file (default <run>/report.html, or runs/report.html for several runs)')
     .option('--title <text>', 'report title')
-    .action(async (runs: string[], o: { out?: string; title?: string }) => {
+    .addOption(machineDetailsOption())
+    .action(async (runs: string[], o: { out?: string; title?: string; machineDetails?: boolean }) => {
       const dirs = runs.flatMap((r) => {
         const found = findRuns(r);
         if (found.length === 0) throw new LabError(`'${r}' is not a run directory and holds none`);
@@ -307,7 +314,7 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       const outFile = o.out ?? (dirs.length === 1 ? join(dirs[0], 'report.html') : join('runs', 'report.html'));
       const base = dirname(resolve(outFile));
       const stem = basename(outFile, extname(outFile));
-      const rep = await reportRecords(records, base, { title: o.title ?? `descent report: ${dirs.map((d) => basename(d)).join(', ')}`, command: cmdText, runDirs: dirs, reportPath: outFile, plotsDir: join(base, stem === 'report' ? 'plots' : `${stem}-plots`) });
+      const rep = await reportRecords(records, base, { title: o.title ?? `descent report: ${dirs.map((d) => basename(d)).join(', ')}`, command: cmdText, runDirs: dirs, reportPath: outFile, plotsDir: join(base, stem === 'report' ? 'plots' : `${stem}-plots`), machineDetails: o.machineDetails });
       io.out(`${rep.text}\n\nreport: ${rep.reportPath}\n`);
     });
 
@@ -368,7 +375,7 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     .description('version, backend, machine')
     .option('--json', 'as JSON')
     .action((o: { json?: boolean }) => {
-      const m = machineInfo();
+      const m = machineInfo({ details: true });
       const b = backendInfo();
       const extra = { backends: listBackends().map((x) => x.name), fashionMnistFull: fullDataAvailable(), optimizers: listMethods().length, tasks: listTasks().length };
       if (o.json) {

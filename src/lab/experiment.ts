@@ -26,6 +26,8 @@ export interface ExperimentOptions {
   quiet?: boolean;
   /** Where progress lines go (default: stderr, with a bar on a terminal). */
   log?: (s: string) => void;
+  /** Record the hostname and user name in run.json (`--machine-details`); off by default. */
+  machineDetails?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<RunTrialsResu
 }
 
 async function runLocked(o: ExperimentOptions, store: RunStore, releaseLock: () => void): Promise<RunTrialsResult & { store: RunStore }> {
-  store.open({ name: o.name, kind: o.kind, command: o.command, createdAt: new Date().toISOString(), machine: machineInfo(), spec: o.spec, trials: o.trials.length });
+  store.open({ name: o.name, kind: o.kind, command: o.command, createdAt: new Date().toISOString(), machine: machineInfo({ details: o.machineDetails }), spec: o.spec, trials: o.trials.length });
   const progress = createProgress({ quiet: o.quiet, write: o.log });
   activeRun = { dir: store.dir, progress, releaseLock };
   try {
@@ -65,15 +67,18 @@ export interface ReportOutput {
   sections: ReportSection[];
 }
 
-/** Tables and plots of `records` into `<dir>/plots`, the HTML report into `<dir>/report.html`. */
+/**
+ * Tables and plots of `records` into `<dir>/plots`, the HTML report into `<dir>/report.html`;
+ * the hostname and user name appear only with `machineDetails`.
+ */
 export async function reportRecords(
   records: readonly TrialRecord[],
   dir: string,
-  o: { title: string; subtitle?: string; command: string; runDirs?: string[]; intro?: ReportSection[]; reportPath?: string; plotsDir?: string },
+  o: { title: string; subtitle?: string; command: string; runDirs?: string[]; intro?: ReportSection[]; reportPath?: string; plotsDir?: string; machineDetails?: boolean },
 ): Promise<ReportOutput> {
   const { sections, text } = await summarize(records, o.plotsDir ?? join(dir, 'plots'));
   const all = [...(o.intro ?? []), ...sections];
   const reportPath = resolve(o.reportPath ?? join(dir, 'report.html'));
-  writeReport(reportPath, { title: o.title, subtitle: o.subtitle, command: o.command, machine: machineInfo(), runDirs: o.runDirs ?? [resolve(dir)], sections: all });
+  writeReport(reportPath, { title: o.title, subtitle: o.subtitle, command: o.command, machine: machineInfo({ details: o.machineDetails }), runDirs: o.runDirs ?? [resolve(dir)], sections: all });
   return { reportPath, text, sections: all };
 }

@@ -2,7 +2,7 @@
  * What a report needs to be rerun: the machine, the versions, the exact command.
  */
 import { readFileSync } from 'node:fs';
-import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
+import { arch, cpus, hostname, platform, release, totalmem, userInfo } from 'node:os';
 import { backendInfo } from '../backend/registry.js';
 import { installedVersion } from '../platform/optional-peer.js';
 import type { JsonObject } from './util.js';
@@ -30,14 +30,36 @@ export function descentVersion(): string {
  */
 export function libraryVersions(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['vega', 'vega-lite', '@resvg/resvg-js', 'zod', 'yaml', 'commander', 'cli-progress', 'koffi']) {
+  for (const name of ['vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js', 'zod', 'yaml', 'commander', 'cli-progress', 'koffi']) {
     const version = installedVersion(name);
     if (version) out[name] = version;
   }
   return out;
 }
 
-export function machineInfo(): JsonObject {
+/** What {@link machineInfo} includes beyond the non-personal facts. */
+export interface MachineInfoOptions {
+  /**
+   * Add the hostname and the user name (`--machine-details`). Off by default: reports get
+   * published, and these identify a person or a network, not the hardware.
+   */
+  details?: boolean;
+}
+
+/** The user name, or 'unknown' where the OS has none for this process (some containers). */
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The machine and versions a result was measured with: CPU model, cores, memory, OS, Node and
+ * library versions; the hostname and user name only when `details` asks for them.
+ */
+export function machineInfo(o: MachineInfoOptions = {}): JsonObject {
   const c = cpus();
   const b = backendInfo();
   return {
@@ -48,7 +70,7 @@ export function machineInfo(): JsonObject {
     cpu: c[0]?.model?.trim() ?? 'unknown',
     cores: c.length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    hostname: hostname(),
+    ...(o.details ? { hostname: hostname(), user: userName() } : {}),
     backend: `${b.name}${b.detail ? ` (${b.detail})` : ''}`,
     libraries: libraryVersions(),
   };

@@ -7,6 +7,10 @@
  * - barChart: a final figure per method with error bars;
  * - contourChart: trajectories over the contours of a 2D function;
  * - fitChart: points and fitted lines on log-log axes (iterations vs condition number).
+ *
+ * Each plot keeps, beside its static SVG, the specification of its live version (tooltips,
+ * zoom and pan, a legend that toggles methods) that the HTML report embeds; styles and axis
+ * ranges come from ./plot-style.ts.
  */
 import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 import { join } from 'node:path';
@@ -14,6 +18,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Function2D } from './problems/functions2d.js';
+import { axisScale, coincidenceNotes, methodEncodings, DASHES, PALETTE, SHAPES } from './plot-style.js';
 
 export interface Plot {
   /** File stem, e.g. 'loss'. */
@@ -22,7 +27,17 @@ export interface Plot {
   svg: string;
   /** Paths written, when written. */
   files?: { svg: string; png: string };
+  /**
+   * The live chart's specification for a browser (the HTML report renders it with vega-embed
+   * in place of the SVG); `data` names the dataset holding the plotted points.
+   */
+  live?: { mode: 'vega-lite' | 'vega'; spec: Record<string, unknown>; data: string };
+  /** Remarks shown under the plot, e.g. which curves coincide. */
+  notes?: string[];
 }
+
+/** The width of static plots: the report scales their SVG to the page width. */
+export const STATIC_WIDTH = 900;
 
 const CONFIG = {
   background: 'white',
@@ -48,6 +63,24 @@ export async function renderVega(spec: vega.Spec): Promise<string> {
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
   return renderVega(compile({ ...CONFIG, ...spec } as TopLevelSpec).spec as vega.Spec);
 }
+
+/** The name of the dataset holding a Vega-Lite plot's points (what the browser test checks). */
+const DATA = 'table';
+
+/**
+ * The live version of a Vega-Lite plot: as wide as its container, with the page's config.
+ * `spec` already carries its interactive parameters and tooltips.
+ */
+function liveVegaLite(spec: Record<string, unknown>): Plot['live'] {
+  return { mode: 'vega-lite', data: DATA, spec: { ...CONFIG, ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } };
+}
+
+/** Zoom and pan on both axes (drag, wheel; double-click resets). */
+const ZOOM = { name: 'zoom', select: 'interval', bind: 'scales' };
+/** A click on a legend entry shows that method alone (shift-click adds more; double-click resets). */
+const PICK = { name: 'pick', select: { type: 'point', fields: ['method'] }, bind: 'legend' };
+/** Full opacity for the picked methods (all when none is picked), faint for the others. */
+const picked = (on: number, off = 0.08): Record<string, unknown> => ({ condition: { param: 'pick', value: on }, value: off });
 
 /** Rasterizes an SVG to PNG at `scale` times its size. */
 export function svgToPng(svg: string, scale = 2): Buffer {
@@ -96,43 +129,69 @@ export interface CurvesOptions {
   rule?: { y: number; label: string };
 }
 
+/**
+ * Mean curves with their ± std bands. Axes are ranged from the data; `logY` (and `logX`) allow
+ * a log axis, taken when the data spans more than 1.5 decades. Each method has its colour,
+ * dash pattern and marker; curves that coincide are named in the plot's notes.
+ */
 export async function curvesChart(series: Series[], o: CurvesOptions): Promise<Plot> {
-  const rows: Record<string, number | string>[] = [];
-  for (const s of series) {
-    for (const i of sampleIndices(s.x.length, o.maxPoints ?? 300)) {
+  const rows: Record<string, number | string | boolean>[] = [];
+  for (const [n, s] of series.entries()) {
+    const kept = sampleIndices(s.x.length, o.maxPoints ?? 300);
+    // Markers on at most ~12 points per curve: enough to tell curves apart, few enough not to clutter.
+    const every = Math.max(1, Math.ceil(kept.length / 12));
+    kept.forEach((i, k) => {
       const m = s.mean[i];
-      if (!Number.isFinite(m) || !Number.isFinite(s.x[i])) continue;
-      if (o.logY && m <= 0) continue;
-      if (o.logX && s.x[i] <= 0) continue;
+      if (!Number.isFinite(m) || !Number.isFinite(s.x[i])) return;
+      if (o.logY && m <= 0) return;
+      if (o.logX && s.x[i] <= 0) return;
       const sd = s.std?.[i] ?? 0;
-      let lo = m - sd;
-      if (o.logY && lo <= 0) lo = m / 10;
-      rows.push({ method: s.label, x: s.x[i], mean: m, lo, hi: m + sd });
-    }
-  }
-  const integerX = o.xTitle === 'epoch';
-  const x = { field: 'x', type: 'quantitative' as const, title: o.xTitle, scale: o.logX ? { type: 'log' as const } : { zero: false }, ...(integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
-  const yScale = o.logY ? { type: 'log' as const } : { zero: false };
-  const color = { field: 'method', type: 'nominal' as const, title: 'method', sort: series.map((s) => s.label), legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
-  const layers: unknown[] = [];
-  if (series.some((s) => s.std && s.std.some((v) => v > 0))) {
-    layers.push({
-      mark: { type: 'area', opacity: 0.18 },
-      encoding: { x, y: { field: 'lo', type: 'quantitative', scale: yScale, title: o.yTitle }, y2: { field: 'hi' }, color },
+      // On a log axis a band reaching 0 or below is cut at the mean rather than stretching the axis.
+      const lo = o.logY && m - sd <= 0 ? m : m - sd;
+      rows.push({ method: s.label, shape: SHAPES[n % SHAPES.length], x: s.x[i], mean: m, lo, hi: m + sd, marker: k % every === 0 || k === kept.length - 1 });
     });
   }
-  layers.push({ mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative', scale: yScale, title: o.yTitle }, color } });
-  if (o.rule) {
-    layers.push({ data: { values: [{ y: o.rule.y }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
-  }
-  const spec = {
-    title: o.title,
-    width: o.width ?? 520,
-    height: o.height ?? 300,
-    data: { values: rows },
-    layer: layers,
-  } as unknown as TopLevelSpec;
-  return { name: o.name, title: o.title, svg: await renderVegaLite(spec) };
+  const labels = series.map((s) => s.label);
+  const hasBand = series.some((s) => s.std && s.std.some((v) => v > 0));
+  const yScale = axisScale(rows.flatMap((r) => (hasBand ? [r.lo as number, r.hi as number, r.mean as number] : [r.mean as number])).concat(o.rule ? [o.rule.y] : []), o.logY);
+  const xScale = axisScale(rows.map((r) => r.x as number), o.logX);
+  // The x axis runs exactly over the data (epochs 1..n, steps 0..n), without margins.
+  const xs = rows.map((r) => r.x as number);
+  if (xScale.type === 'linear' && xs.length) xScale.domain = [Math.min(...xs), Math.max(...xs)];
+  xScale.nice = false;
+  const integerX = o.xTitle === 'epoch';
+  const x = { field: 'x', type: 'quantitative' as const, title: o.xTitle, scale: xScale, ...(integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
+  const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: yScale, title: o.yTitle });
+  const style = methodEncodings(labels, { dash: true, shape: true });
+  const legend = { legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1, symbolSize: 400 } };
+  const color = { ...(style.color as object), ...legend };
+  const strokeDash = { ...(style.strokeDash as object), ...legend };
+  // The legend shows colour and dash; the marker shape is taken as is from each row (no scale,
+  // so no second legend for Vega-Lite to merge).
+  const shape = { field: 'shape', type: 'nominal', scale: null };
+  const build = (live: boolean): Record<string, unknown> => {
+    const layers: unknown[] = [];
+    if (hasBand) layers.push({ mark: { type: 'area', opacity: 0.15, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color, ...(live ? { opacity: picked(0.15, 0.02) } : {}) } });
+    layers.push({
+      mark: { type: 'line', strokeWidth: 2, clip: true },
+      encoding: { x, y: y('mean'), color, strokeDash, ...(live ? { opacity: picked(1) } : {}) },
+      ...(live ? { params: [ZOOM, PICK] } : {}),
+    });
+    layers.push({
+      transform: [{ filter: 'datum.marker' }],
+      mark: { type: 'point', filled: true, size: 40, opacity: 1, clip: true },
+      encoding: { x, y: y('mean'), color, shape, ...(live ? { opacity: picked(1) } : {}) },
+    });
+    if (live) {
+      // Invisible points on every sampled row carry the tooltips.
+      const tooltip = [{ field: 'method' }, { field: 'x', title: o.xTitle, format: '~g' }, { field: 'mean', title: o.yTitle, format: '.4~g' }, ...(hasBand ? [{ field: 'lo', title: 'mean − std', format: '.4~g' }, { field: 'hi', title: 'mean + std', format: '.4~g' }] : [])];
+      layers.push({ mark: { type: 'point', size: 80, opacity: 0, clip: true }, encoding: { x, y: y('mean'), tooltip } });
+    }
+    if (o.rule) layers.push({ data: { values: [{ y: o.rule.y }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
+    return { title: o.title, width: o.width ?? STATIC_WIDTH, height: o.height ?? 340, data: { name: DATA, values: rows }, layer: layers };
+  };
+  const notes = coincidenceNotes(series.map((s) => ({ label: s.label, values: s.mean })));
+  return { name: o.name, title: o.title, svg: await renderVegaLite(build(false) as unknown as TopLevelSpec), live: liveVegaLite(build(true)), ...(notes.length ? { notes } : {}) };
 }
 
 export interface Bar {
@@ -141,22 +200,38 @@ export interface Bar {
   std?: number;
 }
 
+/**
+ * A final figure per method: a dot at the mean with a ± std whisker, on an axis ranged from the
+ * data (a dot, unlike a bar, does not claim the axis starts at 0, so close results stay apart).
+ */
 export async function barChart(bars: Bar[], o: { name: string; title: string; yTitle: string; logY?: boolean; width?: number }): Promise<Plot> {
   const rows = bars.filter((b) => Number.isFinite(b.mean)).map((b) => ({ method: b.label, mean: b.mean, lo: b.mean - (b.std ?? 0), hi: b.mean + (b.std ?? 0) }));
-  const x = { field: 'method', type: 'nominal' as const, sort: bars.map((b) => b.label), title: null, axis: { labelAngle: -30, labelLimit: 200 } };
-  const yScale = o.logY ? { type: 'log' as const } : {};
-  const spec = {
+  const labels = bars.map((b) => b.label);
+  const x = { field: 'method', type: 'nominal' as const, sort: labels, title: null, axis: { labelAngle: labels.some((l) => l.length > 12) ? -30 : 0, labelLimit: 200 } };
+  const yScale = axisScale(rows.flatMap((r) => [r.lo, r.hi, r.mean]), o.logY);
+  const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', title: o.yTitle, scale: yScale });
+  const style = methodEncodings(labels, { shape: true });
+  const build = (live: boolean): Record<string, unknown> => ({
     title: o.title,
-    width: o.width ?? Math.max(240, 60 * bars.length),
-    height: 260,
-    data: { values: rows },
+    width: o.width ?? Math.min(STATIC_WIDTH, Math.max(320, 110 * bars.length)),
+    height: 280,
+    data: { name: DATA, values: rows },
     layer: [
-      { mark: { type: 'bar' }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: o.yTitle, scale: yScale }, color: { field: 'method', type: 'nominal', legend: null, sort: bars.map((b) => b.label) } } },
-      { mark: { type: 'rule', color: 'black' }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } } },
-      { mark: { type: 'text', dy: -8, fontSize: 10 }, encoding: { x, y: { field: 'hi', type: 'quantitative', scale: yScale }, text: { field: 'mean', type: 'quantitative', format: '.4~g' } } },
+      { mark: { type: 'rule', color: '#444', strokeWidth: 1.5 }, encoding: { x, y: y('lo'), y2: { field: 'hi' } } },
+      {
+        mark: { type: 'point', filled: true, size: 140, opacity: 1 },
+        encoding: {
+          x,
+          y: y('mean'),
+          color: { ...(style.color as object), legend: null },
+          shape: { ...(style.shape as object), legend: null },
+          ...(live ? { tooltip: [{ field: 'method' }, { field: 'mean', title: o.yTitle, format: '.4~g' }, { field: 'lo', title: 'mean − std', format: '.4~g' }, { field: 'hi', title: 'mean + std', format: '.4~g' }] } : {}),
+        },
+      },
+      { mark: { type: 'text', align: 'left', dx: 10, fontSize: 11 }, encoding: { x, y: y('mean'), text: { field: 'mean', type: 'quantitative', format: '.4~g' } } },
     ],
-  } as unknown as TopLevelSpec;
-  return { name: o.name, title: o.title, svg: await renderVegaLite(spec) };
+  });
+  return { name: o.name, title: o.title, svg: await renderVegaLite(build(false) as unknown as TopLevelSpec), live: liveVegaLite(build(true)) };
 }
 
 export interface FitLine {
@@ -176,21 +251,28 @@ export async function fitChart(lines: FitLine[], o: { name: string; title: strin
     const xs = l.points.map((p) => p.x);
     for (const x of [Math.min(...xs), Math.max(...xs)]) fits.push({ method: legend, x, y: Math.exp(l.intercept + l.slope * Math.log(x)) });
   }
+  const labels = [...new Set(pts.map((p) => p.method as string))];
+  const style = methodEncodings(labels, { dash: true, shape: true });
   const enc = {
     x: { field: 'x', type: 'quantitative', scale: { type: 'log' }, title: o.xTitle },
     y: { field: 'y', type: 'quantitative', scale: { type: 'log' }, title: o.yTitle },
-    color: { field: 'method', type: 'nominal', title: 'method (fitted log-log slope)' },
+    color: { ...(style.color as object), title: 'method (fitted log-log slope)' },
   };
-  const spec = {
+  const build = (live: boolean): Record<string, unknown> => ({
     title: o.title,
-    width: 480,
-    height: 320,
+    width: STATIC_WIDTH,
+    height: 360,
     layer: [
-      { data: { values: fits }, mark: { type: 'line', strokeDash: [5, 3] }, encoding: enc },
-      { data: { values: pts }, mark: { type: 'point', filled: true, size: 60 }, encoding: enc },
+      { data: { values: fits }, mark: { type: 'line' }, encoding: { ...enc, strokeDash: { ...(style.strokeDash as object), title: 'method (fitted log-log slope)' } } },
+      {
+        data: { name: DATA, values: pts },
+        mark: { type: 'point', filled: true, size: 70, opacity: 1 },
+        encoding: { ...enc, shape: { ...(style.shape as object), title: 'method (fitted log-log slope)' }, ...(live ? { tooltip: [{ field: 'method' }, { field: 'x', title: o.xTitle, format: '.4~g' }, { field: 'y', title: o.yTitle, format: '.4~g' }] } : {}) },
+        ...(live ? { params: [ZOOM] } : {}),
+      },
     ],
-  } as unknown as TopLevelSpec;
-  return { name: o.name, title: o.title, svg: await renderVegaLite(spec) };
+  });
+  return { name: o.name, title: o.title, svg: await renderVegaLite(build(false) as unknown as TopLevelSpec), live: liveVegaLite(build(true)) };
 }
 
 export interface TrajectorySeries {
@@ -198,10 +280,14 @@ export interface TrajectorySeries {
   points: [number, number][];
 }
 
-/** Trajectories over filled contours of a 2D function (a Vega spec with an isocontour transform). */
+/**
+ * Trajectories over filled contours of a 2D function (a Vega spec with an isocontour
+ * transform), with a colour scale for the contour levels and a legend for the start, end and
+ * minimum markers; each method has its colour and dash pattern.
+ */
 export async function contourChart(fn: Function2D, trajectories: TrajectorySeries[], o: { name: string; title?: string; width?: number } = { name: 'trajectory' }): Promise<Plot> {
   const [x0, x1, y0, y1] = fn.window;
-  const width = o.width ?? 480;
+  const width = o.width ?? 600;
   const cell = 4;
   const height = Math.round((width * (y1 - y0)) / (x1 - x0) / cell) * cell;
   const gw = width / cell;
@@ -212,7 +298,8 @@ export async function contourChart(fn: Function2D, trajectories: TrajectorySerie
     for (let i = 0; i < gw; i++) {
       const x = x0 + ((i + 0.5) / gw) * (x1 - x0);
       const f = fn.f(x, y);
-      values[j * gw + i] = fn.logContours ? Math.log10(1 + Math.max(0, f - fn.fmin)) : f;
+      // Four significant digits are plenty for contour levels, and keep the report's inline copy small.
+      values[j * gw + i] = Number((fn.logContours ? Math.log10(1 + Math.max(0, f - fn.fmin)) : f).toPrecision(4));
     }
   }
   let lo = Infinity;
@@ -237,7 +324,12 @@ export async function contourChart(fn: Function2D, trajectories: TrajectorySerie
       return { method: t.label, x: p[0], y: p[1] };
     })
     .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1);
-  const spec = {
+  const labels = trajectories.map((t) => t.label);
+  const colors = labels.map((_, i) => PALETTE[i % PALETTE.length]);
+  const markers = ['start', 'end', 'minimum'];
+  const tooltip = (live: boolean, what: string): Record<string, unknown> =>
+    live ? { tooltip: { signal: `{title: ${what}, x: format(datum.x, '.4~g'), y: format(datum.y, '.4~g')}` } } : {};
+  const build = (live: boolean): Record<string, unknown> => ({
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     ...CONFIG,
     width,
@@ -259,19 +351,26 @@ export async function contourChart(fn: Function2D, trajectories: TrajectorySerie
       { name: 'x', type: 'linear', domain: [x0, x1], range: 'width', zero: false, nice: false },
       { name: 'y', type: 'linear', domain: [y0, y1], range: 'height', zero: false, nice: false },
       { name: 'fill', type: 'linear', domain: [lo, hi], range: { scheme: 'greys' }, reverse: false },
-      { name: 'color', type: 'ordinal', domain: trajectories.map((t) => t.label), range: 'category' },
+      { name: 'color', type: 'ordinal', domain: labels, range: colors },
+      { name: 'dash', type: 'ordinal', domain: labels, range: labels.map((_, i) => DASHES[i % DASHES.length]) },
+      { name: 'markerShape', type: 'ordinal', domain: markers, range: ['circle', 'cross', 'diamond'] },
+      { name: 'markerFill', type: 'ordinal', domain: markers, range: ['black', '#777777', '#D55E00'] },
     ],
     axes: [
       { orient: 'bottom', scale: 'x', title: 'x' },
       { orient: 'left', scale: 'y', title: 'y' },
     ],
-    legends: trajectories.length > 0 ? [{ stroke: 'color', title: 'method', symbolType: 'stroke' }] : [],
+    legends: [
+      ...(trajectories.length > 0 ? [{ stroke: 'color', strokeDash: 'dash', title: 'method', symbolType: 'stroke', symbolStrokeWidth: 2.5, orient: 'right' }] : []),
+      { shape: 'markerShape', fill: 'markerFill', title: 'markers', orient: 'right', symbolStrokeWidth: 0, encode: { labels: { update: { text: { signal: "datum.value === 'end' ? 'end (method colour)' : datum.value" } } } } },
+      { fill: 'fill', type: 'gradient', title: fn.logContours ? 'log10(1 + f − f_min)' : 'f', orient: 'right', direction: 'vertical', gradientLength: Math.min(200, height - 40), gradientOpacity: 0.45, format: '.3~g', titleLimit: 300 },
+    ],
     marks: [
       {
         type: 'shape',
         from: { data: 'grid' },
         clip: true,
-        encode: { enter: { stroke: { value: '#ffffff' }, strokeWidth: { value: 0.6 }, fill: { scale: 'fill', field: 'contour.value' }, fillOpacity: { value: 0.35 } } },
+        encode: { enter: { stroke: { value: '#ffffff' }, strokeWidth: { value: 0.6 }, fill: { scale: 'fill', field: 'contour.value' }, fillOpacity: { value: 0.45 } } },
         transform: [{ type: 'geoshape', field: 'datum.contour' }],
       },
       {
@@ -286,28 +385,28 @@ export async function contourChart(fn: Function2D, trajectories: TrajectorySerie
               {
                 type: 'line',
                 from: { data: 'series' },
-                encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'method' }, strokeWidth: { value: 2 }, strokeOpacity: { value: 0.9 } } },
+                encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, stroke: { scale: 'color', field: 'method' }, strokeDash: { scale: 'dash', field: 'method' }, strokeWidth: { value: 2 }, strokeOpacity: { value: 0.9 } } },
               },
             ],
           },
           {
             type: 'symbol',
             from: { data: 'minima' },
-            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, shape: { value: 'diamond' }, size: { value: 90 }, fill: { value: '#d62728' }, stroke: { value: 'white' } } },
+            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, shape: { value: 'diamond' }, size: { value: 90 }, fill: { value: '#D55E00' }, stroke: { value: 'white' }, ...tooltip(live, "'minimum'") } },
           },
           {
             type: 'symbol',
             from: { data: 'starts' },
-            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, shape: { value: 'circle' }, size: { value: 80 }, fill: { value: 'black' } } },
+            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, shape: { value: 'circle' }, size: { value: 80 }, fill: { value: 'black' }, ...tooltip(live, "'start'") } },
           },
           {
             type: 'symbol',
             from: { data: 'ends' },
-            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, shape: { value: 'cross' }, size: { value: 70 }, fill: { scale: 'color', field: 'method' }, stroke: { value: 'black' }, strokeWidth: { value: 0.5 } } },
+            encode: { enter: { x: { scale: 'x', field: 'x' }, y: { scale: 'y', field: 'y' }, shape: { value: 'cross' }, size: { value: 70 }, fill: { scale: 'color', field: 'method' }, stroke: { value: 'black' }, strokeWidth: { value: 0.5 }, ...tooltip(live, "'end: ' + datum.method") } },
           },
         ],
       },
     ],
-  };
-  return { name: o.name, title: o.title ?? fn.title, svg: await renderVega(spec as unknown as vega.Spec) };
+  });
+  return { name: o.name, title: o.title ?? fn.title, svg: await renderVega(build(false) as unknown as vega.Spec), live: { mode: 'vega', spec: build(true), data: 'traj' } };
 }

@@ -7,21 +7,24 @@ import { curves, finalStats, groupTrials, type Group } from './aggregate.js';
 import { barChart, contourChart, curvesChart, writePlot, type Plot } from './plots.js';
 import { getFunction2D } from './problems/functions2d.js';
 import type { ReportSection, Table } from './report.js';
-import { canonicalJson, fmt, fmtMeanStd, mean, textTable, type JsonObject } from './util.js';
+import { canonicalJson, fmt, fmtMeanStdColumn, mean, textTable, type JsonObject } from './util.js';
 import type { TrialRecord } from './trial.js';
 
 const CLASSIFICATION = new Set(['logistic', 'mlp', 'cnn']);
 
 interface MetricColumn {
   key: string;
+  /** The header, its unit in parentheses where it has one. */
   header: string;
+  /** Multiplies the stored value for display (a fraction shown in %). */
+  scale?: number;
 }
 
 function metricColumns(task: string): MetricColumn[] {
   if (CLASSIFICATION.has(task)) {
     return [
       { key: 'trainLoss', header: 'final train loss' },
-      { key: 'testAccuracy', header: 'test accuracy' },
+      { key: 'testAccuracy', header: 'test accuracy (%)', scale: 100 },
       { key: 'testLoss', header: 'test loss' },
     ];
   }
@@ -48,19 +51,19 @@ export function byTask(records: readonly TrialRecord[]): { task: string; taskOpt
   return [...out.values()];
 }
 
+/**
+ * The per-method table of one task: mean ± std over seeds, each column in one number format
+ * (see {@link fmtMeanStdColumn}), units in the headers.
+ */
 export function summaryTable(task: string, groups: Group[]): Table {
   const cols = metricColumns(task);
-  const headers = ['method', 'seeds', ...cols.map((c) => `${c.header} (mean ± std)`), 'time per trial (s)'];
-  const rows = groups.map((g) => [
-    g.label,
-    String(g.records.length),
-    ...cols.map((c) => {
-      const s = finalStats(g, c.key);
-      if (c.key === 'testAccuracy') return fmtMeanStd(s.values.map((v) => 100 * v), 4) + ' %';
-      return fmtMeanStd(s.values);
-    }),
-    fmtMeanStd(g.records.map((r) => r.seconds), 3),
-  ]);
+  const meanStd = (h: string): string => (h.endsWith(')') ? `${h.slice(0, -1)}, mean ± std)` : `${h} (mean ± std)`);
+  const headers = ['method', 'seeds', ...cols.map((c) => meanStd(c.header)), meanStd('time per trial (s)')];
+  const columns = [
+    ...cols.map((c) => fmtMeanStdColumn(groups.map((g) => finalStats(g, c.key).values.map((v) => (c.scale ?? 1) * v)))),
+    fmtMeanStdColumn(groups.map((g) => g.records.map((r) => r.seconds)), 3),
+  ];
+  const rows = groups.map((g, i) => [g.label, String(g.records.length), ...columns.map((col) => col[i])]);
   return { headers, rows };
 }
 
@@ -80,9 +83,11 @@ export async function taskPlots(task: string, groups: Group[], plotDir: string |
   };
   if (CLASSIFICATION.has(task)) {
     await add(curvesChart(curves(groups, 'epochs', 'epoch', 'trainLoss'), { name: `${prefix}train-loss`, title: `${task}: training loss per epoch (mean ± std over seeds)`, xTitle: 'epoch', yTitle: 'training loss (epoch mean)', logY: true }));
-    await add(curvesChart(curves(groups, 'epochs', 'epoch', 'testAccuracy'), { name: `${prefix}test-accuracy`, title: `${task}: test accuracy per epoch (mean ± std over seeds)`, xTitle: 'epoch', yTitle: 'test accuracy' }));
+    // Accuracy in %, as in the table.
+    const percent = curves(groups, 'epochs', 'epoch', 'testAccuracy').map((c) => ({ ...c, mean: c.mean.map((v) => 100 * v), std: c.std?.map((v) => 100 * v) }));
+    await add(curvesChart(percent, { name: `${prefix}test-accuracy`, title: `${task}: test accuracy per epoch (mean ± std over seeds)`, xTitle: 'epoch', yTitle: 'test accuracy (%)' }));
     await add(curvesChart(curves(groups, 'steps', 'step', 'loss'), { name: `${prefix}step-loss`, title: `${task}: training loss per step (mean ± std over seeds)`, xTitle: 'step', yTitle: 'minibatch loss', logY: true }));
-    await add(barChart(groups.map((g) => ({ label: g.label, ...finalStats(g, 'testAccuracy') })), { name: `${prefix}final-accuracy`, title: `${task}: final test accuracy`, yTitle: 'test accuracy' }));
+    await add(barChart(groups.map((g) => { const f = finalStats(g, 'testAccuracy'); return { label: g.label, mean: 100 * f.mean, std: 100 * f.std }; }), { name: `${prefix}final-accuracy`, title: `${task}: final test accuracy (mean ± std over seeds)`, yTitle: 'test accuracy (%)' }));
   } else if (task.startsWith('online-')) {
     await add(curvesChart(curves(groups, 'steps', 'step', 'thetaMean'), { name: `${prefix}theta`, title: `${task}: θ over steps`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
   } else if (task === 'quadratic-nd') {

@@ -82,6 +82,38 @@ export function fmtMeanStd(xs: readonly number[], digits = 4): string {
   return `${fmt(mean(xs), digits)} ± ${fmt(std(xs), digits - 1)}`;
 }
 
+/**
+ * One number format for a whole table column, so a reader compares digits, not notations:
+ * fixed-point with the decimals that give the column's largest magnitude `digits` significant
+ * digits; scientific with `digits` significant digits for every entry when the column holds
+ * tiny (< 0.01) or huge (>= 1e5) values or spans more than three decades.
+ */
+export function columnFormat(values: readonly number[], digits = 4): (x: number) => string {
+  const mags = values.filter((v) => Number.isFinite(v) && v !== 0).map((v) => Math.abs(v));
+  const special = (x: number): string | null => (Number.isNaN(x) ? '-' : !Number.isFinite(x) ? (x > 0 ? 'inf' : '-inf') : null);
+  if (mags.length === 0) return (x) => special(x) ?? (x === 0 ? '0' : fmt(x, digits));
+  const max = Math.max(...mags);
+  const min = Math.min(...mags);
+  if (max >= 1e5 || max < 1e-2 || max / min > 1e3) return (x) => special(x) ?? (x === 0 ? '0' : x.toExponential(digits - 1));
+  const decimals = Math.min(8, Math.max(0, digits - 1 - Math.floor(Math.log10(max))));
+  return (x) => special(x) ?? x.toFixed(decimals);
+}
+
+/**
+ * "mean ± std" for each sample of a table column, all in the column's one format
+ * ({@link columnFormat} of the means); just the mean for a single value, '-' for none.
+ */
+export function fmtMeanStdColumn(samples: readonly (readonly number[])[], digits = 4): string[] {
+  const finite = samples.map((xs) => xs.filter((x) => Number.isFinite(x)));
+  const means = finite.map((xs, i) => (xs.length ? mean(xs) : samples[i].length ? samples[i][0] : NaN));
+  const f = columnFormat(means, digits);
+  return samples.map((xs, i) => {
+    if (xs.length === 0) return '-';
+    if (finite[i].length < 2 || finite[i].length < xs.length) return f(means[i]);
+    return `${f(means[i])} ± ${f(std(finite[i]))}`;
+  });
+}
+
 /** A plain-text table with aligned columns (numbers right-aligned). */
 export function textTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

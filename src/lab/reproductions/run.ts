@@ -22,6 +22,8 @@ export interface ReproduceOptions {
   quiet?: boolean;
   command?: string;
   log?: (s: string) => void;
+  /** Put the hostname and user name into run.json and the report (`--machine-details`). */
+  machineDetails?: boolean;
 }
 
 export interface ReproduceResult {
@@ -46,7 +48,7 @@ export async function runReproduction(name: string, o: ReproduceOptions = {}): P
   const dir = resolve(o.outDir ?? defaultReproductionDir(name, scale));
   const command = o.command ?? `descent reproduce ${name}${scale === 'quick' ? ' --quick' : ''}`;
   const trials = rep.trials(scale);
-  const run = await runExperiment({ name: rep.name, kind: 'reproduce', outDir: dir, trials, command, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: o.log, spec: { reproduction: rep.name, scale } });
+  const run = await runExperiment({ name: rep.name, kind: 'reproduce', outDir: dir, trials, command, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: o.log, machineDetails: o.machineDetails, spec: { reproduction: rep.name, scale } });
   const failed = run.records.filter((r) => r.status !== 'done');
   if (failed.length > 0 && failed.length === run.records.length) {
     throw new LabError(`${rep.name}: every trial failed; first error: ${failed[0].error}`);
@@ -69,7 +71,7 @@ export async function runReproduction(name: string, o: ReproduceOptions = {}): P
     title: rep.title,
     subtitle: `${rep.summary} Source: ${rep.source}.${scale === 'quick' ? ' Reduced (quick) scale.' : ''}`,
     command,
-    machine: machineInfo(),
+    machine: machineInfo({ details: o.machineDetails }),
     runDirs: [dir],
     sections: [
       ...analysis.sections,
