@@ -1,0 +1,129 @@
+/**
+ * descent's linalg namespace: values and gradients against torch.linalg (PyTorch 1.13, float64,
+ * test/fixtures/tensor/linalg.json from scripts/fixtures/linalg.py) on every backend;
+ * gradcheck and gradgradcheck of every differentiable op; float32; and the errors.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Tensor } from '../../src/tensor/tensor.js';
+import { eye, grad, gradcheck, gradgradcheck, linalg, tensor } from '../../src/tensor/index.js';
+import { forEachBackend } from '../helpers/backends.js';
+import { assertClose } from '../helpers/close.js';
+import { draw } from '../helpers/data.js';
+
+interface Encoded {
+  shape: number[];
+  data: number[];
+}
+interface Case {
+  name: string;
+  op: string;
+  params: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  inputs: Record<string, Encoded>;
+  outputs: Record<string, Encoded>;
+  weights: Record<string, Encoded>;
+  grads?: Record<string, Encoded>;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/tensor/linalg.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+const decode = (e: Encoded): Tensor => new Tensor(Float64Array.from(e.data), e.shape);
+const ord = (o: unknown): any => (o === 'inf' || o === 'Infinity' ? Infinity : o === '-inf' || o === '-Infinity' ? -Infinity : o); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+type Outputs = Record<string, Tensor>;
+/** descent's version of each fixture op, its outputs named as the fixture names them. */
+const ops: Record<string, (i: Record<string, Tensor>, p: Case['params']) => Outputs> = {
+  cholesky: (i, p) => ({ out: linalg.cholesky(i.A, p.upper ? { upper: true } : {}) }),
+  solve: (i, p) => ({ out: linalg.solve(i.A, i.B, p.left === false ? { left: false } : {}) }),
+  inv: (i) => ({ out: linalg.inv(i.A) }),
+  det: (i) => ({ out: linalg.det(i.A) }),
+  slogdet: (i) => ({ ...linalg.slogdet(i.A) }),
+  solveTriangular: (i, p) => ({ out: linalg.solveTriangular(i.A, i.B, { upper: p.upper, left: p.left ?? true, unitriangular: p.unitriangular ?? false }) }),
+  vectorNorm: (i, p) => ({ out: linalg.vectorNorm(i.x, ord(p.ord), p.dim, p.keepdim ?? false) }),
+  matrixNorm: (i, p) => ({ out: linalg.matrixNorm(i.A, ord(p.ord), p.dim ?? [-2, -1], p.keepdim ?? false) }),
+  qr: (i, p) => ({ ...linalg.qr(i.A, p.mode ? { mode: p.mode } : {}) }),
+  eigh: (i) => ({ ...linalg.eigh(i.A) }),
+  svd: (i) => ({ ...linalg.svd(i.A) }),
+  lstsq: (i) => ({ out: linalg.lstsq(i.A, i.B).solution }),
+  pinv: (i) => ({ out: linalg.pinv(i.A) }),
+  matrixExp: (i) => ({ out: linalg.matrixExp(i.A) }),
+};
+
+describe(`linalg against torch.linalg ${fixture.torch} (float64), every backend`, () => {
+  for (const c of fixture.cases) {
+    test(c.name, () => {
+      forEachBackend((backend) => {
+        const names = Object.keys(c.inputs);
+        const run = (...xs: Tensor[]): Outputs => ops[c.op](Object.fromEntries(names.map((n, k) => [n, xs[k]])), c.params);
+        const inputs = names.map((n) => decode(c.inputs[n]));
+        const outs = run(...inputs);
+        for (const [k, e] of Object.entries(c.outputs)) {
+          assertClose(outs[k], decode(e), { atol: 1e-10, rtol: 1e-9, what: `${c.name} ${k} on ${backend}` });
+        }
+        if (!c.grads) return;
+        const loss = (...xs: Tensor[]): Tensor => {
+          const o = run(...xs);
+          return Object.keys(c.outputs).map((k) => o[k].mul(decode(c.weights[k])).sum()).reduce((a, b) => a.add(b));
+        };
+        const gs = grad(loss, { argnums: names.map((_, k) => k) })(...inputs) as Tensor[];
+        names.forEach((n, k) => assertClose(gs[k], decode(c.grads![n]), { atol: 1e-9, rtol: 1e-8, what: `${c.name} gradient of ${n} on ${backend}` }));
+      });
+    });
+  }
+});
+
+// ---- gradcheck and gradgradcheck --------------------------------------------------------------
+
+/** A symmetric positive-definite matrix from any square x (so finite differences stay in the domain). */
+const spd = (x: Tensor): Tensor => x.matmul(x.transpose(-2, -1)).add(eye(x.shape[x.ndim - 1], x.shape[x.ndim - 1], { dtype: 'float64' }).mul(2));
+const symmetric = (x: Tensor): Tensor => x.add(x.transpose(-2, -1)).mul(0.5);
+const wellConditioned = (shape: number[], seed: number): Tensor => draw(shape, seed).add(eye(shape[shape.length - 1], shape[shape.length - 1], { dtype: 'float64' }).mul(2));
+
+interface GradCase {
+  name: string;
+  f: (...xs: Tensor[]) => Tensor;
+  inputs: Tensor[];
+}
+
+const gradCases: GradCase[] = [
+  { name: 'cholesky', f: (x) => linalg.cholesky(spd(x)), inputs: [draw([3, 3], 1)] },
+  { name: 'cholesky upper, batch', f: (x) => linalg.cholesky(spd(x), { upper: true }), inputs: [draw([2, 3, 3], 2)] },
+  { name: 'solve (broadcast)', f: (a, b) => linalg.solve(a, b), inputs: [wellConditioned([2, 3, 3], 3), draw([3, 2], 4)] },
+  { name: 'solve vector, left=false', f: (a, b) => linalg.solve(a, b, { left: false }), inputs: [wellConditioned([3, 3], 5), draw([2, 3], 6)] },
+  { name: 'inv', f: (a) => linalg.inv(a), inputs: [wellConditioned([2, 3, 3], 7)] },
+  { name: 'det', f: (a) => linalg.det(a), inputs: [draw([2, 3, 3], 8)] },
+  { name: 'slogdet logabsdet', f: (a) => linalg.slogdet(a).logabsdet, inputs: [draw([3, 3], 9)] },
+  { name: 'solveTriangular lower', f: (a, b) => linalg.solveTriangular(a, b, { upper: false }), inputs: [wellConditioned([3, 3], 10), draw([3, 2], 11)] },
+  { name: 'solveTriangular upper right unit', f: (a, b) => linalg.solveTriangular(a, b, { upper: true, left: false, unitriangular: true }), inputs: [draw([3, 3], 12), draw([2, 3], 13)] },
+  { name: 'vectorNorm ord 3 dim 1', f: (x) => linalg.vectorNorm(x, 3, 1), inputs: [draw([2, 3], 14, { awayFromZero: 0.1 })] },
+  { name: 'matrixNorm fro', f: (a) => linalg.matrixNorm(a), inputs: [draw([2, 3], 15)] },
+  { name: 'matrixNorm nuc', f: (a) => linalg.matrixNorm(a, 'nuc'), inputs: [draw([3, 2], 16)] },
+  { name: 'matrixNorm 2', f: (a) => linalg.matrixNorm(a, 2), inputs: [draw([2, 3], 17)] },
+  { name: 'qr reduced tall', f: (a) => { const { Q, R } = linalg.qr(a); return Q.sum(-1).add(R.sum()); }, inputs: [draw([4, 3], 18)] },
+  { name: 'qr Q and R', f: (a) => { const { Q, R } = linalg.qr(a); return Q.matmul(R.tanh()); }, inputs: [draw([3, 3], 19)] },
+  { name: 'eigh', f: (a) => { const { eigenvalues, eigenvectors } = linalg.eigh(symmetric(a)); return eigenvectors.mul(eigenvalues.unsqueeze(-2)); }, inputs: [draw([3, 3], 20)] },
+  { name: 'svd tall', f: (a) => { const { U, S, Vh } = linalg.svd(a); return U.matmul(Vh).add(S.sum()); }, inputs: [draw([4, 3], 21)] },
+  { name: 'svd wide', f: (a) => { const { U, S, Vh } = linalg.svd(a); return U.mul(S.unsqueeze(-2)).matmul(Vh.tanh()); }, inputs: [draw([2, 4], 22)] },
+  { name: 'lstsq tall', f: (a, b) => linalg.lstsq(a, b).solution, inputs: [draw([4, 2], 23), draw([4, 2], 24)] },
+  { name: 'lstsq wide', f: (a, b) => linalg.lstsq(a, b).solution, inputs: [draw([2, 4], 25), draw([2, 1], 26)] },
+  { name: 'pinv', f: (a) => linalg.pinv(a), inputs: [draw([3, 2], 27)] },
+  { name: 'matrixExp', f: (a) => linalg.matrixExp(a), inputs: [draw([3, 3], 28)] },
+];
+
+describe('linalg gradcheck, every backend', () => {
+  for (const c of gradCases) {
+    test(c.name, () => forEachBackend((backend) => {
+      const r = gradcheck(c.f, c.inputs);
+      assert.ok(r.ok, `gradcheck of ${c.name} on ${backend}: worst ${r.worst} at ${r.detail}`);
+    }));
+  }
+});
+
+describe('linalg gradgradcheck, every backend', () => {
+  for (const c of gradCases) {
+    test(c.name, () => forEachBackend((backend) => {
+      const r = gradgradcheck(c.f, c.inputs);
+      assert.ok(r.ok, `gradgradcheck of ${c.name} on ${backend}: worst ${r.worst} at ${r.detail}`);
+    }));
+  }
+});
