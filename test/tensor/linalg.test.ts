@@ -127,3 +127,112 @@ describe('linalg gradgradcheck, every backend', () => {
     }));
   }
 });
+
+// ---- float32, conventions, accuracy ------------------------------------------------------------
+
+describe('linalg in float32', () => {
+  test('results keep the input dtype and agree with float64 to float32 precision', () => {
+    const a64 = linalg.matrixExp(draw([3, 3], 30)).matmul(linalg.matrixExp(draw([3, 3], 30)).transpose(-2, -1));
+    const a32 = a64.float();
+    const pairs: [Tensor, Tensor][] = [
+      [linalg.cholesky(a32), linalg.cholesky(a64)],
+      [linalg.inv(a32), linalg.inv(a64)],
+      [linalg.det(a32), linalg.det(a64)],
+      [linalg.solve(a32, a32.select(-1, 0)), linalg.solve(a64, a64.select(-1, 0))],
+      [linalg.eigh(a32).eigenvalues, linalg.eigh(a64).eigenvalues],
+      [linalg.svd(a32).S, linalg.svd(a64).S],
+      [linalg.qr(a32).R, linalg.qr(a64).R],
+    ];
+    for (const [x32, x64] of pairs) {
+      assert.equal(x32.dtype, 'float32');
+      assertClose(x32, x64, { atol: 1e-4, rtol: 1e-4, what: 'float32 against float64' });
+    }
+  });
+
+  test('mixed dtypes promote to float64', () => {
+    assert.equal(linalg.solve(eye(2), tensor([1, 2], { dtype: 'float64' })).dtype, 'float64');
+  });
+});
+
+describe('linalg conventions and accuracy', () => {
+  test('eigh: ascending eigenvalues, A V = V diag(L), each eigenvector with its largest-magnitude entry positive', () => {
+    const x = draw([5, 5], 31);
+    const a = x.add(x.transpose(-2, -1));
+    const { eigenvalues: l, eigenvectors: v } = linalg.eigh(a);
+    for (let i = 1; i < 5; i++) assert.ok(l.data[i] >= l.data[i - 1], 'ascending');
+    assertClose(a.matmul(v), v.mul(l.unsqueeze(-2)), { atol: 1e-12, what: 'A V = V diag(L)' });
+    for (let j = 0; j < 5; j++) {
+      const col = Array.from({ length: 5 }, (_, i) => v.data[i * 5 + j]);
+      const big = col.reduce((b, c) => (Math.abs(c) > Math.abs(b) ? c : b), 0);
+      assert.ok(big > 0, `eigenvector ${j} signed positive at its largest entry`);
+    }
+  });
+
+  test('svd keeps tiny singular values to relative accuracy (an eigh of AᵀA would lose them)', () => {
+    // A = U diag(1, 1e-6, 1e-12) Vᵀ with orthogonal U, V from QR.
+    const u = linalg.qr(draw([3, 3], 32)).Q;
+    const v = linalg.qr(draw([3, 3], 33)).Q;
+    const a = u.mul(tensor([1, 1e-6, 1e-12], { dtype: 'float64' }).unsqueeze(0)).matmul(v.transpose(-2, -1));
+    const { S } = linalg.svd(a);
+    assertClose(S, tensor([1, 1e-6, 1e-12], { dtype: 'float64' }), { atol: 0, rtol: 1e-4, what: 'singular values' });
+  });
+
+  test('svd and qr reconstruct A; Q and U have orthonormal columns', () => {
+    for (const shape of [[5, 3], [3, 5], [2, 4, 4]]) {
+      const a = draw(shape, 34);
+      const { U, S, Vh } = linalg.svd(a);
+      assertClose(U.mul(S.unsqueeze(-2)).matmul(Vh), a, { atol: 1e-12, what: `U S Vh for ${shape}` });
+      const k = Math.min(shape[shape.length - 2], shape[shape.length - 1]);
+      assertClose(U.transpose(-2, -1).matmul(U), eye(k, k, { dtype: 'float64' }).broadcastTo([...shape.slice(0, -2), k, k]), { atol: 1e-12, what: 'UᵀU' });
+      const { Q, R } = linalg.qr(a, { mode: 'complete' });
+      assertClose(Q.matmul(R), a, { atol: 1e-12, what: `Q R for ${shape}` });
+    }
+  });
+
+  test('singular matrices: det 0, slogdet sign 0 and logabsdet -Infinity, pinv of a zero matrix is zero', () => {
+    const s = tensor([[1, 2], [2, 4]], { dtype: 'float64' });
+    assert.equal(linalg.det(s).item(), 0);
+    const { sign, logabsdet } = linalg.slogdet(s);
+    assert.equal(sign.item(), 0);
+    assert.equal(logabsdet.item(), -Infinity);
+    assertClose(linalg.pinv(Tensor.fill([2, 3], 0, 'float64')), Tensor.fill([3, 2], 0, 'float64'));
+  });
+
+  test('matrixExp of a diagonal matrix and of a nilpotent one', () => {
+    assertClose(linalg.matrixExp(tensor([[1, 0], [0, -2]], { dtype: 'float64' })), tensor([[Math.E, 0], [0, Math.exp(-2)]], { dtype: 'float64' }), { atol: 1e-14, rtol: 1e-14 });
+    assertClose(linalg.matrixExp(tensor([[0, 30], [0, 0]], { dtype: 'float64' })), tensor([[1, 30], [0, 1]], { dtype: 'float64' }), { atol: 1e-11 });
+  });
+});
+
+// ---- errors --------------------------------------------------------------------------------------
+
+describe('linalg errors name the op, the shapes and what was expected', () => {
+  const singular = tensor([[1, 2], [2, 4]], { dtype: 'float64' });
+  test('singular input', () => {
+    assert.throws(() => linalg.inv(singular), /linalg\.inv: the matrix is singular \(pivot 2 is 0\)/);
+    assert.throws(() => linalg.solve(singular, tensor([1, 1])), /linalg\.solve: the matrix is singular \(pivot 2 is 0\)/);
+    assert.throws(() => linalg.inv(tensor([[[1, 0], [0, 1]], [[1, 2], [2, 4]]])), /pivot 2 is 0\) \(batch element 1\)/);
+    assert.throws(() => linalg.solveTriangular(tensor([[1, 0], [1, 0]]), eye(2), { upper: false }), /linalg\.solveTriangular: the matrix is singular \(diagonal element 2 is 0\)/);
+  });
+  test('not positive-definite', () => {
+    assert.throws(() => linalg.cholesky(tensor([[1, 2], [2, 1]])), /linalg\.cholesky: .*not positive-definite \(the leading minor of order 2 is not positive-definite\)/);
+  });
+  test('shapes', () => {
+    assert.throws(() => linalg.inv(tensor([1, 2])), /linalg\.inv: A must be a matrix or a batch of matrices \(at least 2 dimensions\), got shape \[2\]/);
+    assert.throws(() => linalg.det(Tensor.fill([2, 3], 1, 'float64')), /linalg\.det: A must be a batch of square matrices, got shape \[2,3\] \(2 x 3\)/);
+    assert.throws(() => linalg.solve(eye(3), eye(2)), /linalg\.solve: A of shape \[3,3\] and B of shape \[2,2\] do not match/);
+    assert.throws(() => linalg.solve(Tensor.fill([2, 3, 3], 1, 'float64'), Tensor.fill([3, 3, 1], 1, 'float64')), /linalg\.solve: the batch dimensions \[2\] of \[2,3,3\] and \[3\] of \[3,3,1\] cannot be broadcast/);
+    assert.throws(() => linalg.matrixNorm(eye(2), 'fro', [0, 0]), /linalg\.matrixNorm: dim must be two different axes/);
+  });
+  test('options', () => {
+    assert.throws(() => linalg.cholesky(eye(2), { uper: true } as never), /uper/);
+    assert.throws(() => linalg.solveTriangular(eye(2), eye(2), {} as never), /options\.upper \(true or false\) is required/);
+    assert.throws(() => linalg.qr(eye(2), { mode: 'r' as never }), /mode must be 'reduced' or 'complete'/);
+    assert.throws(() => linalg.matrixNorm(eye(2), 3 as never), /ord must be 'fro', 'nuc'/);
+    assert.throws(() => linalg.svd(eye(2), { fullMatrices: true }), /only the reduced SVD/);
+  });
+  test('a gradient PyTorch does not define either: qr of a wide matrix', () => {
+    const a = draw([2, 3], 40, { requiresGrad: true });
+    assert.throws(() => linalg.qr(a).R.sum().backward(), /linalg\.qr: the QR decomposition is differentiable only when/);
+  });
+});

@@ -89,14 +89,15 @@ export function backSubstitute(t: Float64Array, x: Float64Array, n: number, k: n
 
 /**
  * The Cholesky factor L (lower, A = L Lᵀ) from A's lower triangle; `failedAt` is the 1-based
- * order of the first leading minor that is not positive-definite, 0 when none.
+ * order of the first leading minor that is not positive-definite (or whose pivot is not
+ * finite), 0 when none.
  */
 export function choleskyFactor(a: Float64Array, n: number): { l: Float64Array; failedAt: number } {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j];
     for (let p = 0; p < j; p++) d -= l[j * n + p] * l[j * n + p];
-    if (!(d > 0)) return { l, failedAt: j + 1 };
+    if (!(d > 0) || !Number.isFinite(d)) return { l, failedAt: j + 1 };
     const ljj = Math.sqrt(d);
     l[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
