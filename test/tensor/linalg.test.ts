@@ -198,6 +198,11 @@ describe('linalg conventions and accuracy', () => {
     assertClose(linalg.pinv(Tensor.fill([2, 3], 0, 'float64')), Tensor.fill([3, 2], 0, 'float64'));
   });
 
+  test('vectorNorm ord 2 has gradient 0 at x = 0, as PyTorch', () => {
+    const g = grad((x: Tensor) => linalg.vectorNorm(x))(Tensor.fill([3], 0, 'float64')) as Tensor;
+    assertClose(g, Tensor.fill([3], 0, 'float64'));
+  });
+
   test('matrixExp of a diagonal matrix and of a nilpotent one', () => {
     assertClose(linalg.matrixExp(tensor([[1, 0], [0, -2]], { dtype: 'float64' })), tensor([[Math.E, 0], [0, Math.exp(-2)]], { dtype: 'float64' }), { atol: 1e-14, rtol: 1e-14 });
     assertClose(linalg.matrixExp(tensor([[0, 30], [0, 0]], { dtype: 'float64' })), tensor([[1, 30], [0, 1]], { dtype: 'float64' }), { atol: 1e-11 });
@@ -234,5 +239,21 @@ describe('linalg errors name the op, the shapes and what was expected', () => {
   test('a gradient PyTorch does not define either: qr of a wide matrix', () => {
     const a = draw([2, 3], 40, { requiresGrad: true });
     assert.throws(() => linalg.qr(a).R.sum().backward(), /linalg\.qr: the QR decomposition is differentiable only when/);
+  });
+});
+
+describe('det at a singular matrix', () => {
+  test('its gradient is the adjugate transpose, as PyTorch gives it (through the SVD)', () => {
+    // torch.linalg.det of [[1, 2], [2, 4]] has gradient adj(A)ᵀ = [[4, -2], [-2, 1]].
+    const a = tensor([[1, 2], [2, 4]], { dtype: 'float64' });
+    assertClose(grad((x: Tensor) => linalg.det(x))(a) as Tensor, tensor([[4, -2], [-2, 1]], { dtype: 'float64' }), { atol: 1e-12 });
+    // Rank 1 in 3 x 3: the adjugate is 0; rank 2: it is the outer product of the null vectors, scaled.
+    const r2 = tensor([[1, 0, 0], [0, 2, 0], [0, 0, 0]], { dtype: 'float64' });
+    assertClose(grad((x: Tensor) => linalg.det(x))(r2) as Tensor, tensor([[0, 0, 0], [0, 0, 0], [0, 0, 2]], { dtype: 'float64' }), { atol: 1e-12 });
+  });
+  test('gradcheck across a batch holding a singular matrix', () => {
+    const a = tensor([[[1, 2], [2, 4]], [[0.5, -1], [0.25, 2]]], { dtype: 'float64' });
+    const r = gradcheck((x) => linalg.det(x), [a]);
+    assert.ok(r.ok, r.detail);
   });
 });

@@ -1,10 +1,11 @@
 /** Determinants from the LU factorization: torch.linalg.det and torch.linalg.slogdet. */
 import { allocate } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { makeResult } from '../ops/result.js';
 import { luFactor } from './kernels.js';
-import { matrixAt, mT, squareBatch } from './matrices.js';
+import { identity, matrixAt, mT, squareBatch } from './matrices.js';
 import { inv } from './solve.js';
+import { svd } from './svd.js';
 
 /** What {@link slogdet} returns: det(A) = sign · exp(logabsdet). */
 export interface Slogdet {
@@ -37,15 +38,36 @@ function logDeterminants(a: Tensor): { sign: Float64Array; log: Float64Array; ba
 
 /**
  * The determinant of a square matrix or of each of a batch (PyTorch's `torch.linalg.det`).
- * Differentiable: ∂A = G · det(A) · A⁻ᵀ, itself differentiable. The gradient at a singular
- * matrix is not supported (it throws from `inv`; PyTorch uses an SVD there).
+ * Differentiable: ∂A = G · det(A) · A⁻ᵀ, itself differentiable. When some matrix of the batch
+ * is singular, the gradient is the adjugate's transpose from the SVD instead, as PyTorch
+ * does: ∂A = G · det(U Vh) · U diag(∏ⱼ≠ᵢ σⱼ) Vh (first order; its own derivative needs
+ * distinct singular values).
  */
 export function det(a: Tensor): Tensor {
   const { sign, log, batch } = logDeterminants(a);
   const out = allocate(a.dtype, sign.length);
   for (let c = 0; c < sign.length; c++) out[c] = sign[c] * Math.exp(log[c]);
-  const d = makeResult(out, batch, 'linalg.det', [a], (g) => [mT(inv(a)).mul(g.mul(d).unsqueeze(-1).unsqueeze(-1))]);
+  const singular = sign.some((v) => v === 0);
+  const d = makeResult(out, batch, 'linalg.det', [a], (g) => {
+    if (singular) return [adjugateT(a).mul(g.unsqueeze(-1).unsqueeze(-1))];
+    return [mT(inv(a)).mul(g.mul(d).unsqueeze(-1).unsqueeze(-1))];
+  });
   return d;
+}
+
+/** The transpose of the adjugate, ∂det/∂A, through the SVD: valid for singular matrices too. */
+function adjugateT(a: Tensor): Tensor {
+  const { U, S, Vh } = svd(a);
+  const n = S.shape[S.ndim - 1];
+  const eye = identity(n, a.dtype);
+  // Row i of m holds the singular values with σᵢ replaced by 1; the product along it is ∏ⱼ≠ᵢ σⱼ.
+  const m = S.unsqueeze(-2).mul(eye.neg().add(1)).add(eye);
+  let others = m.select(-1, 0);
+  for (let j = 1; j < n; j++) others = others.mul(m.select(-1, j));
+  // det(U Vh) = ±1 per matrix, a constant of the decomposition.
+  const uv = U.detach().matmul(Vh.detach());
+  const signs = new Tensor(Float64Array.from(logDeterminants(uv).sign), uv.shape.slice(0, -2)).to(a.dtype);
+  return U.mul(others.unsqueeze(-2)).matmul(Vh).mul(signs.unsqueeze(-1).unsqueeze(-1));
 }
 
 /**

@@ -2,6 +2,7 @@
 import { shapeToString } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor } from '../ops/result.js';
+import { norm } from '../ops/reduce.js';
 import { svdvals } from './svd.js';
 
 /** The orders {@link matrixNorm} accepts, as PyTorch's matrix_norm. */
@@ -10,7 +11,8 @@ export type MatrixNormOrder = 'fro' | 'nuc' | 1 | -1 | 2 | -2 | typeof Infinity;
 /**
  * The vector p-norm (PyTorch's `torch.linalg.vector_norm`): (Σ|x|^ord)^(1/ord) over `dim` (all
  * elements by default), max|x| for ord = Infinity, min|x| for -Infinity, the count of nonzeros
- * for 0. Differentiable (except ord 0), away from x = 0 for ord 2 and other p.
+ * for 0. Differentiable (except ord 0); for ord 2 the gradient at x = 0 is 0, as in PyTorch;
+ * for other p it is defined away from 0.
  */
 export function vectorNorm(x: Tensor, ord = 2, dim?: number | readonly number[], keepdim = false): Tensor {
   const op = 'linalg.vectorNorm';
@@ -21,7 +23,7 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: number | readonly number[],
   if (ord === -Infinity) return a.min(dim, keepdim);
   if (ord === 0) return x.ne(0).sum(dim, keepdim).detach();
   if (ord === 1) return a.sum(dim, keepdim);
-  if (ord === 2) return x.square().sum(dim, keepdim).sqrt();
+  if (ord === 2) return norm(x, 2, dim, keepdim); // its gradient at x = 0 is 0, as PyTorch's
   return a.pow(ord).sum(dim, keepdim).pow(1 / ord);
 }
 
