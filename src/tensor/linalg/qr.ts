@@ -33,8 +33,8 @@ export function qr(a: Tensor, options: QrOptions = {}): QR {
   const { mode = 'reduced' } = options;
   if (mode !== 'reduced' && mode !== 'complete') throw new RangeError(`${op}: mode must be 'reduced' or 'complete', got ${String(mode)}`);
   const k = mode === 'complete' ? m : Math.min(m, n);
-  // Q (m x k) and R (k x n) side by side in one [..., m + k, max] buffer would waste space; keep
-  // them as one flat output [..., m*k + k*n] so a single backward rule sees both gradients.
+  // Q (m x k) and R (k x n) flattened into one output [..., m*k + k*n], so that a single backward
+  // rule sees both gradients; Q and R are slices of it.
   const per = m * k + k * n;
   const out = resultStorage(a.dtype, count, 1, per);
   for (let c = 0; c < count; c++) {
