@@ -15,3 +15,6 @@ export { concat, stack, split, chunk, where, gather, scatter, scatterAdd, pad, g
 export { matmul, dot, linear } from './ops/matmul.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './ops/conv.js';
 export { maxPool2d, avgPool2d, upsampleNearest, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type UpsampleOptions } from './ops/pool.js';
+
+// issue 19: linalg
+export * as linalg from './linalg/index.js';

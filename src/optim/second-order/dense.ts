@@ -3,23 +3,17 @@
  * multiple of the identity of Nocedal & Wright Algorithm 3.3 when the matrix is not positive
  * definite) and LU with partial pivoting. Matrices are row-major n x n Float64Arrays.
  */
+import { choleskyFactor } from '../../tensor/linalg/kernels.js';
 
-/** Cholesky factor L (lower, row-major) of A + shift·I, or null when it is not positive definite. */
+/**
+ * Cholesky factor L (lower, row-major) of A + shift·I, or null when it is not positive definite;
+ * the factorization is the engine's (torch.linalg.cholesky's kernel).
+ */
 export function cholesky(a: Float64Array, n: number, shift = 0): Float64Array | null {
-  const l = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let s = a[j * n + j] + shift;
-    for (let k = 0; k < j; k++) s -= l[j * n + k] * l[j * n + k];
-    if (!(s > 0) || !Number.isFinite(s)) return null;
-    const ljj = Math.sqrt(s);
-    l[j * n + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      let t = a[i * n + j];
-      for (let k = 0; k < j; k++) t -= l[i * n + k] * l[j * n + k];
-      l[i * n + j] = t / ljj;
-    }
-  }
-  return l;
+  const shifted = Float64Array.from(a);
+  for (let j = 0; j < n; j++) shifted[j * n + j] += shift;
+  const { l, failedAt } = choleskyFactor(shifted, n);
+  return failedAt ? null : l;
 }
 
 /** Solves L Lᵀ x = b given the Cholesky factor L. */
