@@ -15,3 +15,11 @@ export { concat, stack, split, chunk, where, gather, scatter, scatterAdd, pad, g
 export { matmul, dot, linear } from './ops/matmul.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './ops/conv.js';
 export { maxPool2d, avgPool2d, upsampleNearest, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type UpsampleOptions } from './ops/pool.js';
+// issue 19: shape, sort and index ops
+export { flip, roll, repeat, tile, repeatInterleave, unfold } from './ops/arrange.js';
+export { tril, triu, diag, trace } from './ops/triangular.js';
+export { sort, argsort, topk, median, type ValuesAndIndices } from './ops/sort.js';
+export { maskedFill, indexAdd, meshgrid, type IndexAddOptions, type MeshgridOptions } from './ops/index-extra.js';
+export { outer, kron } from './ops/products.js';
+export { einsum } from './ops/einsum.js';
+export { cdist } from './ops/distance.js';
