@@ -10,9 +10,9 @@ import { gatherFlat, type IndexLike } from './indexing.js';
 import { checkTensor } from './result.js';
 
 /**
- * The tensor of `shape` whose element at coordinates c is x.flat[source(c)]: the one primitive
- * the ops of this family (and diag, sort, topk, median) are built on. `source` gets a reused
- * coordinate array; a result of -1 gives 0.
+ * The tensor of `shape` whose element at coordinates c is x.flat[source(c)] (0 where source
+ * gives -1): the general gather of this family, used where the position does not split by
+ * axis (tril/triu, diag, einsum's diagonals). `source` gets a reused coordinate array.
  */
 export function gatherByCoords(x: Tensor, shape: readonly number[], source: (c: readonly number[]) => number): Tensor {
   const n = sizeOf(shape);
@@ -28,6 +28,36 @@ export function gatherByCoords(x: Tensor, shape: readonly number[], source: (c: 
   return gatherFlat(x, index, shape);
 }
 
+/**
+ * The gather whose source position is a sum of one term per output axis,
+ * x.flat[terms[0][c0] + terms[1][c1] + ...]: every op of this file is of that form, and the
+ * running sum updated axis by axis costs a few additions per element rather than a call.
+ */
+function gatherBySum(x: Tensor, shape: readonly number[], terms: readonly ArrayLike<number>[]): Tensor {
+  const n = sizeOf(shape);
+  const index = new Int32Array(n);
+  const rank = shape.length;
+  const c = new Array<number>(rank).fill(0);
+  let position = 0;
+  if (n > 0) for (let d = 0; d < rank; d++) position += terms[d][0];
+  for (let k = 0; k < n; k++) {
+    index[k] = position;
+    for (let d = rank - 1; d >= 0; d--) {
+      const t = terms[d];
+      if (++c[d] < shape[d]) {
+        position += t[c[d]] - t[c[d] - 1];
+        break;
+      }
+      position += t[0] - t[shape[d] - 1];
+      c[d] = 0;
+    }
+  }
+  return gatherFlat(x, index, shape);
+}
+
+/** terms[j] = stride * f(j) for j < length. */
+const axisTerm = (length: number, stride: number, f: (j: number) => number): Int32Array => Int32Array.from({ length }, (_, j) => f(j) * stride);
+
 function checkCount(v: unknown, op: string, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new RangeError(`${op}: ${what} must be a non-negative integer, got ${String(v)}`);
   return v;
@@ -38,12 +68,7 @@ export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
   checkTensor(x, 'flip');
   const ax = normalizeAxes(axes, x.ndim, 'flip');
   const strides = stridesOf(x.shape);
-  const reversed = x.shape.map((_, d) => ax.includes(d));
-  return gatherByCoords(x, x.shape, (c) => {
-    let p = 0;
-    for (let d = 0; d < c.length; d++) p += (reversed[d] ? x.shape[d] - 1 - c[d] : c[d]) * strides[d];
-    return p;
-  });
+  return gatherBySum(x, x.shape, x.shape.map((n, d) => axisTerm(n, strides[d], ax.includes(d) ? (j) => n - 1 - j : (j) => j)));
 }
 
 /**
@@ -68,14 +93,7 @@ export function roll(x: Tensor, shifts: number | readonly number[], axes?: numbe
     shift[d] += sh[i];
   });
   const strides = stridesOf(x.shape);
-  return gatherByCoords(x, x.shape, (c) => {
-    let p = 0;
-    for (let d = 0; d < c.length; d++) {
-      const n = x.shape[d];
-      p += (((c[d] - shift[d]) % n) + n) % n * strides[d];
-    }
-    return p;
-  });
+  return gatherBySum(x, x.shape, x.shape.map((n, d) => axisTerm(n, strides[d], (j) => (((j - shift[d]) % n) + n) % n)));
 }
 
 /**
@@ -91,11 +109,7 @@ export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
   const inShape = [...new Array<number>(repeats.length - x.ndim).fill(1), ...x.shape];
   const strides = stridesOf(inShape);
   const shape = inShape.map((d, i) => d * repeats[i]);
-  return gatherByCoords(x, shape, (c) => {
-    let p = 0;
-    for (let d = 0; d < c.length; d++) p += (c[d] % inShape[d]) * strides[d];
-    return p;
-  });
+  return gatherBySum(x, shape, shape.map((n, d) => axisTerm(n, strides[d], (j) => j % inShape[d])));
 }
 
 /** torch.tile: like {@link repeat}, but fewer counts than axes are padded with leading 1s. */
@@ -123,11 +137,7 @@ export function repeatInterleave(x: Tensor, repeats: number | IndexLike, axis?: 
   const strides = stridesOf(x.shape);
   const shape = [...x.shape];
   shape[a] = sourceOf.length;
-  return gatherByCoords(x, shape, (c) => {
-    let p = 0;
-    for (let d = 0; d < c.length; d++) p += (d === a ? sourceOf[c[d]] : c[d]) * strides[d];
-    return p;
-  });
+  return gatherBySum(x, shape, shape.map((n, d) => axisTerm(n, strides[d], d === a ? (j) => sourceOf[j] : (j) => j)));
 }
 
 /**
@@ -146,10 +156,8 @@ export function unfold(x: Tensor, axis: number, size: number, step: number): Ten
   const strides = stridesOf(inShape);
   const shape = [...inShape, size];
   shape[a] = windows;
-  const out = gatherByCoords(x, shape, (c) => {
-    let p = 0;
-    for (let d = 0; d < inShape.length; d++) p += (d === a ? c[d] * step + c[inShape.length] : c[d]) * strides[d];
-    return p;
-  });
+  // Window w's element i sits at w * step + i along the axis: one term for each of the two.
+  const terms = shape.map((n, d) => (d === inShape.length ? axisTerm(n, strides[a], (j) => j) : axisTerm(n, strides[d], d === a ? (j) => j * step : (j) => j)));
+  const out = gatherBySum(x, shape, terms);
   return x.ndim === 0 ? out.reshape([size]) : out;
 }
