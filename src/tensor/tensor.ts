@@ -16,6 +16,12 @@ import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
+// issue 19: shape, sort and index ops
+import * as arr from './ops/arrange.js';
+import * as tri from './ops/triangular.js';
+import * as srt from './ops/sort.js';
+import * as ixx from './ops/index-extra.js';
+import * as prod from './ops/products.js';
 
 /** Nested plain arrays of numbers, as returned by {@link Tensor.toArray}. */
 export type NestedArray = number | NestedArray[];
@@ -260,4 +266,28 @@ export class Tensor {
 
   matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
   dot(other: Tensor): Tensor { return mm.dot(this, other); }
+
+  // ---- shape, sort and index ops (PyTorch names) ------------------------------------------
+
+  flip(axes: Axes): Tensor { return arr.flip(this, axes); }
+  roll(shifts: number | readonly number[], axes?: Axes): Tensor { return arr.roll(this, shifts, axes); }
+  /** PyTorch's Tensor.repeat: tiles the tensor `repeats[d]` times along axis d (see {@link arr.repeat}). */
+  repeat(...repeats: (number | readonly number[])[]): Tensor { return arr.repeat(this, repeats.flat()); }
+  tile(...reps: (number | readonly number[])[]): Tensor { return arr.tile(this, reps.flat()); }
+  repeatInterleave(repeats: number | idx.IndexLike, axis?: number): Tensor { return arr.repeatInterleave(this, repeats, axis); }
+  unfold(axis: number, size: number, step: number): Tensor { return arr.unfold(this, axis, size, step); }
+  tril(diagonal = 0): Tensor { return tri.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return tri.triu(this, diagonal); }
+  diag(diagonal = 0): Tensor { return tri.diag(this, diagonal); }
+  trace(): Tensor { return tri.trace(this); }
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ixx.maskedFill(this, mask, value); }
+  indexAdd(axis: number, index: idx.IndexLike, source: Tensor, options: ixx.IndexAddOptions = {}): Tensor { return ixx.indexAdd(this, axis, index, source, options); }
+  sort(axis = -1, descending = false): srt.ValuesAndIndices { return srt.sort(this, axis, descending); }
+  argsort(axis = -1, descending = false): Tensor { return srt.argsort(this, axis, descending); }
+  topk(k: number, axis = -1, largest = true, sorted = true): srt.ValuesAndIndices { return srt.topk(this, k, axis, largest, sorted); }
+  median(): Tensor;
+  median(axis: number, keepDims?: boolean): srt.ValuesAndIndices;
+  median(axis?: number, keepDims = false): Tensor | srt.ValuesAndIndices { return axis === undefined ? srt.median(this) : srt.median(this, axis, keepDims); }
+  outer(other: Tensor): Tensor { return prod.outer(this, other); }
+  kron(other: Tensor): Tensor { return prod.kron(this, other); }
 }
