@@ -15,3 +15,8 @@ export { concat, stack, split, chunk, where, gather, scatter, scatterAdd, pad, g
 export { matmul, dot, linear } from './ops/matmul.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './ops/conv.js';
 export { maxPool2d, avgPool2d, upsampleNearest, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type UpsampleOptions } from './ops/pool.js';
+// issue 19: elementwise ops and reductions
+export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh } from './ops/trig.js';
+export { atan2, lerp, fmod, remainder, logAddExp } from './ops/elementwise-extra.js';
+export { prod, cumsum, cumprod } from './ops/scan.js';
+export { any, all, allclose, nansum, type AllcloseOptions } from './ops/logical.js';
