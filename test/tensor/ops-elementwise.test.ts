@@ -185,6 +185,8 @@ describe('issue 19 ops: PyTorch edge cases', () => {
     assert.equal(Tensor.fill([0], 0, 'float64').prod().item(), 1);
     assert.deepEqual(Tensor.fill([2, 0], 0).prod(1).toArray(), [1, 1]);
     assert.equal(f64([4], []).prod().item(), 4);
+    assert.deepEqual(f64([1, 2, 3, 4], [2, 2]).prod(undefined, true).toArray(), [[24]]);
+    assert.equal(new Tensor(Float32Array.from([2, 3]), [2]).prod().dtype, 'float32');
     assert.equal(f64([4], []).cumsum(0).item(), 4);
     assert.equal(Tensor.fill([0], 0).any().item(), 0);
     assert.equal(Tensor.fill([0], 0).all().item(), 1);
