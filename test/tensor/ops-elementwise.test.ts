@@ -147,6 +147,9 @@ const gradCases: GradCase[] = [
   { name: 'cumprod', f: (a) => cumprod(a, 1), inputs: [draw([2, 4], 26)] },
   { name: 'cumprod with one zero', f: (a) => a.cumprod(1), inputs: [zeroAt(draw([2, 4], 27), [1, 4])] },
   { name: 'cumprod with two zeros', f: (a) => a.cumprod(0), inputs: [zeroAt(draw([4, 2], 28), [0, 4, 3])] },
+  { name: 'cumprod with three zeros in a line', f: (a) => a.cumprod(-1), inputs: [zeroAt(draw([2, 6], 30), [1, 3, 4, 8])] },
+  { name: 'cumprod starting with a zero', f: (a) => a.cumprod(-1).mul(draw([1, 4], 31)), inputs: [zeroAt(draw([3, 4], 32), [0, 4, 5, 11])] },
+  { name: 'prod with three zeros', f: (a) => a.prod(0), inputs: [zeroAt(draw([4, 2], 33), [0, 2, 4, 7])] },
   { name: 'nansum', f: (a) => nansum(a, 1).square(), inputs: [draw([2, 3], 29)] },
 ];
 

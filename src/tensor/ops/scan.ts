@@ -60,34 +60,63 @@ export function cumsum(x: Tensor, axis: number): Tensor {
   return makeResult(y.data, x.shape, 'cumsum', [x], (g) => [reverseCumsum(g, a)]);
 }
 
+/** Masks (constant tensors) of each line's positions before, at and after its first 0 along `axis`. */
+function aroundFirstZero(x: Tensor, axis: number): { before: Tensor; at: Tensor; after: Tensor } {
+  const [outer, n, inner] = layout(x, axis);
+  const before = allocate(x.dtype, x.size);
+  const at = allocate(x.dtype, x.size);
+  const after = allocate(x.dtype, x.size);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let seen = false;
+      for (let k = 0; k < n; k++) {
+        const p = (o * n + k) * inner + i;
+        if (seen) after[p] = 1;
+        else if (x.data[p] === 0) (at[p] = 1), (seen = true);
+        else before[p] = 1;
+      }
+    }
+  }
+  return { before: new Tensor(before, x.shape), at: new Tensor(at, x.shape), after: new Tensor(after, x.shape) };
+}
+
+/**
+ * The gradient of sum(g · cumprod(x)) along `axis`, grad[k] = Σ_{j≥k} g[j] Π_{i≤j, i≠k} x[i],
+ * as tensor ops that are exact where x has zeros (no division by a 0). With z the first 0 of a
+ * line: before z it is reverseCumsum(g · y) / x; at z it is reverseCumsum(g · cumprod(x'))
+ * with x' = x with x[z] taken as 1; after z it is x[z] (live, so its derivative is right) times
+ * the same gradient for x'. That recursion stops at the second zero (`depth`): the part left
+ * out carries two zero factors, so values and first derivatives (cumprod's second
+ * derivatives) stay exact; third derivatives at two or more zeros in a line are not.
+ */
+function cumprodGrad(g: Tensor, x: Tensor, axis: number, depth = 0): Tensor {
+  const y = cumprod(x, axis);
+  if (!x.data.includes(0)) return reverseCumsum(g.mul(y), axis).div(x);
+  const { before, at, after } = aroundFirstZero(x, axis);
+  const pastZero = x.where(at.eq(0), 1); // x with each line's first 0 taken as 1 (no gradient there)
+  const grad = before.mul(reverseCumsum(g.mul(y), axis)).div(x.where(before, 1))
+    .add(at.mul(reverseCumsum(g.mul(cumprod(pastZero, axis)), axis)));
+  if (depth >= 1) return grad;
+  const zero = x.mul(at).sum(axis, true); // the line's first 0, as a live factor
+  return grad.add(after.mul(zero).mul(cumprodGrad(g, pastZero, axis, depth + 1)));
+}
+
 /**
  * The running product along `axis` (torch.cumprod): out[k] = x[0] · ... · x[k]. The gradient is
- * exact where entries are 0 (as PyTorch's): without zeros it is reverseCumsum(g · y) / x; with
- * zeros, grad[k] = (x[0] ··· x[k-1]) · s[k] with s[k] = g[k] + x[k+1] · s[k+1], built slice by
- * slice along the axis (one small op per position, so slower for long axes).
+ * exact where entries are 0, as PyTorch's (see cumprodGrad), and differentiable again.
  */
 export function cumprod(x: Tensor, axis: number): Tensor {
   checkTensor(x, 'cumprod');
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumprod');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumprod', [x], (g) => [g]);
   const data = scanRaw(x, a, (acc, v) => acc * v).data;
-  let y: Tensor;
-  y = makeResult(data, x.shape, 'cumprod', [x], (g) => {
-    if (x.shape[a] === 0) return [g];
-    if (!x.data.includes(0)) return [reverseCumsum(g.mul(y), a).div(x)];
-    const n = x.shape[a];
-    const s: Tensor[] = new Array<Tensor>(n);
-    s[n - 1] = slice(g, a, n - 1, n);
-    for (let k = n - 2; k >= 0; k--) s[k] = slice(g, a, k, k + 1).add(slice(x, a, k + 1, k + 2).mul(s[k + 1]));
-    return [cumprod(shiftInOne(x, a), a).mul(concat(s, a))];
-  });
-  return y;
+  return makeResult(data, x.shape, 'cumprod', [x], (g) => [x.shape[a] === 0 ? g : cumprodGrad(g, x, a)]);
 }
 
 /**
  * The product of all elements, or along `axis` (torch.prod); an empty product is 1. The gradient
- * of each entry is the product of all the others (left and right exclusive cumprods), so it is
- * right with one or more zeros, as PyTorch's.
+ * of each entry is the product of all the others: y / x without zeros, else the left and right
+ * exclusive cumprods (no division), so it is right with one or more zeros, as PyTorch's.
  */
 export function prod(x: Tensor, axis?: number, keepDims = false): Tensor {
   checkTensor(x, 'prod');
@@ -106,10 +135,13 @@ export function prod(x: Tensor, axis?: number, keepDims = false): Tensor {
     }
   }
   const shape = keepDims ? kept : x.shape.filter((_, i) => i !== a);
-  return makeResult(out, shape, 'prod', [x], (g) => {
+  let y: Tensor;
+  y = makeResult(out, shape, 'prod', [x], (g) => {
     if (n === 0) return [Tensor.fill(x.shape, 0, x.dtype)];
+    if (!x.data.includes(0)) return [g.mul(y).reshape(kept).div(x)]; // the product of the others, as PyTorch without zeros
     const left = cumprod(shiftInOne(x, a), a);
     const right = flip(cumprod(shiftInOne(flip(x, a), a), a), a);
     return [g.reshape(kept).mul(left.mul(right))];
   });
+  return y;
 }
