@@ -224,6 +224,14 @@ describe('issue 19 ops: PyTorch edge cases', () => {
     assert.equal(f64([-Infinity]).logAddExp(-Infinity).item(), -Infinity);
   });
 
+  test('float32 stays float32 through every op', () => {
+    const x = new Tensor(Float32Array.from([0.25, 0.5]), [2]);
+    const outs = [x.tan(), x.asin(), x.acos(), x.atan(), x.sinh(), x.cosh(), x.asinh(), x.add(1).acosh(), x.atanh(), x.atan2(x), x.lerp(x, 0.5),
+      x.fmod(0.3), x.remainder(0.3), x.logAddExp(x), x.prod(), x.cumsum(0), x.cumprod(0), x.nansum(), x.any(), x.all()];
+    assert.deepEqual(outs.map((t) => t.dtype), outs.map(() => 'float32'));
+    assertClose(x.tan(), [Math.tan(0.25), Math.tan(0.5)], { rtol: 1e-6 });
+  });
+
   test('mixed dtypes promote to float64', () => {
     const a = new Tensor(Float32Array.from([1, 2]), [2]);
     assert.equal(a.atan2(f64([1, 1])).dtype, 'float64');

@@ -1,7 +1,7 @@
 /**
  * Running and product reductions along one axis (issue 19): cumsum, cumprod and prod. Their
- * backward rules are tensor ops (cumsum, flips, slices), so second derivatives work, and they
- * stay exact where inputs are 0.
+ * backward rules are tensor ops (cumsum, flips, masks), so second derivatives work, and they
+ * stay exact where inputs are 0 (no division by an input that is 0).
  */
 import { allocate } from '../dtype.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
@@ -71,9 +71,14 @@ function aroundFirstZero(x: Tensor, axis: number): { before: Tensor; at: Tensor;
       let seen = false;
       for (let k = 0; k < n; k++) {
         const p = (o * n + k) * inner + i;
-        if (seen) after[p] = 1;
-        else if (x.data[p] === 0) (at[p] = 1), (seen = true);
-        else before[p] = 1;
+        if (seen) {
+          after[p] = 1;
+        } else if (x.data[p] === 0) {
+          at[p] = 1;
+          seen = true;
+        } else {
+          before[p] = 1;
+        }
       }
     }
   }
