@@ -16,10 +16,10 @@ export { matmul, dot, linear } from './ops/matmul.js';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions, type Pair } from './ops/conv.js';
 export { maxPool2d, avgPool2d, upsampleNearest, type Pool2dOptions, type MaxPool2dOptions, type AvgPool2dOptions, type UpsampleOptions } from './ops/pool.js';
 
-// issue 19: linalg
+// linear algebra (torch.linalg)
 export * as linalg from './linalg/index.js';
 
-// issue 19: shape, sort and index ops
+// shape, sort and index ops (PyTorch names)
 export { flip, roll, repeat, tile, repeatInterleave, unfold } from './ops/arrange.js';
 export { tril, triu, diag, trace } from './ops/triangular.js';
 export { sort, argsort, topk, median, type ValuesAndIndices } from './ops/sort.js';
@@ -27,3 +27,9 @@ export { maskedFill, indexAdd, meshgrid, type IndexAddOptions, type MeshgridOpti
 export { outer, kron } from './ops/products.js';
 export { einsum } from './ops/einsum.js';
 export { cdist } from './ops/distance.js';
+
+// elementwise ops and reductions (PyTorch names)
+export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh } from './ops/trig.js';
+export { atan2, lerp, fmod, remainder, logAddExp } from './ops/elementwise-extra.js';
+export { prod, cumsum, cumprod } from './ops/scan.js';
+export { any, all, allclose, nansum, type AllcloseOptions } from './ops/logical.js';

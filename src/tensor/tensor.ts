@@ -16,12 +16,16 @@ import * as red from './ops/reduce.js';
 import * as shp from './ops/shape.js';
 import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
-// issue 19: shape, sort and index ops
+// shape, sort and index ops; elementwise ops and reductions (the PyTorch names)
 import * as arr from './ops/arrange.js';
 import * as tri from './ops/triangular.js';
 import * as srt from './ops/sort.js';
 import * as ixx from './ops/index-extra.js';
-import * as prod from './ops/products.js';
+import * as products from './ops/products.js';
+import * as trig from './ops/trig.js';
+import * as ew from './ops/elementwise-extra.js';
+import * as scan from './ops/scan.js';
+import * as logical from './ops/logical.js';
 
 /** Nested plain arrays of numbers, as returned by {@link Tensor.toArray}. */
 export type NestedArray = number | NestedArray[];
@@ -288,6 +292,33 @@ export class Tensor {
   median(): Tensor;
   median(axis: number, keepDims?: boolean): srt.ValuesAndIndices;
   median(axis?: number, keepDims = false): Tensor | srt.ValuesAndIndices { return axis === undefined ? srt.median(this) : srt.median(this, axis, keepDims); }
-  outer(other: Tensor): Tensor { return prod.outer(this, other); }
-  kron(other: Tensor): Tensor { return prod.kron(this, other); }
+  outer(other: Tensor): Tensor { return products.outer(this, other); }
+  kron(other: Tensor): Tensor { return products.kron(this, other); }
+
+  // ---- elementwise ops and reductions (PyTorch names) -------------------------------------
+
+  tan(): Tensor { return trig.tan(this); }
+  asin(): Tensor { return trig.asin(this); }
+  acos(): Tensor { return trig.acos(this); }
+  atan(): Tensor { return trig.atan(this); }
+  /** atan2(this, other): the angle of the point (other, this). */
+  atan2(other: Operand): Tensor { return ew.atan2(this, other); }
+  sinh(): Tensor { return trig.sinh(this); }
+  cosh(): Tensor { return trig.cosh(this); }
+  asinh(): Tensor { return trig.asinh(this); }
+  acosh(): Tensor { return trig.acosh(this); }
+  atanh(): Tensor { return trig.atanh(this); }
+  lerp(end: Operand, weight: Operand): Tensor { return ew.lerp(this, end, weight); }
+  fmod(other: Operand): Tensor { return ew.fmod(this, other); }
+  remainder(other: Operand): Tensor { return ew.remainder(this, other); }
+  logAddExp(other: Operand): Tensor { return ew.logAddExp(this, other); }
+  prod(axis?: number, keepDims = false): Tensor { return scan.prod(this, axis, keepDims); }
+  cumsum(axis: number): Tensor { return scan.cumsum(this, axis); }
+  cumprod(axis: number): Tensor { return scan.cumprod(this, axis); }
+  nansum(axes?: Axes, keepDims = false): Tensor { return logical.nansum(this, axes, keepDims); }
+  /** 1 or 0 in this tensor's dtype (no bool dtype yet). */
+  any(axes?: Axes, keepDims = false): Tensor { return logical.any(this, axes, keepDims); }
+  /** 1 or 0 in this tensor's dtype (no bool dtype yet). */
+  all(axes?: Axes, keepDims = false): Tensor { return logical.all(this, axes, keepDims); }
+  allclose(other: Tensor, options: logical.AllcloseOptions = {}): boolean { return logical.allclose(this, other, options); }
 }
