@@ -1,5 +1,5 @@
 /**
- * Elementwise functions of two or three tensors (issue 19): atan2, lerp, fmod, remainder and
+ * Elementwise functions of two or three tensors: atan2, lerp, fmod, remainder and
  * logAddExp, with NumPy broadcasting. A number operand takes the tensor's dtype.
  */
 import { allocate } from '../dtype.js';

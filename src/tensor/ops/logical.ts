@@ -1,5 +1,5 @@
 /**
- * Logical reductions and NaN-aware sums (issue 19): any, all, allclose and nansum. There are no
+ * Logical reductions and NaN-aware sums: any, all, allclose and nansum. There are no
  * bool dtypes yet, so any and all give float tensors of 0 and 1 (in the input's dtype), like
  * the comparisons.
  */

@@ -1,5 +1,5 @@
 /**
- * Running and product reductions along one axis (issue 19): cumsum, cumprod and prod. Their
+ * Running and product reductions along one axis: cumsum, cumprod and prod. Their
  * backward rules are tensor ops (cumsum, flips, masks), so second derivatives work, and they
  * stay exact where inputs are 0 (no division by an input that is 0).
  */

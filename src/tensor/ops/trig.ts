@@ -1,5 +1,5 @@
 /**
- * Trigonometric and hyperbolic functions (issue 19), elementwise in plain JS: the forward is
+ * Trigonometric and hyperbolic functions, elementwise in plain JS: the forward is
  * Math's function, the backward a rule in tensor ops, so higher derivatives follow.
  */
 import { allocate } from '../dtype.js';
