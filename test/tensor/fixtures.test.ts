@@ -8,32 +8,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Tensor } from '../../src/tensor/tensor.js';
 import {
-  avgPool2d, conv2d, convTranspose2d, gather, grad, linear, matmul, maxPool2d, pad, scatter, scatterAdd, upsampleNearest,
+  avgPool2d, conv2d, convTranspose2d, gather, linear, matmul, maxPool2d, pad, scatter, scatterAdd, upsampleNearest,
   type Pair,
 } from '../../src/tensor/index.js';
-import { forEachBackend } from '../helpers/backends.js';
-import { assertClose } from '../helpers/close.js';
+import { testOpCases, type Inputs, type OpCase, type OpParams } from '../helpers/fixture-cases.js';
 
-interface Encoded {
-  shape: number[];
-  data: number[];
-}
-interface Case {
-  name: string;
-  op: string;
-  params: Record<string, unknown>;
-  inputs: Record<string, Encoded>;
-  output: Encoded;
-  weights: Encoded;
-  grads: Record<string, Encoded>;
-}
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/tensor/ops.json', import.meta.url), 'utf8')) as { torch: string; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/tensor/ops.json', import.meta.url), 'utf8')) as { torch: string; cases: OpCase[] };
 
-const decode = (e: Encoded): Tensor => new Tensor(Float64Array.from(e.data), e.shape);
-
-type P = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type In = Record<string, Tensor>;
+type P = OpParams;
+type In = Inputs;
 const axes = (p: P): number[] | undefined => (p.axes === null ? undefined : p.axes);
 
 /** descent's version of each fixture op. */
@@ -80,25 +64,5 @@ describe(`forward values and gradients match PyTorch ${fixture.torch} (float64)`
     assert.ok(fixture.cases.length >= 60);
   });
 
-  for (const c of fixture.cases) {
-    test(c.name, () => {
-      const run = ops[c.op];
-      assert.ok(run, `no descent mapping for fixture op '${c.op}'`);
-      forEachBackend((backend) => {
-        const inputs: In = {};
-        for (const [name, e] of Object.entries(c.inputs)) inputs[name] = decode(e);
-        const gradNames = Object.keys(c.grads);
-        for (const name of gradNames) inputs[name].requiresGrad = true;
-        const out = run(inputs, c.params);
-        assert.equal(out.dtype, 'float64');
-        assertClose(out, decode(c.output), { atol: 1e-12, rtol: 1e-10, what: `${c.name} output on ${backend}` });
-        if (gradNames.length === 0) return;
-        const loss = out.mul(decode(c.weights)).sum();
-        const grads = grad(loss, gradNames.map((n) => inputs[n]));
-        gradNames.forEach((n, k) => {
-          assertClose(grads[k], decode(c.grads[n]), { atol: 1e-12, rtol: 1e-10, what: `${c.name} gradient of ${n} on ${backend}` });
-        });
-      });
-    });
-  }
+  testOpCases(fixture.cases, ops);
 });

@@ -15,21 +15,9 @@ import {
 import { forEachBackend } from '../helpers/backends.js';
 import { assertClose } from '../helpers/close.js';
 import { draw, f64 } from '../helpers/data.js';
+import { decode, testOpCases, type Encoded, type Inputs, type OpCase, type OpParams } from '../helpers/fixture-cases.js';
 
 /** A tensor in the fixture; NaN and infinities are the strings 'NaN', 'Infinity', '-Infinity'. */
-interface Encoded {
-  shape: number[];
-  data: (number | string)[];
-}
-interface Case {
-  name: string;
-  op: string;
-  params: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  inputs: Record<string, Encoded>;
-  output: Encoded;
-  weights: Encoded;
-  grads: Record<string, Encoded>;
-}
 interface CloseCase {
   name: string;
   a: Encoded;
@@ -40,12 +28,11 @@ interface CloseCase {
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/tensor/ops_elementwise.json', import.meta.url), 'utf8')) as {
   torch: string;
-  cases: Case[];
+  cases: OpCase[];
   allclose: CloseCase[];
 };
-const decode = (e: Encoded): Tensor => new Tensor(Float64Array.from(e.data, Number), e.shape);
-type In = Record<string, Tensor>;
-type P = Case['params'];
+type In = Inputs;
+type P = OpParams;
 const axes = (p: P): number | undefined => (p.axes === null ? undefined : p.axes);
 
 /** descent's version of each fixture op. */
@@ -77,24 +64,7 @@ describe(`issue 19 elementwise ops and reductions match PyTorch ${fixture.torch}
     const used = new Set(fixture.cases.map((c) => c.op));
     assert.deepEqual(Object.keys(ops).filter((op) => !used.has(op)), []);
   });
-  for (const c of fixture.cases) {
-    test(c.name, () => {
-      const run = ops[c.op];
-      assert.ok(run, `no descent mapping for fixture op '${c.op}'`);
-      forEachBackend((backend) => {
-        const inputs: In = {};
-        for (const [name, e] of Object.entries(c.inputs)) inputs[name] = decode(e);
-        const names = Object.keys(c.grads);
-        for (const n of names) inputs[n].requiresGrad = true;
-        const out = run(inputs, c.params);
-        assert.equal(out.dtype, 'float64');
-        assertClose(out, decode(c.output), { atol: 1e-12, rtol: 1e-10, what: `${c.name} output on ${backend}` });
-        if (names.length === 0) return;
-        const grads = grad(out.mul(decode(c.weights)).sum(), names.map((n) => inputs[n]));
-        names.forEach((n, k) => assertClose(grads[k], decode(c.grads[n]), { atol: 1e-12, rtol: 1e-10, what: `${c.name} gradient of ${n} on ${backend}` }));
-      });
-    });
-  }
+  testOpCases(fixture.cases, ops);
   for (const c of fixture.allclose) {
     test(`allclose: ${c.name}`, () => {
       const { rtol, atol, equal_nan: equalNan } = c.options;
