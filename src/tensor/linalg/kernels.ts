@@ -166,6 +166,15 @@ export function householderQR(a: Float64Array, m: number, n: number, complete: b
   return { q, r, cols: qc };
 }
 
+/** Rotates columns p and q of the row-major `rows` x `cols` matrix `a` in place: (a_p, a_q) <- (c a_p - s a_q, s a_p + c a_q). */
+function rotateColumns(a: Float64Array, rows: number, cols: number, p: number, q: number, c: number, s: number): void {
+  for (let i = 0; i < rows; i++) {
+    const x = a[i * cols + p], y = a[i * cols + q];
+    a[i * cols + p] = c * x - s * y;
+    a[i * cols + q] = s * x + c * y;
+  }
+}
+
 /** One Jacobi rotation's cosine and sine that zero the (p, q) entry of a symmetric 2 x 2 block. */
 function jacobiRotation(app: number, aqq: number, apq: number): [number, number] {
   const theta = (aqq - app) / (2 * apq);
@@ -199,22 +208,14 @@ export function jacobiEigh(a: Float64Array, n: number): { values: Float64Array; 
         const apq = s[p * n + q];
         if (apq === 0) continue;
         const [c, sn] = jacobiRotation(s[p * n + p], s[q * n + q], apq);
-        for (let k = 0; k < n; k++) {
-          const skp = s[k * n + p], skq = s[k * n + q];
-          s[k * n + p] = c * skp - sn * skq;
-          s[k * n + q] = sn * skp + c * skq;
-        }
+        rotateColumns(s, n, n, p, q, c, sn);
         for (let k = 0; k < n; k++) {
           const spk = s[p * n + k], sqk = s[q * n + k];
           s[p * n + k] = c * spk - sn * sqk;
           s[q * n + k] = sn * spk + c * sqk;
         }
         s[p * n + q] = s[q * n + p] = 0;
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - sn * vkq;
-          v[k * n + q] = sn * vkp + c * vkq;
-        }
+        rotateColumns(v, n, n, p, q, c, sn);
       }
     }
   }
@@ -277,16 +278,8 @@ export function jacobiSVD(a: Float64Array, m: number, n: number): { u: Float64Ar
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t);
         const s = c * t;
-        for (let i = 0; i < m; i++) {
-          const x = w[i * n + p], y = w[i * n + q];
-          w[i * n + p] = c * x - s * y;
-          w[i * n + q] = s * x + c * y;
-        }
-        for (let i = 0; i < n; i++) {
-          const x = v[i * n + p], y = v[i * n + q];
-          v[i * n + p] = c * x - s * y;
-          v[i * n + q] = s * x + c * y;
-        }
+        rotateColumns(w, m, n, p, q, c, s);
+        rotateColumns(v, n, n, p, q, c, s);
       }
     }
     if (!rotated) break;
