@@ -3,67 +3,14 @@
  * trajectory as JSON (the start point, then the point after each step: N steps give N + 1
  * points) or as a plot over the function's contours.
  */
-import { getTask } from './catalog.js';
-import { optionTypes, resolveMethod, type Method } from './methods.js';
+import { optionTypes, resolveMethod } from './methods.js';
 import { contourChart, curvesChart, type Plot } from './plots.js';
-import { functions2d, getFunction2D, runFunction2D } from './problems/functions2d.js';
-import { onlineDefaults, runOnline, type OnlineKind } from './problems/online.js';
-import { parseTaskOptions, withDefaultLr } from './tasks.js';
+import { getFunction2D } from './problems/functions2d.js';
+import type { TraceResult } from './trace-run.js';
 import { LabError, type Json, type JsonObject } from './util.js';
 
-export const traceProblems = [...functions2d.map((f) => f.name), 'online-stochastic', 'online-sequential'];
-
-export interface TraceResult {
-  problem: string;
-  optimizer: string;
-  /** The options the optimizer ran with (the given ones, plus the problem's default lr when none was given). */
-  options: JsonObject;
-  /** The start point, then the point after each step. */
-  iterates: number[][];
-  /** f at each iterate (2D functions) or the per-step cost's expectation δθ (online). */
-  values: number[];
-  seed: number;
-}
-
-export interface TraceOptions {
-  problem: string;
-  optimizer: string;
-  options?: JsonObject;
-  steps?: number;
-  start?: number[];
-  seed?: number;
-}
-
-export function runTrace(o: TraceOptions): TraceResult {
-  const problem = o.problem.toLowerCase();
-  const method = resolveMethod(o.optimizer, o.options ?? {});
-  const seed = o.seed ?? 0;
-  const fn = getFunction2D(problem);
-  if (fn) {
-    const start = (o.start ?? fn.start) as number[];
-    if (start.length !== 2) throw new LabError(`--start: ${problem} is two-dimensional: give x,y (got ${start.length} number${start.length === 1 ? '' : 's'})`);
-    const m = taskDefaultLr(fn.name, method);
-    const tr = runFunction2D(fn, m, o.steps ?? 500, [start[0], start[1]]);
-    return { problem: fn.name, optimizer: o.optimizer, options: m.options, iterates: tr.points.map((p) => [p[0], p[1]]), values: tr.losses, seed };
-  }
-  if (problem === 'online-stochastic' || problem === 'online-sequential') {
-    const kind = problem.slice('online-'.length) as OnlineKind;
-    const start = o.start ?? [0];
-    if (start.length !== 1) throw new LabError(`--start: ${problem} is one-dimensional: give a single θ (got ${start.length} numbers)`);
-    const m = taskDefaultLr(problem, method);
-    const opts = { ...onlineDefaults[kind], steps: o.steps ?? onlineDefaults[kind].steps, start: start[0], copies: 1, points: 1 };
-    const r = runOnline(m, opts, seed, { trace: true });
-    const slope = kind === 'stochastic' ? opts.delta : (opts.C - (opts.d - 1)) / opts.d;
-    return { problem, optimizer: o.optimizer, options: m.options, iterates: r.iterates!.map((t) => [t]), values: r.iterates!.map((t) => slope * t), seed };
-  }
-  throw new LabError(`unknown problem '${o.problem}'; available: ${traceProblems.join(', ')}`);
-}
-
-/** The method with the default lr of the task of the same name (its default options), when it names none. */
-function taskDefaultLr(taskName: string, method: Method): Method {
-  const task = getTask(taskName);
-  return withDefaultLr(task, method, parseTaskOptions(task, {}));
-}
+// The run itself is portable (the browser playground imports it from there).
+export { runTrace, traceProblems, type TraceOptions, type TraceResult } from './trace-run.js';
 
 /** The trajectory drawn over the contours (2D) or θ against the step (online). */
 export async function tracePlot(r: TraceResult, name = 'trace'): Promise<Plot> {

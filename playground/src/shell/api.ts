@@ -1,0 +1,38 @@
+/**
+ * `window.descentPlayground`: the page's programmatic face, for tests and for anyone scripting
+ * the page. `trace` runs the lab's own trace in the compute worker, so its iterates equal
+ * `descent trace PROBLEM --json` for the same settings.
+ */
+import type { JsonObject } from '../../../src/lab/util.js';
+import { compute } from './compute-client.js';
+
+/** The settings of one trace, named as `descent trace`'s flags. */
+export interface TraceSettings {
+  problem: string;
+  optimizer: string;
+  options?: JsonObject;
+  steps?: number;
+  start?: number[];
+  seed?: number;
+}
+
+export interface PlaygroundApi {
+  /** The trajectory: the start point, then the point after each step. */
+  trace(settings: TraceSettings): Promise<{ iterates: number[][]; options: JsonObject; values: number[] }>;
+  /** The ids of the views, in tab order. */
+  views: string[];
+}
+
+declare global {
+  interface Window {
+    descentPlayground: PlaygroundApi;
+  }
+}
+
+/** Installs the API on window. */
+export function installApi(views: string[]): void {
+  window.descentPlayground = {
+    views,
+    trace: (s) => compute({ kind: 'trace', ...s }),
+  };
+}

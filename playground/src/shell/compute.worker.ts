@@ -1,0 +1,82 @@
+/**
+ * The playground's compute worker: trajectories (the lab's own `runTrace`, so they equal
+ * `descent trace --json`), trajectories on a user's f(x, y), and online-counterexample runs
+ * with the optimizer's second moments. The page never computes a step itself.
+ */
+import { Generator, initBackendAsync, Tensor } from 'descent';
+import { buildOptimizer, isAdaptive, resolveMethod } from '../../../src/lab/methods.js';
+import { runFunction2D, type Function2D } from '../../../src/lab/problems/functions2d.js';
+import { largeGradientProbability } from '../../../src/lab/problems/online.js';
+import { runTrace } from '../../../src/lab/trace-run.js';
+import { compileGradient, compileNumeric, parseExpression } from '../views/race/expression.js';
+import type { ComputeRequest, ExpressionRequest, OnlineReply, OnlineRequest, TraceReply, WorkerMessage, WorkerReply } from './compute-protocol.js';
+
+const ready = initBackendAsync({ quiet: true }).catch(() => undefined);
+
+/** Learning rates for a user's function when the run names none (the lab's defaults for Rosenbrock). */
+const CUSTOM_LR = { sgd: 1e-3, adaptive: 0.02 };
+
+function expressionTrace(r: ExpressionRequest): TraceReply {
+  const tree = parseExpression(r.expression);
+  const fn: Function2D = {
+    name: 'custom', title: r.expression, description: r.expression,
+    f: compileNumeric(tree), grad: compileGradient(tree), start: r.start, window: [-1, 1, -1, 1], minima: [],
+    lr: CUSTOM_LR, logContours: false, fmin: 0,
+  };
+  let method = resolveMethod(r.optimizer, r.options ?? {});
+  if (!('lr' in method.options)) method = { ...method, options: { ...method.options, lr: isAdaptive(method) ? CUSTOM_LR.adaptive : CUSTOM_LR.sgd } };
+  const tr = runFunction2D(fn, method, r.steps, r.start);
+  return { options: method.options, iterates: tr.points.map((p) => [p[0], p[1]]), values: tr.losses };
+}
+
+// The stochastic problem of thesis 004 eq. 3-7 on [-1, 1], stepped as the lab's runOnline does
+// (same generator, same draws), with v_t and AMSGrad's v̂_t read from the optimizer's state.
+function onlineRun(r: OnlineRequest): OnlineReply {
+  const method = resolveMethod(r.optimizer, r.options);
+  const theta = new Tensor(new Float64Array(1), [1]);
+  theta.requiresGrad = true;
+  const opt = buildOptimizer(method, [theta]);
+  const gen = new Generator(r.seed);
+  const p = largeGradientProbability(r.C, r.delta);
+  const out: OnlineReply = { options: method.options, theta: [0], v: [0], vhat: null, grad: [0] };
+  for (let t = 1; t <= r.steps; t++) {
+    const g = gen.random() < p ? r.C : -1;
+    theta.grad = new Tensor(Float64Array.of(g), [1]);
+    opt.step();
+    const d = theta.data;
+    d[0] = d[0] > 1 ? 1 : d[0] < -1 ? -1 : d[0];
+    const s = opt.state.get(theta) as Record<string, unknown> | undefined;
+    const v = s?.expAvgSq as ArrayLike<number> | undefined;
+    const vmax = s?.maxExpAvgSq as ArrayLike<number> | null | undefined;
+    out.theta.push(d[0]);
+    out.grad.push(g);
+    out.v.push(v ? v[0] : NaN);
+    if (vmax) (out.vhat ??= new Array(t).fill(0)).push(vmax[0]);
+  }
+  return out;
+}
+
+function handle(req: ComputeRequest): TraceReply | OnlineReply {
+  switch (req.kind) {
+    case 'trace': {
+      const r = runTrace({ problem: req.problem, optimizer: req.optimizer, options: req.options, steps: req.steps, start: req.start, seed: req.seed });
+      return { options: r.options, iterates: r.iterates, values: r.values };
+    }
+    case 'expression':
+      return expressionTrace(req);
+    case 'online':
+      return onlineRun(req);
+  }
+}
+
+self.onmessage = async (e: MessageEvent<WorkerMessage>) => {
+  await ready;
+  const { id, request } = e.data;
+  let reply: WorkerReply;
+  try {
+    reply = { id, ok: true, result: handle(request) };
+  } catch (err) {
+    reply = { id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  (self as unknown as Worker).postMessage(reply);
+};

@@ -1,0 +1,314 @@
+/**
+ * The optimizer race: several optimizers from the registry on one 2D function, drawn over its
+ * contours, with their loss curves beside. Click the plot (or type x, y) to set the start;
+ * play, pause and step through the trajectories, which the compute worker produces with the
+ * lab's own trace (so they equal `descent trace --json`).
+ */
+import { getOptimizerEntry, isAdaptiveOptimizer } from 'descent';
+import { listMethods, resolveMethod } from '../../../../src/lab/methods.js';
+import type { JsonObject } from '../../../../src/lab/util.js';
+import { compute } from '../../shell/compute-client.js';
+import type { TraceReply } from '../../shell/compute-protocol.js';
+import { runColor } from '../../ui/colors.js';
+import { drawLegend, drawSurface, surfaceScale, type Scale } from '../../ui/contour.js';
+import { button, h, labelled, select } from '../../ui/dom.js';
+import { drawLineChart, newChart } from '../../ui/line-chart.js';
+import { optionFields } from '../../ui/option-fields.js';
+import type { PlaygroundView, ViewContext } from '../types.js';
+import { ExpressionError } from './expression.js';
+import { formatRuns, parseRuns, setFlags, type RunSpec } from './run-spec.js';
+import { customSurface, DEFAULT_EXPRESSION, labSurfaces, type RaceSurface } from './surfaces.js';
+import { drawTrajectories, pixelToPoint } from './trajectories.js';
+
+const DEFAULT_RUNS = 'momentum;adam;adashift';
+const MAX_RUNS = 7;
+const SIZE = 420;
+
+interface RunResult {
+  spec: RunSpec;
+  reply?: TraceReply;
+  error?: string;
+}
+
+function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
+  const s = ctx.state;
+  let problem = labSurfaces.some((f) => f.name === s.problem) || s.problem === 'custom' ? s.problem : 'rosenbrock';
+  let expression = s.expr ?? DEFAULT_EXPRESSION;
+  let steps = Math.min(5000, Math.max(1, Math.floor(Number(s.steps) || 300)));
+  let runs = parseRuns(s.runs ?? DEFAULT_RUNS).filter((r) => listMethods().includes(r.optimizer)).slice(0, MAX_RUNS);
+  if (!runs.length) runs = parseRuns(DEFAULT_RUNS);
+  let surface: RaceSurface = labSurfaces[0];
+  let start: [number, number] = [0, 0];
+  let scale: Scale;
+  let results: RunResult[] = [];
+  let t = 0;
+  let playing = false;
+  let frame = 0;
+  let generation = 0;
+
+  // --- elements
+  const problemSelect = select([...labSurfaces.map((f): [string, string] => [f.name, f.title]), ['custom', 'your own f(x, y)']], problem, { id: 'race-problem' });
+  const exprInput = h('input', { type: 'text', id: 'race-expr', value: expression, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'race-expr-error' });
+  const exprError = h('span', { class: 'error', id: 'race-expr-error', 'aria-live': 'polite' });
+  const exprField = labelled('f(x, y) =', exprInput, 'numbers, x, y, pi, e, + - * / ^, parentheses, sin cos tan exp log sqrt abs tanh sinh cosh atan');
+  exprField.append(exprError);
+  const startX = h('input', { type: 'text', inputmode: 'decimal', id: 'race-start-x', size: 6 });
+  const startY = h('input', { type: 'text', inputmode: 'decimal', id: 'race-start-y', size: 6 });
+  const stepsInput = h('input', { type: 'number', id: 'race-steps', min: 1, max: 5000, value: String(steps) });
+  const description = h('p', { class: 'description' });
+  const canvas = h('canvas', { width: SIZE, height: SIZE, class: 'contour', id: 'race-contour', role: 'img', 'aria-label': 'contours with trajectories; click to set the start' });
+  const legend = h('canvas', { width: SIZE, height: 36, class: 'legend', 'aria-hidden': 'true' });
+  const lossChart = newChart('chart loss-chart');
+  const runList = h('div', { class: 'runs', id: 'race-runs' });
+  const runSummary = h('ul', { class: 'run-summary', 'aria-live': 'polite' });
+  const playButton = button('Play', () => (playing ? pause() : play()), { id: 'race-play', class: 'primary' });
+  const stepButton = button('Step', () => { pause(); setStep(t + 1); }, { id: 'race-step' });
+  const resetButton = button('Reset', () => { pause(); setStep(0); }, { id: 'race-reset' });
+  const scrubber = h('input', { type: 'range', id: 'race-t', min: 0, max: steps, value: 0 });
+  const stepLabel = h('output', { for: 'race-t', class: 'step-label' }, 'step 0');
+  const addButton = button('Add optimizer', () => {
+    if (runs.length >= MAX_RUNS) return;
+    runs.push({ optimizer: 'sgd', options: {} });
+    renderRuns();
+    rerun();
+  }, { id: 'race-add' });
+
+  let surfaceImage: ImageData | null = null;
+
+  // --- state and commands
+  const saveState = (): void => {
+    ctx.setState({
+      problem,
+      expr: problem === 'custom' ? expression : undefined,
+      start: `${start[0]},${start[1]}`,
+      steps: String(steps),
+      runs: formatRuns(runs),
+    });
+    ctx.setCommand(problem === 'custom'
+      ? `# a typed f(x, y) is not a lab problem: the CLI traces ${labSurfaces.map((f) => f.name).join(', ')}`
+      : runs.map((r) => `npx descent trace ${problem} --optimizer ${r.optimizer}${setFlags(r.options)} --steps ${steps} --start ${start[0]},${start[1]} --json`).join('\n'));
+  };
+
+  const lrFor = (r: RunSpec): number => {
+    const m = resolveMethod(r.optimizer, r.options);
+    return isAdaptiveOptimizer(m.optimizer, m.options) ? surface.lr.adaptive : surface.lr.sgd;
+  };
+
+  // --- drawing
+  const redrawSurface = (): void => {
+    scale = surfaceScale(surface);
+    drawSurface(canvas, surface, scale);
+    surfaceImage = canvas.getContext('2d')!.getImageData(0, 0, SIZE, SIZE);
+    drawLegend(legend, scale, surface.logContours ? 'f (log-spaced bands)' : 'f');
+  };
+
+  const draw = (): void => {
+    const c = canvas.getContext('2d')!;
+    if (surfaceImage) c.putImageData(surfaceImage, 0, 0);
+    drawTrajectories(c, surface, start, results.map((r, i) => ({ color: runColor(i), points: r.reply?.iterates ?? [] })), t);
+    const gapOf = (v: number): number => (surface.logContours ? Math.max(v - surface.fmin, 1e-16) : v);
+    drawLineChart(lossChart, results.filter((r) => r.reply).map((r) => ({
+      label: r.spec.optimizer, color: runColor(results.indexOf(r)), x: r.reply!.values.map((_, i) => i), y: r.reply!.values.map(gapOf),
+    })), { title: surface.logContours ? 'f − f_min per step (log scale)' : 'f per step', xTitle: 'step', yTitle: surface.logContours ? 'f − f_min' : 'f', logY: surface.logContours, upTo: t, width: 420, height: 300 });
+    scrubber.value = String(t);
+    stepLabel.textContent = `step ${t} of ${steps}`;
+    runSummary.replaceChildren(...results.map((r, i) => {
+      const v = r.reply?.values[Math.min(t, r.reply.values.length - 1)];
+      const p = r.reply?.iterates[Math.min(t, r.reply.iterates.length - 1)];
+      return h('li', {}, h('span', { class: 'swatch', style: `background:${runColor(i)}` }),
+        r.error ? `${r.spec.optimizer}: ${r.error}` : `${r.spec.optimizer}: f = ${v === undefined ? '…' : fmt(v)} at (${p ? p.map(fmt).join(', ') : '…'})`);
+    }));
+  };
+
+  const setStep = (k: number): void => {
+    t = Math.max(0, Math.min(steps, k));
+    if (t >= steps) pause();
+    draw();
+  };
+
+  const tick = (): void => {
+    if (!playing) return;
+    setStep(t + Math.max(1, Math.round(steps / 240)));
+    if (playing) frame = requestAnimationFrame(tick);
+  };
+  function play(): void {
+    if (t >= steps) t = 0;
+    playing = true;
+    playButton.textContent = 'Pause';
+    playButton.setAttribute('aria-pressed', 'true');
+    frame = requestAnimationFrame(tick);
+  }
+  function pause(): void {
+    playing = false;
+    cancelAnimationFrame(frame);
+    playButton.textContent = 'Play';
+    playButton.setAttribute('aria-pressed', 'false');
+  }
+
+  // --- computing
+  let pendingRun = 0;
+  const rerun = (): void => {
+    clearTimeout(pendingRun);
+    pendingRun = window.setTimeout(runAll, 60);
+  };
+  async function runAll(): Promise<void> {
+    const mine = ++generation;
+    saveState();
+    const specs = runs.map((r) => ({ spec: { optimizer: r.optimizer, options: { ...r.options } } }));
+    const replies = await Promise.all(specs.map(async ({ spec }): Promise<RunResult> => {
+      try {
+        const reply = problem === 'custom'
+          ? await compute({ kind: 'expression', expression, optimizer: spec.optimizer, options: spec.options, steps, start })
+          : await compute({ kind: 'trace', problem, optimizer: spec.optimizer, options: spec.options, steps, start });
+        return { spec, reply };
+      } catch (e) {
+        return { spec, error: e instanceof Error ? e.message : String(e) };
+      }
+    }));
+    if (mine !== generation) return;
+    results = replies;
+    scrubber.max = String(steps);
+    setStep(Math.min(t, steps));
+  }
+
+  // --- the run editors, from the registry's option tables
+  const renderRuns = (): void => {
+    runList.replaceChildren(...runs.map((r, i) => {
+      const methodSelect = select(listMethods(), r.optimizer, { id: `race-opt-${i}`, class: 'optimizer-picker' });
+      methodSelect.addEventListener('change', () => {
+        runs[i] = { optimizer: methodSelect.value, options: {} };
+        renderRuns();
+        rerun();
+      });
+      const m = resolveMethod(r.optimizer);
+      const entry = getOptimizerEntry(m.optimizer);
+      const fields = optionFields({
+        optimizer: m.optimizer, values: r.options, base: m.options, lrPlaceholder: `default ${lrFor(r)}`,
+        onChange: (values) => {
+          runs[i] = { optimizer: r.optimizer, options: values };
+          rerun();
+        },
+      });
+      const remove = button('Remove', () => {
+        runs.splice(i, 1);
+        renderRuns();
+        rerun();
+      }, { 'aria-label': `remove ${r.optimizer}`, disabled: runs.length <= 1 });
+      return h('fieldset', { class: 'run', style: `border-left-color:${runColor(i)}` },
+        h('legend', {}, h('span', { class: 'swatch', style: `background:${runColor(i)}` }), ` run ${i + 1}`),
+        labelled('optimizer', methodSelect, entry.doc), fields, h('p', { class: 'doc' }, entry.formula ?? entry.doc), remove);
+    }));
+    addButton.disabled = runs.length >= MAX_RUNS;
+  };
+
+  const setProblem = (name: string, keepStart = false): void => {
+    problem = name;
+    exprField.hidden = problem !== 'custom';
+    if (problem === 'custom') {
+      try {
+        surface = customSurface(expression);
+        exprError.textContent = '';
+        exprInput.setAttribute('aria-invalid', 'false');
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) throw e;
+        exprError.textContent = e.message;
+        exprInput.setAttribute('aria-invalid', 'true');
+        return;
+      }
+    } else surface = labSurfaces.find((f) => f.name === problem)!;
+    if (!keepStart) start = [...surface.start];
+    startX.value = String(start[0]);
+    startY.value = String(start[1]);
+    description.textContent = surface.description;
+    redrawSurface();
+    renderRuns();
+    t = 0;
+    rerun();
+  };
+
+  // --- events
+  problemSelect.addEventListener('change', () => setProblem(problemSelect.value));
+  exprInput.addEventListener('change', () => {
+    expression = exprInput.value;
+    setProblem('custom');
+  });
+  const setStart = (x: number, y: number): void => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    start = [Number(x.toPrecision(4)), Number(y.toPrecision(4))];
+    startX.value = String(start[0]);
+    startY.value = String(start[1]);
+    t = 0;
+    rerun();
+  };
+  canvas.addEventListener('click', (e) => {
+    const r = canvas.getBoundingClientRect();
+    const [x, y] = pixelToPoint(surface, ((e.clientX - r.left) / r.width) * SIZE, ((e.clientY - r.top) / r.height) * SIZE, SIZE);
+    setStart(x, y);
+  });
+  for (const box of [startX, startY]) box.addEventListener('change', () => setStart(Number(startX.value), Number(startY.value)));
+  stepsInput.addEventListener('change', () => {
+    const n = Math.floor(Number(stepsInput.value));
+    if (!(n >= 1 && n <= 5000)) {
+      stepsInput.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    stepsInput.setAttribute('aria-invalid', 'false');
+    steps = n;
+    t = Math.min(t, steps);
+    rerun();
+  });
+  scrubber.addEventListener('input', () => { pause(); setStep(Number(scrubber.value)); });
+
+  ctx.setExports({
+    json: () => exportRecords(problem, surface, steps, start, results),
+    plots: () => [canvas, lossChart],
+  });
+
+  // --- layout
+  root.append(
+    h('section', { class: 'race', 'aria-label': 'Optimizer race' },
+      h('div', { class: 'race-controls' },
+        h('div', { class: 'row' }, labelled('function', problemSelect), labelled('steps', stepsInput),
+          labelled('start x', startX), labelled('start y', startY)),
+        exprField, description),
+      h('div', { class: 'race-body' },
+        h('figure', { class: 'plot' }, canvas, legend, h('figcaption', {}, 'Click to set the start point. Bands are viridis (colour-blind safe); white crosses mark the minima.')),
+        h('div', { class: 'side' },
+          h('div', { class: 'transport', role: 'group', 'aria-label': 'Playback' }, playButton, stepButton, resetButton, labelled('step', scrubber), stepLabel),
+          lossChart, runSummary)),
+      h('div', { class: 'runs-head' }, h('h2', {}, 'Optimizers'), addButton),
+      runList));
+
+  const given = (s.start ?? '').split(',').map(Number);
+  if (given.length === 2 && given.every(Number.isFinite)) start = [given[0], given[1]];
+  setProblem(problem, given.length === 2 && given.every(Number.isFinite));
+  return { unmount: () => { pause(); generation++; clearTimeout(pendingRun); } };
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
+}
+
+/** The runs as the lab's trial records (task = the problem, steps as the 2D tasks store them). */
+function exportRecords(problem: string, surface: RaceSurface, steps: number, start: [number, number], results: readonly RunResult[]): unknown {
+  return {
+    type: 'playground-race',
+    problem, function: surface.title, steps, start,
+    records: results.filter((r) => r.reply).map((r) => {
+      const it = r.reply!.iterates;
+      const [x, y] = it[it.length - 1];
+      const loss = r.reply!.values[r.reply!.values.length - 1];
+      const distance = surface.minima.length ? Math.min(...surface.minima.map(([a, b]) => Math.hypot(x - a, y - b))) : null;
+      return {
+        type: 'trial', status: 'done',
+        config: { task: problem, taskOptions: { steps, start } as JsonObject, method: { label: r.spec.optimizer, optimizer: resolveMethod(r.spec.optimizer).optimizer, options: r.reply!.options }, seed: 0 },
+        steps: { step: it.map((_, i) => i), loss: r.reply!.values, x: it.map((p) => p[0]), y: it.map((p) => p[1]) },
+        final: { loss, gap: loss - surface.fmin, distance, x, y },
+        finishedAt: new Date().toISOString(),
+      };
+    }),
+  };
+}
+
+const view: PlaygroundView = { id: 'race', title: 'Optimizer race', order: 1, mount };
+export default view;
