@@ -6,5 +6,5 @@ import type { PlaygroundView } from './views/types.js';
 
 const modules = import.meta.glob<{ default: PlaygroundView }>('./views/*/index.ts', { eager: true });
 const views = Object.values(modules).map((m) => m.default).sort((a, b) => a.order - b.order);
-installApi(views.map((v) => v.id));
-startApp(document.getElementById('app')!, views);
+const currentJson = startApp(document.getElementById('app')!, views);
+installApi(views.map((v) => v.id), currentJson);

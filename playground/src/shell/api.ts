@@ -21,6 +21,8 @@ export interface PlaygroundApi {
   trace(settings: TraceSettings): Promise<{ iterates: number[][]; options: JsonObject; values: number[] }>;
   /** The ids of the views, in tab order. */
   views: string[];
+  /** What the toolbar's Export JSON would save for the current view (null when it has none). */
+  exportJson(): unknown;
 }
 
 declare global {
@@ -29,10 +31,11 @@ declare global {
   }
 }
 
-/** Installs the API on window. */
-export function installApi(views: string[]): void {
+/** Installs the API on window; `currentJson` is the shell's view of the current view's JSON export. */
+export function installApi(views: string[], currentJson: () => unknown): void {
   window.descentPlayground = {
     views,
     trace: (s) => compute({ kind: 'trace', ...s }),
+    exportJson: currentJson,
   };
 }

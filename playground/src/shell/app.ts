@@ -13,8 +13,8 @@ interface Exports {
   plots?: () => (SVGSVGElement | HTMLCanvasElement)[];
 }
 
-/** Mounts the playground into `root`. */
-export function startApp(root: HTMLElement, views: readonly PlaygroundView[]): void {
+/** Mounts the playground into `root`; returns the current view's JSON export (for the page's API). */
+export function startApp(root: HTMLElement, views: readonly PlaygroundView[]): () => unknown {
   const sorted = [...views].sort((a, b) => a.order - b.order);
   const query = readQuery();
   // Each view's state is kept while another is shown, so switching back restores it.
@@ -124,4 +124,5 @@ export function startApp(root: HTMLElement, views: readonly PlaygroundView[]): v
   );
   const { view, ...rest } = query;
   show(view ?? sorted[0].id, rest);
+  return () => exports.json?.() ?? null;
 }

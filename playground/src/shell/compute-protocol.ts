@@ -31,6 +31,8 @@ export interface OnlineRequest {
   delta: number;
   steps: number;
   seed: number;
+  /** Independent copies (one coordinate each, its own draws), as the lab's `copies`. */
+  copies: number;
 }
 
 export type ComputeRequest = TraceRequest | ExpressionRequest | OnlineRequest;
@@ -42,10 +44,11 @@ export interface TraceReply {
   values: number[];
 }
 
-/** θ_t, v_t and (AMSGrad) v̂_t after each step, index 0 the start. */
+/** θ_t, v_t and (AMSGrad) v̂_t after each step, index 0 the start: of the first copy, and θ's mean over the copies. */
 export interface OnlineReply {
   options: JsonObject;
   theta: number[];
+  thetaMean: number[];
   v: number[];
   vhat: number[] | null;
   /** The gradient seen at each step (index 0 unused: 0). */

@@ -30,26 +30,34 @@ function expressionTrace(r: ExpressionRequest): TraceReply {
 }
 
 // The stochastic problem of thesis 004 eq. 3-7 on [-1, 1], stepped as the lab's runOnline does
-// (same generator, same draws), with v_t and AMSGrad's v̂_t read from the optimizer's state.
+// (same generator, same draws in the same order), with v_t and AMSGrad's v̂_t read from the
+// optimizer's state. With one copy, θ_t is exactly `descent trace online-stochastic`'s.
 function onlineRun(r: OnlineRequest): OnlineReply {
+  const K = r.copies;
   const method = resolveMethod(r.optimizer, r.options);
-  const theta = new Tensor(new Float64Array(1), [1]);
+  const theta = new Tensor(new Float64Array(K), [K]);
   theta.requiresGrad = true;
   const opt = buildOptimizer(method, [theta]);
   const gen = new Generator(r.seed);
   const p = largeGradientProbability(r.C, r.delta);
-  const out: OnlineReply = { options: method.options, theta: [0], v: [0], vhat: null, grad: [0] };
+  const out: OnlineReply = { options: method.options, theta: [0], thetaMean: [0], v: [0], vhat: null, grad: [0] };
   for (let t = 1; t <= r.steps; t++) {
-    const g = gen.random() < p ? r.C : -1;
-    theta.grad = new Tensor(Float64Array.of(g), [1]);
+    const g = new Float64Array(K);
+    for (let k = 0; k < K; k++) g[k] = gen.random() < p ? r.C : -1;
+    theta.grad = new Tensor(g, [K]);
     opt.step();
     const d = theta.data;
-    d[0] = d[0] > 1 ? 1 : d[0] < -1 ? -1 : d[0];
+    let sum = 0;
+    for (let k = 0; k < K; k++) {
+      d[k] = d[k] > 1 ? 1 : d[k] < -1 ? -1 : d[k];
+      sum += d[k];
+    }
     const s = opt.state.get(theta) as Record<string, unknown> | undefined;
     const v = s?.expAvgSq as ArrayLike<number> | undefined;
     const vmax = s?.maxExpAvgSq as ArrayLike<number> | null | undefined;
     out.theta.push(d[0]);
-    out.grad.push(g);
+    out.thetaMean.push(sum / K);
+    out.grad.push(g[0]);
     out.v.push(v ? v[0] : NaN);
     if (vmax) (out.vhat ??= new Array(t).fill(0)).push(vmax[0]);
   }

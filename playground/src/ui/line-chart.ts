@@ -11,6 +11,8 @@ export interface Series {
   y: readonly number[];
   /** Dashed (for a second quantity of the same run, e.g. v̂ beside v). */
   dashed?: boolean;
+  /** Thin and faint (a single realization behind a mean). */
+  thin?: boolean;
 }
 
 export interface ChartOptions {
@@ -115,7 +117,7 @@ export function drawLineChart(svg: SVGSVGElement, series: readonly Series[], o: 
       const v = ty(s.y[i]);
       if (Number.isFinite(v)) pts.push(`${px(s.x[i]).toFixed(1)},${py(v).toFixed(1)}`);
     }
-    svg.append(el('polyline', { points: pts.join(' '), fill: 'none', stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '5 3' : 'none', 'clip-path': `url(#${clip.id})` }));
+    svg.append(el('polyline', { points: pts.join(' '), fill: 'none', stroke: s.color, 'stroke-width': s.thin ? 1 : 2, 'stroke-opacity': s.thin ? 0.45 : 1, 'stroke-dasharray': s.dashed ? '5 3' : 'none', 'clip-path': `url(#${clip.id})` }));
   }
   if (o.upTo !== undefined) svg.append(el('line', { x1: px(o.upTo), y1: m.t, x2: px(o.upTo), y2: H - m.b, stroke: '#888', 'stroke-dasharray': '3 3' }));
 }

@@ -3,7 +3,8 @@
  * parentheses and a fixed list of functions. The parsed tree evaluates two ways: on plain
  * numbers (the contour grid) and on descent tensors, so the gradient comes from autodiff.
  */
-import { Tensor, atan, cosh, sinh, tan } from 'descent';
+// The library by path (not the bare 'descent' Vite aliases) so the node tests can import this file too.
+import { Tensor, atan, cosh, sinh, tan } from '../../../../src/index.js';
 
 export type Node =
   | { kind: 'num'; value: number }
