@@ -166,7 +166,8 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       "AMSGrad's running maximum v̂_t and AdaShift's v_t from the gradient n steps earlier (independent of the current one) remove that bias."),
     controls,
     h('div', { class: 'transport', role: 'group', 'aria-label': 'Playback' }, playButton, stepButton, endButton, labelled('step', scrubber), stepLabel),
-    h('div', { class: 'ce-charts' }, thetaChart, vChart),
+    h('div', { class: 'ce-charts' }, thetaChart,
+      h('figure', { class: 'plot' }, vChart, h('figcaption', {}, "Adam's and AMSGrad's v_t are the same sequence (the same gradients); AdaShift's is that sequence n steps later. What differs is which gradient each divides by √v: Adam divides the large gradient C by a v that C itself just raised."))),
     summary, status));
   rerun();
   return { unmount: () => { pause(); generation++; clearTimeout(pending); } };

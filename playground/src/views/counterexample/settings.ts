@@ -79,8 +79,13 @@ export function commandFor(s: CounterexampleSettings): string {
     `  - name: online-stochastic`,
     `    options: { C: ${s.C}, delta: ${s.delta}, steps: ${s.steps}, copies: ${s.copies} }`,
     'optimizers:',
-    ...ms.map((m) => `  - { name: ${m.optimizer}, options: ${JSON.stringify(m.options).replace(/"/g, '')} }`),
+    ...ms.map((m) => `  - { name: ${m.optimizer}, options: ${yamlFlow(m.options)} }`),
     `seeds: [${s.seed}]`,
   ];
   return lines.join('\n');
+}
+
+/** A JSON object as a YAML flow mapping (`{ lr: 0.001, betas: [0, 0.999] }`). */
+function yamlFlow(o: JsonObject): string {
+  return `{ ${Object.entries(o).map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`).join(', ')} }`;
 }
