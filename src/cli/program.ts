@@ -42,6 +42,7 @@ import { describeFailures } from '../lab/failures.js';
 import { breakRunLock } from '../lab/lock.js';
 import { defaultReproductionDir } from '../lab/reproductions/run.js';
 import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
+import { startPlayground, untilStopped } from './playground.js';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -396,6 +397,18 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
           `libraries: ${Object.entries(libs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
         ].join('\n') + '\n',
       );
+    });
+
+  // descent playground (issue 17): the browser playground, built if needed, served on 127.0.0.1.
+  program
+    .command('playground')
+    .description('serve the browser playground (optimizer race, counterexample, ...) on 127.0.0.1; builds it first in a source checkout if playground/dist is missing or stale')
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)').argParser(nonNegativeInt('--port')).default(5183))
+    .option('--no-open', 'do not open a browser')
+    .action(async (o: { port: number; open: boolean }) => {
+      const server = await startPlayground({ port: o.port, open: o.open, log: io.err });
+      await untilStopped();
+      await server.close();
     });
 
   program

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parse as parseYaml } from 'yaml';
 import { expandSpec, validateSpec } from '../../src/lab/spec.js';
 import { compileGradient, compileNumeric, parseExpression } from '../../playground/src/views/race/expression.js';
-import { formatRuns, parseRuns, setFlags } from '../../playground/src/views/race/run-spec.js';
+import { formatRuns, parseRuns, setFlags, type RunSpec } from '../../playground/src/views/race/run-spec.js';
 import { commandFor, DEFAULTS, readSettings } from '../../playground/src/views/counterexample/settings.js';
 
 test('f(x, y): precedence, right-associative powers, functions and constants', () => {
@@ -38,7 +38,7 @@ test('f(x, y): bad input is an error naming what and where', () => {
 });
 
 test('race runs in the URL: format and parse round-trip; --set flags use commas', () => {
-  const runs = [{ optimizer: 'adam', options: { lr: 0.02, betas: [0.9, 0.99], amsgrad: true } }, { optimizer: 'momentum', options: {} }];
+  const runs: RunSpec[] = [{ optimizer: 'adam', options: { lr: 0.02, betas: [0.9, 0.99], amsgrad: true } }, { optimizer: 'momentum', options: {} }];
   const text = formatRuns(runs);
   assert.equal(text, 'adam(lr=0.02,betas=0.9/0.99,amsgrad=true);momentum');
   assert.deepEqual(parseRuns(text), runs);
