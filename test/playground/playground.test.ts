@@ -37,8 +37,9 @@ function assertClose(a: number[][], b: number[][], what: string, tol = 1e-12): v
 test('race: renders the contours, three runs and their loss curves, no console errors', { skip }, async () => {
   const { page, consoleErrors, close } = await openPlayground('view=race');
   await page.waitForFunction(RACE_READY);
-  await page.click('#race-play');
-  await page.waitForFunction('document.querySelector("#race-play").textContent === "Play"', { timeout: 20000 });
+  // A first visit plays the race by itself.
+  await page.waitForFunction('document.querySelector(".step-label").textContent === "step 300 of 300"', { timeout: 20000 });
+  assert.equal(await page.$eval('#race-play', (el) => el.textContent), 'Play');
   const info = (await page.evaluate(`({
     points: [...document.querySelectorAll('.loss-chart polyline')].map((p) => p.getAttribute('points').split(' ').length),
     step: document.querySelector('.step-label').textContent,
@@ -166,6 +167,10 @@ test('keyboard alone: Tab reaches the optimizer picker and Play; Space and Enter
   }
   assert.ok(seen.includes('race-play'), `Tab reaches Play (focused: ${seen.join(' ')})`);
   assert.ok(seen.includes('race-opt-0'), 'Tab reaches the optimizer picker');
+  await page.waitForFunction('document.querySelector(".step-label").textContent === "step 50 of 50"', { timeout: 20000 });
+  await page.focus('#race-reset');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction('document.querySelector(".step-label").textContent === "step 0 of 50"');
   await page.focus('#race-step');
   await page.keyboard.press('Enter');
   await page.waitForFunction('document.querySelector(".step-label").textContent === "step 1 of 50"');

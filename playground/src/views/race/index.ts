@@ -168,7 +168,12 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     if (mine !== generation) return;
     results = replies;
     scrubber.max = String(steps);
-    setStep(Math.min(t, steps));
+    // A fresh start (first load, a new start point or function) plays by itself; without
+    // motion (prefers-reduced-motion) it shows the whole paths. Other edits keep the step.
+    if (t === 0 && !playing) {
+      if (matchMedia('(prefers-reduced-motion: reduce)').matches) setStep(steps);
+      else play();
+    } else setStep(Math.min(t, steps));
   }
 
   // --- the run editors, from the registry's option tables
