@@ -70,6 +70,24 @@ test('race: a typed f(x, y) gets contours and autodiff gradients; a bad one an e
   await close();
 });
 
+test("race: the option inputs are the registry's table, and a bad value gets the library's own message", { skip }, async () => {
+  const { page, consoleErrors, close } = await openPlayground('view=race&runs=adam&steps=40');
+  await page.waitForFunction(RACE_READY);
+  const keys = await page.$$eval('#race-runs [data-option]', (els) => els.map((e) => e.getAttribute('data-option')));
+  assert.ok(keys.includes('lr') && keys.includes('betas') && keys.includes('amsgrad'), `adam's options: ${keys.join(', ')}`);
+  const slider = await page.$eval('.lr-slider', (el) => Number((el as unknown as { value: string }).value));
+  assert.ok(Math.abs(slider - Math.log10(0.02)) < 0.05, `the lr slider starts at the problem's default 0.02 (log10 ${slider})`);
+  await page.$eval('#race-runs [data-option=betas]', (el) => { (el as unknown as { value: string }).value = '0.9, 1.5'; el.dispatchEvent(new Event('change')); });
+  const message = await page.$eval('#race-runs [data-option=betas] ~ .error', (el) => el.textContent);
+  assert.match(message ?? '', /^adam: option 'betas' must be a pair of numbers in \[0, 1\), got \[0\.9,1\.5\]$/);
+  assert.ok(!(await page.evaluate('location.search') as string).includes('betas'), 'a rejected value does not reach the run or the URL');
+  await page.$eval('#race-runs [data-option=betas]', (el) => { (el as unknown as { value: string }).value = '0.5, 0.9'; el.dispatchEvent(new Event('change')); });
+  await page.waitForFunction('location.search.includes("betas%3D0.5%2F0.9")');
+  assert.equal(await page.$eval('#race-runs [data-option=betas] ~ .error', (el) => el.textContent), '');
+  assert.deepEqual(consoleErrors, []);
+  await close();
+});
+
 test('descentPlayground.trace equals `descent trace --json` (two problems, two optimizers, and the online problem)', { skip }, async () => {
   const { page, consoleErrors, close } = await openPlayground('view=race');
   const cases = [

@@ -112,7 +112,7 @@ function oneField(key: string, s: OptionSpec, o: OptionFieldsOptions, values: Js
 // A log-scale slider beside the lr box, so the learning rate can be swept live.
 function lrSlider(box: HTMLInputElement, s: OptionSpec, commit: (v: number) => void): HTMLElement {
   const slider = h('input', { type: 'range', min: '-5', max: '0', step: '0.05', 'aria-label': 'lr (log10 slider)', class: 'lr-slider' });
-  const current = Number(box.value || box.placeholder.replace(/[^0-9.e-]/g, ''));
+  const current = Number(box.value || (/[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?/i.exec(box.placeholder)?.[0] ?? ''));
   slider.value = String(Number.isFinite(current) && current > 0 ? Math.log10(current) : -2);
   slider.addEventListener('input', () => {
     const v = Number((10 ** Number(slider.value)).toPrecision(2));
