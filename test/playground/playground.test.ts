@@ -48,6 +48,11 @@ test('race: renders the contours, three runs and their loss curves, no console e
     command: document.querySelector('#command').textContent,
   })`)) as { points: number[]; step: string; pickers: number; choices: number; command: string };
   await screenshot(page, 'race');
+  // The toolbar's exports run to the end (the files go to the browser's downloads).
+  for (const [id, said] of [['#export-json', 'saved descent-race.json'], ['#export-png', 'saved 2 PNG files'], ['#export-svg', 'saved 1 SVG file']]) {
+    await page.click(id);
+    await page.waitForFunction(`document.querySelector('.toolbar-status').textContent === ${JSON.stringify(said)}`);
+  }
   assert.deepEqual(info.points, [301, 301, 301], 'each curve has the start and 300 steps');
   assert.equal(info.step, 'step 300 of 300');
   assert.equal(info.pickers, 3);
