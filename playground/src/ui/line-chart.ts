@@ -59,7 +59,7 @@ export function tickText(v: number): string {
 export function drawLineChart(svg: SVGSVGElement, series: readonly Series[], o: ChartOptions): void {
   const W = o.width ?? 480;
   const H = o.height ?? 260;
-  const m = { l: 56, r: 12, t: 26, b: 40 };
+  const m = { l: 56, r: 22, t: 26, b: 40 };
   svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   svg.setAttribute('xmlns', NS);
   svg.setAttribute('role', 'img');
