@@ -9,12 +9,10 @@ import { runFunction2D, type Function2D } from '../../../src/lab/problems/functi
 import { largeGradientProbability } from '../../../src/lab/problems/online.js';
 import { runTrace } from '../../../src/lab/trace-run.js';
 import { compileGradient, compileNumeric, parseExpression } from '../views/race/expression.js';
+import { CUSTOM_LR } from '../views/race/surfaces.js';
 import type { ComputeRequest, ExpressionRequest, OnlineReply, OnlineRequest, TraceReply, WorkerMessage, WorkerReply } from './compute-protocol.js';
 
 const ready = initBackendAsync({ quiet: true }).catch(() => undefined);
-
-/** Learning rates for a user's function when the run names none (the lab's defaults for Rosenbrock). */
-const CUSTOM_LR = { sgd: 1e-3, adaptive: 0.02 };
 
 function expressionTrace(r: ExpressionRequest): TraceReply {
   const tree = parseExpression(r.expression);

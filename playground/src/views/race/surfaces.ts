@@ -23,6 +23,9 @@ export const labSurfaces: readonly RaceSurface[] = functions2d.map((f) => ({
   fmin: f.fmin, start: f.start, minima: f.minima, lr: f.lr,
 }));
 
+/** Learning rates for a user's function when a run names none (the lab's defaults for Rosenbrock). */
+export const CUSTOM_LR = { sgd: 1e-3, adaptive: 0.02 } as const;
+
 /** The expression a custom surface starts with (Booth's function). */
 export const DEFAULT_EXPRESSION = '(x + 2*y - 7)^2 + (2*x + y - 5)^2';
 
@@ -44,6 +47,6 @@ export function customSurface(expression: string, window: [number, number, numbe
   if (!Number.isFinite(fmin)) fmin = 0;
   return {
     name: 'custom', title: `f(x, y) = ${expression}`, description: 'your function; its gradient comes from descent\'s autodiff',
-    f, window, logContours: fmax - fmin > 100, fmin, start: [window[0] * 0.8, window[3] * 0.8], minima: [], lr: { sgd: 1e-3, adaptive: 0.02 },
+    f, window, logContours: fmax - fmin > 100, fmin, start: [window[0] * 0.8, window[3] * 0.8], minima: [], lr: CUSTOM_LR,
   };
 }
