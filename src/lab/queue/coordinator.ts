@@ -25,7 +25,7 @@ export interface QueueRunnerOptions {
   detach?: boolean;
   /** Attempts per job when a worker throws (a trial that fails in training is a record, not a throw). Default 3. */
   attempts?: number;
-  /** How often the coordinator re-checks outstanding jobs besides the events, in ms. Default 2000. */
+  /** How often the coordinator re-checks outstanding jobs besides the events, in ms. Default 1000. */
   pollMs?: number;
 }
 
@@ -131,7 +131,7 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
             else if (job.finishedOn && job.failedReason) await checkFailed(jobId, job.failedReason);
           }
         };
-        timer = setInterval(() => void poll().catch((e: unknown) => settle?.(e instanceof Error ? e : new Error(String(e)))), opts.pollMs ?? 2000);
+        timer = setInterval(() => void poll().catch((e: unknown) => settle?.(e instanceof Error ? e : new Error(String(e)))), opts.pollMs ?? 1000);
         void poll();
       });
     }

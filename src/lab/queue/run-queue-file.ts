@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../io/atomic.js';
+import { ensureDirectory, writeFileAtomic } from '../../io/atomic.js';
 
 export const QUEUE_FILE = 'queue.json';
 
@@ -18,6 +18,7 @@ export interface RunQueueInfo {
 }
 
 export function writeRunQueueInfo(runDir: string, info: RunQueueInfo): void {
+  ensureDirectory(runDir);
   writeFileAtomic(join(runDir, QUEUE_FILE), JSON.stringify(info, null, 2) + '\n', 'results store');
 }
 

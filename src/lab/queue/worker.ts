@@ -29,7 +29,7 @@ export interface QueueWorkerOptions {
   stalledIntervalMs?: number;
   /** How many times a job may stall before it fails. Default 2. */
   maxStalledCount?: number;
-  /** How often the set of queues is re-read, in ms. Default 2000. */
+  /** How often the set of queues is re-read, in ms. Default 1000. */
   discoveryMs?: number;
   /** Exit once every queue is empty and no trial runs here (a batch job's worker). */
   untilEmpty?: boolean;
@@ -118,7 +118,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     }
   };
 
-  const timer = setInterval(() => void discover().catch((err: unknown) => log(`descent worker: ${err instanceof Error ? err.message : String(err)}`)), o.discoveryMs ?? 2000);
+  const timer = setInterval(() => void discover().catch((err: unknown) => log(`descent worker: ${err instanceof Error ? err.message : String(err)}`)), o.discoveryMs ?? 1000);
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(timer);
