@@ -8,7 +8,7 @@ import { runCli } from '../../src/cli/program.js';
 import { initBackend } from '../../src/backend/load.js';
 import { descentVersion } from '../../src/lab/machine.js';
 import { RunStore, expandSpec, loadSpecFile, runTrials, type RunnerEvent } from '../../src/lab/index.js';
-import { queueRunner } from '../../src/lab/queue/index.js';
+import { queueRunner, startQueueWorker } from '../../src/lab/queue/index.js';
 import { bullConnection, bullmq, connectRedis } from '../../src/lab/queue/peers.js';
 import { jobIdOf, metaKey, queueNameFor } from '../../src/lab/queue/naming.js';
 import { freePort, redisServerMissing, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
@@ -184,6 +184,13 @@ describe('a sweep on a BullMQ queue with worker processes', { skip: missing }, (
     assert.match(r.err, /still holds 1 unfinished trial\(s\) of a different spec \(trial set other.*give this run its own directory with -o/);
     await q.close();
     client.disconnect();
+  });
+
+  test('a worker with untilEmpty stops once every queue it serves is empty', async () => {
+    const lines: string[] = [];
+    const w = await startQueueWorker({ url: redis.url, untilEmpty: true, discoveryMs: 100, log: (l) => lines.push(l) });
+    await w.done;
+    assert.ok(lines.some((l) => l.includes('serving queue descent.sweep')), 'it served the queues there are');
   });
 
   test('a job from another descent version is refused, naming both versions', async () => {

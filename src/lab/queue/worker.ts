@@ -5,7 +5,7 @@
  * dies (SIGKILL, a lost machine) stops renewing: once its locks expire, another worker's stalled
  * check puts its trials back on the queue. A job from another descent version is refused.
  */
-import type { Job, Worker } from 'bullmq';
+import type { Job, Queue as BullQueue, Worker } from 'bullmq';
 import { descentVersion } from '../machine.js';
 import type { TrialRecord } from '../trial.js';
 import { LabError } from '../util.js';
@@ -49,12 +49,14 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const concurrency = o.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new LabError(`worker concurrency must be a positive integer, got ${concurrency}`);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const { Worker: BullWorker, UnrecoverableError } = bullmq();
+  const { Worker: BullWorker, Queue, UnrecoverableError } = bullmq();
   const redis = await connectRedis(o.url);
   const version = descentVersion();
   const threads = new TrialThreads(concurrency);
   const workers = new Map<string, Worker<TrialJobData, TrialRecord>>();
   const refused = new Map<string, string>();
+  /** With untilEmpty: the queues whose job counts say when to stop. */
+  const counters = new Map<string, BullQueue>();
   let running = 0;
   let emptyTicks = 0;
   let closing: Promise<void> | undefined;
@@ -100,29 +102,41 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const discover = async (): Promise<void> => {
     const names = await redis.smembers(QUEUES_KEY);
     for (const name of names.sort()) {
-      if (workers.has(name)) continue;
+      if (workers.has(name) || closing) continue;
       const raw = await redis.get(metaKey(name));
+      if (closing) return;
       serve(name, raw ? (JSON.parse(raw) as QueueMeta) : null);
     }
     if (o.untilEmpty) {
       let queued = 0;
-      for (const w of workers.values()) {
-        const { Queue } = bullmq();
-        const q = new Queue(w.name, { connection: bullConnection(o.url) });
-        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      for (const name of workers.keys()) {
+        if (closing) return;
+        if (!counters.has(name)) counters.set(name, new Queue(name, { connection: bullConnection(o.url) }));
+        const c = await counters.get(name)!.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         queued += Object.values(c).reduce((a, b) => a + b, 0);
-        await q.close();
       }
       emptyTicks = queued === 0 && running === 0 ? emptyTicks + 1 : 0;
-      if (emptyTicks >= 2) void close();
+      if (emptyTicks >= 2 && !closing) void close();
     }
   };
 
-  const timer = setInterval(() => void discover().catch((err: unknown) => log(`descent worker: ${err instanceof Error ? err.message : String(err)}`)), o.discoveryMs ?? 1000);
+  // One discovery at a time (a timeout chain, not an interval), none once closing: a queue served
+  // or counted after close() would keep the process alive.
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async (): Promise<void> => {
+    if (closing) return;
+    try {
+      await discover();
+    } catch (err) {
+      log(`descent worker: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!closing) timer = setTimeout(() => void tick(), o.discoveryMs ?? 1000);
+  };
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      clearInterval(timer);
+      clearTimeout(timer);
       await Promise.all([...workers.values()].map((w) => w.close()));
+      await Promise.all([...counters.values()].map((q) => q.close()));
       await threads.close();
       redis.disconnect();
       finish();
@@ -130,6 +144,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     return closing;
   };
   await discover();
+  timer = setTimeout(() => void tick(), o.discoveryMs ?? 1000);
   log(`descent worker: descent ${version}, Redis ${o.url}`);
   return { done, close };
 }
