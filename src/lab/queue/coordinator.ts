@@ -123,12 +123,13 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
           else resolve();
         };
         // Jobs finished before we listened (a detached run collected now), and a safety net for missed events.
+        // Asks for the finished jobs only, so a poll costs what is uncollected, not the sweep's size.
         const poll = async (): Promise<void> => {
-          for (const jobId of [...outstanding]) {
-            const job: Job<TrialJobData, TrialRecord> | undefined = await queue.getJob(jobId);
-            if (!job) continue;
-            if (job.finishedOn && job.returnvalue) onRecord(jobId, job.returnvalue);
-            else if (job.finishedOn && job.failedReason) await checkFailed(jobId, job.failedReason);
+          const finished: Job<TrialJobData, TrialRecord>[] = await queue.getJobs(['completed', 'failed']);
+          for (const job of finished) {
+            if (!job?.id || !outstanding.has(job.id)) continue;
+            if (job.returnvalue) onRecord(job.id, job.returnvalue);
+            else if (job.failedReason) await checkFailed(job.id, job.failedReason);
           }
         };
         timer = setInterval(() => void poll().catch((e: unknown) => settle?.(e instanceof Error ? e : new Error(String(e)))), opts.pollMs ?? 1000);
