@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libopenblas0: the BLAS backend; clang + lld: the WebAssembly kernels; dataset-fashion-mnist:
-# the full-dataset tests; chromium: the reports opened in a headless browser (report-browser test).
-packages=(libopenblas0 clang lld dataset-fashion-mnist chromium)
+# the full-dataset tests; chromium: the reports opened in a headless browser (report-browser test);
+# redis-server: the lab queue's tests start one on a free port (test/lab/queue.test.ts).
+packages=(libopenblas0 clang lld dataset-fashion-mnist chromium redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

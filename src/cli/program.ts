@@ -43,6 +43,8 @@ import { breakRunLock } from '../lab/lock.js';
 import { defaultReproductionDir } from '../lab/reproductions/run.js';
 import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 import { startPlayground, untilStopped } from './playground.js';
+import { queueRunner } from '../lab/queue/index.js';
+import { runWorkerCommand, runsStatusText } from './worker.js';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -195,6 +197,8 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
     .option('--dry-run', 'validate the spec and list the trials without running them')
     .addOption(breakLockOption())
     .addOption(machineDetailsOption())
+    .option('--queue <url>', 'run the trials on the BullMQ queue of the Redis server at URL (redis://HOST:PORT), served by `descent worker`s; this process collects the results into the store')
+    .option('--detach', 'with --queue: only enqueue the trials and print the run; a later compare with --queue collects them')
     .addHelpText(
       'after',
       `
@@ -211,7 +215,8 @@ Spec example (YAML):
 
 Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     )
-    .action(async (specPath: string, o: { out?: string; workers?: number; fresh?: boolean; quiet?: boolean; dryRun?: boolean; breakLock?: boolean; machineDetails?: boolean }) => {
+    .action(async (specPath: string, o: { out?: string; workers?: number; fresh?: boolean; quiet?: boolean; dryRun?: boolean; breakLock?: boolean; machineDetails?: boolean; queue?: string; detach?: boolean }) => {
+      if (o.detach && !o.queue) throw new LabError('--detach needs --queue URL (it leaves the trials on a queue for workers)');
       const spec = loadSpecFile(specPath);
       const trials = expandSpec(spec, specPath);
       if (o.dryRun) {
@@ -221,7 +226,12 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       }
       const outDir = o.out ?? join('runs', spec.name);
       breakLockIfAsked(outDir, o.breakLock, io);
-      const run = await runExperiment({ name: spec.name, kind: 'compare', outDir, trials, command: cmdText, spec, workers: o.workers ?? spec.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, machineDetails: o.machineDetails });
+      const runner = o.queue ? queueRunner(o.queue, { detach: o.detach }) : undefined;
+      const run = await runExperiment({ name: spec.name, kind: 'compare', outDir, trials, command: cmdText, spec, workers: o.workers ?? spec.workers, fresh: o.fresh, quiet: o.quiet || o.detach, log: io.progress, machineDetails: o.machineDetails, runner });
+      if (o.detach) {
+        io.out(`run ${run.store.dir}: ${trials.length - run.skipped} trial(s) enqueued on ${o.queue} (${run.skipped} already done)\nprogress: descent runs status ${run.store.dir}\ncollect:  descent compare ${specPath} --queue ${o.queue}${o.out ? ` -o ${o.out}` : ''}\n`);
+        return;
+      }
       const rep = await reportRecords(run.records, run.store.dir, { title: `descent compare: ${spec.name}`, subtitle: spec.description, command: cmdText, machineDetails: o.machineDetails });
       io.out(`\n${rep.text}\n\n`);
       if (run.failed) io.out(`${run.failed} trial(s) failed (their errors are in the report and in ${run.store.trialsPath})\n`);
@@ -338,6 +348,14 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       });
       io.out(textTable(['run', 'kind', 'done', 'failed', 'declared', 'updated'], rows) + '\n');
     });
+  // descent runs status (issue 18: the queue)
+  runsCmd
+    .command('status')
+    .description("a run's progress: done and failed trials in its store, and, when its trials went to a queue, that queue's active, waiting and failed jobs")
+    .argument('<run>', 'run directory')
+    .action(async (dir: string) => {
+      io.out(await runsStatusText(dir));
+    });
   runsCmd
     .command('show')
     .description('show the trials of a run (configuration and final figures), or one trial in full')
@@ -369,6 +387,19 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
         fmt(r.seconds, 3),
       ]);
       io.out(textTable(['id', 'task', 'method', 'seed', 'status', 'final', 'seconds'], rows) + '\n');
+    });
+
+  // descent worker (issue 18: the queue)
+  program
+    .command('worker')
+    .description('serve the descent queues on a Redis server: run their trials (in worker threads) for the coordinators of `descent compare --queue`; SIGTERM finishes the running trials and stops')
+    .requiredOption('--queue <url>', 'the Redis server, redis://HOST:PORT')
+    .addOption(new Option('--concurrency <n>', 'trials at a time (worker threads, one BLAS thread each)').argParser(positiveInt('--concurrency')).default(1))
+    .addOption(new Option('--lock-duration <ms>', "a job's lock, renewed while it runs; a killed worker's trials are retried once it expires").argParser(positiveInt('--lock-duration')).default(30000))
+    .addOption(new Option('--stalled-interval <ms>', 'how often to look for stalled jobs (expired locks)').argParser(positiveInt('--stalled-interval')).default(15000))
+    .option('--until-empty', 'stop once every queue is empty (for batch jobs: a Kubernetes Job, a Slurm array)')
+    .action(async (o: { queue: string; concurrency: number; lockDuration: number; stalledInterval: number; untilEmpty?: boolean }) => {
+      await runWorkerCommand(o, (line) => io.err(`${line}\n`));
     });
 
   program

@@ -9,7 +9,7 @@ import { lockRunDir } from './lock.js';
 import { machineInfo } from './machine.js';
 import { createProgress } from './progress.js';
 import { writeReport, type ReportSection } from './report.js';
-import { runTrials, type RunTrialsResult } from './runner.js';
+import { runTrials, type RunTrialsOptions, type RunTrialsResult } from './runner.js';
 import { RunStore, type RunInfo } from './store.js';
 import { summarize } from './summary.js';
 import type { TrialConfig, TrialRecord } from './trial.js';
@@ -28,6 +28,8 @@ export interface ExperimentOptions {
   log?: (s: string) => void;
   /** Record the hostname and user name in run.json (`--machine-details`); off by default. */
   machineDetails?: boolean;
+  /** What runs the trials (default: the local pool, runTrials); e.g. a queue's coordinator (src/lab/queue). */
+  runner?: (o: RunTrialsOptions) => Promise<RunTrialsResult>;
 }
 
 /**
@@ -50,7 +52,7 @@ async function runLocked(o: ExperimentOptions, store: RunStore, releaseLock: () 
   const progress = createProgress({ quiet: o.quiet, write: o.log });
   activeRun = { dir: store.dir, progress, releaseLock };
   try {
-    const result = await runTrials({ store, trials: o.trials, workers: o.workers, fresh: o.fresh, onEvent: (e) => progress.onEvent(e) });
+    const result = await (o.runner ?? runTrials)({ store, trials: o.trials, workers: o.workers, fresh: o.fresh, onEvent: (e) => progress.onEvent(e) });
     return { ...result, store };
   } finally {
     progress.stop();
