@@ -42,6 +42,7 @@ import { describeFailures } from '../lab/failures.js';
 import { breakRunLock } from '../lab/lock.js';
 import { defaultReproductionDir } from '../lab/reproductions/run.js';
 import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
+import { registerTuneCommand } from './tune.js';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -227,6 +228,9 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       io.out(`report: ${rep.reportPath}\nresults store: ${run.store.trialsPath}\n`);
       failIfTrialsFailed(run.records);
     });
+
+  // descent tune (src/cli/tune.ts): tuning studies; pass `queueRunner` to enable --queue.
+  registerTuneCommand(program, { io, command: cmdText, workersOption, breakLockOption, machineDetailsOption, breakLockIfAsked: (dir, asked) => breakLockIfAsked(dir, asked, io), failIfTrialsFailed });
 
   program
     .command('trace')
