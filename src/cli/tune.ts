@@ -74,7 +74,7 @@ Spec example (YAML):
         io.out(`${specPath}: valid; ${plan.studies.length} studies, ${spec.search.method} search on ${plan.metric} (${plan.goal})\n`);
         for (const s of plan.studies) {
           io.out(`  ${s.taskLabel} | ${s.method.label} | searching ${s.params.map((p) => p.name).join(', ') || 'nothing'} | ${s.candidates.length} configurations\n`);
-          for (const c of s.candidates) io.out(`    ${trialOf(s, c, spec.tuningSeeds[0], { tuning: true }).method.label} (${describeOptions(c) || 'fixed'})\n`);
+          for (const c of s.candidates) io.out(`    ${trialOf(s, c, spec.tuningSeeds[0], { tuning: true }).method.label}\n`);
         }
         return;
       }
