@@ -96,6 +96,12 @@ export function lrSeries(methods: readonly MethodStudyResult[]): Series[] {
   return out;
 }
 
+/** What the tuning trials ran with besides the task's options (a validation split), or ''. */
+function tuneNote(m: MethodStudyResult): string {
+  const extra = Object.entries(m.study.tuneTaskOptions).filter(([k, v]) => JSON.stringify(m.study.taskOptions[k]) !== JSON.stringify(v));
+  return extra.length ? ` The tuning trials ran with ${describeOptions(Object.fromEntries(extra))} (the spec's tuneOptions); the final runs without.` : '';
+}
+
 /** The sections, plots (written into `plotDir`) and CLI text of a study. */
 export async function studyReport(r: StudyResult, plotDir: string | null): Promise<{ sections: ReportSection[]; text: string }> {
   const rows = methodRows(r);
@@ -120,7 +126,7 @@ export async function studyReport(r: StudyResult, plotDir: string | null): Promi
     sections.push({
       title: `Tuning ${label}: performance, speed, tuneability`,
       text: [
-        `Each method tuned by ${how} on ${r.plan.metric} (${r.plan.goal === 'max' ? 'higher' : 'lower'} is better), then its best configuration rerun over seeds ${r.plan.seeds.join(', ')}.`,
+        `Each method tuned by ${how} on ${r.plan.metric} (${r.plan.goal === 'max' ? 'higher' : 'lower'} is better), then its best configuration rerun over seeds ${r.plan.seeds.join(', ')}.${tuneNote(methods[0])}`,
         `Target ${fmt(targets[ti])}${r.plan.targets[ti] === undefined ? " (none in the spec: the weakest method's final mean, so every method can reach it)" : ''}; speed is when the mean curve over the seeds first reaches it. Tuneability: the share of a method's configurations within ${100 * TUNEABILITY_TOLERANCE}% of its best.`,
       ],
       tables: [table],
