@@ -79,7 +79,8 @@ export function studyTable(rows: readonly MethodRow[], metric: string, target: n
 }
 
 /** Sensitivity series of one task: per method, its first-rung score against its lr (the best score per lr value). */
-export function lrSeries(methods: readonly MethodStudyResult[]): Series[] {
+export function lrSeries(methods: readonly MethodStudyResult[], goal: 'min' | 'max'): Series[] {
+  const better = goal === 'max' ? Math.max : Math.min;
   const out: Series[] = [];
   for (const m of methods) {
     const best = new Map<number, number>();
@@ -87,7 +88,7 @@ export function lrSeries(methods: readonly MethodStudyResult[]): Series[] {
       const lr = c.options.lr;
       const s = c.scores[0];
       if (typeof lr !== 'number' || s === null || s === undefined) return;
-      best.set(lr, best.has(lr) ? Math.max(best.get(lr)!, s) : s);
+      best.set(lr, best.has(lr) ? better(best.get(lr)!, s) : s);
     });
     if (best.size === 0) continue;
     const xs = [...best.keys()].sort((a, b) => a - b);
@@ -119,7 +120,7 @@ export async function studyReport(r: StudyResult, plotDir: string | null): Promi
     const label = methods[0].study.taskLabel;
     const table = studyTable(taskRows, r.plan.metric, targets[ti], r.plan.seeds.length);
     texts.push(`${label}\n${textTable(table.headers, table.rows)}`);
-    const series = lrSeries(methods);
+    const series = lrSeries(methods, r.plan.goal);
     const plots = series.length
       ? [write(await curvesChart(series, { name: `tune-${ti}-lr-sensitivity`, title: `${label}: ${r.plan.metric} against the learning rate (tuning trials${search.budget && search.method !== 'grid' && search.method !== 'quasirandom' ? `, ${search.budget.option} ${search.budget.min}` : ''})`, xTitle: 'learning rate', yTitle: r.plan.metric, logX: true }))]
       : [];
