@@ -6,7 +6,7 @@ import { loadTuneSpecFile, planStudies, trialOf } from '../../src/lab/tune/index
 
 test('the main job runs each method at the lr its committed study chose', () => {
   const lrs = Object.fromEntries(mainJobMethods().map((m) => [m.label, m.options.lr]));
-  assert.deepEqual(lrs, { sgd: 0.316, momentum: 0.0316, nesterov: 0.1, adam: 0.01, amsgrad: 0.000316, adashift: 0.01 });
+  assert.deepEqual(lrs, { sgd: 0.316, momentum: 0.0316, nesterov: 0.0316, adam: 0.01, amsgrad: 0.01, adashift: 0.01 });
   assert.equal(mainJobMethods().find((m) => m.label === 'momentum')!.options.momentum, 0.9);
   assert.equal(mainJobTuning.spec, 'src/lab/tuned/mainjob.yaml');
 });
@@ -16,6 +16,7 @@ test("provenance: every tuned lr is a grid point of the study, not on its range'
   const plan = planStudies(spec, mainJobTuning.spec);
   assert.deepEqual(plan.studies.map((s) => s.method.label), [...MAIN_JOB_METHODS]);
   assert.equal(plan.metric, 'testAccuracy');
+  assert.deepEqual(plan.spec.tuningSeeds, [0, 1]);
   assert.deepEqual(plan.studies[0].tuneTaskOptions.holdout, 1000, 'tuned on a validation split');
   for (const s of plan.studies) {
     const grid = s.candidates.map((c) => c.lr as number);
@@ -31,6 +32,6 @@ test("provenance: every tuned lr is a grid point of the study, not on its range'
 test("the main report's lr section carries each method's tuned lr and the one it replaced", () => {
   const t = mainJobLrSection().tables![0];
   assert.deepEqual(t.headers, ['method', 'tuned lr', 'validation accuracy (%) at it', 'lr before tuning']);
-  assert.deepEqual(t.rows.find((r) => r[0] === 'adam'), ['adam', '0.01', '81.6', '0.001']);
+  assert.deepEqual(t.rows.find((r) => r[0] === 'adam'), ['adam', '0.01', '82.1', '0.001']);
   assert.match(mainJobLrSection().text![0], /descent tune src\/lab\/tuned\/mainjob\.yaml/);
 });

@@ -7,7 +7,7 @@
  *   by a seeded random permutation of the digits 1..b-1 per base (0 stays 0, so the finite
  *   expansion stays finite), which breaks the correlation between high bases.
  * - Sobol: base-2 digital net with Joe and Kuo's direction numbers (new-joe-kuo-6.21201), in
- *   Gray-code order, as SciPy and PyTorch generate it. Scrambled by a seeded digital shift (an
+ *   Gray-code order, as SciPy generates it. Scrambled by a seeded digital shift (an
  *   XOR of each coordinate with a random 32-bit word).
  *
  * Both are exact for the unscrambled case: tests compare them with published values.
