@@ -36,7 +36,8 @@ import {
   fmt,
   type TrialRecord,
 } from '../lab/index.js';
-import { fmtDuration, fmtMeanStdColumn } from '../lab/util.js';
+import { fmtDuration } from '../lab/util.js';
+import { mainJobLrNote, mainJobLrSection, mainJobTable } from '../lab/mainjob.js';
 import { resolveMethod } from '../lab/methods.js';
 import { describeFailures } from '../lab/failures.js';
 import { breakRunLock } from '../lab/lock.js';
@@ -45,6 +46,7 @@ import { ensureDirectory, writeFileAtomic } from '../io/atomic.js';
 import { startPlayground, untilStopped } from './playground.js';
 import { queueRunner } from '../lab/queue/index.js';
 import { runWorkerCommand, runsStatusText } from './worker.js';
+import { registerTuneCommand } from './tune.js';
 
 export interface CliIO {
   out: (s: string) => void;
@@ -123,34 +125,11 @@ const machineDetailsOption = (): Option =>
 const workersOption = (): Option =>
   new Option('-w, --workers <n>', 'worker threads (0 runs trials in the main thread; default: the number of cores)').argParser(nonNegativeInt('--workers'));
 
-function finalTable(records: readonly TrialRecord[]): string {
-  return textTable(
-    ['method', 'seeds', 'final train loss', 'test accuracy (%)', 'time per trial (s)'],
-    groupRows(records),
-  );
-}
-
-function groupRows(records: readonly TrialRecord[]): string[][] {
-  const groups = new Map<string, TrialRecord[]>();
-  for (const r of records) {
-    if (r.status !== 'done') continue;
-    const k = r.config.method.label;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
-  const runs = [...groups.values()];
-  const columns = [
-    fmtMeanStdColumn(runs.map((rs) => rs.map((r) => (r.final.trainLoss ?? NaN) as number))),
-    fmtMeanStdColumn(runs.map((rs) => rs.map((r) => 100 * ((r.final.testAccuracy ?? NaN) as number)))),
-    fmtMeanStdColumn(runs.map((rs) => rs.map((r) => r.seconds)), 3),
-  ];
-  return [...groups.keys()].map((label, i) => [label, String(runs[i].length), ...columns.map((c) => c[i])]);
-}
-
 export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = []): Command {
   const cmdText = commandLine(argv);
   const program = new Command('descent');
   program
-    .description('Train neural networks and compare optimization methods side by side.\n\nWith no command: the main job (an MLP on the built-in Fashion-MNIST subset with SGD, momentum, Nesterov, Adam, AMSGrad and AdaShift, several seeds each; a table and an HTML report).')
+    .description('Train neural networks and compare optimization methods side by side.\n\nWith no command: the main job (an MLP on the built-in Fashion-MNIST subset with SGD, momentum, Nesterov, Adam, AMSGrad and AdaShift, each at its tuned learning rate, several seeds each; a table and an HTML report).')
     .version(descentVersion(), '-V, --version')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(add --help for usage)')
@@ -173,14 +152,16 @@ export function createProgram(io: CliIO = defaultIO, argv: readonly string[] = [
       const trials = mainJobTrials({ seeds: o.seeds, epochs: o.epochs, hidden: o.hidden, batchSize: mainJobDefaults.batchSize, trainLimit: o.trainLimit ?? null });
       io.out(`descent ${descentVersion()}: MLP 784-${o.hidden.join('-')}-10 on the built-in Fashion-MNIST subset, ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}, batch 64\n`);
       io.out(`optimizers: sgd, momentum, nesterov, adam, amsgrad, adashift; ${o.seeds} seed${o.seeds === 1 ? '' : 's'} each; backend ${backendInfo().name}\n`);
+      io.out(`${mainJobLrNote()}\n`);
       const run = await runExperiment({ name: 'main', kind: 'main', outDir: o.out, trials, command: cmdText, workers: o.workers, fresh: o.fresh, quiet: o.quiet, log: io.progress, machineDetails: o.machineDetails });
       const rep = await reportRecords(run.records, run.store.dir, {
         machineDetails: o.machineDetails,
         title: 'descent: optimizers side by side on Fashion-MNIST',
-        subtitle: `MLP 784-${o.hidden.join('-')}-10, ${o.epochs} epochs, batch 64, ${o.seeds} seeds per optimizer; mean ± std over seeds.`,
+        subtitle: `MLP 784-${o.hidden.join('-')}-10, ${o.epochs} epochs, batch 64, ${o.seeds} seeds per optimizer, each at its tuned learning rate; mean ± std over seeds.`,
+        intro: [mainJobLrSection()],
         command: cmdText,
       });
-      io.out(`\n${finalTable(run.records)}\n\n`);
+      io.out(`\n${mainJobTable(run.records)}\n\n`);
       if (run.failed) io.out(`${run.failed} trial(s) failed; see ${rep.reportPath}\n`);
       io.out(`report: ${rep.reportPath}\nplots:  ${join(run.store.dir, 'plots')}\nresults store: ${run.store.trialsPath}\nwall time: ${fmtDuration((performance.now() - t0) / 1000)}\n`);
       failIfTrialsFailed(run.records);
@@ -238,6 +219,9 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
       io.out(`report: ${rep.reportPath}\nresults store: ${run.store.trialsPath}\n`);
       failIfTrialsFailed(run.records);
     });
+
+  // descent tune (src/cli/tune.ts): tuning studies; --queue runs their trials on the Redis queue.
+  registerTuneCommand(program, { io, command: cmdText, workersOption, breakLockOption, machineDetailsOption, breakLockIfAsked: (dir, asked) => breakLockIfAsked(dir, asked, io), failIfTrialsFailed, queueRunner: (url) => queueRunner(url) });
 
   program
     .command('trace')

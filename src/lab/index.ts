@@ -22,7 +22,8 @@ export { renderReport, writeReport, type ReportInput, type ReportSection, type T
 export { summarize } from './summary.js';
 export { machineInfo, commandLine, descentVersion } from './machine.js';
 export { runTrace, tracePlot, parseSetFlags, traceProblems, type TraceResult, type TraceOptions } from './trace.js';
-export { mainJobTrials, mainJobMethods, mainJobDefaults, type MainJobOptions } from './mainjob.js';
+export { mainJobTrials, mainJobMethods, mainJobDefaults, mainJobTunedLrs, mainJobTuning, type MainJobOptions } from './mainjob.js';
+export { loadTuneSpecFile, validateTuneSpec, planStudies, runStudy, runTuneStudy, performanceProfiles, timeToTarget, tuneability, halton, sobol, type TuneSpec, type StudyPlan, type StudyResult, type TrialRunner } from './tune/index.js';
 export { runReproduction, type ReproduceOptions, type ReproduceResult } from './reproductions/run.js';
 export type { Reproduction, Claim, Analysis, Scale } from './reproductions/types.js';
 /** Node-only engine tuning the `descent` command applies (here because the lab entry is Node-only). */

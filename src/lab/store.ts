@@ -25,7 +25,7 @@ export const RUN_FILE = 'run.json';
 
 export interface RunInfo {
   name: string;
-  kind: 'main' | 'compare' | 'reproduce' | 'trace';
+  kind: 'main' | 'compare' | 'reproduce' | 'trace' | 'tune';
   /** The exact command line that produced the run. */
   command: string;
   createdAt: string;

@@ -34,6 +34,12 @@ export interface ClassificationOptions {
   evalTrain: boolean;
   /** Logged points of the per-step training loss per epoch (averaged over the steps between). */
   logPoints: number;
+  /**
+   * Hold out the last N training examples as a validation split: train on the rest and report
+   * the test metrics (testAccuracy, testLoss) on the held-out examples (how `descent tune`
+   * tunes without looking at the test set). Null: train on all, evaluate on the test set.
+   */
+  holdout?: number | null;
 }
 
 const schema = (arch: Architecture, defaults: Partial<ClassificationOptions>): TaskDef['schema'] =>
@@ -46,6 +52,7 @@ const schema = (arch: Architecture, defaults: Partial<ClassificationOptions>): T
     hidden: z.array(z.number().int().positive()).default(defaults.hidden ?? (arch === 'mlp' ? [256, 256] : [])),
     evalTrain: z.boolean().default(defaults.evalTrain ?? false),
     logPoints: z.number().int().positive().default(defaults.logPoints ?? 20),
+    holdout: z.number().int().positive().nullable().default(null),
   });
 
 interface Data {
@@ -90,6 +97,16 @@ export function loadData(choice: DatasetChoice, trainLimit: number | null, testL
   }
   cache.set(key, data);
   return data;
+}
+
+/** The training set's last `holdout` examples as the evaluation set, trained on the rest (null: `data` as it is). */
+export function withHoldout(data: Data, holdout: number | null): Data {
+  if (holdout === null) return data;
+  const n = data.train.x.shape[0];
+  if (holdout >= n) throw new Error(`holdout: ${holdout} validation examples leave none of the ${n} training examples to train on; expected fewer than ${n}`);
+  const rows = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+  const split = (idx: number[]): TensorDataset => ({ x: takeRows(data.train.x, idx), y: takeRows(data.train.y, idx) });
+  return { train: split(rows(0, n - holdout)), test: split(rows(n - holdout, n)), source: `${data.source}; validation: the last ${holdout} training examples, trained on the first ${n - holdout}` };
 }
 
 /** Mean cross-entropy of logits [N, C] against class indices [N]. */
@@ -144,7 +161,7 @@ export function runClassification(
   seed: number,
   hooks: TaskHooks = {},
 ): TrialOutput {
-  const data = loadData(o.dataset, o.trainLimit, o.testLimit);
+  const data = withHoldout(loadData(o.dataset, o.trainLimit, o.testLimit), o.holdout ?? null);
   const model = buildModel(arch, o.hidden, seed);
   const opt = buildOptimizer(method, model.parameters());
   const n = data.train.x.shape[0];
