@@ -73,7 +73,7 @@ export function lanczos(op: LinearOperator, start: Float64Array, steps: number):
   const n0 = normOf(q0);
   if (!(n0 > 0)) throw new RangeError('lanczos: the start vector is zero');
   for (let i = 0; i < q0.length; i++) q0[i] /= n0;
-  const basis = [q0];
+  const basis: Float64Array[] = [q0];
   const alpha: number[] = [];
   const beta: number[] = [];
   let scale = 0;

@@ -54,8 +54,7 @@ describe('diagnostics: curvature', () => {
 
   it('hessianVectorProduct of an MLP matches finite differences of its gradient', () => {
     const g = new Generator(3);
-    const model = new Sequential(new Linear(3, 5, { generator: g }), new Tanh(), new Linear(5, 3, { generator: g }));
-    for (const p of model.parameters()) p.data = Float64Array.from(p.data);
+    const model = new Sequential(new Linear(3, 5, { generator: g }), new Tanh(), new Linear(5, 3, { generator: g })).double();
     const params = model.parameters();
     const x = new Tensor(Float64Array.from({ length: 12 }, () => g.normal()), [4, 3]);
     const y = new Tensor(Float64Array.from([0, 2, 1, 2]), [4]);
