@@ -13,7 +13,7 @@
  */
 import type { Module } from '../nn/index.js';
 import type { Optimizer } from '../optim/index.js';
-import { Generator, type Storage, Tensor } from '../tensor/index.js';
+import { enableGrad, Generator, grad, type Storage, Tensor } from '../tensor/index.js';
 import { checkOptions } from '../tensor/options.js';
 import type { Callback, TrainContext } from '../train/portable.js';
 
@@ -128,6 +128,28 @@ export function noiseScaleFromGradients(gradients: readonly ArrayLike<number>[],
   return { noiseScale: traceCov / gradNormSq, gradNormSq, traceCov };
 }
 
+/**
+ * B_simple at the parameters' current values: the gradient of `objective(batch)` on each of the
+ * given equal-size batches, then {@link noiseScaleFromGradients}. Unlike the monitor's running
+ * estimate (consecutive steps, whose parameters differ and whose gradients may be
+ * anticorrelated), every batch gradient here is taken at the same point.
+ */
+export function gradientNoiseScale<B>(objective: (batch: B) => Tensor, params: readonly Tensor[], batches: readonly B[], batchSize: number): { noiseScale: number; gradNormSq: number; traceCov: number } {
+  if (!Array.isArray(params) || params.length === 0) throw new TypeError('gradientNoiseScale: params must be a non-empty array of Tensors');
+  const grads = batches.map((b) => {
+    const loss = enableGrad(() => objective(b));
+    const gs = grad(loss, params as Tensor[], { allowUnused: true });
+    const flat = new Float64Array(params.reduce((n, p) => n + p.size, 0));
+    let at = 0;
+    gs.forEach((g, i) => {
+      flat.set(g.data, at);
+      at += params[i].size;
+    });
+    return flat;
+  });
+  return noiseScaleFromGradients(grads, batchSize);
+}
+
 /** Reads the optimizer's second-moment state of a parameter: `expAvgSq` (Adam, AdaShift, ...) by default. */
 export type SecondMomentReader = (optimizer: Optimizer<object>, param: Tensor) => Storage | null;
 
@@ -192,8 +214,10 @@ export class GradientMonitor implements Callback {
   readonly gradNorms: number[] = [];
   /** ‖g_t‖₂ per parameter name, one per recorded step. */
   readonly layerNorms: Record<string, number[]> = {};
-  /** Noise-scale estimates B_simple, one per `noiseWindow` batches. */
+  /** Noise-scale estimates B_simple, one per `noiseWindow` batches (each noisy; may be negative). */
   readonly noiseScales: number[] = [];
+  /** The per-window estimates of |G|² and tr Σ behind {@link GradientMonitor.noiseScales}. */
+  private readonly noiseParts: { gradNormSq: number; traceCov: number }[] = [];
   /** The sampled coordinates' gradients, one row per recorded step (from `from` on). */
   readonly sampledGradients: Float64Array[] = [];
   /** The sampled coordinates' v_t, one row per step. */
@@ -293,7 +317,9 @@ export class GradientMonitor implements Callback {
       }
       this.window.push(flat);
       if (this.window.length === this.options.noiseWindow) {
-        this.noiseScales.push(noiseScaleFromGradients(this.window, batchSize).noiseScale);
+        const est = noiseScaleFromGradients(this.window, batchSize);
+        this.noiseScales.push(est.noiseScale);
+        this.noiseParts.push(est);
         this.window = [];
       }
     }
@@ -327,6 +353,31 @@ export class GradientMonitor implements Callback {
     const g2 = this.sampledGradients.slice(0, v.length).map((row) => row.map((x) => x * x));
     // v row t pairs with g row t; shift g back by `lag`: ρ(v_t, g²_{t-lag}).
     return laggedCorrelation(v, g2, lag);
+  }
+
+  /**
+   * B_simple from the last `windows` windows (default all): Σ tr Σ / Σ |G|², the ratio of the
+   * averaged estimates, as McCandlish et al. average numerator and denominator separately
+   * (one window's ratio is noisy and can be negative).
+   */
+  noiseScale(windows = Infinity): number {
+    const parts = this.noiseParts.slice(this.noiseParts.length - Math.min(windows, this.noiseParts.length));
+    if (parts.length === 0) return NaN;
+    return parts.reduce((s, p) => s + p.traceCov, 0) / parts.reduce((s, p) => s + p.gradNormSq, 0);
+  }
+
+  /**
+   * The other reading of "ρ(g², v) averaged over dimensions": for each step t, Pearson across the
+   * sampled coordinates i of g²_{t-lag}[i] and v_t[i], averaged over the steps. It asks whether
+   * coordinates with large squared gradients have large v, rather than whether a coordinate's v
+   * follows its own g² over time ({@link GradientMonitor.secondMomentCorrelation}).
+   */
+  secondMomentCorrelationAcrossCoordinates(lag: number): number {
+    if (!Number.isInteger(lag) || lag < 0) throw new RangeError(`secondMomentCorrelationAcrossCoordinates: lag must be a non-negative integer, got ${lag}`);
+    const v = this.sampledSecondMoments;
+    const rs: number[] = [];
+    for (let t = lag; t < v.length; t++) rs.push(pearson(this.sampledGradients[t - lag].map((x) => x * x), v[t]));
+    return finiteMean(rs);
   }
 
   /** The appendix 3.D table for lags 1..maxLag (default 10). */

@@ -14,7 +14,7 @@ export {
   type Interpolate1dOptions, type Profile1d, type DirectionOptions, type Slice2dOptions, type Surface2d, type SharpnessOptions, type Sharpness,
 } from './landscape.js';
 export {
-  pearson, laggedCorrelation, spatialCorrelation, noiseScaleFromGradients, readExpAvgSq, GradientMonitor,
+  pearson, laggedCorrelation, spatialCorrelation, noiseScaleFromGradients, gradientNoiseScale, readExpAvgSq, GradientMonitor,
   type SecondMomentReader, type GradientMonitorOptions, type LagCorrelations,
 } from './gradient-stats.js';
 export { pointOnPath, linePath, pathProfile, trainPath, type PathKind, type Path, type PathProfile, type TrainPathOptions } from './paths.js';

@@ -102,3 +102,19 @@ describe('diagnostics: gradient statistics', () => {
     assert.throws(() => new GradientMonitor().recordGradients(), /no parameters to watch/);
   });
 });
+
+describe('diagnostics: gradient noise scale at fixed parameters', () => {
+  it('gradientNoiseScale of a mean-squared loss matches tr Σ / |G|² of the per-example gradients', async () => {
+    const { gradientNoiseScale } = await import('../../src/diagnostics/gradient-stats.js');
+    // L(w) = mean_k (w − x_k)² / 2 over a batch: per-example gradient w − x_k, with x ~ N(μ, s²).
+    const g = new Generator(7);
+    const w = new Tensor(Float64Array.from([0, 0]), [2]).requiresGrad_();
+    const mu = [1, -2];
+    const s = 3;
+    const B = 8;
+    const batches = Array.from({ length: 3000 }, () => new Tensor(Float64Array.from({ length: 2 * B }, (_, i) => mu[i % 2] + s * g.normal()), [B, 2]));
+    const r = gradientNoiseScale((x: Tensor) => w.sub(x).square().sum(1).mean().mul(0.5), [w], batches, B);
+    const want = (2 * s * s) / (1 + 4);
+    assert.ok(Math.abs(r.noiseScale - want) / want < 0.1, `${r.noiseScale} vs ${want}`);
+  });
+});
