@@ -143,7 +143,7 @@ export const gradientCorrelations: Reproduction = {
         claims.push({
           claim: `${label}'s v_t hardly correlates with the current g_t² (thesis: ${thesis}): |ρ| ${what} below 0.05 and below Adam's`,
           holds: !diverged && Math.abs(now) < 0.05 && Math.abs(now) < a,
-          detail: diverged ? 'not measured: the run diverged before the recorded epochs (its first step lr·g_1/|g_0|; see adashift-mnist)' : `ρ = ${fmt(now)} vs Adam's ${fmt(a)}`,
+          detail: diverged ? "not measured: the run's loss became non-finite before the recorded epochs (as adashift-mnist's MLP does with non-AdaShift)" : `ρ = ${fmt(now)} vs Adam's ${fmt(a)}`,
         });
         if (!diverged) figures[`${label}:${key}`] = now;
       }
