@@ -9,6 +9,7 @@ export {
   type LinearOperator, type LanczosResult, type TopEigenOptions, type TopEigen, type TraceOptions, type TraceEstimate,
   type SpectralDensityOptions, type SpectralDensity,
 } from './curvature.js';
+export { CurvatureMonitor, type CurvatureMonitorOptions, type CurvatureRecord } from './curvature-monitor.js';
 export {
   interpolate1d, filterNormalizedDirection, slice2d, sharpness,
   type Interpolate1dOptions, type Profile1d, type DirectionOptions, type Slice2dOptions, type Surface2d, type SharpnessOptions, type Sharpness,

@@ -127,3 +127,32 @@ describe('diagnostics: curvature', () => {
     assert.throws(() => hutchinsonTrace(objective, params, { sample: 3 } as never), /sample/);
   });
 });
+
+describe('diagnostics: CurvatureMonitor', () => {
+  it('records λ₁ at initialization and each epoch of fit; on a fixed quadratic it stays the Hessian’s top eigenvalue', async () => {
+    const { CurvatureMonitor } = await import('../../src/diagnostics/curvature-monitor.js');
+    const { fit, Module } = await import('../../src/index.js');
+    // A model whose loss is ½ xᵀAx whatever the batch: the Hessian never changes.
+    const lambdas = [6, 3, 1];
+    const { x, objective } = quadratic(lambdas, 2);
+    class Bowl extends Module {
+      constructor() {
+        super();
+        this.registerParameter('x', x);
+      }
+      forward(): Tensor {
+        return objective();
+      }
+    }
+    const model = new Bowl();
+    const data = { x: new Tensor(new Float32Array(4), [4, 1]), y: new Tensor(new Float32Array(4), [4]) };
+    const monitor = new CurvatureMonitor(objective, { iterations: 3, traceSamples: 4 });
+    fit(model, data, { optimizer: 'sgd', optimizerOptions: { lr: 0.1 }, epochs: 2, batchSize: 2, loss: (out: Tensor) => out, callbacks: [monitor] });
+    assert.deepEqual(monitor.records.map((r) => [r.epoch, r.step]), [[0, 0], [1, 2], [2, 4]]);
+    for (const r of monitor.records) assert.ok(Math.abs(r.eigenvalues[0] - 6) < 1e-9);
+    const stepped = new CurvatureMonitor(objective, { everySteps: 3, iterations: 3 });
+    fit(model, data, { optimizer: 'sgd', optimizerOptions: { lr: 0.1 }, epochs: 3, batchSize: 2, loss: (out: Tensor) => out, callbacks: [stepped] });
+    assert.deepEqual(stepped.records.map((r) => r.step), [0, 3, 6]);
+    assert.throws(() => new CurvatureMonitor(objective, { everySteps: -1 }), /everySteps must be a non-negative integer/);
+  });
+});
