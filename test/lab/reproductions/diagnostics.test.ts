@@ -37,7 +37,7 @@ describe('reproductions (quick): diagnostics', () => {
     const ids: Record<string, string[]> = {};
     for (const r of diagnosticsReproductions) for (const s of ['full', 'quick'] as const) ids[`${r.name}:${s}`] = r.trials(s).map(trialId);
     assert.equal(Object.keys(ids).length, 10);
-    assert.equal(stableHash(ids), '988b3b561aab3536');
+    assert.equal(stableHash(ids), 'b47dbcb0372de866');
   });
 
   it('thesis 3.D: spatial correlations under 0.01; Adam v_t tracks g_t² across coordinates; max-AdaShift decorrelated over time', async () => {

@@ -6,11 +6,11 @@
  * eigenvalue, both on training data, beside the train and test accuracy.
  */
 import { z } from 'zod';
-import { sharpness, topHessianEigen } from '../../../diagnostics/index.js';
+import { sharpness, spectralDensity, topHessianEigen } from '../../../diagnostics/index.js';
 import { crossEntropy } from '../../../nn/index.js';
 import { slice } from '../regularize/data.js';
 import { accuracy, buildNet, datasetOption, fmnist, lossObjective, train } from './common.js';
-import { analysisOf, barChart, type Claim, fmt, fmtMeanStd, groupTrials, mean, optionsSchema, PlotSink, type Reproduction, resolveMethod, type Scale, type TaskDef, type TrialConfig, type TrialOutput } from '../kit.js';
+import { analysisOf, barChart, type Claim, curvesChart, fmt, fmtMeanStd, groupTrials, mean, optionsSchema, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TaskDef, type TrialConfig, type TrialOutput } from '../kit.js';
 
 export interface BatchSharpnessOptions {
   dataset: 'auto' | 'builtin' | 'full';
@@ -27,6 +27,8 @@ export interface BatchSharpnessOptions {
   epsilon: number;
   ascentSteps: number;
   lanczosIterations: number;
+  /** Stochastic Lanczos quadrature probes for the spectral density (0: none). */
+  spectrumRuns: number;
 }
 
 /** One trial: train, then measure the solution's sharpness and top Hessian eigenvalue. */
@@ -46,6 +48,7 @@ export function runBatchSharpness(config: TrialConfig, o: BatchSharpnessOptions)
   const sharp = sharpness(objective, params, { epsilon: o.epsilon, steps: o.ascentSteps, seed: config.seed });
   const top = topHessianEigen(objective, params, { k: 1, iterations: o.lanczosIterations, seed: config.seed });
   const testLoss = crossEntropy(model.forward(data.test.x), data.test.y).item();
+  const density = o.spectrumRuns > 0 ? spectralDensity(objective, params, { runs: o.spectrumRuns, iterations: o.lanczosIterations, points: 120, seed: config.seed }) : null;
   return {
     final: {
       trainLoss: sharp.loss,
@@ -57,7 +60,7 @@ export function runBatchSharpness(config: TrialConfig, o: BatchSharpnessOptions)
       steps,
       epochs,
     },
-    extra: { data: data.source },
+    extra: { data: data.source, ...(density ? { spectrumGrid: density.grid, spectrumDensity: density.density } : {}) },
   };
 }
 
@@ -78,6 +81,7 @@ export const batchSharpnessTask: TaskDef = {
     epsilon: z.number().positive().default(1e-3),
     ascentSteps: z.number().int().positive().default(20),
     lanczosIterations: z.number().int().positive().default(20),
+    spectrumRuns: z.number().int().min(0).default(3),
   }),
   primary: { metric: 'sharpness', goal: 'min' },
   defaultLr: () => 1e-3,
@@ -87,7 +91,7 @@ export const batchSharpnessTask: TaskDef = {
 /** Both runs train to the same target loss (at most `epochs` epochs for the small batch, `largeEpochs` for the large). */
 export function sharpMinimaSettings(scale: Scale): { base: Record<string, number | string>; small: number; large: number; epochs: number; largeEpochs: number; seeds: number } {
   return scale === 'full'
-    ? { base: { dataset: 'auto', trainLimit: 10000, testLimit: 2000, width: 256, targetLoss: 0.05, evalLimit: 2000 }, small: 64, large: 2000, epochs: 60, largeEpochs: 600, seeds: 3 }
+    ? { base: { dataset: 'auto', trainLimit: 6000, testLimit: 2000, width: 256, targetLoss: 0.05, evalLimit: 2000 }, small: 64, large: 1500, epochs: 60, largeEpochs: 400, seeds: 3 }
     : { base: { dataset: 'builtin', trainLimit: 1000, testLimit: 1000, width: 128, targetLoss: 0.1, evalLimit: 1000 }, small: 32, large: 500, epochs: 40, largeEpochs: 300, seeds: 2 };
 }
 
@@ -115,6 +119,12 @@ export const sharpMinima: Reproduction = {
     for (const key of ['sharpness', 'topEigenvalue'] as const) {
       await sink.add(barChart(['small batch', 'large batch'].filter(of).map((kind) => ({ label: kind, mean: mean(values(kind, key)), std: 0 })), { name: `batch-${key}`, title: key === 'sharpness' ? 'ε-sharpness of the solution (ε = 1e-3)' : 'Top Hessian eigenvalue at the solution', yTitle: key }));
     }
+    const spectra: Series[] = ['small batch', 'large batch'].flatMap((kind) => {
+      const r = of(kind)?.records[0];
+      const grid = r?.extra?.spectrumGrid as number[] | undefined;
+      return grid ? [{ label: kind, x: grid, mean: (r!.extra!.spectrumDensity as number[]).map((d) => Math.max(d, 1e-6)) }] : [];
+    });
+    if (spectra.length) await sink.add(curvesChart(spectra, { name: 'hessian-spectrum', title: 'Hessian eigenvalue density at the solution (stochastic Lanczos quadrature)', xTitle: 'eigenvalue', yTitle: 'density', logY: true }));
     const claims: Claim[] = [];
     const figures: Record<string, number | null> = {};
     if (of('small batch') && of('large batch')) {
@@ -124,6 +134,6 @@ export const sharpMinima: Reproduction = {
       claims.push({ claim: 'The large-batch solution generalizes worse (lower test accuracy)', holds: m('large batch', 'testAccuracy') < m('small batch', 'testAccuracy'), detail: `${fmt(100 * m('large batch', 'testAccuracy'))} % vs ${fmt(100 * m('small batch', 'testAccuracy'))} % (train accuracy ${fmt(100 * m('large batch', 'trainAccuracy'))} % vs ${fmt(100 * m('small batch', 'trainAccuracy'))} %)` });
       for (const kind of ['small batch', 'large batch']) for (const key of keys.slice(1)) figures[`${kind}:${key}`] = m(kind, key);
     }
-    return analysisOf([{ title: 'Batch size and the sharpness of the solution', text: ['Adam (lr 1e-3) at both batch sizes until the same training loss (Keskar et al. train both to near-perfect training accuracy); sharpness is their metric 2.1 in the full space with ε = 1e-3, found by projected sign-gradient ascent (a lower bound on their L-BFGS-B maximum); the eigenvalue by 20 Lanczos iterations.'], claims, tables: [{ headers: ['run', 'batch size', 'steps', 'train loss', 'train accuracy', 'test accuracy', 'ε-sharpness', 'top eigenvalue'], rows }], plots: sink.plots }], figures);
+    return analysisOf([{ title: 'Batch size and the sharpness of the solution', text: ['Adam (lr 1e-3) at both batch sizes until the same training loss (Keskar et al. train both to near-perfect training accuracy); sharpness is their metric 2.1 in the full space with ε = 1e-3, found by projected sign-gradient ascent (a lower bound on their L-BFGS-B maximum); the eigenvalue by 20 Lanczos iterations, and the eigenvalue density by stochastic Lanczos quadrature (3 probes, Gaussian broadening).'], claims, tables: [{ headers: ['run', 'batch size', 'steps', 'train loss', 'train accuracy', 'test accuracy', 'ε-sharpness', 'top eigenvalue'], rows }], plots: sink.plots }], figures);
   },
 };
