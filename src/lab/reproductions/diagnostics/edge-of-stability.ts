@@ -115,12 +115,14 @@ export const edgeOfStabilityTask: TaskDef = {
   run: (config, options, hooks) => runEdgeOfStability(config, options as unknown as EdgeOfStabilityOptions, hooks),
 };
 
+/** The task options and the step sizes at each scale. */
 export function edgeSettings(scale: Scale): { taskOptions: Record<string, number | string>; lrs: number[] } {
   return scale === 'full'
     ? { taskOptions: { trainLimit: 500, width: 64, steps: 1000, evalEvery: 20 }, lrs: [0.02, 0.05, 0.1] }
     : { taskOptions: { trainLimit: 250, width: 32, steps: 500, evalEvery: 25, lanczosIterations: 12 }, lrs: [0.05, 0.1] };
 }
 
+/** The reproduction, with the claims of the header above. */
 export const edgeOfStability: Reproduction = {
   name: 'edge-of-stability',
   title: 'Full-batch gradient descent trains at the edge of stability: λ₁ rises to 2/lr and stays there (Cohen et al. 2021)',

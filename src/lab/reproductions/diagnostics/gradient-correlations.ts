@@ -99,6 +99,7 @@ export function correlationTrials(scale: Scale): TrialConfig[] {
   return methods.map((method) => ({ task: 'gradient-correlations', taskOptions, method, seed: 0 }));
 }
 
+/** The reproduction, with the claims of the header above. */
 export const gradientCorrelations: Reproduction = {
   name: 'gradient-correlations',
   title: "Gradients across steps are nearly uncorrelated; Adam's v_t correlates with g_t², AdaShift's does not (thesis 004, appendix 3.D)",

@@ -96,6 +96,7 @@ export const landscapeTask: TaskDef = {
   run: (config, options) => runLandscape(config, options as unknown as LandscapeOptions),
 };
 
+/** The task options shared by every network, the widths and the seeds at each scale. */
 export function landscapeSettings(scale: Scale): { base: Record<string, number | string>; widths: number[]; seeds: number } {
   return scale === 'full'
     ? { base: { dataset: 'builtin', trainLimit: 4000, testLimit: 1000, depth: 20, epochs: 10, evalLimit: 1000, slicePoints: 25 }, widths: [16, 64, 256], seeds: 2 }
@@ -104,6 +105,7 @@ export function landscapeSettings(scale: Scale): { base: Record<string, number |
 
 const label = (residual: boolean, width: number): string => `${residual ? 'residual' : 'plain'} w=${width}`;
 
+/** The reproduction, with the claims of the header above. */
 export const landscape: Reproduction = {
   name: 'landscape',
   title: 'Skip connections and width smooth the loss landscape (Li et al. 2018)',

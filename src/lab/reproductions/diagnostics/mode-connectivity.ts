@@ -79,12 +79,14 @@ export const modeConnectivityTask: TaskDef = {
   run: (config, options) => runModeConnectivity(config, options as unknown as ModeConnectivityOptions),
 };
 
+/** The task options and seeds at each scale. */
 export function modeSettings(scale: Scale): { taskOptions: Record<string, number | string>; seeds: number } {
   return scale === 'full'
     ? { taskOptions: { dataset: 'builtin', trainLimit: 6000, width: 128, epochs: 10, evalLimit: 2000, curveSteps: 3000 }, seeds: 2 }
     : { taskOptions: { dataset: 'builtin', trainLimit: 1000, width: 64, epochs: 10, evalLimit: 1000, curveSteps: 600 }, seeds: 1 };
 }
 
+/** The reproduction, with the claims of the header above. */
 export const modeConnectivity: Reproduction = {
   name: 'mode-connectivity',
   title: 'Two trained networks are joined by a low-loss curve, not by the straight line (Garipov et al. 2018; Draxler et al. 2018)',

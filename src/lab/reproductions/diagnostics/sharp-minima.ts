@@ -95,6 +95,7 @@ export function sharpMinimaSettings(scale: Scale): { base: Record<string, number
     : { base: { dataset: 'builtin', trainLimit: 1000, testLimit: 1000, width: 128, targetLoss: 0.1, evalLimit: 1000 }, small: 32, large: 500, epochs: 40, largeEpochs: 300, seeds: 2 };
 }
 
+/** The reproduction, with the claims of the header above. */
 export const sharpMinima: Reproduction = {
   name: 'sharp-minima',
   title: 'Large batches converge to sharper minima that generalize worse (Keskar et al. 2017)',
