@@ -29,3 +29,4 @@ export * from './optim/index.js';
 export * from './train/portable.js';
 export * as regularize from './regularize/index.js';
 export * as gan from './gan/portable.js';
+export * as diagnostics from './diagnostics/index.js';

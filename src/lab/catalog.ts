@@ -21,6 +21,11 @@ import { fixedPoints, fixedPointsTask } from './reproductions/gan/fixed-points.j
 import { mixtureModes, mixtureTask } from './reproductions/gan/mixture-modes.js';
 import { optimalDirection, optimalDirectionTask } from './reproductions/gan/optimal-direction.js';
 import { surveyTable, surveyTableTask } from './reproductions/gan/survey-table.js';
+import { edgeOfStability, edgeOfStabilityTask } from './reproductions/diagnostics/edge-of-stability.js';
+import { gradientCorrelations, gradientCorrelationsTask } from './reproductions/diagnostics/gradient-correlations.js';
+import { landscape, landscapeTask } from './reproductions/diagnostics/landscape.js';
+import { modeConnectivity, modeConnectivityTask } from './reproductions/diagnostics/mode-connectivity.js';
+import { batchSharpnessTask, sharpMinima } from './reproductions/diagnostics/sharp-minima.js';
 import type { Reproduction } from './reproductions/types.js';
 import type { TaskDef } from './tasks.js';
 import { LabError } from './util.js';
@@ -34,8 +39,11 @@ export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overf
 /** The tasks of the GAN reproductions. */
 export const ganTasks: readonly TaskDef[] = [fixedPointsTask, optimalDirectionTask, criticDriftTask, mixtureTask, criticOptimizerTask, surveyTableTask];
 
+/** The tasks of the diagnostics reproductions (issue 20): gradient statistics, sharpness, landscape, mode connectivity, edge of stability. */
+export const diagnosticsTasks: readonly TaskDef[] = [gradientCorrelationsTask, batchSharpnessTask, landscapeTask, modeConnectivityTask, edgeOfStabilityTask];
+
 /** Every task, in the order `descent list tasks` shows them. */
-export const tasks: readonly TaskDef[] = [...problemTasks, ...regularizationTasks, ...ganTasks];
+export const tasks: readonly TaskDef[] = [...problemTasks, ...regularizationTasks, ...ganTasks, ...diagnosticsTasks];
 
 /** The optimizer reproductions (thesis 004, course notes 003). */
 export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize];
@@ -46,8 +54,11 @@ export const regularizationReproductions: readonly Reproduction[] = [regularizat
 /** The GAN reproductions, in the order of the issue: figure 2-2, figure 2-4, §2.6.4, mixtures, figure 3-7a, survey tables. */
 export const ganReproductions: readonly Reproduction[] = [fixedPoints, optimalDirection, criticDrift, mixtureModes, criticOptimizers, surveyTable];
 
+/** The diagnostics reproductions (issue 20): thesis 3.D, Keskar's sharp minima, the landscape claims, mode connectivity, the edge of stability. */
+export const diagnosticsReproductions: readonly Reproduction[] = [gradientCorrelations, sharpMinima, landscape, modeConnectivity, edgeOfStability];
+
 /** Every reproduction, in the order `descent reproduce` lists them. */
-export const reproductions: readonly Reproduction[] = [...optimReproductions, ...regularizationReproductions, ...ganReproductions];
+export const reproductions: readonly Reproduction[] = [...optimReproductions, ...regularizationReproductions, ...ganReproductions, ...diagnosticsReproductions];
 
 /** Every task. */
 export function listTasks(): TaskDef[] {
