@@ -14,6 +14,8 @@ for (const v of views) {
   a.style.marginRight = '1em';
   tabs.append(a);
 }
+// The harness waits for the real shell's page API; the stand-in offers an empty one.
+(window as unknown as { descentPlayground: object }).descentPlayground = {};
 const state: Record<string, string> = {};
 params.forEach((value, key) => {
   if (key !== 'view') state[key] = value;
