@@ -114,3 +114,10 @@ test('the compare spec is valid for the lab, and a record carries the lab\'s own
   assert.equal(await trialIdOf(trials[0]), trialId(trials[0]));
   assert.equal(record.type, 'trial');
 });
+
+test('the optimizer list holds the registry\'s first-order methods, not the wrappers or closure-driven ones', async () => {
+  const { minibatchOptimizers } = await import('../../playground/src/views/training/run.js');
+  const names = minibatchOptimizers();
+  for (const n of ['sgd', 'adam', 'amsgrad', 'adashift', 'rmsprop', 'lion']) assert.ok(names.includes(n), n);
+  for (const n of ['lbfgs', 'newton', 'sam', 'lookahead']) assert.ok(!names.includes(n), n);
+});

@@ -92,8 +92,8 @@ export class GanSession {
     });
     const g = new Generator(spec.seed + 3);
     // Fixed latents: the arrows follow the same fake points from frame to frame.
-    this.latent = normal([256, 2], { generator: g });
-    this.evalLatent = normal([1000, 2], { generator: g });
+    this.latent = normal([256, 2], 0, 1, { generator: g });
+    this.evalLatent = normal([1000, 2], 0, 1, { generator: g });
     this.realShown = Array.from(this.data.x.data.subarray(0, 2 * 500));
   }
 

@@ -6,7 +6,7 @@
  * decoupled weight decay, label smoothing, augmentation, early stopping on a held-out slice of
  * the training set). It imports no DOM, so Node tests drive it directly.
  */
-import { Conv2d, createOptimizer, crossEntropy, Flatten, Generator, Linear, MaxPool2d, noGrad, regularize, ReLU, Sequential, takeRows, Tensor, type Module, type Optimizer, type TensorDataset } from '../../../../src/index.js';
+import { Conv2d, createOptimizer, crossEntropy, Flatten, Generator, Linear, listOptimizers, MaxPool2d, noGrad, regularize, ReLU, Sequential, takeRows, Tensor, type Module, type Optimizer, type TensorDataset } from '../../../../src/index.js';
 import type { BatchAugment } from '../../../../src/index.js';
 
 /** What the user chose for one run. */
@@ -249,4 +249,23 @@ export function confusionMatrix(labels: ArrayLike<number>, predicted: ArrayLike<
   const m = new Array<number>(classes * classes).fill(0);
   for (let i = 0; i < labels.length; i++) m[labels[i] * classes + predicted[i]]++;
   return m;
+}
+
+/**
+ * The registry's optimizers a minibatch loop can drive as they are: each is built with
+ * `{ lr }` and stepped once on a tiny problem, which leaves out the wrappers (they need an
+ * inner optimizer) and the second-order methods (they need a closure).
+ */
+export function minibatchOptimizers(): string[] {
+  return listOptimizers().filter((name) => {
+    try {
+      const p = new Tensor(new Float32Array([1, -2]), [2]).requiresGrad_();
+      const opt = createOptimizer(name, [p], { lr: 1e-3 });
+      p.mul(p).sum().backward();
+      opt.step();
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

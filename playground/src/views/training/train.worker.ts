@@ -57,8 +57,14 @@ function loop(): void {
   else setTimeout(loop, 0);
 }
 
-self.onmessage = async (ev: MessageEvent<ToWorker>) => {
-  const m = ev.data;
+// Messages are handled one after another: a 'play' sent while 'start' still loads the kernels
+// must wait for the run it plays.
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  queue = queue.then(() => handle(ev.data));
+};
+
+async function handle(m: ToWorker): Promise<void> {
   try {
     if (m.type === 'start') {
       await initBackendAsync();
@@ -81,4 +87,4 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
   } catch (e) {
     post({ type: 'error', message: (e as Error).message });
   }
-};
+}
