@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/index.js';
 import { criticGradients } from '../../src/gan/field.js';
-import { countModes, GanSession, LIPSCHITZ, LOSSES, mixtureData, type GanSpec } from '../../playground/src/views/gan/session.js';
+import { countModes, GanSession, LIPSCHITZ, LOSSES, mixtureData, viewBounds, type GanSpec } from '../../playground/src/views/gan/session.js';
 import { DEFAULT_GAN_STATE, ganCommand, parseGanState, serializeGanState } from '../../playground/src/views/gan/state.js';
 
 const base: GanSpec = { ...DEFAULT_GAN_STATE, hidden: 16, batchSize: 32 };
@@ -48,12 +48,21 @@ test('a snapshot holds the critic\'s heatmap in [-1, 1], the fake samples and th
   assert.equal(snap.fake.length, 512);
   assert.equal(snap.fakeGrads.length, 512);
   assert.equal(snap.modes, 25);
-  assert.deepEqual(snap.bounds, [-6, 6, -6, 6]);
+  // The picture holds the grid's box and every fake sample.
+  const [x0, x1, y0, y1] = snap.bounds;
+  assert.ok(x0 <= -6 && x1 >= 6 && y0 <= -6 && y1 >= 6 && x1 - x0 === y1 - y0);
+  for (let i = 0; i < snap.fake.length; i += 2) assert.ok(snap.fake[i] > x0 && snap.fake[i] < x1 && snap.fake[i + 1] > y0 && snap.fake[i + 1] < y1);
   // The arrows are ∇D at the drawn points (to the 4 decimals a snapshot keeps).
   const D = s.trainer.discriminator;
   D.eval();
   const g = criticGradients((x) => D.forward(x), new Tensor(Float32Array.from(snap.fake.slice(0, 8)), [4, 2])).grads;
   for (let i = 0; i < 8; i++) assert.ok(Math.abs(g[i] - snap.fakeGrads[i]) < 2e-4, `${g[i]} vs ${snap.fakeGrads[i]}`);
+});
+
+test('the view grows about the mixture\'s centre to hold far fake samples, never shrinks below the mixture', () => {
+  assert.deepEqual(viewBounds([-3, 3, -3, 3], [0, 0, 1, -1]), [-3, 3, -3, 3]);
+  const b = viewBounds([-3, 3, -3, 3], [10, 0, 0, -5]);
+  assert.ok(Math.abs(b[1] - 10.8) < 1e-9 && Math.abs(b[0] + 10.8) < 1e-9 && Math.abs(b[2] + 10.8) < 1e-9);
 });
 
 test('the same seed gives the same GAN run', () => {

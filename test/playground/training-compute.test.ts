@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { decodeSubset, imagesDataset, parseCsv, userData, DatasetError } from '../../playground/src/views/training/datasets.js';
 import { confusionMatrix, LiveRun, type ClassificationData } from '../../playground/src/views/training/run.js';
-import { compareSpec, DEFAULT_STATE, parseState, runSpecs, serializeState, trialIdOf, trialRecord } from '../../playground/src/views/training/state.js';
+import { compareSpec, DEFAULT_STATE, parseState, runSpecs, serializeState, trialConfig, trialIdOf, trialRecord } from '../../playground/src/views/training/state.js';
 import { trialId } from '../../src/lab/trial.js';
 import { expandSpec } from '../../src/lab/spec.js';
 
@@ -109,8 +109,10 @@ test('the compare spec is valid for the lab, and a record carries the lab\'s own
   assert.equal(trials.length, 2);
   assert.equal(trials[0].task, 'regularize-fmnist');
   assert.deepEqual((trials[0].taskOptions as { regularization: unknown }).regularization, { dropout: 0.5, earlyStopping: { patience: 2 } });
-  const record = await trialRecord(s, s.runs[1], { curve: [], batchLoss: [], steps: 0, epochs: 0, finished: null, seconds: 0 }, 'built-in');
-  assert.equal(record.id, trialId(trials[1]));
+  assert.equal(await trialIdOf(trialConfig(s, s.runs[1])), trialId(trials[1]));
+  const record = trialRecord(s, s.runs[1], { curve: [], batchLoss: [], steps: 0, epochs: 0, finished: null, seconds: 0 }, 'built-in', 'abc');
+  assert.equal(record.id, 'abc');
+  assert.deepEqual(record.config, trials[1]);
   assert.equal(await trialIdOf(trials[0]), trialId(trials[0]));
   assert.equal(record.type, 'trial');
 });

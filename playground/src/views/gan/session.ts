@@ -65,6 +65,21 @@ export function lossSpec(loss: LossChoice): gan.GanLossSpec {
 
 const VIEW_BOUNDS: Record<'ring' | 'grid', [number, number, number, number]> = { ring: [-3, 3, -3, 3], grid: [-6, 6, -6, 6] };
 
+/**
+ * The square shown: the mixture's own box, grown (about its centre) to hold every fake sample
+ * with a margin, so samples the generator flings away stay in the picture.
+ */
+export function viewBounds(base: [number, number, number, number], fake: ArrayLike<number>): [number, number, number, number] {
+  let half = (base[1] - base[0]) / 2;
+  const cx = (base[0] + base[1]) / 2;
+  const cy = (base[2] + base[3]) / 2;
+  for (let i = 0; i + 1 < fake.length; i += 2) {
+    const d = Math.max(Math.abs(fake[i] - cx), Math.abs(fake[i + 1] - cy)) * 1.08;
+    if (Number.isFinite(d)) half = Math.max(half, d);
+  }
+  return [cx - half, cx + half, cy - half, cy + half];
+}
+
 /** A GAN trained step by step. */
 export class GanSession {
   readonly spec: GanSpec;
@@ -117,7 +132,7 @@ export class GanSession {
     D.eval();
     try {
       const fake = this.trainer.generate(this.latent.shape[0], { latent: this.latent });
-      const field = gan.computeField({ critic, real: new Tensor(Float32Array.from(this.realShown), [this.realShown.length / 2, 2]), fake, bounds: VIEW_BOUNDS[this.spec.mixture], grid: 0, background: 'critic', resolution: res });
+      const field = gan.computeField({ critic, real: new Tensor(Float32Array.from(this.realShown), [this.realShown.length / 2, 2]), fake, bounds: viewBounds(VIEW_BOUNDS[this.spec.mixture], fake.data), grid: 0, background: 'critic', resolution: res });
       const m = gan.evaluateMixture(this.trainer.generate(this.evalLatent.shape[0], { latent: this.evalLatent }), this.data);
       return {
         iteration: this.trainer.iteration, bounds: field.bounds, heat: { res, cells: field.background.cells }, real: field.real, fake: field.fake, fakeGrads: field.fakeGrads,

@@ -46,7 +46,7 @@ function niceTicks(lo: number, hi: number, count: number): number[] {
 export function drawLines(canvas: HTMLCanvasElement, series: Series[], o: { title: string; xTitle: string; yTitle: string; height?: number; yMin?: number; yMax?: number }): void {
   const { ctx, w, h } = prepare(canvas, o.height ?? 220);
   const legendRows = Math.ceil(series.length / Math.max(1, Math.floor((w - 60) / 150)));
-  const m = { l: 48, r: 12, t: 22 + 14 * legendRows, b: 34 };
+  const m = { l: 58, r: 12, t: 22 + 14 * legendRows, b: 34 };
   const pts = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   ctx.font = '12px system-ui, sans-serif';
   ctx.fillStyle = '#222';
@@ -100,7 +100,7 @@ export function drawLines(canvas: HTMLCanvasElement, series: Series[], o: { titl
     ctx.moveTo(m.l, Y(t));
     ctx.lineTo(w - m.r, Y(t));
     ctx.stroke();
-    ctx.fillText(String(t), 4, Y(t) + 4);
+    ctx.fillText(String(t), 18, Y(t) + 4);
   }
   for (const t of niceTicks(x0, x1, Math.max(2, Math.floor(w / 90)))) {
     ctx.fillText(String(t), X(t) - 8, h - m.b + 14);
@@ -109,7 +109,12 @@ export function drawLines(canvas: HTMLCanvasElement, series: Series[], o: { titl
   ctx.strokeRect(m.l, m.t, w - m.l - m.r, h - m.t - m.b);
   ctx.fillStyle = '#333';
   ctx.fillText(o.xTitle, (m.l + w - m.r) / 2 - 20, h - 4);
-  ctx.fillText(o.yTitle, m.l + 4, m.t + 12);
+  ctx.save();
+  ctx.translate(12, (m.t + h - m.b) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(o.yTitle, 0, 0);
+  ctx.restore();
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 2;

@@ -11,7 +11,7 @@ import { drawConfusion, drawLines, drawSamples, RUN_COLORS, type Series } from '
 import { loadBuiltin, loadUserFiles } from './load.js';
 import { dataToWire, type FromWorker, type ToWorker } from './protocol.js';
 import { minibatchOptimizers, type ClassificationData, type CurvePoint } from './run.js';
-import { compareCommand, parseState, runLabel, runSpecs, serializeState, trialRecord, type RunChoice, type TrainingState } from './state.js';
+import { compareCommand, parseState, runLabel, runSpecs, serializeState, trialConfig, trialIdOf, trialRecord, type RunChoice, type TrainingState } from './state.js';
 import './training.css';
 
 /** Test images shown with their predictions. */
@@ -31,6 +31,8 @@ interface LiveWorker {
   seconds: number;
   error: string | null;
   backend: string;
+  /** The lab's trial id of this run's configuration (filled in asynchronously). */
+  id: string;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & Record<string, unknown> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
@@ -174,6 +176,8 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     drawLines(lossCanvas, loss, { title: 'Cross-entropy (solid: training set, dashed: test set)', xTitle: 'optimizer step', yTitle: 'loss' });
     drawLines(accCanvas, acc, { title: 'Test accuracy', xTitle: 'optimizer step', yTitle: 'accuracy', yMin: 0, yMax: 1, height: 180 });
     const shown = workers[shownRun];
+    confCanvas.hidden = !(data && shown && shown.confusion.length > 0);
+    sampleCanvas.hidden = !data;
     if (data && shown && shown.confusion.length > 0) drawConfusion(confCanvas, shown.confusion, data.classes, `Confusion matrix (test set), ${runLabel(shown.choice)}`);
     if (data) {
       const size = data.test.x.ndim === 4 ? data.test.x.shape[2] : 0;
@@ -181,7 +185,6 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
         const px = size * size;
         const idx = sampleIndices(data);
         drawSamples(sampleCanvas, idx.map((i) => data!.test.x.data.subarray(i * px, (i + 1) * px) as Float32Array), size, shown?.predictions ?? [], idx.map((i) => data!.test.y.data[i]), data.classes);
-        sampleCanvas.hidden = false;
       } else sampleCanvas.hidden = true;
     }
     runTable.replaceChildren(
@@ -246,7 +249,9 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     const evalEvery = Math.max(5, Math.round(Math.ceil(d.train.x.shape[0] / state.batchSize) / 4));
     workers = specs.map((spec, i) => {
       const worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module' });
-      const w: LiveWorker = { choice: state.runs[i], worker, curve: [], batchLoss: [], confusion: [], predictions: [], step: 0, epoch: 0, stepsPerEpoch: 0, finished: null, seconds: 0, error: null, backend: '' };
+      const w: LiveWorker = { choice: state.runs[i], worker, curve: [], batchLoss: [], confusion: [], predictions: [], step: 0, epoch: 0, stepsPerEpoch: 0, finished: null, seconds: 0, error: null, backend: '', id: '' };
+      // Web Crypto needs a secure context (https or 127.0.0.1); elsewhere the record has no id.
+      trialIdOf(trialConfig(state, state.runs[i])).then((id) => (w.id = id), () => {});
       worker.onmessage = (ev: MessageEvent<FromWorker>) => {
         const m = ev.data;
         if (m.type === 'error') w.error = m.message;
@@ -338,7 +343,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const detail = el('section', { className: 'tv-detail' }, el('label', {}, el('span', {}, 'confusion matrix and predictions of'), shownSelect), confCanvas, sampleCanvas);
   root.append(el('h2', {}, 'Live training'), el('p', { className: 'tv-intro' }, 'Train a network on Fashion-MNIST (or your own CSV or image folder) with several optimizers at once, each in its own worker on descent\'s wasm kernels. Press Play, change a setting, compare.'), controls, status, plots, detail);
   ctx.setExports({
-    json: () => Promise.all(workers.map((w) => trialRecord(state, w.choice, { curve: w.curve, batchLoss: w.batchLoss, steps: w.step, epochs: w.epoch, finished: w.finished, seconds: w.seconds }, dataName))),
+    json: () => workers.map((w) => trialRecord(state, w.choice, { curve: w.curve, batchLoss: w.batchLoss, steps: w.step, epochs: w.epoch, finished: w.finished, seconds: w.seconds }, dataName, w.id)),
     plots: () => [lossCanvas, accCanvas, confCanvas, sampleCanvas],
   });
   commit();

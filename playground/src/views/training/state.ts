@@ -179,15 +179,23 @@ export interface RunResult {
   seconds: number;
 }
 
-/** A run as the lab's results store keeps it. */
-export async function trialRecord(s: TrainingState, choice: RunChoice, r: RunResult, dataName: string): Promise<Record<string, unknown>> {
+/** A run's trial configuration, as the lab's `descent compare` builds it from {@link compareSpec}. */
+export function trialConfig(s: TrainingState, choice: RunChoice): { task: string; taskOptions: Record<string, unknown>; method: { label: string; optimizer: string; options: { lr: number } }; seed: number } {
   const t = labTask(s);
-  const config = { task: t.task, taskOptions: t.options, method: { label: runLabel(choice), optimizer: choice.optimizer, options: { lr: choice.lr } }, seed: s.seed };
+  return { task: t.task, taskOptions: t.options, method: { label: runLabel(choice), optimizer: choice.optimizer, options: { lr: choice.lr } }, seed: s.seed };
+}
+
+/**
+ * A run as the lab's results store keeps it; `id` is {@link trialIdOf} its {@link trialConfig}
+ * (computed ahead, since Web Crypto is asynchronous and the toolbar's export is not).
+ */
+export function trialRecord(s: TrainingState, choice: RunChoice, r: RunResult, dataName: string, id: string): Record<string, unknown> {
+  const config = trialConfig(s, choice);
   const last = r.curve[r.curve.length - 1];
   const col = (k: keyof CurvePoint): number[] => r.curve.map((p) => p[k]);
   return {
     type: 'trial',
-    id: await trialIdOf(config),
+    id,
     status: r.finished === 'diverged' ? 'failed' : 'done',
     config,
     steps: { step: r.batchLoss.map((p) => p.step), loss: r.batchLoss.map((p) => p.loss) },
