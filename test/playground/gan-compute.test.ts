@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/index.js';
+import { expandSpec } from '../../src/lab/spec.js';
 import { criticGradients } from '../../src/gan/field.js';
 import { countModes, GanSession, LIPSCHITZ, LOSSES, mixtureData, viewBounds, type GanSpec } from '../../playground/src/views/gan/session.js';
 import { DEFAULT_GAN_STATE, ganCommand, parseGanState, serializeGanState } from '../../playground/src/views/gan/state.js';
@@ -80,4 +81,8 @@ test('GAN URL state round-trips; the command names the lab\'s variant where one 
   assert.match(ganCommand(s), /"variant":"lgan-maxgp"/);
   assert.match(ganCommand(s), /descent compare/);
   assert.match(ganCommand({ ...s, loss: 'lsgan' }), /no lab variant/);
+  const spec = JSON.parse(/echo '(.*)' >/.exec(ganCommand(s))![1]);
+  const [trial] = expandSpec(spec, 'playground');
+  assert.equal(trial.task, 'gan-mixture');
+  assert.equal((trial.taskOptions as { nCritic: number }).nCritic, 5);
 });

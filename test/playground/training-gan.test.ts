@@ -3,6 +3,9 @@
 // and counts modes, the URL keeps the settings, nothing logs an error, and both views are
 // screenshotted (test-artifacts/playground/) at desktop and phone sizes.
 import { after, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { closePlayground, openPlayground, playgroundSkip, screenshot } from './harness.js';
 
@@ -44,6 +47,28 @@ test('the GAN view paints the critic heatmap with samples and counts modes as it
     assert.match(painted.text, /modes covered: \d+ \/ 8/);
     assert.equal(new URL(p.page.url()).searchParams.get('lipschitz'), 'wgan-gp');
     await screenshot(p.page, 'gan');
+    assert.deepEqual(p.consoleErrors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a dropped-in CSV becomes the dataset (the CNN falls back to the MLP); a bad one shows an error naming the line', { skip: playgroundSkip, timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'descent-csv-'));
+  const rows = ['a,b,label'];
+  for (let i = 0; i < 60; i++) rows.push(`${i % 2},${(i * 7) % 5},${i % 2 ? 'odd' : 'even'}`);
+  writeFileSync(join(dir, 'parity.csv'), rows.join('\n'));
+  writeFileSync(join(dir, 'bad.csv'), 'a,label\n1,x\n2\n');
+  const p = await openPlayground('view=training&arch=cnn&runs=adam:0.01&bs=16&epochs=30');
+  try {
+    const input = (await p.page.waitForSelector('.training-view input[type=file]:not([webkitdirectory])'))!;
+    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(join(dir, 'bad.csv'));
+    await p.page.waitForFunction(`document.querySelector('.training-view .tv-status').textContent.includes('bad.csv: line 3 has 1 columns, expected 2')`, { timeout: 20_000 });
+    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(join(dir, 'parity.csv'));
+    await p.page.waitForFunction(`document.querySelector('.training-view .tv-status').textContent.includes('loaded parity.csv: 48 train / 12 test, classes even, odd')`, { timeout: 20_000 });
+    assert.equal(new URL(p.page.url()).searchParams.get('arch'), 'mlp');
+    await p.page.click('.training-view .tv-play');
+    await p.page.waitForFunction(`(${ROWS}).length === 1 && (${ROWS})[0].step >= 20`, { timeout: 60_000 });
     assert.deepEqual(p.consoleErrors, []);
   } finally {
     await p.close();

@@ -318,6 +318,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       if (userData.data.train.x.ndim !== 4) state = { ...state, crop: 0, flip: false };
       commit();
       render();
+      status.classList.remove('tv-error');
       status.textContent = `loaded ${userData.name}: ${userData.data.train.x.shape[0]} train / ${userData.data.test.x.shape[0]} test, classes ${userData.data.classes.join(', ')}`;
     } catch (e) {
       status.textContent = (e as Error).message;
