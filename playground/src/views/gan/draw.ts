@@ -85,15 +85,15 @@ export function drawGan(canvas: HTMLCanvasElement, s: GanSnapshot, centers: numb
   // Key.
   ctx.font = '11px system-ui, sans-serif';
   const keyY = size + 8;
-  for (let k = 0; k < 100; k++) {
-    const [r, g, b] = heatColor(-1 + (2 * k) / 99);
+  for (let k = 0; k < 60; k++) {
+    const [r, g, b] = heatColor(-1 + (2 * k) / 59);
     ctx.fillStyle = `rgb(${r},${g},${b})`;
     ctx.fillRect(4 + k, keyY, 1, 10);
   }
   ctx.fillStyle = '#333';
-  ctx.fillText('critic: low → high', 110, keyY + 9);
+  ctx.fillText('critic: low → high', 70, keyY + 9);
   ctx.fillStyle = '#1b9e3a';
-  ctx.fillText('● fake, → ∇D', 220, keyY + 9);
+  ctx.fillText('● fake, → ∇D', 172, keyY + 9);
   ctx.fillStyle = '#333';
-  ctx.fillText('+ mode', 310, keyY + 9);
+  ctx.fillText('+ mode', 255, keyY + 9);
 }

@@ -27,6 +27,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return e;
 }
 
+/** A loss to 3 decimals, or a dash before the first iteration. */
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '–');
+
 function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   let spec: GanSpec = parseGanState(ctx.state);
   let worker: Worker | null = null;
@@ -103,7 +106,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     modes.textContent = `modes covered: ${last.modesCovered} / ${last.modes}`;
     modes.dataset.covered = String(last.modesCovered);
     modes.dataset.iteration = String(last.iteration);
-    figures.textContent = `iteration ${last.iteration} · samples within 3σ of a mode: ${(100 * last.highQualityFraction).toFixed(1)} % · D loss ${last.discriminatorLoss.toFixed(3)} · G loss ${last.generatorLoss.toFixed(3)}`;
+    figures.textContent = `iteration ${last.iteration} · samples within 3σ of a mode: ${(100 * last.highQualityFraction).toFixed(1)} % · D loss ${fmt(last.discriminatorLoss)} · G loss ${fmt(last.generatorLoss)}`;
   }
 
   function restart(): void {
