@@ -123,3 +123,19 @@ test('the optimizer list holds the registry\'s first-order methods, not the wrap
   for (const n of ['sgd', 'adam', 'amsgrad', 'adashift', 'rmsprop', 'lion']) assert.ok(names.includes(n), n);
   for (const n of ['lbfgs', 'newton', 'sam', 'lookahead']) assert.ok(!names.includes(n), n);
 });
+
+test('a zip archive (deflated or stored entries) is read file by file; a non-zip is named', async () => {
+  const { readZip } = await import('../../playground/src/views/training/zip.js');
+  const { zipOf } = await import('./zip-fixture.js');
+  const files = [
+    { path: 'set/cat/a.txt', data: Buffer.from('hello cat') },
+    { path: 'set/dog/b.txt', data: Buffer.from('x'.repeat(5000)) },
+  ];
+  for (const deflate of [true, false]) {
+    const entries = await readZip(new Uint8Array(zipOf(files, deflate)));
+    assert.deepEqual(entries.map((e) => e.path), ['set/cat/a.txt', 'set/dog/b.txt']);
+    assert.equal(Buffer.from(entries[0].bytes).toString(), 'hello cat');
+    assert.equal(entries[1].bytes.length, 5000);
+  }
+  await assert.rejects(readZip(new Uint8Array(100), 'x.zip'), /x\.zip: not a zip archive/);
+});

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { greyPng, zipOf } from './zip-fixture.js';
 import { closePlayground, openPlayground, playgroundSkip, screenshot } from './harness.js';
 
 after(() => closePlayground());
@@ -69,6 +70,31 @@ test('a dropped-in CSV becomes the dataset (the CNN falls back to the MLP); a ba
     assert.equal(new URL(p.page.url()).searchParams.get('arch'), 'mlp');
     await p.page.click('.training-view .tv-play');
     await p.page.waitForFunction(`(${ROWS}).length === 1 && (${ROWS})[0].step >= 20`, { timeout: 60_000 });
+    assert.deepEqual(p.consoleErrors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a zip of image folders (one per class) becomes a dataset of 28 x 28 images the CNN trains on', { skip: playgroundSkip, timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'descent-zip-'));
+  const files = [];
+  // Two classes a CNN tells apart at once: a bright left half or a bright top half, 20 each.
+  for (let i = 0; i < 20; i++) {
+    files.push({ path: `shapes/left/${i}.png`, data: greyPng(16, (r, c) => (c < 8 ? 255 - i : i)) });
+    files.push({ path: `shapes/top/${i}.png`, data: greyPng(16, (r) => (r < 8 ? 255 - i : i)) });
+  }
+  writeFileSync(join(dir, 'shapes.zip'), zipOf(files));
+  const p = await openPlayground('view=training&arch=cnn&runs=adam:0.01&bs=8&epochs=20');
+  try {
+    const input = (await p.page.waitForSelector('.training-view input[type=file]:not([webkitdirectory])'))!;
+    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(join(dir, 'shapes.zip'));
+    await p.page.waitForFunction(`document.querySelector('.training-view .tv-status').textContent.includes('loaded shapes.zip (40 images): 32 train / 8 test, classes left, top')`, { timeout: 30_000 });
+    assert.equal(new URL(p.page.url()).searchParams.get('arch'), 'cnn');
+    await p.page.click('.training-view .tv-play');
+    await p.page.waitForFunction(`(${ROWS}).length === 1 && (${ROWS})[0].step >= 20`, { timeout: 60_000 });
+    await p.page.click('.training-view .tv-play');
+    await screenshot(p.page, 'training-user-images');
     assert.deepEqual(p.consoleErrors, []);
   } finally {
     await p.close();

@@ -88,7 +88,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const sampleCanvas = el('canvas', { className: 'tv-samples', ariaLabel: 'sample test images with predicted and true labels' });
   const runTable = el('table', { className: 'tv-table' });
   const shownSelect = el('select');
-  const fileInput = el('input', { type: 'file', accept: '.csv,text/csv,image/*', multiple: true });
+  const fileInput = el('input', { type: 'file', accept: '.csv,text/csv,.zip,application/zip,image/*', multiple: true });
   const folderInput = el('input', { type: 'file', multiple: true });
   folderInput.setAttribute('webkitdirectory', '');
 
@@ -129,7 +129,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
         stopAll();
         render();
       }, { builtin: 'Fashion-MNIST subset (built in)', user: userData?.name ?? 'your data' }),
-      el('label', {}, el('span', {}, 'your CSV or images'), fileInput),
+      el('label', {}, el('span', {}, 'your CSV, zip or images'), fileInput),
       el('label', {}, el('span', {}, 'your image folder'), folderInput),
       selectField('model', state.arch, ['mlp', 'cnn'], (v) => change({ arch: v as 'mlp' | 'cnn' }), { mlp: 'MLP', cnn: 'small CNN' }),
       (() => {
