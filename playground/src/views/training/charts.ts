@@ -135,9 +135,10 @@ export function drawLines(canvas: HTMLCanvasElement, series: Series[], o: { titl
 /** The confusion matrix as a grid of shaded counts, row = true class, column = predicted. */
 export function drawConfusion(canvas: HTMLCanvasElement, matrix: number[], classes: readonly string[], title: string): void {
   const k = classes.length;
-  const { ctx, w } = prepare(canvas, Math.min(420, Math.max(220, (canvas.clientWidth || 320) * 0.9)));
+  const width = Math.max(200, canvas.clientWidth || 320);
+  const { ctx, w } = prepare(canvas, 48 + k * Math.min(40, Math.max(8, Math.floor((Math.min(width, 420) - 86) / k))));
   const label = 78;
-  const cell = Math.max(8, Math.floor((Math.min(w, 420) - label - 8) / k));
+  const cell = Math.min(40, Math.max(8, Math.floor((Math.min(w, 420) - label - 8) / k)));
   ctx.font = '12px system-ui, sans-serif';
   ctx.fillStyle = '#222';
   ctx.fillText(title, 4, 14);

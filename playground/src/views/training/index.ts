@@ -94,7 +94,8 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
 
   const commit = (): void => {
     ctx.setState(serializeState(state));
-    ctx.setCommand(compareCommand(state));
+    // The lab reads only its own datasets: with the user's data, say so above the built-in equivalent.
+    ctx.setCommand(userData ? `# ${userData.name} lives only in this page; the same comparison on the built-in subset:\n${compareCommand(state)}` : compareCommand(state));
   };
   const change = (patch: Partial<TrainingState>): void => {
     state = { ...state, ...patch };
@@ -125,6 +126,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     dataset.append(
       selectField('dataset', userData ? 'user' : 'builtin', userData ? ['builtin', 'user'] : ['builtin'], (v) => {
         if (v === 'builtin') userData = null;
+        commit();
         data = null;
         stopAll();
         render();

@@ -12,7 +12,7 @@ export interface ZipEntry {
 }
 
 async function inflateRaw(b: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([b as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  const stream = new Blob([new Uint8Array(b)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
