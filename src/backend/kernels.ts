@@ -118,6 +118,8 @@ export interface Kernels {
    * counts as -inf). argmax receives, for each output, the flat index into x of its winner.
    */
   maxPool2d(x: Storage, planes: number, geometry: ConvGeometry, out: Storage, argmax: Int32Array): void;
+  /** The running sum along the middle axis of x viewed as [outer, n, inner] (accumulated in double precision). */
+  cumsum(x: Storage, outer: number, n: number, inner: number, out: Storage): void;
   /** Row-wise softmax (or log-softmax) of x viewed as [rows, cols]. */
   softmax(x: Storage, rows: number, cols: number, out: Storage, log: boolean): void;
 }

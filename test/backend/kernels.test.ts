@@ -502,6 +502,18 @@ for (const name of others) {
       }
     });
 
+    test('float32 cumsum equals js bit for bit (lines along every axis position, chunking, a leading -0)', () => {
+      for (const [o, n, i] of [[64, 100, 1], [3, 5, 4097], [7, 2000, 3], [1, 70000, 1], [33, 3, 41], [2, 1, 5000]]) {
+        const x = rand(Float32Array, o * n * i);
+        x[0] = -0;
+        const got = new Float32Array(x.length);
+        const want = new Float32Array(x.length);
+        k.cumsum(x, o, n, i, got);
+        jsKernels.cumsum(x, o, n, i, want);
+        assertSame(got, want, `${name} cumsum ${[o, n, i]}`);
+      }
+    });
+
     test('whole-batch convolutions (forward with and without bias, both gradients)', () => {
       const cases: [ConvGeometry, number, number, number][] = [
         // geometry of one group, batch, groups, output channels

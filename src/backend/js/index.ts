@@ -5,6 +5,7 @@ import { gemm } from './gemm.js';
 import { permute, scatterAdd, take } from './layout.js';
 import { maxPool2d } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
+import { cumsum } from './scan.js';
 
 /** The plain TypeScript reference backend: always present, the yardstick for the others. */
 export const jsKernels: Kernels = {
@@ -25,4 +26,5 @@ export const jsKernels: Kernels = {
   conv2dWeightGrad,
   maxPool2d,
   softmax,
+  cumsum,
 };

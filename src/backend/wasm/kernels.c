@@ -867,3 +867,31 @@ void scatter_add(const float *g, const int *index, float *out, int n) {
     if (j >= 0) out[j] += g[i];
   }
 }
+
+/* ---- cumsum ---------------------------------------------------------------------------------- */
+
+/* The running sum of x [outer, n, inner] along n, in double precision and rounded once per
+ * stored element (as js's loop), so both backends give the same float32 results; two lines at a time. */
+EXPORT(cumsum)
+void cumsum(const float *x, float *out, int outer, int n, int inner) {
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + o * n * inner;
+    float *oo = out + o * n * inner;
+    int i = 0;
+    for (; i + 2 <= inner; i += 2) {
+      d2 acc = wasm_f64x2_splat(-0.0);
+      for (int k = 0; k < n; k++) {
+        acc = wasm_f64x2_add(acc, wasm_f64x2_make(xo[k * inner + i], xo[k * inner + i + 1]));
+        oo[k * inner + i] = (float)wasm_f64x2_extract_lane(acc, 0);
+        oo[k * inner + i + 1] = (float)wasm_f64x2_extract_lane(acc, 1);
+      }
+    }
+    for (; i < inner; i++) {
+      double acc = -0.0;
+      for (int k = 0; k < n; k++) {
+        acc += xo[k * inner + i];
+        oo[k * inner + i] = (float)acc;
+      }
+    }
+  }
+}
