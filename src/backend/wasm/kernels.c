@@ -870,27 +870,48 @@ void scatter_add(const float *g, const int *index, float *out, int n) {
 
 /* ---- cumsum ---------------------------------------------------------------------------------- */
 
+#define SCAN_BLOCK 256
+
 /* The running sum of x [outer, n, inner] along n, in double precision and rounded once per
- * stored element (as js's loop), so both backends give the same float32 results; two lines at a time. */
+ * stored element (as js's loops, starting from -0), so both backends give the same float32
+ * results. With inner > 1, blocks of SCAN_BLOCK lines advance together, reading rows in order. */
 EXPORT(cumsum)
 void cumsum(const float *x, float *out, int outer, int n, int inner) {
+  double acc[SCAN_BLOCK];
+  if (inner == 1) {
+    /* Four lines at a time: four independent chains of additions instead of one. */
+    int o = 0;
+    for (; o + 4 <= outer; o += 4) {
+      double a0 = -0.0, a1 = -0.0, a2 = -0.0, a3 = -0.0;
+      const float *x0 = x + o * n;
+      float *y0 = out + o * n;
+      for (int k = 0; k < n; k++) {
+        a0 += x0[k]; a1 += x0[n + k]; a2 += x0[2 * n + k]; a3 += x0[3 * n + k];
+        y0[k] = (float)a0; y0[n + k] = (float)a1; y0[2 * n + k] = (float)a2; y0[3 * n + k] = (float)a3;
+      }
+    }
+    for (; o < outer; o++) {
+      double a = -0.0;
+      for (int k = 0; k < n; k++) {
+        a += x[o * n + k];
+        out[o * n + k] = (float)a;
+      }
+    }
+    return;
+  }
   for (int o = 0; o < outer; o++) {
     const float *xo = x + o * n * inner;
     float *oo = out + o * n * inner;
-    int i = 0;
-    for (; i + 2 <= inner; i += 2) {
-      d2 acc = wasm_f64x2_splat(-0.0);
+    for (int i0 = 0; i0 < inner; i0 += SCAN_BLOCK) {
+      int w = inner - i0 < SCAN_BLOCK ? inner - i0 : SCAN_BLOCK;
+      for (int i = 0; i < w; i++) acc[i] = -0.0;
       for (int k = 0; k < n; k++) {
-        acc = wasm_f64x2_add(acc, wasm_f64x2_make(xo[k * inner + i], xo[k * inner + i + 1]));
-        oo[k * inner + i] = (float)wasm_f64x2_extract_lane(acc, 0);
-        oo[k * inner + i + 1] = (float)wasm_f64x2_extract_lane(acc, 1);
-      }
-    }
-    for (; i < inner; i++) {
-      double acc = -0.0;
-      for (int k = 0; k < n; k++) {
-        acc += xo[k * inner + i];
-        oo[k * inner + i] = (float)acc;
+        const float *xr = xo + k * inner + i0;
+        float *orow = oo + k * inner + i0;
+        for (int i = 0; i < w; i++) {
+          acc[i] += xr[i];
+          orow[i] = (float)acc[i];
+        }
       }
     }
   }
