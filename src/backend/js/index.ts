@@ -3,7 +3,7 @@ import { col2im, conv2d, conv2dInputGrad, conv2dWeightGrad, im2col } from './con
 import { binary, binaryScalar, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { permute, scatterAdd, take } from './layout.js';
-import { maxPool2d } from './pool.js';
+import { adaptiveMaxPool2d, maxPool2d } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
 import { cumsum } from './scan.js';
 
@@ -27,4 +27,5 @@ export const jsKernels: Kernels = {
   maxPool2d,
   softmax,
   cumsum,
+  adaptiveMaxPool2d,
 };

@@ -916,3 +916,32 @@ void cumsum(const float *x, float *out, int outer, int n, int inner) {
     }
   }
 }
+
+/* ---- adaptive max pooling --------------------------------------------------------------------- */
+
+/* PyTorch's adaptive windows: output cell i of out over size reads [floor(i size / out), ceil((i+1) size / out)).
+ * A larger value, or any NaN, takes over (NaN propagates); at[] gets winners' flat indices into x. */
+EXPORT(adaptive_max_pool)
+void adaptive_max_pool(const float *x, int planes, int height, int width, int outH, int outW, float *out, int *at) {
+  int k = 0;
+  for (int p = 0; p < planes; p++) {
+    const int base = p * height * width;
+    for (int i = 0; i < outH; i++) {
+      const int ys = (i * height) / outH, ye = ((i + 1) * height + outH - 1) / outH;
+      for (int j = 0; j < outW; j++, k++) {
+        const int xs = (j * width) / outW, xe = ((j + 1) * width + outW - 1) / outW;
+        int best = base + ys * width + xs;
+        float bv = x[best];
+        for (int y = ys; y < ye; y++) {
+          const float *row = x + base + y * width;
+          for (int c = xs; c < xe; c++) {
+            float v = row[c];
+            if (v > bv || v != v) { bv = v; best = base + y * width + c; }
+          }
+        }
+        out[k] = bv;
+        at[k] = best;
+      }
+    }
+  }
+}

@@ -4,6 +4,7 @@
  * windows that may overlap and differ in size. The average is one weight matrix per axis
  * (./axis-map.ts); the max gathers each window's winner, as maxPool2d does.
  */
+import { kernels } from '../../backend/registry.js';
 import { allocate } from '../dtype.js';
 import { shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -21,9 +22,9 @@ export interface AdaptiveMaxPoolOptions {
 }
 
 /** The first input position of output cell i's window (PyTorch's start_index). */
-export const windowStart = (i: number, size: number, out: number): number => Math.floor((i * size) / out);
+const windowStart = (i: number, size: number, out: number): number => Math.floor((i * size) / out);
 /** One past the last input position of output cell i's window (PyTorch's end_index). */
-export const windowEnd = (i: number, size: number, out: number): number => Math.ceil(((i + 1) * size) / out);
+const windowEnd = (i: number, size: number, out: number): number => Math.ceil(((i + 1) * size) / out);
 
 /** x's spatial sizes (its last `dims` axes) and the output sizes, checked; unbatched input allowed. */
 function sizes(x: Tensor, outputSize: AdaptiveSize, dims: number, op: string): { spatial: number[]; out: number[] } {
@@ -70,29 +71,10 @@ function adaptiveMax(x: Tensor, outputSize: AdaptiveSize, dims: number, options:
   const planes = x.size / (h * w);
   const count = planes * oh * ow;
   const winners = new Int32Array(count);
-  const d = x.data;
-  let at = 0;
-  for (let p = 0; p < planes; p++) {
-    for (let i = 0; i < oh; i++) {
-      const [ys, ye] = [windowStart(i, h, oh), windowEnd(i, h, oh)];
-      for (let j = 0; j < ow; j++) {
-        const [xs, xe] = [windowStart(j, w, ow), windowEnd(j, w, ow)];
-        // PyTorch's rule: a larger value, or any NaN, takes over (so NaN propagates).
-        let best = p * h * w + ys * w + xs;
-        for (let y = ys; y < ye; y++) {
-          for (let xx = xs; xx < xe; xx++) {
-            const q = p * h * w + y * w + xx;
-            if (d[q] > d[best] || Number.isNaN(d[q])) best = q;
-          }
-        }
-        winners[at++] = best;
-      }
-    }
-  }
-  const shape = [...x.shape.slice(0, x.ndim - dims), ...out];
-  // gatherFlat(x, winners) without gathering again (as maxPool2d).
   const values = allocate(x.dtype, count);
-  for (let k = 0; k < count; k++) values[k] = d[winners[k]];
+  kernels().adaptiveMaxPool2d(x.data, planes, h, w, oh, ow, values, winners);
+  const shape = [...x.shape.slice(0, x.ndim - dims), ...out];
+  // The values are gatherFlat(x, winners); its backward is recorded without gathering again (as maxPool2d).
   const pooled = makeResult(values, shape, op, [x], (gy) => [scatterAddFlat(gy, winners, x.shape)]);
   if (options?.returnIndices !== true) return pooled;
   const indices = allocate(x.dtype, count);
