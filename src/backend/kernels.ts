@@ -118,6 +118,13 @@ export interface Kernels {
    * counts as -inf). argmax receives, for each output, the flat index into x of its winner.
    */
   maxPool2d(x: Storage, planes: number, geometry: ConvGeometry, out: Storage, argmax: Int32Array): void;
+  /** The running sum along the middle axis of x viewed as [outer, n, inner] (accumulated in double precision). */
+  cumsum(x: Storage, outer: number, n: number, inner: number, out: Storage): void;
+  /**
+   * Adaptive max pooling (PyTorch's window bounds) of `planes` images [height, width] in x to
+   * [outH, outW]; argmax receives each winner's flat index into x (NaN wins, as in PyTorch).
+   */
+  adaptiveMaxPool2d(x: Storage, planes: number, height: number, width: number, outH: number, outW: number, out: Storage, argmax: Int32Array): void;
   /** Row-wise softmax (or log-softmax) of x viewed as [rows, cols]. */
   softmax(x: Storage, rows: number, cols: number, out: Storage, log: boolean): void;
 }

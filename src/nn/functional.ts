@@ -18,6 +18,13 @@ export {
 } from './vectors.js';
 export { rmsNorm, localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFunctionalOptions } from './norm.js';
 
+// issue 19: spatial ops
+export {
+  conv1d, conv3d, maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, pad,
+} from '../tensor/index.js';
+export { unfold, fold, pixelShuffle, pixelUnshuffle, type FoldOptions } from './fold.js';
+export { embedding, type EmbeddingFunctionalOptions } from './embedding.js';
+
 export const relu = (x: Tensor): Tensor => x.relu();
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => x.leakyRelu(negativeSlope);
 export const elu = (x: Tensor, alpha = 1): Tensor => x.elu(alpha);

@@ -36,3 +36,11 @@ export { oneHot } from './vectors.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export { dropout, dropout2d, relu, leakyRelu, tanh, sigmoid } from './functional.js';
+
+// issue 19: spatial ops
+export {
+  Conv1d, Conv3d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+  Upsample, PixelShuffle, PixelUnshuffle, Fold, Unfold, type Conv1dLayerOptions, type Conv3dLayerOptions,
+} from './spatial-layers.js';
+export type { PaddingMode } from './padding-mode.js';
+export { embedding, type EmbeddingFunctionalOptions } from './embedding.js';

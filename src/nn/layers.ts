@@ -16,6 +16,8 @@ import { calculateFanInAndFanOut, kaimingUniform, normal, uniform } from './init
 import { Module } from './module.js';
 import { BatchNorm2d } from './norm.js';
 import { ReLU } from './activation.js';
+import { lookUpRows } from './embedding.js';
+import { checkPaddingMode, padForConvolution, type PaddingMode } from './padding-mode.js';
 
 export interface LayerOptions {
   /** Default true. */
@@ -26,8 +28,8 @@ export interface LayerOptions {
   generator?: Generator;
 }
 
-/** PyTorch's reset_parameters for Linear and convolutions. */
-function defaultInit(weight: Tensor, bias: Tensor | null, generator?: Generator): void {
+/** PyTorch's reset_parameters for Linear and convolutions (also ./spatial-layers.ts). */
+export function defaultInit(weight: Tensor, bias: Tensor | null, generator?: Generator): void {
   noGrad(() => {
     kaimingUniform(weight, { a: Math.sqrt(5), generator });
     if (bias) {
@@ -39,10 +41,10 @@ function defaultInit(weight: Tensor, bias: Tensor | null, generator?: Generator)
 }
 
 const LAYER_KEYS = ['bias', 'dtype', 'generator'] as const satisfies readonly (keyof LayerOptions)[];
-const CONV_LAYER_KEYS = [...LAYER_KEYS, 'stride', 'padding', 'dilation', 'groups'] as const satisfies readonly (keyof Conv2dLayerOptions)[];
-const CONV_TRANSPOSE_LAYER_KEYS = [...CONV_LAYER_KEYS, 'outputPadding'] as const satisfies readonly (keyof ConvTranspose2dLayerOptions)[];
+const CONV_LAYER_KEYS = [...LAYER_KEYS, 'stride', 'padding', 'dilation', 'groups', 'paddingMode'] as const satisfies readonly (keyof Conv2dLayerOptions)[];
+const CONV_TRANSPOSE_LAYER_KEYS = [...LAYER_KEYS, 'stride', 'padding', 'dilation', 'groups', 'outputPadding'] as const satisfies readonly (keyof ConvTranspose2dLayerOptions)[];
 
-function positiveInt(v: number, name: string, op: string): number {
+export function positiveInt(v: number, name: string, op: string): number {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
   return v;
 }
@@ -82,6 +84,8 @@ export interface Conv2dLayerOptions extends LayerOptions {
   padding?: Pair | 'same' | 'valid';
   dilation?: Pair;
   groups?: number;
+  /** How the padding is filled: 'zeros' (default), or 'reflect', 'replicate', 'circular' (PyTorch's padding_mode). */
+  paddingMode?: PaddingMode;
 }
 
 /** 2-D convolution with weight [outChannels, inChannels/groups, kh, kw]. */
@@ -95,6 +99,7 @@ export class Conv2d extends Module {
   readonly padding: [number, number] | 'same' | 'valid';
   readonly dilation: [number, number];
   readonly groups: number;
+  readonly paddingMode: PaddingMode;
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
     super();
@@ -108,6 +113,7 @@ export class Conv2d extends Module {
     if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new RangeError(`Conv2d: padding 'same' needs stride 1, got stride [${this.stride}]`);
     this.dilation = pairOf(options.dilation ?? 1);
     this.groups = positiveInt(options.groups ?? 1, 'groups', 'Conv2d');
+    this.paddingMode = checkPaddingMode(options.paddingMode, 'Conv2d');
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
       throw new RangeError(`Conv2d: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${this.groups})`);
     }
@@ -119,17 +125,20 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const options = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    if (this.paddingMode === 'zeros') return conv2d(x, this.weight, this.bias, { ...options, padding: this.padding });
+    return conv2d(padForConvolution(x, this.padding, this.kernelSize, this.dilation, this.paddingMode), this.weight, this.bias, options);
   }
 
   override extraRepr(): string {
     const padding = typeof this.padding === 'string' ? `'${this.padding}'` : `[${this.padding}]`;
     return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}], stride=[${this.stride}], padding=${padding}` +
-      `${this.dilation.some((d) => d !== 1) ? `, dilation=[${this.dilation}]` : ''}${this.groups !== 1 ? `, groups=${this.groups}` : ''}, bias=${this.bias !== null}`;
+      `${this.dilation.some((d) => d !== 1) ? `, dilation=[${this.dilation}]` : ''}${this.groups !== 1 ? `, groups=${this.groups}` : ''}, bias=${this.bias !== null}` +
+      `${this.paddingMode !== 'zeros' ? `, paddingMode='${this.paddingMode}'` : ''}`;
   }
 }
 
-export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'padding'> {
+export interface ConvTranspose2dLayerOptions extends Omit<Conv2dLayerOptions, 'padding' | 'paddingMode'> {
   padding?: Pair;
   outputPadding?: Pair;
 }
@@ -359,20 +368,7 @@ export class Embedding extends Module {
 
   forward(indices: Tensor): Tensor {
     if (!(indices instanceof Tensor)) throw new TypeError('Embedding: indices must be a Tensor of integers');
-    const flat = indices.data;
-    for (let i = 0; i < flat.length; i++) {
-      const v = flat[i];
-      if (!Number.isInteger(v) || v < 0 || v >= this.numEmbeddings) {
-        throw new RangeError(`Embedding: index ${v} at flat position ${i} is not an integer in [0, ${this.numEmbeddings - 1}]`);
-      }
-    }
-    let rows = this.weight.indexSelect(0, indices);
-    if (this.paddingIdx !== null) {
-      const keep = new Tensor(new Float32Array(flat.length), [flat.length, 1]);
-      for (let i = 0; i < flat.length; i++) keep.data[i] = flat[i] === this.paddingIdx ? 0 : 1;
-      rows = rows.where(keep, rows.detach());
-    }
-    return rows.reshape(...indices.shape, this.embeddingDim);
+    return lookUpRows(indices, this.weight, { paddingIdx: this.paddingIdx }, 'Embedding');
   }
 
   override extraRepr(): string {

@@ -33,3 +33,11 @@ export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh } from './ops/tr
 export { atan2, lerp, fmod, remainder, logAddExp } from './ops/elementwise-extra.js';
 export { prod, cumsum, cumprod } from './ops/scan.js';
 export { any, all, allclose, nansum, type AllcloseOptions } from './ops/logical.js';
+
+// issue 19: spatial ops
+export { conv1d, conv3d, type Conv1dOptions, type Conv3dOptions, type Single, type Triple } from './ops/conv-nd.js';
+export { maxPool1d, avgPool1d, type Pool1dOptions, type MaxPool1dOptions, type AvgPool1dOptions } from './ops/pool1d.js';
+export {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, type AdaptiveSize, type AdaptiveMaxPoolOptions,
+} from './ops/adaptive-pool.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from './ops/interpolate.js';

@@ -502,6 +502,33 @@ for (const name of others) {
       }
     });
 
+    test('adaptive max pooling equals js (values and winners; NaN wins; overlapping windows)', () => {
+      for (const [planes, h, w, oh, ow] of [[8, 28, 28, 5, 7], [3, 40, 50, 40, 50], [2, 64, 33, 7, 66], [1, 100, 100, 1, 1], [64, 7, 9, 3, 4]]) {
+        const x = rand(Float32Array, planes * h * w);
+        x[5] = NaN;
+        const got = new Float32Array(planes * oh * ow);
+        const want = new Float32Array(got.length);
+        const gotAt = new Int32Array(got.length);
+        const wantAt = new Int32Array(got.length);
+        k.adaptiveMaxPool2d(x, planes, h, w, oh, ow, got, gotAt);
+        jsKernels.adaptiveMaxPool2d(x, planes, h, w, oh, ow, want, wantAt);
+        assertSame(got, want, `${name} adaptiveMaxPool2d values ${[planes, h, w, oh, ow]}`);
+        assertSame(gotAt, wantAt, `${name} adaptiveMaxPool2d winners ${[planes, h, w, oh, ow]}`);
+      }
+    });
+
+    test('float32 cumsum equals js bit for bit (lines along every axis position, chunking, a leading -0)', () => {
+      for (const [o, n, i] of [[64, 100, 1], [3, 5, 4097], [7, 2000, 3], [1, 70000, 1], [33, 3, 41], [2, 1, 5000]]) {
+        const x = rand(Float32Array, o * n * i);
+        x[0] = -0;
+        const got = new Float32Array(x.length);
+        const want = new Float32Array(x.length);
+        k.cumsum(x, o, n, i, got);
+        jsKernels.cumsum(x, o, n, i, want);
+        assertSame(got, want, `${name} cumsum ${[o, n, i]}`);
+      }
+    });
+
     test('whole-batch convolutions (forward with and without bias, both gradients)', () => {
       const cases: [ConvGeometry, number, number, number][] = [
         // geometry of one group, batch, groups, output channels

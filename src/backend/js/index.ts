@@ -3,8 +3,9 @@ import { col2im, conv2d, conv2dInputGrad, conv2dWeightGrad, im2col } from './con
 import { binary, binaryScalar, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { permute, scatterAdd, take } from './layout.js';
-import { maxPool2d } from './pool.js';
+import { adaptiveMaxPool2d, maxPool2d } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
+import { cumsum } from './scan.js';
 
 /** The plain TypeScript reference backend: always present, the yardstick for the others. */
 export const jsKernels: Kernels = {
@@ -25,4 +26,6 @@ export const jsKernels: Kernels = {
   conv2dWeightGrad,
   maxPool2d,
   softmax,
+  cumsum,
+  adaptiveMaxPool2d,
 };

@@ -62,3 +62,36 @@ function maxPoolUnpadded(x: Storage, planes: number, g: ConvGeometry, out: Stora
     }
   }
 }
+
+/** PyTorch's adaptive window bounds: output cell i of out over an axis of length size reads [start, end). */
+export const adaptiveStart = (i: number, size: number, out: number): number => Math.floor((i * size) / out);
+export const adaptiveEnd = (i: number, size: number, out: number): number => Math.ceil(((i + 1) * size) / out);
+
+/**
+ * Adaptive max pooling of `planes` images [height, width] stacked in x to [outH, outW] each:
+ * argmax receives each output's winner as a flat index into x (a larger value, or any NaN,
+ * takes over, as in PyTorch, so NaN propagates).
+ */
+export function adaptiveMaxPool2d(x: Storage, planes: number, height: number, width: number, outH: number, outW: number, out: Storage, argmax: Int32Array): void {
+  let at = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * height * width;
+    for (let i = 0; i < outH; i++) {
+      const ys = adaptiveStart(i, height, outH);
+      const ye = adaptiveEnd(i, height, outH);
+      for (let j = 0; j < outW; j++, at++) {
+        const xs = adaptiveStart(j, width, outW);
+        const xe = adaptiveEnd(j, width, outW);
+        let best = base + ys * width + xs;
+        for (let y = ys; y < ye; y++) {
+          for (let xx = xs; xx < xe; xx++) {
+            const q = base + y * width + xx;
+            if (x[q] > x[best] || Number.isNaN(x[q])) best = q;
+          }
+        }
+        out[at] = x[best];
+        argmax[at] = best;
+      }
+    }
+  }
+}

@@ -60,6 +60,8 @@ interface Exports {
   to_channel_major(y: number, cm: number, i0: number, nb: number, o: number, plane: number): void;
   from_channel_major(cm: number, y: number, bias: number, i0: number, nb: number, o: number, plane: number): void;
   scatter_add(g: number, index: number, out: number, n: number): void;
+  cumsum(x: number, out: number, outer: number, n: number, inner: number): void;
+  adaptive_max_pool(x: number, planes: number, height: number, width: number, outH: number, outW: number, out: number, at: number): void;
   max_pool(x: number, planes: number, height: number, width: number, kh: number, kw: number, sh: number, sw: number,
     dh: number, dw: number, outH: number, outW: number, out: number, at: number): void;
 }
@@ -350,6 +352,36 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     out.set(arena.f32.subarray(base, base + out.length));
   }
 
+  /** cumsum of float32 lines, whole [n, inner] slices at a time (the js loop costs about 3 ns an element). */
+  function cumsum(x: Storage, outer: number, n: number, inner: number, out: Storage): void {
+    const slice = n * inner;
+    if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || outer * slice < MIN_REDUCE) return jsKernels.cumsum(x, outer, n, inner, out);
+    const per = Math.max(1, Math.floor(CHUNK / Math.max(1, slice)));
+    const base = arena.reserve(2 * pad16(per * slice));
+    if (base < 0) return jsKernels.cumsum(x, outer, n, inner, out);
+    const f = arena.f32;
+    const oAt = base + pad16(per * slice);
+    for (let o = 0; o < outer; o += per) {
+      const rows = Math.min(per, outer - o);
+      f.set(x.subarray(o * slice, (o + rows) * slice), base);
+      ex.cumsum(base * 4, oAt * 4, rows, n, inner);
+      out.set(f.subarray(oAt, oAt + rows * slice), o * slice);
+    }
+  }
+
+  function adaptiveMaxPool2d(x: Storage, planes: number, height: number, width: number, outH: number, outW: number, out: Storage, argmax: Int32Array): void {
+    const n = out.length;
+    const xLen = planes * height * width;
+    if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || xLen < MIN_REDUCE) return jsKernels.adaptiveMaxPool2d(x, planes, height, width, outH, outW, out, argmax);
+    const base = arena.reserve(pad16(xLen) + 2 * pad16(n));
+    if (base < 0) return jsKernels.adaptiveMaxPool2d(x, planes, height, width, outH, outW, out, argmax);
+    const oAt = base + pad16(xLen), wAt = oAt + pad16(n);
+    arena.f32.set(x.subarray(0, xLen), base);
+    ex.adaptive_max_pool(base * 4, planes, height, width, outH, outW, oAt * 4, wAt * 4);
+    out.set(arena.f32.subarray(oAt, oAt + n));
+    argmax.set(arena.i32.subarray(wAt, wAt + n));
+  }
+
   // ---- whole-batch convolutions: image by image inside the module (kernels.c) ----
 
   function convArgs(b: ConvBatch): number[] {
@@ -496,7 +528,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   }
 
   return {
-    kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, conv2d, conv2dInputGrad, conv2dWeightGrad },
+    kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
     optimizerKernels: { adam, sgd, rmsprop, adagrad },
     convWithGemm,
   };

@@ -867,3 +867,81 @@ void scatter_add(const float *g, const int *index, float *out, int n) {
     if (j >= 0) out[j] += g[i];
   }
 }
+
+/* ---- cumsum ---------------------------------------------------------------------------------- */
+
+#define SCAN_BLOCK 256
+
+/* The running sum of x [outer, n, inner] along n, in double precision and rounded once per
+ * stored element (as js's loops, starting from -0), so both backends give the same float32
+ * results. With inner > 1, blocks of SCAN_BLOCK lines advance together, reading rows in order. */
+EXPORT(cumsum)
+void cumsum(const float *x, float *out, int outer, int n, int inner) {
+  double acc[SCAN_BLOCK];
+  if (inner == 1) {
+    /* Four lines at a time: four independent chains of additions instead of one. */
+    int o = 0;
+    for (; o + 4 <= outer; o += 4) {
+      double a0 = -0.0, a1 = -0.0, a2 = -0.0, a3 = -0.0;
+      const float *x0 = x + o * n;
+      float *y0 = out + o * n;
+      for (int k = 0; k < n; k++) {
+        a0 += x0[k]; a1 += x0[n + k]; a2 += x0[2 * n + k]; a3 += x0[3 * n + k];
+        y0[k] = (float)a0; y0[n + k] = (float)a1; y0[2 * n + k] = (float)a2; y0[3 * n + k] = (float)a3;
+      }
+    }
+    for (; o < outer; o++) {
+      double a = -0.0;
+      for (int k = 0; k < n; k++) {
+        a += x[o * n + k];
+        out[o * n + k] = (float)a;
+      }
+    }
+    return;
+  }
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + o * n * inner;
+    float *oo = out + o * n * inner;
+    for (int i0 = 0; i0 < inner; i0 += SCAN_BLOCK) {
+      int w = inner - i0 < SCAN_BLOCK ? inner - i0 : SCAN_BLOCK;
+      for (int i = 0; i < w; i++) acc[i] = -0.0;
+      for (int k = 0; k < n; k++) {
+        const float *xr = xo + k * inner + i0;
+        float *orow = oo + k * inner + i0;
+        for (int i = 0; i < w; i++) {
+          acc[i] += xr[i];
+          orow[i] = (float)acc[i];
+        }
+      }
+    }
+  }
+}
+
+/* ---- adaptive max pooling --------------------------------------------------------------------- */
+
+/* PyTorch's adaptive windows: output cell i of out over size reads [floor(i size / out), ceil((i+1) size / out)).
+ * A larger value, or any NaN, takes over (NaN propagates); at[] gets winners' flat indices into x. */
+EXPORT(adaptive_max_pool)
+void adaptive_max_pool(const float *x, int planes, int height, int width, int outH, int outW, float *out, int *at) {
+  int k = 0;
+  for (int p = 0; p < planes; p++) {
+    const int base = p * height * width;
+    for (int i = 0; i < outH; i++) {
+      const int ys = (i * height) / outH, ye = ((i + 1) * height + outH - 1) / outH;
+      for (int j = 0; j < outW; j++, k++) {
+        const int xs = (j * width) / outW, xe = ((j + 1) * width + outW - 1) / outW;
+        int best = base + ys * width + xs;
+        float bv = x[best];
+        for (int y = ys; y < ye; y++) {
+          const float *row = x + base + y * width;
+          for (int c = xs; c < xe; c++) {
+            float v = row[c];
+            if (v > bv || v != v) { bv = v; best = base + y * width + c; }
+          }
+        }
+        out[k] = bv;
+        at[k] = best;
+      }
+    }
+  }
+}

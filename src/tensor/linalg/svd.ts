@@ -1,5 +1,6 @@
 /** The singular value decomposition by one-sided Jacobi: torch.linalg.svd and svdvals. */
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { concat } from '../ops/indexing.js';
 import { checkOptions } from '../options.js';
 import { makeResult } from '../ops/result.js';
 import { jacobiSVD } from './kernels.js';
@@ -7,7 +8,10 @@ import { diagEmbed, identity, matrixAt, matrixBatch, mT, resultStorage } from '.
 
 /** Options of {@link svd}. */
 export interface SvdOptions {
-  /** Must be false (the default here): only the reduced SVD is implemented. */
+  /**
+   * Also return the orthonormal complements: U [..., m, m] and Vh [..., n, n] (PyTorch's
+   * full_matrices). Default false here (PyTorch's default is true): the complement is not unique.
+   */
   fullMatrices?: boolean;
 }
 
@@ -34,8 +38,10 @@ export function svd(a: Tensor, options: SvdOptions = {}): SVD {
   const op = 'linalg.svd';
   const { batch, count, rows: m, cols: n } = matrixBatch(a, op, 'A');
   checkOptions(op, options, KEYS);
-  if (options.fullMatrices) throw new RangeError(`${op}: only the reduced SVD (fullMatrices: false) is implemented`);
+  const full = options?.fullMatrices;
+  if (full !== undefined && typeof full !== 'boolean') throw new TypeError(`${op}: fullMatrices must be true or false, got ${JSON.stringify(full)}`);
   const k = Math.min(m, n);
+  if (options?.fullMatrices === true && m !== n) return completed(svd(a), m, n, k);
   const per = m * k + k + k * n;
   const out = resultStorage(a.dtype, count, 1, per);
   for (let c = 0; c < count; c++) {
@@ -55,6 +61,44 @@ export function svd(a: Tensor, options: SvdOptions = {}): SVD {
   const S = packed.slice(-1, m * k, m * k + k);
   const Vh = packed.slice(-1, m * k + k).reshape(...batch, k, n);
   return { U, S, Vh };
+}
+
+/**
+ * The full SVD from the reduced one: U and Vh completed by orthonormal complements. As in
+ * PyTorch's svd_backward, the complements carry no gradient (they are not unique), so they are
+ * constants computed by Gram-Schmidt against the standard basis.
+ */
+function completed({ U, S, Vh }: SVD, m: number, n: number, k: number): SVD {
+  if (m > k) return { U: concat([U, complement(U.detach(), m, k)], -1), S, Vh };
+  return { U, S, Vh: concat([Vh, mT(complement(mT(Vh.detach()), n, k))], -2) };
+}
+
+/** For each [d, k] matrix of orthonormal columns in q, d - k more columns completing an orthonormal basis. */
+function complement(q: Tensor, d: number, k: number): Tensor {
+  const count = q.size / (d * k);
+  const out = new Float64Array(count * d * (d - k));
+  for (let c = 0; c < count; c++) {
+    const basis: Float64Array[] = [];
+    for (let j = 0; j < k; j++) basis.push(Float64Array.from({ length: d }, (_, i) => q.data[c * d * k + i * k + j]));
+    for (let e = 0; e < d && basis.length < d; e++) {
+      const v = new Float64Array(d);
+      v[e] = 1;
+      // Twice is enough (Kahan's "twice is enough" re-orthogonalization).
+      for (let pass = 0; pass < 2; pass++) {
+        for (const b of basis) {
+          let dot = 0;
+          for (let i = 0; i < d; i++) dot += b[i] * v[i];
+          for (let i = 0; i < d; i++) v[i] -= dot * b[i];
+        }
+      }
+      const norm = Math.hypot(...v);
+      if (norm < 0.5) continue; // e is (nearly) in the span already
+      for (let i = 0; i < d; i++) v[i] /= norm;
+      basis.push(v);
+    }
+    for (let j = k; j < d; j++) for (let i = 0; i < d; i++) out[c * d * (d - k) + i * (d - k) + (j - k)] = basis[j][i];
+  }
+  return new Tensor(out, [...q.shape.slice(0, -2), d, d - k]).to(q.dtype);
 }
 
 /** PyTorch's svd_backward for the reduced real SVD, written with differentiable ops. */

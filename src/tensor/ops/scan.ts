@@ -3,6 +3,7 @@
  * backward rules are tensor ops (cumsum, flips, masks), so second derivatives work, and they
  * stay exact where inputs are 0 (no division by an input that is 0).
  */
+import { kernels } from '../../backend/registry.js';
 import { allocate } from '../dtype.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -56,8 +57,10 @@ export function cumsum(x: Tensor, axis: number): Tensor {
   checkTensor(x, 'cumsum');
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumsum');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumsum', [x], (g) => [g]);
-  const y = scanRaw(x, a, (acc, v) => acc + v);
-  return makeResult(y.data, x.shape, 'cumsum', [x], (g) => [reverseCumsum(g, a)]);
+  const [outer, n, inner] = layout(x, a);
+  const out = allocate(x.dtype, x.size);
+  kernels().cumsum(x.data, outer, n, inner, out);
+  return makeResult(out, x.shape, 'cumsum', [x], (g) => [reverseCumsum(g, a)]);
 }
 
 /** Masks (constant tensors) of each line's positions before, at and after its first 0 along `axis`. */
