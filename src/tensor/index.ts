@@ -1,5 +1,5 @@
 export { Tensor, type NestedArray } from './tensor.js';
-export type { DType, Storage } from './dtype.js';
+export type { DType, FloatDType, Storage } from './dtype.js';
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setDebug, isDebug, type GradFn } from './autograd.js';
@@ -30,6 +30,10 @@ export { cdist } from './ops/distance.js';
 
 // elementwise ops and reductions (PyTorch names)
 export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh } from './ops/trig.js';
-export { atan2, lerp, fmod, remainder, logAddExp } from './ops/elementwise-extra.js';
+export { atan2, lerp, fmod, remainder, logAddExp, floorDivide } from './ops/elementwise-extra.js';
 export { prod, cumsum, cumprod } from './ops/scan.js';
 export { any, all, allclose, nansum, type AllcloseOptions } from './ops/logical.js';
+
+// dtypes: int32, uint8 and bool tensors (see dtype.ts for the promotion rules)
+export { DTYPES, isFloating, promote } from './dtype.js';
+export { logicalAnd, logicalOr, logicalXor, logicalNot, isfinite, maskedSelect } from './ops/masks.js';

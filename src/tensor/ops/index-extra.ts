@@ -2,6 +2,7 @@
  * maskedFill, indexAdd and meshgrid: compositions of where, scatterAddFlat and broadcastTo, so
  * their gradients (of every order) come from those ops.
  */
+import { isFloating } from '../dtype.js';
 import { checkOptions, showValue } from '../options.js';
 import { broadcastShapes, normalizeAxis, sameShape, shapeToString, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -23,7 +24,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
     throw new RangeError(`maskedFill: value must be a number or a 0-d tensor, got a tensor of shape ${shapeToString(value.shape)}`);
   }
   if (!(value instanceof Tensor) && typeof value !== 'number') throw new TypeError(`maskedFill: value must be a number or a 0-d tensor, got ${showValue(value)}`);
-  return where(mask.broadcastTo(x.shape), value, x);
+  const filled = where(mask.broadcastTo(x.shape), value, x);
+  // an integer or bool x keeps its dtype, as in PyTorch (a fractional value truncates in int32)
+  return isFloating(x.dtype) || filled.dtype === x.dtype ? filled : filled.to(x.dtype);
 }
 
 /** Options of {@link indexAdd}. */
