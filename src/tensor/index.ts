@@ -23,7 +23,7 @@ export * as linalg from './linalg/index.js';
 export { flip, roll, repeat, tile, repeatInterleave, unfold } from './ops/arrange.js';
 export { tril, triu, diag, trace } from './ops/triangular.js';
 export { sort, argsort, topk, median, type ValuesAndIndices } from './ops/sort.js';
-export { maskedFill, indexAdd, meshgrid, type IndexAddOptions, type MeshgridOptions } from './ops/index-extra.js';
+export { maskedFill, indexAdd, meshgrid, take, type IndexAddOptions, type MeshgridOptions } from './ops/index-extra.js';
 export { outer, kron } from './ops/products.js';
 export { einsum } from './ops/einsum.js';
 export { cdist } from './ops/distance.js';

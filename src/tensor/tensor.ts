@@ -318,6 +318,8 @@ export class Tensor {
   diag(diagonal = 0): Tensor { return tri.diag(this, diagonal); }
   trace(): Tensor { return tri.trace(this); }
   maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ixx.maskedFill(this, mask, value); }
+  /** The elements at flat positions `index` (torch.take). */
+  take(index: idx.IndexLike): Tensor { return ixx.take(this, index); }
   indexAdd(axis: number, index: idx.IndexLike, source: Tensor, options: ixx.IndexAddOptions = {}): Tensor { return ixx.indexAdd(this, axis, index, source, options); }
   sort(axis = -1, descending = false): srt.ValuesAndIndices { return srt.sort(this, axis, descending); }
   argsort(axis = -1, descending = false): Tensor { return srt.argsort(this, axis, descending); }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   arange, argsort, floorDivide, full, gather, isfinite, logicalAnd, logicalNot, logicalOr, logicalXor, maskedSelect, matmul, ones, randint, scatter, sort,
-  tensor, topk, uniform, where, zeros, grad, type DType,
+  take, tensor, topk, uniform, where, zeros, grad, type DType,
 } from '../../src/tensor/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { crossEntropy, nllLoss } from '../../src/nn/index.js';
@@ -238,6 +238,9 @@ describe('dtypes: int32 indices', () => {
     assert.deepEqual(scatter(zeros([2, 3]), 1, idx, 1).toArray(), [[1, 0, 1], [0, 1, 0]]);
     const [g] = grad(gather(x, 1, idx).sum(), [x]);
     assert.deepEqual(g.toArray(), [[1, 0, 1], [0, 2, 0]]);
+    assert.deepEqual(take(x, tensor([[5, -6]], { dtype: 'int32' })).toArray(), [[22, 10]]);
+    assert.deepEqual(x.take([1]).toArray(), [11]);
+    assert.throws(() => x.take(tensor([6], { dtype: 'int32' })), /take: index 6 at position 0 is out of range for a tensor of 6 elements/);
     assert.throws(() => gather(x, 1, tensor([[true, false]])), /gather: indices must be int32 \(or integral floats\), got a bool tensor; to select with a mask use maskedSelect or where/);
   });
 

@@ -30,7 +30,7 @@ export function scatterAddFlat(g: Tensor, index: Int32Array, shape: readonly num
   return makeResult(out, shape, 'scatterAddFlat', [g], (gg) => [gatherFlat(gg, index, g.shape)]);
 }
 
-function toIndexArray(indices: IndexLike, op: string): Int32Array {
+export function toIndexArray(indices: IndexLike, op: string): Int32Array {
   if (indices instanceof Tensor && indices.dtype === 'bool') {
     throw new TypeError(`${op}: indices must be int32 (or integral floats), got a bool tensor; to select with a mask use maskedSelect or where`);
   }
