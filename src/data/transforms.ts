@@ -7,7 +7,7 @@
  * transforms.flatten, transforms.compose, transforms.meanStd), so these short names cannot
  * clash with functions of other areas.
  */
-import { allocate } from '../tensor/dtype.js';
+import { allocate, isFloating } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Generator } from '../tensor/random.js';
 
@@ -67,7 +67,8 @@ export function oneHot(numClasses: number, options: { smoothing?: number } = {})
   return ({ x, y }) => {
     if (y.ndim !== 1) throw new RangeError(`oneHot: expects class indices y of shape [N], got [${y.shape}]`);
     const n = y.shape[0];
-    const out = allocate(y.dtype, n * numClasses);
+    // int32 class indices give float32 rows (a smoothed one-hot is fractional)
+    const out = allocate(isFloating(y.dtype) ? y.dtype : 'float32', n * numClasses);
     const off = eps / numClasses;
     if (off !== 0) out.fill(off);
     for (let i = 0; i < n; i++) {

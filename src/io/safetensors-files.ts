@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Tensor } from '../tensor/index.js';
 import { writeFileAtomic } from './atomic.js';
-import { decodeSafetensors, encodeParts, type SafetensorsContents } from './safetensors.js';
+import { decodeSafetensors, encodeParts, type SafetensorsContents, type SafetensorsReadOptions } from './safetensors.js';
 
 /** Writes `tensors` (and string metadata) to `path` as safetensors, atomically. */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>): void {
@@ -13,18 +13,18 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
   writeFileAtomic(path, parts, 'saveSafetensors');
 }
 
-/** Reads a safetensors file: its tensors and its metadata. */
-export function readSafetensors(path: string): SafetensorsContents {
+/** Reads a safetensors file: its tensors and its metadata (`options`: what I64 loads as). */
+export function readSafetensors(path: string, options: SafetensorsReadOptions = {}): SafetensorsContents {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(path);
   } catch (err) {
     throw new Error(`safetensors: cannot read '${path}': ${(err as Error).message}`, { cause: err });
   }
-  return decodeSafetensors(bytes, `'${path}'`);
+  return decodeSafetensors(bytes, `'${path}'`, options);
 }
 
 /** Reads the tensors of a safetensors file (see {@link readSafetensors} for the metadata too). */
-export function loadSafetensors(path: string): Record<string, Tensor> {
-  return readSafetensors(path).tensors;
+export function loadSafetensors(path: string, options: SafetensorsReadOptions = {}): Record<string, Tensor> {
+  return readSafetensors(path, options).tensors;
 }

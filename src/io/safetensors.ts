@@ -8,13 +8,15 @@
  *             strings to strings; padded with spaces so the data section starts 8-byte aligned
  *   rest      the data section: each tensor's elements, row-major, little-endian
  *
- * descent writes F32 and F64 (its two dtypes). It reads F64, F32, F16, BF16 and the integer and
- * boolean types as well (to float32, or float64 for F64 and the wide integers), so weights
- * written by other tools load too. Every structural problem is reported with a clear error:
+ * descent writes F32, F64, I32, U8 and BOOL (its five dtypes). It reads those as they are, and
+ * the other types too, so weights written by other tools load: F16 and BF16 to float32; I64
+ * (PyTorch's default integer), I16, I8 and U16 to int32, with an error naming the tensor for an
+ * I64 value outside int32's range; U32 and U64 to float64 (exact up to 2^53). Every structural problem is reported with a clear error:
  * a truncated file, a header length beyond the file, invalid JSON, an unknown dtype, offsets out
  * of range, overlapping, not covering the data section, or not matching the shape.
  */
-import { Tensor, type DType } from '../tensor/index.js';
+import { Tensor, type DType, type Storage } from '../tensor/index.js';
+import { checkOptions } from '../tensor/options.js';
 
 /** Bytes per element of every dtype the format defines. */
 const DTYPE_SIZES: Record<string, number> = {
@@ -35,8 +37,11 @@ function fail(source: string, message: string): never {
   throw new Error(`safetensors: ${source}: ${message}`);
 }
 
-function dtypeCode(t: Tensor): 'F32' | 'F64' {
-  return t.dtype === 'float64' ? 'F64' : 'F32';
+/** The safetensors code descent writes for each of its dtypes. */
+const CODE_OF: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', uint8: 'U8', bool: 'BOOL' };
+
+function dtypeCode(t: Tensor): string {
+  return CODE_OF[t.dtype];
 }
 
 function checkEntries(tensors: Record<string, Tensor>, metadata: Record<string, string> | undefined, op: string): void {
@@ -62,6 +67,8 @@ function tensorBytes(t: Tensor): Uint8Array {
   const size = d.BYTES_PER_ELEMENT;
   for (let i = 0; i < d.length; i++) {
     if (size === 8) view.setFloat64(i * 8, d[i], true);
+    else if (size === 1) view.setUint8(i, d[i]);
+    else if (d instanceof Int32Array) view.setInt32(i * 4, d[i], true);
     else view.setFloat32(i * 4, d[i], true);
   }
   return out;
@@ -116,45 +123,71 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   return out;
 }
 
-function decodeValues(bytes: Uint8Array, begin: number, end: number, dtype: string): Float32Array | Float64Array {
+/** Options of {@link decodeSafetensors} (and of reading a file). */
+export interface SafetensorsReadOptions {
+  /**
+   * What I64 tensors load as: 'int32' (the default; a value outside int32's range is an error
+   * naming the tensor) or 'float64' (any value, exact up to 2^53 in magnitude).
+   */
+  int64?: 'int32' | 'float64';
+}
+
+/** The elements of tensor `name` (dtype code `dtype`) in bytes[begin, end), in the typed array of the dtype descent loads it as. */
+function decodeValues(bytes: Uint8Array, begin: number, end: number, dtype: string, name: string, source: string, int64: 'int32' | 'float64'): Storage {
   const n = (end - begin) / DTYPE_SIZES[dtype];
   const view = new DataView(bytes.buffer, bytes.byteOffset + begin, end - begin);
+  const copy = (): ArrayBuffer => bytes.buffer.slice(bytes.byteOffset + begin, bytes.byteOffset + end) as ArrayBuffer;
   switch (dtype) {
     case 'F32': {
-      if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer.slice(bytes.byteOffset + begin, bytes.byteOffset + end));
+      if (LITTLE_ENDIAN) return new Float32Array(copy());
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
     }
     case 'F64': {
-      if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer.slice(bytes.byteOffset + begin, bytes.byteOffset + end));
+      if (LITTLE_ENDIAN) return new Float64Array(copy());
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
       return out;
     }
-    case 'I64': case 'U64': {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = Number(dtype === 'I64' ? view.getBigInt64(i * 8, true) : view.getBigUint64(i * 8, true));
+    case 'I32': {
+      if (LITTLE_ENDIAN) return new Int32Array(copy());
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getInt32(i * 4, true);
       return out;
     }
-    case 'I32': case 'U32': {
+    case 'U8':
+      return new Uint8Array(copy());
+    case 'BOOL': {
+      const out = new Uint8ClampedArray(n);
+      for (let i = 0; i < n; i++) out[i] = view.getUint8(i) !== 0 ? 1 : 0;
+      return out;
+    }
+    case 'I64': {
+      if (int64 === 'float64') return Float64Array.from({ length: n }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = view.getBigInt64(i * 8, true);
+        if (v < -2147483648n || v > 2147483647n) {
+          fail(source, `tensor '${name}' (I64) holds ${v} at flat index ${i}, outside int32's range [-2147483648, 2147483647]; descent loads I64 as int32 (pass { int64: 'float64' } to load it as float64)`);
+        }
+        out[i] = Number(v);
+      }
+      return out;
+    }
+    case 'U32': case 'U64': {
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = dtype === 'I32' ? view.getInt32(i * 4, true) : view.getUint32(i * 4, true);
+      for (let i = 0; i < n; i++) out[i] = dtype === 'U32' ? view.getUint32(i * 4, true) : Number(view.getBigUint64(i * 8, true));
+      return out;
+    }
+    case 'I16': case 'U16': case 'I8': {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = dtype === 'I16' ? view.getInt16(i * 2, true) : dtype === 'U16' ? view.getUint16(i * 2, true) : view.getInt8(i);
       return out;
     }
     default: {
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) {
-        switch (dtype) {
-          case 'F16': out[i] = halfToFloat(view.getUint16(i * 2, true)); break;
-          case 'BF16': out[i] = bf16ToFloat(view.getUint16(i * 2, true)); break;
-          case 'I16': out[i] = view.getInt16(i * 2, true); break;
-          case 'U16': out[i] = view.getUint16(i * 2, true); break;
-          case 'I8': out[i] = view.getInt8(i); break;
-          case 'U8': out[i] = view.getUint8(i); break;
-          case 'BOOL': out[i] = view.getUint8(i) !== 0 ? 1 : 0; break;
-        }
-      }
+      for (let i = 0; i < n; i++) out[i] = dtype === 'F16' ? halfToFloat(view.getUint16(i * 2, true)) : bf16ToFloat(view.getUint16(i * 2, true));
       return out;
     }
   }
@@ -177,10 +210,13 @@ function bf16ToFloat(b: number): number {
 
 /**
  * Parses safetensors bytes. `source` names the file in error messages. Tensors come back as
- * float32 (F32 and the narrow types) or float64 (F64 and the 32/64-bit integers).
+ * the dtypes {@link loadedDType} names (see the file's head).
  */
-export function decodeSafetensors(bytes: Uint8Array, source = 'buffer'): SafetensorsContents {
+export function decodeSafetensors(bytes: Uint8Array, source = 'buffer', options: SafetensorsReadOptions = {}): SafetensorsContents {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('decodeSafetensors: expected a Uint8Array');
+  checkOptions('decodeSafetensors', options, ['int64']);
+  const int64 = options?.int64 ?? 'int32';
+  if (int64 !== 'int32' && int64 !== 'float64') throw new RangeError(`decodeSafetensors: int64 must be 'int32' or 'float64', got ${JSON.stringify(int64)}`);
   if (bytes.byteLength < 8) fail(source, `the file is too short (${bytes.byteLength} bytes) to hold the 8-byte header length; it is truncated or not a safetensors file`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n64 > BigInt(bytes.byteLength - 8)) {
@@ -249,11 +285,17 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'buffer'): Safeten
     fail(source, `the tensors cover ${cursor} bytes but the data section holds ${data.byteLength}; the file is corrupt`);
   }
   const tensors: Record<string, Tensor> = {};
-  for (const e of entries) setOwn(tensors, e.name, new Tensor(decodeValues(data, e.begin, e.end, e.dtype), e.shape));
+  for (const e of entries) setOwn(tensors, e.name, new Tensor(decodeValues(data, e.begin, e.end, e.dtype, e.name, source, int64), e.shape));
   return { tensors, metadata };
 }
 
 /** The dtype descent gives a safetensors dtype code when loading it. */
 export function loadedDType(code: string): DType {
-  return code === 'F64' || code === 'I64' || code === 'U64' || code === 'I32' || code === 'U32' ? 'float64' : 'float32';
+  switch (code) {
+    case 'F64': case 'U32': case 'U64': return 'float64';
+    case 'I64': case 'I32': case 'I16': case 'I8': case 'U16': return 'int32';
+    case 'U8': return 'uint8';
+    case 'BOOL': return 'bool';
+    default: return 'float32';
+  }
 }

@@ -339,7 +339,7 @@ export interface EmbeddingOptions {
 }
 
 /**
- * A lookup table: indices (a float tensor of integers, any shape) -> rows of weight
+ * A lookup table: indices (int32 or a float tensor of integers, any shape) -> rows of weight
  * [numEmbeddings, embeddingDim], output shape [...indices.shape, embeddingDim].
  */
 export class Embedding extends Module {

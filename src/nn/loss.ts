@@ -3,7 +3,7 @@
  * functions and as modules. Shapes are checked: input and target must match exactly where
  * PyTorch would broadcast (with a warning), which is nearly always a bug.
  *
- * Class indices are float tensors holding integers (descent has no integer dtype).
+ * Class indices are int32 tensors (float tensors holding integers, as before int32 existed, still work).
  */
 import { gatherFlat, Tensor, where } from '../tensor/index.js';
 import { checkOptions } from '../tensor/options.js';
@@ -195,7 +195,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {})
 
 /**
  * Cross-entropy from logits input [N, C, d...] (or [C]), with either class-index targets
- * [N, d...] (a float tensor of integers) or class probabilities of the input's shape. Supports
+ * [N, d...] (int32, or a float tensor of integers) or class probabilities of the input's shape. Supports
  * class weights, ignoreIndex (index targets) and label smoothing, with PyTorch's formulas:
  * (1 - eps) nll + eps/C * sum_c(-w_c logp_c), and for 'mean' the weighted sums divided by the
  * sum of the targets' weights.

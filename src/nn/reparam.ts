@@ -110,7 +110,7 @@ export interface SpectralNormOptions {
 }
 
 /** Divides a vector by max(||x||, eps), in place. */
-function normalizeInPlace(x: Float32Array | Float64Array, eps: number): void {
+function normalizeInPlace(x: Tensor['data'], eps: number): void {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * x[i];
   const n = Math.max(Math.sqrt(s), eps);

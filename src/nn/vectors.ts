@@ -91,7 +91,7 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, options: PairwiseDistan
 }
 
 /**
- * One-hot rows: for class indices of any shape (a float tensor of integers), a tensor of shape
+ * One-hot rows: for class indices of any shape (int32 or a float tensor of integers), a tensor of shape
  * [...indices.shape, numClasses] with 1 at each index (PyTorch's one_hot; numClasses -1, the
  * default, means max index + 1). Not differentiable: indices are labels.
  */

@@ -16,8 +16,8 @@ import type { JSONValue, ParamState, StateValue } from './types.js';
 
 type Json = JSONValue;
 
-function isStorage(v: unknown): v is Float32Array | Float64Array {
-  return v instanceof Float32Array || v instanceof Float64Array;
+function isStorage(v: unknown): v is Tensor['data'] {
+  return v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array || v instanceof Uint8Array || v instanceof Uint8ClampedArray;
 }
 
 function tensorRef(v: Json | undefined): string | null {

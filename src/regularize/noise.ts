@@ -90,7 +90,7 @@ export class WeightNoise {
 
   /** Adds noise to the selected parameters in place; returns the function that restores them. */
   perturb(model: ParamSource): () => void {
-    const saved: [Tensor, Float32Array | Float64Array][] = [];
+    const saved: [Tensor, Tensor['data']][] = [];
     for (const [, p] of selectParameters(model, this.options.select, 'WeightNoise')) {
       saved.push([p, p.data.slice()]);
       if (this.std === 0) continue;

@@ -1,5 +1,5 @@
 /** Creating tensors: from data, constant fills, ranges and seeded random draws. */
-import { allocate, assertDType, type DType, type Storage } from './dtype.js';
+import { allocate, assertDType, isFloating, requireFloating, storeAs, type DType, type Storage } from './dtype.js';
 import { checkOptions } from './options.js';
 import { defaultGenerator, type Generator } from './random.js';
 import { checkShape, shapeToString, sizeOf } from './shape.js';
@@ -28,8 +28,11 @@ function storageFor(op: string, dtype: DType, shape: readonly number[]): Storage
   }
 }
 
-function finish(data: Storage, shape: readonly number[], o: CreateOptions): Tensor {
+function finish(data: Storage, shape: readonly number[], o: CreateOptions, op: string): Tensor {
   const t = new Tensor(data, shape);
+  if (o.requiresGrad && !isFloating(t.dtype)) {
+    throw new TypeError(`${op}: requiresGrad needs a floating dtype (float32 or float64), got ${t.dtype}; only floating tensors are differentiable`);
+  }
   if (o.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -41,24 +44,38 @@ function dtypeFrom(o: CreateOptions, op: string, keys: readonly string[] = CREAT
   return dtype;
 }
 
+/** Nested arrays of booleans, as `tensor` takes for a bool tensor. */
+export type NestedBooleans = boolean | NestedBooleans[];
+
+/** The first leaf of nested arrays (undefined when some array on the way is empty). */
+function firstLeaf(values: unknown): unknown {
+  let v = values;
+  while (Array.isArray(v)) v = v[0];
+  return v;
+}
+
 /**
- * A tensor from nested arrays of numbers, a number (0-d), or a typed array (1-d, or reshaped by
- * `shape`). Ragged nesting is an error.
+ * A tensor from nested arrays of numbers (or of booleans, which make a bool tensor unless
+ * `dtype` says otherwise), a number or boolean (0-d), or a typed array (1-d, or reshaped by
+ * `shape`). Ragged nesting is an error. Values are stored as a cast would store them: truncated
+ * toward zero in int32/uint8, non-zero as 1 in bool.
  */
-export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<number>, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+export function tensor(values: NestedArray | readonly NestedArray[] | NestedBooleans | ArrayLike<number>, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+  if (options?.dtype === undefined && typeof firstLeaf(values) === 'boolean') options = { ...options, dtype: 'bool' };
   const dtype = dtypeFrom(options, 'tensor', [...CREATE_KEYS, 'shape']);
-  if (typeof values === 'number') {
+  if (typeof values === 'number' || typeof values === 'boolean') {
     const data = allocate(dtype, 1);
-    data[0] = values;
-    return finish(data, [], options);
+    data[0] = storeAs(dtype, Number(values));
+    return finish(data, [], options, 'tensor');
   }
   if (ArrayBuffer.isView(values) || (!Array.isArray(values) && typeof (values as ArrayLike<number>).length === 'number')) {
     const flat = values as ArrayLike<number>;
     const shape = options.shape ? checkShape(options.shape, 'tensor') : [flat.length];
     if (sizeOf(shape) !== flat.length) throw new RangeError(`tensor: ${flat.length} values cannot fill shape ${shapeToString(shape)}`);
     const data = allocate(dtype, flat.length);
-    data.set(flat);
-    return finish(data, shape, options);
+    if (dtype === 'bool') for (let i = 0; i < flat.length; i++) data[i] = storeAs(dtype, flat[i]);
+    else data.set(flat);
+    return finish(data, shape, options, 'tensor');
   }
   const shape: number[] = [];
   for (let level: unknown = values; Array.isArray(level); level = level[0]) shape.push(level.length);
@@ -66,8 +83,8 @@ export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<
   let k = 0;
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof v !== 'number') throw new TypeError(`tensor: expected a number at ${path || 'the top'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`);
-      data[k++] = v;
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new TypeError(`tensor: expected a number at ${path || 'the top'}, got ${Array.isArray(v) ? 'an array (ragged nesting)' : typeof v}`);
+      data[k++] = storeAs(dtype, Number(v));
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
@@ -82,17 +99,18 @@ export function tensor(values: NestedArray | readonly NestedArray[] | ArrayLike<
   if (options.shape) {
     const target = checkShape(options.shape, 'tensor');
     if (sizeOf(target) !== data.length) throw new RangeError(`tensor: ${data.length} values (nested as ${shapeToString(shape)}) cannot fill shape ${shapeToString(target)}`);
-    return finish(data, target, options);
+    return finish(data, target, options, 'tensor');
   }
-  return finish(data, shape, options);
+  return finish(data, shape, options, 'tensor');
 }
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   const s = checkShape(shape, 'full');
-  const data = storageFor('full', dtypeFrom(options, 'full'), s);
-  if (value !== 0) data.fill(value);
-  return finish(data, s, options);
+  const dtype = dtypeFrom(options, 'full');
+  const data = storageFor('full', dtype, s);
+  if (value !== 0) data.fill(storeAs(dtype, value));
+  return finish(data, s, options, 'full');
 }
 /** A tensor of zeros (errors name `full`, which makes it). */
 export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
@@ -106,9 +124,13 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be a finite non-zero number, got ${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const data = storageFor('arange', dtypeFrom(options, 'arange'), [n]);
+  const dtype = dtypeFrom(options, 'arange');
+  if (!isFloating(dtype) && !(Number.isInteger(start) && Number.isInteger(step))) {
+    throw new RangeError(`arange: a ${dtype} range needs an integer start and step, got start=${start}, step=${step}`);
+  }
+  const data = storageFor('arange', dtype, [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return finish(data, [n], options);
+  return finish(data, [n], options, 'arange');
 }
 
 /** `count` evenly spaced values from start to end inclusive. */
@@ -116,7 +138,7 @@ export function linspace(start: number, end: number, count: number, options: Cre
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`linspace: count must be a non-negative integer, got ${count}`);
   const data = storageFor('linspace', dtypeFrom(options, 'linspace'), [count]);
   for (let i = 0; i < count; i++) data[i] = count === 1 ? start : start + ((end - start) * i) / (count - 1);
-  return finish(data, [count], options);
+  return finish(data, [count], options, 'linspace');
 }
 
 /** The n x m identity (m defaults to n). */
@@ -124,16 +146,18 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) throw new RangeError(`eye: sizes must be non-negative integers, got n=${n}, m=${m}`);
   const data = storageFor('eye', dtypeFrom(options, 'eye'), [n, m]);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return finish(data, [n, m], options);
+  return finish(data, [n, m], options, 'eye');
 }
 
 function draw(shape: readonly number[], options: RandomOptions, op: string, sample: (g: Generator) => number): Tensor {
   const s = checkShape(shape, op);
   const dtype = dtypeFrom(options, op, RANDOM_KEYS);
+  // integer samples (randint, bernoulli) may fill any dtype; continuous ones need floats
+  if (op === 'uniform' || op === 'normal') requireFloating(dtype, op, 'dtype');
   const g = options.generator ?? defaultGenerator();
   const data = storageFor(op, dtype, s);
   for (let i = 0; i < data.length; i++) data[i] = sample(g);
-  return finish(data, s, options);
+  return finish(data, s, options, op);
 }
 
 /** Uniform samples in [low, high). */
@@ -173,7 +197,7 @@ export function bernoulli(p: number | Tensor, shape?: readonly number[], options
       if (!(pi >= 0 && pi <= 1)) throw new RangeError(`bernoulli: probabilities must lie in [0, 1], found ${pi} at flat index ${i}`);
       data[i] = g.bernoulli(pi);
     }
-    return finish(data, p.shape, options);
+    return finish(data, p.shape, options, 'bernoulli');
   }
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must lie in [0, 1], got ${p}`);
   return draw(shape ?? [], options, 'bernoulli', (g) => g.bernoulli(p));
@@ -194,5 +218,5 @@ export function permutation(n: number, options: RandomOptions = {}): Tensor {
   const perm = (options.generator ?? defaultGenerator()).permutation(n);
   const data = allocate(dtype, n);
   data.set(perm);
-  return finish(data, [n], options);
+  return finish(data, [n], options, 'permutation');
 }

@@ -1,5 +1,5 @@
 export { Tensor, type NestedArray } from './tensor.js';
-export type { DType, Storage } from './dtype.js';
+export type { DType, FloatDType, Storage } from './dtype.js';
 export { type Shape, broadcastShapes, sizeOf } from './shape.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setDebug, isDebug, type GradFn } from './autograd.js';
@@ -23,14 +23,14 @@ export * as linalg from './linalg/index.js';
 export { flip, roll, repeat, tile, repeatInterleave, unfold } from './ops/arrange.js';
 export { tril, triu, diag, trace } from './ops/triangular.js';
 export { sort, argsort, topk, median, type ValuesAndIndices } from './ops/sort.js';
-export { maskedFill, indexAdd, meshgrid, type IndexAddOptions, type MeshgridOptions } from './ops/index-extra.js';
+export { maskedFill, indexAdd, meshgrid, take, type IndexAddOptions, type MeshgridOptions } from './ops/index-extra.js';
 export { outer, kron } from './ops/products.js';
 export { einsum } from './ops/einsum.js';
 export { cdist } from './ops/distance.js';
 
 // elementwise ops and reductions (PyTorch names)
 export { tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh } from './ops/trig.js';
-export { atan2, lerp, fmod, remainder, logAddExp } from './ops/elementwise-extra.js';
+export { atan2, lerp, fmod, remainder, logAddExp, floorDivide } from './ops/elementwise-extra.js';
 export { prod, cumsum, cumprod } from './ops/scan.js';
 export { any, all, allclose, nansum, type AllcloseOptions } from './ops/logical.js';
 
@@ -41,3 +41,6 @@ export {
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, type AdaptiveSize, type AdaptiveMaxPoolOptions,
 } from './ops/adaptive-pool.js';
 export { interpolate, type InterpolateOptions, type InterpolateMode } from './ops/interpolate.js';
+// dtypes: int32, uint8 and bool tensors (see dtype.ts for the promotion rules)
+export { DTYPES, isFloating, promote } from './dtype.js';
+export { logicalAnd, logicalOr, logicalXor, logicalNot, isfinite, maskedSelect } from './ops/masks.js';

@@ -23,6 +23,15 @@ let pooledBytes = 0;
 /** Arrays allocated while a recycler is active (only those may be recycled). */
 let tracking: Set<ArrayBufferLike> | null = null;
 
+/** The typed array class of each dtype (bool is Uint8ClampedArray so it differs from uint8's). */
+const ARRAY_OF = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  bool: Uint8ClampedArray,
+} as const satisfies Record<DType, { new (size: number): Storage; BYTES_PER_ELEMENT: number }>;
+
 const keyOf = (dtype: DType, size: number): string => `${dtype}:${size}`;
 
 /**
@@ -51,17 +60,18 @@ function fresh(dtype: DType, size: number, what?: () => string): Storage {
   const by = what ? `${what()}: ` : '';
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`${by}cannot allocate a tensor of ${size} elements: the size must be a non-negative integer`);
   try {
-    return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+    return new ARRAY_OF[dtype](size);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    const gib = (size * (dtype === 'float64' ? 8 : 4)) / 2 ** 30;
+    const gib = (size * ARRAY_OF[dtype].BYTES_PER_ELEMENT) / 2 ** 30;
     throw new RangeError(`${by}cannot allocate ${size} ${dtype} elements (${gib.toPrecision(3)} GiB): ${e.message}`);
   }
 }
 
 function recycle(data: Storage): void {
   if (pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;
-  const key = keyOf(data instanceof Float64Array ? 'float64' : 'float32', data.length);
+  const dtype = (Object.keys(ARRAY_OF) as DType[]).find((d) => data.constructor === ARRAY_OF[d])!;
+  const key = keyOf(dtype, data.length);
   let list = free.get(key);
   if (!list) free.set(key, (list = []));
   list.push(data);

@@ -6,7 +6,7 @@
  * kernel call and backward rule live.
  */
 import { noGrad, propagate, type GradFn } from './autograd.js';
-import { allocate, assertDType, dtypeOf, type DType, type Storage } from './dtype.js';
+import { allocate, assertDType, dtypeOf, isFloating, storeAs, type DType, type Storage } from './dtype.js';
 import { checkOptions } from './options.js';
 import { sizeOf, shapeToString, type Shape } from './shape.js';
 import * as binary from './ops/binary.js';
@@ -26,6 +26,7 @@ import * as trig from './ops/trig.js';
 import * as ew from './ops/elementwise-extra.js';
 import * as scan from './ops/scan.js';
 import * as logical from './ops/logical.js';
+import * as masks from './ops/masks.js';
 
 /** Nested plain arrays of numbers, as returned by {@link Tensor.toArray}. */
 export type NestedArray = number | NestedArray[];
@@ -37,8 +38,7 @@ export class Tensor {
   /** The elements in row-major order. Optimizers update it in place. */
   readonly data: Storage;
   readonly shape: readonly number[];
-  /** Whether gradients flow to this tensor; set on leaves you want `.grad` for. */
-  requiresGrad = false;
+  private requiresGradFlag = false;
   /** The accumulated gradient of a leaf after `backward()`. */
   grad: Tensor | null = null;
   /** The op that produced this tensor, when its graph was recorded; null for leaves. */
@@ -54,8 +54,27 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
   }
 
+  /**
+   * Whether gradients flow to this tensor; set on leaves you want `.grad` for. Only floating
+   * tensors can require gradients (as in PyTorch): setting it on an int32, uint8 or bool tensor
+   * is an error.
+   */
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+  set requiresGrad(on: boolean) {
+    if (on && !isFloating(this.dtype)) {
+      throw new TypeError(`requiresGrad: only floating tensors (float32, float64) can require gradients, this one is ${this.dtype}; convert it with .float() first`);
+    }
+    this.requiresGradFlag = on;
+  }
+
   get dtype(): DType {
     return dtypeOf(this.data);
+  }
+  /** Whether the dtype is float32 or float64 (torch's is_floating_point). */
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
   }
   get ndim(): number {
     return this.shape.length;
@@ -86,16 +105,30 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** This tensor in `dtype` (itself when already so); differentiable. */
+  /**
+   * This tensor in `dtype` (itself when already so); differentiable between floating dtypes.
+   * To int32 and uint8 values truncate toward zero (and wrap, as in PyTorch); to bool every
+   * non-zero value, NaN included, becomes 1.
+   */
   to(dtype: DType): Tensor {
     assertDType(dtype, 'to');
     return unary.cast(this, dtype);
   }
+  /** `to('float32')`. */
   float(): Tensor {
     return this.to('float32');
   }
+  /** `to('float64')`. */
   double(): Tensor {
     return this.to('float64');
+  }
+  /** `to('int32')` (torch's `.int()`; descent has no int64, so also the dtype for `.long()` code). */
+  int(): Tensor {
+    return this.to('int32');
+  }
+  /** `to('bool')`: 1 where non-zero, else 0. */
+  bool(): Tensor {
+    return this.to('bool');
   }
 
   /** A copy with its own storage; differentiable. */
@@ -159,7 +192,7 @@ export class Tensor {
   /** A tensor of `shape` filled with `value`. */
   static fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
     const data = allocate(dtype, sizeOf(shape));
-    if (value !== 0) data.fill(value);
+    if (value !== 0) data.fill(storeAs(dtype, value));
     return new Tensor(data, shape);
   }
 
@@ -285,6 +318,8 @@ export class Tensor {
   diag(diagonal = 0): Tensor { return tri.diag(this, diagonal); }
   trace(): Tensor { return tri.trace(this); }
   maskedFill(mask: Tensor, value: number | Tensor): Tensor { return ixx.maskedFill(this, mask, value); }
+  /** The elements at flat positions `index` (torch.take). */
+  take(index: idx.IndexLike): Tensor { return ixx.take(this, index); }
   indexAdd(axis: number, index: idx.IndexLike, source: Tensor, options: ixx.IndexAddOptions = {}): Tensor { return ixx.indexAdd(this, axis, index, source, options); }
   sort(axis = -1, descending = false): srt.ValuesAndIndices { return srt.sort(this, axis, descending); }
   argsort(axis = -1, descending = false): Tensor { return srt.argsort(this, axis, descending); }
@@ -311,14 +346,27 @@ export class Tensor {
   lerp(end: Operand, weight: Operand): Tensor { return ew.lerp(this, end, weight); }
   fmod(other: Operand): Tensor { return ew.fmod(this, other); }
   remainder(other: Operand): Tensor { return ew.remainder(this, other); }
+  /** Python's `//` (torch.floor_divide); int32 stays int32. */
+  floorDivide(other: Operand): Tensor { return ew.floorDivide(this, other); }
   logAddExp(other: Operand): Tensor { return ew.logAddExp(this, other); }
   prod(axis?: number, keepDims = false): Tensor { return scan.prod(this, axis, keepDims); }
   cumsum(axis: number): Tensor { return scan.cumsum(this, axis); }
   cumprod(axis: number): Tensor { return scan.cumprod(this, axis); }
   nansum(axes?: Axes, keepDims = false): Tensor { return logical.nansum(this, axes, keepDims); }
-  /** 1 or 0 in this tensor's dtype (no bool dtype yet). */
+  /** A bool tensor: whether some element along `axes` is non-zero. */
   any(axes?: Axes, keepDims = false): Tensor { return logical.any(this, axes, keepDims); }
-  /** 1 or 0 in this tensor's dtype (no bool dtype yet). */
+  /** A bool tensor: whether every element along `axes` is non-zero. */
   all(axes?: Axes, keepDims = false): Tensor { return logical.all(this, axes, keepDims); }
   allclose(other: Tensor, options: logical.AllcloseOptions = {}): boolean { return logical.allclose(this, other, options); }
+
+  // ---- bool tensors -----------------------------------------------------------------------
+
+  logicalAnd(other: Tensor): Tensor { return masks.logicalAnd(this, other); }
+  logicalOr(other: Tensor): Tensor { return masks.logicalOr(this, other); }
+  logicalXor(other: Tensor): Tensor { return masks.logicalXor(this, other); }
+  logicalNot(): Tensor { return masks.logicalNot(this); }
+  /** A bool tensor: 1 where the element is finite. */
+  isfinite(): Tensor { return masks.isfinite(this); }
+  /** The elements where `mask` is true, as a 1-D tensor (torch.masked_select). */
+  maskedSelect(mask: Tensor): Tensor { return masks.maskedSelect(this, mask); }
 }

@@ -33,9 +33,10 @@ export const decode = (e: Encoded): Tensor => new Tensor(Float64Array.from(e.dat
 
 /**
  * One test per case: on every backend, descent's `ops[case.op]` gives PyTorch's output and the
- * gradients of every input the case lists (float64, atol 1e-12, rtol 1e-10).
+ * gradients of every input the case lists (float64, atol 1e-12, rtol 1e-10). The output is
+ * float64 unless `outputDTypes` names another dtype for the op (bool for any/all, as PyTorch).
  */
-export function testOpCases(cases: readonly OpCase[], ops: Record<string, OpMapping>): void {
+export function testOpCases(cases: readonly OpCase[], ops: Record<string, OpMapping>, outputDTypes: Record<string, string> = {}): void {
   for (const c of cases) {
     test(c.name, () => {
       const run = ops[c.op];
@@ -46,8 +47,8 @@ export function testOpCases(cases: readonly OpCase[], ops: Record<string, OpMapp
         const names = Object.keys(c.grads);
         for (const n of names) inputs[n].requiresGrad = true;
         const out = run(inputs, c.params);
-        assert.equal(out.dtype, 'float64');
-        assertClose(out, decode(c.output), { atol: 1e-12, rtol: 1e-10, what: `${c.name} output on ${backend}` });
+        assert.equal(out.dtype, outputDTypes[c.op] ?? 'float64');
+        assertClose(out.isFloatingPoint() ? out : out.double(), decode(c.output), { atol: 1e-12, rtol: 1e-10, what: `${c.name} output on ${backend}` });
         if (names.length === 0) return;
         const grads = grad(out.mul(decode(c.weights)).sum(), names.map((n) => inputs[n]));
         names.forEach((n, k) => assertClose(grads[k], decode(c.grads[n]), { atol: 1e-12, rtol: 1e-10, what: `${c.name} gradient of ${n} on ${backend}` }));

@@ -152,10 +152,10 @@ describe('dtypes', () => {
     assert.equal(d.float().dtype, 'float32');
   });
 
-  test('comparisons give 0/1 in the operands\' dtype', () => {
+  test('comparisons give bool 0/1', () => {
     const t = tensor([1, 2, 3], { dtype: 'float64' });
     const c = t.gt(1.5);
-    assert.equal(c.dtype, 'float64');
+    assert.equal(c.dtype, 'bool');
     assert.deepEqual(list(c), [0, 1, 1]);
     assert.deepEqual(list(t.eq(tensor([1, 0, 3]))), [1, 0, 1]);
     assert.deepEqual(list(t.le(2)), [1, 1, 0]);

@@ -92,7 +92,7 @@ describe('shape errors', () => {
 
 describe('dtype and creation errors', () => {
   test('unknown dtype', () => {
-    throwsWith(() => tensor([1], { dtype: 'int32' as DType }), TypeError, 'tensor', 'unknown dtype "int32"', "'float32' or 'float64'");
+    throwsWith(() => tensor([1], { dtype: 'int64' as DType }), TypeError, 'tensor', 'unknown dtype "int64"', "integer dtype is 'int32'", "'float32', 'float64', 'int32', 'uint8', 'bool'");
     throwsWith(() => zeros([2], { dtype: 'float16' as DType }), TypeError, 'full', 'unknown dtype "float16"');
     throwsWith(() => ones([2]).to('bfloat16' as DType), TypeError, 'to', 'unknown dtype "bfloat16"');
   });

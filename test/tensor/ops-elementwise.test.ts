@@ -64,7 +64,7 @@ describe(`issue 19 elementwise ops and reductions match PyTorch ${fixture.torch}
     const used = new Set(fixture.cases.map((c) => c.op));
     assert.deepEqual(Object.keys(ops).filter((op) => !used.has(op)), []);
   });
-  testOpCases(fixture.cases, ops);
+  testOpCases(fixture.cases, ops, { any: 'bool', all: 'bool' });
   for (const c of fixture.allclose) {
     test(`allclose: ${c.name}`, () => {
       const { rtol, atol, equal_nan: equalNan } = c.options;
@@ -166,9 +166,10 @@ describe('issue 19 ops: PyTorch edge cases', () => {
     assert.deepEqual(Tensor.fill([0, 3], 0).cumsum(0).shape, [0, 3]);
   });
 
-  test('any and all are float 0/1 in the input dtype; NaN counts as true', () => {
+  test('any and all are bool 0/1; NaN counts as true', () => {
     const x = new Tensor(Float32Array.from([0, NaN, 0, 0]), [2, 2]);
-    assert.equal(any(x).dtype, 'float32');
+    assert.equal(any(x).dtype, 'bool');
+    assert.equal(all(x).dtype, 'bool');
     assert.deepEqual(any(x, 1).toArray(), [1, 0]);
     assert.deepEqual(all(x.add(1), [0, 1], true).toArray(), [[1]]);
     assert.equal(x.any().requiresGrad, false);
@@ -197,7 +198,7 @@ describe('issue 19 ops: PyTorch edge cases', () => {
   test('float32 stays float32 through every op', () => {
     const x = new Tensor(Float32Array.from([0.25, 0.5]), [2]);
     const outs = [x.tan(), x.asin(), x.acos(), x.atan(), x.sinh(), x.cosh(), x.asinh(), x.add(1).acosh(), x.atanh(), x.atan2(x), x.lerp(x, 0.5),
-      x.fmod(0.3), x.remainder(0.3), x.logAddExp(x), x.prod(), x.cumsum(0), x.cumprod(0), x.nansum(), x.any(), x.all()];
+      x.fmod(0.3), x.remainder(0.3), x.logAddExp(x), x.prod(), x.cumsum(0), x.cumprod(0), x.nansum()];
     assert.deepEqual(outs.map((t) => t.dtype), outs.map(() => 'float32'));
     assertClose(x.tan(), [Math.tan(0.25), Math.tan(0.5)], { rtol: 1e-6 });
   });

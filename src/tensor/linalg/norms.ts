@@ -21,7 +21,7 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: number | readonly number[],
   const a = x.abs();
   if (ord === Infinity) return a.max(dim, keepdim);
   if (ord === -Infinity) return a.min(dim, keepdim);
-  if (ord === 0) return x.ne(0).sum(dim, keepdim).detach();
+  if (ord === 0) return x.ne(0).sum(dim, keepdim).to(x.dtype).detach(); // a count, in x's dtype as PyTorch
   if (ord === 1) return a.sum(dim, keepdim);
   if (ord === 2) return norm(x, 2, dim, keepdim); // its gradient at x = 0 is 0, as PyTorch's
   return a.pow(ord).sum(dim, keepdim).pow(1 / ord);

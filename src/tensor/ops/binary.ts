@@ -1,23 +1,49 @@
 /** Elementwise functions of two tensors with NumPy broadcasting, and their derivatives. */
 import { kernels } from '../../backend/registry.js';
 import type { BinaryOp } from '../../backend/kernels.js';
-import { allocate } from '../dtype.js';
+import { allocate, isFloating, promote, promoteWithScalar, requireFloating, type DType, type Storage } from '../dtype.js';
 import { broadcastShapes, broadcastStrides, sameShape, shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { checkTensor, describe, makeResult, promoted } from './result.js';
+import { checkTensor, describe, makeResult } from './result.js';
 
 type Operand = Tensor | number;
 type Rule = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => [Tensor | null, Tensor | null];
+
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/**
+ * The dtype `op` computes in, given its operands' common dtype (see promote in ../dtype.ts):
+ * comparisons compare in it; true division of integers gives float32 (as in PyTorch); reluGrad
+ * needs floats.
+ */
+function computeDType(op: BinaryOp, common: DType): DType {
+  if (COMPARISONS.has(op)) return common;
+  if (op === 'reluGrad') requireFloating(common, op);
+  if (op === 'div') return isFloating(common) ? common : 'float32';
+  if (common !== 'bool') return common;
+  // two bools: add and maximum are OR, mul and minimum AND (see asBool), as in PyTorch, which
+  // refuses bool subtraction; anything else counts in int32
+  if (op === 'sub') throw new TypeError("sub: subtracting two bool tensors is not supported (as in PyTorch); use logicalXor, or convert with .int() first");
+  return op === 'add' || op === 'mul' || op === 'maximum' || op === 'minimum' ? 'bool' : 'int32';
+}
+
+/** Makes a bool op's sums 0/1 again: 1 + 1 is 2 in the storage, and OR is 1. */
+function asBool(out: Storage): void {
+  for (let i = 0; i < out.length; i++) if (out[i] > 1) out[i] = 1;
+}
 
 /** Runs kernel `op` on a and b (a tensor or a number) and records `rule` for backward. */
 function apply(op: BinaryOp, a: Tensor, bIn: Operand, rule?: Rule): Tensor {
   checkTensor(a, op);
   if (typeof bIn === 'number') return applyScalar(op, a, bIn, rule);
   if (!(bIn instanceof Tensor)) throw new TypeError(`${op}: the other operand must be a Tensor or a number, got ${describe(bIn)}`);
-  const [x, z] = promoted(a, bIn);
+  const dtype = computeDType(op, promote(a.dtype, bIn.dtype));
+  const x = a.to(dtype);
+  const z = bIn.to(dtype);
   const shape = sameShape(x.shape, z.shape) ? [...x.shape] : broadcastShapes(x.shape, z.shape, op);
-  const out = allocate(x.dtype, shape.reduce((p, d) => p * d, 1), () => `${op}: output shape ${shapeToString(shape)}`);
+  const out = allocate(COMPARISONS.has(op) ? 'bool' : dtype, shape.reduce((p, d) => p * d, 1), () => `${op}: output shape ${shapeToString(shape)}`);
   kernels().binary(op, x.data, broadcastStrides(x.shape, shape), z.data, broadcastStrides(z.shape, shape), out, shape);
+  if (dtype === 'bool' && !COMPARISONS.has(op)) asBool(out);
   let y: Tensor;
   const backward = rule && ((g: Tensor) => {
     const [ga, gb] = rule(g, x, z, y);
@@ -27,8 +53,11 @@ function apply(op: BinaryOp, a: Tensor, bIn: Operand, rule?: Rule): Tensor {
   return y;
 }
 
-function applyScalar(op: BinaryOp, a: Tensor, s: number, rule?: Rule): Tensor {
-  const out = allocate(a.dtype, a.size);
+function applyScalar(op: BinaryOp, aIn: Tensor, s: number, rule?: Rule): Tensor {
+  const dtype = computeDType(op, promoteWithScalar(aIn.dtype, s));
+  // a comparison reads the values as they are; arithmetic computes in the result's dtype
+  const a = COMPARISONS.has(op) ? aIn : aIn.to(dtype);
+  const out = allocate(COMPARISONS.has(op) ? 'bool' : dtype, a.size);
   kernels().binaryScalar(op, a.data, s, out);
   let y: Tensor;
   const backward = rule && ((g: Tensor) => {
@@ -79,7 +108,7 @@ export const minimum = (a: Tensor, b: Operand): Tensor =>
 export const reluGrad = (g: Tensor, x: Tensor): Tensor =>
   apply('reluGrad', g, x, (gg) => [g.requiresGrad ? reluGrad(gg, x) : null, null]);
 
-// Comparisons give 1 or 0 in the inputs' dtype and have no gradient.
+// Comparisons give bool tensors (1 or 0), computed in the operands' common dtype; no gradient.
 export const eq = (a: Tensor, b: Operand): Tensor => apply('eq', a, b);
 export const ne = (a: Tensor, b: Operand): Tensor => apply('ne', a, b);
 export const lt = (a: Tensor, b: Operand): Tensor => apply('lt', a, b);

@@ -27,7 +27,7 @@ export function cdist(x1In: Tensor, x2In: Tensor, p = 2): Tensor {
   }
   const [x1, x2] = promoted(x1In, x2In);
   const diff = x1.unsqueeze(-2).sub(x2.unsqueeze(-3)).abs();
-  if (p === 0) return diff.gt(0).sum(-1);
+  if (p === 0) return diff.gt(0).sum(-1).to(x1.dtype); // a count, in the inputs' dtype as PyTorch
   if (p === 1) return diff.sum(-1);
   if (p === Infinity) return diff.max(-1);
   if (p === 2) return rootAwayFromZero(diff.square().sum(-1), 0.5);

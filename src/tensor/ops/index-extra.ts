@@ -2,10 +2,11 @@
  * maskedFill, indexAdd and meshgrid: compositions of where, scatterAddFlat and broadcastTo, so
  * their gradients (of every order) come from those ops.
  */
+import { isFloating } from '../dtype.js';
 import { checkOptions, showValue } from '../options.js';
 import { broadcastShapes, normalizeAxis, sameShape, shapeToString, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { scatterAddFlat, type IndexLike, where } from './indexing.js';
+import { gatherFlat, scatterAddFlat, toIndexArray, type IndexLike, where } from './indexing.js';
 import { checkTensor } from './result.js';
 
 /**
@@ -23,7 +24,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
     throw new RangeError(`maskedFill: value must be a number or a 0-d tensor, got a tensor of shape ${shapeToString(value.shape)}`);
   }
   if (!(value instanceof Tensor) && typeof value !== 'number') throw new TypeError(`maskedFill: value must be a number or a 0-d tensor, got ${showValue(value)}`);
-  return where(mask.broadcastTo(x.shape), value, x);
+  const filled = where(mask.broadcastTo(x.shape), value, x);
+  // an integer or bool x keeps its dtype, as in PyTorch (a fractional value truncates in int32)
+  return isFloating(x.dtype) || filled.dtype === x.dtype ? filled : filled.to(x.dtype);
 }
 
 /** Options of {@link indexAdd}. */
@@ -96,4 +99,19 @@ export function meshgrid(tensors: readonly Tensor[], options: MeshgridOptions = 
     const view = shape.map((_, d) => (d === axisOf(i) ? t.size : 1));
     return t.reshape(view).broadcastTo(shape);
   });
+}
+
+/**
+ * torch.take: the elements of x at flat (row-major) positions `index` (int32, or integral floats),
+ * shaped like `index`; negative positions count from the end. Differentiable in x.
+ */
+export function take(x: Tensor, index: IndexLike): Tensor {
+  checkTensor(x, 'take');
+  const flat = Int32Array.from(toIndexArray(index, 'take'));
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (v < -x.size || v >= x.size) throw new RangeError(`take: index ${v} at position ${i} is out of range for a tensor of ${x.size} elements`);
+    if (v < 0) flat[i] = v + x.size;
+  }
+  return gatherFlat(x, flat, index instanceof Tensor ? index.shape : [flat.length]);
 }

@@ -4,13 +4,16 @@
  * adjoint: so every op here has gradients of every order without a rule of its own.
  */
 import { kernels } from '../../backend/registry.js';
-import { allocate, promote } from '../dtype.js';
+import { allocate, isFloating, promote, promoteWithScalar } from '../dtype.js';
 import { broadcastShapes, normalizeAxis, sameShape, shapeToString, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkOptions } from '../options.js';
 import { asTensor, checkTensor, makeResult } from './result.js';
 
-/** Indices given as plain numbers, an Int32Array, or a tensor holding integral values. */
+/**
+ * Indices given as plain numbers, an Int32Array, or a tensor: int32 (or uint8), or, as before
+ * integer dtypes existed, a float tensor holding integral values (still accepted).
+ */
 export type IndexLike = readonly number[] | Int32Array | Tensor;
 
 /** out[i] = x.flat[index[i]] (0 where index[i] is -1), shaped as `shape`. */
@@ -27,7 +30,11 @@ export function scatterAddFlat(g: Tensor, index: Int32Array, shape: readonly num
   return makeResult(out, shape, 'scatterAddFlat', [g], (gg) => [gatherFlat(gg, index, g.shape)]);
 }
 
-function toIndexArray(indices: IndexLike, op: string): Int32Array {
+export function toIndexArray(indices: IndexLike, op: string): Int32Array {
+  if (indices instanceof Tensor && indices.dtype === 'bool') {
+    throw new TypeError(`${op}: indices must be int32 (or integral floats), got a bool tensor; to select with a mask use maskedSelect or where`);
+  }
+  if (indices instanceof Tensor && indices.dtype === 'int32') return indices.data as Int32Array;
   const values = indices instanceof Tensor ? indices.data : indices;
   const out = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
@@ -365,10 +372,14 @@ function padFill(fill: number | PadMode | PadOptions): { mode: PadMode; value: n
  */
 export function where(condition: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
   checkTensor(condition, 'where', 'condition');
-  // The condition is a mask and does not take part in the dtype, nor does a number (it takes
-  // the other side's dtype); with two numbers the result has the condition's dtype.
+  // The condition is a mask (bool, or any dtype with non-zero as true) and does not take part in
+  // the dtype, nor does a number (it takes the other side's dtype, unless it is fractional and
+  // that side is integral); with two numbers the result has a float condition's dtype, float32
+  // otherwise.
   const sides = [a, b].filter((v): v is Tensor => v instanceof Tensor);
-  const dtype = sides.length > 0 ? sides.map((v) => v.dtype).reduce(promote) : condition.dtype;
+  const numbers = [a, b].filter((v): v is number => typeof v === 'number');
+  let dtype = sides.length > 0 ? sides.map((v) => v.dtype).reduce(promote) : isFloating(condition.dtype) ? condition.dtype : 'float32';
+  for (const n of numbers) dtype = promoteWithScalar(dtype, n);
   const x = asTensor(a, dtype, 'where').to(dtype);
   const y = asTensor(b, dtype, 'where').to(dtype);
   const shape = broadcastShapes(broadcastShapes(condition.shape, x.shape, 'where'), y.shape, 'where');

@@ -1,7 +1,6 @@
 /**
- * Logical reductions and NaN-aware sums: any, all, allclose and nansum. There are no
- * bool dtypes yet, so any and all give float tensors of 0 and 1 (in the input's dtype), like
- * the comparisons.
+ * Logical reductions and NaN-aware sums: any, all, allclose and nansum. any and all give bool
+ * tensors, like the comparisons.
  */
 import { checkOptions } from '../options.js';
 import { broadcastShapes, normalizeAxes } from '../shape.js';
@@ -12,7 +11,7 @@ import { isnan } from './unary.js';
 type Axes = number | readonly number[] | undefined;
 
 /**
- * 1 where some element along `axes` (all by default) is non-zero, else 0 (torch.any); NaN counts
+ * A bool tensor: 1 where some element along `axes` (all by default) is non-zero, else 0 (torch.any); NaN counts
  * as non-zero, as in PyTorch. Not differentiable.
  */
 export function any(x: Tensor, axes?: Axes, keepDims = false): Tensor {
@@ -21,7 +20,7 @@ export function any(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return x.detach().ne(0).sum(ax, keepDims).gt(0);
 }
 
-/** 1 where every element along `axes` (all by default) is non-zero, else 0 (torch.all); not differentiable. */
+/** A bool tensor: 1 where every element along `axes` (all by default) is non-zero, else 0 (torch.all); not differentiable. */
 export function all(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   checkTensor(x, 'all');
   const ax = normalizeAxes(axes, x.ndim, 'all');

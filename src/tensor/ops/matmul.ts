@@ -1,6 +1,6 @@
 /** Matrix products: batched with broadcasting (NumPy's matmul rules), and the linear map. */
 import { kernels } from '../../backend/registry.js';
-import { allocate } from '../dtype.js';
+import { allocate, requireFloating } from '../dtype.js';
 import { broadcastShapes, sameShape, shapeToString, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, makeResult, promoted } from './result.js';
@@ -10,8 +10,8 @@ import { checkTensor, makeResult, promoted } from './result.js';
  * column (right) vector and the added axis removed again; leading batch axes broadcast.
  */
 export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
-  checkTensor(aIn, 'matmul', 'first operand');
-  checkTensor(bIn, 'matmul', 'second operand');
+  requireFloating(checkTensor(aIn, 'matmul', 'first operand').dtype, 'matmul', 'first operand');
+  requireFloating(checkTensor(bIn, 'matmul', 'second operand').dtype, 'matmul', 'second operand');
   if (aIn.ndim === 0 || bIn.ndim === 0) {
     throw new RangeError(`matmul: operands must have at least one dimension, got shapes ${shapeToString(aIn.shape)} and ${shapeToString(bIn.shape)}`);
   }
@@ -57,8 +57,8 @@ export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
 
 /** The inner product of two vectors of the same length. */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  checkTensor(a, 'dot');
-  checkTensor(b, 'dot');
+  requireFloating(checkTensor(a, 'dot').dtype, 'dot');
+  requireFloating(checkTensor(b, 'dot').dtype, 'dot');
   if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
     throw new RangeError(`dot: expected two vectors of the same length, got shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
   }
@@ -67,8 +67,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** x W^T + b, the affine map of a linear layer (W is [out, in], as in PyTorch). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  checkTensor(x, 'linear');
-  checkTensor(weight, 'linear', 'weight');
+  requireFloating(checkTensor(x, 'linear').dtype, 'linear');
+  requireFloating(checkTensor(weight, 'linear', 'weight').dtype, 'linear', 'weight');
   if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D [out, in], got shape ${shapeToString(weight.shape)}`);
   const inFeatures = weight.shape[1];
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {

@@ -1,7 +1,7 @@
 /** Reductions over any set of axes, and softmax. */
 import { kernels } from '../../backend/registry.js';
 import type { ReduceOp } from '../../backend/kernels.js';
-import { allocate } from '../dtype.js';
+import { allocate, requireFloating, type Storage } from '../dtype.js';
 import { checkOptions } from '../options.js';
 import { normalizeAxes, normalizeAxis, shapeToString, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -15,7 +15,7 @@ function reducedShape(shape: readonly number[], axes: readonly number[], keepDim
 }
 
 /** Runs a reduce kernel axis by axis, from the last to the first, keeping the dims as 1. */
-function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Float32Array | Float64Array {
+function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Storage {
   let data = x.data;
   const shape = [...x.shape];
   for (let j = axes.length - 1; j >= 0; j--) {
@@ -32,8 +32,10 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Float32Arr
   return data === x.data ? data.slice() : data;
 }
 
-export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  checkTensor(x, 'sum');
+/** The sum over `axes` (all by default); bool and uint8 are summed as int32 (PyTorch sums them as int64). */
+export function sum(xIn: Tensor, axes?: Axes, keepDims = false): Tensor {
+  checkTensor(xIn, 'sum');
+  const x = xIn.dtype === 'bool' || xIn.dtype === 'uint8' ? xIn.to('int32') : xIn;
   const ax = normalizeAxes(axes, x.ndim, 'sum');
   const kept = reducedShape(x.shape, ax, true);
   const data = reduceRaw('sum', x, ax);
@@ -41,7 +43,8 @@ export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
 }
 
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  const ax = normalizeAxes(axes, checkTensor(x, 'mean').ndim, 'mean');
+  requireFloating(checkTensor(x, 'mean').dtype, 'mean');
+  const ax = normalizeAxes(axes, x.ndim, 'mean');
   const count = ax.reduce((p, a) => p * x.shape[a], 1);
   return sum(x, ax, keepDims).div(count);
 }
@@ -62,7 +65,7 @@ function extreme(op: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): T
   const data = reduceRaw(op, x, ax);
   let y: Tensor;
   y = makeResult(data, reducedShape(x.shape, ax, keepDims), op, [x], (g) => {
-    const hits = x.eq(y.detach().reshape(kept));
+    const hits = x.eq(y.detach().reshape(kept)).to(x.dtype);
     const share = hits.div(sum(hits, ax, true));
     return [g.reshape(kept).mul(share)];
   });
@@ -72,19 +75,19 @@ function extreme(op: 'max' | 'min', x: Tensor, axes: Axes, keepDims: boolean): T
 export const max = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extreme('max', x, axes, keepDims);
 export const min = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extreme('min', x, axes, keepDims);
 
-/** Index of the first max (min) along `axis`, as a float; over the flattened tensor when axis is omitted. */
+/** Index of the first max (min) along `axis`, as int32; over the flattened tensor when axis is omitted. */
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   checkTensor(x, op);
   if (x.size === 0) throw new RangeError(`${op}: empty tensor of shape ${shapeToString(x.shape)}`);
   if (axis === undefined) {
-    const out = allocate(x.dtype, 1);
+    const out = allocate('int32', 1);
     kernels().argReduce(op, x.data, 1, x.size, 1, out);
     return new Tensor(out, keepDims ? x.shape.map(() => 1) : []);
   }
   const a = normalizeAxis(axis, x.ndim, op);
   const outer = sizeOf(x.shape.slice(0, a));
   const inner = sizeOf(x.shape.slice(a + 1));
-  const out = allocate(x.dtype, outer * inner);
+  const out = allocate('int32', outer * inner);
   kernels().argReduce(op, x.data, outer, x.shape[a], inner, out);
   return new Tensor(out, reducedShape(x.shape, [a], keepDims));
 }
@@ -102,7 +105,8 @@ export interface VarianceOptions {
 export function variance(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
   checkOptions('var', options, ['correction', 'keepDims']);
   const { correction = 1, keepDims = false } = options ?? {};
-  const ax = normalizeAxes(axes, checkTensor(x, 'var').ndim, 'var');
+  requireFloating(checkTensor(x, 'var').dtype, 'var');
+  const ax = normalizeAxes(axes, x.ndim, 'var');
   const count = ax.reduce((p, a) => p * x.shape[a], 1);
   const centered = x.sub(mean(x, ax, true));
   return sum(centered.square(), ax, keepDims).div(Math.max(count - correction, 0));
@@ -115,7 +119,8 @@ export function std(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tens
 
 /** log(sum(exp(x))) over axes, shifted by the (constant) max so large inputs do not overflow. */
 export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  const ax = normalizeAxes(axes, checkTensor(x, 'logSumExp').ndim, 'logSumExp');
+  requireFloating(checkTensor(x, 'logSumExp').dtype, 'logSumExp');
+  const ax = normalizeAxes(axes, x.ndim, 'logSumExp');
   if (ax.some((a) => x.shape[a] === 0)) {
     // the log of an empty sum: -inf (as in PyTorch); x has no elements, so its gradient is empty
     const out = allocate(x.dtype, sizeOf(reducedShape(x.shape, ax, keepDims))).fill(-Infinity);
@@ -132,7 +137,7 @@ export function logSumExp(x: Tensor, axes?: Axes, keepDims = false): Tensor {
  * The 2-norm's gradient x/||x|| is taken as 0 where the norm is 0 (a subgradient), as PyTorch does.
  */
 export function norm(x: Tensor, p: 1 | 2 | 'inf' = 2, axes?: Axes, keepDims = false): Tensor {
-  checkTensor(x, 'norm');
+  requireFloating(checkTensor(x, 'norm').dtype, 'norm');
   if (p === 1) return sum(x.abs(), axes, keepDims);
   if (p === 'inf') return max(x.abs(), axes, keepDims);
   if (p !== 2) throw new RangeError(`norm: p must be 1, 2 or 'inf', got ${JSON.stringify(p)}`);
@@ -161,7 +166,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 
 function softmaxLike(x: Tensor, axis: number, log: boolean): Tensor {
   const name = log ? 'logSoftmax' : 'softmax';
-  checkTensor(x, name);
+  requireFloating(checkTensor(x, name).dtype, name);
   if (x.ndim === 0) throw new RangeError(`${name}: needs at least one axis, got a 0-d tensor`);
   const a = normalizeAxis(axis, x.ndim, name);
   if (a !== x.ndim - 1) return softmaxLike(x.transpose(a, -1), -1, log).transpose(a, -1);

@@ -10,6 +10,9 @@ import { Tensor } from '../tensor.js';
 import { concat, indexSelect, slice } from './indexing.js';
 import { checkTensor, makeResult } from './result.js';
 
+/** bool and uint8 are counted in int32 (PyTorch: int64), so sums and products do not clamp or wrap at 255. */
+const widenSmallIntegers = (x: Tensor): Tensor => (x.dtype === 'bool' || x.dtype === 'uint8' ? x.to('int32') : x);
+
 /** x's axis `axis` as (outer, n, inner) for row-major loops. */
 function layout(x: Tensor, axis: number): [number, number, number] {
   return [sizeOf(x.shape.slice(0, axis)), x.shape[axis], sizeOf(x.shape.slice(axis + 1))];
@@ -53,8 +56,8 @@ function reverseCumsum(x: Tensor, axis: number): Tensor {
 }
 
 /** The running sum along `axis` (torch.cumsum): out[k] = x[0] + ... + x[k]. */
-export function cumsum(x: Tensor, axis: number): Tensor {
-  checkTensor(x, 'cumsum');
+export function cumsum(xIn: Tensor, axis: number): Tensor {
+  const x = widenSmallIntegers(checkTensor(xIn, 'cumsum'));
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumsum');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumsum', [x], (g) => [g]);
   const [outer, n, inner] = layout(x, a);
@@ -113,8 +116,8 @@ function cumprodGrad(g: Tensor, x: Tensor, axis: number, depth = 0): Tensor {
  * The running product along `axis` (torch.cumprod): out[k] = x[0] · ... · x[k]. The gradient is
  * exact where entries are 0, as PyTorch's (see cumprodGrad), and differentiable again.
  */
-export function cumprod(x: Tensor, axis: number): Tensor {
-  checkTensor(x, 'cumprod');
+export function cumprod(xIn: Tensor, axis: number): Tensor {
+  const x = widenSmallIntegers(checkTensor(xIn, 'cumprod'));
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumprod');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumprod', [x], (g) => [g]);
   const data = scanRaw(x, a, (acc, v) => acc * v).data;
@@ -126,8 +129,8 @@ export function cumprod(x: Tensor, axis: number): Tensor {
  * of each entry is the product of all the others: y / x without zeros, else the left and right
  * exclusive cumprods (no division), so it is right with one or more zeros, as PyTorch's.
  */
-export function prod(x: Tensor, axis?: number, keepDims = false): Tensor {
-  checkTensor(x, 'prod');
+export function prod(xIn: Tensor, axis?: number, keepDims = false): Tensor {
+  const x = widenSmallIntegers(checkTensor(xIn, 'prod'));
   if (axis === undefined) {
     const all = prod(x.reshape([x.size]), 0);
     return all.reshape(keepDims ? x.shape.map(() => 1) : []);

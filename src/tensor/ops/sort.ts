@@ -3,8 +3,7 @@
  * values (no gradient flows through it); the values are then gathered at the chosen positions
  * with gatherFlat, so their gradients (to any order) go back to the chosen elements.
  *
- * Indices are float tensors of x's dtype holding integers: descent has no integer dtype yet
- * (float32 holds every index below 2^24 exactly).
+ * Indices are int32 tensors.
  */
 import { allocate } from '../dtype.js';
 import { normalizeAxis, shapeToString, sizeOf } from '../shape.js';
@@ -12,7 +11,7 @@ import { Tensor } from '../tensor.js';
 import { gatherFlat } from './indexing.js';
 import { checkTensor } from './result.js';
 
-/** Values and the positions along the axis they came from (floats holding integers). */
+/** Values and the positions along the axis they came from (int32). */
 export interface ValuesAndIndices {
   values: Tensor;
   indices: Tensor;
@@ -35,7 +34,7 @@ function pickSorted(x: Tensor, axis: number, descending: boolean, count: number,
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
   const flat = new Int32Array(outer * count * inner);
-  const positions = allocate(x.dtype, flat.length);
+  const positions = allocate('int32', flat.length);
   const slice = new Float64Array(n);
   const sign = descending ? -1 : 1;
   for (let o = 0; o < outer; o++) {

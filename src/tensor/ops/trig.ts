@@ -2,7 +2,7 @@
  * Trigonometric and hyperbolic functions, elementwise in plain JS: the forward is
  * Math's function, the backward a rule in tensor ops, so higher derivatives follow.
  */
-import { allocate } from '../dtype.js';
+import { allocate, requireFloating } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor, makeResult } from './result.js';
 
@@ -10,7 +10,7 @@ type Derivative = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 
 /** Applies `f` to every element; `derivative` gives the gradient from g, the input x and the output y. */
 function map(name: string, x: Tensor, f: (v: number) => number, derivative: Derivative): Tensor {
-  checkTensor(x, name);
+  requireFloating(checkTensor(x, name).dtype, name);
   const out = allocate(x.dtype, x.size);
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = f(d[i]);

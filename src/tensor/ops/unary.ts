@@ -1,15 +1,23 @@
 /** Elementwise functions of one tensor, with their derivatives written as tensor ops. */
 import { kernels } from '../../backend/registry.js';
 import type { UnaryOp } from '../../backend/kernels.js';
-import { allocate, type DType } from '../dtype.js';
+import { allocate, isFloating, requireFloating, type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { reluGrad } from './binary.js';
 import { checkTensor, makeResult, type BackwardRule } from './result.js';
 
-/** Applies kernel `op`; `derivative` gives the backward rule from input x and output y. */
-function map(op: UnaryOp, x: Tensor, derivative?: (g: Tensor, x: Tensor, y: Tensor) => Tensor | null): Tensor {
-  checkTensor(x, op);
-  const out = allocate(x.dtype, x.size);
+/** Ops whose values are not integers for integer input: they need a floating tensor (as in PyTorch). */
+const FLOATING_ONLY: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf']);
+
+/**
+ * Applies kernel `op`; `derivative` gives the backward rule from input x and output y. Integer
+ * input keeps its dtype (bool computes as int32); isnan gives bool.
+ */
+function map(op: UnaryOp, xIn: Tensor, derivative?: (g: Tensor, x: Tensor, y: Tensor) => Tensor | null): Tensor {
+  checkTensor(xIn, op);
+  if (FLOATING_ONLY.has(op)) requireFloating(xIn.dtype, op);
+  const x = xIn.dtype === 'bool' && op !== 'isnan' ? cast(xIn, 'int32') : xIn;
+  const out = allocate(op === 'isnan' ? 'bool' : x.dtype, x.size);
   kernels().unary(op, x.data, out);
   let y: Tensor;
   const backward: BackwardRule | undefined = derivative && ((g) => [derivative(g, x, y)]);
@@ -40,11 +48,13 @@ export const ceil = (x: Tensor): Tensor => map('ceil', x);
 export const round = (x: Tensor): Tensor => map('round', x);
 /** 1 where x > 0, else 0 (the Heaviside step); it has no gradient. */
 export const step = (x: Tensor): Tensor => map('step', x);
+/** A bool tensor: 1 where x is NaN. */
 export const isnan = (x: Tensor): Tensor => map('isnan', x);
 
 /** max(x, negativeSlope * x) for slopes in [0, 1]: x where x > 0, negativeSlope * x elsewhere. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor(x, 'leakyRelu');
+  requireFloating(x.dtype, 'leakyRelu');
   const out = allocate(x.dtype, x.size);
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? d[i] : negativeSlope * d[i];
@@ -75,12 +85,22 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   });
 }
 
-/** x converted to `dtype`; the gradient is converted back. */
+/**
+ * x converted to `dtype`; between floating dtypes the gradient is converted back. To an integer
+ * dtype values truncate toward zero and wrap (the typed array's conversion, as PyTorch's cast);
+ * to bool, non-zero (NaN included) is 1. Casts to or from a non-floating dtype carry no gradient.
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = allocate(dtype, x.size);
-  out.set(x.data);
-  return makeResult(out, x.shape, 'cast', [x], (g) => [g.to(x.dtype)]);
+  if (dtype === 'bool') {
+    const d = x.data;
+    for (let i = 0; i < d.length; i++) out[i] = d[i] !== 0 ? 1 : 0;
+  } else {
+    out.set(x.data); // to int32/uint8 the typed array truncates toward zero and wraps (NaN, ±inf become 0)
+  }
+  const differentiable = isFloating(dtype) && isFloating(x.dtype);
+  return makeResult(out, x.shape, 'cast', [x], differentiable ? (g) => [g.to(x.dtype)] : undefined);
 }
 
 export function clone(x: Tensor): Tensor {
