@@ -28,7 +28,7 @@ function apply(op: BinaryOp, a: Tensor, bIn: Operand, rule?: Rule): Tensor {
 }
 
 function applyScalar(op: BinaryOp, a: Tensor, s: number, rule?: Rule): Tensor {
-  const out = allocate(a.dtype, a.size);
+  const out = allocate(a.dtype, a.numel());
   kernels().binaryScalar(op, a.data, s, out);
   let y: Tensor;
   const backward = rule && ((g: Tensor) => {

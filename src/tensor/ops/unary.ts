@@ -9,7 +9,7 @@ import { checkTensor, makeResult, type BackwardRule } from './result.js';
 /** Applies kernel `op`; `derivative` gives the backward rule from input x and output y. */
 function map(op: UnaryOp, x: Tensor, derivative?: (g: Tensor, x: Tensor, y: Tensor) => Tensor | null): Tensor {
   checkTensor(x, op);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   kernels().unary(op, x.data, out);
   let y: Tensor;
   const backward: BackwardRule | undefined = derivative && ((g) => [derivative(g, x, y)]);
@@ -45,11 +45,11 @@ export const isnan = (x: Tensor): Tensor => map('isnan', x);
 /** max(x, negativeSlope * x) for slopes in [0, 1]: x where x > 0, negativeSlope * x elsewhere. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor(x, 'leakyRelu');
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? d[i] : negativeSlope * d[i];
   return makeResult(out, x.shape, 'leakyRelu', [x], (g) => {
-    const slope = allocate(x.dtype, x.size);
+    const slope = allocate(x.dtype, x.numel());
     for (let i = 0; i < d.length; i++) slope[i] = d[i] > 0 ? 1 : negativeSlope;
     return [g.mul(new Tensor(slope, x.shape))];
   });
@@ -65,11 +65,11 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   if (min !== undefined && max !== undefined && min > max) throw new RangeError(`clamp: min (${min}) is greater than max (${max})`);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = d[i] < lo ? lo : d[i] > hi ? hi : d[i];
   return makeResult(out, x.shape, 'clamp', [x], (g) => {
-    const pass = allocate(x.dtype, x.size);
+    const pass = allocate(x.dtype, x.numel());
     for (let i = 0; i < d.length; i++) pass[i] = d[i] >= lo && d[i] <= hi ? 1 : 0;
     return [g.mul(new Tensor(pass, x.shape))];
   });
@@ -78,13 +78,13 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 /** x converted to `dtype`; the gradient is converted back. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = allocate(dtype, x.size);
+  const out = allocate(dtype, x.numel());
   out.set(x.data);
   return makeResult(out, x.shape, 'cast', [x], (g) => [g.to(x.dtype)]);
 }
 
 export function clone(x: Tensor): Tensor {
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   out.set(x.data);
   return makeResult(out, x.shape, 'clone', [x], (g) => [g]);
 }

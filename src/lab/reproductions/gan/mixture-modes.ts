@@ -83,7 +83,7 @@ export function runMixture(o: MixtureOptions, method: Method, seed: number, onPr
   return {
     steps: cols,
     final: { modesCovered: e.modesCovered, modes: e.modes, highQualityFraction: e.highQualityFraction },
-    extra: { samples: Array.from(samples.data.subarray(0, Math.min(samples.size, 2 * 1000)), (x) => Math.round(x * 1e3) / 1e3), centers: Array.from(data.centers.data) },
+    extra: { samples: Array.from(samples.data.subarray(0, Math.min(samples.numel(), 2 * 1000)), (x) => Math.round(x * 1e3) / 1e3), centers: Array.from(data.centers.data) },
   };
 }
 
