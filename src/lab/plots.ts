@@ -65,18 +65,18 @@ export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
 }
 
 /** The name of the dataset holding a Vega-Lite plot's points (what the browser test checks). */
-const DATA = 'table';
+export const DATA = 'table';
 
 /**
  * The live version of a Vega-Lite plot: as wide as its container, with the page's config.
  * `spec` already carries its interactive parameters and tooltips.
  */
-function liveVegaLite(spec: Record<string, unknown>): Plot['live'] {
+export function liveVegaLite(spec: Record<string, unknown>): Plot['live'] {
   return { mode: 'vega-lite', data: DATA, spec: { ...CONFIG, ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } };
 }
 
 /** Zoom and pan on both axes (drag, wheel; double-click resets). */
-const ZOOM = { name: 'zoom', select: 'interval', bind: 'scales' };
+export const ZOOM = { name: 'zoom', select: 'interval', bind: 'scales' };
 /** A click on a legend entry shows that method alone (shift-click adds more; double-click resets). */
 const PICK = { name: 'pick', select: { type: 'point', fields: ['method'] }, bind: 'legend' };
 /** Full opacity for the picked methods (all when none is picked), faint for the others. */
