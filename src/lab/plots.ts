@@ -159,7 +159,8 @@ export async function curvesChart(series: Series[], o: CurvesOptions): Promise<P
   const xs = rows.map((r) => r.x as number);
   if (xScale.type === 'linear' && xs.length) xScale.domain = [Math.min(...xs), Math.max(...xs)];
   xScale.nice = false;
-  const integerX = o.xTitle === 'epoch';
+  // Epochs, steps and iterations: whole-number ticks (a 1..5 step axis otherwise gets 41 ticks of 0.1).
+  const integerX = xs.length > 0 && xs.every((v) => Number.isInteger(v));
   const x = { field: 'x', type: 'quantitative' as const, title: o.xTitle, scale: xScale, ...(integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
   const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: yScale, title: o.yTitle });
   const style = methodEncodings(labels, { dash: true, shape: true });

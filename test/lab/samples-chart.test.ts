@@ -18,3 +18,12 @@ test('samplesChart: one data-ranged domain for both axes, palette colours, live 
   assert.deepEqual(spec.encoding.color.scale.range, [PALETTE[0], PALETTE[3]]);
   assert.ok(plot.svg.includes('mode centre'), 'the legend names the marked points');
 });
+
+test('curvesChart: an x axis of whole numbers (steps, iterations) gets whole-number ticks', async () => {
+  const { curvesChart } = await import('../../src/lab/plots.js');
+  const steps = await curvesChart([{ label: 'a', x: [1, 2, 3, 4, 5], mean: [3, 2, 1.5, 1.2, 1] }], { name: 's', title: 's', xTitle: 'step', yTitle: 'loss' });
+  const axisOf = (p: typeof steps) => (p.live!.spec as { layer: { encoding: { x: { axis?: unknown } } }[] }).layer[1].encoding.x.axis;
+  assert.deepEqual(axisOf(steps), { tickMinStep: 1, format: 'd' });
+  const time = await curvesChart([{ label: 'a', x: [0.5, 1.25, 2], mean: [3, 2, 1] }], { name: 't', title: 't', xTitle: 'seconds', yTitle: 'loss' });
+  assert.equal(axisOf(time), undefined);
+});
