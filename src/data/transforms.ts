@@ -38,11 +38,11 @@ export function normalize(mean: number | readonly number[], std: number | readon
   if (stds.some((s) => !(s > 0))) throw new RangeError(`normalize: std must be positive, got [${stds}]`);
   return ({ x, y }) => {
     const channels = means.length;
-    const out = allocate(x.dtype, x.size);
+    const out = allocate(x.dtype, x.numel());
     if (channels === 1) {
       const m = means[0];
       const inv = 1 / stds[0];
-      for (let i = 0; i < x.size; i++) out[i] = (x.data[i] - m) * inv;
+      for (let i = 0; i < x.numel(); i++) out[i] = (x.data[i] - m) * inv;
     } else {
       if (x.ndim < 2 || x.shape[1] !== channels) throw new RangeError(`normalize: ${channels} per-channel values but x has shape [${x.shape}] (channels on axis 1)`);
       let inner = 1;
@@ -82,7 +82,7 @@ export function oneHot(numClasses: number, options: { smoothing?: number } = {})
 
 /** x [N, ...] -> [N, features] (shares storage). */
 export function flatten(): BatchTransform {
-  return ({ x, y }) => ({ x: x.reshape([x.shape[0], x.shape[0] === 0 ? 0 : x.size / x.shape[0]]), y });
+  return ({ x, y }) => ({ x: x.reshape([x.shape[0], x.shape[0] === 0 ? 0 : x.numel() / x.shape[0]]), y });
 }
 
 /**
@@ -94,7 +94,7 @@ export function meanStd(x: Tensor, options: { perChannel?: boolean } = {}): { me
   if (options.perChannel && x.ndim < 2) throw new RangeError(`meanStd: perChannel needs x with a channel axis 1, got shape [${x.shape}]`);
   let inner = 1;
   if (options.perChannel) for (let i = 2; i < x.ndim; i++) inner *= x.shape[i];
-  else inner = x.size;
+  else inner = x.numel();
   const outer = options.perChannel ? x.shape[0] : 1;
   const sum = new Float64Array(channels);
   const sq = new Float64Array(channels);

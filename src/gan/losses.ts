@@ -91,7 +91,7 @@ const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 &&
 function derivatives(f: (x: Tensor) => Tensor, xs: Float64Array, dtype: DType = 'float64'): { d1: Float64Array; d2: Float64Array } {
   const x = new Tensor(Float64Array.from(xs), [xs.length]).to(dtype).requiresGrad_();
   const y = f(x);
-  if (!(y instanceof Tensor) || y.size !== xs.length) throw new TypeError('loss metric: the function must map a tensor to a tensor of the same shape, elementwise');
+  if (!(y instanceof Tensor) || y.numel() !== xs.length) throw new TypeError('loss metric: the function must map a tensor to a tensor of the same shape, elementwise');
   if (!y.requiresGrad) return { d1: new Float64Array(xs.length), d2: new Float64Array(xs.length) };
   const [g1] = grad(y.sum(), x, { createGraph: true });
   const d1 = Float64Array.from(g1.data);

@@ -31,7 +31,7 @@ function activate(x: Tensor, a: Activation): Tensor {
 
 /** One-hot rows [N, K] of labels [N]. */
 export function oneHot(labels: Tensor, numClasses: number): Tensor {
-  const n = labels.size;
+  const n = labels.numel();
   const out = zeros([n, numClasses]);
   for (let i = 0; i < n; i++) {
     const c = labels.data[i];

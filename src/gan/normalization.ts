@@ -73,7 +73,7 @@ export class ConditionalBatchNorm extends Module {
   forward(x: Tensor, labels?: Tensor): Tensor {
     if (!labels) throw new Error('ConditionalBatchNorm: forward(x, labels) needs the class labels');
     if (x.ndim < 2 || x.shape[1] !== this.numFeatures) throw new RangeError(`ConditionalBatchNorm: expected [N, ${this.numFeatures}, ...], got [${x.shape}]`);
-    if (labels.size !== x.shape[0]) throw new RangeError(`ConditionalBatchNorm: ${labels.size} labels for ${x.shape[0]} examples`);
+    if (labels.numel() !== x.shape[0]) throw new RangeError(`ConditionalBatchNorm: ${labels.numel()} labels for ${x.shape[0]} examples`);
     for (const v of labels.data) if (!Number.isInteger(v) || v < 0 || v >= this.numClasses) throw new RangeError(`ConditionalBatchNorm: label ${v} is not a class in [0, ${this.numClasses - 1}]`);
     const y = normalizeBatch(x, this.runningMean, this.runningVar, this.training, this.momentum, this.eps);
     const idx = labels.reshape(-1);

@@ -104,7 +104,7 @@ export function penaltyPoints(sampling: PenaltySampling, real: Tensor, fake: Ten
       case 'perturbed': {
         // DRAGAN (Kodali et al. 2017): x_p = x + c·std(x)·U[0, 1] elementwise, then a random point between x and x_p.
         const n = r.shape[0];
-        const sd = r.size > 1 ? r.std().item() : 0;
+        const sd = r.numel() > 1 ? r.std().item() : 0;
         const noise = uniform(r.shape, 0, 1, { generator, dtype: r.dtype });
         const alpha = uniform([n, ...r.shape.slice(1).map(() => 1)], 0, 1, { generator, dtype: r.dtype });
         return r.add(noise.mul(perturbation * sd).mul(alpha));
@@ -122,7 +122,7 @@ export function penaltyPoints(sampling: PenaltySampling, real: Tensor, fake: Ten
 export function inputGradients(critic: (x: Tensor) => Tensor, points: Tensor): { grads: Tensor; outputs: Tensor; x: Tensor } {
   const x = points.detach().requiresGrad_();
   const outputs = critic(x);
-  if (outputs.size !== x.shape[0]) throw new RangeError(`gradient penalty: the critic must give one output per example ([N] or [N, 1]); got ${outputs.size} outputs for ${x.shape[0]} examples`);
+  if (outputs.numel() !== x.shape[0]) throw new RangeError(`gradient penalty: the critic must give one output per example ([N] or [N, 1]); got ${outputs.numel()} outputs for ${x.shape[0]} examples`);
   const [g] = grad(outputs.sum(), x, { createGraph: true });
   return { grads: g.reshape(x.shape[0], -1), outputs, x };
 }

@@ -255,7 +255,7 @@ export class GANTrainer {
     const c = this.conditional;
     if (c?.kind === 'acgan') return acganAdversarial(out);
     if (c?.kind === 'amgan') return amganAdversarial(out, c.numClasses);
-    if (out.size !== n) throw new RangeError(`GANTrainer: the discriminator must give one output per example, got shape [${out.shape}] (for AC-GAN or AM-GAN heads set conditional)`);
+    if (out.numel() !== n) throw new RangeError(`GANTrainer: the discriminator must give one output per example, got shape [${out.shape}] (for AC-GAN or AM-GAN heads set conditional)`);
     return out.reshape(n);
   }
 
@@ -265,8 +265,8 @@ export class GANTrainer {
   }
 
   private cycle(labels: Tensor | undefined, n: number): Tensor | undefined {
-    if (!labels || labels.size === n) return labels;
-    return labelTensor(Array.from({ length: n }, (_, i) => labels.data[i % labels.size]));
+    if (!labels || labels.numel() === n) return labels;
+    return labelTensor(Array.from({ length: n }, (_, i) => labels.data[i % labels.numel()]));
   }
 
   // ---- updates ------------------------------------------------------------------------------

@@ -65,18 +65,18 @@ export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
 }
 
 /** The name of the dataset holding a Vega-Lite plot's points (what the browser test checks). */
-const DATA = 'table';
+export const DATA = 'table';
 
 /**
  * The live version of a Vega-Lite plot: as wide as its container, with the page's config.
  * `spec` already carries its interactive parameters and tooltips.
  */
-function liveVegaLite(spec: Record<string, unknown>): Plot['live'] {
+export function liveVegaLite(spec: Record<string, unknown>): Plot['live'] {
   return { mode: 'vega-lite', data: DATA, spec: { ...CONFIG, ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } };
 }
 
 /** Zoom and pan on both axes (drag, wheel; double-click resets). */
-const ZOOM = { name: 'zoom', select: 'interval', bind: 'scales' };
+export const ZOOM = { name: 'zoom', select: 'interval', bind: 'scales' };
 /** A click on a legend entry shows that method alone (shift-click adds more; double-click resets). */
 const PICK = { name: 'pick', select: { type: 'point', fields: ['method'] }, bind: 'legend' };
 /** Full opacity for the picked methods (all when none is picked), faint for the others. */
@@ -159,7 +159,8 @@ export async function curvesChart(series: Series[], o: CurvesOptions): Promise<P
   const xs = rows.map((r) => r.x as number);
   if (xScale.type === 'linear' && xs.length) xScale.domain = [Math.min(...xs), Math.max(...xs)];
   xScale.nice = false;
-  const integerX = o.xTitle === 'epoch';
+  // Epochs, steps and iterations: whole-number ticks (a 1..5 step axis otherwise gets 41 ticks of 0.1).
+  const integerX = xs.length > 0 && xs.every((v) => Number.isInteger(v));
   const x = { field: 'x', type: 'quantitative' as const, title: o.xTitle, scale: xScale, ...(integerX ? { axis: { tickMinStep: 1, format: 'd' } } : {}) };
   const y = (field: string): Record<string, unknown> => ({ field, type: 'quantitative', scale: yScale, title: o.yTitle });
   const style = methodEncodings(labels, { dash: true, shape: true });

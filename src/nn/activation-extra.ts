@@ -77,10 +77,10 @@ export function prelu(x: Tensor, weight: Tensor): Tensor {
   checkTensor('prelu', x);
   checkTensor('prelu', weight, 'weight');
   const channels = x.ndim === 0 ? 1 : x.ndim === 1 ? x.shape[0] : x.shape[1];
-  if (weight.ndim > 1 || (weight.size !== 1 && weight.size !== channels)) {
+  if (weight.ndim > 1 || (weight.numel() !== 1 && weight.numel() !== channels)) {
     throw new RangeError(`prelu: weight must have 1 element or one per channel (${channels} for input of shape ${shapeStr(x.shape)}), got shape ${shapeStr(weight.shape)}`);
   }
-  const slope = weight.size === 1 ? weight.reshape([]) : weight.reshape(x.shape.map((d, i) => (i === (x.ndim === 1 ? 0 : 1) ? d : 1)));
+  const slope = weight.numel() === 1 ? weight.reshape([]) : weight.reshape(x.shape.map((d, i) => (i === (x.ndim === 1 ? 0 : 1) ? d : 1)));
   return where(x.gt(0), x, x.mul(slope));
 }
 

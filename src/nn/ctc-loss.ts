@@ -66,7 +66,7 @@ export function ctcLoss(
     });
   } else if (targets.ndim === 1) {
     const total = tgtLen.reduce((a, b) => a + b, 0);
-    if (targets.size !== total) throw new RangeError(`${op}: concatenated targets must hold sum(targetLengths) = ${total} labels, got ${targets.size}`);
+    if (targets.numel() !== total) throw new RangeError(`${op}: concatenated targets must hold sum(targetLengths) = ${total} labels, got ${targets.numel()}`);
     let at = 0;
     for (const l of tgtLen) {
       labels.push(Array.from(targets.data.subarray(at, at + l)));

@@ -192,8 +192,8 @@ export function orthogonal(t: Tensor, options: RandomInitOptions & { gain?: numb
   check(t, 'orthogonal');
   if (t.ndim < 2) throw new RangeError(`init.orthogonal: only tensors with 2 or more dimensions are supported, got shape [${t.shape.join(', ')}]`);
   const rows = t.shape[0];
-  const cols = t.size / rows;
-  if (t.size === 0) return t;
+  const cols = t.numel() / rows;
+  if (t.numel() === 0) return t;
   const g = options.generator ?? defaultGenerator();
   const gain = options.gain ?? 1;
   // Work on a tall m x n matrix (m >= n) stored by columns; transpose back when rows < cols.

@@ -140,7 +140,7 @@ function pickClasses(op: string, input: Tensor, target: Tensor, weight: Tensor |
   if (target.ndim !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
     throw new RangeError(`${op}: for input of shape ${shapeStr(input.shape)}, class-index targets must have shape ${shapeStr(expected)} (or the input's shape, for class probabilities); got ${shapeStr(target.shape)}`);
   }
-  if (weight && (!(weight instanceof Tensor) || weight.ndim !== 1 || weight.size !== c)) {
+  if (weight && (!(weight instanceof Tensor) || weight.ndim !== 1 || weight.numel() !== c)) {
     throw new RangeError(`${op}: weight must be a tensor of shape [${c}] (one per class), got ${weight instanceof Tensor ? shapeStr(weight.shape) : typeof weight}`);
   }
   const s = spatial.reduce((p, d) => p * d, 1);
@@ -173,7 +173,7 @@ function pickClasses(op: string, input: Tensor, target: Tensor, weight: Tensor |
 /** Brings unbatched input [C] (target [] or [C]) to [1, C]; returns a function undoing it on 'none' results. */
 function batchify(input: Tensor, target: Tensor): [Tensor, Tensor, (t: Tensor) => Tensor] {
   if (input.ndim !== 1) return [input, target, (t) => t];
-  const t = target.ndim === 0 ? target.reshape(1) : target.ndim === 1 && target.size === input.size ? target.unsqueeze(0) : target;
+  const t = target.ndim === 0 ? target.reshape(1) : target.ndim === 1 && target.numel() === input.numel() ? target.unsqueeze(0) : target;
   return [input.unsqueeze(0), t, (x) => (x.ndim > 0 && x.shape[0] === 1 ? x.squeeze(0) : x)];
 }
 
@@ -213,7 +213,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const logp = x.logSoftmax(1);
   const weight = options.weight ?? null;
   const wShape = x.shape.map((d, i) => (i === 1 ? d : 1));
-  if (weight && (!(weight instanceof Tensor) || weight.ndim !== 1 || weight.size !== c)) {
+  if (weight && (!(weight instanceof Tensor) || weight.ndim !== 1 || weight.numel() !== c)) {
     throw new RangeError(`crossEntropy: weight must be a tensor of shape [${c}] (one per class), got ${weight instanceof Tensor ? shapeStr(weight.shape) : typeof weight}`);
   }
   if (y.ndim === x.ndim) {

@@ -244,7 +244,7 @@ export abstract class Module {
 
   /** The number of parameter elements (only those requiring gradients with `trainableOnly`). */
   numParameters(trainableOnly = false): number {
-    return this.parameters().reduce((n, p) => n + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+    return this.parameters().reduce((n, p) => n + (trainableOnly && !p.requiresGrad ? 0 : p.numel()), 0);
   }
 
   /** Calls fn on every module, children first then this one (as PyTorch's apply). */
@@ -468,7 +468,7 @@ export abstract class Module {
     const total = this.numParameters();
     const trainable = this.numParameters(true);
     const rule = '-'.repeat(widths[0] + widths[1] + widths[2] + 4);
-    const bufferCount = this.buffers().reduce((n, b) => n + b.size, 0);
+    const bufferCount = this.buffers().reduce((n, b) => n + b.numel(), 0);
     return [
       fmt(headers),
       rule,

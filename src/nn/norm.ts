@@ -46,7 +46,7 @@ export function batchNorm(
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   let y: Tensor;
   if (training || !runningMean || !runningVar) {
-    const n = x.size / c;
+    const n = x.numel() / c;
     if (n <= 1 && training) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input of shape ${shapeStr(x.shape)}`);
     const mean = x.mean(axes, true);
     const centered = x.sub(mean);
@@ -442,7 +442,7 @@ export function instanceNorm(x: Tensor, options: InstanceNormFunctionalOptions =
   const { runningMean = null, runningVar = null, weight = null, bias = null, useInputStats = true, momentum = 0.1, eps = 1e-5 } = options;
   const [n, c] = x.shape;
   for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
-    if (t && (!(t instanceof Tensor) || t.ndim !== 1 || t.size !== c)) {
+    if (t && (!(t instanceof Tensor) || t.ndim !== 1 || t.numel() !== c)) {
       throw new RangeError(`instanceNorm: ${name} must be a tensor of shape [${c}] (one per channel), got ${t instanceof Tensor ? shapeStr(t.shape) : typeof t}`);
     }
   }
@@ -450,7 +450,7 @@ export function instanceNorm(x: Tensor, options: InstanceNormFunctionalOptions =
   let y: Tensor;
   if (useInputStats) {
     const axes = x.shape.map((_, i) => i).slice(2);
-    const m = x.size / (n * c);
+    const m = x.numel() / (n * c);
     if (m <= 1) throw new RangeError(`instanceNorm: expected more than 1 value per channel with input statistics, got input of shape ${shapeStr(x.shape)}`);
     const mean = x.mean(axes, true);
     const centered = x.sub(mean);

@@ -128,7 +128,7 @@ export function spectralNorm<M extends Module>(module: M, options: SpectralNormO
   if (w.ndim < 1) throw new RangeError('spectralNorm: the weight must have at least one dimension');
   const dim = normalizeDim(options.dim ?? (module instanceof ConvTranspose2d ? 1 : 0), w.ndim, 'spectralNorm')!;
   const h = w.shape[dim];
-  const cols = w.size / h;
+  const cols = w.numel() / h;
   const g = options.generator ?? defaultGenerator();
   const u = zeros([h], { dtype: w.dtype });
   const v = zeros([cols], { dtype: w.dtype });

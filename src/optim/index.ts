@@ -11,6 +11,7 @@ export * from './types.js';
 export * from './options.js';
 export { Optimizer, encodeState, decodeState, evaluateClosure, gradData, zerosLikeStorage, type OptionsOf } from './optimizer.js';
 export * from './registry.js';
+export type { OptimizerName, OptimizerOptionsByName, OptimizerOptionsFor } from './names.js';
 export {
   chain, namedChain, TransformOptimizer, flipSign, addWeightDecay, scaleByLr, decoupledWeightDecay, scale, present,
   type Transform, type UpdateContext, type Hyper, type HyperOf, type ChainHyper,

@@ -12,6 +12,7 @@ import { firstOrderOptimizers } from './catalog.js';
 import type { Optimizer } from './optimizer.js';
 import { describeOptionType, resolveOptions, type OptionSpecs } from './options.js';
 import { secondOrderMethods } from './second-order/catalog.js';
+import type { OptimizerName, OptimizerOptionsFor, UncheckedName } from './names.js';
 import type { JSONValue, ParamsInput } from './types.js';
 import { optimizerWrappers } from './wrappers/catalog.js';
 import { wrapperEntry, type BuildOptimizer } from './wrappers/wrapper.js';
@@ -142,10 +143,13 @@ export function isAdaptiveOptimizer(name: string, options: Record<string, unknow
  * Unknown names, unknown option keys, wrong types and out-of-range values throw errors that
  * list what is valid.
  */
+export function createOptimizer<N extends OptimizerName>(name: N, params: ParamsInput, options?: OptimizerOptionsFor<N>): Optimizer<object>;
+/** A name known only when it runs (a `string`, e.g. a user's `registerOptimizer` name or a CLI flag). */
+export function createOptimizer<N extends string>(name: N & UncheckedName<N>, params: ParamsInput, options?: Record<string, unknown>): Optimizer<object>;
 export function createOptimizer(name: string, params: ParamsInput, options: Record<string, unknown> = {}): Optimizer<object> {
   const e = lookup(name, 'createOptimizer');
   const resolved = resolveOptions(e.name, e.options, options);
-  return e.create(params, resolved, createOptimizer);
+  return e.create(params, resolved, createOptimizer as BuildOptimizer);
 }
 
 /** The option names, types, defaults and doc line of an optimizer (what the CLI prints). */

@@ -89,8 +89,8 @@ export function projectLinf(x: Tensor, x0: Tensor, epsilon: number): Tensor {
 export function projectL2(x: Tensor, x0: Tensor, epsilon: number): Tensor {
   checkNonNegative('projectL2', 'epsilon', epsilon);
   const n = x.shape[0];
-  const r = x.size / n;
-  const out = new (x.dtype === 'float64' ? Float64Array : Float32Array)(x.size);
+  const r = x.numel() / n;
+  const out = new (x.dtype === 'float64' ? Float64Array : Float32Array)(x.numel());
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let k = 0; k < r; k++) {
@@ -107,8 +107,8 @@ export function projectL2(x: Tensor, x0: Tensor, epsilon: number): Tensor {
 /** Per-example L2 normalization of g (rows of the first axis); zero rows stay zero. */
 function normalizeL2(g: Tensor): Tensor {
   const n = g.shape[0];
-  const r = g.size / n;
-  const out = new (g.dtype === 'float64' ? Float64Array : Float32Array)(g.size);
+  const r = g.numel() / n;
+  const out = new (g.dtype === 'float64' ? Float64Array : Float32Array)(g.numel());
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let k = 0; k < r; k++) s += g.data[i * r + k] ** 2;
@@ -120,13 +120,13 @@ function normalizeL2(g: Tensor): Tensor {
 
 /** A uniformly random point of the ball (L∞: uniform per element; L2: uniform in the ball, per example). */
 function randomInBall(x0: Tensor, eps: number, norm: 'linf' | 'l2', g: Generator): Tensor {
-  const out = new (x0.dtype === 'float64' ? Float64Array : Float32Array)(x0.size);
+  const out = new (x0.dtype === 'float64' ? Float64Array : Float32Array)(x0.numel());
   if (norm === 'linf') {
     for (let i = 0; i < out.length; i++) out[i] = x0.data[i] + g.uniform(-eps, eps);
     return new Tensor(out, x0.shape);
   }
   const n = x0.shape[0];
-  const r = x0.size / n;
+  const r = x0.numel() / n;
   for (let i = 0; i < n; i++) {
     let s = 0;
     const dir = new Float64Array(r);

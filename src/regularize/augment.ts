@@ -177,7 +177,7 @@ export function randomAffine(options: RandomAffineOptions = {}): BatchAugment {
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') throw new RangeError(`randomAffine: interpolation must be 'bilinear' or 'nearest', got ${JSON.stringify(interpolation)}`);
   return ({ x, y }, g) => {
     const [n, , h, w] = images('randomAffine', x);
-    const out = alloc(x, x.size);
+    const out = alloc(x, x.numel());
     for (let b = 0; b < n; b++) {
       const params = { angle: g.uniform(-deg, deg), tx: g.uniform(-fx * w, fx * w), ty: g.uniform(-fy * h, fy * h) };
       affineTransform(x, b, params, out, interpolation, options.fill ?? 0);
@@ -288,14 +288,14 @@ export function sampleBeta(a: number, b: number, g: Generator): number {
 }
 
 function rowsOf(t: Tensor): number {
-  return t.size / t.shape[0];
+  return t.numel() / t.shape[0];
 }
 
 /** out[i] = λ a[i] + (1 - λ) a[perm[i]] row by row. */
 function mixRows(a: Tensor, lambda: number, perm: ArrayLike<number>): Tensor {
   const n = a.shape[0];
   const r = rowsOf(a);
-  const out = alloc(a, a.size);
+  const out = alloc(a, a.numel());
   for (let i = 0; i < n; i++) {
     const j = perm[i];
     for (let k = 0; k < r; k++) out[i * r + k] = lambda * a.data[i * r + k] + (1 - lambda) * a.data[j * r + k];

@@ -222,7 +222,7 @@ export function softTiePenalty(modelA: ParamSource, modelB: ParamSource, coef: n
   for (const [name, pb] of b) {
     const pa = a.get(name);
     if (!pa) throw new Error(`softTiePenalty: model A has no selected parameter '${name}' (model A has: ${[...a.keys()].join(', ') || 'none'})`);
-    if (pa.size !== pb.size || pa.ndim !== pb.ndim || pa.shape.some((d, i) => d !== pb.shape[i])) {
+    if (pa.numel() !== pb.numel() || pa.ndim !== pb.ndim || pa.shape.some((d, i) => d !== pb.shape[i])) {
       throw new RangeError(`softTiePenalty: '${name}' has shape [${pa.shape}] in model A but [${pb.shape}] in model B`);
     }
     const ref = mode === 'prior' ? pa.detach() : pa;

@@ -41,7 +41,7 @@ export function pseudoLabels(logits: Tensor, threshold: number): PseudoLabels {
     const labels = p.argmax(1);
     const mask = confidence.ge(threshold).to(logits.dtype);
     let count = 0;
-    for (let i = 0; i < mask.size; i++) count += mask.data[i];
+    for (let i = 0; i < mask.numel(); i++) count += mask.data[i];
     return { labels, mask, confidence, count };
   });
 }

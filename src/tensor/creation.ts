@@ -191,7 +191,7 @@ export function bernoulli(p: number | Tensor, shape?: readonly number[], options
     checkOptions('bernoulli', options, RANDOM_KEYS);
     if (options.dtype !== undefined) assertDType(options.dtype, 'bernoulli');
     const g = options.generator ?? defaultGenerator();
-    const data = allocate(options.dtype ?? p.dtype, p.size);
+    const data = allocate(options.dtype ?? p.dtype, p.numel());
     for (let i = 0; i < data.length; i++) {
       const pi = p.data[i];
       if (!(pi >= 0 && pi <= 1)) throw new RangeError(`bernoulli: probabilities must lie in [0, 1], found ${pi} at flat index ${i}`);

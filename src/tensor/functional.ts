@@ -73,7 +73,7 @@ export function valueAndGrad(f: TensorFn, options: FunctionalGradOptions = {}): 
     const recording = isGradEnabled();
     const inputs = args.map((a, i) => (wrt.includes(i) && !(recording && a.requiresGrad) ? a.detach().requiresGrad_() : a));
     const value = enableGrad(() => f(...inputs));
-    if (!(value instanceof Tensor) || value.size !== 1) {
+    if (!(value instanceof Tensor) || value.numel() !== 1) {
       throw new TypeError(`grad: the function must return a scalar tensor, got ${value instanceof Tensor ? `shape ${shapeToString(value.shape)}` : typeof value}`);
     }
     // The gradient must itself be differentiable when it depends on anything that requires
@@ -146,7 +146,7 @@ function gradients(outputs: Tensor[], inputs: Tensor[], options: GradOptions): T
       if (!sameShape(seed.shape, o.shape)) throw new RangeError(`grad: gradOutputs[${i}] has shape ${shapeToString(seed.shape)} but output ${i} has shape ${shapeToString(o.shape)}`);
       return seed.to(o.dtype);
     }
-    if (o.size !== 1) throw new Error(`grad: output ${i} has shape ${shapeToString(o.shape)}; a non-scalar output needs a seed in gradOutputs`);
+    if (o.numel() !== 1) throw new Error(`grad: output ${i} has shape ${shapeToString(o.shape)}; a non-scalar output needs a seed in gradOutputs`);
     return Tensor.fill(o.shape, 1, o.dtype);
   });
   const wanted = new Set(inputs);

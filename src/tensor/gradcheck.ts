@@ -40,7 +40,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
   const probe = noGrad(() => f(...xs));
   const rng = new Generator(seed);
   const weights = Tensor.fill(probe.shape, 0, 'float64');
-  for (let i = 0; i < weights.size; i++) weights.data[i] = rng.uniform(0.5, 1.5) * (rng.random() < 0.5 ? -1 : 1);
+  for (let i = 0; i < weights.numel(); i++) weights.data[i] = rng.uniform(0.5, 1.5) * (rng.random() < 0.5 ? -1 : 1);
   const scalar = (...a: Tensor[]): Tensor => f(...a).double().mul(weights).sum();
 
   const analytic = enableGrad(() => grad(scalar, { argnums: xs.map((_, i) => i) })(...xs)) as Tensor[];
@@ -48,7 +48,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tenso
   let detail = 'no elements';
   noGrad(() => {
     xs.forEach((x, k) => {
-      for (let i = 0; i < x.size; i++) {
+      for (let i = 0; i < x.numel(); i++) {
         const saved = x.data[i];
         x.data[i] = saved + eps;
         const up = scalar(...xs).item();
@@ -81,10 +81,10 @@ export function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly T
   const xs = inputs.map((x) => x.detach().double());
   const probe = noGrad(() => f(...xs));
   const weights = Tensor.fill(probe.shape, 0, 'float64');
-  for (let i = 0; i < weights.size; i++) weights.data[i] = rng.uniform(-1, 1);
+  for (let i = 0; i < weights.numel(); i++) weights.data[i] = rng.uniform(-1, 1);
   const directions = xs.map((x) => {
     const u = Tensor.fill(x.shape, 0, 'float64');
-    for (let i = 0; i < u.size; i++) u.data[i] = rng.uniform(-1, 1);
+    for (let i = 0; i < u.numel(); i++) u.data[i] = rng.uniform(-1, 1);
     return u;
   });
   const first = (...a: Tensor[]): Tensor => {

@@ -6,6 +6,7 @@ export { noGrad, enableGrad, isGradEnabled, setDebug, isDebug, type GradFn } fro
 export { detectAnomaly, isAnomalyDetectionEnabled, withAnomalyDetection } from './anomaly.js';
 export { grad, valueAndGrad, hvp, type GradOptions, type FunctionalGradOptions } from './functional.js';
 export { clearPool, pooledByteCount } from './pool.js';
+export { setPrintOptions, getPrintOptions, formatTensor, type PrintOptions } from './print.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export * from './creation.js';
 export { elu, selu, gelu, softplus, silu, logSigmoid } from './ops/activation.js';

@@ -8,6 +8,7 @@
 import { noGrad, propagate, type GradFn } from './autograd.js';
 import { allocate, assertDType, dtypeOf, isFloating, storeAs, type DType, type Storage } from './dtype.js';
 import { checkOptions } from './options.js';
+import { formatTensor } from './print.js';
 import { sizeOf, shapeToString, type Shape } from './shape.js';
 import * as binary from './ops/binary.js';
 import * as unary from './ops/unary.js';
@@ -79,9 +80,6 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
-  get size(): number {
-    return this.data.length;
-  }
   /** True for tensors not produced by a recorded op (parameters, inputs). */
   get isLeaf(): boolean {
     return this.gradFn === null;
@@ -101,7 +99,7 @@ export class Tensor {
 
   /** The single element of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new RangeError(`item: tensor of shape ${shapeToString(this.shape)} has ${this.size} elements; expected exactly 1`);
+    if (this.numel() !== 1) throw new RangeError(`item: tensor of shape ${shapeToString(this.shape)} has ${this.numel()} elements; expected exactly 1`);
     return this.data[0];
   }
 
@@ -159,11 +157,11 @@ export class Tensor {
     }
     let seed = gradient;
     if (!seed) {
-      if (this.size !== 1) {
+      if (this.numel() !== 1) {
         throw new Error(`backward: called on a tensor of shape ${shapeToString(this.shape)} without a seed gradient; backward() without arguments needs a scalar (reduce with sum() or mean() first, or pass a gradient of shape ${shapeToString(this.shape)})`);
       }
       seed = Tensor.fill(this.shape, 1, this.dtype);
-    } else if (seed.size !== this.size || seed.ndim !== this.ndim || seed.shape.some((d, i) => d !== this.shape[i])) {
+    } else if (seed.numel() !== this.numel() || seed.ndim !== this.ndim || seed.shape.some((d, i) => d !== this.shape[i])) {
       throw new RangeError(`backward: seed gradient has shape ${shapeToString(seed.shape)} but the tensor has shape ${shapeToString(this.shape)}; they must match`);
     }
     const grads = propagate([this], [seed.to(this.dtype)], options, (t) => t.isLeaf);
@@ -194,11 +192,6 @@ export class Tensor {
     const data = allocate(dtype, sizeOf(shape));
     if (value !== 0) data.fill(storeAs(dtype, value));
     return new Tensor(data, shape);
-  }
-
-  toString(): string {
-    const head = `Tensor(shape=${shapeToString(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
-    return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
   }
 
   // ---- elementwise ------------------------------------------------------------------------
@@ -369,4 +362,29 @@ export class Tensor {
   isfinite(): Tensor { return masks.isfinite(this); }
   /** The elements where `mask` is true, as a 1-D tensor (torch.masked_select). */
   maskedSelect(mask: Tensor): Tensor { return masks.maskedSelect(this, mask); }
+
+  // ---- PyTorch names and printing ---------------------------------------------------------
+
+  /** The number of elements (PyTorch's `numel()`). */
+  numel(): number { return this.data.length; }
+  /** The number of axes (PyTorch's `dim()`; the same as {@link ndim}). */
+  dim(): number { return this.shape.length; }
+  /**
+   * PyTorch's `size()`: the shape, or with `dim` (negative counts from the end) that axis's
+   * length. The element count is {@link numel}.
+   */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.shape];
+    const n = this.shape.length;
+    if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+      throw new RangeError(`size: dim ${dim} is out of range for a tensor of ${n} axes; expected an integer in [${-n}, ${n - 1}]`);
+    }
+    return this.shape[dim < 0 ? dim + n : dim];
+  }
+  /** The values as PyTorch prints them (see {@link setPrintOptions}). */
+  toString(): string { return formatTensor(this); }
+  /** `console.log(t)` in Node prints {@link toString}, not the fields (a registered symbol, so no Node import). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 }

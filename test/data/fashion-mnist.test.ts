@@ -65,7 +65,7 @@ describe('the shipped Fashion-MNIST subset', () => {
     const small = loadFashionMNISTSubset({ split: 'test', limit: 10, dtype: 'float64' });
     assert.deepEqual(small.x.shape, [10, 1, 28, 28]);
     assert.equal(small.x.dtype, 'float64');
-    for (let i = 0; i < small.x.size; i++) assert.ok(Math.abs(small.x.data[i] - ds.x.data[i]) < 1e-7);
+    for (let i = 0; i < small.x.numel(); i++) assert.ok(Math.abs(small.x.data[i] - ds.x.data[i]) < 1e-7);
     assert.throws(() => loadFashionMNISTSubset({ split: 'validation' as never }), /split must be 'train' or 'test'/);
   });
 
@@ -306,7 +306,7 @@ describe('full Fashion-MNIST from Debian', { skip: debianPresent ? false : `${DE
     assert.deepEqual(classCounts(ds.y, 10), new Array(10).fill(1000));
     let s = 0;
     for (const v of ds.x.data) s += v;
-    assert.ok(Math.abs(s / ds.x.size - 0.2868) < 0.002, `mean ${s / ds.x.size}`);
+    assert.ok(Math.abs(s / ds.x.numel() - 0.2868) < 0.002, `mean ${s / ds.x.numel()}`);
   });
 
   test('the shipped subset regenerates byte for byte from these files', async () => {

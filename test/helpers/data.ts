@@ -15,7 +15,7 @@ export function draw(shape: readonly number[], seed: number, options: DrawOption
   const { low = -1, high = 1, awayFromZero = 0, requiresGrad = false } = options;
   const g = new Generator(seed);
   const t = Tensor.fill(shape, 0, 'float64');
-  for (let i = 0; i < t.size; i++) {
+  for (let i = 0; i < t.numel(); i++) {
     let v = g.uniform(low, high);
     if (awayFromZero > 0 && Math.abs(v) < awayFromZero) v = v < 0 ? v - awayFromZero : v + awayFromZero;
     t.data[i] = v;

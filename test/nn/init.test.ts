@@ -128,7 +128,7 @@ describe('init: default layer initialization matches PyTorch', () => {
         const t = params.get(name)!;
         assert.deepEqual([...t.shape], p.shape);
         const ours = stats(t);
-        if (t.size >= 1000) agree(ours, p.torch, `${d.layer}.${name}`, d.bound ?? undefined);
+        if (t.numel() >= 1000) agree(ours, p.torch, `${d.layer}.${name}`, d.bound ?? undefined);
         else if (d.bound !== null) assert.ok(ours.max <= d.bound && ours.min >= -d.bound, `${d.layer}.${name} within the bound`);
       }
     });

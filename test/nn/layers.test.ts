@@ -111,7 +111,7 @@ describe('dropout', () => {
       if (v === 0) zeros++;
       else assert.ok(Math.abs(v - 1 / 0.7) < 1e-6);
     }
-    assert.ok(Math.abs(zeros / x.size - 0.3) < 0.01, `dropped fraction ${zeros / x.size}`);
+    assert.ok(Math.abs(zeros / x.numel() - 0.3) < 0.01, `dropped fraction ${zeros / x.numel()}`);
     const again = new nn.Dropout(0.3, { generator: new Generator(7) }).forward(x);
     assert.deepEqual([...again.data], [...y.data], 'same seed, same mask');
     d.eval();
@@ -129,7 +129,7 @@ describe('dropout', () => {
     const x = randn([10, 10], { generator: new Generator(3) }).requiresGrad_();
     const y = new nn.Dropout(0.5, { generator: new Generator(4) }).forward(x);
     y.sum().backward();
-    for (let i = 0; i < x.size; i++) assert.equal(x.grad!.data[i], y.data[i] === 0 ? 0 : 2);
+    for (let i = 0; i < x.numel(); i++) assert.equal(x.grad!.data[i], y.data[i] === 0 ? 0 : 2);
   });
 });
 

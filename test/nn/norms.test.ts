@@ -134,7 +134,7 @@ describe('weight normalization matches PyTorch', () => {
     nn.removeWeightNorm(lin);
     assert.deepEqual(lin.namedParameters().map(([n]) => n).sort(), ['bias', 'weight']);
     const after = lin.forward(x);
-    for (let i = 0; i < before.size; i++) assert.ok(Math.abs(before.data[i] - after.data[i]) < 1e-6);
+    for (let i = 0; i < before.numel(); i++) assert.ok(Math.abs(before.data[i] - after.data[i]) < 1e-6);
     assert.throws(() => nn.removeWeightNorm(lin), /not reparametrized by weightNorm/);
     assert.throws(() => nn.weightNorm(new nn.ReLU()), /has no parameter 'weight'/);
   });

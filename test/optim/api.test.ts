@@ -24,7 +24,7 @@ describe('registry', () => {
   });
 
   test('names are case-insensitive', () => {
-    assert.equal(createOptimizer('AdamW', [p3()]).name, 'adamw');
+    assert.equal(createOptimizer('AdamW' as string, [p3()]).name, 'adamw');
   });
 
   test('describeOptimizer gives option names, defaults, types and a doc line for every method', () => {
@@ -54,26 +54,34 @@ describe('registry', () => {
 
 describe('errors list what is valid', () => {
   test('unknown optimizer', () => {
+    // @ts-expect-error not a built-in name: the error under test is the one at run time
     assert.throws(() => createOptimizer('adamm', [p3()]), (e: Error) => /unknown optimizer 'adamm'; available: .*adam, .*sgd/.test(e.message));
     assert.throws(() => describeOptimizer('nope'), /unknown optimizer 'nope'; available/);
   });
   test('unknown option key', () => {
+    // @ts-expect-error not an option of adam: the error under test is the one at run time
     assert.throws(() => createOptimizer('adam', [p3()], { learningRate: 1 }), /adam: unknown option 'learningRate'; valid options: lr, betas, eps, weightDecay, amsgrad, maximize/);
     assert.throws(() => createOptimizer('sgd', [{ params: [p3()], mommentum: 0.9 }]), /unknown option 'mommentum'; valid options: lr, momentum/);
   });
   test('a near miss names the option meant', () => {
     assert.throws(() => createOptimizer('sgd', [{ params: [p3()], mommentum: 0.9 }]), /valid options: .*\(did you mean 'momentum'\?\)$/);
+    // @ts-expect-error not an option of adam: the error under test is the one at run time
     assert.throws(() => createOptimizer('adam', [p3()], { beta: [0.9, 0.99] }), /did you mean 'betas'\?/);
+    // @ts-expect-error not an option of step: the error under test is the one at run time
     assert.throws(() => createSchedule('step', { stepSize: 2, gama: 0.1 }), /did you mean 'gamma'\?/);
   });
   test('negative lr, betas outside [0, 1), wrong types', () => {
     assert.throws(() => createOptimizer('sgd', [p3()], { lr: -0.1 }), /sgd: option 'lr' must be a number in \[0, inf\), got -0.1/);
     assert.throws(() => createOptimizer('adam', [p3()], { betas: [0.9, 1] }), /option 'betas' must be a pair of numbers in \[0, 1\), got \[0.9,1\]/);
     assert.throws(() => createOptimizer('adam', [p3()], { betas: [-0.1, 0.9] }), /betas/);
+    // @ts-expect-error betas is a pair: the error under test is the one at run time
     assert.throws(() => createOptimizer('adam', [p3()], { betas: 0.9 }), /must be a pair of numbers/);
+    // @ts-expect-error lr is a number: the error under test is the one at run time
     assert.throws(() => createOptimizer('adam', [p3()], { lr: '0.1' }), /option 'lr' must be a number .* got "0.1"/);
+    // @ts-expect-error amsgrad is a boolean: the error under test is the one at run time
     assert.throws(() => createOptimizer('adam', [p3()], { amsgrad: 1 }), /option 'amsgrad' must be a boolean, got 1/);
     assert.throws(() => createOptimizer('adam', [p3()], { eps: Number.NaN }), /option 'eps'/);
+    // @ts-expect-error not one of adashift's phi values: the error under test is the one at run time
     assert.throws(() => createOptimizer('adashift', [p3()], { phi: 'min' }), /option 'phi' must be one of 'none', 'max', 'mean', got "min"/);
     assert.throws(() => createOptimizer('adashift', [p3()], { keepNum: 2.5 }), /keepNum' must be an integer/);
     assert.throws(() => createOptimizer('adam', [p3()], 'fast' as never), /options must be an object/);
@@ -98,8 +106,11 @@ describe('errors list what is valid', () => {
     assert.throws(() => adam.loadStateDict({ tensors: {}, config: 3 }), /not an optimizer state dict/);
   });
   test('schedules', () => {
+    // @ts-expect-error not a schedule's name: the error under test is the one at run time
     assert.throws(() => createSchedule('cosinus', {}), /unknown schedule 'cosinus'; available: constant, cosine/);
+    // @ts-expect-error tMax is required: the error under test is the one at run time
     assert.throws(() => createSchedule('cosine', {}), /option 'tMax' is required/);
+    // @ts-expect-error not an option of step: the error under test is the one at run time
     assert.throws(() => createSchedule('step', { stepSize: 2, gama: 0.1 }), /unknown option 'gama'; valid options: stepSize, gamma/);
     assert.throws(() => createSchedule('multistep', { milestones: [5, 2] }), /milestones must be increasing/);
     const opt = createOptimizer('adam', [p3()]);

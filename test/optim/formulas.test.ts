@@ -322,7 +322,7 @@ describe('AdaShift (seed 004, algorithm 3-2)', () => {
         const init = Array.from({ length: 37 }, () => gen.uniform(-1, 1));
         const fast = tensor(init, { dtype, requiresGrad: true });
         const slow = tensor(init, { dtype, requiresGrad: true });
-        const options = { lr: 0.05, keepNum: 3, betas: [0.8, 0.9], eps: 1e-8, phi };
+        const options = { lr: 0.05, keepNum: 3, betas: [0.8, 0.9] as [number, number], eps: 1e-8, phi };
         const fastOpt = createOptimizer('adashift', [fast], options);
         // The same optimizer without its fused path: chain() has none.
         const slowOpt = new TransformOptimizer('adashift', [slow], options, chain(flipSign(), addWeightDecay(), adashiftStep()), fastOpt.optionSpecs);

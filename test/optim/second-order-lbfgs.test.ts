@@ -106,7 +106,7 @@ test('LBFGS: clear errors on a missing closure and bad options', () => {
 test('second-order methods are registered by name', () => {
   for (const name of ['lbfgs', 'newton', 'newtoncg', 'nonlinearcg']) assert.ok(listOptimizers().includes(name), `${name} in ${listOptimizers()}`);
   const x = tensor([-1.2, 1], { dtype: 'float64', requiresGrad: true });
-  const opt = createOptimizer('LBFGS', [x], { lineSearchFn: 'strongWolfe', maxIter: 100 });
+  const opt = createOptimizer('LBFGS' as string, [x], { lineSearchFn: 'strongWolfe', maxIter: 100 });
   assert.ok(opt instanceof LBFGS);
   const closure = () => {
     opt.zeroGrad();

@@ -27,7 +27,7 @@ describe('FGSM', () => {
     assertClose(adv, T(fx.fgsm.adv), { rtol: 1e-12, atol: 1e-14 });
     // the step itself, elementwise, before clipping
     const raw = fgsm(model, x, y, { epsilon: 0.1, clip: null });
-    for (let i = 0; i < x.size; i++) assertClose(raw.data[i], x.data[i] + 0.1 * Math.sign(grad.data[i]), { rtol: 1e-12 });
+    for (let i = 0; i < x.numel(); i++) assertClose(raw.data[i], x.data[i] + 0.1 * Math.sign(grad.data[i]), { rtol: 1e-12 });
     assert.equal(model.weight.grad, null, 'the attack leaves the model\'s .grad alone');
     assert.equal(adv.requiresGrad, false);
   });

@@ -30,8 +30,8 @@ describe('inverted and classic dropout', () => {
       assert.ok(v === 0 || Math.abs(v - 1 / (1 - p)) < 1e-6, `value ${v}`);
       if (v !== 0) kept++;
     }
-    const frac = kept / y.size;
-    assert.ok(Math.abs(frac - (1 - p)) < 4 * Math.sqrt(p * (1 - p) / y.size), `keep fraction ${frac}`);
+    const frac = kept / y.numel();
+    assert.ok(Math.abs(frac - (1 - p)) < 4 * Math.sqrt(p * (1 - p) / y.numel()), `keep fraction ${frac}`);
     assertClose(stats(y.data).mean, 1, { atol: 0.02 });
     assert.equal(invertedDropout(x, p, { training: false }), x);
     const m = new InvertedDropout(p, { generator: 5 });
@@ -48,7 +48,7 @@ describe('inverted and classic dropout', () => {
     const p = 0.25;
     const x = randn([100, 50], { generator: new Generator(2) });
     const yt = classicDropout(x, p, { generator: new Generator(4) });
-    for (let i = 0; i < x.size; i++) assert.ok(yt.data[i] === 0 || yt.data[i] === x.data[i]);
+    for (let i = 0; i < x.numel(); i++) assert.ok(yt.data[i] === 0 || yt.data[i] === x.data[i]);
     const ye = classicDropout(x, p, { training: false });
     assertClose(ye, Array.from(x.data, (v) => v * (1 - p)), { rtol: 1e-6 });
     const m = new ClassicDropout(p, { generator: 8 });
@@ -83,7 +83,7 @@ describe('alpha dropout', () => {
       const x = T(c.x);
       const y = T(c.y);
       let dropped = 0;
-      for (let i = 0; i < x.size; i++) {
+      for (let i = 0; i < x.numel(); i++) {
         const kept = a * x.data[i] + b;
         const drop = a * alphaPrime + b;
         const ok = Math.abs(y.data[i] - kept) < 1e-9 || Math.abs(y.data[i] - drop) < 1e-9;
@@ -114,7 +114,7 @@ describe('alpha dropout', () => {
     const y = alphaDropout(x, 0.2, { generator: new Generator(15) });
     y.sum().backward();
     const { a, b, alphaPrime } = alphaDropoutConstants(0.2);
-    for (let i = 0; i < x.size; i++) {
+    for (let i = 0; i < x.numel(); i++) {
       const g = x.grad!.data[i];
       if (g === 0) assertClose(y.data[i], a * alphaPrime + b, { rtol: 1e-12 });
       else assertClose(g, a, { rtol: 1e-12 });
@@ -182,6 +182,6 @@ describe('DropConnect and Gaussian dropout', () => {
     const s = stats(gaussianDropout(ones([200000], { dtype: 'float64' }), p, { generator: new Generator(19) }).data);
     assertClose(s.mean, 1, { atol: 0.005 });
     assertClose(s.variance, p / (1 - p), { rtol: 0.02 });
-    assert.ok(zeros([1]).size === 1);
+    assert.ok(zeros([1]).numel() === 1);
   });
 });

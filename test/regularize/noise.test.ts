@@ -16,8 +16,8 @@ describe('Gaussian noise on inputs and hidden units', () => {
       s += v;
       s2 += v * v;
     }
-    assertClose(s / y.size, 0, { atol: 0.005 });
-    assertClose(Math.sqrt(s2 / y.size), 0.3, { rtol: 0.01 });
+    assertClose(s / y.numel(), 0, { atol: 0.005 });
+    assertClose(Math.sqrt(s2 / y.numel()), 0.3, { rtol: 0.01 });
     const c = addGaussianNoise(ones([1000]), 1, { generator: 2, clip: [0, 1] });
     for (const v of c.data) assert.ok(v >= 0 && v <= 1);
     assert.deepEqual(Array.from(addGaussianNoise(x, 0.3, { generator: 1 }).data), Array.from(y.data));

@@ -25,7 +25,7 @@ describe('parameter selection', () => {
     const m = net();
     assert.deepEqual(selectParameters(m, '*.bias').map(([n]) => n), ['0.bias', '1.bias', '3.bias', '4.bias']);
     assert.deepEqual(selectParameters(m, /^3\./).map(([n]) => n), ['3.weight', '3.bias']);
-    assert.deepEqual(selectParameters(m, (n, p) => p.size === 8).map(([n]) => n), ['3.weight']);
+    assert.deepEqual(selectParameters(m, (n, p) => p.numel() === 8).map(([n]) => n), ['3.weight']);
     assert.equal(selectParameters(m, 'all').length, 8);
     assert.deepEqual(selectParameters(m, { include: 'all', exclude: /^(1|4)\./ }).map(([n]) => n), ['0.weight', '0.bias', '3.weight', '3.bias']);
   });
@@ -154,7 +154,7 @@ describe('parameter tying and sharing', () => {
     const pen = softTiePenalty(a, b, 0.5);
     let expect = 0;
     for (const [[, pa], [, pb]] of selectParameters(a).map((e, i) => [e, selectParameters(b)[i]] as const)) {
-      for (let i = 0; i < pa.size; i++) expect += (pa.data[i] - pb.data[i]) ** 2;
+      for (let i = 0; i < pa.numel(); i++) expect += (pa.data[i] - pb.data[i]) ** 2;
     }
     assertClose(pen, 0.25 * expect, { rtol: 1e-12 });
     pen.backward();

@@ -357,7 +357,7 @@ describe('gradient penalty (WGAN-GP style)', () => {
         const got = (i: number): number => (p.grad ? p.grad.data[i] : 0);
         if (k === 'b2') assert.equal(p.grad, null);
         else assert.ok(p.grad, `${k} has a gradient`);
-        for (let i = 0; i < p.size; i++) {
+        for (let i = 0; i < p.numel(); i++) {
           const saved = p.data[i];
           p.data[i] = saved + eps;
           const up = noGrad(() => penalty(theta).item());

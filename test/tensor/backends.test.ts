@@ -18,7 +18,7 @@ import { groups, second, type Case } from './cases.js';
 function fixedWeights(shape: readonly number[], seed: number): Tensor {
   const g = new Generator(seed);
   const w = Tensor.fill(shape, 0, 'float64');
-  for (let i = 0; i < w.size; i++) w.data[i] = g.uniform(-1, 1);
+  for (let i = 0; i < w.numel(); i++) w.data[i] = g.uniform(-1, 1);
   return w;
 }
 

@@ -16,7 +16,7 @@ describe('tensor()', () => {
     assert.ok(t.data instanceof Float32Array);
     assert.deepEqual(list(t), [1, 2, 3, 4, 5, 6]);
     assert.equal(t.ndim, 2);
-    assert.equal(t.size, 6);
+    assert.equal(t.numel(), 6);
     const t3 = tensor([[[1], [2]], [[3], [4]]], { dtype: 'float64' });
     assert.deepEqual([...t3.shape], [2, 2, 1]);
     assert.ok(t3.data instanceof Float64Array);
@@ -80,7 +80,7 @@ describe('fills and ranges', () => {
     assert.deepEqual(list(onesLike(f, { dtype: 'float32' })), [1, 1]);
     assert.equal(onesLike(f, { dtype: 'float32' }).dtype, 'float32');
     assert.deepEqual(zeros([]).toArray(), 0);
-    assert.equal(zeros([0, 3]).size, 0);
+    assert.equal(zeros([0, 3]).numel(), 0);
   });
 
   test('arange: one, two and three arguments, negative and fractional steps', () => {
@@ -123,11 +123,7 @@ describe('reading values back', () => {
     assert.equal(tensor([7]).item(), 7);
   });
 
-  test('toString shows shape, dtype and small contents', () => {
-    assert.equal(tensor([1, 2]).toString(), 'Tensor(shape=[2], dtype=float32) [1,2]');
-    assert.match(zeros([100]).toString(), /^Tensor\(shape=\[100\], dtype=float32\)$/);
-    assert.match(tensor([1], { requiresGrad: true }).toString(), /requiresGrad/);
-  });
+  // toString prints like PyTorch now (issue 19): test/tensor/print.test.ts checks it against torch.
 });
 
 describe('dtypes', () => {

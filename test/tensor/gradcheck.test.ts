@@ -60,12 +60,12 @@ describe('third derivatives (gradgradcheck of the gradient), every backend', () 
 
 /** x^2 with a backward rule that is off by `factor`; `detached` also cuts the rule off the graph. */
 function wrongSquare(x: Tensor, factor: number, detached = false): Tensor {
-  const out = new Float64Array(x.size);
-  for (let i = 0; i < x.size; i++) out[i] = x.data[i] * x.data[i];
+  const out = new Float64Array(x.numel());
+  for (let i = 0; i < x.numel(); i++) out[i] = x.data[i] * x.data[i];
   return makeResult(out, x.shape, 'wrongSquare', [x], (g) => {
     if (!detached) return [g.mul(x).mul(2 * factor)];
-    const d = new Float64Array(x.size);
-    for (let i = 0; i < x.size; i++) d[i] = 2 * factor * x.data[i];
+    const d = new Float64Array(x.numel());
+    for (let i = 0; i < x.numel(); i++) d[i] = 2 * factor * x.data[i];
     return [g.mul(new Tensor(d, x.shape))];
   });
 }

@@ -201,8 +201,8 @@ describe('shape and indexing semantics', () => {
   });
 
   test('split and chunk sizes follow PyTorch', () => {
-    assert.deepEqual(arange(7).chunk(3).map((t) => t.size), [3, 3, 1]);
-    assert.deepEqual(chunk(arange(6), 4).map((t) => t.size), [2, 2, 2]);
+    assert.deepEqual(arange(7).chunk(3).map((t) => t.numel()), [3, 3, 1]);
+    assert.deepEqual(chunk(arange(6), 4).map((t) => t.numel()), [2, 2, 2]);
     assert.deepEqual(arange(5).split(2).map(list), [[0, 1], [2, 3], [4]]);
     assert.deepEqual(arange(6).reshape(3, 2).split([1, 2], 0).map((t) => t.toArray()), [[[0, 1]], [[2, 3], [4, 5]]]);
   });

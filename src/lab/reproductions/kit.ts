@@ -44,6 +44,7 @@ export function analysisOf(sections: ReportSection[], figures: Analysis['figures
 
 export { optionsSchema } from '../options-schema.js';
 export { mean, std, linearFit, fmt, fmtMeanStd, markdownTable, type Json, type JsonObject } from '../util.js';
+export { formattedTable, type Cell } from './table.js';
 export { groupTrials, finalStats, finals, meanCurve, curves, type Group } from '../aggregate.js';
 export { curvesChart, barChart, fitChart, contourChart, renderVegaLite, type Plot, type Series } from '../plots.js';
 export { resolveMethod, isAdaptive, type Method } from '../methods.js';

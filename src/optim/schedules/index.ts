@@ -10,6 +10,8 @@
 import { describeOptionType, resolveOptions, type OptionSpecs } from '../options.js';
 import type { OptionDescription } from '../registry.js';
 import { scheduleDefinitions } from './catalog.js';
+import type { UncheckedName } from '../names.js';
+import type { ScheduleName, ScheduleOptionsByName } from './names.js';
 import type { Schedule, ScheduleDefinition } from './schedule.js';
 
 export { Schedule, LRScheduler, type Scheduler, type ScheduleDefinition } from './schedule.js';
@@ -29,6 +31,7 @@ export { PlateauSchedule, ReduceLROnPlateau, plateauOptions, plateauDefinition, 
 export { LambdaSchedule } from './lambda.js';
 export { SequentialSchedule } from './sequential.js';
 export { scheduleDefinitions } from './catalog.js';
+export type * from './names.js';
 
 const byName = new Map<string, ScheduleDefinition>();
 for (const d of scheduleDefinitions) {
@@ -54,9 +57,12 @@ function lookup(name: string, op: string): ScheduleDefinition {
 }
 
 /** Builds a schedule by name; invalid options throw errors listing the valid ones. */
+export function createSchedule<N extends ScheduleName>(name: N, options?: ScheduleOptionsByName[N]): Schedule;
+/** A name known only when it runs (a `string` from a spec file or a flag). */
+export function createSchedule<N extends string>(name: N & UncheckedName<N>, options?: Record<string, unknown>): Schedule;
 export function createSchedule(name: string, options: Record<string, unknown> = {}): Schedule {
   const d = lookup(name, 'createSchedule');
-  return d.create(resolveOptions(d.name, d.options, options), createSchedule);
+  return d.create(resolveOptions(d.name, d.options, options), createSchedule as (name: string, options: Record<string, unknown>) => Schedule);
 }
 
 /** Option names, types, defaults and the doc line of a schedule. */

@@ -80,7 +80,7 @@ export function lossTensor(closure: Closure, owner: string): Tensor {
   if (!(out instanceof Tensor)) {
     throw new TypeError(`${owner}: the closure must return the loss as a Tensor computed from the parameters (got ${typeof out}); this optimizer differentiates it itself`);
   }
-  if (out.size !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.size} elements`);
+  if (out.numel() !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.numel()} elements`);
   return out;
 }
 
@@ -113,7 +113,7 @@ export function evaluateWithGraph(closure: Closure, flat: FlatParams, owner: str
 export function evaluateValue(closure: Closure, owner: string): number {
   const out = enableGrad(closure);
   if (out instanceof Tensor) {
-    if (out.size !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.size} elements`);
+    if (out.numel() !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.numel()} elements`);
     return out.item();
   }
   throw new TypeError(`${owner}: the closure must return the loss as a Tensor computed from the parameters (got ${typeof out})`);
@@ -132,7 +132,7 @@ export function evaluateLoss(closure: Closure, owner: string): number {
   const out = enableGrad(closure);
   if (typeof out === 'number') return out;
   if (out instanceof Tensor) {
-    if (out.size !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.size} elements`);
+    if (out.numel() !== 1) throw new TypeError(`${owner}: the closure must return a scalar loss, got a tensor of ${out.numel()} elements`);
     return out.item();
   }
   throw new TypeError(`${owner}: the closure must return the loss (a Tensor or a number), got ${out === undefined ? 'undefined' : typeof out}`);

@@ -18,7 +18,7 @@ export class FlatParams {
 
   constructor(params: readonly Tensor[]) {
     this.params = params;
-    this.numel = params.reduce((n, p) => n + p.size, 0);
+    this.numel = params.reduce((n, p) => n + p.numel(), 0);
     this.dtype = params.every((p) => p.dtype === 'float64') ? 'float64' : 'float32';
   }
 
@@ -40,7 +40,7 @@ export class FlatParams {
     let o = 0;
     for (const p of this.params) {
       out.set(p.data, o);
-      o += p.size;
+      o += p.numel();
     }
     return out;
   }
@@ -51,7 +51,7 @@ export class FlatParams {
     for (const p of this.params) {
       const d = p.data;
       for (let i = 0; i < d.length; i++) d[i] = x[o + i];
-      o += p.size;
+      o += p.numel();
     }
   }
 
@@ -62,7 +62,7 @@ export class FlatParams {
       const data = p.data;
       if (data instanceof Float64Array) for (let i = 0; i < data.length; i++) data[i] = fma(t, d[o + i], data[i]);
       else for (let i = 0; i < data.length; i++) data[i] += t * d[o + i];
-      o += p.size;
+      o += p.numel();
     }
   }
 
@@ -76,11 +76,11 @@ export class FlatParams {
     let any = false;
     for (const p of this.params) {
       if (p.grad) {
-        if (p.grad.size !== p.size) throw new RangeError(`${owner}: a gradient has ${p.grad.size} elements but its parameter has ${p.size}`);
+        if (p.grad.numel() !== p.numel()) throw new RangeError(`${owner}: a gradient has ${p.grad.numel()} elements but its parameter has ${p.numel()}`);
         out.set(p.grad.data, o);
         any = true;
       }
-      o += p.size;
+      o += p.numel();
     }
     if (!any) {
       throw new Error(`${owner}: no parameter has a gradient after the closure ran; the closure must zero the gradients, compute the loss, call loss.backward() and return the loss`);
@@ -92,9 +92,9 @@ export class FlatParams {
   split(v: ArrayLike<number>, dtype: DType = this.dtype): Tensor[] {
     let o = 0;
     return this.params.map((p) => {
-      const data = dtype === 'float64' ? new Float64Array(p.size) : new Float32Array(p.size);
-      for (let i = 0; i < p.size; i++) data[i] = v[o + i];
-      o += p.size;
+      const data = dtype === 'float64' ? new Float64Array(p.numel()) : new Float32Array(p.numel());
+      for (let i = 0; i < p.numel(); i++) data[i] = v[o + i];
+      o += p.numel();
       return new Tensor(data, p.shape);
     });
   }
@@ -104,9 +104,9 @@ export class FlatParams {
     const out = this.zeros();
     let o = 0;
     ts.forEach((t, i) => {
-      if (t.size !== this.params[i].size) throw new RangeError(`internal: tensor ${i} has ${t.size} elements, parameter ${i} has ${this.params[i].size}`);
+      if (t.numel() !== this.params[i].numel()) throw new RangeError(`internal: tensor ${i} has ${t.numel()} elements, parameter ${i} has ${this.params[i].numel()}`);
       out.set(t.data, o);
-      o += t.size;
+      o += t.numel();
     });
     return out;
   }

@@ -105,7 +105,7 @@ export function pinv(a: Tensor, options: PinvOptions = {}): Tensor {
   const k = S.shape[S.ndim - 1];
   const keep = noGrad(() => {
     const t = S.detach().clone();
-    for (let base = 0; base < t.size; base += k) {
+    for (let base = 0; base < t.numel(); base += k) {
       const cutoff = Math.max(atol, rtol * (k > 0 ? t.data[base] : 0));
       for (let i = 0; i < k; i++) t.data[base + i] = t.data[base + i] > cutoff ? 1 : 0;
     }

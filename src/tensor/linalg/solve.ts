@@ -58,7 +58,7 @@ export function inv(a: Tensor): Tensor {
 export function luSolveOp(a: Tensor, b: Tensor, op: string): Tensor {
   const n = a.shape[a.ndim - 1];
   const k = b.shape[b.ndim - 1];
-  const count = a.size / (n * n || 1);
+  const count = a.numel() / (n * n || 1);
   const out = resultStorage(b.dtype, count, n, k);
   for (let c = 0; c < count; c++) {
     const f = luFactor(matrixAt(a.data, c, n, n), n);

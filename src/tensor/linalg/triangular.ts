@@ -47,7 +47,7 @@ export function solveTriangular(a: Tensor, b: Tensor, options: SolveTriangularOp
 export function triangularSolve(a: Tensor, b: Tensor, upper: boolean, unit: boolean): Tensor {
   const n = a.shape[a.ndim - 1];
   const k = b.shape[b.ndim - 1];
-  const count = b.size / (n * k || 1);
+  const count = b.numel() / (n * k || 1);
   const out = resultStorage(b.dtype, count, n, k);
   for (let c = 0; c < count; c++) {
     const t = matrixAt(a.data, c, n, n);

@@ -57,7 +57,7 @@ function applyScalar(op: BinaryOp, aIn: Tensor, s: number, rule?: Rule): Tensor 
   const dtype = computeDType(op, promoteWithScalar(aIn.dtype, s));
   // a comparison reads the values as they are; arithmetic computes in the result's dtype
   const a = COMPARISONS.has(op) ? aIn : aIn.to(dtype);
-  const out = allocate(COMPARISONS.has(op) ? 'bool' : dtype, a.size);
+  const out = allocate(COMPARISONS.has(op) ? 'bool' : dtype, a.numel());
   kernels().binaryScalar(op, a.data, s, out);
   let y: Tensor;
   const backward = rule && ((g: Tensor) => {

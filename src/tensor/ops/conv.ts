@@ -114,7 +114,7 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opti
   }
   const [x, w] = promoted(input, weight);
   if (bias) {
-    if (bias.ndim !== 1 || bias.size !== o) throw new RangeError(`conv2d: bias must have shape [${o}], got ${shapeToString(bias.shape)}`);
+    if (bias.ndim !== 1 || bias.numel() !== o) throw new RangeError(`conv2d: bias must have shape [${o}], got ${shapeToString(bias.shape)}`);
     // The bias is added while the output is laid out (one pass fewer); a bias of a wider dtype
     // promotes the result, as the separate add does.
     if (bias.dtype !== x.dtype) return convForward(x, w, p).add(bias.reshape(o, 1, 1));
@@ -162,7 +162,7 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   const [x, wt] = promoted(input, weight);
   let y = convInputGrad(x, wt, [n, cout, outH, outW], p);
   if (bias) {
-    if (bias.ndim !== 1 || bias.size !== cout) throw new RangeError(`convTranspose2d: bias must have shape [${cout}], got ${shapeToString(bias.shape)}`);
+    if (bias.ndim !== 1 || bias.numel() !== cout) throw new RangeError(`convTranspose2d: bias must have shape [${cout}], got ${shapeToString(bias.shape)}`);
     y = y.add(bias.reshape(cout, 1, 1));
   }
   return y;

@@ -21,7 +21,7 @@ function aligned(a: Tensor, bIn: Operand, op: string): [Tensor, Tensor] {
 /** Applies `f` pairwise; `rule` gives both gradients (broadcastTo sums them back to each input's shape). */
 function map2(op: string, aIn: Tensor, bIn: Operand, f: (a: number, b: number) => number, rule: Rule): Tensor {
   const [a, b] = aligned(aIn, bIn, op);
-  const out = allocate(a.dtype, a.size);
+  const out = allocate(a.dtype, a.numel());
   for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], b.data[i]);
   let y: Tensor;
   y = makeResult(out, a.shape, op, [a, b], (g) => rule(g, a, b, y));
@@ -30,7 +30,7 @@ function map2(op: string, aIn: Tensor, bIn: Operand, f: (a: number, b: number) =
 
 /** A constant (not differentiated) tensor of `f` over the elements of a and b, which share a shape. */
 function constant(a: Tensor, b: Tensor, f: (a: number, b: number) => number): Tensor {
-  const out = allocate(a.dtype, a.size);
+  const out = allocate(a.dtype, a.numel());
   for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], b.data[i]);
   return new Tensor(out, a.shape);
 }
@@ -58,7 +58,7 @@ export function lerp(start: Tensor, end: Operand, weight: Operand): Tensor {
   const shape = broadcastShapes(s.shape, (weight instanceof Tensor ? weight : s).shape, 'lerp');
   const [s2, w] = aligned(s.broadcastTo(shape), weight, 'lerp');
   const e2 = e.broadcastTo(shape).to(s2.dtype);
-  const out = allocate(s2.dtype, s2.size);
+  const out = allocate(s2.dtype, s2.numel());
   for (let i = 0; i < out.length; i++) {
     const a = s2.data[i];
     const b = e2.data[i];

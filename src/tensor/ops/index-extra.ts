@@ -58,7 +58,7 @@ export function indexAdd(x: Tensor, axis: number, index: IndexLike, source: Tens
   }
   const strides = stridesOf(xShape);
   const sStrides = stridesOf(sShape);
-  const flat = new Int32Array(source.size);
+  const flat = new Int32Array(source.numel());
   for (let k = 0; k < flat.length; k++) {
     let rem = k;
     let p = 0;
@@ -91,12 +91,12 @@ export function meshgrid(tensors: readonly Tensor[], options: MeshgridOptions = 
     checkTensor(t, 'meshgrid', `element ${i}`);
     if (t.ndim > 1) throw new RangeError(`meshgrid: element ${i} has shape ${shapeToString(t.shape)}; expected a vector or a 0-d tensor`);
   });
-  const sizes = tensors.map((t) => t.size);
+  const sizes = tensors.map((t) => t.numel());
   const swap = indexing === 'xy' && tensors.length >= 2;
   const axisOf = (i: number): number => (swap && i < 2 ? 1 - i : i);
   const shape = sizes.map((_, d) => sizes[axisOf(d)]);
   return tensors.map((t, i) => {
-    const view = shape.map((_, d) => (d === axisOf(i) ? t.size : 1));
+    const view = shape.map((_, d) => (d === axisOf(i) ? t.numel() : 1));
     return t.reshape(view).broadcastTo(shape);
   });
 }

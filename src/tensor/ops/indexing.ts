@@ -158,8 +158,8 @@ export function scatter(x: Tensor, axis: number, indices: Tensor, src: Tensor | 
   checkTensor(indices, 'scatter', 'indices');
   const a = normalizeAxis(axis, x.ndim, 'scatter');
   const flat = flatIndexAlong(x.shape, a, toIndexArray(indices, 'scatter'), indices.shape, 'scatter');
-  const keep = allocate(x.dtype, x.size).fill(1);
-  const lastWriter = new Int32Array(x.size);
+  const keep = allocate(x.dtype, x.numel()).fill(1);
+  const lastWriter = new Int32Array(x.numel());
   flat.forEach((p, k) => {
     keep[p] = 0;
     lastWriter[p] = k;

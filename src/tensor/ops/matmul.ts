@@ -59,7 +59,7 @@ export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   requireFloating(checkTensor(a, 'dot').dtype, 'dot');
   requireFloating(checkTensor(b, 'dot').dtype, 'dot');
-  if (a.ndim !== 1 || b.ndim !== 1 || a.size !== b.size) {
+  if (a.ndim !== 1 || b.ndim !== 1 || a.numel() !== b.numel()) {
     throw new RangeError(`dot: expected two vectors of the same length, got shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
   }
   return matmul(a, b);
@@ -78,7 +78,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const [xx, w] = promoted(x, weight);
   const x2 = xx.reshape(sizeOf(lead), inFeatures);
   const n = weight.shape[0];
-  if (bias && bias.ndim === 1 && bias.size === n && bias.dtype === xx.dtype) return linearWithBias(x2, w, bias, lead);
+  if (bias && bias.ndim === 1 && bias.numel() === n && bias.dtype === xx.dtype) return linearWithBias(x2, w, bias, lead);
   let y = gemmOp(x2, w, false, true).reshape(...lead, n);
   if (bias) y = y.add(bias);
   return y;

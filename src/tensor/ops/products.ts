@@ -8,7 +8,7 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   checkTensor(a, 'outer');
   checkTensor(b, 'outer', 'second input');
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected two vectors, got shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
-  return a.reshape([a.size, 1]).mul(b.reshape([1, b.size]));
+  return a.reshape([a.numel(), 1]).mul(b.reshape([1, b.numel()]));
 }
 
 /**

@@ -78,10 +78,10 @@ export const min = (x: Tensor, axes?: Axes, keepDims = false): Tensor => extreme
 /** Index of the first max (min) along `axis`, as int32; over the flattened tensor when axis is omitted. */
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   checkTensor(x, op);
-  if (x.size === 0) throw new RangeError(`${op}: empty tensor of shape ${shapeToString(x.shape)}`);
+  if (x.numel() === 0) throw new RangeError(`${op}: empty tensor of shape ${shapeToString(x.shape)}`);
   if (axis === undefined) {
     const out = allocate('int32', 1);
-    kernels().argReduce(op, x.data, 1, x.size, 1, out);
+    kernels().argReduce(op, x.data, 1, x.numel(), 1, out);
     return new Tensor(out, keepDims ? x.shape.map(() => 1) : []);
   }
   const a = normalizeAxis(axis, x.ndim, op);
@@ -171,8 +171,8 @@ function softmaxLike(x: Tensor, axis: number, log: boolean): Tensor {
   const a = normalizeAxis(axis, x.ndim, name);
   if (a !== x.ndim - 1) return softmaxLike(x.transpose(a, -1), -1, log).transpose(a, -1);
   const cols = x.shape[a];
-  const out = allocate(x.dtype, x.size);
-  kernels().softmax(x.data, x.size / Math.max(cols, 1), cols, out, log);
+  const out = allocate(x.dtype, x.numel());
+  kernels().softmax(x.data, x.numel() / Math.max(cols, 1), cols, out, log);
   let y: Tensor;
   y = makeResult(out, x.shape, name, [x], (g) =>
     log ? [g.sub(y.exp().mul(sum(g, -1, true)))] : [y.mul(g.sub(sum(g.mul(y), -1, true)))],

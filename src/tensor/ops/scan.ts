@@ -21,7 +21,7 @@ function layout(x: Tensor, axis: number): [number, number, number] {
 /** Runs `step(previous, value)` along `axis`, starting from the first element of each line. */
 function scanRaw(x: Tensor, axis: number, step: (acc: number, v: number) => number): Tensor {
   const [outer, n, inner] = layout(x, axis);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const d = x.data;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -69,9 +69,9 @@ export function cumsum(xIn: Tensor, axis: number): Tensor {
 /** Masks (constant tensors) of each line's positions before, at and after its first 0 along `axis`. */
 function aroundFirstZero(x: Tensor, axis: number): { before: Tensor; at: Tensor; after: Tensor } {
   const [outer, n, inner] = layout(x, axis);
-  const before = allocate(x.dtype, x.size);
-  const at = allocate(x.dtype, x.size);
-  const after = allocate(x.dtype, x.size);
+  const before = allocate(x.dtype, x.numel());
+  const at = allocate(x.dtype, x.numel());
+  const after = allocate(x.dtype, x.numel());
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let seen = false;
@@ -132,7 +132,7 @@ export function cumprod(xIn: Tensor, axis: number): Tensor {
 export function prod(xIn: Tensor, axis?: number, keepDims = false): Tensor {
   const x = widenSmallIntegers(checkTensor(xIn, 'prod'));
   if (axis === undefined) {
-    const all = prod(x.reshape([x.size]), 0);
+    const all = prod(x.reshape([x.numel()]), 0);
     return all.reshape(keepDims ? x.shape.map(() => 1) : []);
   }
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'prod');

@@ -15,17 +15,17 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 function inferShape(x: Tensor, shape: readonly number[]): number[] {
   const bad = (why: string): never => {
-    throw new RangeError(`reshape: cannot reshape a tensor of shape ${shapeToString(x.shape)} (${x.size} elements) to ${shapeToString(shape)}: ${why}`);
+    throw new RangeError(`reshape: cannot reshape a tensor of shape ${shapeToString(x.shape)} (${x.numel()} elements) to ${shapeToString(shape)}: ${why}`);
   };
   const inferred = shape.filter((d) => d === -1).length;
   if (inferred > 1) bad('at most one dimension can be -1');
   if (shape.some((d) => !Number.isInteger(d) || d < -1)) bad('dimensions must be non-negative integers or -1');
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
   if (inferred === 1) {
-    if (known === 0 || x.size % known !== 0) bad(`${x.size} is not divisible by ${known}`);
-    return shape.map((d) => (d === -1 ? x.size / known : d));
+    if (known === 0 || x.numel() % known !== 0) bad(`${x.numel()} is not divisible by ${known}`);
+    return shape.map((d) => (d === -1 ? x.numel() / known : d));
   }
-  if (known !== x.size) bad(`the new shape holds ${known} elements`);
+  if (known !== x.numel()) bad(`the new shape holds ${known} elements`);
   return [...shape];
 }
 
@@ -65,7 +65,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   }
   if (p.every((a, i) => a === i)) return x;
   const shape = p.map((a) => x.shape[a]);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   kernels().permute(x.data, x.shape, p, out);
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));

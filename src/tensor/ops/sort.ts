@@ -117,7 +117,7 @@ export function median(x: Tensor, axis: number, keepDims?: boolean): ValuesAndIn
 export function median(x: Tensor, axis?: number, keepDims = false): Tensor | ValuesAndIndices {
   checkTensor(x, 'median');
   if (axis === undefined) {
-    if (x.size === 0) throw new RangeError(`median: cannot take the median of an empty tensor of shape ${shapeToString(x.shape)}`);
+    if (x.numel() === 0) throw new RangeError(`median: cannot take the median of an empty tensor of shape ${shapeToString(x.shape)}`);
     return median(x.flatten(), 0).values.reshape([]);
   }
   const [v, a] = vectorized(x, axis, 'median');

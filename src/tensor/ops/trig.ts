@@ -11,7 +11,7 @@ type Derivative = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 /** Applies `f` to every element; `derivative` gives the gradient from g, the input x and the output y. */
 function map(name: string, x: Tensor, f: (v: number) => number, derivative: Derivative): Tensor {
   requireFloating(checkTensor(x, name).dtype, name);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = f(d[i]);
   let y: Tensor;

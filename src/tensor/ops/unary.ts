@@ -17,7 +17,7 @@ function map(op: UnaryOp, xIn: Tensor, derivative?: (g: Tensor, x: Tensor, y: Te
   checkTensor(xIn, op);
   if (FLOATING_ONLY.has(op)) requireFloating(xIn.dtype, op);
   const x = xIn.dtype === 'bool' && op !== 'isnan' ? cast(xIn, 'int32') : xIn;
-  const out = allocate(op === 'isnan' ? 'bool' : x.dtype, x.size);
+  const out = allocate(op === 'isnan' ? 'bool' : x.dtype, x.numel());
   kernels().unary(op, x.data, out);
   let y: Tensor;
   const backward: BackwardRule | undefined = derivative && ((g) => [derivative(g, x, y)]);
@@ -55,11 +55,11 @@ export const isnan = (x: Tensor): Tensor => map('isnan', x);
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor(x, 'leakyRelu');
   requireFloating(x.dtype, 'leakyRelu');
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = d[i] > 0 ? d[i] : negativeSlope * d[i];
   return makeResult(out, x.shape, 'leakyRelu', [x], (g) => {
-    const slope = allocate(x.dtype, x.size);
+    const slope = allocate(x.dtype, x.numel());
     for (let i = 0; i < d.length; i++) slope[i] = d[i] > 0 ? 1 : negativeSlope;
     return [g.mul(new Tensor(slope, x.shape))];
   });
@@ -75,11 +75,11 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   if (min !== undefined && max !== undefined && min > max) throw new RangeError(`clamp: min (${min}) is greater than max (${max})`);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   const d = x.data;
   for (let i = 0; i < d.length; i++) out[i] = d[i] < lo ? lo : d[i] > hi ? hi : d[i];
   return makeResult(out, x.shape, 'clamp', [x], (g) => {
-    const pass = allocate(x.dtype, x.size);
+    const pass = allocate(x.dtype, x.numel());
     for (let i = 0; i < d.length; i++) pass[i] = d[i] >= lo && d[i] <= hi ? 1 : 0;
     return [g.mul(new Tensor(pass, x.shape))];
   });
@@ -92,7 +92,7 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const out = allocate(dtype, x.size);
+  const out = allocate(dtype, x.numel());
   if (dtype === 'bool') {
     const d = x.data;
     for (let i = 0; i < d.length; i++) out[i] = d[i] !== 0 ? 1 : 0;
@@ -104,7 +104,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 }
 
 export function clone(x: Tensor): Tensor {
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   out.set(x.data);
   return makeResult(out, x.shape, 'clone', [x], (g) => [g]);
 }

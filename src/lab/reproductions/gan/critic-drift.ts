@@ -20,7 +20,7 @@ import { MLPDiscriminator, MLPGenerator } from '../../../gan/models.js';
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer } from '../../../gan/trainer.js';
 import { z } from 'zod';
-import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
 
 export type DriftVariant = 'wgan-gp' | 'wgan-maxgp' | 'lgan-exp' | 'lgan-logsigmoid';
 
@@ -141,8 +141,9 @@ export const criticDrift: Reproduction = {
     await sink.add(curvesChart(curves(groups, 'steps', 'iteration', 'gap'), { name: 'fig2-6-gap', title: 'E f(real) - E f(fake) during training', xTitle: 'iteration', yTitle: 'gap' }));
     const present = ORDER.filter((v) => of(v).length > 0);
     const stat = (v: DriftVariant, k: string): number => mean(of(v).map((r) => r.final[k] as number));
-    const rows = present.map((v) => [DRIFT_VARIANTS[v].title, String(of(v).length), fmt(stat(v, 'levelRange'), 3), fmt(stat(v, 'levelStd'), 3), fmt(stat(v, 'levelShift'), 3), fmt(stat(v, 'gap'), 3), fmt(stat(v, 'relativeRange'), 3), fmt(stat(v, 'modesCovered'), 2)]);
-    const table: Table = { headers: ['objective', 'seeds', 'level range, 2nd half', 'level std, 2nd half', 'level shift over 2nd half', 'mean gap, 2nd half', 'range / gap', 'modes covered (of 8)'], rows, caption: 'The critic’s level on the ring of 8 Gaussians' };
+    const seeds = (v: DriftVariant, k: string): number[] => of(v).map((r) => r.final[k] as number);
+    const rows = present.map((v) => [DRIFT_VARIANTS[v].title, of(v).length, seeds(v, 'levelRange'), seeds(v, 'levelStd'), seeds(v, 'levelShift'), seeds(v, 'gap'), seeds(v, 'relativeRange'), seeds(v, 'modesCovered')]);
+    const table: Table = formattedTable(['objective', 'seeds', 'level range, 2nd half', 'level std, 2nd half', 'level shift over 2nd half', 'mean gap, 2nd half', 'range / gap', 'modes covered (of 8)'], rows, { caption: 'The critic’s level on the ring of 8 Gaussians, mean ± std over seeds', digits: { 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 2 } });
     const wgan = present.filter((v) => DRIFT_VARIANTS[v].family === 'wgan');
     const lgan = present.filter((v) => DRIFT_VARIANTS[v].family === 'lgan');
     const claims: Claim[] = [];

@@ -15,7 +15,7 @@ import { ganLoss } from '../../../gan/losses.js';
 import { DCGANDiscriminator, DCGANGenerator, MLPDiscriminator } from '../../../gan/models.js';
 import { GradientPenalty } from '../../../gan/penalties.js';
 import { z } from 'zod';
-import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
 
 export interface CriticOptimizerOptions {
   steps: number;
@@ -129,14 +129,14 @@ export const criticOptimizers: Reproduction = {
     const of = (label: string): TrialRecord[] => done.filter((r) => r.config.method.label === label);
     const stat = (label: string): number => mean(of(label).map((r) => r.final.criticLoss as number));
     const labels = ['Adam', 'AMSGrad', 'AdaShift'].filter((l) => of(l).length);
-    const table: Table = {
-      headers: ['optimizer', 'hyperparameters (table 3-7)', 'seeds', 'critic loss, last 20 % of steps', 'mean over the run'],
-      rows: labels.map((l) => {
+    const table: Table = formattedTable(
+      ['optimizer', 'hyperparameters (table 3-7)', 'seeds', 'critic loss, last 20 % of steps', 'critic loss, mean over the run'],
+      labels.map((l) => {
         const o = of(l)[0].config.method.options;
-        return [l, `lr=${o.lr}, β=(${(o.betas as number[]).join(', ')})${o.keepNum ? `, n=${o.keepNum}` : ''}`, String(of(l).length), fmt(stat(l), 4), fmt(mean(of(l).map((r) => r.final.meanLoss as number)), 4)];
+        return [l, `lr=${o.lr}, β=(${(o.betas as number[]).join(', ')})${o.keepNum ? `, n=${o.keepNum}` : ''}`, of(l).length, of(l).map((r) => r.final.criticLoss as number), of(l).map((r) => r.final.meanLoss as number)];
       }),
-      caption: `WGAN-GP critic, generator fixed (${String(done[0]?.config.taskOptions.arch ?? '')} critic on Fashion-MNIST)`,
-    };
+      { caption: `WGAN-GP critic, generator fixed (${String(done[0]?.config.taskOptions.arch ?? '')} critic on Fashion-MNIST), mean ± std over seeds` },
+    );
     const claims: Claim[] = [];
     if (of('Adam').length && of('AdaShift').length) claims.push({ claim: 'AdaShift reaches a lower critic loss than Adam', holds: stat('AdaShift') < stat('Adam'), detail: `${fmt(stat('AdaShift'), 4)} vs ${fmt(stat('Adam'), 4)}` });
     if (labels.length === 3) {

@@ -19,7 +19,7 @@ import { computeField, criticGradients, fieldSvg, type FieldData } from '../../.
 import { MLPDiscriminator } from '../../../gan/models.js';
 import { directionStats, trainOnFixedSets, transportPartners } from '../../../gan/optimal.js';
 import { z } from 'zod';
-import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, type JsonObject, mean, type Method, optionsSchema, type Plot, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, type JsonObject, mean, type Method, optionsSchema, type Plot, PlotSink, type Reproduction, type Scale, std, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
 
 export type FixedPointsVariant = 'sn' | 'gp' | 'maxgp';
 
@@ -206,13 +206,14 @@ export const fixedPoints: Reproduction = {
     }
     const rows = (['sn', 'gp', 'maxgp'] as const).map((v) => {
       const rs = byVariant(v);
-      return [TITLES[v], String(rs.length), fmt(stat(v, 'cosPartner'), 3), fmt(mean(rs.map((r) => r.final.cosPartnerMin as number)), 3), fmt(stat(v, 'angleChange'), 3), fmt(stat(v, 'gapStd'), 3), fmt(stat(v, 'gapRatio'), 3)];
+      const seeds = (k: string): number[] => rs.map((r) => r.final[k] as number);
+      return [TITLES[v], rs.length, seeds('cosPartner'), seeds('cosPartnerMin'), seeds('angleChange'), seeds('gapStd'), seeds('gapRatio')];
     });
-    const table: Table = {
-      headers: ['method', 'seeds', 'final cos to partner (mean)', 'final cos (worst point)', '∇f turn per checkpoint, 2nd half (°)', 'std of gap/distance, 2nd half', 'final gap/distance'],
+    const table: Table = formattedTable(
+      ['method', 'seeds', 'final cos to partner (mean)', 'final cos (worst point)', '∇f turn per checkpoint, 2nd half (°)', 'std of gap/distance, 2nd half', 'final gap/distance'],
       rows,
-      caption: 'Critic on fixed points, WGAN objective, K = 1 (figure 2-2)',
-    };
+      { caption: 'Critic on fixed points, WGAN objective, K = 1 (figure 2-2), mean ± std over seeds', digits: { 2: 3, 3: 3, 4: 3, 5: 3, 6: 3 } },
+    );
     const claims: Claim[] = [];
     const mg = stat('maxgp', 'cosPartner');
     const mgMin = Math.min(...byVariant('maxgp').map((r) => r.final.cosPartnerMin as number));

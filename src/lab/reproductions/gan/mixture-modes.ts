@@ -9,7 +9,6 @@
  * Claim (the thesis's argument that LGANs' gradients are informative): the LGAN with MaxGP
  * covers at least as many modes as the original GAN on each mixture.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import { gaussianGrid, gaussianRing, type MixtureDataset } from '../../../data/index.js';
 import { Generator } from '../../../tensor/index.js';
 import type { GanLossSpec } from '../../../gan/losses.js';
@@ -18,7 +17,8 @@ import { MLPDiscriminator, MLPGenerator, type DiscriminatorNorm } from '../../..
 import type { PenaltySpec } from '../../../gan/penalties.js';
 import { GANTrainer } from '../../../gan/trainer.js';
 import { z } from 'zod';
-import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, renderVegaLite, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { samplesChart } from '../samples-chart.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
 
 export type MixtureVariant = 'gan' | 'wgan-gp' | 'hinge-sn' | 'lgan-maxgp';
 export type MixtureName = 'ring' | 'grid';
@@ -83,7 +83,7 @@ export function runMixture(o: MixtureOptions, method: Method, seed: number, onPr
   return {
     steps: cols,
     final: { modesCovered: e.modesCovered, modes: e.modes, highQualityFraction: e.highQualityFraction },
-    extra: { samples: Array.from(samples.data.subarray(0, Math.min(samples.size, 2 * 1000)), (x) => Math.round(x * 1e3) / 1e3), centers: Array.from(data.centers.data) },
+    extra: { samples: Array.from(samples.data.subarray(0, Math.min(samples.numel(), 2 * 1000)), (x) => Math.round(x * 1e3) / 1e3), centers: Array.from(data.centers.data) },
   };
 }
 
@@ -104,28 +104,6 @@ export function mixtureSettings(scale: Scale): { seeds: number[]; iterations: nu
 }
 
 const ORDER: MixtureVariant[] = ['gan', 'wgan-gp', 'hinge-sn', 'lgan-maxgp'];
-
-async function scatter(name: string, title: string, samples: number[], centers: number[]): Promise<{ name: string; title: string; svg: string }> {
-  const pts = [];
-  for (let i = 0; i + 1 < samples.length; i += 2) pts.push({ x: samples[i], y: samples[i + 1], kind: 'generated' });
-  for (let i = 0; i + 1 < centers.length; i += 2) pts.push({ x: centers[i], y: centers[i + 1], kind: 'mode center' });
-  const spec = {
-    title,
-    width: 260,
-    height: 260,
-    data: { values: pts },
-    encoding: {
-      x: { field: 'x', type: 'quantitative', scale: { domain: [-5.5, 5.5] } },
-      y: { field: 'y', type: 'quantitative', scale: { domain: [-5.5, 5.5] } },
-      color: { field: 'kind', type: 'nominal', scale: { domain: ['generated', 'mode center'], range: ['#1f77b4', '#d62728'] } },
-    },
-    layer: [
-      { transform: [{ filter: "datum.kind == 'generated'" }], mark: { type: 'point', filled: true, size: 10, opacity: 0.5 } },
-      { transform: [{ filter: "datum.kind == 'mode center'" }], mark: { type: 'point', shape: 'cross', size: 80, opacity: 1 } },
-    ],
-  } as unknown as TopLevelSpec;
-  return { name, title, svg: await renderVegaLite(spec) };
-}
 
 export const mixtureModes: Reproduction = {
   name: 'gan-mixture-modes',
@@ -162,15 +140,15 @@ export const mixtureModes: Reproduction = {
       for (const v of present) {
         const r = of(v)[0];
         const ex = r.extra as unknown as { samples: number[]; centers: number[] };
-        if (ex?.samples) await sink.add(scatter(`${mixture}-samples-${v}`, `${mixture}: ${MIXTURE_VARIANTS[v].title}`, ex.samples, ex.centers));
+        if (ex?.samples) await sink.add(samplesChart(ex.samples, ex.centers, { name: `${mixture}-samples-${v}`, title: `${mixture}: ${MIXTURE_VARIANTS[v].title}` }));
       }
       const stat = (v: MixtureVariant, k: string): number => mean(of(v).map((r) => r.final[k] as number));
       const modes = rs[0].final.modes as number;
-      tables.push({
-        headers: ['method', 'seeds', `modes covered (of ${modes})`, 'high-quality share'],
-        rows: present.map((v) => [MIXTURE_VARIANTS[v].title, String(of(v).length), fmt(stat(v, 'modesCovered'), 3), `${fmt(100 * stat(v, 'highQualityFraction'), 3)} %`]),
-        caption: `${mixture === 'ring' ? 'Ring of 8' : 'Grid of 25'} Gaussians (2,000 samples, 3σ)`,
-      });
+      tables.push(formattedTable(
+        ['method', 'seeds', `modes covered (of ${modes})`, 'high-quality share (%)'],
+        present.map((v) => [MIXTURE_VARIANTS[v].title, of(v).length, of(v).map((r) => r.final.modesCovered as number), of(v).map((r) => 100 * (r.final.highQualityFraction as number))]),
+        { caption: `${mixture === 'ring' ? 'Ring of 8' : 'Grid of 25'} Gaussians (2,000 samples, 3σ), mean ± std over seeds`, digits: { 2: 3, 3: 3 } },
+      ));
       for (const v of present) {
         figures[`${mixture}:${v}:modesCovered`] = stat(v, 'modesCovered');
         figures[`${mixture}:${v}:highQualityFraction`] = stat(v, 'highQualityFraction');

@@ -16,7 +16,7 @@ import { lossMetric, type LossMetricName } from '../../../gan/losses.js';
 import { MLPDiscriminator } from '../../../gan/models.js';
 import { directionStats, trainOnFixedSets } from '../../../gan/optimal.js';
 import { z } from 'zod';
-import { analysisOf, barChart, type Claim, fmt, type JsonObject, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, barChart, type Claim, fmt, type JsonObject, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
 
 const METRICS: LossMetricName[] = ['linear', 'logsigmoid', 'sqrt', 'exp'];
 const PANEL: Record<LossMetricName, string> = { linear: '(a) x', logsigmoid: '(b) -log σ(-x)', sqrt: '(c) x + √(x²+1)', exp: '(d) exp(x)' };
@@ -158,14 +158,14 @@ export const optimalDirection: Reproduction = {
     await sink.add(barChart(present.map((m) => ({ label: PANEL[m], mean: mean(of(m).map((r) => r.final.cosBest as number)) })), { name: 'fig2-4-cosine', title: 'Mean cosine between ∇f(x) and the direction to the real sample it aims at', yTitle: 'cosine' }));
     const rows = present.map((m) => {
       const rs = of(m);
-      const cell = (k: string): string => fmt(mean(rs.map((r) => r.final[k] as number)), 3);
-      return [PANEL[m], lossMetric(m).formula, String(rs.length), cell('cosBest'), cell('cosBestMin'), cell('randomCos'), `${Math.round(100 * mean(rs.map((r) => r.final.rayHit as number)))} %`, `${Math.round(100 * mean(rs.map((r) => r.final.towardNearCluster as number)))} %`, cell('gradNorm')];
+      const seeds = (k: string, scale = 1): number[] => rs.map((r) => scale * (r.final[k] as number));
+      return [PANEL[m], lossMetric(m).formula, rs.length, seeds('cosBest'), seeds('cosBestMin'), seeds('randomCos'), seeds('rayHit', 100), seeds('towardNearCluster', 100), seeds('gradNorm')];
     });
-    const table: Table = {
-      headers: ['metric', 'ϕ, φ', 'seeds', 'mean cos to the aimed-at real sample', 'worst cos', 'same for random directions', 'rays passing within σ/2 of a real sample', 'aiming at the nearer cluster', 'mean ‖∇f‖'],
+    const table: Table = formattedTable(
+      ['metric', 'ϕ, φ', 'seeds', 'mean cos to the aimed-at real sample', 'worst cos', 'same for random directions', 'rays passing within σ/2 of a real sample (%)', 'aiming at the nearer cluster (%)', 'mean ‖∇f‖'],
       rows,
-      caption: 'Figure 2-4: the LGAN critic’s gradients at the fake samples',
-    };
+      { caption: 'Figure 2-4: the LGAN critic’s gradients at the fake samples, mean ± std over seeds', digits: { 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3 } },
+    );
     const claims: Claim[] = present.map((m) => {
       const v = mean(of(m).map((r) => r.final.cosBest as number));
       return { claim: `${PANEL[m]}: ∇f at the fake samples points toward real samples (mean cosine > 0.9)`, holds: v > 0.9, detail: `mean cosine ${fmt(v, 4)}` };

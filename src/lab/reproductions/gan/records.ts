@@ -4,8 +4,8 @@ import { Tensor } from '../../../tensor/index.js';
 /** Images [N, 1, H, W] in [lo, hi] as base64 of 8-bit gray levels (compact in a trial record). */
 export function encodeImages(images: Tensor, range: [number, number] = [0, 1]): { shape: number[]; base64: string } {
   const [lo, hi] = range;
-  const bytes = Buffer.alloc(images.size);
-  for (let i = 0; i < images.size; i++) bytes[i] = Math.max(0, Math.min(255, Math.round(((images.data[i] - lo) / (hi - lo)) * 255)));
+  const bytes = Buffer.alloc(images.numel());
+  for (let i = 0; i < images.numel(); i++) bytes[i] = Math.max(0, Math.min(255, Math.round(((images.data[i] - lo) / (hi - lo)) * 255)));
   return { shape: [...images.shape], base64: bytes.toString('base64') };
 }
 

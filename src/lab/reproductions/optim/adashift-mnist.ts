@@ -7,7 +7,7 @@
  * Claims: on logistic regression the methods end close in training loss and test accuracy; on
  * the MLP max-AdaShift reaches a lower training loss than non-AdaShift.
  */
-import { analysisOf, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, groupTrials, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
+import { analysisOf, barChart, type Claim, curves, curvesChart, finalStats, fmt, formattedTable, groupTrials, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TrialConfig } from '../kit.js';
 
 /** Table 3-5 (logistic regression) and table 3-6 (MLP): lr, β1 = 0, β2 = 0.999, n = 1. */
 export function thesisMethods(model: 'logistic' | 'mlp'): Method[] {
@@ -56,9 +56,9 @@ export const adashiftMnist: Reproduction = {
       await sink.add(barChart(groups.map((g) => ({ label: g.label, ...finalStats(g, 'testAccuracy') })), { name: `${model}-final-accuracy`, title: `${model}: final test accuracy`, yTitle: 'test accuracy' }));
       const rows = groups.map((g) => {
         const o = g.records[0].config.method.options;
-        return [g.label, `lr=${o.lr}${o.phi ? ` φ=${o.phi}` : ''}`, String(g.records.length), fmtMeanStd(finalStats(g, 'trainLoss').values), fmtMeanStd(finalStats(g, 'testAccuracy').values.map((v) => 100 * v)) + ' %'];
+        return [g.label, `lr=${o.lr}${o.phi ? ` φ=${o.phi}` : ''}`, g.records.length, finalStats(g, 'trainLoss').values, finalStats(g, 'testAccuracy').values.map((v) => 100 * v)];
       });
-      tables.push({ headers: ['method', 'hyperparameters', 'seeds', 'final train loss', 'final test accuracy'], rows, caption: `${model} (${String(groups[0].records[0].extra?.data ?? '')})` });
+      tables.push(formattedTable(['method', 'hyperparameters', 'seeds', 'final train loss', 'final test accuracy (%)'], rows, { caption: `${model} (${String(groups[0].records[0].extra?.data ?? '')}), mean ± std over seeds` }));
       const acc = groups.map((g) => ({ label: g.label, v: finalStats(g, 'testAccuracy').mean, loss: finalStats(g, 'trainLoss').mean }));
       for (const a of acc) {
         figures[`${model}:${a.label}:testAccuracy`] = a.v;

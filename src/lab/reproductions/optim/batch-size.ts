@@ -9,7 +9,7 @@
  * (the loss oscillates); per second, mini-batches use the hardware better (an epoch takes less
  * time than with single examples), and at equal time mini-batch is ahead of batch descent.
  */
-import { analysisOf, type Claim, curves, curvesChart, fmt, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, formattedTable, type Group, groupTrials, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig } from '../kit.js';
 
 export function batchSettings(scale: Scale): { epochs: number; trainLimit: number | null; seeds: number; lr: number } {
   return scale === 'full' ? { epochs: 5, trainLimit: null, seeds: 2, lr: 0.05 } : { epochs: 2, trainLimit: 1000, seeds: 1, lr: 0.05 };
@@ -64,14 +64,14 @@ export const batchSize: Reproduction = {
       const epochs = e.epoch.length - 1;
       return [
         g.label,
-        fmt(n, 4),
-        fmt(mean(g.records.map((r) => r.epochs!.fullTrainLoss[1])), 4),
-        fmt(mean(g.records.map((r) => r.final.fullTrainLoss as number)), 4),
-        fmt(secs / epochs, 3),
-        fmt(mean(g.records.map((r) => r.final.testAccuracy as number)) * 100, 4) + ' %',
+        n,
+        g.records.map((r) => r.epochs!.fullTrainLoss[1]),
+        g.records.map((r) => r.final.fullTrainLoss as number),
+        secs / epochs,
+        g.records.map((r) => 100 * (r.final.testAccuracy as number)),
       ];
     });
-    const table = { headers: ['variant', 'updates per epoch', 'loss after epoch 1', 'final loss', 'seconds per epoch', 'test accuracy'], rows };
+    const table = formattedTable(['variant', 'updates per epoch', 'loss after epoch 1', 'final loss', 'time per epoch (s)', 'test accuracy (%)'], rows, { digits: { 4: 3 }, caption: 'mean ± std over seeds (time: the mean)' });
     const [b, mb, s] = [by('batch'), by('mini-batch'), by('stochastic')];
     const claims: Claim[] = [];
     const figures: Record<string, number | null> = {};

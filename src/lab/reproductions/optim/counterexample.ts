@@ -14,7 +14,7 @@
  * band of ± one standard deviation: the thesis shows one realization, whose noise would hide the
  * drift in a reduced run.
  */
-import { analysisOf, type Claim, curvesChart, fmt, mean, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curvesChart, fmt, formattedTable, mean, type Method, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const BASE = { lr: 0.001, eps: 1e-8 };
 
@@ -75,15 +75,16 @@ export const counterexample: Reproduction = {
     const copies = a[0]?.config.taskOptions.copies as number;
     await sink.add(curvesChart(a.map(series), { name: 'fig3-1a-theta', title: `Figure 3-1a: θ over ${steps} steps (mean ± std over ${copies} copies)`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
     await sink.add(curvesChart(b.map(series), { name: 'fig3-1b-theta', title: `Figure 3-1b: Adam with larger β1 or β2 (mean ± std over ${copies} copies)`, xTitle: 'step', yTitle: 'θ', rule: { y: 0, label: 'start' } }));
-    const headers = ['figure', 'method', 'options', 'final θ (mean ± std over copies)', 'θ averaged over the run', 'copies ending below 0', 'average regret'];
+    const headers = ['figure', 'method', 'options', 'final θ', 'final θ, std over copies', 'θ averaged over the run', 'copies ending below 0 (%)', 'average regret'];
     const rows = [...a, ...b.filter((r) => r.config.tags?.figure === '3-1b')].map((r) => [
       String(r.config.tags?.figure),
       r.config.method.label,
       `betas=${(r.config.method.options.betas as number[]).join(',')}`,
-      `${fmt(r.final.thetaMean as number)} ± ${fmt(r.final.thetaStd as number, 3)}`,
-      fmt(mean(r.steps!.thetaMean)),
-      `${Math.round(100 * (r.final.fractionDown as number))} %`,
-      fmt(r.final.averageRegret as number),
+      r.final.thetaMean as number,
+      r.final.thetaStd as number,
+      mean(r.steps!.thetaMean),
+      Math.round(100 * (r.final.fractionDown as number)),
+      r.final.averageRegret as number,
     ]);
     const adam = theta(a, 'Adam');
     const ams = theta(a, 'AMSGrad');
@@ -103,7 +104,7 @@ export const counterexample: Reproduction = {
         detail: `AdaShift ${fmt(runAverage(b, 'AdaShift'))} vs ${rescued.map(({ l }) => `${l} ${fmt(runAverage(b, l))}`).join(', ')}`,
       },
     ];
-    const table = { headers, rows };
+    const table = formattedTable(headers, rows, { digits: { 4: 3 } });
     return analysisOf(
       [
         {

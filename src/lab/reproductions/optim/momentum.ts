@@ -6,7 +6,7 @@
  * slopes of log(iterations) against log(κ) should be near 1 and ½.
  */
 import { tunedOptions } from '../../problems/quadratic.js';
-import { analysisOf, type Claim, curvesChart, fitChart, fmt, linearFit, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig, type TrialRecord } from '../kit.js';
+import { analysisOf, type Claim, curvesChart, fitChart, fmt, formattedTable, linearFit, mean, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type TrialConfig, type TrialRecord } from '../kit.js';
 
 const KINDS = ['sgd', 'momentum', 'nesterov'] as const;
 const LABELS: Record<(typeof KINDS)[number], string> = { sgd: 'gradient descent', momentum: 'heavy-ball momentum', nesterov: 'Nesterov' };
@@ -56,22 +56,22 @@ export const momentum: Reproduction = {
     const headers = ['κ', ...fits.map((f) => `${f.label} iterations`), 'GD theory ≈ (κ/4)·ln(1/tol)', 'ratio GD / Nesterov'];
     const tol = (done[0]?.config.taskOptions.tol as number) ?? 1e-6;
     const rows = kappas.map((k) => [
-      String(k),
-      ...KINDS.map((kind) => fmt(iters(kind, k))),
-      fmt((k / 4) * Math.log(1 / tol), 3),
-      fmt(iters('sgd', k) / iters('nesterov', k), 3),
+      k,
+      ...KINDS.map((kind) => iters(kind, k)),
+      (k / 4) * Math.log(1 / tol),
+      iters('sgd', k) / iters('nesterov', k),
     ]);
-    const slopeRows = fits.map((f) => [f.label, fmt(f.slope, 3), fmt(f.r2, 4), f.kind === 'sgd' ? '1' : '0.5']);
+    const slopeRows = fits.map((f) => [f.label, f.slope, f.r2, f.kind === 'sgd' ? '1' : '0.5']);
+    const table = formattedTable(headers, rows, { caption: 'Iterations to tolerance (mean over seeds)', digits: { [headers.length - 2]: 3, [headers.length - 1]: 3 } });
+    const slopes = formattedTable(['method', 'fitted slope', 'R²', 'theory'], slopeRows, { caption: 'log(iterations) = slope·log(κ) + c', digits: { 1: 3 } });
     const [gd, hb, nag] = fits;
     const claims: Claim[] = [
-      { claim: 'Momentum needs fewer iterations than gradient descent at every κ tested', holds: kappas.every((k) => iters('momentum', k) < iters('sgd', k)), detail: rows.map((r) => `κ=${r[0]}: ${r[2]} vs ${r[1]}`).join('; ') },
+      { claim: 'Momentum needs fewer iterations than gradient descent at every κ tested', holds: kappas.every((k) => iters('momentum', k) < iters('sgd', k)), detail: table.rows.map((r) => `κ=${r[0]}: ${r[2]} vs ${r[1]}`).join('; ') },
       { claim: "Momentum's iteration count grows with a smaller log-log slope than gradient descent's", holds: hb.slope < gd.slope, detail: `${fmt(hb.slope, 3)} < ${fmt(gd.slope, 3)}` },
       { claim: "Nesterov's iteration count grows with a smaller log-log slope than gradient descent's", holds: nag.slope < gd.slope, detail: `${fmt(nag.slope, 3)} < ${fmt(gd.slope, 3)}` },
       { claim: "Gradient descent's slope is near the theory's 1 (within 0.8-1.2)", holds: gd.slope > 0.8 && gd.slope < 1.2, detail: `slope ${fmt(gd.slope, 3)}` },
       { claim: "Momentum's and Nesterov's slopes are near the theory's ½ (within 0.35-0.7)", holds: [hb, nag].every((f) => f.slope > 0.35 && f.slope < 0.7), detail: `${fmt(hb.slope, 3)}, ${fmt(nag.slope, 3)}` },
     ];
-    const table = { headers, rows, caption: 'Iterations to tolerance (mean over seeds)' };
-    const slopes = { headers: ['method', 'fitted slope', 'R²', 'theory'], rows: slopeRows, caption: 'log(iterations) = slope·log(κ) + c' };
     return analysisOf(
       [
         {

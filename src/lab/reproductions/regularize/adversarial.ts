@@ -12,7 +12,7 @@ import type { RegularizationConfig } from '../../../regularize/spec.js';
 import { buildMLP, fit } from '../../../regularize/train.js';
 import { claimCount, hiddenOption, regularizationOption, regularizerTrials, type Regularizer } from './common.js';
 import { slice, subset } from './data.js';
-import { type Analysis, analysisOf, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, mean, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, std, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+import { type Analysis, analysisOf, barChart, type Claim, curvesChart, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, mean, optionsSchema, PlotSink, type Reproduction, type Scale, type Series, std, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput, formattedTable } from '../kit.js';
 
 // ---- the task --------------------------------------------------------------------------------
 
@@ -132,8 +132,8 @@ export const adversarialTraining: Reproduction = {
     await sink.add(curvesChart(series('pgd'), { name: 'robust-accuracy-pgd', title: `Accuracy under PGD attack (${s.pgdSteps} steps, random start) against ε`, xTitle: 'ε (L∞, pixels in [0, 1])', yTitle: 'test accuracy (%)' }));
     const e = s.evalEpsilons.includes(0.1) ? 0.1 : s.evalEpsilons[0];
     await sink.add(barChart(regs.map((r) => byKey(groups, r.key)).filter((g): g is Group => g !== undefined).map((g) => ({ label: g.label, mean: 100 * mean(finalsOf(g, `fgsmAccuracy@${e}`)), std: 100 * std(finalsOf(g, `fgsmAccuracy@${e}`)) })), { name: 'fgsm-accuracy-bars', title: `Accuracy under FGSM at ε = ${e}`, yTitle: 'test accuracy (%)' }));
-    const headers = ['method', 'clean accuracy', ...s.evalEpsilons.map((x) => `FGSM ε=${x}`), ...s.evalEpsilons.map((x) => `PGD ε=${x}`), 'train seconds'];
-    const pct = (v: number[]): string => `${fmtMeanStd(v.map((x) => 100 * x), 4)} %`;
+    const headers = ['method', 'clean accuracy (%)', ...s.evalEpsilons.map((x) => `FGSM ε=${x} (%)`), ...s.evalEpsilons.map((x) => `PGD ε=${x} (%)`), 'training time (s)'];
+    const pct = (v: number[]): number[] => v.map((x) => 100 * x);
     const rows = regs
       .map((r) => byKey(groups, r.key))
       .filter((g): g is Group => g !== undefined)
@@ -142,9 +142,9 @@ export const adversarialTraining: Reproduction = {
         pct(finalsOf(g, 'cleanAccuracy')),
         ...s.evalEpsilons.map((x) => pct(finalsOf(g, `fgsmAccuracy@${x}`))),
         ...s.evalEpsilons.map((x) => pct(finalsOf(g, `pgdAccuracy@${x}`))),
-        fmt(mean(finalsOf(g, 'trainSeconds')), 3),
+        finalsOf(g, 'trainSeconds'),
       ]);
-    const table = { headers, rows, caption: 'Clean and robust test accuracy, mean ± std over seeds' };
+    const table = formattedTable(headers, rows, { caption: 'Clean and robust test accuracy, mean ± std over seeds', digits: { [headers.length - 1]: 3 } });
     const base = byKey(groups, 'baseline');
     const fg = byKey(groups, 'fgsm');
     const pg = byKey(groups, 'pgd');

@@ -1,7 +1,7 @@
 /** Shared pieces of the regularization reproductions: regularizer lists, option fields, gap tables and plots. */
 import { z } from 'zod';
 import { regularizationSchema, type RegularizationConfig } from '../../../regularize/spec.js';
-import { barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, type JsonObject, type Method, PlotSink, resolveMethod, type Table, type TrialConfig, type TrialRecord } from '../kit.js';
+import { barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, type JsonObject, type Method, PlotSink, resolveMethod, type Table, type TrialConfig, type TrialRecord, formattedTable, type Cell } from '../kit.js';
 
 /** A task option listing hidden-layer widths (at least one), `d` by default. */
 export const hiddenOption = (d: number[]) => z.array(z.number().int().positive()).min(1).default(d);
@@ -50,24 +50,25 @@ export function gapAnalysis(
 ): { table: Table; claims: Claim[]; figures: Record<string, number | null> } {
   const base = groups.get('baseline');
   const baseGap = meanOf(base, 'gap');
-  const headers = ['method', `train ${o.lossName}`, `test ${o.lossName}`, 'gap (test - train)', 'gap vs baseline', ...(o.accuracy ? ['train accuracy', 'test accuracy'] : []), 'epochs (run / best)', 'seeds'];
-  const rows: string[][] = [];
+  const headers = ['method', `train ${o.lossName}`, `test ${o.lossName}`, 'gap (test - train)', 'gap vs baseline (%)', ...(o.accuracy ? ['train accuracy (%)', 'test accuracy (%)'] : []), 'epochs run', 'best epoch', 'seeds'];
+  const rows: Cell[][] = [];
   const claims: Claim[] = [];
   const figures: Record<string, number | null> = {};
   for (const r of regularizers) {
     const g = groups.get(r.key);
     if (!g) continue;
     const gap = finalStats(g, 'gap');
-    const pct = r.key === 'baseline' ? '' : `${fmt((100 * (gap.mean - baseGap)) / Math.abs(baseGap), 3)} %`;
+    const pct = r.key === 'baseline' ? '' : (100 * (gap.mean - baseGap)) / Math.abs(baseGap);
     rows.push([
       r.label,
-      fmtMeanStd(finalStats(g, 'trainLoss').values),
-      fmtMeanStd(finalStats(g, 'testLoss').values),
-      fmtMeanStd(gap.values),
+      finalStats(g, 'trainLoss').values,
+      finalStats(g, 'testLoss').values,
+      gap.values,
       pct,
-      ...(o.accuracy ? [fmtMeanStd(finalStats(g, 'trainAccuracy').values.map((v) => 100 * v), 4) + ' %', fmtMeanStd(finalStats(g, 'testAccuracy').values.map((v) => 100 * v), 4) + ' %'] : []),
-      `${fmt(meanOf(g, 'epochsRun'), 4)} / ${fmt(meanOf(g, 'bestEpoch'), 4)}`,
-      String(g.records.length),
+      ...(o.accuracy ? [finalStats(g, 'trainAccuracy').values.map((v) => 100 * v), finalStats(g, 'testAccuracy').values.map((v) => 100 * v)] : []),
+      finalStats(g, 'epochsRun').values,
+      finalStats(g, 'bestEpoch').values,
+      g.records.length,
     ]);
     figures[`gap.${r.key}`] = gap.mean;
     figures[`testLoss.${r.key}`] = meanOf(g, 'testLoss');
@@ -79,7 +80,7 @@ export function gapAnalysis(
       });
     }
   }
-  return { table: { headers, rows, caption: `${o.setting}: final figures, mean ± std over seeds (early stopping: the restored best epoch)` }, claims, figures };
+  return { table: formattedTable(headers, rows, { caption: `${o.setting}: final figures, mean ± std over seeds (early stopping: the restored best epoch)`, digits: { 4: 3 } }), claims, figures };
 }
 
 /** Gap per epoch, test loss per epoch, and final gaps as bars. */

@@ -29,7 +29,7 @@ import { inputNoise } from '../../../regularize/noise.js';
 import { buildMLP } from '../../../regularize/train.js';
 import { claimCount, hiddenOption } from './common.js';
 import { progress, slice, subset } from './data.js';
-import { type Analysis, analysisOf, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, optionsSchema, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput } from '../kit.js';
+import { type Analysis, analysisOf, barChart, type Claim, curves, curvesChart, finalStats, fmt, fmtMeanStd, type Group, groupTrials, isAdaptive, optionsSchema, type Plot, PlotSink, type Reproduction, resolveMethod, type Scale, type Table, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput, formattedTable } from '../kit.js';
 
 // ---- the task --------------------------------------------------------------------------------
 
@@ -247,14 +247,15 @@ export const pseudoLabeling: Reproduction = {
         figures[`${s.key}.testAccuracy.${key}`] = acc.mean;
         return [
           g.label,
-          `${fmtMeanStd(acc.values.map((v) => 100 * v), 4)} %`,
-          key === 'none' ? '' : `${acc.mean >= baseAcc ? '+' : ''}${fmt(100 * (acc.mean - baseAcc), 3)} points`,
-          fmtMeanStd(finalStats(g, 'testLoss').values),
-          `${fmt(100 * finalStats(g, 'unlabeledConfident').mean, 3)} % / ${fmt(100 * finalStats(g, 'pseudoLabelAccuracy').mean, 3)} %`,
-          String(g.records.length),
+          acc.values.map((v) => 100 * v),
+          key === 'none' ? '' : 100 * (acc.mean - baseAcc),
+          finalStats(g, 'testLoss').values,
+          finalStats(g, 'unlabeledConfident').values.map((v) => 100 * v),
+          finalStats(g, 'pseudoLabelAccuracy').values.map((v) => 100 * v),
+          g.records.length,
         ];
       });
-      const table: Table = { headers: ['method', 'test accuracy', 'vs labeled only', 'test loss', 'unlabeled set: share above threshold / accuracy of those pseudo-labels', 'seeds'], rows, caption: `${s.title}: final figures, mean ± std over seeds` };
+      const table: Table = formattedTable(['method', 'test accuracy (%)', 'vs labeled only (points)', 'test loss', 'unlabeled set: share above threshold (%)', 'accuracy of those pseudo-labels (%)', 'seeds'], rows, { caption: `${s.title}: final figures, mean ± std over seeds`, digits: { 2: 3, 4: 3, 5: 3 } });
       const here: Claim[] = [];
       // Seeds are paired (the same data, initialization and batches for every method at a seed),
       // so the claim is judged seed by seed: it holds when every seed improves.
