@@ -34,7 +34,7 @@ export function hessianVectorProduct(objective: Objective, params: readonly Tens
   });
   const hv = enableGrad(() => {
     const loss = objective();
-    if (!(loss instanceof Tensor) || loss.size !== 1) throw new TypeError('hessianVectorProduct: the objective must return a scalar Tensor');
+    if (!(loss instanceof Tensor) || loss.numel() !== 1) throw new TypeError('hessianVectorProduct: the objective must return a scalar Tensor');
     const g = grad(loss, params, { createGraph: true, allowUnused: true });
     const vs = splitLike(params, v);
     const inner = g.map((gi, i) => gi.mul(vs[i]).sum()).reduce((a, b) => a.add(b));

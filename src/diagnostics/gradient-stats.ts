@@ -272,7 +272,7 @@ export class GradientMonitor implements Callback {
   private sampled(): { param: number; offset: number }[] {
     if (this.sample) return this.sample;
     const params = this.watched();
-    const total = params.reduce((n, p) => n + p.size, 0);
+    const total = params.reduce((n, p) => n + p.numel(), 0);
     const k = Math.min(this.options.coordinates, total);
     // Floyd's algorithm: k distinct flat indices, seeded.
     const g = new Generator(this.options.seed);
@@ -283,7 +283,7 @@ export class GradientMonitor implements Callback {
     }
     const flat = [...chosen].sort((a, b) => a - b);
     const starts: number[] = [];
-    params.reduce((at, p) => (starts.push(at), at + p.size), 0);
+    params.reduce((at, p) => (starts.push(at), at + p.numel()), 0);
     let pi = 0;
     this.sample = flat.map((f) => {
       while (pi + 1 < starts.length && starts[pi + 1] <= f) pi++;
@@ -309,11 +309,11 @@ export class GradientMonitor implements Callback {
       this.sampledGradients.push(Float64Array.from(this.sampled(), ({ param, offset }) => params[param].grad?.data[offset] ?? 0));
     }
     if (this.options.noiseWindow > 0 && batchSize !== undefined) {
-      const flat = new Float64Array(params.reduce((n, p) => n + p.size, 0));
+      const flat = new Float64Array(params.reduce((n, p) => n + p.numel(), 0));
       let at = 0;
       for (const p of params) {
         if (p.grad) flat.set(p.grad.data, at);
-        at += p.size;
+        at += p.numel();
       }
       this.window.push(flat);
       if (this.window.length === this.options.noiseWindow) {

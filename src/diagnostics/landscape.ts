@@ -80,7 +80,7 @@ export function filterNormalizedDirection(params: readonly Tensor[], options: Di
   for (const p of params) {
     const oneD = p.ndim <= 1;
     const filters = oneD ? 1 : p.shape[0];
-    const width = p.size / Math.max(filters, 1);
+    const width = p.numel() / Math.max(filters, 1);
     for (let f = 0; f < filters; f++) {
       const base = at + f * width;
       if (oneD && vectors === 'zero') continue;
@@ -95,7 +95,7 @@ export function filterNormalizedDirection(params: readonly Tensor[], options: Di
       const s = dn > 0 ? Math.sqrt(tn / dn) : 0;
       for (let j = 0; j < width; j++) out[base + j] *= s;
     }
-    at += p.size;
+    at += p.numel();
   }
   return out;
 }

@@ -18,7 +18,7 @@ export function checkParams(op: string, params: readonly Tensor[]): void {
 
 /** The number of scalars in `params`. */
 export function vectorSize(params: readonly Tensor[]): number {
-  return params.reduce((n, p) => n + p.size, 0);
+  return params.reduce((n, p) => n + p.numel(), 0);
 }
 
 /** The parameters' values concatenated into one float64 vector (a copy). */
@@ -27,7 +27,7 @@ export function flattenParams(params: readonly Tensor[]): Float64Array {
   let at = 0;
   for (const p of params) {
     out.set(p.data, at);
-    at += p.size;
+    at += p.numel();
   }
   return out;
 }
@@ -38,8 +38,8 @@ export function assignParams(params: readonly Tensor[], vector: Float64Array): v
   if (vector.length !== n) throw new RangeError(`assignParams: the vector has ${vector.length} entries but the parameters have ${n}`);
   let at = 0;
   for (const p of params) {
-    p.data.set(vector.subarray(at, at + p.size));
-    at += p.size;
+    p.data.set(vector.subarray(at, at + p.numel()));
+    at += p.numel();
   }
 }
 
@@ -47,8 +47,8 @@ export function assignParams(params: readonly Tensor[], vector: Float64Array): v
 export function splitLike(params: readonly Tensor[], vector: Float64Array): Tensor[] {
   let at = 0;
   return params.map((p) => {
-    const data = p.dtype === 'float64' ? vector.slice(at, at + p.size) : Float32Array.from(vector.subarray(at, at + p.size));
-    at += p.size;
+    const data = p.dtype === 'float64' ? vector.slice(at, at + p.numel()) : Float32Array.from(vector.subarray(at, at + p.numel()));
+    at += p.numel();
     return new Tensor(data, p.shape);
   });
 }
@@ -60,7 +60,7 @@ export function flattenTensors(tensors: readonly (Tensor | null | undefined)[], 
   like.forEach((p, i) => {
     const t = tensors[i];
     if (t) out.set(t.data, at);
-    at += p.size;
+    at += p.numel();
   });
   return out;
 }
@@ -87,7 +87,7 @@ export function addScaled(a: Float64Array, s: number, b: Float64Array): Float64A
 /** The objective's value (a number) at the parameters' current values, without recording a graph. */
 export function valueOf(objective: Objective): number {
   const v = noGrad(() => objective());
-  if (!(v instanceof Tensor) || v.size !== 1) throw new TypeError('diagnostics: the objective must return a scalar Tensor');
+  if (!(v instanceof Tensor) || v.numel() !== 1) throw new TypeError('diagnostics: the objective must return a scalar Tensor');
   return v.item();
 }
 

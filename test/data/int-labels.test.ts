@@ -19,7 +19,7 @@ describe('int32 labels', () => {
     assert.equal(batches.length, 3);
     for (const b of batches) {
       assert.equal(b.y.dtype, 'int32');
-      for (let i = 0; i < b.y.size; i++) assert.equal(b.y.data[i], b.x.data[2 * i] % 3);
+      for (let i = 0; i < b.y.numel(); i++) assert.equal(b.y.data[i], b.x.data[2 * i] % 3);
     }
     assert.deepEqual(batches.flatMap((b) => Array.from(b.x.data.filter((_, i) => i % 2 === 0))).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });

@@ -56,7 +56,7 @@ export function lstsq(a: Tensor, b: Tensor, options: LstsqOptions = {}): Lstsq {
   const singularValues = noGrad(() => svd(ea.detach()).S);
   const k = Math.min(m, n);
   const rank = noGrad(() => {
-    const counts = new Float64Array(k === 0 ? 0 : singularValues.size / k);
+    const counts = new Float64Array(k === 0 ? 0 : singularValues.numel() / k);
     for (let c = 0; c < counts.length; c++) {
       const cutoff = rcond * singularValues.data[c * k];
       for (let i = 0; i < k; i++) if (singularValues.data[c * k + i] > cutoff) counts[c]++;

@@ -75,7 +75,7 @@ function completed({ U, S, Vh }: SVD, m: number, n: number, k: number): SVD {
 
 /** For each [d, k] matrix of orthonormal columns in q, d - k more columns completing an orthonormal basis. */
 function complement(q: Tensor, d: number, k: number): Tensor {
-  const count = q.size / (d * k);
+  const count = q.numel() / (d * k);
   const out = new Float64Array(count * d * (d - k));
   for (let c = 0; c < count; c++) {
     const basis: Float64Array[] = [];

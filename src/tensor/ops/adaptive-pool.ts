@@ -68,7 +68,7 @@ function adaptiveMax(x: Tensor, outputSize: AdaptiveSize, dims: number, options:
   checkOptions(op, options, ['returnIndices']);
   const [h, w] = dims === 1 ? [1, spatial[0]] : spatial;
   const [oh, ow] = dims === 1 ? [1, out[0]] : out;
-  const planes = x.size / (h * w);
+  const planes = x.numel() / (h * w);
   const count = planes * oh * ow;
   const winners = new Int32Array(count);
   const values = allocate(x.dtype, count);

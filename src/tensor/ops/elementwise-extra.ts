@@ -130,7 +130,7 @@ function floorDivFloat(x: number, z: number): number {
  */
 export function floorDivide(a: Tensor, b: Operand): Tensor {
   const [x, z] = aligned(a, b, 'floorDivide');
-  const out = allocate(x.dtype === 'bool' ? 'int32' : x.dtype, x.size);
+  const out = allocate(x.dtype === 'bool' ? 'int32' : x.dtype, x.numel());
   if (isFloating(x.dtype)) {
     for (let i = 0; i < out.length; i++) out[i] = floorDivFloat(x.data[i], z.data[i]);
   } else {

@@ -110,8 +110,8 @@ export function take(x: Tensor, index: IndexLike): Tensor {
   const flat = Int32Array.from(toIndexArray(index, 'take'));
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
-    if (v < -x.size || v >= x.size) throw new RangeError(`take: index ${v} at position ${i} is out of range for a tensor of ${x.size} elements`);
-    if (v < 0) flat[i] = v + x.size;
+    if (v < -x.numel() || v >= x.numel()) throw new RangeError(`take: index ${v} at position ${i} is out of range for a tensor of ${x.numel()} elements`);
+    if (v < 0) flat[i] = v + x.numel();
   }
   return gatherFlat(x, flat, index instanceof Tensor ? index.shape : [flat.length]);
 }

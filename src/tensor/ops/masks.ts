@@ -30,16 +30,16 @@ export const logicalXor = (a: Tensor, b: Tensor): Tensor => logical('logicalXor'
 /** Elementwise NOT x, as bool: 1 where x is 0. */
 export function logicalNot(x: Tensor): Tensor {
   checkTensor(x, 'logicalNot');
-  const out = allocate('bool', x.size);
-  for (let i = 0; i < x.size; i++) out[i] = x.data[i] === 0 ? 1 : 0;
+  const out = allocate('bool', x.numel());
+  for (let i = 0; i < x.numel(); i++) out[i] = x.data[i] === 0 ? 1 : 0;
   return new Tensor(out, x.shape);
 }
 
 /** A bool tensor: 1 where x is neither NaN nor ±inf (always 1 for integer dtypes). */
 export function isfinite(x: Tensor): Tensor {
   checkTensor(x, 'isfinite');
-  const out = allocate('bool', x.size);
-  if (isFloating(x.dtype)) for (let i = 0; i < x.size; i++) out[i] = Number.isFinite(x.data[i]) ? 1 : 0;
+  const out = allocate('bool', x.numel());
+  if (isFloating(x.dtype)) for (let i = 0; i < x.numel(); i++) out[i] = Number.isFinite(x.data[i]) ? 1 : 0;
   else out.fill(1);
   return new Tensor(out, x.shape);
 }

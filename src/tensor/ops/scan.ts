@@ -61,7 +61,7 @@ export function cumsum(xIn: Tensor, axis: number): Tensor {
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumsum');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumsum', [x], (g) => [g]);
   const [outer, n, inner] = layout(x, a);
-  const out = allocate(x.dtype, x.size);
+  const out = allocate(x.dtype, x.numel());
   kernels().cumsum(x.data, outer, n, inner, out);
   return makeResult(out, x.shape, 'cumsum', [x], (g) => [reverseCumsum(g, a)]);
 }

@@ -127,7 +127,7 @@ export class LiveRun {
     this.model =
       spec.arch === 'cnn'
         ? buildCnn(x.shape, this.classes, r.dropout ?? 0, g)
-        : regularize.buildMLP({ inputs: x.size / x.shape[0], hidden: spec.hidden, outputs: this.classes, flatten: true, generator: g, regularization: { dropout: r.dropout, inputDropout: r.inputDropout } });
+        : regularize.buildMLP({ inputs: x.numel() / x.shape[0], hidden: spec.hidden, outputs: this.classes, flatten: true, generator: g, regularization: { dropout: r.dropout, inputDropout: r.inputDropout } });
     this.optimizer = createOptimizer(spec.optimizer, this.model.parameters(), { lr: spec.lr });
     this.generator = new Generator(spec.seed * 7919 + 1);
     this.augment = regularize.augmentationOf(r, this.classes);
