@@ -25,15 +25,25 @@ export {
 export { unfold, fold, pixelShuffle, pixelUnshuffle, type FoldOptions } from './fold.js';
 export { embedding, type EmbeddingFunctionalOptions } from './embedding.js';
 
+/** max(x, 0) elementwise. */
 export const relu = (x: Tensor): Tensor => x.relu();
+/** x where x > 0, else negativeSlope·x. */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => x.leakyRelu(negativeSlope);
+/** x where x > 0, else alpha·(exp(x) − 1). */
 export const elu = (x: Tensor, alpha = 1): Tensor => x.elu(alpha);
+/** scale·elu(x, alpha) with SELU's fixed constants (Klambauer et al. 2017). */
 export const selu = (x: Tensor): Tensor => x.selu();
+/** x·Φ(x), exactly or with the tanh approximation. */
 export const gelu = (x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor => x.gelu(approximate);
+/** The hyperbolic tangent, elementwise. */
 export const tanh = (x: Tensor): Tensor => x.tanh();
+/** 1 / (1 + exp(−x)), elementwise. */
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
+/** log(1 + exp(beta·x)) / beta, computed stably. */
 export const softplus = (x: Tensor, beta = 1): Tensor => x.softplus(beta);
+/** x·sigmoid(x) (also called swish). */
 export const silu = (x: Tensor): Tensor => x.silu();
+/** log(sigmoid(x)), computed stably. */
 export const logSigmoid = (x: Tensor): Tensor => x.logSigmoid();
 
 export interface DropoutOptions {

@@ -116,7 +116,9 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
 export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
 /** A tensor of ones. */
 export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 1, options);
+/** Zeros with `t`'s shape and dtype (options override them). */
 export const zerosLike = (t: Tensor, options: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...options });
+/** Ones with `t`'s shape and dtype (options override them). */
 export const onesLike = (t: Tensor, options: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...options });
 
 /** start, start+step, ... below end (one argument: 0..end-1). */

@@ -130,6 +130,7 @@ export function manualSeed(seed: number): Generator {
   return globalGenerator;
 }
 
+/** The generator that random ops use when none is passed (reset by {@link manualSeed}). */
 export function defaultGenerator(): Generator {
   return globalGenerator;
 }

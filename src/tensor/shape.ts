@@ -3,6 +3,7 @@ import { stridesOf } from '../backend/strides.js';
 
 export type Shape = readonly number[];
 
+/** The number of elements a tensor of this shape holds (the product of its dims; 1 for a scalar). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
