@@ -139,11 +139,11 @@ export function gradientNoiseScale<B>(objective: (batch: B) => Tensor, params: r
   const grads = batches.map((b) => {
     const loss = enableGrad(() => objective(b));
     const gs = grad(loss, params as Tensor[], { allowUnused: true });
-    const flat = new Float64Array(params.reduce((n, p) => n + p.size, 0));
+    const flat = new Float64Array(params.reduce((n, p) => n + p.numel(), 0));
     let at = 0;
     gs.forEach((g, i) => {
       flat.set(g.data, at);
-      at += params[i].size;
+      at += params[i].numel();
     });
     return flat;
   });

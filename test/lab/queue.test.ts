@@ -172,6 +172,19 @@ describe('a sweep on a BullMQ queue with worker processes', { skip: missing }, (
     assert.match(s2.out, /2 done, 0 failed in the store/);
   });
 
+  test('descent tune --queue runs the study on the workers, with the numbers of a local study', async () => {
+    const spec = join(dir, 'tune.yaml');
+    writeFileSync(spec, 'tasks: [quadratic]\noptimizers:\n  - name: sgd\n    search: { lr: { log: [1.0e-3, 1.0e-1] } }\nsearch: { method: grid, points: 2 }\nseeds: 1\n');
+    const queued = await cli(['tune', spec, '--queue', redis.url, '-o', join(dir, 'tune-q'), '-q']);
+    assert.equal(queued.code, 0, queued.err);
+    const local = await cli(['tune', spec, '-o', join(dir, 'tune-l'), '-w', '0', '-q']);
+    assert.equal(local.code, 0, local.err);
+    const byId = (run: string) => new Map(storedLines(join(dir, run)).map((l) => [l.id, l.final]));
+    const q = byId('tune-q');
+    assert.ok(q.size >= 3, `the study's trials are stored (${q.size})`);
+    assert.deepEqual(q, byId('tune-l'), 'the same trials with the same finals as a local study');
+  });
+
   test('a queue left over from a different spec is refused with what to do', async () => {
     const name = queueNameFor(join(dir, 'leftover'));
     const client = await connectRedis(redis.url);

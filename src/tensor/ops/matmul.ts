@@ -9,7 +9,11 @@ import { checkTensor, makeResult, promoted } from './result.js';
  * The matrix product with NumPy semantics: 1-D operands are promoted to a row (left) or a
  * column (right) vector and the added axis removed again; leading batch axes broadcast.
  */
-export function matmul(aIn: Tensor, bIn: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  return matmulOf(a, b);
+}
+
+function matmulOf(aIn: Tensor, bIn: Tensor): Tensor {
   requireFloating(checkTensor(aIn, 'matmul', 'first operand').dtype, 'matmul', 'first operand');
   requireFloating(checkTensor(bIn, 'matmul', 'second operand').dtype, 'matmul', 'second operand');
   if (aIn.ndim === 0 || bIn.ndim === 0) {

@@ -33,7 +33,11 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Storage {
 }
 
 /** The sum over `axes` (all by default); bool and uint8 are summed as int32 (PyTorch sums them as int64). */
-export function sum(xIn: Tensor, axes?: Axes, keepDims = false): Tensor {
+export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
+  return sumOf(x, axes, keepDims);
+}
+
+function sumOf(xIn: Tensor, axes: Axes | undefined, keepDims: boolean): Tensor {
   checkTensor(xIn, 'sum');
   const x = xIn.dtype === 'bool' || xIn.dtype === 'uint8' ? xIn.to('int32') : xIn;
   const ax = normalizeAxes(axes, x.ndim, 'sum');

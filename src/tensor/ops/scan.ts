@@ -56,7 +56,11 @@ function reverseCumsum(x: Tensor, axis: number): Tensor {
 }
 
 /** The running sum along `axis` (torch.cumsum): out[k] = x[0] + ... + x[k]. */
-export function cumsum(xIn: Tensor, axis: number): Tensor {
+export function cumsum(x: Tensor, axis: number): Tensor {
+  return cumsumOf(x, axis);
+}
+
+function cumsumOf(xIn: Tensor, axis: number): Tensor {
   const x = widenSmallIntegers(checkTensor(xIn, 'cumsum'));
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumsum');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumsum', [x], (g) => [g]);
@@ -116,7 +120,11 @@ function cumprodGrad(g: Tensor, x: Tensor, axis: number, depth = 0): Tensor {
  * The running product along `axis` (torch.cumprod): out[k] = x[0] · ... · x[k]. The gradient is
  * exact where entries are 0, as PyTorch's (see cumprodGrad), and differentiable again.
  */
-export function cumprod(xIn: Tensor, axis: number): Tensor {
+export function cumprod(x: Tensor, axis: number): Tensor {
+  return cumprodOf(x, axis);
+}
+
+function cumprodOf(xIn: Tensor, axis: number): Tensor {
   const x = widenSmallIntegers(checkTensor(xIn, 'cumprod'));
   const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumprod');
   if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumprod', [x], (g) => [g]);
@@ -129,7 +137,11 @@ export function cumprod(xIn: Tensor, axis: number): Tensor {
  * of each entry is the product of all the others: y / x without zeros, else the left and right
  * exclusive cumprods (no division), so it is right with one or more zeros, as PyTorch's.
  */
-export function prod(xIn: Tensor, axis?: number, keepDims = false): Tensor {
+export function prod(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return prodOf(x, axis, keepDims);
+}
+
+function prodOf(xIn: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   const x = widenSmallIntegers(checkTensor(xIn, 'prod'));
   if (axis === undefined) {
     const all = prod(x.reshape([x.numel()]), 0);
