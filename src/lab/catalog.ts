@@ -21,6 +21,8 @@ import { fixedPoints, fixedPointsTask } from './reproductions/gan/fixed-points.j
 import { mixtureModes, mixtureTask } from './reproductions/gan/mixture-modes.js';
 import { optimalDirection, optimalDirectionTask } from './reproductions/gan/optimal-direction.js';
 import { surveyTable, surveyTableTask } from './reproductions/gan/survey-table.js';
+// issue 20 part B (h9): pruning, normalization, conditioning and initialization reproductions
+import { lotteryTicket, lotteryTicketTask } from './reproductions/regularize/lottery-ticket.js';
 import type { Reproduction } from './reproductions/types.js';
 import type { TaskDef } from './tasks.js';
 import { LabError } from './util.js';
@@ -29,7 +31,7 @@ import { LabError } from './util.js';
 export const problemTasks: readonly TaskDef[] = [...functions2dTasks, ...onlineTasks, quadraticTask, ...classificationTasks];
 
 /** The tasks of the regularization reproductions. */
-export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask];
+export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask, lotteryTicketTask];
 
 /** The tasks of the GAN reproductions. */
 export const ganTasks: readonly TaskDef[] = [fixedPointsTask, optimalDirectionTask, criticDriftTask, mixtureTask, criticOptimizerTask, surveyTableTask];
@@ -41,7 +43,7 @@ export const tasks: readonly TaskDef[] = [...problemTasks, ...regularizationTask
 export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize];
 
 /** The regularization reproductions (survey 000 §3). */
-export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling];
+export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling, lotteryTicket];
 
 /** The GAN reproductions, in the order of the issue: figure 2-2, figure 2-4, §2.6.4, mixtures, figure 3-7a, survey tables. */
 export const ganReproductions: readonly Reproduction[] = [fixedPoints, optimalDirection, criticDrift, mixtureModes, criticOptimizers, surveyTable];
