@@ -24,12 +24,13 @@ import { surveyTable, surveyTableTask } from './reproductions/gan/survey-table.j
 // issue 20 part B (h9): pruning, normalization, conditioning and initialization reproductions
 import { lotteryTicket, lotteryTicketTask } from './reproductions/regularize/lottery-ticket.js';
 import { conditioningSpectrum, quadraticSpectrumTask } from './reproductions/optim/conditioning.js';
+import { criticalC, criticalCTask } from './reproductions/optim/critical-c.js';
 import type { Reproduction } from './reproductions/types.js';
 import type { TaskDef } from './tasks.js';
 import { LabError } from './util.js';
 
 /** The optimizer test problems of src/lab/problems: 2D functions, online counterexamples, the quadratic, Fashion-MNIST. */
-export const problemTasks: readonly TaskDef[] = [...functions2dTasks, ...onlineTasks, quadraticTask, ...classificationTasks, quadraticSpectrumTask];
+export const problemTasks: readonly TaskDef[] = [...functions2dTasks, ...onlineTasks, quadraticTask, ...classificationTasks, quadraticSpectrumTask, criticalCTask];
 
 /** The tasks of the regularization reproductions. */
 export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask, lotteryTicketTask];
@@ -41,7 +42,7 @@ export const ganTasks: readonly TaskDef[] = [fixedPointsTask, optimalDirectionTa
 export const tasks: readonly TaskDef[] = [...problemTasks, ...regularizationTasks, ...ganTasks];
 
 /** The optimizer reproductions (thesis 004, course notes 003). */
-export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize, conditioningSpectrum];
+export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize, conditioningSpectrum, criticalC];
 
 /** The regularization reproductions (survey 000 §3). */
 export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling, lotteryTicket];

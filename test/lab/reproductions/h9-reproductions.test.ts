@@ -34,3 +34,12 @@ test('conditioning with the measured spectrum (reduced): κ̂ is the constructed
   for (const k of ['momentum', 'nesterov']) assert.ok(f[`slopeMeasured:${k}`] > 0.35 && f[`slopeMeasured:${k}`] < 0.7, `${k} slope ${f[`slopeMeasured:${k}`]}`);
   for (const c of res.analysis.claims) assert.ok(c.holds, `${c.claim}: ${c.detail}`);
 });
+
+test('thesis 004 appendix 3.C (reduced): both betas change the direction at C = d = 6; the critical C grows with them (sequential and stochastic δ = 1)', async () => {
+  const res = await runReproduction('adam-critical-c', { scale: 'quick', outDir: join(root, 'critical'), workers: 1, quiet: true });
+  assert.equal(res.failed, 0);
+  // Measured: 4 of 9 grid points go the wrong way at C = d = 6 (final θ -0.119 to 0.791); the
+  // critical C does not decrease in 100 % (sequential) and 91.7 % (stochastic) of neighbour pairs.
+  for (const c of res.analysis.claims) assert.ok(c.holds, `${c.claim}: ${c.detail}`);
+  assert.equal(res.analysis.claims.length, 4);
+});
