@@ -25,6 +25,7 @@ import { surveyTable, surveyTableTask } from './reproductions/gan/survey-table.j
 import { lotteryTicket, lotteryTicketTask } from './reproductions/regularize/lottery-ticket.js';
 import { conditioningSpectrum, quadraticSpectrumTask } from './reproductions/optim/conditioning.js';
 import { criticalC, criticalCTask } from './reproductions/optim/critical-c.js';
+import { initGradients, initGradientsTask } from './reproductions/nn/init-gradients.js';
 import type { Reproduction } from './reproductions/types.js';
 import type { TaskDef } from './tasks.js';
 import { LabError } from './util.js';
@@ -33,7 +34,7 @@ import { LabError } from './util.js';
 export const problemTasks: readonly TaskDef[] = [...functions2dTasks, ...onlineTasks, quadraticTask, ...classificationTasks, quadraticSpectrumTask, criticalCTask];
 
 /** The tasks of the regularization reproductions. */
-export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask, lotteryTicketTask];
+export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask, lotteryTicketTask, initGradientsTask];
 
 /** The tasks of the GAN reproductions. */
 export const ganTasks: readonly TaskDef[] = [fixedPointsTask, optimalDirectionTask, criticDriftTask, mixtureTask, criticOptimizerTask, surveyTableTask];
@@ -45,7 +46,7 @@ export const tasks: readonly TaskDef[] = [...problemTasks, ...regularizationTask
 export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize, conditioningSpectrum, criticalC];
 
 /** The regularization reproductions (survey 000 §3). */
-export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling, lotteryTicket];
+export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling, lotteryTicket, initGradients];
 
 /** The GAN reproductions, in the order of the issue: figure 2-2, figure 2-4, §2.6.4, mixtures, figure 3-7a, survey tables. */
 export const ganReproductions: readonly Reproduction[] = [fixedPoints, optimalDirection, criticDrift, mixtureModes, criticOptimizers, surveyTable];
