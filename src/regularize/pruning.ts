@@ -129,12 +129,12 @@ function maskState(value: unknown, keep: Uint8Array): void {
  * pruned weight stays exactly 0 and carries no momentum. Wraps the instance's `step`; the
  * returned function restores it (a pruned weight's state then restarts from 0).
  */
-export function maskOptimizer(optimizer: Optimizer, mask: PruningMask): () => void {
+export function maskOptimizer(optimizer: Optimizer<object>, mask: PruningMask): () => void {
   const original = optimizer.step;
   const maskAll = (): void => {
     for (const [t, keep] of mask) maskGradient(t, keep);
   };
-  optimizer.step = function maskedStep(this: Optimizer, closure?: Closure) {
+  optimizer.step = function maskedStep(this: Optimizer<object>, closure?: Closure) {
     if (!closure) maskAll();
     const loss = original.call(this, closure ? () => {
       const l = closure();

@@ -61,7 +61,7 @@ export function finalThetas(o: CriticalCOptions, seed: number): number[][][] {
   }
   const out: number[][][] = o.beta1.map(() => o.beta2.map(() => []));
   configs.forEach((cfg, i) => {
-    const mean = params[i].data.reduce((s, v) => s + v, 0) / k;
+    const mean = Array.from(params[i].data).reduce((s, v) => s + v, 0) / k;
     out[o.beta1.indexOf(cfg.b1)][o.beta2.indexOf(cfg.b2)].push(mean);
   });
   return out;
