@@ -26,15 +26,20 @@ import { gradientCorrelations, gradientCorrelationsTask } from './reproductions/
 import { landscape, landscapeTask } from './reproductions/diagnostics/landscape.js';
 import { modeConnectivity, modeConnectivityTask } from './reproductions/diagnostics/mode-connectivity.js';
 import { batchSharpnessTask, sharpMinima } from './reproductions/diagnostics/sharp-minima.js';
+// issue 20 part B (h9): pruning, normalization, conditioning and initialization reproductions
+import { lotteryTicket, lotteryTicketTask } from './reproductions/regularize/lottery-ticket.js';
+import { conditioningSpectrum, quadraticSpectrumTask } from './reproductions/optim/conditioning.js';
+import { criticalC, criticalCTask } from './reproductions/optim/critical-c.js';
+import { initGradients, initGradientsTask } from './reproductions/nn/init-gradients.js';
 import type { Reproduction } from './reproductions/types.js';
 import type { TaskDef } from './tasks.js';
 import { LabError } from './util.js';
 
 /** The optimizer test problems of src/lab/problems: 2D functions, online counterexamples, the quadratic, Fashion-MNIST. */
-export const problemTasks: readonly TaskDef[] = [...functions2dTasks, ...onlineTasks, quadraticTask, ...classificationTasks];
+export const problemTasks: readonly TaskDef[] = [...functions2dTasks, ...onlineTasks, quadraticTask, ...classificationTasks, quadraticSpectrumTask, criticalCTask];
 
 /** The tasks of the regularization reproductions. */
-export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask];
+export const regularizationTasks: readonly TaskDef[] = [overfitFmnistTask, overfitRegressionTask, adversarialFmnistTask, semiSupervisedTask, lotteryTicketTask, initGradientsTask];
 
 /** The tasks of the GAN reproductions. */
 export const ganTasks: readonly TaskDef[] = [fixedPointsTask, optimalDirectionTask, criticDriftTask, mixtureTask, criticOptimizerTask, surveyTableTask];
@@ -46,10 +51,10 @@ export const diagnosticsTasks: readonly TaskDef[] = [gradientCorrelationsTask, b
 export const tasks: readonly TaskDef[] = [...problemTasks, ...regularizationTasks, ...ganTasks, ...diagnosticsTasks];
 
 /** The optimizer reproductions (thesis 004, course notes 003). */
-export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize];
+export const optimReproductions: readonly Reproduction[] = [counterexample, adashiftMnist, momentum, batchSize, conditioningSpectrum, criticalC];
 
 /** The regularization reproductions (survey 000 §3). */
-export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling];
+export const regularizationReproductions: readonly Reproduction[] = [regularizationFmnist, regularizationRegression, adversarialTraining, pseudoLabeling, lotteryTicket, initGradients];
 
 /** The GAN reproductions, in the order of the issue: figure 2-2, figure 2-4, §2.6.4, mixtures, figure 3-7a, survey tables. */
 export const ganReproductions: readonly Reproduction[] = [fixedPoints, optimalDirection, criticDrift, mixtureModes, criticOptimizers, surveyTable];

@@ -18,6 +18,7 @@ export {
   type BatchNormOptions, type BatchNormFunctionalOptions, type InstanceNormOptions,
   RMSNorm, rmsNorm, localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFunctionalOptions,
 } from './norm.js';
+export { SwitchableNorm2d, switchableStatistics, type SwitchableNormOptions, type SwitchableStatistics } from './switchable-norm.js';
 export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type WeightNormOptions, type SpectralNormOptions } from './reparam.js';
 export {
   mseLoss, l1Loss, huberLoss, smoothL1Loss, crossEntropy, nllLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, klDiv,

@@ -32,3 +32,4 @@ export * from './multitask.js';
 export * from './spec.js';
 export * from './train.js';
 export * from './fit-semi-supervised.js';
+export * from './pruning.js';

@@ -49,8 +49,10 @@ test('the catalog lists every task and reproduction once, and lookups read it', 
   const repNames = reproductions.map((r) => r.name);
   assert.equal(new Set(repNames).size, repNames.length);
   for (const r of reproductions) assert.equal(getReproduction(r.name), r);
-  assert.equal(earlier(tasks, diagnosticsTasks).length, 22);
-  assert.equal(earlier(reproductions, diagnosticsReproductions).length, 14);
+  assert.equal(earlier(tasks, diagnosticsTasks).length, 26);
+  assert.equal(earlier(reproductions, diagnosticsReproductions).length, 18);
+  assert.equal(taskNames.length, 31);
+  assert.equal(repNames.length, 23);
   // Every task a reproduction's trials name is in the catalog.
   for (const r of reproductions) for (const c of r.trials('quick')) assert.ok(taskNames.includes(c.task), `${r.name} names unknown task ${c.task}`);
   assert.throws(() => getTask('nope'), /unknown task 'nope'; available: rosenbrock, beale/);
@@ -59,7 +61,14 @@ test('the catalog lists every task and reproduction once, and lookups read it', 
 
 test('the trial ids of every reproduction are the ones stored runs were written with', () => {
   const ids: Record<string, string[]> = {};
-  for (const r of earlier(reproductions, diagnosticsReproductions)) for (const s of ['full', 'quick'] as const) ids[`${r.name}:${s}`] = r.trials(s).map(trialId);
+  // Reproductions and trials added later (issue 20 part B: four reproductions, and adashift-mnist's
+  // runs with the authors' AdaShift safeguard) are left out: every earlier trial keeps its id.
+  const added = new Set(['lottery-ticket', 'conditioning-spectrum', 'adam-critical-c', 'init-gradients']);
+  const addedLabel = /\(authors\)$/;
+  for (const r of earlier(reproductions, diagnosticsReproductions)) {
+    if (added.has(r.name)) continue;
+    for (const s of ['full', 'quick'] as const) ids[`${r.name}:${s}`] = r.trials(s).filter((c) => !addedLabel.test(c.method.label)).map(trialId);
+  }
   assert.equal(Object.keys(ids).length, 28);
   assert.equal(stableHash(ids), '00fd49c3997fb801');
 });
@@ -71,6 +80,8 @@ test('spec trials keep their ids (every task at its default options, the quadrat
   const out: Record<string, string[] | string> = {};
   for (const name of earlier(listTasks(), diagnosticsTasks).map((t) => t.name).sort()) {
     if (name === 'quadratic-nd') continue;
+    // Tasks added by issue 20 part B, after these ids were recorded.
+    if (['lottery-ticket', 'quadratic-spectrum', 'adam-critical-c', 'init-gradients'].includes(name)) continue;
     try {
       out[`spec:${name}:{}`] = expandSpec({ tasks: [{ name, options: {} }], optimizers, seeds: 2 } as never).map(trialId);
     } catch (e) {

@@ -12,6 +12,7 @@ export interface AdaShiftOptions {
   betas: [number, number];
   eps: number;
   phi: AdaShiftPhi;
+  zeroVSafeguard: boolean;
   weightDecay: number;
   maximize: boolean;
 }
@@ -21,7 +22,32 @@ export interface AdaShiftOptions {
  * slots of the parameter's length, in a ring), v (elementwise, or one number for a spatial φ)
  * and the window sum S below.
  */
-export type AdaShiftState = { step: number; queue: Storage; expAvgSq: Storage; windowSum?: Float64Array };
+export type AdaShiftState = { step: number; queue: Storage; expAvgSq: Storage; windowSum?: Float64Array; b2Power?: Float64Array };
+
+/**
+ * β2^k per element of v (one number for a spatial φ), where k counts the steps since v first
+ * became positive, for `zeroVSafeguard`; 1 while v has stayed 0. Created with the state when
+ * the option is on; from a state without it (the option was off until now) an element with
+ * v = 0 counts as never positive and one with v > 0 as positive long ago (β2^k = 0).
+ */
+function b2Power(s: AdaShiftState, v: Storage): Float64Array {
+  if (s.b2Power instanceof Float64Array && s.b2Power.length === v.length) return s.b2Power;
+  const p = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) p[i] = v[i] > 0 ? 0 : 1;
+  s.b2Power = p;
+  return p;
+}
+
+/**
+ * The authors' rule for one element (ZhimingZhou/AdaShift-LGANs-MaxGP-refactored,
+ * common/optimizer.py, class AdaShift): z = [v_t > 0 or z_{t-1}]; b2p = z ? b2p·β2 : 1;
+ * step = z · m / (√(v_t / max(1e-8, 1 - b2p)) + ε). Returns the step's divisor, or 0 for "no update".
+ */
+function safeguardedDenominator(vi: number, pw: Float64Array, i: number, b2: number, eps: number): number {
+  if (!(vi > 0) && pw[i] === 1) return 0;
+  pw[i] *= b2;
+  return Math.sqrt(vi / Math.max(1e-8, 1 - pw[i])) + eps;
+}
 
 /**
  * S = Σ_{k<n} β1^k g_{t-k}, the unnormalized first moment, kept in float64 in each parameter's
@@ -78,6 +104,7 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: A
   }
   // Line 8: g_{t-n} = Pop(Q); line 13: v_t (elementwise, or from the spatial φ of g_{t-n}²).
   const v = s.expAvgSq;
+  const pw = h.zeroVSafeguard ? b2Power(s, v) : null; // read before v_t replaces v_{t-1}
   const phi = h.phi;
   if (phi !== 'none') {
     let agg = 0;
@@ -98,14 +125,23 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: A
   const bc = 1 - b2 ** (t - n);
   // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
   const elementwise = phi === 'none';
-  const scale = elementwise ? 0 : -lr / wsum / (Math.sqrt(v[0] / bc) + eps);
+  let scale = 0;
+  if (!elementwise) {
+    const den = pw ? safeguardedDenominator(v[0], pw, 0, b2, eps) : Math.sqrt(v[0] / bc) + eps;
+    scale = den === 0 ? 0 : -lr / wsum / den;
+  }
   for (let i = 0; i < size; i++) {
     const gi = g[i];
     const drop = q[off + i];
     sum[i] = b1 * sum[i] + (f32 ? Math.fround(gi) : gi) - dropWeight * drop;
     if (elementwise) v[i] = b2 * v[i] + (1 - b2) * drop * drop;
     q[off + i] = gi; // line 9: Push(Q, g_t)
-    const step = elementwise ? (-lr * (sum[i] / wsum)) / (Math.sqrt(v[i] / bc) + eps) : scale * sum[i];
+    let step: number;
+    if (!elementwise) step = scale * sum[i];
+    else if (pw) {
+      const den = safeguardedDenominator(v[i], pw, i, b2, eps);
+      step = den === 0 ? 0 : (-lr * (sum[i] / wsum)) / den;
+    } else step = (-lr * (sum[i] / wsum)) / (Math.sqrt(v[i] / bc) + eps);
     if (add) target[i] += step;
     else target[i] = step;
   }
@@ -122,6 +158,7 @@ export function adashiftStep(): Transform<AdaShiftOptions, AdaShiftState> {
         queue: p instanceof Float64Array ? new Float64Array(n * p.length) : new Float32Array(n * p.length),
         windowSum: new Float64Array(p.length),
         expAvgSq: h.phi === 'none' ? like(p) : p instanceof Float64Array ? new Float64Array(1) : new Float32Array(1),
+        ...(h.zeroVSafeguard ? { b2Power: new Float64Array(h.phi === 'none' ? p.length : 1).fill(1) } : {}),
       };
     },
     update(u, s, _p, h) {
@@ -159,13 +196,20 @@ function fusedAdaShift(param: Storage, grad: Storage, s: AdaShiftState, h: AdaSh
  * (equation 3-17 and the TensorFlow code). Defaults: n = 10, β = (0.9, 0.999) as the thesis
  * recommends (appendix 3.F); φ = max as in most of its experiments; lr = 0.01 because with
  * max the best lr was about ten times Adam's (appendix 3.F); ε = 1e-10 as the author's code.
+ *
+ * `zeroVSafeguard` (off by default, so the default is the printed algorithm): the authors'
+ * public code (ZhimingZhou/AdaShift-LGANs-MaxGP-refactored, common/optimizer.py) makes no
+ * update for an element whose v is still 0 (every shifted gradient it saw was exactly 0,
+ * where the algorithm would step lr·m/ε) and counts its bias correction from the step its v
+ * first became positive: 1 - β2^k, floored at 1e-8. Where every g_{t-n} is nonzero the two
+ * coincide.
  */
 export const AdaShift = defineOptimizer<AdaShiftOptions>({
   name: 'adashift',
   adaptive: true,
   doc: 'AdaShift: v_t from the temporally shifted gradient g_{t-n} (decorrelated from m_t), optional spatial φ per tensor',
   source: 'Zhou et al. 2019 (ICLR); seed 004 §3.4, alg. 3-1 and alg. 3-2 (app. 3.A)',
-  formula: 'm = Σβ1^i g_{t-i}/Σβ1^i (i<n);  v = β2 v + (1-β2) φ(g_{t-n}²);  θ -= lr · m / (√(v/(1-β2^(t-n))) + ε);  no update while t ≤ n',
+  formula: 'm = Σβ1^i g_{t-i}/Σβ1^i (i<n);  v = β2 v + (1-β2) φ(g_{t-n}²);  θ -= lr · m / (√(v/(1-β2^(t-n))) + ε);  no update while t ≤ n (zeroVSafeguard: none while v = 0, and β2^k counts from v\'s first positive step)',
   options: {
     lr: common.lr(1e-2),
     keepNum: { type: 'integer', default: 10, min: 1, doc: 'the shift n: gradients kept in the queue (first n steps make no update)' },
@@ -173,6 +217,7 @@ export const AdaShift = defineOptimizer<AdaShiftOptions>({
       check: (v: number[]) => (v[1] < 1 ? null : 'betas[1] must be < 1') },
     eps: common.eps(1e-10),
     phi: { type: 'string', default: 'max', choices: ['none', 'max', 'mean'], doc: 'spatial function φ over each tensor\'s g_{t-n}²' },
+    zeroVSafeguard: { type: 'boolean', default: false, doc: 'the authors\' code: no update where v is still 0, bias correction 1-β2^k counted from v\'s first positive step (floored at 1e-8); off = algorithm 3-2 as printed' },
     weightDecay: common.weightDecay(0, 'L2 penalty added to the gradient (not in the thesis)'),
     maximize: common.maximize(),
   },
