@@ -60,7 +60,7 @@ describe('AdaShift zeroVSafeguard (the authors\' code)', () => {
     const gen = new Generator(5);
     const grads = Array.from({ length: 9 }, () => Array.from({ length: 4 }, () => gen.normal()));
     for (const phi of ['none', 'max', 'mean']) {
-      const options = { lr: 0.05, keepNum: 3, betas: [0.8, 0.9], eps: 1e-8, phi };
+      const options = { lr: 0.05, keepNum: 3, betas: [0.8, 0.9] as [number, number], eps: 1e-8, phi };
       const a = thetas(grads, { ...options, zeroVSafeguard: true });
       const b = thetas(grads, options);
       a.forEach((row, t) => row.forEach((x, i) => assert.ok(Math.abs(x - b[t][i]) < 1e-14, `φ=${phi} step ${t + 1}`)));
@@ -73,7 +73,7 @@ describe('AdaShift zeroVSafeguard (the authors\' code)', () => {
         const size = 11;
         const fast = tensor(new Array(size).fill(0.5), { dtype, requiresGrad: true });
         const slow = tensor(new Array(size).fill(0.5), { dtype, requiresGrad: true });
-        const options = { lr: 0.05, keepNum: 2, betas: [0.8, 0.9], eps: 1e-8, phi, zeroVSafeguard: true };
+        const options = { lr: 0.05, keepNum: 2, betas: [0.8, 0.9] as [number, number], eps: 1e-8, phi, zeroVSafeguard: true };
         const fastOpt = createOptimizer('adashift', [fast], options);
         const slowOpt = new TransformOptimizer('adashift', [slow], options, chain(flipSign(), addWeightDecay(), adashiftStep()), fastOpt.optionSpecs);
         const resumed = tensor(new Array(size).fill(0.5), { dtype, requiresGrad: true });
