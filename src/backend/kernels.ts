@@ -121,6 +121,12 @@ export interface Kernels {
   /** The running sum along the middle axis of x viewed as [outer, n, inner] (accumulated in double precision). */
   cumsum(x: Storage, outer: number, n: number, inner: number, out: Storage): void;
   /**
+   * The stable sort order of each line of x viewed as [outer, n, inner] along the middle axis:
+   * order[(o * inner + i) * n + r] is the position along n of line (o, i)'s r-th smallest (or,
+   * `descending`, largest) value. NaN counts as larger than every number; ties keep their order.
+   */
+  sortOrder(x: Storage, outer: number, n: number, inner: number, descending: boolean, order: Int32Array): void;
+  /**
    * Adaptive max pooling (PyTorch's window bounds) of `planes` images [height, width] in x to
    * [outH, outW]; argmax receives each winner's flat index into x (NaN wins, as in PyTorch).
    */

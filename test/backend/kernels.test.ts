@@ -529,6 +529,23 @@ for (const name of others) {
       }
     });
 
+    test('the sort order equals js (stable ties, NaN largest, -0 and 0 tied, both directions, every axis position)', () => {
+      for (const [o, n, i] of [[64, 100, 1], [3, 257, 7], [1, 5000, 1], [40, 2, 60], [2, 1, 4100]]) {
+        const x = rand(Float32Array, o * n * i);
+        for (let j = 0; j < x.length; j += 7) x[j] = Math.round(x[j] * 3) / 3; // ties
+        x[1] = NaN;
+        x[2] = -0;
+        x[3] = 0;
+        for (const descending of [false, true]) {
+          const got = new Int32Array(x.length);
+          const want = new Int32Array(x.length);
+          k.sortOrder(x, o, n, i, descending, got);
+          jsKernels.sortOrder(x, o, n, i, descending, want);
+          assertSame(got, want, `${name} sortOrder ${[o, n, i]} descending=${descending}`);
+        }
+      }
+    });
+
     test('whole-batch convolutions (forward with and without bias, both gradients)', () => {
       const cases: [ConvGeometry, number, number, number][] = [
         // geometry of one group, batch, groups, output channels

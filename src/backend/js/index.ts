@@ -6,6 +6,7 @@ import { permute, scatterAdd, take } from './layout.js';
 import { adaptiveMaxPool2d, maxPool2d } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
 import { cumsum } from './scan.js';
+import { sortOrder } from './sort.js';
 
 /** The plain TypeScript reference backend: always present, the yardstick for the others. */
 export const jsKernels: Kernels = {
@@ -27,5 +28,6 @@ export const jsKernels: Kernels = {
   maxPool2d,
   softmax,
   cumsum,
+  sortOrder,
   adaptiveMaxPool2d,
 };

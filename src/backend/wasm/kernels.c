@@ -868,6 +868,47 @@ void scatter_add(const float *g, const int *index, float *out, int n) {
   }
 }
 
+/* ---- sort order ------------------------------------------------------------------------------ */
+
+/* Whether a goes strictly before b: ascending with NaN after every number, or descending with
+ * NaN first (the reversed comparison, as js's). Equal values never do, so merging is stable. */
+static inline int goes_before(float a, float b, int descending) {
+  if (descending) {
+    if (b != b) return 0;
+    if (a != a) return 1;
+    return a > b;
+  }
+  if (a != a) return 0;
+  if (b != b) return 1;
+  return a < b;
+}
+
+/* The stable sort order of each line of x [outer, n, inner] along n: a bottom-up merge sort of
+ * positions (vals holds the line, tmp the merge buffer: n floats and n ints of scratch). */
+EXPORT(sort_order)
+void sort_order(const float *x, int *order, int outer, int n, int inner, int descending, float *vals, int *tmp) {
+  for (int o = 0; o < outer; o++) {
+    for (int i = 0; i < inner; i++) {
+      const float *xo = x + o * n * inner + i;
+      for (int j = 0; j < n; j++) vals[j] = xo[j * inner];
+      int *src = order + (o * inner + i) * n, *dst = tmp;
+      for (int j = 0; j < n; j++) src[j] = j;
+      for (int width = 1; width < n; width *= 2) {
+        for (int lo = 0; lo < n; lo += 2 * width) {
+          int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+          int a = lo, b = mid, k = lo;
+          while (a < mid && b < hi) dst[k++] = goes_before(vals[src[b]], vals[src[a]], descending) ? src[b++] : src[a++];
+          while (a < mid) dst[k++] = src[a++];
+          while (b < hi) dst[k++] = src[b++];
+        }
+        int *t = src; src = dst; dst = t;
+      }
+      int *line = order + (o * inner + i) * n;
+      if (src != line) for (int j = 0; j < n; j++) line[j] = src[j];
+    }
+  }
+}
+
 /* ---- cumsum ---------------------------------------------------------------------------------- */
 
 #define SCAN_BLOCK 256

@@ -10,6 +10,7 @@ import { normalizeAxis, shapeToString, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { gatherFlat } from './indexing.js';
 import { checkTensor } from './result.js';
+import { kernels } from '../../backend/registry.js';
 
 /** Values and the positions along the axis they came from (int32). */
 export interface ValuesAndIndices {
@@ -17,39 +18,26 @@ export interface ValuesAndIndices {
   indices: Tensor;
 }
 
-/** Ascending order with NaN after every number (as in PyTorch); ties keep their input order. */
-function ascending(a: number, b: number): number {
-  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
-  if (Number.isNaN(b)) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * For each slice of x along `axis`, picks positions from its stable sort order (`choose` maps
  * the sorted order of the slice's positions to the ones to keep, `count` of them) and gathers
- * those values; the kept positions replace the axis.
+ * those values; the kept positions replace the axis. The orders come from the backend's
+ * sortOrder kernel (NaN largest, ties in input order).
  */
 function pickSorted(x: Tensor, axis: number, descending: boolean, count: number, choose: (order: Int32Array, slice: ArrayLike<number>) => ArrayLike<number>): ValuesAndIndices {
   const n = x.shape[axis];
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
+  const orders = new Int32Array(outer * inner * n);
+  kernels().sortOrder(x.data, outer, n, inner, descending, orders);
   const flat = new Int32Array(outer * count * inner);
   const positions = allocate('int32', flat.length);
   const slice = new Float64Array(n);
-  const sign = descending ? -1 : 1;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       for (let j = 0; j < n; j++) slice[j] = x.data[base + j * inner];
-      // Ties are broken by position, so the order is stable whichever way it sorts; descending
-      // reverses the comparison, not the result (NaN stays largest: first when descending).
-      // Without NaN a plain difference compares; an Int32Array sorts several times faster than
-      // an Array of the same positions.
-      const order = new Int32Array(n);
-      for (let j = 0; j < n; j++) order[j] = j;
-      if (slice.some(Number.isNaN)) order.sort((a, b) => sign * ascending(slice[a], slice[b]) || a - b);
-      else order.sort((a, b) => sign * (slice[a] - slice[b]) || a - b);
-      const kept = choose(order, slice);
+      const kept = choose(orders.subarray((o * inner + i) * n, (o * inner + i + 1) * n), slice);
       for (let r = 0; r < count; r++) {
         const out = (o * count + r) * inner + i;
         flat[out] = base + kept[r] * inner;
