@@ -5,29 +5,15 @@
 // Skips, saying why, where Chromium or puppeteer-core is missing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, LaunchOptions } from 'puppeteer-core';
+import { browserSkip, launchChromium } from '../helpers/chromium.js';
 import { runCli } from '../../src/cli/program.js';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
 const ARTIFACTS = resolve('test-artifacts', 'report-browser');
-
-interface Puppeteer {
-  launch(o: LaunchOptions): Promise<Browser>;
-}
-async function loadPuppeteer(): Promise<Puppeteer | null> {
-  try {
-    return ((await import('puppeteer-core')) as unknown as { default: Puppeteer }).default;
-  } catch {
-    return null;
-  }
-}
-
-const puppeteer = await loadPuppeteer();
-const skip = !CHROMIUM ? 'chromium is not installed (apt-get install chromium; scripts/test.sh does when root)' : !puppeteer ? 'puppeteer-core is not installed (npm install)' : false;
+const skip = browserSkip;
 
 async function cli(...argv: string[]): Promise<void> {
   let err = '';
@@ -63,7 +49,7 @@ test('the main report and a trace render in Chromium with data, no console error
   await cli('trace', 'himmelblau', '--optimizer', 'adam', '--steps', '80', '--out', trace);
   mkdirSync(ARTIFACTS, { recursive: true });
 
-  const browser = await puppeteer!.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const problems: string[] = [];

@@ -4,35 +4,18 @@
  * it in headless Chromium (Debian's `chromium`, driven by puppeteer-core). `playgroundSkip` says
  * why the tests skip where Chromium or puppeteer-core is missing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, LaunchOptions, Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import { browserSkip, launchChromium } from '../helpers/chromium.js';
 import { ensurePlaygroundSite } from '../../src/cli/playground-site.js';
 import { serveStatic, type StaticServer } from '../../src/cli/static-server.js';
-
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
 
 /** Where screenshots go (gitignored). */
 export const ARTIFACTS = resolve('test-artifacts', 'playground');
 
-interface Puppeteer {
-  launch(o: LaunchOptions): Promise<Browser>;
-}
-async function loadPuppeteer(): Promise<Puppeteer | null> {
-  try {
-    return ((await import('puppeteer-core')) as unknown as { default: Puppeteer }).default;
-  } catch {
-    return null;
-  }
-}
-const puppeteer = await loadPuppeteer();
-
 /** False when the browser tests can run, else the reason they skip. */
-export const playgroundSkip: string | false = !CHROMIUM
-  ? 'chromium is not installed (apt-get install chromium; scripts/test.sh does when root)'
-  : !puppeteer
-    ? 'puppeteer-core is not installed (npm install)'
-    : false;
+export const playgroundSkip: string | false = browserSkip;
 
 let server: Promise<StaticServer> | null = null;
 let browser: Promise<Browser> | null = null;
@@ -43,7 +26,7 @@ function site(): Promise<StaticServer> {
 }
 
 function chromium(): Promise<Browser> {
-  browser ??= puppeteer!.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  browser ??= launchChromium();
   return browser;
 }
 

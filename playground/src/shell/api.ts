@@ -4,17 +4,11 @@
  * `descent trace PROBLEM --json` for the same settings.
  */
 import type { JsonObject } from '../../../src/lab/util.js';
+import type { TraceOptions } from '../../../src/lab/trace-run.js';
 import { compute } from './compute-client.js';
 
-/** The settings of one trace, named as `descent trace`'s flags. */
-export interface TraceSettings {
-  problem: string;
-  optimizer: string;
-  options?: JsonObject;
-  steps?: number;
-  start?: number[];
-  seed?: number;
-}
+/** The settings of one trace, named as `descent trace`'s flags (the lab's own trace options). */
+export type TraceSettings = TraceOptions;
 
 export interface PlaygroundApi {
   /** The trajectory: the start point, then the point after each step. */

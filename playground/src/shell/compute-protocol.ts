@@ -1,15 +1,10 @@
 /** The messages between the page and the compute worker (plain JSON both ways). */
 import type { JsonObject } from '../../../src/lab/util.js';
+import type { TraceOptions } from '../../../src/lab/trace-run.js';
 
 /** `descent trace` on a lab problem, exactly as the CLI runs it. */
-export interface TraceRequest {
+export interface TraceRequest extends TraceOptions {
   kind: 'trace';
-  problem: string;
-  optimizer: string;
-  options?: JsonObject;
-  steps?: number;
-  start?: number[];
-  seed?: number;
 }
 
 /** The same trajectory on a user's f(x, y) (its gradient by autodiff). */
