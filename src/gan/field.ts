@@ -156,7 +156,7 @@ export function fieldSvg(d: FieldData, options: { title?: string; size?: number 
   const sy = (y: number): number => top + (1 - (y - y0) / (y1 - y0)) * size;
   const parts: string[] = [];
   const W = size + 12;
-  const H = size + top + 6;
+  const H = size + top + LEGEND_HEIGHT;
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">`);
   parts.push(`<defs><marker id="ah" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker>` +
     `<marker id="ahf" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>`);
@@ -186,8 +186,48 @@ export function fieldSvg(d: FieldData, options: { title?: string; size?: number 
     parts.push(`<circle cx="${f3(sx(d.fake[2 * k]))}" cy="${f3(sy(d.fake[2 * k + 1]))}" r="3.5" fill="#ff7f0e" stroke="white" stroke-width="0.6"/>`);
     arrow(d.fake[2 * k], d.fake[2 * k + 1], d.fakeGrads[2 * k], d.fakeGrads[2 * k + 1], size / 10, 'fake');
   }
+  parts.push(fieldLegend(d, top + size + 8, size));
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** Room under the picture for the axis ranges, the marker legend and the colour bar. */
+const LEGEND_HEIGHT = 64;
+
+/**
+ * What the picture's marks mean: the axis ranges, a legend of the dots and arrows (drawn as
+ * paths, so the picture's own <line> arrows stay countable), and the background's colour bar.
+ */
+function fieldLegend(d: FieldData, y: number, size: number): string {
+  const [x0, x1, y0, y1] = d.bounds;
+  const t = (x: number, yy: number, text: string, anchor = 'start'): string => `<text x="${f3(x)}" y="${f3(yy)}" font-size="11" fill="#333" text-anchor="${anchor}">${escapeXml(text)}</text>`;
+  const out: string[] = [t(6, y + 4, `x ∈ [${f3(x0)}, ${f3(x1)}], y ∈ [${f3(y0)}, ${f3(y1)}]`)];
+  let x = 6;
+  const row = y + 22;
+  const dot = (fill: string, label: string): void => {
+    out.push(`<circle cx="${f3(x + 4)}" cy="${f3(row - 4)}" r="3.5" fill="${fill}" stroke="white" stroke-width="0.6"/>`, t(x + 11, row, label));
+    x += 11 + label.length * 6.2 + 12;
+  };
+  const arrow = (stroke: string, marker: string, label: string): void => {
+    out.push(`<path d="M${f3(x)},${f3(row - 4)} H${f3(x + 18)}" stroke="${stroke}" stroke-width="1.5" marker-end="url(#${marker})"/>`, t(x + 24, row, label));
+    x += 24 + label.length * 6.2 + 12;
+  };
+  dot('#1f77b4', 'real');
+  if (d.fake.length) dot('#ff7f0e', 'fake');
+  if (d.gridPoints.length) arrow('#222', 'ah', '∇f direction');
+  if (d.fakeGrads.length) arrow('#c0392b', 'ahf', '∇f at fakes');
+  // The colour bar: density from 0 to its maximum, or the critic's value about its mean.
+  const critic = d.background.kind === 'critic';
+  const barY = y + 34;
+  const barW = Math.min(size, 240);
+  const steps = 24;
+  for (let k = 0; k < steps; k++) {
+    const v = critic ? -1 + (2 * (k + 0.5)) / steps : (k + 0.5) / steps;
+    out.push(`<rect x="${f3(6 + (k * barW) / steps)}" y="${f3(barY)}" width="${f3(barW / steps + 0.3)}" height="8" fill="${color(v, critic)}"/>`);
+  }
+  out.push(`<rect x="6" y="${f3(barY)}" width="${f3(barW)}" height="8" fill="none" stroke="#888"/>`);
+  out.push(t(6, barY + 20, critic ? '−max' : '0'), t(6 + barW / 2, barY + 20, critic ? 'critic f − mean f' : 'real-data density', 'middle'), t(6 + barW, barY + 20, critic ? '+max' : 'max', 'end'));
+  return out.join('');
 }
 
 /** The gradient field as an SVG string: {@link computeField} then {@link fieldSvg}. */

@@ -40,6 +40,9 @@ test('a gradient field: arrows of ∇f on a grid and at the fake samples, over t
   const svg = fieldSvg(d, { title: 'f = x' });
   assert.equal((svg.match(/<line /g) ?? []).length, 17);
   assert.match(svg, /f = x/);
+  // What the marks mean: a legend of dots and arrows, and the background's colour bar.
+  for (const label of ['real', 'fake', '∇f direction', '∇f at fakes', 'real-data density']) assert.ok(svg.includes(`>${label}</text>`), label);
+  assert.match(gradientFieldSvg({ critic, real, fake, background: 'critic', grid: 3, resolution: 5 }), />critic f − mean f</);
   assert.match(gradientFieldSvg({ critic, real, fake, background: 'critic', grid: 3, resolution: 5 }), /^<svg/);
   // The same critic aims straight at (1, 0) from (-1, 0).
   const s = directionStats(critic, real, fake, [0]);
