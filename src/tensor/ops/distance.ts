@@ -18,16 +18,16 @@ function rootAwayFromZero(s: Tensor, exponent: number): Tensor {
  * rows coincide. Computed directly from the differences (PyTorch's matmul shortcut for large
  * Euclidean problems differs from it only by rounding).
  */
-export function cdist(x1In: Tensor, x2In: Tensor, p = 2): Tensor {
-  checkTensor(x1In, 'cdist');
-  checkTensor(x2In, 'cdist', 'x2');
+export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
+  checkTensor(x1, 'cdist');
+  checkTensor(x2, 'cdist', 'x2');
   if (typeof p !== 'number' || Number.isNaN(p) || p < 0) throw new RangeError(`cdist: p must be a non-negative number or Infinity, got ${String(p)}`);
-  if (x1In.ndim < 2 || x2In.ndim < 2 || x1In.shape[x1In.ndim - 1] !== x2In.shape[x2In.ndim - 1]) {
-    throw new RangeError(`cdist: expected x1 [..., P, M] and x2 [..., R, M] with the same M, got ${shapeToString(x1In.shape)} and ${shapeToString(x2In.shape)}`);
+  if (x1.ndim < 2 || x2.ndim < 2 || x1.shape[x1.ndim - 1] !== x2.shape[x2.ndim - 1]) {
+    throw new RangeError(`cdist: expected x1 [..., P, M] and x2 [..., R, M] with the same M, got ${shapeToString(x1.shape)} and ${shapeToString(x2.shape)}`);
   }
-  const [x1, x2] = promoted(x1In, x2In);
-  const diff = x1.unsqueeze(-2).sub(x2.unsqueeze(-3)).abs();
-  if (p === 0) return diff.gt(0).sum(-1).to(x1.dtype); // a count, in the inputs' dtype as PyTorch
+  const [a, b] = promoted(x1, x2);
+  const diff = a.unsqueeze(-2).sub(b.unsqueeze(-3)).abs();
+  if (p === 0) return diff.gt(0).sum(-1).to(a.dtype); // a count, in the inputs' dtype as PyTorch
   if (p === 1) return diff.sum(-1);
   if (p === Infinity) return diff.max(-1);
   if (p === 2) return rootAwayFromZero(diff.square().sum(-1), 0.5);

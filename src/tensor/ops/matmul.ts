@@ -10,48 +10,44 @@ import { checkTensor, makeResult, promoted } from './result.js';
  * column (right) vector and the added axis removed again; leading batch axes broadcast.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  return matmulOf(a, b);
-}
-
-function matmulOf(aIn: Tensor, bIn: Tensor): Tensor {
-  requireFloating(checkTensor(aIn, 'matmul', 'first operand').dtype, 'matmul', 'first operand');
-  requireFloating(checkTensor(bIn, 'matmul', 'second operand').dtype, 'matmul', 'second operand');
-  if (aIn.ndim === 0 || bIn.ndim === 0) {
-    throw new RangeError(`matmul: operands must have at least one dimension, got shapes ${shapeToString(aIn.shape)} and ${shapeToString(bIn.shape)}`);
+  requireFloating(checkTensor(a, 'matmul', 'first operand').dtype, 'matmul', 'first operand');
+  requireFloating(checkTensor(b, 'matmul', 'second operand').dtype, 'matmul', 'second operand');
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new RangeError(`matmul: operands must have at least one dimension, got shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
   }
-  let [a, b] = promoted(aIn, bIn);
-  const k = a.shape[a.ndim - 1];
-  const kb = b.ndim === 1 ? b.shape[0] : b.shape[b.ndim - 2];
+  let [pa, pb] = promoted(a, b);
+  const k = pa.shape[pa.ndim - 1];
+  const kb = pb.ndim === 1 ? pb.shape[0] : pb.shape[pb.ndim - 2];
   if (k !== kb) {
     throw new RangeError(
-      `matmul: shapes ${shapeToString(aIn.shape)} and ${shapeToString(bIn.shape)} are not aligned: ` +
-        `the last dimension of the first (${k}) must equal the ${bIn.ndim === 1 ? 'only' : 'second-to-last'} dimension of the second (${kb})`,
+      `matmul: shapes ${shapeToString(a.shape)} and ${shapeToString(b.shape)} are not aligned: ` +
+        `the last dimension of the first (${k}) must equal the ${b.ndim === 1 ? 'only' : 'second-to-last'} dimension of the second (${kb})`,
     );
   }
-  const vecA = a.ndim === 1;
-  const vecB = b.ndim === 1;
-  if (vecA) a = a.reshape(1, k);
-  if (vecB) b = b.reshape(k, 1);
+  const vecA = pa.ndim === 1;
+  const vecB = pb.ndim === 1;
+  if (vecA) pa = pa.reshape(1, k);
+  if (vecB) pb = pb.reshape(k, 1);
   let out: Tensor;
-  const aBatch = a.shape.slice(0, -2);
-  const bBatch = b.shape.slice(0, -2);
+  const aBatch = pa.shape.slice(0, -2);
+  const bBatch = pb.shape.slice(0, -2);
   if (bBatch.length === 0) {
     // Fold a's batch axes into its rows: one large GEMM instead of many small ones.
-    const m = a.shape[a.ndim - 2];
-    const flat = gemmOp(a.reshape(sizeOf(aBatch) * m, k), b, false, false);
-    out = flat.reshape(...aBatch, m, b.shape[1]);
+    const m = pa.shape[pa.ndim - 2];
+    const flat = gemmOp(pa.reshape(sizeOf(aBatch) * m, k), pb, false, false);
+    out = flat.reshape(...aBatch, m, pb.shape[1]);
   } else {
     let batch: number[];
     try {
       batch = broadcastShapes(aBatch, bBatch, 'matmul');
     } catch {
       throw new RangeError(
-        `matmul: the batch dimensions ${shapeToString(aBatch)} of ${shapeToString(aIn.shape)} and ${shapeToString(bBatch)} of ${shapeToString(bIn.shape)} ` +
+        `matmul: the batch dimensions ${shapeToString(aBatch)} of ${shapeToString(a.shape)} and ${shapeToString(bBatch)} of ${shapeToString(b.shape)} ` +
           'cannot be broadcast together (aligned from the right, each pair must be equal or one of them 1)',
       );
     }
-    const ea = sameShape(aBatch, batch) ? a : a.broadcastTo([...batch, ...a.shape.slice(-2)]);
-    const eb = sameShape(bBatch, batch) ? b : b.broadcastTo([...batch, ...b.shape.slice(-2)]);
+    const ea = sameShape(aBatch, batch) ? pa : pa.broadcastTo([...batch, ...pa.shape.slice(-2)]);
+    const eb = sameShape(bBatch, batch) ? pb : pb.broadcastTo([...batch, ...pb.shape.slice(-2)]);
     out = gemmOp(ea, eb, false, false);
   }
   if (vecA) out = out.squeeze(-2);

@@ -34,16 +34,12 @@ function reduceRaw(op: ReduceOp, x: Tensor, axes: readonly number[]): Storage {
 
 /** The sum over `axes` (all by default); bool and uint8 are summed as int32 (PyTorch sums them as int64). */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  return sumOf(x, axes, keepDims);
-}
-
-function sumOf(xIn: Tensor, axes: Axes | undefined, keepDims: boolean): Tensor {
-  checkTensor(xIn, 'sum');
-  const x = xIn.dtype === 'bool' || xIn.dtype === 'uint8' ? xIn.to('int32') : xIn;
-  const ax = normalizeAxes(axes, x.ndim, 'sum');
-  const kept = reducedShape(x.shape, ax, true);
-  const data = reduceRaw('sum', x, ax);
-  return makeResult(data, reducedShape(x.shape, ax, keepDims), 'sum', [x], (g) => [g.reshape(kept).broadcastTo(x.shape)]);
+  checkTensor(x, 'sum');
+  const counted = x.dtype === 'bool' || x.dtype === 'uint8' ? x.to('int32') : x;
+  const ax = normalizeAxes(axes, counted.ndim, 'sum');
+  const kept = reducedShape(counted.shape, ax, true);
+  const data = reduceRaw('sum', counted, ax);
+  return makeResult(data, reducedShape(counted.shape, ax, keepDims), 'sum', [counted], (g) => [g.reshape(kept).broadcastTo(counted.shape)]);
 }
 
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {

@@ -57,17 +57,13 @@ function reverseCumsum(x: Tensor, axis: number): Tensor {
 
 /** The running sum along `axis` (torch.cumsum): out[k] = x[0] + ... + x[k]. */
 export function cumsum(x: Tensor, axis: number): Tensor {
-  return cumsumOf(x, axis);
-}
-
-function cumsumOf(xIn: Tensor, axis: number): Tensor {
-  const x = widenSmallIntegers(checkTensor(xIn, 'cumsum'));
-  const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumsum');
-  if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumsum', [x], (g) => [g]);
-  const [outer, n, inner] = layout(x, a);
-  const out = allocate(x.dtype, x.numel());
-  kernels().cumsum(x.data, outer, n, inner, out);
-  return makeResult(out, x.shape, 'cumsum', [x], (g) => [reverseCumsum(g, a)]);
+  const wide = widenSmallIntegers(checkTensor(x, 'cumsum'));
+  const a = normalizeAxis(axis, Math.max(wide.ndim, 1), 'cumsum');
+  if (wide.ndim === 0) return makeResult(wide.data.slice(), [], 'cumsum', [wide], (g) => [g]);
+  const [outer, n, inner] = layout(wide, a);
+  const out = allocate(wide.dtype, wide.numel());
+  kernels().cumsum(wide.data, outer, n, inner, out);
+  return makeResult(out, wide.shape, 'cumsum', [wide], (g) => [reverseCumsum(g, a)]);
 }
 
 /** Masks (constant tensors) of each line's positions before, at and after its first 0 along `axis`. */
@@ -121,15 +117,11 @@ function cumprodGrad(g: Tensor, x: Tensor, axis: number, depth = 0): Tensor {
  * exact where entries are 0, as PyTorch's (see cumprodGrad), and differentiable again.
  */
 export function cumprod(x: Tensor, axis: number): Tensor {
-  return cumprodOf(x, axis);
-}
-
-function cumprodOf(xIn: Tensor, axis: number): Tensor {
-  const x = widenSmallIntegers(checkTensor(xIn, 'cumprod'));
-  const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'cumprod');
-  if (x.ndim === 0) return makeResult(x.data.slice(), [], 'cumprod', [x], (g) => [g]);
-  const data = scanRaw(x, a, (acc, v) => acc * v).data;
-  return makeResult(data, x.shape, 'cumprod', [x], (g) => [x.shape[a] === 0 ? g : cumprodGrad(g, x, a)]);
+  const wide = widenSmallIntegers(checkTensor(x, 'cumprod'));
+  const a = normalizeAxis(axis, Math.max(wide.ndim, 1), 'cumprod');
+  if (wide.ndim === 0) return makeResult(wide.data.slice(), [], 'cumprod', [wide], (g) => [g]);
+  const data = scanRaw(wide, a, (acc, v) => acc * v).data;
+  return makeResult(data, wide.shape, 'cumprod', [wide], (g) => [wide.shape[a] === 0 ? g : cumprodGrad(g, wide, a)]);
 }
 
 /**
@@ -138,32 +130,28 @@ function cumprodOf(xIn: Tensor, axis: number): Tensor {
  * exclusive cumprods (no division), so it is right with one or more zeros, as PyTorch's.
  */
 export function prod(x: Tensor, axis?: number, keepDims = false): Tensor {
-  return prodOf(x, axis, keepDims);
-}
-
-function prodOf(xIn: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
-  const x = widenSmallIntegers(checkTensor(xIn, 'prod'));
+  const wide = widenSmallIntegers(checkTensor(x, 'prod'));
   if (axis === undefined) {
-    const all = prod(x.reshape([x.numel()]), 0);
-    return all.reshape(keepDims ? x.shape.map(() => 1) : []);
+    const all = prod(wide.reshape([wide.numel()]), 0);
+    return all.reshape(keepDims ? wide.shape.map(() => 1) : []);
   }
-  const a = normalizeAxis(axis, Math.max(x.ndim, 1), 'prod');
-  if (x.ndim === 0) return makeResult(x.data.slice(), [], 'prod', [x], (g) => [g]);
-  const [outer, n, inner] = layout(x, a);
-  const kept = x.shape.map((d, i) => (i === a ? 1 : d));
-  const out = allocate(x.dtype, outer * inner).fill(1);
+  const a = normalizeAxis(axis, Math.max(wide.ndim, 1), 'prod');
+  if (wide.ndim === 0) return makeResult(wide.data.slice(), [], 'prod', [wide], (g) => [g]);
+  const [outer, n, inner] = layout(wide, a);
+  const kept = wide.shape.map((d, i) => (i === a ? 1 : d));
+  const out = allocate(wide.dtype, outer * inner).fill(1);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < n; k++) {
-      for (let i = 0; i < inner; i++) out[o * inner + i] *= x.data[(o * n + k) * inner + i];
+      for (let i = 0; i < inner; i++) out[o * inner + i] *= wide.data[(o * n + k) * inner + i];
     }
   }
-  const shape = keepDims ? kept : x.shape.filter((_, i) => i !== a);
+  const shape = keepDims ? kept : wide.shape.filter((_, i) => i !== a);
   let y: Tensor;
-  y = makeResult(out, shape, 'prod', [x], (g) => {
-    if (n === 0) return [Tensor.fill(x.shape, 0, x.dtype)];
-    if (!x.data.includes(0)) return [g.mul(y).reshape(kept).div(x)]; // the product of the others, as PyTorch without zeros
-    const left = cumprod(shiftInOne(x, a), a);
-    const right = flip(cumprod(shiftInOne(flip(x, a), a), a), a);
+  y = makeResult(out, shape, 'prod', [wide], (g) => {
+    if (n === 0) return [Tensor.fill(wide.shape, 0, wide.dtype)];
+    if (!wide.data.includes(0)) return [g.mul(y).reshape(kept).div(wide)]; // the product of the others, as PyTorch without zeros
+    const left = cumprod(shiftInOne(wide, a), a);
+    const right = flip(cumprod(shiftInOne(flip(wide, a), a), a), a);
     return [g.reshape(kept).mul(left.mul(right))];
   });
   return y;
