@@ -139,23 +139,34 @@ function issueMessage(i: z.core.$ZodIssue): string {
   return i.message;
 }
 
-/** Reads a spec file (.json, .yaml or .yml). */
-export function loadSpecFile(path: string): ExperimentSpec & { name: string } {
+/**
+ * The parsed contents of a spec file (.json as JSON, anything else as YAML), not yet validated;
+ * `what` names the kind of spec in the error when the file cannot be read.
+ */
+export function readSpecFile(path: string, what = 'spec'): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new LabError(`cannot read spec '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new LabError(`cannot read ${what} '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const ext = extname(path).toLowerCase();
-  let raw: unknown;
   try {
-    raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+    return ext === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     throw new LabError(`${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
   }
-  const spec = validateSpec(raw, path);
-  return { ...spec, name: spec.name ?? basename(path, extname(path)) };
+}
+
+/** The name a spec file's run gets when the spec names none: the file's name without extension. */
+export function specFileName(path: string): string {
+  return basename(path, extname(path));
+}
+
+/** Reads a spec file (.json, .yaml or .yml). */
+export function loadSpecFile(path: string): ExperimentSpec & { name: string } {
+  const spec = validateSpec(readSpecFile(path), path);
+  return { ...spec, name: spec.name ?? specFileName(path) };
 }
 
 function cartesian(grid: Record<string, Json[]>): JsonObject[] {

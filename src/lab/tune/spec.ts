@@ -23,10 +23,8 @@
  * seeds: 5                             # the best configuration of each method is rerun on these
  * ```
  */
-import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readSpecFile, specFileName } from '../spec.js';
 import { LabError, type Json } from '../util.js';
 import { paramSchema } from './space.js';
 
@@ -122,19 +120,6 @@ export function validateTuneSpec(raw: unknown, source = 'spec'): TuneSpec {
 
 /** Reads a tuning spec file (.json, .yaml or .yml); its name defaults to the file's. */
 export function loadTuneSpecFile(path: string): TuneSpec & { name: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new LabError(`cannot read tuning spec '${path}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  const ext = extname(path).toLowerCase();
-  let raw: unknown;
-  try {
-    raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new LabError(`${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const spec = validateTuneSpec(raw, path);
-  return { ...spec, name: spec.name ?? basename(path, extname(path)) };
+  const spec = validateTuneSpec(readSpecFile(path, 'tuning spec'), path);
+  return { ...spec, name: spec.name ?? specFileName(path) };
 }
