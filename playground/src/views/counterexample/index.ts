@@ -12,6 +12,7 @@ import type { OnlineReply } from '../../shell/compute-protocol.js';
 import { runColor } from '../../ui/colors.js';
 import { button, h, labelled } from '../../ui/dom.js';
 import { drawLineChart, newChart, type Series } from '../../ui/line-chart.js';
+import { playback } from '../../ui/playback.js';
 import type { PlaygroundView, ViewContext } from '../types.js';
 import { checkField, commandFor, FIELDS, methods, readSettings, type CounterexampleSettings } from './settings.js';
 
@@ -37,8 +38,6 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   let settings: CounterexampleSettings = readSettings(ctx.state);
   let runs: { label: string; reply: OnlineReply }[] = [];
   let t = 0;
-  let playing = false;
-  let frame = 0;
   let generation = 0;
   let error = '';
 
@@ -46,7 +45,14 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const vChart = newChart('chart v-chart');
   const summary = h('ul', { class: 'run-summary', 'aria-live': 'polite' });
   const status = h('p', { class: 'description', role: 'status' });
-  const playButton = button('Play', () => (playing ? pause() : play()), { id: 'ce-play', class: 'primary' });
+  const playButton = button('Play', () => player.toggle(), { id: 'ce-play', class: 'primary' });
+  // Its callbacks read t and setStep (declared below) only once playing.
+  const player = playback(playButton, {
+    start: () => {
+      if (t >= settings.steps) t = 0;
+    },
+    advance: () => setStep(t + Math.max(1, Math.round(settings.steps / 300))),
+  });
   const stepButton = button('Step', () => { pause(); setStep(t + Math.max(1, Math.round(settings.steps / 200))); }, { id: 'ce-step' });
   const endButton = button('End', () => { pause(); setStep(settings.steps); }, { id: 'ce-end' });
   const scrubber = h('input', { type: 'range', id: 'ce-t', min: 0, max: settings.steps, value: settings.steps });
@@ -96,23 +102,11 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     if (t >= settings.steps) pause();
     draw();
   };
-  const tick = (): void => {
-    if (!playing) return;
-    setStep(t + Math.max(1, Math.round(settings.steps / 300)));
-    if (playing) frame = requestAnimationFrame(tick);
-  };
   function play(): void {
-    if (t >= settings.steps) t = 0;
-    playing = true;
-    playButton.textContent = 'Pause';
-    playButton.setAttribute('aria-pressed', 'true');
-    frame = requestAnimationFrame(tick);
+    player.play();
   }
   function pause(): void {
-    playing = false;
-    cancelAnimationFrame(frame);
-    playButton.textContent = 'Play';
-    playButton.setAttribute('aria-pressed', 'false');
+    player.pause();
   }
 
   let pending = 0;

@@ -14,6 +14,7 @@ import { drawLegend, drawSurface, surfaceScale, type Scale } from '../../ui/cont
 import { button, h, labelled, select } from '../../ui/dom.js';
 import { drawLineChart, newChart } from '../../ui/line-chart.js';
 import { optionFields } from '../../ui/option-fields.js';
+import { playback } from '../../ui/playback.js';
 import type { PlaygroundView, ViewContext } from '../types.js';
 import { ExpressionError } from './expression.js';
 import { formatRuns, parseRuns, setFlags, type RunSpec } from './run-spec.js';
@@ -42,8 +43,6 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   let scale: Scale;
   let results: RunResult[] = [];
   let t = 0;
-  let playing = false;
-  let frame = 0;
   let generation = 0;
 
   // --- elements
@@ -61,7 +60,14 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const lossChart = newChart('chart loss-chart');
   const runList = h('div', { class: 'runs', id: 'race-runs' });
   const runSummary = h('ul', { class: 'run-summary', 'aria-live': 'polite' });
-  const playButton = button('Play', () => (playing ? pause() : play()), { id: 'race-play', class: 'primary' });
+  const playButton = button('Play', () => player.toggle(), { id: 'race-play', class: 'primary' });
+  // Its callbacks read t and setStep (declared below) only once playing.
+  const player = playback(playButton, {
+    start: () => {
+      if (t >= steps) t = 0;
+    },
+    advance: () => setStep(t + Math.max(1, Math.round(steps / 240))),
+  });
   const stepButton = button('Step', () => { pause(); setStep(t + 1); }, { id: 'race-step' });
   const resetButton = button('Reset', () => { pause(); setStep(0); }, { id: 'race-reset' });
   const scrubber = h('input', { type: 'range', id: 'race-t', min: 0, max: steps, value: 0 });
@@ -126,23 +132,11 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     draw();
   };
 
-  const tick = (): void => {
-    if (!playing) return;
-    setStep(t + Math.max(1, Math.round(steps / 240)));
-    if (playing) frame = requestAnimationFrame(tick);
-  };
   function play(): void {
-    if (t >= steps) t = 0;
-    playing = true;
-    playButton.textContent = 'Pause';
-    playButton.setAttribute('aria-pressed', 'true');
-    frame = requestAnimationFrame(tick);
+    player.play();
   }
   function pause(): void {
-    playing = false;
-    cancelAnimationFrame(frame);
-    playButton.textContent = 'Play';
-    playButton.setAttribute('aria-pressed', 'false');
+    player.pause();
   }
 
   // --- computing
@@ -170,7 +164,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     scrubber.max = String(steps);
     // A fresh start (first load, a new start point or function) plays by itself; without
     // motion (prefers-reduced-motion) it shows the whole paths. Other edits keep the step.
-    if (t === 0 && !playing) {
+    if (t === 0 && !player.playing) {
       if (matchMedia('(prefers-reduced-motion: reduce)').matches) setStep(steps);
       else play();
     } else setStep(Math.min(t, steps));
