@@ -24,7 +24,7 @@ export interface ValuesAndIndices {
  * those values; the kept positions replace the axis. The orders come from the backend's
  * sortOrder kernel (NaN largest, ties in input order).
  */
-function pickSorted(x: Tensor, axis: number, descending: boolean, count: number, choose: (order: Int32Array, slice: ArrayLike<number>) => ArrayLike<number>): ValuesAndIndices {
+function pickSorted(x: Tensor, axis: number, descending: boolean, count: number, choose: (order: Int32Array, valueAt: (j: number) => number) => ArrayLike<number>): ValuesAndIndices {
   const n = x.shape[axis];
   const outer = sizeOf(x.shape.slice(0, axis));
   const inner = sizeOf(x.shape.slice(axis + 1));
@@ -32,12 +32,10 @@ function pickSorted(x: Tensor, axis: number, descending: boolean, count: number,
   kernels().sortOrder(x.data, outer, n, inner, descending, orders);
   const flat = new Int32Array(outer * count * inner);
   const positions = allocate('int32', flat.length);
-  const slice = new Float64Array(n);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
-      for (let j = 0; j < n; j++) slice[j] = x.data[base + j * inner];
-      const kept = choose(orders.subarray((o * inner + i) * n, (o * inner + i + 1) * n), slice);
+      const kept = choose(orders.subarray((o * inner + i) * n, (o * inner + i + 1) * n), (j) => x.data[base + j * inner]);
       for (let r = 0; r < count; r++) {
         const out = (o * count + r) * inner + i;
         flat[out] = base + kept[r] * inner;
@@ -111,8 +109,8 @@ export function median(x: Tensor, axis?: number, keepDims = false): Tensor | Val
   const [v, a] = vectorized(x, axis, 'median');
   const n = v.shape[a];
   if (n === 0) throw new RangeError(`median: cannot take the median along axis ${a} of size 0 (shape ${shapeToString(x.shape)})`);
-  const r = pickSorted(v, a, false, 1, (order, slice) => {
-    const nan = order.findIndex((j) => Number.isNaN(slice[j]));
+  const r = pickSorted(v, a, false, 1, (order, valueAt) => {
+    const nan = order.findIndex((j) => Number.isNaN(valueAt(j)));
     return [nan >= 0 ? order[nan] : order[(n - 1) >> 1]];
   });
   if (x.ndim === 0) return restore(r, x);
