@@ -62,6 +62,9 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
     let finished = 0;
     let failed = 0;
     let settle: ((err?: Error) => void) | undefined;
+    // A queue call that fails stops the run while it waits; one still in flight when the run has
+    // settled (and the connections are closing) is dropped rather than left unhandled.
+    const failRun = (e: unknown): void => settle?.(e instanceof Error ? e : new Error(String(e)));
     const stored = new Set<string>();
     const onRecord = (jobId: string, record: TrialRecord): void => {
       if (!outstanding.has(jobId) || stored.has(record.id)) return; // delivered twice: stored once
@@ -91,7 +94,7 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
         const rv: unknown = typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue;
         if (rv && typeof rv === 'object') onRecord(jobId, rv as TrialRecord);
       });
-      events.on('failed', ({ jobId, failedReason }) => void checkFailed(jobId, failedReason));
+      events.on('failed', ({ jobId, failedReason }) => void checkFailed(jobId, failedReason).catch(failRun));
     }
     const checkFailed = async (jobId: string, reason: string): Promise<void> => {
       // 'failed' fires per attempt; only a job out of attempts stops the run.
@@ -132,8 +135,9 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
             else if (job.failedReason) await checkFailed(job.id, job.failedReason);
           }
         };
-        timer = setInterval(() => void poll().catch((e: unknown) => settle?.(e instanceof Error ? e : new Error(String(e)))), opts.pollMs ?? 1000);
-        void poll();
+        const tick = (): void => void poll().catch(failRun);
+        timer = setInterval(tick, opts.pollMs ?? 1000);
+        tick();
       });
     }
   } finally {
