@@ -2,7 +2,7 @@
 import { full, type DType, type Tensor } from '../tensor/index.js';
 import { checkOptions } from '../tensor/options.js';
 import { celu, glu, hardsigmoid, hardswish, hardtanh, mish, prelu, relu6, softmin, softsign, tanhshrink } from './activation-extra.js';
-import { Module } from './module.js';
+import { declareOwnModules, Module } from './module.js';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -218,3 +218,8 @@ export class Softmin extends Module {
     return softmin(x, this.dim);
   }
 }
+
+declareOwnModules(
+  ReLU, LeakyReLU, ELU, SELU, GELU, Tanh, Sigmoid, Softplus, SiLU, Softmax, LogSoftmax,
+  Hardtanh, ReLU6, Hardswish, Hardsigmoid, Mish, Softsign, Tanhshrink, PReLU, CELU, GLU, Softmin,
+);

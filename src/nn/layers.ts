@@ -13,7 +13,8 @@ import {
 import { checkOptions } from '../tensor/options.js';
 import { dropout, dropout2d } from './functional.js';
 import { calculateFanInAndFanOut, kaimingUniform, normal, uniform } from './init.js';
-import { Module } from './module.js';
+import { declareOwnModules, keepsNoActivations, Module } from './module.js';
+import { ForwardScope } from '../tensor/activations.js';
 import { BatchNorm2d } from './norm.js';
 import { ReLU } from './activation.js';
 import { lookUpRows } from './embedding.js';
@@ -413,10 +414,24 @@ export class Sequential extends Module {
     return this;
   }
 
+  /**
+   * Runs the children in order. What passes between two of descent's own layers is seen by
+   * nothing else, so its memory is recycled once dead: at once under `noGrad`, after the
+   * backward pass otherwise (src/tensor/activations.ts).
+   */
   forward(x: Tensor): Tensor {
-    let out = x;
-    for (const m of this.children()) out = m.forward(out);
-    return out;
+    const children = this.children();
+    return ForwardScope.run((scope) => {
+      let out = x;
+      children.forEach((m, i) => {
+        const own = keepsNoActivations(m);
+        if (!own) scope.exposed(out);
+        out = m.forward(out);
+        if (own && i < children.length - 1) scope.intermediate(out);
+      });
+      scope.final(out);
+      return out;
+    });
   }
 }
 
@@ -529,3 +544,5 @@ export class BasicBlock extends Module {
     return this.relu.forward(out.add(skip));
   }
 }
+
+declareOwnModules(Linear, Conv2d, ConvTranspose2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Flatten, Identity, Dropout, Dropout2d, Embedding, Sequential, Residual, BasicBlock);

@@ -49,6 +49,26 @@ export function buffer(t: Tensor): Tensor {
 export type ForwardPreHook = (module: Module, inputs: Tensor[]) => Tensor[] | void;
 export type ForwardHook = (module: Module, inputs: Tensor[], output: Tensor) => Tensor | void;
 
+/**
+ * descent's own module classes whose forward keeps no reference to its input or output beyond
+ * the autograd graph (activations.ts): containers may recycle what passes between them.
+ */
+const ownModuleClasses = new WeakSet<abstract new (...args: never[]) => Module>();
+
+/** Declares `classes` (descent's own, never a user's) as keeping no activations; see {@link keepsNoActivations}. */
+export function declareOwnModules(...classes: (abstract new (...args: never[]) => Module)[]): void {
+  for (const c of classes) ownModuleClasses.add(c);
+}
+
+/**
+ * Whether `m` and every module under it are instances of descent's own classes exactly (not a
+ * subclass, which could keep what it is given) with no forward hooks (which replace the
+ * instance's forward): only then can nothing but the graph see what passes through `m`.
+ */
+export function keepsNoActivations(m: Module): boolean {
+  return m.modules().every((sub) => ownModuleClasses.has(sub.constructor as abstract new (...args: never[]) => Module) && !Object.hasOwn(sub, 'forward'));
+}
+
 export interface HookHandle {
   remove(): void;
 }

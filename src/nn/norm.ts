@@ -7,7 +7,7 @@
  */
 import { noGrad, ones, Tensor, zeros, type DType } from '../tensor/index.js';
 import { checkOptions } from '../tensor/options.js';
-import { Module } from './module.js';
+import { declareOwnModules, Module } from './module.js';
 
 function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -475,3 +475,5 @@ export function instanceNorm(x: Tensor, options: InstanceNormFunctionalOptions =
   if (bias) y = y.add(bias.reshape(cs));
   return y;
 }
+
+declareOwnModules(BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d, RMSNorm);

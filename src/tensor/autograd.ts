@@ -11,6 +11,7 @@
 import type { Tensor } from './tensor.js';
 import { anomalyDetection, checkBackwardOutput, detectAnomaly } from './anomaly.js';
 import { GradientRecycler } from './pool.js';
+import { assertGraphNotConsumed } from './activations.js';
 import { shapeToString, sameShape } from './shape.js';
 
 export interface GradFn {
@@ -97,8 +98,16 @@ function reverseTopologicalOrder(roots: readonly Tensor[]): Tensor[] {
  * tensor for which `keep` holds (every tensor reached, when it is omitted). Leaves are not
  * touched: callers decide where gradients go. Without `createGraph`, the gradients of the other
  * tensors are dropped as soon as their rules have run, and their arrays are recycled (pool.ts).
+ * `done` receives every tensor the pass reached, once it has run. A graph whose activations an
+ * earlier backward recycled (activations.ts) is refused.
  */
-export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], options: BackwardOptions = {}, keep?: (t: Tensor) => boolean): Map<Tensor, Tensor> {
+export function propagate(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  options: BackwardOptions = {},
+  keep?: (t: Tensor) => boolean,
+  done?: (order: readonly Tensor[]) => void,
+): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   const recycler = options.createGraph || !keep ? null : new GradientRecycler();
   const accumulate = (t: Tensor, g: Tensor): void => {
@@ -114,8 +123,10 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
     }
   };
   const run = (): void => {
+    const order = reverseTopologicalOrder(roots);
+    assertGraphNotConsumed(order);
     roots.forEach((root, i) => accumulate(root, seeds[i]));
-    for (const t of reverseTopologicalOrder(roots)) {
+    for (const t of order) {
       const fn = t.gradFn;
       const g = grads.get(t);
       if (!fn || !g) continue;
@@ -134,6 +145,7 @@ export function propagate(roots: readonly Tensor[], seeds: readonly Tensor[], op
         recycler.release(g.data);
       }
     }
+    done?.(order);
   };
   try {
     if (options.createGraph) withRecording(true, run);

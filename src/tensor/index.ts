@@ -5,7 +5,7 @@ export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled, setDebug, isDebug, type GradFn } from './autograd.js';
 export { detectAnomaly, isAnomalyDetectionEnabled, withAnomalyDetection } from './anomaly.js';
 export { grad, valueAndGrad, hvp, type GradOptions, type FunctionalGradOptions } from './functional.js';
-export { clearPool, pooledByteCount } from './pool.js';
+export { clearPool, pooledByteCount, poolStatistics } from './pool.js';
 export { setPrintOptions, getPrintOptions, formatTensor, type PrintOptions } from './print.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
 export * from './creation.js';

@@ -20,8 +20,12 @@ const MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
 const free = new Map<string, Storage[]>();
 let pooledBytes = 0;
+/** Pooled-size allocations so far: served fresh by the engine, or taken from the pool. */
+const counts = { fresh: 0, freshBytes: 0, reused: 0, reusedBytes: 0 };
 /** Arrays allocated while a recycler is active (only those may be recycled). */
 let tracking: Set<ArrayBufferLike> | null = null;
+/** Arrays allocated while a forward pass is tracked (activations.ts), by buffer. */
+let forwardTracking: Set<ArrayBufferLike> | null = null;
 
 /** The typed array class of each dtype (bool is Uint8ClampedArray so it differs from uint8's). */
 const ARRAY_OF = {
@@ -45,10 +49,21 @@ export function allocate(dtype: DType, size: number, what?: () => string): Stora
     if (data) {
       pooledBytes -= data.byteLength;
       data.fill(0);
+      counts.reused++;
+      counts.reusedBytes += data.byteLength;
     }
   }
-  data ??= fresh(dtype, size, what);
-  if (tracking && size >= MIN_POOLED) tracking.add(data.buffer);
+  if (!data) {
+    data = fresh(dtype, size, what);
+    if (size >= MIN_POOLED) {
+      counts.fresh++;
+      counts.freshBytes += data.byteLength;
+    }
+  }
+  if (size >= MIN_POOLED) {
+    tracking?.add(data.buffer);
+    forwardTracking?.add(data.buffer);
+  }
   return data;
 }
 
@@ -68,12 +83,38 @@ function fresh(dtype: DType, size: number, what?: () => string): Storage {
   }
 }
 
-function recycle(data: Storage): void {
+/**
+ * Runs `fn` with the buffers of every pooled-size array allocated meanwhile collected in
+ * `allocated` (nested calls share the outermost set). The forward pass of nn.Sequential uses it
+ * to know which arrays it made itself.
+ */
+export function trackAllocations<T>(allocated: Set<ArrayBufferLike>, fn: () => T): T {
+  const outer = forwardTracking;
+  forwardTracking = outer ?? allocated;
+  try {
+    return fn();
+  } finally {
+    forwardTracking = outer;
+  }
+}
+
+/** The set of the forward pass being tracked, if any (see {@link trackAllocations}). */
+export function trackedAllocations(): Set<ArrayBufferLike> | null {
+  return forwardTracking;
+}
+
+/**
+ * Hands a dead array back to the pool. The caller guarantees nothing can read it any more; only
+ * whole-buffer arrays of a pooled size are taken.
+ */
+export function recycle(data: Storage): void {
+  if (data.length < MIN_POOLED || data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) return;
   if (pooledBytes + data.byteLength > MAX_POOLED_BYTES) return;
   const dtype = (Object.keys(ARRAY_OF) as DType[]).find((d) => data.constructor === ARRAY_OF[d])!;
   const key = keyOf(dtype, data.length);
   let list = free.get(key);
   if (!list) free.set(key, (list = []));
+  if (list.includes(data)) return; // handed back twice: pooling it twice would give it out twice
   list.push(data);
   pooledBytes += data.byteLength;
 }
@@ -82,6 +123,15 @@ function recycle(data: Storage): void {
 export function clearPool(): void {
   free.clear();
   pooledBytes = 0;
+}
+
+/**
+ * Counts of the allocations large enough to be pooled, since the process started: how many (and
+ * how many bytes) were new arrays from the engine, and how many were taken from the pool. A
+ * training loop whose memory is recycled stops asking for new arrays after its first step.
+ */
+export function poolStatistics(): { fresh: number; freshBytes: number; reused: number; reusedBytes: number; pooledBytes: number } {
+  return { ...counts, pooledBytes };
 }
 
 /** Bytes currently held by the pool (at most 256 MiB). */

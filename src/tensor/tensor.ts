@@ -6,6 +6,7 @@
  * kernel call and backward rule live.
  */
 import { noGrad, propagate, type GradFn } from './autograd.js';
+import { releaseConsumedActivations } from './activations.js';
 import { allocate, assertDType, dtypeOf, isFloating, storeAs, type DType, type Storage } from './dtype.js';
 import { checkOptions } from './options.js';
 import { formatTensor } from './print.js';
@@ -149,9 +150,13 @@ export class Tensor {
   /**
    * Computes the gradient of this tensor with respect to every leaf that requires one and adds
    * it to the leaf's `.grad`. A non-scalar tensor needs `gradient`, the seed of the same shape.
+   *
+   * As in PyTorch, the pass frees what the graph saved: the intermediate activations of
+   * descent's containers (activations.ts) go back to the memory pool, and a second backward
+   * through the same graph is an error, unless `retainGraph` (or `createGraph`) is set.
    */
-  backward(gradient?: Tensor, options: { createGraph?: boolean } = {}): void {
-    checkOptions('backward', options, ['createGraph']);
+  backward(gradient?: Tensor, options: { createGraph?: boolean; retainGraph?: boolean } = {}): void {
+    checkOptions('backward', options, ['createGraph', 'retainGraph']);
     if (!this.requiresGrad) {
       throw new Error('backward: this tensor does not require gradients (no input had requiresGrad set, or it was computed inside noGrad)');
     }
@@ -164,7 +169,8 @@ export class Tensor {
     } else if (seed.numel() !== this.numel() || seed.ndim !== this.ndim || seed.shape.some((d, i) => d !== this.shape[i])) {
       throw new RangeError(`backward: seed gradient has shape ${shapeToString(seed.shape)} but the tensor has shape ${shapeToString(this.shape)}; they must match`);
     }
-    const grads = propagate([this], [seed.to(this.dtype)], options, (t) => t.isLeaf);
+    const release = !options.createGraph && !options.retainGraph;
+    const grads = propagate([this], [seed.to(this.dtype)], { createGraph: options.createGraph }, (t) => t.isLeaf, release ? releaseConsumedActivations : undefined);
     // Backward rules pass gradients through unchanged where they can (add, reshape, clone), so
     // two leaves' gradients, or a leaf's gradient and the caller's seed, may share storage.
     // Each new `.grad` gets storage of its own, since optimizers and clipping write to it.
