@@ -4,7 +4,7 @@
  * The newer activations and the distance / normalization helpers are in ./activation-extra.ts,
  * ./vectors.ts and ./norm.ts; they are re-exported here so this stays the one place to look.
  */
-import { bernoulli, defaultGenerator, Tensor, type Generator } from '../tensor/index.js';
+import { defaultGenerator, zeros, Tensor, type DType, type Generator } from '../tensor/index.js';
 import { checkOptions } from '../tensor/options.js';
 
 export { linear, conv2d, convTranspose2d, maxPool2d, avgPool2d, softmax, logSoftmax, upsampleNearest } from '../tensor/index.js';
@@ -65,8 +65,18 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   checkP(p, 'dropout');
   if (options.training === false || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const mask = bernoulli(1 - p, x.shape, { generator: options.generator ?? defaultGenerator(), dtype: x.dtype });
-  return x.mul(mask.mul(1 / (1 - p)));
+  return x.mul(scaledMask(1 - p, x.shape, x.dtype, options.generator));
+}
+
+/**
+ * The inverted-dropout mask: 1/keep with probability keep, else 0, in one pass (the numbers of
+ * `bernoulli(keep).mul(1 / keep)`: the scale is rounded to the dtype as that product rounds it).
+ */
+function scaledMask(keep: number, shape: readonly number[], dtype: DType, generator?: Generator): Tensor {
+  const mask = zeros(shape, { dtype });
+  const scale = 1 / keep;
+  (generator ?? defaultGenerator()).fillBernoulli(mask.data, keep, dtype === 'float32' ? Math.fround(scale) : scale);
+  return mask;
 }
 
 /** Channel dropout: zeros whole channels of [N, C, ...] (or [C, ...]) inputs with probability p, scaling the rest by 1/(1-p). */
@@ -78,6 +88,5 @@ export function dropout2d(x: Tensor, p = 0.5, options: DropoutOptions = {}): Ten
   if (p === 1) return x.mul(0);
   const lead = x.ndim === 3 ? 1 : 2;
   const maskShape = x.shape.map((d, i) => (i < lead ? d : 1));
-  const mask = bernoulli(1 - p, maskShape, { generator: options.generator ?? defaultGenerator(), dtype: x.dtype });
-  return x.mul(mask.mul(1 / (1 - p)));
+  return x.mul(scaledMask(1 - p, maskShape, x.dtype, options.generator));
 }

@@ -202,7 +202,10 @@ export function bernoulli(p: number | Tensor, shape?: readonly number[], options
     return finish(data, p.shape, options, 'bernoulli');
   }
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must lie in [0, 1], got ${p}`);
-  return draw(shape ?? [], options, 'bernoulli', (g) => g.bernoulli(p));
+  const s = checkShape(shape ?? [], 'bernoulli');
+  const data = storageFor('bernoulli', dtypeFrom(options, 'bernoulli', RANDOM_KEYS), s);
+  (options.generator ?? defaultGenerator()).fillBernoulli(data, p);
+  return finish(data, s, options, 'bernoulli');
 }
 
 /** Integers uniform in [low, high). */

@@ -18,7 +18,7 @@ export type { Storage } from '../backend/storage.js';
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
 
-export { allocate } from './pool.js';
+export { allocate, allocateForWrite } from './pool.js';
 
 export function dtypeOf(data: Storage): DType {
   if (data instanceof Float32Array) return 'float32';

@@ -43,12 +43,24 @@ const keyOf = (dtype: DType, size: number): string => `${dtype}:${size}`;
  * (called only on failure) names the op and the shape for the error of a size too large.
  */
 export function allocate(dtype: DType, size: number, what?: () => string): Storage {
+  return take(dtype, size, what, true);
+}
+
+/**
+ * Like {@link allocate}, for an output the caller's kernel writes in full (an elementwise map):
+ * an array from the pool keeps its old values instead of being zeroed first.
+ */
+export function allocateForWrite(dtype: DType, size: number, what?: () => string): Storage {
+  return take(dtype, size, what, false);
+}
+
+function take(dtype: DType, size: number, what: (() => string) | undefined, zeroed: boolean): Storage {
   let data: Storage | undefined;
   if (size >= MIN_POOLED) {
     data = free.get(keyOf(dtype, size))?.pop();
     if (data) {
       pooledBytes -= data.byteLength;
-      data.fill(0);
+      if (zeroed) data.fill(0);
       counts.reused++;
       counts.reusedBytes += data.byteLength;
     }

@@ -88,6 +88,27 @@ export class Generator {
     return this.random() < p ? 1 : 0;
   }
 
+  /**
+   * Fills `out` with `value` where a draw falls below p, else 0: the numbers of `out.length`
+   * calls to {@link bernoulli} (times `value`), with the generator's state kept in locals so the
+   * loop is one pass (dropout draws a mask per step over every activation).
+   */
+  fillBernoulli(out: { length: number; [i: number]: number }, p: number, value = 1): void {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      // two xoshiro128** outputs make one 53-bit uniform, exactly as random() does
+      const r1 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const r2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      const u = ((r1 >>> 5) * 67108864 + (r2 >>> 6)) / 9007199254740992;
+      out[i] = u < p ? value : 0;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+  }
+
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
   permutation(n: number): Int32Array {
     const out = new Int32Array(n);

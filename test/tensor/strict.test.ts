@@ -64,7 +64,7 @@ describe('options objects are checked', () => {
   test('nn modules and losses check theirs too', () => {
     throwsWith(() => new MaxPool2d(2, { ceil_mode: true } as never), RangeError, "MaxPool2d: unknown option 'ceil_mode'", "did you mean 'ceilMode'");
     throwsWith(() => new MaxPool2d(2, { returnIndices: true } as never), RangeError, 'forwardWithIndices');
-    throwsWith(() => tensor([1], { requiresGrad: true }).sum().backward(undefined, { retainGraph: true } as never), RangeError, "backward: unknown option 'retainGraph'");
+    throwsWith(() => tensor([1], { requiresGrad: true }).sum().backward(undefined, { retain_graph: true } as never), RangeError, "backward: unknown option 'retain_graph'", "did you mean 'retainGraph'");
     throwsWith(() => ones([3]).var(undefined, { unbiased: false } as never), RangeError, "var: unknown option 'unbiased'", "'correction'");
   });
 });

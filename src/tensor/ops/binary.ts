@@ -1,7 +1,7 @@
 /** Elementwise functions of two tensors with NumPy broadcasting, and their derivatives. */
 import { kernels } from '../../backend/registry.js';
 import type { BinaryOp } from '../../backend/kernels.js';
-import { allocate, isFloating, promote, promoteWithScalar, requireFloating, type DType, type Storage } from '../dtype.js';
+import { allocate, allocateForWrite, isFloating, promote, promoteWithScalar, requireFloating, type DType, type Storage } from '../dtype.js';
 import { broadcastShapes, broadcastStrides, sameShape, shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { checkTensor, describe, makeResult } from './result.js';
@@ -41,7 +41,7 @@ function apply(op: BinaryOp, a: Tensor, bIn: Operand, rule?: Rule): Tensor {
   const x = a.to(dtype);
   const z = bIn.to(dtype);
   const shape = sameShape(x.shape, z.shape) ? [...x.shape] : broadcastShapes(x.shape, z.shape, op);
-  const out = allocate(COMPARISONS.has(op) ? 'bool' : dtype, shape.reduce((p, d) => p * d, 1), () => `${op}: output shape ${shapeToString(shape)}`);
+  const out = allocateForWrite(COMPARISONS.has(op) ? 'bool' : dtype, shape.reduce((p, d) => p * d, 1), () => `${op}: output shape ${shapeToString(shape)}`);
   kernels().binary(op, x.data, broadcastStrides(x.shape, shape), z.data, broadcastStrides(z.shape, shape), out, shape);
   if (dtype === 'bool' && !COMPARISONS.has(op)) asBool(out);
   let y: Tensor;
@@ -57,7 +57,7 @@ function applyScalar(op: BinaryOp, aIn: Tensor, s: number, rule?: Rule): Tensor 
   const dtype = computeDType(op, promoteWithScalar(aIn.dtype, s));
   // a comparison reads the values as they are; arithmetic computes in the result's dtype
   const a = COMPARISONS.has(op) ? aIn : aIn.to(dtype);
-  const out = allocate(COMPARISONS.has(op) ? 'bool' : dtype, a.numel());
+  const out = allocateForWrite(COMPARISONS.has(op) ? 'bool' : dtype, a.numel());
   kernels().binaryScalar(op, a.data, s, out);
   let y: Tensor;
   const backward = rule && ((g: Tensor) => {

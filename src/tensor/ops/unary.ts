@@ -1,7 +1,7 @@
 /** Elementwise functions of one tensor, with their derivatives written as tensor ops. */
 import { kernels } from '../../backend/registry.js';
 import type { UnaryOp } from '../../backend/kernels.js';
-import { allocate, isFloating, requireFloating, type DType } from '../dtype.js';
+import { allocate, allocateForWrite, isFloating, requireFloating, type DType } from '../dtype.js';
 import { Tensor } from '../tensor.js';
 import { reluGrad } from './binary.js';
 import { checkTensor, makeResult, type BackwardRule } from './result.js';
@@ -17,7 +17,7 @@ function map(op: UnaryOp, xIn: Tensor, derivative?: (g: Tensor, x: Tensor, y: Te
   checkTensor(xIn, op);
   if (FLOATING_ONLY.has(op)) requireFloating(xIn.dtype, op);
   const x = xIn.dtype === 'bool' && op !== 'isnan' ? cast(xIn, 'int32') : xIn;
-  const out = allocate(op === 'isnan' ? 'bool' : x.dtype, x.numel());
+  const out = allocateForWrite(op === 'isnan' ? 'bool' : x.dtype, x.numel());
   kernels().unary(op, x.data, out);
   let y: Tensor;
   const backward: BackwardRule | undefined = derivative && ((g) => [derivative(g, x, y)]);
