@@ -78,7 +78,8 @@ export function pointHessian(problem: string, point: [number, number], lr: numbe
   const objective = (): Tensor => f(X, Y).sum();
   const top = diagnostics.topHessianEigen(objective, [X, Y], { k: 2, iterations: 2, seed: 0 });
   const directions = top.eigenvalues.map((eigenvalue, i): Direction => {
-    const v = top.eigenvectors[i];
+    // Rounding noise (below 1e-12 of the unit vector) shown as the 0 it is.
+    const v = Array.from(top.eigenvectors[i], (c) => (Math.abs(c) < 1e-12 ? 0 : c));
     // A sign convention for the arrows: the first nonzero component positive.
     const s = v[0] < 0 || (v[0] === 0 && v[1] < 0) ? -1 : 1;
     const factor = Math.abs(1 - lr * eigenvalue);

@@ -20,7 +20,7 @@ async function edge(m: Extract<ToCurvatureWorker, { type: 'edge' }>): Promise<vo
   const t0 = performance.now();
   const data = { x: new Tensor(m.train.x, m.train.xShape), y: new Tensor(m.train.y, [m.train.y.length]) };
   const run = new EdgeRun(m.settings, data);
-  const progress = (): void => post({ type: 'edge-progress', id: m.id, step: run.step, points: run.points, threshold: run.threshold, diverged: run.diverged, seconds: (performance.now() - t0) / 1000, backend: backendInfo().name });
+  const progress = (): void => post({ type: 'edge-progress', id: m.id, step: run.step, points: run.points, losses: run.losses, threshold: run.threshold, diverged: run.diverged, seconds: (performance.now() - t0) / 1000, backend: backendInfo().name });
   while (!run.done) {
     run.advance();
     progress();

@@ -59,6 +59,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   let state: CurvatureState = parseCurvatureState(ctx.state);
   let hessian: PointHessian | null = null;
   let points: EdgePoint[] = [];
+  let losses: number[] = [];
   let threshold = NaN;
   let analysis: FinalAnalysis | null = null;
   let requestId = 0;
@@ -221,6 +222,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const densityChart = newChart('chart cv-density');
   const sliceCanvas = h('canvas', { width: SLICE_SIZE, height: SLICE_SIZE, class: 'cv-slice', id: 'cv-slice', role: 'img', 'aria-label': 'the loss on a 2-D filter-normalized slice through the final parameters' });
   const sliceLegend = h('canvas', { width: SLICE_SIZE, height: 36, class: 'legend', 'aria-hidden': 'true' });
+  const finalPlots = h('div', { class: 'cv-plots', hidden: true }, densityChart, h('figure', { class: 'plot' }, sliceCanvas, sliceLegend, h('figcaption', {}, `the loss on θ* + a·δ + b·η, a, b in [−1, 1] (${DEFAULT_ANALYSIS.slicePoints} × ${DEFAULT_ANALYSIS.slicePoints} grid); the dot is θ*`)));
   const finalBox = h('div', { class: 'cv-final', id: 'cv-final', 'aria-live': 'polite' });
   const runButton = button('Train and measure', () => (running ? stopEdge() : void startEdge()), { id: 'cv-run', class: 'primary' });
 
@@ -252,7 +254,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     drawLineChart(sharpChart, [{ label: 'λ₁', color: RUN_COLORS[0], x, y: points.map((p) => p.sharpness) }], {
       title: 'top Hessian eigenvalue λ₁ of the full-batch loss', xTitle: 'step (= epoch: full batch)', yTitle: 'λ₁', rules, yRange: [0, hi > 0 ? hi : 1], width: 440, height: 260,
     });
-    drawLineChart(lossChart, [{ label: 'training loss', color: RUN_COLORS[1], x, y: points.map((p) => p.loss) }], {
+    drawLineChart(lossChart, [{ label: 'training loss', color: RUN_COLORS[1], x: losses.map((_, i) => i), y: losses }], {
       title: 'full-batch training loss', xTitle: 'step', yTitle: 'loss', logY: true, width: 440, height: 260,
     });
     const last = points[points.length - 1];
@@ -263,6 +265,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   };
 
   const drawFinal = (a: FinalAnalysis): void => {
+    finalPlots.hidden = false;
     finalBox.dataset.eigenvalues = JSON.stringify(a.eigenvalues);
     finalBox.dataset.trace = String(a.trace.trace);
     finalBox.dataset.slice = JSON.stringify(a.slice.loss.flat());
@@ -292,7 +295,9 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     runButton.textContent = 'Stop';
     runButton.setAttribute('aria-pressed', 'true');
     points = [];
+    losses = [];
     analysis = null;
+    finalPlots.hidden = true;
     finalBox.replaceChildren();
     delete finalBox.dataset.eigenvalues;
     status.classList.remove('cv-error');
@@ -334,6 +339,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     if (m.id !== edgeId) return;
     if (m.type === 'edge-progress') {
       points = m.points;
+      losses = m.losses;
       threshold = m.threshold;
       requestAnimationFrame(drawEdge);
       const last = points[points.length - 1];
@@ -383,7 +389,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       status,
       h('div', { class: 'cv-plots' }, sharpChart, lossChart),
       finalBox,
-      h('div', { class: 'cv-plots' }, densityChart, h('figure', { class: 'plot' }, sliceCanvas, sliceLegend, h('figcaption', {}, `the loss on θ* + a·δ + b·η, a, b in [−1, 1] (${DEFAULT_ANALYSIS.slicePoints} × ${DEFAULT_ANALYSIS.slicePoints} grid); the dot is θ*`)))),
+      finalPlots),
   );
   commit();
   redrawSurface();

@@ -11,6 +11,6 @@ export type ToCurvatureWorker =
 /** Worker → UI. */
 export type FromCurvatureWorker =
   | { type: 'point'; id: number; result: PointHessian; backend: string }
-  | { type: 'edge-progress'; id: number; step: number; points: EdgePoint[]; threshold: number; diverged: boolean; seconds: number; backend: string }
+  | { type: 'edge-progress'; id: number; step: number; points: EdgePoint[]; losses: number[]; threshold: number; diverged: boolean; seconds: number; backend: string }
   | { type: 'edge-final'; id: number; analysis: FinalAnalysis; seconds: number }
   | { type: 'error'; id: number; message: string };
