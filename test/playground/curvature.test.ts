@@ -78,11 +78,12 @@ test('the Hessian of Rosenbrock at a point is the analytic one; the saddle\'s ne
   assert.throws(() => pointHessian('nope', [0, 0], 0.1), /unknown problem "nope"; expected one of rosenbrock/);
 });
 
-test('the stability threshold is the lab task\'s: 2/lr for GD, (2 + 2β)/lr with momentum, NaN for Adam', () => {
-  for (const [opt, lr, momentum] of [['sgd', 0.1, 0], ['sgd', 0.05, 0.9], ['momentum', 0.02, 0.5], ['adam', 1e-3, 0]] as const) {
-    const ours = stabilityThreshold(opt, lr, momentum);
-    const lab = labThreshold(resolveMethod(opt, momentum > 0 ? { lr, momentum } : { lr }));
-    assert.ok(Number.isNaN(lab) ? Number.isNaN(ours) : close(ours, lab, 1e-15), `${opt}: ${ours} vs ${lab}`);
+test('the stability threshold is the lab task\'s: 2/lr for GD, (2 + 2β)/lr with momentum (the presets\' own β), NaN for Adam', () => {
+  const cases: [string, Record<string, number>, number][] = [['sgd', { lr: 0.1 }, 20], ['sgd', { lr: 0.05, momentum: 0.9 }, 3.8 / 0.05], ['momentum', { lr: 0.02 }, 3.8 / 0.02], ['momentum', { lr: 0.02, momentum: 0.5 }, 3 / 0.02], ['nesterov', { lr: 0.1 }, 3.8 / (0.1 * 2.8)], ['adam', { lr: 1e-3 }, NaN]];
+  for (const [opt, options, expected] of cases) {
+    const ours = stabilityThreshold(opt, options);
+    const lab = labThreshold(resolveMethod(opt, options));
+    assert.ok(Number.isNaN(expected) ? Number.isNaN(ours) && Number.isNaN(lab) : close(ours, lab, 1e-15) && close(ours, expected, 1e-12), `${opt} ${JSON.stringify(options)}: ${ours} vs the lab's ${lab}, expected ${expected}`);
   }
 });
 

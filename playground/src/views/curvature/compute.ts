@@ -106,7 +106,7 @@ export interface EdgeSettings {
   lanczosIterations: number;
   optimizer: string;
   lr: number;
-  /** Heavy-ball momentum (SGD only; 0 is plain gradient descent). */
+  /** Heavy-ball momentum β (SGD-family only); 0 leaves the method's own (none for plain `sgd`, 0.9 for the `momentum` and `nesterov` presets). */
   momentum: number;
   seed: number;
 }
@@ -118,13 +118,19 @@ export const DEFAULT_EDGE: EdgeSettings = {
 };
 
 /**
- * The largest curvature a method is stable at on a quadratic, as the lab's task computes it:
- * 2/lr for GD, (2 + 2β)/lr with heavy-ball momentum β; NaN for other methods (whose effective
- * step is not lr).
+ * The largest curvature a method is stable at on a quadratic, as the lab's task computes it
+ * (src/lab/reproductions/diagnostics/edge-of-stability.ts): 2/lr for GD, (2 + 2β)/lr with
+ * heavy-ball momentum β, (2 + 2β)/(lr (1 + 2β)) with Nesterov's; NaN for other methods (whose
+ * effective step is not lr). `optimizer` is a lab method name (a preset such as `momentum`
+ * brings its own β unless `options` sets one).
  */
-export function stabilityThreshold(optimizer: string, lr: number, momentum = 0): number {
-  if (resolveMethod(optimizer).optimizer !== 'sgd' || !(lr > 0)) return NaN;
-  return (2 + 2 * momentum) / lr;
+export function stabilityThreshold(optimizer: string, options: Record<string, unknown>): number {
+  const m = resolveMethod(optimizer, options as Record<string, number>);
+  const lr = Number(m.options.lr);
+  if (m.optimizer !== 'sgd' || !(lr > 0)) return NaN;
+  const beta = Number(m.options.momentum ?? 0);
+  if (m.options.nesterov) return (2 + 2 * beta) / (lr * (1 + 2 * beta));
+  return (2 + 2 * beta) / lr;
 }
 
 /** The optimizer's options as the lab's method (momentum only where set). */
@@ -176,7 +182,7 @@ export class EdgeRun {
     this.params = this.model.parameters();
     const method = resolveMethod(settings.optimizer, methodOptions(settings));
     this.optimizer = buildOptimizer(method, this.params);
-    this.threshold = stabilityThreshold(settings.optimizer, settings.lr, settings.momentum);
+    this.threshold = stabilityThreshold(settings.optimizer, methodOptions(settings));
     const target = settings.loss === 'mse' ? oneHot(y, 10) : null;
     // Cohen et al.'s square loss ½ Σ_classes (f(x) − onehot(y))², averaged over examples, or cross-entropy.
     this.objective = () => {

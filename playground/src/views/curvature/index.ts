@@ -362,7 +362,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const controls = h('form', { class: 'cv-controls' },
     edgeSelect('optimizer', 'optimizer', listMethods()),
     edgeField('lr', 'lr', { min: 1e-6, max: 10 }),
-    edgeField('momentum', 'momentum', { min: 0, max: 0.999, title: 'heavy-ball momentum (SGD); 2/lr becomes (2 + 2β)/lr' }),
+    edgeField('momentum', 'momentum', { min: 0, max: 0.999, title: 'heavy-ball momentum β (SGD family); 0 keeps the method\'s own (0.9 for the momentum and nesterov presets); 2/lr becomes (2 + 2β)/lr' }),
     edgeField('examples', 'trainLimit', { min: 10, max: 6000, integer: true }),
     edgeField('width', 'width', { min: 2, max: 512, integer: true }),
     edgeField('hidden layers after the first', 'depth', { min: 0, max: 8, integer: true }),
