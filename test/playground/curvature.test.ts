@@ -13,6 +13,8 @@ import { Tensor, linalg } from '../../src/index.js';
 import { diagnostics } from '../../src/index.js';
 import { resolveMethod } from '../../src/lab/methods.js';
 import { loadData } from '../../src/lab/problems/classification.js';
+import { expandSpec } from '../../src/lab/spec.js';
+import { runCli } from '../../src/cli/program.js';
 import { buildNet } from '../../src/lab/reproductions/diagnostics/common.js';
 import { runEdgeOfStability, stabilityThreshold as labThreshold } from '../../src/lab/reproductions/diagnostics/edge-of-stability.js';
 import { buildMlp, DEFAULT_EDGE, EdgeRun, finalAnalysis, pointHessian, stabilityThreshold, TENSOR_FUNCTIONS, type EdgeSettings } from '../../playground/src/views/curvature/compute.js';
@@ -132,6 +134,25 @@ test('the view\'s state round-trips through URL keys, and the command names the 
   assert.deepEqual(edgeSpec(s.edge).optimizers, [{ name: 'sgd', options: { lr: 0.01, momentum: 0.9 } }]);
 });
 
+test('the shown commands run: GD from the point scales y by 1 − lr·50 per step as the table says, and the spec expands to the edge-of-stability run', async () => {
+  const s: CurvatureState = { ...DEFAULT_CURVATURE, point: [-3, 1], lr: 0.045 };
+  const trace = curvatureCommand(s).split('\n').find((l) => l.startsWith('npx descent trace'))!;
+  let out = '';
+  const code = await runCli(trace.split(' ').slice(2), { out: (t) => (out += t), err: () => {}, progress: () => {} });
+  assert.equal(code, 0);
+  const { iterates } = JSON.parse(out) as { iterates: number[][] };
+  const [steep, flat] = pointHessian('quadratic', [-3, 1], 0.045).directions;
+  iterates.slice(0, 10).forEach(([x, y], t) => {
+    assert.ok(close(Math.abs(y), steep.factor ** t, 1e-9), `|y_${t}| = ${y}, expected ${steep.factor ** t}`);
+    assert.ok(close(Math.abs(x), 3 * flat.factor ** t, 1e-9));
+  });
+  const trials = expandSpec(edgeSpec({ ...DEFAULT_EDGE, optimizer: 'momentum' }) as never, 'playground');
+  assert.equal(trials.length, 1);
+  assert.equal(trials[0].task, 'edge-of-stability');
+  assert.deepEqual(trials[0].method.options, { momentum: 0.9, lr: 0.1 });
+  assert.equal(stabilityThreshold('momentum', { lr: 0.1 }), labThreshold(trials[0].method));
+});
+
 // --- in the browser
 
 const skip = playgroundSkip;
@@ -182,6 +203,12 @@ test('browser: the MLP panel trains, records λ₁ against 2/lr and gives finite
     assert.equal(got.slice.length, 121);
     assert.ok(got.slice.every(Number.isFinite));
     assert.equal(got.points, 3, 'λ₁ at steps 0, 10 and 20');
+    // The toolbar's Export JSON carries the same run: settings, λ₁ points, threshold and analysis.
+    const exported = (await p.page.evaluate('window.descentPlayground.exportJson()')) as { type: string; edge: { threshold: number; points: { step: number }[]; analysis: { eigenvalues: number[] } } };
+    assert.equal(exported.type, 'playground-curvature');
+    assert.equal(exported.edge.threshold, 20);
+    assert.deepEqual(exported.edge.points.map((q) => q.step), [0, 10, 20]);
+    assert.deepEqual(exported.edge.analysis.eigenvalues, got.eigenvalues);
     // The page runs float32 wasm kernels, Node its BLAS backend: the same run to rounding.
     const run = new EdgeRun(SMALL, loadData('builtin', SMALL.trainLimit, 1).train);
     while (run.advance());
