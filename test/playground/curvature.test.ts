@@ -77,6 +77,13 @@ test('the Hessian of Rosenbrock at a point is the analytic one; the saddle\'s ne
   const s = pointHessian('saddle', [0.5, 0], 0.05);
   assert.ok(close(s.directions[0].eigenvalue, 2, 1e-12) && close(s.directions[1].eigenvalue, -2, 1e-12));
   assert.deepEqual(s.directions.map((d) => d.stable), [true, false]);
+  // Rastrigin at the origin has H = (2 + 40π²) I: Lanczos stops after one step, the orthogonal direction completes it.
+  const r0 = pointHessian('rastrigin', [0, 0], 2e-3);
+  assert.equal(r0.directions.length, 2);
+  r0.directions.forEach((d) => assert.ok(close(d.eigenvalue, 2 + 40 * Math.PI ** 2, 1e-12), String(d.eigenvalue)));
+  assert.ok(Math.abs(r0.directions[0].vector[0] * r0.directions[1].vector[0] + r0.directions[0].vector[1] * r0.directions[1].vector[1]) < 1e-12, 'orthogonal eigenvectors');
+  assert.ok(close(r0.condition, 1, 1e-12));
+  assert.ok(r0.residuals.every((x) => x < 1e-9));
   assert.throws(() => pointHessian('nope', [0, 0], 0.1), /unknown problem "nope"; expected one of rosenbrock/);
 });
 

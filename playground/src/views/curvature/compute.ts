@@ -77,9 +77,26 @@ export function pointHessian(problem: string, point: [number, number], lr: numbe
   Y.requiresGrad = true;
   const objective = (): Tensor => f(X, Y).sum();
   const top = diagnostics.topHessianEigen(objective, [X, Y], { k: 2, iterations: 2, seed: 0 });
-  const directions = top.eigenvalues.map((eigenvalue, i): Direction => {
+  const pairs = top.eigenvalues.map((value, i) => ({ value, vector: top.eigenvectors[i] }));
+  if (pairs.length === 1) {
+    // Lanczos stops after one step where the start is an eigenvector, as every vector is when
+    // H = cI (Rastrigin at the origin): the other eigenvector is the orthogonal one.
+    const u = pairs[0].vector;
+    const w = Float64Array.of(-u[1], u[0]);
+    const hw = diagnostics.hessianVectorProduct(objective, [X, Y], w);
+    const value = w[0] * hw[0] + w[1] * hw[1];
+    const hu = diagnostics.hessianVectorProduct(objective, [X, Y], u);
+    top.residuals.push(Math.hypot(hw[0] - value * w[0], hw[1] - value * w[1]));
+    top.residuals[0] = Math.hypot(hu[0] - pairs[0].value * u[0], hu[1] - pairs[0].value * u[1]);
+    pairs.push({ value, vector: w });
+    if (value > pairs[0].value) {
+      pairs.reverse();
+      top.residuals.reverse();
+    }
+  }
+  const directions = pairs.map(({ value: eigenvalue, vector }): Direction => {
     // Rounding noise (below 1e-12 of the unit vector) shown as the 0 it is.
-    const v = Array.from(top.eigenvectors[i], (c) => (Math.abs(c) < 1e-12 ? 0 : c));
+    const v = Array.from(vector, (c) => (Math.abs(c) < 1e-12 ? 0 : c));
     // A sign convention for the arrows: the first nonzero component positive.
     const s = v[0] < 0 || (v[0] === 0 && v[1] < 0) ? -1 : 1;
     const factor = Math.abs(1 - lr * eigenvalue);
