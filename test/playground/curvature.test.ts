@@ -229,6 +229,28 @@ test('browser: the MLP panel trains, records λ₁ against 2/lr and gives finite
   }
 });
 
+test('browser: Stop ends a long run: no further λ₁ points arrive, and Run starts afresh', { skip, timeout: 120_000 }, async () => {
+  const p = await openPlayground('view=curvature&n=100&width=16&steps=5000&every=5&lanczos=4');
+  try {
+    const POINTS = `Number(document.querySelector('.cv-sharpness').dataset.points || 0)`;
+    await p.page.waitForSelector('#cv-run');
+    await p.page.click('#cv-run');
+    await p.page.waitForFunction(`${POINTS} >= 2`, { timeout: 60_000 });
+    await p.page.click('#cv-run');
+    assert.equal(await p.page.evaluate(`document.querySelector('.cv-status').textContent`), 'stopped');
+    assert.equal(await p.page.evaluate(`document.querySelector('#cv-run').getAttribute('aria-pressed')`), 'false');
+    const stopped = (await p.page.evaluate(POINTS)) as number;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(((await p.page.evaluate(POINTS)) as number) <= stopped + 1, 'at most the evaluation in flight lands after Stop');
+    await p.page.click('#cv-run');
+    await p.page.waitForFunction(`document.querySelector('.cv-status').textContent.startsWith('step ')`, { timeout: 60_000 });
+    await p.page.click('#cv-run');
+    assert.deepEqual(p.consoleErrors, []);
+  } finally {
+    await p.close();
+  }
+});
+
 test('browser: the URL\'s settings come back on reload, and a phone viewport has no horizontal overflow', { skip, timeout: 120_000 }, async () => {
   const p = await openPlayground('view=curvature&problem=rosenbrock&at=-1.2,1.5&lr=0.002&width=24&opt=momentum&mlr=0.01', { viewport: { width: 390, height: 844 } });
   try {

@@ -301,6 +301,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     finalBox.replaceChildren();
     delete finalBox.dataset.eigenvalues;
     status.classList.remove('cv-error');
+    delete status.dataset.done;
     status.textContent = 'loading the built-in Fashion-MNIST subset…';
     const id = ++edgeId;
     try {
