@@ -2,7 +2,7 @@
 export interface PlaygroundView {
   id: string;            // URL `view=<id>`
   title: string;         // tab label
-  order: number;         // tab order (race 1, counterexample 2, training 3, gan 4)
+  order: number;         // tab order (race 1, counterexample 2, training 3, gan 4, curvature 5)
   mount(root: HTMLElement, ctx: ViewContext): { unmount(): void };
 }
 export interface ViewContext {
