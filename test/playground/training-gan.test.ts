@@ -58,6 +58,13 @@ test('the GAN view paints the critic heatmap with samples and counts modes as it
     assert.equal(partial.status, 'failed');
     assert.match(partial.error!, /stopped in the playground at iteration \d+ of 2000/);
     await screenshot(p.page, 'gan');
+    // Giving the critic its own optimizer (from the registry's list) goes to the URL and the spec.
+    await p.page.click('.gan-view .gv-same');
+    await p.page.waitForSelector('.gan-view .gv-opt-discriminator');
+    await p.page.select('.gan-view .gv-opt-discriminator', 'rmsprop');
+    await p.page.waitForFunction(`new URL(location.href).searchParams.get('dopt') === 'rmsprop'`);
+    const options = JSON.parse((await p.page.evaluate(`document.querySelector('.gan-view .gv-spec').value`)) as string).tasks[0].options;
+    assert.deepEqual(options.discriminatorOptimizer, { name: 'rmsprop', options: { lr: 0.001 } });
     assert.deepEqual(p.consoleErrors, []);
   } finally {
     await p.close();
