@@ -97,6 +97,7 @@ export class GanSession {
     this.realShown = Array.from(this.data.x.data.subarray(0, 2 * 500));
   }
 
+  /** Completed iterations. */
   get iteration(): number {
     return this.run.iteration;
   }

@@ -12,12 +12,15 @@ import type { Json, JsonObject } from '../../../../src/lab/util.js';
 
 /** The objectives offered (the lab task's `loss` values). */
 export const LOSSES = MIXTURE_LOSSES as readonly MixtureLoss[];
+/** A loss choice. */
 export type LossChoice = MixtureLoss;
 /** The Lipschitz methods offered (the lab task's `lipschitz` values). */
 export const LIPSCHITZ = MIXTURE_LIPSCHITZ as readonly MixtureLipschitz[];
+/** A Lipschitz method choice. */
 export type LipschitzChoice = MixtureLipschitz;
 /** The discriminator normalizations offered (the lab task's `normalization` values). */
 export const NORMS = MIXTURE_NORMS;
+/** A normalization choice. */
 export type NormChoice = (typeof MIXTURE_NORMS)[number];
 
 /** An optimizer of one player: a registry name (or preset) and the options set. */
@@ -50,6 +53,7 @@ export interface GanSpec {
   discriminator: OptimizerState | null;
 }
 
+/** The view's state on a bare link: the lab task's defaults, Adam (lr 1e-3, β = (0.5, 0.9)) for both players. */
 export const DEFAULT_GAN_STATE: GanSpec = {
   mixture: 'ring', loss: 'nonsaturating', lipschitz: 'none', lambda: NaN, normalization: 'none', nCritic: 1, iterations: 2000, hidden: 64, layers: 3, batchSize: 128, evalEvery: 100, seed: 0,
   generator: { name: 'adam', options: { lr: 1e-3, betas: [0.5, 0.9] } }, discriminator: null,

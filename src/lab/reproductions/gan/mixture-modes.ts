@@ -16,6 +16,7 @@ import { MIXTURE_DEFAULT_LR, MIXTURE_VARIANTS, mixtureSchema, runMixture, type M
 // The task itself (options, set-up, the run) is portable code the playground's GAN view shares.
 export { MIXTURE_LIPSCHITZ, MIXTURE_LOSSES, MIXTURE_NORMS, MIXTURE_VARIANTS, MixtureRun, mixtureData, mixtureSchema, resolveMixture, runMixture, type MixtureLipschitz, type MixtureLoss, type MixtureName, type MixtureOptions, type MixtureSetup, type MixtureVariant } from './mixture-task.js';
 
+/** The lab's `gan-mixture` task (its options: ./mixture-task.ts). */
 export const mixtureTask: TaskDef = {
   name: 'gan-mixture',
   title: 'GAN on a 2-D Gaussian mixture (ring of 8, grid of 25)',
@@ -28,12 +29,14 @@ export const mixtureTask: TaskDef = {
   },
 };
 
+/** The reproduction's seeds, length, width and evaluation interval at a scale. */
 export function mixtureSettings(scale: Scale): { seeds: number[]; iterations: number; hidden: number; evalEvery: number; mixtures: MixtureName[] } {
   return scale === 'full' ? { seeds: [0, 1], iterations: 2000, hidden: 64, evalEvery: 100, mixtures: ['ring', 'grid'] } : { seeds: [0], iterations: 250, hidden: 32, evalEvery: 50, mixtures: ['ring', 'grid'] };
 }
 
 const ORDER: MixtureVariant[] = ['gan', 'wgan-gp', 'hinge-sn', 'lgan-maxgp'];
 
+/** The reproduction: the four variants on both mixtures, and the claim that the LGAN with MaxGP covers at least as many modes as the GAN. */
 export const mixtureModes: Reproduction = {
   name: 'gan-mixture-modes',
   title: 'Mode coverage on the ring of 8 and the grid of 25 Gaussians: GAN, WGAN-GP, hinge + SN, LGAN + MaxGP',
