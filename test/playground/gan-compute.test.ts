@@ -8,7 +8,8 @@ import { Tensor } from '../../src/index.js';
 import { expandSpec, validateSpec } from '../../src/lab/spec.js';
 import { criticGradients } from '../../src/gan/field.js';
 import { countModes, GanSession, LIPSCHITZ, LOSSES, mixtureData, viewBounds, type GanSpec } from '../../playground/src/views/gan/session.js';
-import { compareSpec, DEFAULT_GAN_STATE, ganCommand, parseGanState, serializeGanState, trialConfig, trialIdOf, trialRecord } from '../../playground/src/views/gan/state.js';
+import { createHash } from 'node:crypto';
+import { compareSpec, DEFAULT_GAN_STATE, ganCommand, parseGanState, serializeGanState, sha256Hex, trialConfig, trialIdOf, trialRecord } from '../../playground/src/views/gan/state.js';
 import { executeTrial } from '../../src/lab/execute.js';
 import { trialId } from '../../src/lab/trial.js';
 
@@ -90,6 +91,12 @@ test('GAN URL state round-trips, every setting included; bad keys keep their def
   assert.ok(Number.isNaN(bad.lambda), 'SN has no λ');
   // An older link's learning rate still reads.
   assert.equal(parseGanState({ ganlr: '0.002' }).generator.options.lr, 0.002);
+});
+
+test('the page\'s SHA-256 is node:crypto\'s at every padding boundary and for non-ASCII text', () => {
+  for (const text of ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(119), 'λ σ ∇D 🙂'.repeat(20)]) {
+    assert.equal(sha256Hex(text), createHash('sha256').update(text).digest('hex'), `length ${text.length}`);
+  }
 });
 
 test('the command is the lab\'s: descent compare expands the view\'s spec to the trial config (and id) the view computes', async () => {

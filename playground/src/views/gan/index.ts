@@ -59,7 +59,6 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   let last: GanSnapshot | null = null;
   let centers = Array.from(mixtureData(spec.mixture, spec.seed).centers.data);
   let seconds = 0;
-  let trialId = '';
   const methods = ganOptimizers();
 
   root.classList.add('gan-view');
@@ -103,11 +102,6 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     ctx.setCommand(ganCommand(spec));
     specBox.value = JSON.stringify(compareSpec(spec), null, 2);
     copy.textContent = 'Copy spec';
-    const mine = spec;
-    trialId = '';
-    trialIdOf(trialConfig(spec)).then((id) => {
-      if (mine === spec) trialId = id;
-    }, () => {});
   }
   function change(patch: Partial<GanSpec>): void {
     const before = spec;
@@ -238,7 +232,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   );
   ctx.setExports({
     // The lab's TrialRecord: complete once the run reaches its iterations, else 'failed' saying where it stopped.
-    json: () => (last ? trialRecord(spec, last.record, trialId, seconds) : null),
+    json: () => (last ? trialRecord(spec, last.record, trialIdOf(trialConfig(spec)), seconds) : null),
     plots: () => [canvas],
   });
   renderControls();

@@ -1,8 +1,8 @@
 /**
  * The GAN view's state as URL keys, and the lab trial it is: the `descent compare` spec of the
  * lab's `gan-mixture` task with the view's choices as task options, the trial configuration
- * the lab expands that spec to (so the same trial id: SHA-256 of its canonical JSON, through
- * Web Crypto since node:crypto is not in browsers), and the run as the lab's TrialRecord.
+ * the lab expands that spec to (so the same trial id: SHA-256 of its canonical JSON, computed
+ * here since node:crypto is not in browsers), and the run as the lab's TrialRecord.
  * DOM-free.
  */
 import { resolveMethod, type Method } from '../../../../src/lab/methods.js';
@@ -178,11 +178,50 @@ function sortKeys(v: unknown): unknown {
   return v;
 }
 
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+/**
+ * SHA-256 of a text's UTF-8 bytes, as hex: the lab hashes with node:crypto, which browsers lack,
+ * and Web Crypto is asynchronous and missing outside secure contexts; this runs anywhere.
+ */
+export function sha256Hex(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  const n = Math.ceil((bytes.length + 9) / 64) * 64;
+  const m = new Uint8Array(n);
+  m.set(bytes);
+  m[bytes.length] = 0x80;
+  const view = new DataView(m.buffer);
+  view.setUint32(n - 8, Math.floor((bytes.length * 8) / 2 ** 32));
+  view.setUint32(n - 4, (bytes.length * 8) >>> 0);
+  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const w = new Uint32Array(64);
+  const rotr = (x: number, r: number): number => (x >>> r) | (x << (32 - r));
+  for (let off = 0; off < n; off += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + 4 * i);
+    for (let i = 16; i < 64; i++) {
+      const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+      const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) >>> 0;
+    }
+    let [a, b, c, d, e, f, g, hh] = h;
+    for (let i = 0; i < 64; i++) {
+      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) >>> 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+      hh = g; g = f; f = e; e = (d + t1) >>> 0; d = c; c = b; b = a; a = (t1 + t2) >>> 0;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  }
+  return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
+}
+
 /** The lab's trial id (src/lab/trial.ts trialId): the first 16 hex digits of SHA-256 of the configuration's canonical JSON. */
-export async function trialIdOf(config: TrialConfig): Promise<string> {
-  const text = JSON.stringify(sortKeys({ task: config.task, taskOptions: config.taskOptions, method: config.method, seed: config.seed, tags: config.tags ?? {} }));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 16);
+export function trialIdOf(config: TrialConfig): string {
+  return sha256Hex(JSON.stringify(sortKeys({ task: config.task, taskOptions: config.taskOptions, method: config.method, seed: config.seed, tags: config.tags ?? {} }))).slice(0, 16);
 }
 
 /** What a run hands to {@link trialRecord}: the trial's output so far and whether it is complete. */
