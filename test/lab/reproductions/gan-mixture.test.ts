@@ -53,6 +53,7 @@ test('the options are validated: unknown values and options name the valid ones,
   assert.throws(() => expand({ mixture: 'ring', discriminatorOptimizer: { name: 'adamm' } }), /options\.discriminatorOptimizer: unknown optimizer 'adamm'; available: adabelief/);
   assert.throws(() => expand({ mixture: 'ring', generatorOptimizer: { name: 'adam', options: { betas: 3 } } }), /options\.generatorOptimizer: adam: option 'betas' must be a pair of numbers in \[0, 1\), got 3/);
   assert.throws(() => expand({ mixture: 'ring', discriminatorOptimizer: { name: 'adam', lr: 1 } }), /discriminatorOptimizer: Unrecognized key: "lr"/);
+  assert.throws(() => expand({ mixture: 'ring', discriminatorOptimizer: { name: 'lbfgs' } }), /options\.discriminatorOptimizer: the GAN trainer steps each player on its gradients alone, with no closure: lbfgs\.step: needs a closure/);
   // The spec keeps the options as written: the trial id is of what the user wrote.
   const [t] = expand({ mixture: 'grid', loss: 'lsgan', lipschitz: 'r1', lambda: 2 }) as TrialConfig[];
   assert.deepEqual(t.taskOptions, { mixture: 'grid', loss: 'lsgan', lipschitz: 'r1', lambda: 2 });

@@ -174,10 +174,20 @@ export const mixtureSchema: z.ZodType<JsonObject> = optionsSchema({
   for (const key of ['generatorOptimizer', 'discriminatorOptimizer'] as const) {
     const c = o[key];
     if (!c) continue;
+    let opt;
+    const params = probe();
     try {
-      buildOptimizer(playerMethod(c, { label: '', optimizer: 'sgd', options: {} }), probe());
+      opt = buildOptimizer(playerMethod(c, { label: '', optimizer: 'sgd', options: {} }), params);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message, path: [key] });
+      continue;
+    }
+    // The trainer steps on gradients alone: a method that needs a closure (L-BFGS, Newton) cannot play.
+    try {
+      params[0].requiresGrad_().mul(params[0]).sum().backward();
+      opt.step();
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `the GAN trainer steps each player on its gradients alone, with no closure: ${(err as Error).message}`, path: [key] });
     }
   }
 });
