@@ -49,7 +49,10 @@ export function parseTaskOptions(task: TaskDef, options: unknown, path = 'option
   if (!r.success) {
     const first = r.error.issues[0];
     const where = [path, ...first.path.map(String)].join('.');
-    throw new LabError(`${where}: ${first.message} (task '${task.name}')`);
+    // An unknown option: name the valid ones (a strict object schema knows them).
+    const shape = (task.schema as unknown as { shape?: Record<string, unknown> }).shape;
+    const message = first.code === 'unrecognized_keys' && shape && first.path.length === 0 ? `unknown option${first.keys.length > 1 ? 's' : ''} ${first.keys.map((k) => `'${k}'`).join(', ')}; valid options: ${Object.keys(shape).join(', ')}` : first.message;
+    throw new LabError(`${where}: ${message} (task '${task.name}')`);
   }
   return r.data;
 }

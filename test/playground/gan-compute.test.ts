@@ -1,15 +1,20 @@
 // The playground GAN view's compute module, in Node: modes counted by the lab's definition on
-// known samples, every loss and Lipschitz choice training without error, and a snapshot with
-// the critic's heatmap and the gradients at the fake samples.
+// known samples, every loss and Lipschitz choice training without error, a snapshot with the
+// critic's heatmap and the gradients at the fake samples, and the view's spec, trial id and
+// exported record equal to what the lab's `descent compare` makes of that spec.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/index.js';
-import { expandSpec } from '../../src/lab/spec.js';
+import { expandSpec, validateSpec } from '../../src/lab/spec.js';
 import { criticGradients } from '../../src/gan/field.js';
 import { countModes, GanSession, LIPSCHITZ, LOSSES, mixtureData, viewBounds, type GanSpec } from '../../playground/src/views/gan/session.js';
-import { DEFAULT_GAN_STATE, ganCommand, parseGanState, serializeGanState } from '../../playground/src/views/gan/state.js';
+import { createHash } from 'node:crypto';
+import { compareSpec, DEFAULT_GAN_STATE, ganCommand, parseGanState, serializeGanState, sha256Hex, trialConfig, trialIdOf, trialRecord } from '../../playground/src/views/gan/state.js';
+import { executeTrial } from '../../src/lab/execute.js';
+import { trialId } from '../../src/lab/trial.js';
 
-const base: GanSpec = { ...DEFAULT_GAN_STATE, hidden: 16, batchSize: 32 };
+const base: GanSpec = { ...DEFAULT_GAN_STATE, hidden: 16, batchSize: 32, iterations: 50 };
+const url = (s: GanSpec): Record<string, string> => Object.fromEntries(Object.entries(serializeGanState(s)).filter((e): e is [string, string] => e[1] !== undefined));
 
 test('modes are counted by the lab\'s definition: a sample within 3 standard deviations of a centre covers it', () => {
   const ring = mixtureData('ring', 0);
@@ -32,7 +37,7 @@ test('every loss and every Lipschitz method trains a few iterations to finite lo
     assert.equal(s.iteration, 2, loss);
   }
   for (const lipschitz of LIPSCHITZ) {
-    const s = new GanSession({ ...base, loss: 'wasserstein', lipschitz, nCritic: 2 });
+    const s = new GanSession({ ...base, loss: 'wasserstein', lipschitz, nCritic: 2, normalization: lipschitz === 'spectral' ? 'spectral' : 'none' });
     s.advance(2);
     const snap = s.snapshot(8);
     assert.ok(Number.isFinite(snap.discriminatorLoss) && Number.isFinite(snap.generatorLoss), lipschitz);
@@ -40,7 +45,7 @@ test('every loss and every Lipschitz method trains a few iterations to finite lo
 });
 
 test('a snapshot holds the critic\'s heatmap in [-1, 1], the fake samples and the critic\'s gradients at them', () => {
-  const s = new GanSession({ ...base, mixture: 'grid', loss: 'hinge', lipschitz: 'spectral' });
+  const s = new GanSession({ ...base, mixture: 'grid', loss: 'hinge', lipschitz: 'spectral', normalization: 'spectral' });
   s.advance(3);
   const snap = s.snapshot(12);
   assert.equal(snap.heat.cells.length, 144);
@@ -74,15 +79,76 @@ test('the same seed gives the same GAN run', () => {
   assert.deepEqual(a.snapshot(4).fake, b.snapshot(4).fake);
 });
 
-test('GAN URL state round-trips; the command names the lab\'s variant where one matches', () => {
-  const s = { ...DEFAULT_GAN_STATE, mixture: 'grid' as const, loss: 'lgan-exp' as const, lipschitz: 'maxgp' as const, lambda: 1, nCritic: 5 };
-  assert.deepEqual(parseGanState(serializeGanState(s)), s);
-  assert.equal(parseGanState({ loss: 'nope', ncritic: '0' }).loss, DEFAULT_GAN_STATE.loss);
-  assert.match(ganCommand(s), /"variant":"lgan-maxgp"/);
-  assert.match(ganCommand(s), /descent compare/);
-  assert.match(ganCommand({ ...s, loss: 'lsgan' }), /no lab variant/);
-  const spec = JSON.parse(/echo '(.*)' >/.exec(ganCommand(s))![1]);
-  const [trial] = expandSpec(spec, 'playground');
-  assert.equal(trial.task, 'gan-mixture');
-  assert.equal((trial.taskOptions as { nCritic: number }).nCritic, 5);
+test('GAN URL state round-trips, every setting included; bad keys keep their defaults', () => {
+  const s: GanSpec = { ...DEFAULT_GAN_STATE, mixture: 'grid', loss: 'lgan-exp', lipschitz: 'maxgp', lambda: 1, nCritic: 5, normalization: 'layer', iterations: 300, layers: 2, evalEvery: 25, generator: { name: 'rmsprop', options: { lr: 0.0005 } }, discriminator: { name: 'sgd', options: { lr: 0.01, momentum: 0.9 } } };
+  assert.deepEqual(parseGanState(url(s)), s);
+  assert.deepEqual(parseGanState(url(DEFAULT_GAN_STATE)), DEFAULT_GAN_STATE);
+  const bad = parseGanState({ loss: 'nope', ncritic: '0', gopt: 'nope', norm: 'x', lipschitz: 'spectral', lambda: '3' });
+  assert.equal(bad.loss, DEFAULT_GAN_STATE.loss);
+  assert.equal(bad.nCritic, 1);
+  assert.deepEqual(bad.generator, DEFAULT_GAN_STATE.generator);
+  assert.equal(bad.normalization, 'spectral', 'SN is the normalization');
+  assert.ok(Number.isNaN(bad.lambda), 'SN has no λ');
+  // An older link's learning rate still reads.
+  assert.equal(parseGanState({ ganlr: '0.002' }).generator.options.lr, 0.002);
+});
+
+test('the page\'s SHA-256 is node:crypto\'s at every padding boundary and for non-ASCII text', () => {
+  for (const text of ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(119), 'λ σ ∇D 🙂'.repeat(20)]) {
+    assert.equal(sha256Hex(text), createHash('sha256').update(text).digest('hex'), `length ${text.length}`);
+  }
+});
+
+test('the command is the lab\'s: descent compare expands the view\'s spec to the trial config (and id) the view computes', async () => {
+  const states: GanSpec[] = [
+    DEFAULT_GAN_STATE,
+    { ...DEFAULT_GAN_STATE, loss: 'lsgan', lipschitz: 'r1', lambda: 2, normalization: 'layer', discriminator: { name: 'amsgrad', options: { lr: 0.002 } } },
+    { ...DEFAULT_GAN_STATE, loss: 'hinge', lipschitz: 'spectral', normalization: 'spectral', generator: { name: 'momentum', options: {} } },
+  ];
+  for (const s of states) {
+    const command = ganCommand(s);
+    assert.match(command, /npx descent compare playground-gan\.json$/);
+    const spec = JSON.parse(/^echo '(.*)' >/.exec(command)![1]);
+    assert.deepEqual(spec, compareSpec(s));
+    const [trial, ...more] = expandSpec(validateSpec(spec, 'playground-gan.json'), 'playground-gan.json');
+    assert.equal(more.length, 0);
+    assert.deepEqual(trial, trialConfig(s));
+    assert.equal(await trialIdOf(trialConfig(s)), trialId(trial));
+  }
+  // No lr given: the task's default, as the lab gives it.
+  assert.equal(trialConfig(states[2]).method.options.lr, 1e-3);
+  assert.equal(trialConfig(states[2]).method.optimizer, 'sgd');
+});
+
+test('a lab run of the view\'s spec is the record the view exports: same id, config, columns, final figures and samples', async () => {
+  const s: GanSpec = { ...DEFAULT_GAN_STATE, loss: 'wasserstein', lipschitz: 'wgan-gp', lambda: 5, nCritic: 2, hidden: 12, batchSize: 32, iterations: 12, evalEvery: 5, seed: 4, discriminator: { name: 'rmsprop', options: { lr: 0.002 } } };
+  const session = new GanSession(s);
+  while (!session.done) {
+    session.advance(5);
+    session.snapshot(6); // drawing does not move the run
+  }
+  const view = trialRecord(s, session.record(), await trialIdOf(trialConfig(s)), 1.5);
+  const [config] = expandSpec(validateSpec(JSON.parse(/^echo '(.*)' >/.exec(ganCommand(s))![1])));
+  const lab = await executeTrial(config);
+  assert.equal(lab.status, 'done', lab.error);
+  assert.equal(view.status, 'done');
+  assert.equal(view.id, lab.id);
+  assert.deepEqual(view.config, lab.config);
+  assert.deepEqual(view.steps, lab.steps);
+  assert.deepEqual(view.steps!.iteration, [5, 10, 12]);
+  assert.deepEqual(view.final, lab.final);
+  assert.deepEqual(view.extra, lab.extra);
+  assert.equal(view.error, undefined);
+  assert.deepEqual(Object.keys(view).sort(), Object.keys(lab).sort());
+  // Stopped short, the record is 'failed' (the lab would run it again) and says where.
+  const part = new GanSession(s);
+  part.advance(6);
+  const partial = trialRecord(s, part.record(), view.id, 0.1);
+  assert.equal(partial.status, 'failed');
+  assert.match(partial.error!, /stopped in the playground at iteration 6 of 12/);
+  assert.deepEqual(partial.steps, { iteration: [5], modesCovered: [lab.steps!.modesCovered[0]], highQualityFraction: [lab.steps!.highQualityFraction[0]] });
+});
+
+test('the view runs the lab\'s validation: a contradiction is refused with the lab\'s message', () => {
+  assert.throws(() => new GanSession({ ...base, lipschitz: 'clip', lambda: 0 }), /lambda is the clipping bound c of lipschitz 'clip' and must be positive/);
 });

@@ -1,6 +1,7 @@
 // The playground's training and GAN views in headless Chromium (through the shared harness):
 // a live training run lowers the loss within seconds, the GAN view paints a heatmap with data
-// and counts modes, the URL keeps the settings, nothing logs an error, and both views are
+// and counts modes, shows the lab spec and command of its run and exports the record the lab
+// writes for that spec, the URL keeps the settings, nothing logs an error, and both views are
 // screenshotted (test-artifacts/playground/) at desktop and phone sizes.
 import { after, test } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,10 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { greyPng, zipOf } from './zip-fixture.js';
 import { closePlayground, openPlayground, playgroundSkip, screenshot } from './harness.js';
+import { backendInfo, initBackend } from '../../src/index.js';
+import { executeTrial } from '../../src/lab/execute.js';
+import { expandSpec, validateSpec } from '../../src/lab/spec.js';
+import { trialId, type TrialRecord } from '../../src/lab/trial.js';
 
 after(() => closePlayground());
 
@@ -47,7 +52,58 @@ test('the GAN view paints the critic heatmap with samples and counts modes as it
     assert.ok(painted.coloured > painted.total * 0.2, `${painted.coloured} of ${painted.total} pixels coloured`);
     assert.match(painted.text, /modes covered: \d+ \/ 8/);
     assert.equal(new URL(p.page.url()).searchParams.get('lipschitz'), 'wgan-gp');
+    // Paused short of its 2,000 iterations, the export is a partial lab record.
+    const partial = (await p.page.evaluate('window.descentPlayground.exportJson()')) as TrialRecord;
+    assert.equal(partial.type, 'trial');
+    assert.equal(partial.status, 'failed');
+    assert.match(partial.error!, /stopped in the playground at iteration \d+ of 2000/);
     await screenshot(p.page, 'gan');
+    // Giving the critic its own optimizer (from the registry's list) goes to the URL and the spec.
+    await p.page.click('.gan-view .gv-same');
+    await p.page.waitForSelector('.gan-view .gv-opt-discriminator');
+    await p.page.select('.gan-view .gv-opt-discriminator', 'rmsprop');
+    await p.page.waitForFunction(`new URL(location.href).searchParams.get('dopt') === 'rmsprop'`);
+    const options = JSON.parse((await p.page.evaluate(`document.querySelector('.gan-view .gv-spec').value`)) as string).tasks[0].options;
+    assert.deepEqual(options.discriminatorOptimizer, { name: 'rmsprop', options: { lr: 0.001 } });
+    assert.deepEqual(p.consoleErrors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('the GAN view shows the lab spec and command of its run, and exports the record a lab run of that spec writes', { skip: playgroundSkip, timeout: 120_000 }, async () => {
+  const p = await openPlayground('view=gan&mixture=grid&loss=lsgan&lipschitz=r1&lambda=2&norm=layer&ncritic=2&steps=24&evalevery=10&width=16&batch=32&ganseed=3&dopt=rmsprop&dopts={"lr":0.002}');
+  try {
+    await p.page.waitForSelector('.gan-view .gv-modes[data-iteration]', { timeout: 60_000 });
+    await p.page.click('.gan-view .gv-play');
+    await p.page.waitForFunction(`document.querySelector('.gan-view .gv-modes').dataset.done === 'true'`, { timeout: 90_000 });
+    const shown = (await p.page.evaluate(`({ spec: document.querySelector('.gan-view .gv-spec').value, page: document.body.innerText, pressed: document.querySelector('.gan-view .gv-play').getAttribute('aria-pressed') })`)) as { spec: string; page: string; pressed: string };
+    assert.equal(shown.pressed, 'false', 'the run stops at its last iteration');
+    const spec = JSON.parse(shown.spec);
+    // The command under the view writes this same spec and runs it.
+    const command = /echo '(.*)' > playground-gan\.json && npx descent compare playground-gan\.json/.exec(shown.page);
+    assert.ok(command, 'the page shows the descent compare command');
+    assert.deepEqual(JSON.parse(command[1]), spec);
+    assert.deepEqual(spec.tasks[0].options, { mixture: 'grid', loss: 'lsgan', lipschitz: 'r1', lambda: 2, normalization: 'layer', nCritic: 2, iterations: 24, hidden: 16, layers: 3, batchSize: 32, evalEvery: 10, discriminatorOptimizer: { name: 'rmsprop', options: { lr: 0.002 } } });
+    const record = (await p.page.evaluate('window.descentPlayground.exportJson()')) as TrialRecord;
+    const [config] = expandSpec(validateSpec(spec, 'playground-gan.json'));
+    assert.equal(record.type, 'trial');
+    assert.equal(record.status, 'done');
+    assert.equal(record.id, trialId(config));
+    assert.deepEqual(record.config, config);
+    // The lab's run of the spec: the same record. The page trains on the wasm kernels; Node's
+    // lab on the same kernels gives the same numbers (another backend, e.g. BLAS, may differ in
+    // the last bits of a sum, which can move a sample across a 3σ boundary).
+    assert.equal(initBackend({ backend: 'wasm', quiet: true }).name, 'wasm');
+    // As the JSON Lines store holds it (JSON has no -0: a rounded -0.0004 reads back 0, as from the page).
+    const lab = JSON.parse(JSON.stringify(await executeTrial(config))) as TrialRecord;
+    assert.equal(backendInfo().name, 'wasm');
+    assert.equal(lab.status, 'done', lab.error);
+    assert.deepEqual(Object.keys(record).sort(), Object.keys(lab).sort());
+    assert.deepEqual(record.steps, lab.steps);
+    assert.deepEqual(record.steps!.iteration, [10, 20, 24]);
+    assert.deepEqual(record.final, lab.final);
+    assert.deepEqual(record.extra, lab.extra);
     assert.deepEqual(p.consoleErrors, []);
   } finally {
     await p.close();

@@ -9,102 +9,34 @@
  * Claim (the thesis's argument that LGANs' gradients are informative): the LGAN with MaxGP
  * covers at least as many modes as the original GAN on each mixture.
  */
-import { gaussianGrid, gaussianRing, type MixtureDataset } from '../../../data/index.js';
-import { Generator } from '../../../tensor/index.js';
-import type { GanLossSpec } from '../../../gan/losses.js';
-import { evaluateMixture } from '../../../gan/metrics.js';
-import { MLPDiscriminator, MLPGenerator, type DiscriminatorNorm } from '../../../gan/models.js';
-import type { PenaltySpec } from '../../../gan/penalties.js';
-import { GANTrainer } from '../../../gan/trainer.js';
-import { z } from 'zod';
 import { samplesChart } from '../samples-chart.js';
-import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, type Method, optionsSchema, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
+import { analysisOf, type Claim, curves, curvesChart, fmt, groupTrials, mean, PlotSink, type Reproduction, type Scale, type Table, type TaskDef, type TrialConfig, type TrialRecord, formattedTable } from '../kit.js';
+import { MIXTURE_DEFAULT_LR, MIXTURE_VARIANTS, mixtureSchema, runMixture, type MixtureName, type MixtureOptions, type MixtureVariant } from './mixture-task.js';
 
-export type MixtureVariant = 'gan' | 'wgan-gp' | 'hinge-sn' | 'lgan-maxgp';
-export type MixtureName = 'ring' | 'grid';
+// The task itself (options, set-up, the run) is portable code the playground's GAN view shares.
+export { MIXTURE_LIPSCHITZ, MIXTURE_LOSSES, MIXTURE_NORMS, MIXTURE_VARIANTS, MixtureRun, mixtureData, mixtureSchema, resolveMixture, runMixture, type MixtureLipschitz, type MixtureLoss, type MixtureName, type MixtureOptions, type MixtureSetup, type MixtureVariant } from './mixture-task.js';
 
-export const MIXTURE_VARIANTS: Record<MixtureVariant, { title: string; loss: GanLossSpec; penalty: PenaltySpec | null; norm: DiscriminatorNorm; nCritic: number }> = {
-  gan: { title: 'GAN (non-saturating)', loss: 'nonsaturating', penalty: null, norm: 'none', nCritic: 1 },
-  'wgan-gp': { title: 'WGAN-GP', loss: 'wasserstein', penalty: 'wgan-gp', norm: 'none', nCritic: 5 },
-  'hinge-sn': { title: 'hinge + SN', loss: 'hinge', penalty: null, norm: 'spectral', nCritic: 5 },
-  'lgan-maxgp': { title: 'LGAN exp(x) + MaxGP', loss: { name: 'lgan', metric: 'exp' }, penalty: { name: 'maxgp', weight: 1 }, norm: 'none', nCritic: 5 },
-};
-
-export interface MixtureOptions {
-  mixture: MixtureName;
-  variant: MixtureVariant;
-  iterations: number;
-  hidden: number;
-  batchSize: number;
-  evalEvery: number;
-  samples: number;
-  /** Overrides the variant's critic steps per generator step. */
-  nCritic: number | null;
-}
-
-const taskSchema = optionsSchema({
-  mixture: z.enum(['ring', 'grid']),
-  variant: z.enum(['gan', 'wgan-gp', 'hinge-sn', 'lgan-maxgp']),
-  iterations: z.number().int().positive().default(2000),
-  hidden: z.number().int().positive().default(64),
-  batchSize: z.number().int().positive().default(128),
-  evalEvery: z.number().int().positive().default(100),
-  samples: z.number().int().positive().default(2000),
-  nCritic: z.number().int().positive().nullable().default(null),
-});
-
-export function mixtureData(name: MixtureName, seed: number): MixtureDataset {
-  return name === 'ring' ? gaussianRing({ n: 8192, seed }) : gaussianGrid({ n: 8192, seed });
-}
-
-export function runMixture(o: MixtureOptions, method: Method, seed: number, onProgress?: (f: number) => void): { steps: Record<string, number[]>; final: Record<string, number>; extra: { samples: number[]; centers: number[] } } {
-  const v = MIXTURE_VARIANTS[o.variant];
-  const data = mixtureData(o.mixture, seed);
-  const G = new MLPGenerator({ latentDim: 2, hidden: o.hidden, layers: 3, generator: new Generator(seed + 1) });
-  const D = new MLPDiscriminator({ inDim: 2, hidden: o.hidden, layers: 3, norm: v.norm, generator: new Generator(seed + 2) });
-  const opt = { name: method.optimizer, options: method.options };
-  const trainer = new GANTrainer({ generator: G, discriminator: D, latentDim: 2, loss: v.loss, penalty: v.penalty, nCritic: o.nCritic ?? v.nCritic, seed, generatorOptimizer: opt, discriminatorOptimizer: opt });
-  const cols: Record<string, number[]> = { iteration: [], modesCovered: [], highQualityFraction: [] };
-  trainer.fit(data, {
-    iterations: o.iterations,
-    batchSize: o.batchSize,
-    onStep(s) {
-      if (s.iteration % o.evalEvery === 0 || s.iteration === o.iterations) {
-        const e = evaluateMixture(trainer.generate(500), data);
-        cols.iteration.push(s.iteration);
-        cols.modesCovered.push(e.modesCovered);
-        cols.highQualityFraction.push(e.highQualityFraction);
-        onProgress?.(s.iteration / o.iterations);
-      }
-    },
-  });
-  const samples = trainer.generate(o.samples);
-  const e = evaluateMixture(samples, data);
-  return {
-    steps: cols,
-    final: { modesCovered: e.modesCovered, modes: e.modes, highQualityFraction: e.highQualityFraction },
-    extra: { samples: Array.from(samples.data.subarray(0, Math.min(samples.numel(), 2 * 1000)), (x) => Math.round(x * 1e3) / 1e3), centers: Array.from(data.centers.data) },
-  };
-}
-
+/** The lab's `gan-mixture` task (its options: ./mixture-task.ts). */
 export const mixtureTask: TaskDef = {
   name: 'gan-mixture',
   title: 'GAN on a 2-D Gaussian mixture (ring of 8, grid of 25)',
-  description: 'Trains a GAN variant on a Gaussian mixture and counts the modes covered and the share of high-quality samples',
-  schema: taskSchema,
+  description: 'Trains a GAN (a variant, or any loss x Lipschitz method x normalization, networks and optimizers per player) on a Gaussian mixture and counts the modes covered and the share of high-quality samples',
+  schema: mixtureSchema,
   primary: { metric: 'modesCovered', goal: 'max' },
-  defaultLr: () => 1e-3,
+  defaultLr: () => MIXTURE_DEFAULT_LR,
   run(config, options, hooks) {
     return runMixture(options as unknown as MixtureOptions, config.method, config.seed, hooks.onProgress);
   },
 };
 
+/** The reproduction's seeds, length, width and evaluation interval at a scale. */
 export function mixtureSettings(scale: Scale): { seeds: number[]; iterations: number; hidden: number; evalEvery: number; mixtures: MixtureName[] } {
   return scale === 'full' ? { seeds: [0, 1], iterations: 2000, hidden: 64, evalEvery: 100, mixtures: ['ring', 'grid'] } : { seeds: [0], iterations: 250, hidden: 32, evalEvery: 50, mixtures: ['ring', 'grid'] };
 }
 
 const ORDER: MixtureVariant[] = ['gan', 'wgan-gp', 'hinge-sn', 'lgan-maxgp'];
 
+/** The reproduction: the four variants on both mixtures, and the claim that the LGAN with MaxGP covers at least as many modes as the GAN. */
 export const mixtureModes: Reproduction = {
   name: 'gan-mixture-modes',
   title: 'Mode coverage on the ring of 8 and the grid of 25 Gaussians: GAN, WGAN-GP, hinge + SN, LGAN + MaxGP',
