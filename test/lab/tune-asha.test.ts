@@ -1,9 +1,11 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, runTrials, type RunnerEvent, type RunTrialsOptions, type TrialRecord } from '../../src/lab/index.js';
+import { queueRunner, startQueueWorker, type QueueWorker } from '../../src/lab/queue/index.js';
+import { redisServerMissing, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { ashaContinues, AshaRungs, planStudies, prunedEpoch, runStudy, runTuneStudy, validateTuneSpec, type StudyResult } from '../../src/lab/tune/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'descent-asha-'));
@@ -138,4 +140,44 @@ test('asha needs a task that reports per epoch, and a metric it reports', () => 
   assert.throws(() => planStudies({ ...steps, name: 'q' }, 'q.yaml'), /reports per 'epochs', not per 'batchSize'; set search\.budget\.option to 'epochs'/);
   const metric = validateTuneSpec({ tasks: [{ name: 'logistic' }], optimizers: ['sgd'], metric: 'trainSeconds', search: { method: 'asha', budget: { option: 'epochs', min: 1, max: 3 } } });
   assert.throws(() => planStudies({ ...metric, name: 'q' }, 'q.yaml'), /reports trainLoss, testLoss, testAccuracy, fullTrainLoss per epoch, not 'trainSeconds'/);
+});
+
+const missing = redisServerMissing();
+
+describe('asha on a BullMQ queue: reports by job progress, decisions by a Redis hash', { skip: missing }, () => {
+  let redis: RedisServer;
+  let worker: QueueWorker;
+  const lines: string[] = [];
+
+  before(async () => {
+    redis = await startRedisServer();
+    worker = await startQueueWorker({ url: redis.url, concurrency: 1, discoveryMs: 100, log: (l) => lines.push(l) });
+  });
+
+  after(async () => {
+    await worker?.close();
+    await redis?.stop();
+  });
+
+  test('one worker of concurrency 1 takes the jobs in order and stops the same trials as a local run', async () => {
+    assert.ok(reference && referenceRecords, 'runs after the in-process test');
+    const dir = join(root, 'queue');
+    const events: RunnerEvent[] = [];
+    const r = await runStudy(plan(), { store: new RunStore(dir), runner: queueRunner(redis.url, { pollMs: 200 }), onEvent: (e) => events.push(e) });
+    assert.deepEqual(outcome(r), reference);
+    const recs = tuningRecords(dir);
+    assert.equal(recs.length, 5, 'each trial stored once');
+    const byId = new Map(recs.map((x) => [x.id, x]));
+    for (const rec of referenceRecords) assert.equal(prunedEpoch(byId.get(rec.id)), prunedEpoch(rec));
+    assert.equal(events.filter((e) => e.type === 'report' && e.stop).length, reference.filter((x) => x.status === 'stopped').length);
+    // Resumed: nothing enqueued again.
+    const again = await runStudy(plan(), { store: new RunStore(dir), runner: queueRunner(redis.url, { pollMs: 200 }) });
+    assert.equal(again.ran, 0);
+    assert.deepEqual(outcome(again), reference);
+  });
+
+  test('asha refuses --detach: its decisions need the coordinator', async () => {
+    const dir = join(root, 'detach');
+    await assert.rejects(runStudy(plan(), { store: new RunStore(dir), runner: queueRunner(redis.url, { detach: true }) }), /--detach only enqueues, but asha decides while the trials run/);
+  });
 });
