@@ -143,7 +143,7 @@ test('the tune report says per method where trials were stopped and the epochs s
   const stopped = reference!.filter((x) => x.status === 'stopped');
   const trained = reference!.reduce((n, x) => n + (x.trained ?? 0), 0);
   assert.match(out.text, /early stopping \(asha\):/);
-  assert.match(out.text, new RegExp(`sgd: ${5 - stopped.length} completed, ${stopped.length} stopped \\(.*at epochs 1.*\\); ${trained} of 20 epochs trained`));
+  assert.match(out.text, new RegExp(`sgd: ${5 - stopped.length} completed, ${stopped.length} stopped \\(.*at epochs=1.*\\); ${trained} of 20 epochs trained`));
   const study = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
   assert.equal(study.methods[0].candidates[1].stoppedAt, 1);
   assert.match(readFileSync(out.reportPath, 'utf8'), /ASHA/);

@@ -66,7 +66,7 @@ function stoppingFigures(m: MethodStudyResult, r: StudyResult): Pick<MethodRow, 
 /** One line per method on what early stopping saved: where configurations stopped, and the budget trained against the full one. */
 export function stoppingLine(row: MethodRow, option: string): string | null {
   if (row.trained === null || row.trained === undefined || row.fullBudget === null || row.fullBudget === undefined) return null;
-  const at = row.stoppedAt?.length ? row.stoppedAt.map(([b, n]) => `${n} at ${option} ${b}`).join(', ') : 'none';
+  const at = row.stoppedAt?.length ? row.stoppedAt.map(([b, n]) => `${n} at ${option}=${b}`).join(', ') : 'none';
   const saved = row.fullBudget > 0 ? Math.round((100 * (row.fullBudget - row.trained)) / row.fullBudget) : 0;
   return `${row.method}: ${row.completed} completed, ${row.stopped} stopped (${at}); ${row.trained} of ${row.fullBudget} ${option} trained (${saved}% saved against the full budget for every configuration)`;
 }
