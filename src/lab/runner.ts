@@ -105,9 +105,11 @@ export interface WorkerMessage {
   ask?: boolean;
 }
 
-/** What a trial thread's pruning flag holds: 0 while it waits, then 1 (go on) or 2 (stop). */
+/** A trial thread's pruning flag while the trial waits for its decision. */
 export const PRUNE_WAIT = 0;
+/** The flag's value when the trial goes on. */
 export const PRUNE_CONTINUE = 1;
+/** The flag's value when the trial stops after this epoch. */
 export const PRUNE_STOP = 2;
 
 /** Wakes a trial thread waiting on `flag` with a pruner's decision. */

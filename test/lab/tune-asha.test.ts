@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore, runTrials, type RunnerEvent, type RunTrialsOptions, type TrialRecord } from '../../src/lab/index.js';
 import { queueRunner, startQueueWorker, type QueueWorker } from '../../src/lab/queue/index.js';
+import { bullConnection, bullmq, connectRedis } from '../../src/lab/queue/peers.js';
+import { pruneKey } from '../../src/lab/queue/job.js';
+import { jobIdOf } from '../../src/lab/queue/naming.js';
+import { descentVersion } from '../../src/lab/machine.js';
+import { backendInfo } from '../../src/backend/registry.js';
+import { trialId } from '../../src/lab/trial.js';
 import { redisServerMissing, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { ashaContinues, AshaRungs, planStudies, prunedEpoch, runStudy, runTuneStudy, validateTuneSpec, type StudyResult } from '../../src/lab/tune/index.js';
+import { ashaContinues, AshaRungs, planStudies, trialOf, prunedEpoch, runStudy, runTuneStudy, validateTuneSpec, type StudyResult } from '../../src/lab/tune/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'descent-asha-'));
 
@@ -190,6 +196,28 @@ describe('asha on a BullMQ queue: reports by job progress, decisions by a Redis 
     const again = await runStudy(plan(), { store: new RunStore(dir), runner: queueRunner(redis.url, { pollMs: 200 }) });
     assert.equal(again.ran, 0);
     assert.deepEqual(outcome(again), reference);
+  });
+
+  test("a job's worker obeys the decision already in its Redis hash (what a retried job finds): stopped after epoch 1", async () => {
+    const name = 'descent.asha-retry';
+    const client = await connectRedis(redis.url);
+    const q = new (bullmq().Queue)(name, { connection: bullConnection(redis.url) });
+    const config = trialOf(plan().studies[0], { lr: 0.1 }, 0, { tuning: true, budget: { option: 'epochs', value: 4 } });
+    const id = trialId(config);
+    await client.hset(pruneKey(name, jobIdOf(id)), '1', 'stop');
+    await q.add('trial', { version: descentVersion(), run: 'asha-retry', id, config, backend: backendInfo().name, prune: { asks: [1, 2] } }, { jobId: jobIdOf(id) });
+    await client.sadd('descent:queues', name);
+    let record: TrialRecord | undefined;
+    for (let i = 0; i < 600 && !record; i++) {
+      const job = await q.getJob(jobIdOf(id));
+      if (job?.returnvalue) record = job.returnvalue as TrialRecord;
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(record, 'the job finished');
+    assert.equal(prunedEpoch(record), 1);
+    assert.deepEqual(record.epochs!.epoch, [0, 1]);
+    await q.close();
+    client.disconnect();
   });
 
   test('asha refuses --detach: its decisions need the coordinator', async () => {
