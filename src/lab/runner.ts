@@ -92,6 +92,18 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/**
+ * The ids of the store's trials a run skips: the finished ones (none with `fresh`). A trial a
+ * pruner stopped early (`extra.pruned`) counts only for a run with a pruner: asked for without
+ * one (the same configuration in a grid or successive-halving study), it runs again in full.
+ */
+export function finishedIds(store: RunStore, o: { fresh?: boolean; pruner?: TrialPruner }): Set<string> {
+  if (o.fresh) return new Set();
+  const done = store.doneIds();
+  if (!o.pruner) for (const r of store.trials()) if (r.status === 'done' && r.extra && 'pruned' in r.extra) done.delete(r.id);
+  return done;
+}
+
 /** A message from a trial thread (../worker.ts and the queue's trial threads). */
 export interface WorkerMessage {
   type: 'progress' | 'report' | 'result';
@@ -131,7 +143,7 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
   const withIds = opts.trials.map((config) => ({ id: trialId(config), config }));
   // The same configuration listed twice runs once.
   const unique = [...new Map(withIds.map((t) => [t.id, t])).values()];
-  const done = opts.fresh ? new Set<string>() : store.doneIds();
+  const done = finishedIds(store, opts);
   const pending = unique.filter((t) => !done.has(t.id));
   const skipped = unique.length - pending.length;
   const nWorkers = Math.min(opts.workers ?? defaultWorkers(), pending.length);

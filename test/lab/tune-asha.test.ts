@@ -143,6 +143,18 @@ test('an interrupted asha study resumes with the same decisions (the stored repo
   assert.deepEqual(outcome(r), reference);
 });
 
+test('a pruned record counts as done only for a run with a pruner: asked for without one, the trial runs in full', async () => {
+  assert.ok(referenceRecords);
+  const dir = join(root, 'pruned-then-full');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'trials.jsonl'), referenceRecords.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  const r = await runTrials({ store: new RunStore(dir), trials: referenceRecords.map((x) => x.config), workers: 0 });
+  const pruned = referenceRecords.filter((x) => prunedEpoch(x) !== null).length;
+  assert.equal(r.ran, pruned);
+  assert.equal(r.skipped, referenceRecords.length - pruned);
+  for (const rec of r.records) assert.deepEqual([prunedEpoch(rec), rec.epochs!.epoch.at(-1)], [null, 4]);
+});
+
 test('the tune report says per method where trials were stopped and the epochs saved', async () => {
   const dir = join(root, 'report');
   const out = await runTuneStudy({ plan: plan(), outDir: dir, command: 'test', workers: 0, quiet: true });

@@ -11,7 +11,7 @@ import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis as RedisClient } from 'ioredis';
 import { backendInfo } from '../../backend/registry.js';
 import { descentVersion } from '../machine.js';
-import type { RunTrialsOptions, RunTrialsResult, RunnerEvent } from '../runner.js';
+import { finishedIds, type RunTrialsOptions, type RunTrialsResult, type RunnerEvent } from '../runner.js';
 import { trialId, type TrialConfig, type TrialRecord } from '../trial.js';
 import { LabError } from '../util.js';
 import { TRIAL_JOB, pruneKey, type TrialJobData, type TrialJobProgress } from './job.js';
@@ -46,7 +46,7 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
   const { store } = o;
   const emit = o.onEvent ?? ((_: RunnerEvent) => {});
   const unique = [...new Map(o.trials.map((config) => [trialId(config), config])).entries()].map(([id, config]) => ({ id, config }));
-  const done = o.fresh ? new Set<string>() : store.doneIds();
+  const done = finishedIds(store, o);
   const pending = unique.filter((t) => !done.has(t.id));
   const skipped = unique.length - pending.length;
   const pruner = o.pruner;

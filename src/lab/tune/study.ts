@@ -85,7 +85,7 @@ async function runAsha(
   results.forEach((r, s) => {
     r.candidates.forEach((c, i) => {
       const recs = trialsOf(r, s, i).map((t) => records.get(trialId(t)));
-      c.trialIds.push(...recs.map((x, k) => x?.id ?? trialId(trialsOf(r, s, i)[k])));
+      c.trialIds.push(...trialsOf(r, s, i).map(trialId));
       const stops = recs.map((x) => (x?.status === 'done' ? prunedEpoch(x) : 0));
       const reached = Math.min(...stops.map((e) => e ?? budget.max));
       c.trained = recs.reduce((n, x, k) => n + (x?.status === 'done' ? (stops[k] ?? budget.max) : 0), 0);
