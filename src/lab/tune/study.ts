@@ -1,7 +1,7 @@
 /**
  * Running a study: the tuning trials of every method (all at once for grid and quasi-random
- * search, rung by rung for successive halving, once each with a pruner for asha), the best configuration of each method, then
- * that configuration rerun over the final seeds. Trials go through an injectable runner with
+ * search, rung by rung for successive halving, once each under a pruner for asha), the best
+ * configuration of each method, then that configuration rerun over the final seeds. Trials go through an injectable runner with
  * `runTrials`'s signature (a queue-backed one spreads them over machines); the store skips what
  * it has, so a second run of the same study runs nothing. `study.json` in the run directory
  * records every configuration's scores per rung and whether it completed or was stopped.
@@ -26,7 +26,7 @@ export interface CandidateResult {
   scores: (number | null)[];
   /** The budget of each of those rungs (null without a budget option). */
   budgets: (number | null)[];
-  /** 'completed': ran at the full budget; 'stopped': not promoted past its last rung. */
+  /** 'completed': ran at the full budget; 'stopped': not promoted past its last rung (asha: a trial stopped at a rung). */
   status: 'completed' | 'stopped';
   /** The tuning trials' ids, every rung and seed. */
   trialIds: string[];
