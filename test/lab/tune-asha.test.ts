@@ -11,6 +11,7 @@ import { jobIdOf } from '../../src/lab/queue/naming.js';
 import { descentVersion } from '../../src/lab/machine.js';
 import { backendInfo } from '../../src/backend/registry.js';
 import { trialId } from '../../src/lab/trial.js';
+import { createProgress } from '../../src/lab/progress.js';
 import { redisServerMissing, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { ashaContinues, AshaRungs, planStudies, trialOf, prunedEpoch, runStudy, runTuneStudy, validateTuneSpec, type StudyResult } from '../../src/lab/tune/index.js';
 
@@ -165,6 +166,20 @@ test('the tune report says per method where trials were stopped and the epochs s
   const study = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
   assert.equal(study.methods[0].candidates[1].stoppedAt, 1);
   assert.match(readFileSync(out.reportPath, 'utf8'), /ASHA/);
+});
+
+test("the progress lines say where a pruned trial stopped", () => {
+  assert.ok(referenceRecords);
+  const lines: string[] = [];
+  const progress = createProgress({ write: (s) => lines.push(s) });
+  const pruned = referenceRecords.find((x) => prunedEpoch(x) === 1)!;
+  const full = referenceRecords.find((x) => prunedEpoch(x) === null)!;
+  progress.onEvent({ type: 'start', total: 2, pending: 2, skipped: 0, workers: 0 });
+  progress.onEvent({ type: 'trial-done', record: pruned, done: 1, pending: 2 });
+  progress.onEvent({ type: 'trial-done', record: full, done: 2, pending: 2 });
+  progress.stop();
+  assert.match(lines.join(''), /\[1\/2\] .*, stopped after epoch 1 \(pruned\)/);
+  assert.doesNotMatch(lines.find((l) => l.startsWith('[2/2]'))!, /pruned/);
 });
 
 test('asha needs a task that reports per epoch, and a metric it reports', () => {
