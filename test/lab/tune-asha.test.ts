@@ -182,6 +182,27 @@ test("the progress lines say where a pruned trial stopped", () => {
   assert.doesNotMatch(lines.find((l) => l.startsWith('[2/2]'))!, /pruned/);
 });
 
+test('asha with two tuning seeds: rungs per seed; a configuration completes when both its trials do, and scores their mean', async () => {
+  const dir = join(root, 'two-seeds');
+  const p = planStudies({ ...spec(), tuningSeeds: [0, 1], name: 'asha2' });
+  const r = await runStudy(p, { store: new RunStore(dir), workers: 0 });
+  const recs = tuningRecords(dir);
+  assert.equal(recs.length, 10);
+  for (const c of r.methods[0].candidates) {
+    const mine = recs.filter((x) => x.config.method.options.lr === c.options.lr);
+    assert.equal(mine.length, 2);
+    const stops = mine.map((x) => prunedEpoch(x));
+    assert.equal(c.status, stops.every((e) => e === null) ? 'completed' : 'stopped');
+    assert.equal(c.trained, stops.reduce<number>((n, e) => n + (e ?? 4), 0));
+    const first = mine.map((x) => x.epochs!.testAccuracy[1]);
+    assert.equal(c.scores[0], (first[0] + first[1]) / 2);
+  }
+  // Seed 0's rungs are the one-seed study's: its trials stop where they stopped there.
+  for (const rec of recs.filter((x) => x.config.seed === 0)) {
+    assert.equal(prunedEpoch(rec), reference!.find((x) => x.lr === rec.config.method.options.lr)!.stoppedAt);
+  }
+});
+
 test('asha needs a task that reports per epoch, and a metric it reports', () => {
   const quadratic = validateTuneSpec({ tasks: [{ name: 'quadratic' }], optimizers: ['sgd'], search: { method: 'asha', budget: { option: 'steps', min: 1, max: 9 } } });
   assert.throws(() => planStudies({ ...quadratic, name: 'q' }, 'q.yaml'), /q\.yaml: search\.method asha stops trials from their per-epoch reports, and task 'quadratic' \(tasks\[0\]\) does not report per epoch; use search\.method successive-halving/);
