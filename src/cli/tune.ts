@@ -1,5 +1,5 @@
 /**
- * `descent tune SPEC`: a tuning study per method (grid, quasi-random or successive-halving
+ * `descent tune SPEC`: a tuning study per method (grid, quasi-random, successive-halving or asha
  * search over the spec's hyperparameters), the best configuration of each rerun over seeds,
  * and the study's report. Registered by one block in ./program.ts.
  */
@@ -41,7 +41,7 @@ export function registerTuneCommand(program: Command, ctx: TuneCommandContext): 
   const { io } = ctx;
   program
     .command('tune')
-    .description('tune each method of a spec (grid, quasi-random or successive-halving search), rerun the best over seeds, and report performance, speed and tuneability; resumable')
+    .description('tune each method of a spec (grid, quasi-random, successive-halving or asha search), rerun the best over seeds, and report performance, speed and tuneability; resumable')
     .argument('<spec>', 'tuning spec (.json, .yaml or .yml)')
     .option('-o, --out <dir>', 'run directory (default runs/<spec name>); re-running into it skips finished trials')
     .addOption(ctx.workersOption())

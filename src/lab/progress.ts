@@ -86,7 +86,8 @@ export function createProgress({ quiet = false, write }: ProgressOptions = {}): 
               .slice(0, 3)
               .map(([k, v]) => `${k}=${fmt(v)}`)
               .join(' ');
-            out(`[${done}/${pending}] ${label(r.config)}: ${r.status === 'done' ? fin : `FAILED: ${r.error}`} (${fmtDuration(r.seconds)})\n`);
+            const pruned = (r.extra?.pruned as { epoch?: number } | undefined)?.epoch;
+            out(`[${done}/${pending}] ${label(r.config)}: ${r.status === 'done' ? fin : `FAILED: ${r.error}`}${pruned !== undefined ? `, stopped after epoch ${pruned} (pruned)` : ''} (${fmtDuration(r.seconds)})\n`);
           }
           break;
         }

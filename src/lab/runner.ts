@@ -15,7 +15,24 @@ export type RunnerEvent =
   | { type: 'start'; total: number; pending: number; skipped: number; workers: number }
   | { type: 'trial-start'; id: string; config: TrialConfig }
   | { type: 'progress'; id: string; config: TrialConfig; fraction: number; status?: string }
-  | { type: 'trial-done'; record: TrialRecord; done: number; pending: number };
+  | { type: 'trial-done'; record: TrialRecord; done: number; pending: number }
+  /** A running trial's per-epoch report (with a pruner); `stop`: the pruner stopped it there. */
+  | { type: 'report'; id: string; config: TrialConfig; epoch: number; values: Record<string, number>; stop: boolean };
+
+/**
+ * Stops running trials from their per-epoch reports (`descent tune`'s asha search; Optuna's
+ * pruners, Ray Tune's trial schedulers). A trial of a task with per-epoch reports
+ * (TaskDef.epochReports) reports after each epoch; after the epochs {@link TrialPruner.asks}
+ * names it waits for {@link TrialPruner.decide}, and stops there when that says so. In worker
+ * threads the wait is an Atomics.wait on a flag shared with this thread, which answers as soon
+ * as the report arrives; with `workers: 0` it is a plain call.
+ */
+export interface TrialPruner {
+  /** The epochs (ascending) after which the trial waits for a decision; [] for none. */
+  asks(id: string, config: TrialConfig): readonly number[];
+  /** Whether to stop the trial after `epoch`, given that epoch's figures (called in the order the reports arrive). */
+  decide(id: string, config: TrialConfig, epoch: number, values: Record<string, number>): boolean;
+}
 
 export interface RunTrialsOptions {
   store: RunStore;
@@ -25,6 +42,8 @@ export interface RunTrialsOptions {
   /** Re-run trials the store already has. */
   fresh?: boolean;
   onEvent?: (e: RunnerEvent) => void;
+  /** Stops running trials from their per-epoch reports (see {@link TrialPruner}). */
+  pruner?: TrialPruner;
 }
 
 export interface RunTrialsResult {
@@ -73,13 +92,58 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/**
+ * The ids of the store's trials a run skips: the finished ones (none with `fresh`). A trial a
+ * pruner stopped early (`extra.pruned`) counts only for a run with a pruner: asked for without
+ * one (the same configuration in a grid or successive-halving study), it runs again in full.
+ */
+export function finishedIds(store: RunStore, o: { fresh?: boolean; pruner?: TrialPruner }): Set<string> {
+  if (o.fresh) return new Set();
+  const done = store.doneIds();
+  if (!o.pruner) for (const r of store.trials()) if (r.status === 'done' && r.extra && 'pruned' in r.extra) done.delete(r.id);
+  return done;
+}
+
+/** A message from a trial thread (../worker.ts and the queue's trial threads). */
+export interface WorkerMessage {
+  type: 'progress' | 'report' | 'result';
+  id: string;
+  fraction?: number;
+  status?: string;
+  record?: TrialRecord;
+  /** A report's epoch and figures; `ask`: the trial waits for a decision on its flag. */
+  epoch?: number;
+  values?: Record<string, number>;
+  ask?: boolean;
+}
+
+/** A trial thread's pruning flag while the trial waits for its decision. */
+export const PRUNE_WAIT = 0;
+/** The flag's value when the trial goes on. */
+export const PRUNE_CONTINUE = 1;
+/** The flag's value when the trial stops after this epoch. */
+export const PRUNE_STOP = 2;
+
+/** Wakes a trial thread waiting on `flag` with a pruner's decision. */
+export function answerReport(flag: SharedArrayBuffer, stop: boolean): void {
+  const a = new Int32Array(flag);
+  Atomics.store(a, 0, stop ? PRUNE_STOP : PRUNE_CONTINUE);
+  Atomics.notify(a, 0);
+}
+
+/**
+ * Runs the trials the store does not have yet (all of them with `fresh`), in worker threads
+ * or, with `workers: 0`, in this thread; appends each record to the store as it finishes and
+ * returns every asked trial's record. With a `pruner`, trials stop early as it decides.
+ */
 export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult> {
   const { store } = opts;
   const emit = opts.onEvent ?? (() => {});
+  const pruner = opts.pruner;
   const withIds = opts.trials.map((config) => ({ id: trialId(config), config }));
   // The same configuration listed twice runs once.
   const unique = [...new Map(withIds.map((t) => [t.id, t])).values()];
-  const done = opts.fresh ? new Set<string>() : store.doneIds();
+  const done = finishedIds(store, opts);
   const pending = unique.filter((t) => !done.has(t.id));
   const skipped = unique.length - pending.length;
   const nWorkers = Math.min(opts.workers ?? defaultWorkers(), pending.length);
@@ -99,8 +163,16 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
     try {
       for (const t of pending) {
         emit({ type: 'trial-start', id: t.id, config: t.config });
+        const asks = pruner?.asks(t.id, t.config) ?? [];
         const record = await executeTrial(t.config, {
           onProgress: (fraction, status) => emit({ type: 'progress', id: t.id, config: t.config, fraction, status }),
+          onEpoch: pruner
+            ? (epoch, values) => {
+                const stop = asks.includes(epoch) && pruner.decide(t.id, t.config, epoch, values);
+                emit({ type: 'report', id: t.id, config: t.config, epoch, values, stop });
+                return stop;
+              }
+            : undefined,
         });
         onRecord(record);
       }
@@ -114,6 +186,8 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
       let live = 0;
       let failedPool = false;
       const workers: Worker[] = [];
+      // Per worker, the flag a waiting trial reads its pruner's decision from (see answerReport).
+      const flags = new Map<Worker, SharedArrayBuffer>();
       const next = (w: Worker): void => {
         const t = queue.shift();
         if (!t) {
@@ -121,15 +195,22 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
           return;
         }
         emit({ type: 'trial-start', id: t.id, config: t.config });
-        w.postMessage({ type: 'run', id: t.id, config: t.config, backend: backendInfo().name });
+        const prune = pruner ? { asks: [...pruner.asks(t.id, t.config)], flag: flags.get(w)! } : undefined;
+        w.postMessage({ type: 'run', id: t.id, config: t.config, backend: backendInfo().name, prune });
       };
       const env = workerEnv(nWorkers);
       for (let i = 0; i < nWorkers; i++) {
         const w = startWorker(env);
         workers.push(w);
+        flags.set(w, new SharedArrayBuffer(4));
         live++;
-        w.on('message', (msg: { type: string; id: string; fraction?: number; status?: string; record?: TrialRecord }) => {
-          if (msg.type === 'progress') {
+        w.on('message', (msg: WorkerMessage) => {
+          if (msg.type === 'report' && pruner) {
+            const config = byId.get(msg.id)!;
+            const stop = msg.ask === true && pruner.decide(msg.id, config, msg.epoch!, msg.values!);
+            if (msg.ask) answerReport(flags.get(w)!, stop);
+            emit({ type: 'report', id: msg.id, config, epoch: msg.epoch!, values: msg.values!, stop });
+          } else if (msg.type === 'progress') {
             emit({ type: 'progress', id: msg.id, config: byId.get(msg.id)!, fraction: msg.fraction ?? 0, status: msg.status });
           } else if (msg.type === 'result' && msg.record) {
             try {

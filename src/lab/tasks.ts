@@ -14,6 +14,13 @@ export { optionsSchema } from './options-schema.js';
 export interface TaskHooks {
   /** Called now and then with the fraction done (0..1) and an optional short status. */
   onProgress?: (fraction: number, status?: string) => void;
+  /**
+   * An intermediate report at the end of each epoch (tasks with {@link TaskDef.epochReports}):
+   * the epoch (from 1) and its figures (the names of the task's `epochs` columns). Returning
+   * true stops the trial there (a pruner's decision, see `descent tune`'s asha search); the
+   * record then holds the epochs run so far and the last epoch's figures.
+   */
+  onEpoch?: (epoch: number, values: Record<string, number>) => boolean | void;
 }
 
 /** A task: its name, its options and how one trial of it runs. */
@@ -31,6 +38,12 @@ export interface TaskDef {
    */
   defaultLr?(method: Method, options: JsonObject): number | undefined;
   run(config: TrialConfig, options: JsonObject, hooks: TaskHooks): Promise<TrialOutput> | TrialOutput;
+  /**
+   * Set when the task calls {@link TaskHooks.onEpoch} after every epoch and honours its stop:
+   * `option` is the task option counting the epochs (the budget asha searches over), `metrics`
+   * the figures each report carries.
+   */
+  epochReports?: { option: string; metrics: readonly string[] };
 }
 
 /**

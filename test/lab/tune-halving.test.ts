@@ -38,7 +38,7 @@ test('successive halving on a synthetic task with a known ranking: 9 → 3 → 1
   const spec = validateTuneSpec({
     tasks: [{ name: 'quadratic', options: { steps: 5 } }],
     optimizers: [{ name: 'sgd', search: { lr: { log: [1e-4, 1] } } }],
-    search: { method: 'asha', trials: 9, budget: { option: 'steps', min: 1, max: 9 }, eta: 3 },
+    search: { method: 'successive-halving', trials: 9, budget: { option: 'steps', min: 1, max: 9 }, eta: 3 },
     seeds: 2,
   });
   const plan = planStudies({ ...spec, name: 'sh' });

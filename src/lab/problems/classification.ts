@@ -207,7 +207,13 @@ export function runClassification(
     onAfterBackward: (ctx) => {
       if (!Number.isFinite(ctx.lossValue)) stopped.divergence = describeDivergence(ctx.step + 1, ctx.lossValue, model.namedParameters());
     },
-    onEpochEnd: (ctx) => recordEpoch(ctx.epoch, ctx.metrics.loss, ctx.trainSeconds),
+    onEpochEnd: (ctx) => {
+      recordEpoch(ctx.epoch, ctx.metrics.loss, ctx.trainSeconds);
+      if (!hooks.onEpoch || ctx.epoch >= o.epochs) return;
+      const last = epochs.epoch.length - 1;
+      const values = Object.fromEntries(Object.keys(epochs).filter((k) => k !== 'epoch' && k !== 'time').map((k) => [k, epochs[k][last]]));
+      if (hooks.onEpoch(ctx.epoch, values) === true) ctx.stop('pruned');
+    },
   };
   const callbacks: Callback[] = [log];
   if (hooks.onProgress) callbacks.push(new Progress(hooks.onProgress, { updates: 200 }));
@@ -242,6 +248,7 @@ export const classificationTasks: TaskDef[] = (['logistic', 'mlp', 'cnn'] as con
   schema: schema(arch, {}),
   primary: { metric: 'testAccuracy', goal: 'max' as const },
   defaultLr: (m: Method) => (isAdaptive(m) ? 1e-3 : arch === 'logistic' ? 0.1 : 0.05),
+  epochReports: { option: 'epochs', metrics: ['trainLoss', 'testLoss', 'testAccuracy', 'fullTrainLoss'] },
   run: (config: TrialConfig, options: JsonObject, hooks: TaskHooks) =>
     runClassification(arch, config.method, options as unknown as ClassificationOptions, config.seed, hooks),
 }));

@@ -11,10 +11,10 @@ import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis as RedisClient } from 'ioredis';
 import { backendInfo } from '../../backend/registry.js';
 import { descentVersion } from '../machine.js';
-import type { RunTrialsOptions, RunTrialsResult, RunnerEvent } from '../runner.js';
+import { finishedIds, type RunTrialsOptions, type RunTrialsResult, type RunnerEvent } from '../runner.js';
 import { trialId, type TrialConfig, type TrialRecord } from '../trial.js';
 import { LabError } from '../util.js';
-import { TRIAL_JOB, type TrialJobData, type TrialJobProgress } from './job.js';
+import { TRIAL_JOB, pruneKey, type TrialJobData, type TrialJobProgress } from './job.js';
 import { QUEUES_KEY, jobIdOf, metaKey, queueNameFor, trialSetHash } from './naming.js';
 import { bullConnection, bullmq, connectRedis } from './peers.js';
 import { writeRunQueueInfo } from './run-queue-file.js';
@@ -46,9 +46,13 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
   const { store } = o;
   const emit = o.onEvent ?? ((_: RunnerEvent) => {});
   const unique = [...new Map(o.trials.map((config) => [trialId(config), config])).entries()].map(([id, config]) => ({ id, config }));
-  const done = o.fresh ? new Set<string>() : store.doneIds();
+  const done = finishedIds(store, o);
   const pending = unique.filter((t) => !done.has(t.id));
   const skipped = unique.length - pending.length;
+  const pruner = o.pruner;
+  if (pruner && opts.detach) {
+    throw new LabError('--detach only enqueues, but asha decides while the trials run (each stops or goes on when it reports at a rung): run the coordinator without --detach, or use search.method successive-halving');
+  }
   const queueName = queueNameFor(store.dir);
   const { Queue, QueueEvents } = bullmq();
   const redis = await connectRedis(url);
@@ -75,7 +79,25 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
       if (record.status !== 'done') failed++;
       emit({ type: 'trial-done', record, done: finished, pending: pending.length });
       void queue.remove(jobId).catch(() => {});
+      if (pruner) void redis.del(pruneKey(queueName, jobId)).catch(() => {});
       if (outstanding.size === 0) settle?.();
+    };
+    // Pruning: each (job, epoch) decided once, in the order the reports arrive; the answer goes
+    // to the job's decision hash, where its worker (or a retry of it) reads it.
+    const decided = new Set<string>();
+    const onReport = async (jobId: string, report: NonNullable<TrialJobProgress['report']>): Promise<void> => {
+      const t = byJob.get(jobId);
+      if (!t || !pruner || !outstanding.has(jobId)) return;
+      if (!report.ask) {
+        emit({ type: 'report', id: t.id, config: t.config, epoch: report.epoch, values: report.values, stop: false });
+        return;
+      }
+      const key = `${jobId}@${report.epoch}`;
+      if (decided.has(key)) return;
+      decided.add(key);
+      const stop = pruner.decide(t.id, t.config, report.epoch, report.values);
+      emit({ type: 'report', id: t.id, config: t.config, epoch: report.epoch, values: report.values, stop });
+      await redis.hset(pruneKey(queueName, jobId), String(report.epoch), stop ? 'stop' : 'go');
     };
     if (!opts.detach) {
       events = new QueueEvents(queueName, { connection: bullConnection(url) });
@@ -88,7 +110,9 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
       events.on('progress', ({ jobId, data }) => {
         const t = byJob.get(jobId);
         const p = data as TrialJobProgress;
-        if (t && typeof p === 'object' && p !== null) emit({ type: 'progress', id: t.id, config: t.config, fraction: p.fraction, status: p.status });
+        if (!t || typeof p !== 'object' || p === null) return;
+        if (p.report) void onReport(jobId, p.report).catch(failRun);
+        else emit({ type: 'progress', id: t.id, config: t.config, fraction: p.fraction, status: p.status });
       });
       events.on('completed', ({ jobId, returnvalue }) => {
         const rv: unknown = typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue;
@@ -105,13 +129,15 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
     for (const jobId of byJob.keys()) {
       const old = await queue.getJob(jobId);
       if (old && (await old.getState()) === 'failed') await old.remove();
+      // Decisions left by an earlier coordinator are not this one's rungs' (a running job keeps those it read).
+      if (pruner && (!old || (await old.getState()) !== 'active')) await redis.del(pruneKey(queueName, jobId));
     }
     const backend = backendInfo().name;
     const version = descentVersion();
     await queue.addBulk(
       pending.map((t) => ({
         name: TRIAL_JOB,
-        data: { version, run: basename(store.dir), id: t.id, config: t.config, backend },
+        data: { version, run: basename(store.dir), id: t.id, config: t.config, backend, ...(pruner ? { prune: { asks: [...pruner.asks(t.id, t.config)] } } : {}) },
         opts: { jobId: jobIdOf(t.id), attempts: opts.attempts ?? 3, removeOnComplete: false, removeOnFail: false },
       })),
     );
@@ -133,6 +159,14 @@ async function runOnQueue(url: string, opts: QueueRunnerOptions, o: RunTrialsOpt
             if (!job?.id || !outstanding.has(job.id)) continue;
             if (job.returnvalue) onRecord(job.id, job.returnvalue);
             else if (job.failedReason) await checkFailed(job.id, job.failedReason);
+          }
+          // A report whose progress event was missed (or made before this coordinator listened) waits on an active job.
+          if (pruner) {
+            const active: Job<TrialJobData, TrialRecord>[] = await queue.getJobs(['active']);
+            for (const job of active) {
+              const p = job?.progress as TrialJobProgress | undefined;
+              if (job?.id && p && typeof p === 'object' && p.report?.ask) await onReport(job.id, p.report);
+            }
           }
         };
         const tick = (): void => void poll().catch(failRun);

@@ -16,12 +16,28 @@ export interface TrialJobData {
   config: TrialConfig;
   /** The coordinator's engine backend, so the worker trains on the same one (same numbers). */
   backend: string;
+  /**
+   * With a pruner (`descent tune`'s asha): the epochs after which the trial waits for the
+   * coordinator's decision (see {@link pruneKey}).
+   */
+  prune?: { asks: number[] };
 }
 
 /** The progress a worker reports on a job (job.updateProgress). */
 export interface TrialJobProgress {
   fraction: number;
   status?: string;
+  /** A per-epoch report of a trial with a pruner; `ask`: it waits for the coordinator's decision. */
+  report?: { epoch: number; values: Record<string, number>; ask: boolean };
+}
+
+/**
+ * The Redis hash of a job's pruning decisions: field = epoch, value 'stop' or 'go'. The
+ * coordinator writes it when the job reports at an asked epoch; the worker polls it. A retried
+ * job (its worker killed) finds the decisions already made and gets the same answers.
+ */
+export function pruneKey(queueName: string, jobId: string): string {
+  return `descent:prune:${queueName}:${jobId}`;
 }
 
 /** BullMQ's job name for trials. */

@@ -5,12 +5,21 @@
  * runs longer than the lock duration keeps its lock, so it is never taken for stalled and run twice.
  */
 import type { Worker } from 'node:worker_threads';
-import { startWorker, workerEnv } from '../runner.js';
+import { answerReport, startWorker, workerEnv, type WorkerMessage } from '../runner.js';
 import type { TrialConfig, TrialRecord } from '../trial.js';
 
 interface Slot {
   thread: Worker;
   busy: boolean;
+  /** The flag a trial waiting for a pruning decision reads (see the runner's TrialPruner). */
+  flag: SharedArrayBuffer;
+}
+
+/** A trial's pruning: the epochs it waits after, and what decides (true: stop); every report is passed on. */
+export interface ThreadPruning {
+  asks: number[];
+  decide: (epoch: number, values: Record<string, number>) => Promise<boolean>;
+  onReport?: (epoch: number, values: Record<string, number>, ask: boolean) => void;
 }
 
 interface Waiter {
@@ -28,13 +37,17 @@ export class TrialThreads {
   }
 
   /** Runs one trial on a free thread; progress as the thread reports it (at most every 100 ms). */
-  async run(id: string, config: TrialConfig, backend: string, onProgress: (fraction: number, status?: string) => void): Promise<TrialRecord> {
+  async run(id: string, config: TrialConfig, backend: string, onProgress: (fraction: number, status?: string) => void, pruning?: ThreadPruning): Promise<TrialRecord> {
     const slot = await this.acquire();
     try {
       return await new Promise<TrialRecord>((resolve, reject) => {
-        const onMessage = (msg: { type: string; id: string; fraction?: number; status?: string; record?: TrialRecord }): void => {
+        const onMessage = (msg: WorkerMessage): void => {
           if (msg.id !== id) return;
-          if (msg.type === 'progress') onProgress(msg.fraction ?? 0, msg.status);
+          if (msg.type === 'report' && pruning) {
+            pruning.onReport?.(msg.epoch!, msg.values!, msg.ask === true);
+            // A decision that cannot be had lets the trial go on.
+            if (msg.ask) void pruning.decide(msg.epoch!, msg.values!).then((stop) => answerReport(slot.flag, stop), () => answerReport(slot.flag, false));
+          } else if (msg.type === 'progress') onProgress(msg.fraction ?? 0, msg.status);
           else if (msg.type === 'result' && msg.record) {
             cleanup();
             resolve(msg.record);
@@ -56,7 +69,7 @@ export class TrialThreads {
         slot.thread.on('message', onMessage);
         slot.thread.on('error', onError);
         slot.thread.on('exit', onExit);
-        slot.thread.postMessage({ type: 'run', id, config, backend });
+        slot.thread.postMessage({ type: 'run', id, config, backend, prune: pruning ? { asks: pruning.asks, flag: slot.flag } : undefined });
       });
     } catch (err) {
       // A failed thread is replaced on the next acquire.
@@ -81,7 +94,7 @@ export class TrialThreads {
       return Promise.resolve(free);
     }
     if (this.slots.length < this.size) {
-      const slot = { thread: startWorker(this.env), busy: true };
+      const slot = { thread: startWorker(this.env), busy: true, flag: new SharedArrayBuffer(4) };
       this.slots.push(slot);
       return Promise.resolve(slot);
     }

@@ -9,7 +9,7 @@ import type { Job, Queue as BullQueue, Worker } from 'bullmq';
 import { descentVersion } from '../machine.js';
 import type { TrialRecord } from '../trial.js';
 import { LabError } from '../util.js';
-import { versionMismatch, type TrialJobData } from './job.js';
+import { pruneKey, versionMismatch, type TrialJobData, type TrialJobProgress } from './job.js';
 import { QUEUES_KEY, metaKey } from './naming.js';
 import { bullConnection, bullmq, connectRedis } from './peers.js';
 import { TrialThreads } from './trial-threads.js';
@@ -31,6 +31,13 @@ export interface QueueWorkerOptions {
   maxStalledCount?: number;
   /** How often the set of queues is re-read, in ms. Default 1000. */
   discoveryMs?: number;
+  /**
+   * How long a trial waits for the coordinator's pruning decision (asha) before it goes on, in
+   * ms. Default 600000.
+   */
+  decisionTimeoutMs?: number;
+  /** How often the decision is looked for, in ms. Default 50. */
+  decisionPollMs?: number;
   /** Exit once every queue is empty and no trial runs here (a batch job's worker). */
   untilEmpty?: boolean;
   log?: (line: string) => void;
@@ -72,12 +79,33 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     running++;
     log(`descent worker: started trial ${d.id} (run ${d.run}, attempt ${job.attemptsMade + 1})`);
     try {
-      const record = await threads.run(d.id, d.config, d.backend, (fraction, status) => void job.updateProgress({ fraction, status }).catch(() => {}));
+      const epochs = typeof d.config.taskOptions.epochs === 'number' ? d.config.taskOptions.epochs : null;
+      const progress = (p: TrialJobProgress): void => void job.updateProgress(p).catch(() => {});
+      const pruning = d.prune
+        ? {
+            asks: d.prune.asks,
+            onReport: (epoch: number, values: Record<string, number>, ask: boolean) => progress({ fraction: epochs ? epoch / epochs : 0, report: { epoch, values, ask } }),
+            decide: (epoch: number) => awaitDecision(job.queueName, job.id!, epoch, d.id),
+          }
+        : undefined;
+      const record = await threads.run(d.id, d.config, d.backend, (fraction, status) => progress({ fraction, status }), pruning);
       log(`descent worker: finished trial ${d.id} (${record.status}, ${record.seconds.toFixed(2)} s)`);
       return record;
     } finally {
       running--;
     }
+  };
+
+  /** Polls the job's decision hash until the coordinator answers (true: stop), or gives up and goes on. */
+  const awaitDecision = async (queueName: string, jobId: string, epoch: number, id: string): Promise<boolean> => {
+    const limit = o.decisionTimeoutMs ?? 600000;
+    for (const t0 = Date.now(); Date.now() - t0 < limit && !closing; ) {
+      const v = await redis.hget(pruneKey(queueName, jobId), String(epoch));
+      if (v !== null) return v === 'stop';
+      await new Promise((r) => setTimeout(r, o.decisionPollMs ?? 50));
+    }
+    log(`descent worker: trial ${id}: no pruning decision for epoch ${epoch} within ${limit} ms (is its coordinator running?); it goes on`);
+    return false;
   };
 
   const serve = (name: string, meta: QueueMeta | null): void => {

@@ -119,6 +119,16 @@ export function planStudies(spec: TuneSpec & { name: string }, source = 'spec'):
     if (budget && spec.search.method !== 'grid' && spec.search.method !== 'quasirandom') {
       checkTaskOptions(task, { ...tuneTaskOptions, [budget.option]: budget.max }, `search.budget.option (as '${budget.option}' of tasks[${ti}])`, source);
     }
+    if (budget && spec.search.method === 'asha') {
+      const reports = task.epochReports;
+      if (!reports || reports.option !== budget.option) {
+        throw new LabError(
+          `${source}: search.method asha stops trials from their per-epoch reports, and task '${entry.name}' (tasks[${ti}]) ${reports ? `reports per '${reports.option}', not per '${budget.option}'; set search.budget.option to '${reports.option}'` : 'does not report per epoch'}; use search.method successive-halving for it (rungs rerun from the start)`,
+        );
+      }
+      const m = metric!;
+      if (!reports.metrics.includes(m)) throw new LabError(`${source}: search.method asha judges the per-epoch reports by the metric, and task '${entry.name}' reports ${reports.metrics.join(', ')} per epoch, not '${m}'; pick one of those as metric, or use successive-halving`);
+    }
     targets.push(entry.target);
     spec.optimizers.forEach((o, oi) => {
       const oe = typeof o === 'string' ? { name: o } : o;

@@ -42,6 +42,33 @@ export interface MethodRow {
   tuneability: number;
   completed: number;
   stopped: number;
+  /** Asha and successive halving: stopped configurations per rung budget they stopped at, ascending. */
+  stoppedAt?: [number, number][];
+  /** Budget units the tuning trials trained, and what training every configuration's trials to the full budget once would take. */
+  trained?: number | null;
+  fullBudget?: number | null;
+}
+
+/** The early-stopping figures of a method's candidates (null figures without a budget). */
+function stoppingFigures(m: MethodStudyResult, r: StudyResult): Pick<MethodRow, 'stoppedAt' | 'trained' | 'fullBudget'> {
+  const budget = r.plan.spec.search.budget;
+  const halving = r.plan.spec.search.method === 'asha' || r.plan.spec.search.method === 'successive-halving';
+  if (!budget || !halving) return { stoppedAt: [], trained: null, fullBudget: null };
+  const counts = new Map<number, number>();
+  for (const c of m.candidates) if (c.status === 'stopped' && c.stoppedAt !== undefined) counts.set(c.stoppedAt, (counts.get(c.stoppedAt) ?? 0) + 1);
+  return {
+    stoppedAt: [...counts.entries()].sort((a, b) => a[0] - b[0]),
+    trained: m.candidates.reduce((n, c) => n + (c.trained ?? 0), 0),
+    fullBudget: m.candidates.length * r.plan.spec.tuningSeeds.length * budget.max,
+  };
+}
+
+/** One line per method on what early stopping saved: where configurations stopped, and the budget trained against the full one. */
+export function stoppingLine(row: MethodRow, option: string): string | null {
+  if (row.trained === null || row.trained === undefined || row.fullBudget === null || row.fullBudget === undefined) return null;
+  const at = row.stoppedAt?.length ? row.stoppedAt.map(([b, n]) => `${n} at ${option}=${b}`).join(', ') : 'none';
+  const saved = row.fullBudget > 0 ? Math.round((100 * (row.fullBudget - row.trained)) / row.fullBudget) : 0;
+  return `${row.method}: ${row.completed} completed, ${row.stopped} stopped (${at}); ${row.trained} of ${row.fullBudget} ${option} trained (${saved}% saved against the full budget for every configuration)`;
 }
 
 export function methodRows(r: StudyResult): MethodRow[] {
@@ -57,6 +84,7 @@ export function methodRows(r: StudyResult): MethodRow[] {
       tuneability: tuneability(firstRungScores(m), r.plan.goal, TUNEABILITY_TOLERANCE),
       completed: m.candidates.filter((c) => c.status === 'completed').length,
       stopped: m.candidates.filter((c) => c.status === 'stopped').length,
+      ...stoppingFigures(m, r),
     };
   });
 }
@@ -111,7 +139,9 @@ export async function studyReport(r: StudyResult, plotDir: string | null): Promi
   const sections: ReportSection[] = [];
   const texts: string[] = [];
   const search = r.plan.spec.search;
-  const how = search.method === 'grid' ? `grid search (${search.points} points per range)` : search.method === 'quasirandom' ? `quasi-random search (${search.trials} ${search.sequence} points, scrambling seed ${search.seed})` : `successive halving (${search.trials} configurations, η ${search.eta}, ${search.budget!.option} ${search.budget!.min}..${search.budget!.max})`;
+  const how = search.method === 'grid' ? `grid search (${search.points} points per range)` : search.method === 'quasirandom' ? `quasi-random search (${search.trials} ${search.sequence} points, scrambling seed ${search.seed})` : search.method === 'asha'
+          ? `ASHA (${search.trials} configurations, each trial stopped at a rung ${search.budget!.option} unless in the top 1/${search.eta} reported there so far, ${search.budget!.option} ${search.budget!.min}..${search.budget!.max})`
+          : `successive halving (${search.trials} configurations, η ${search.eta}, ${search.budget!.option} ${search.budget!.min}..${search.budget!.max})`;
   const taskCount = r.plan.spec.tasks.length;
   for (let ti = 0; ti < taskCount; ti++) {
     const taskRows = rows.filter((_, i) => r.methods[i].study.taskIndex === ti);
@@ -119,7 +149,8 @@ export async function studyReport(r: StudyResult, plotDir: string | null): Promi
     if (!methods.length) continue;
     const label = methods[0].study.taskLabel;
     const table = studyTable(taskRows, r.plan.metric, targets[ti], r.plan.seeds.length);
-    texts.push(`${label}\n${textTable(table.headers, table.rows)}`);
+    const stopping = taskRows.map((x) => stoppingLine(x, search.budget?.option ?? 'epochs')).filter((x): x is string => x !== null);
+    texts.push([`${label}\n${textTable(table.headers, table.rows)}`, ...(stopping.length ? [`early stopping (${search.method}):`, ...stopping.map((x) => `  ${x}`)] : [])].join('\n'));
     const series = lrSeries(methods, r.plan.goal);
     const plots = series.length
       ? [write(await curvesChart(series, { name: `tune-${ti}-lr-sensitivity`, title: `${label}: ${r.plan.metric} against the learning rate (tuning trials${search.budget && search.method !== 'grid' && search.method !== 'quasirandom' ? `, ${search.budget.option} ${search.budget.min}` : ''})`, xTitle: 'learning rate', yTitle: r.plan.metric, logX: true }))]
@@ -128,6 +159,7 @@ export async function studyReport(r: StudyResult, plotDir: string | null): Promi
       title: `Tuning ${label}: performance, speed, tuneability`,
       text: [
         `Each method tuned by ${how} on ${r.plan.metric} (${r.plan.goal === 'max' ? 'higher' : 'lower'} is better), then its best configuration rerun over seeds ${r.plan.seeds.join(', ')}.${tuneNote(methods[0])}`,
+        ...(stopping.length ? [`Early stopping (${search.method}): ${stopping.join('; ')}.`] : []),
         `Target ${fmt(targets[ti])}${r.plan.targets[ti] === undefined ? " (none in the spec: the weakest method's final mean, so every method can reach it)" : ''}; speed is when the mean curve over the seeds first reaches it. Tuneability: the share of a method's configurations within ${100 * TUNEABILITY_TOLERANCE}% of its best.`,
       ],
       tables: [table],

@@ -14,11 +14,11 @@
  *   - name: adam
  *     search: { lr: { log: [1.0e-5, 1.0e-1] }, betas: { choice: [[0.9, 0.999], [0.9, 0.99]] } }
  * search:
- *   method: quasirandom                # grid | quasirandom | asha (successive halving)
+ *   method: quasirandom                # grid | quasirandom | asha | successive-halving
  *   trials: 16                         # configurations per method (quasirandom, asha)
  *   sequence: halton                   # or sobol
  *   seed: 0                            # the scrambling seed
- *   budget: { option: epochs, min: 1, max: 9 }   # asha: the task option that is the budget
+ *   budget: { option: epochs, min: 1, max: 9 }   # asha, successive-halving: the task option that is the budget
  *   eta: 3
  * seeds: 5                             # the best configuration of each method is rerun on these
  * ```
@@ -57,7 +57,12 @@ const optimizerEntry = z.union([
     .strict(),
 ]);
 
-/** The search methods; 'successive-halving' is another name for 'asha'. */
+/**
+ * The search methods. 'asha': every configuration's trial runs once at the full budget and is
+ * stopped at a rung epoch when its report is not in the top 1/η reported there so far (./asha.ts;
+ * tasks with per-epoch reports). 'successive-halving': rung after rung, each a batch of trials
+ * retrained from the start at the rung's budget (./halving.ts; any task with a budget option).
+ */
 export const SEARCH_METHODS = ['grid', 'quasirandom', 'asha', 'successive-halving'] as const;
 
 const searchSchema = z

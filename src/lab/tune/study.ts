@@ -1,17 +1,18 @@
 /**
  * Running a study: the tuning trials of every method (all at once for grid and quasi-random
- * search, rung by rung for successive halving), the best configuration of each method, then
- * that configuration rerun over the final seeds. Trials go through an injectable runner with
+ * search, rung by rung for successive halving, once each under a pruner for asha), the best
+ * configuration of each method, then that configuration rerun over the final seeds. Trials go through an injectable runner with
  * `runTrials`'s signature (a queue-backed one spreads them over machines); the store skips what
  * it has, so a second run of the same study runs nothing. `study.json` in the run directory
  * records every configuration's scores per rung and whether it completed or was stopped.
  */
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
-import { runTrials, type RunnerEvent, type RunTrialsOptions, type RunTrialsResult } from '../runner.js';
+import { runTrials, type TrialPruner, type RunnerEvent, type RunTrialsOptions, type RunTrialsResult } from '../runner.js';
 import type { RunStore } from '../store.js';
 import { trialId, type TrialConfig, type TrialRecord } from '../trial.js';
 import { mean, type JsonObject } from '../util.js';
+import { AshaRungs, prunedEpoch, scoreAtEpoch } from './asha.js';
 import { promote, rankIndices, rungBudgets } from './halving.js';
 import { trialOf, type MethodStudy, type StudyPlan } from './plan.js';
 
@@ -25,10 +26,85 @@ export interface CandidateResult {
   scores: (number | null)[];
   /** The budget of each of those rungs (null without a budget option). */
   budgets: (number | null)[];
-  /** 'completed': ran at the full budget; 'stopped': not promoted past its last rung. */
+  /** 'completed': ran at the full budget; 'stopped': not promoted past its last rung (asha: a trial stopped at a rung). */
   status: 'completed' | 'stopped';
   /** The tuning trials' ids, every rung and seed. */
   trialIds: string[];
+  /**
+   * Budget units (epochs, steps) its tuning trials trained, over every rung and seed
+   * (successive halving retrains each rung from the start; asha trains each trial once, up to
+   * where it was stopped). Absent without a budget.
+   */
+  trained?: number;
+  /** Where a stopped configuration stopped: the budget of its last rung (asha: the epoch it was stopped after). */
+  stoppedAt?: number;
+}
+
+/** The trials of asha run once, stopped as they report; see ./asha.ts. */
+async function runAsha(
+  plan: StudyPlan,
+  results: MethodStudyResult[],
+  o: RunStudyOptions,
+  runBatch: (trials: TrialConfig[], pruner?: TrialPruner) => Promise<Map<string, TrialRecord>>,
+  phase: (line: string) => void,
+): Promise<void> {
+  const { spec, metric, goal } = plan;
+  const budget = spec.search.budget!;
+  const budgets = rungBudgets(budget.min, budget.max, spec.search.eta);
+  const asks = budgets.slice(0, -1);
+  const rungs = new AshaRungs(asks, spec.search.eta, goal);
+  // Every trial at the full budget; a trial's group is its method's study and its tuning seed.
+  const group = new Map<string, string>();
+  const trialsOf = (r: MethodStudyResult, s: number, i: number): TrialConfig[] =>
+    spec.tuningSeeds.map((seed) => {
+      const t = trialOf(r.study, r.candidates[i].options, seed, { tuning: true, budget: { option: budget.option, value: budget.max } });
+      group.set(trialId(t), `${s}/${seed}`);
+      return t;
+    });
+  const batch = results.flatMap((r, s) => r.candidates.flatMap((_, i) => trialsOf(r, s, i)));
+  // A resumed study: the stored trials' reports enter the rungs first, in the study's order
+  // (the order a one-worker run reported them in), so the pending trials' decisions come out the same.
+  if (!o.fresh) {
+    const stored = new Map(o.store.trials().filter((x) => x.status === 'done').map((x) => [x.id, x]));
+    for (const t of batch) {
+      const rec = stored.get(trialId(t));
+      if (!rec) continue;
+      const reached = prunedEpoch(rec) ?? budget.max;
+      for (const e of asks) if (e <= reached) rungs.record(group.get(rec.id)!, e, scoreAtEpoch(rec, metric, e));
+    }
+  }
+  const pruner: TrialPruner = {
+    asks: (id) => (group.has(id) ? asks : []),
+    decide: (id, _config, epoch, values) => {
+      const v = values[metric];
+      return !rungs.report(group.get(id)!, epoch, typeof v === 'number' ? v : null);
+    },
+  };
+  phase(`tuning: asha over ${budget.option} ${budgets.join(', ')} (η ${spec.search.eta}), ${batch.length} trials`);
+  const records = await runBatch(batch, pruner);
+  results.forEach((r, s) => {
+    r.candidates.forEach((c, i) => {
+      const recs = trialsOf(r, s, i).map((t) => records.get(trialId(t)));
+      c.trialIds.push(...trialsOf(r, s, i).map(trialId));
+      const stops = recs.map((x) => (x?.status === 'done' ? prunedEpoch(x) : 0));
+      const reached = Math.min(...stops.map((e) => e ?? budget.max));
+      c.trained = recs.reduce((n, x, k) => n + (x?.status === 'done' ? (stops[k] ?? budget.max) : 0), 0);
+      for (const b of budgets) {
+        if (b > reached) break;
+        const scores = recs.map((x) => (b === budget.max ? scoreOf(x, metric) : scoreAtEpoch(x, metric, b)));
+        c.budgets.push(b);
+        c.scores.push(scores.some((x) => x === null) ? null : mean(scores as number[]));
+      }
+      if (c.budgets.length === 0) {
+        // A failed trial: no rung reached.
+        c.budgets.push(budgets[0]);
+        c.scores.push(null);
+      }
+      const completed = recs.every((x) => x?.status === 'done') && stops.every((e) => e === null);
+      c.status = completed ? 'completed' : 'stopped';
+      if (!completed && reached > 0) c.stoppedAt = reached;
+    });
+  });
 }
 
 /** One method's study on one task, finished. */
@@ -77,8 +153,8 @@ export async function runStudy(plan: StudyPlan, o: RunStudyOptions): Promise<Stu
   const runner = o.runner ?? runTrials;
   const phase = o.onPhase ?? (() => {});
   const totals = { ran: 0, skipped: 0, failed: 0 };
-  const runBatch = async (trials: TrialConfig[]): Promise<Map<string, TrialRecord>> => {
-    const r = await runner({ store: o.store, trials, workers: o.workers, fresh: o.fresh, onEvent: o.onEvent });
+  const runBatch = async (trials: TrialConfig[], pruner?: TrialPruner): Promise<Map<string, TrialRecord>> => {
+    const r = await runner({ store: o.store, trials, workers: o.workers, fresh: o.fresh, onEvent: o.onEvent, ...(pruner ? { pruner } : {}) });
     totals.ran += r.ran;
     totals.skipped += r.skipped;
     totals.failed += r.failed;
@@ -87,6 +163,7 @@ export async function runStudy(plan: StudyPlan, o: RunStudyOptions): Promise<Stu
   const { spec, metric, goal } = plan;
   const tuningSeeds = spec.tuningSeeds;
   const halving = spec.search.method === 'asha' || spec.search.method === 'successive-halving';
+  const asha = spec.search.method === 'asha';
   const budget = halving ? spec.search.budget! : undefined;
   const budgets: (number | null)[] = budget ? rungBudgets(budget.min, budget.max, spec.search.eta) : [null];
   const results: MethodStudyResult[] = plan.studies.map((study) => ({
@@ -95,9 +172,10 @@ export async function runStudy(plan: StudyPlan, o: RunStudyOptions): Promise<Stu
     best: null,
     finals: [],
   }));
-  // Per study, the candidates still in the race.
-  let alive = results.map((r) => r.candidates.map((_, i) => i));
-  for (const [rung, b] of budgets.entries()) {
+  if (asha) await runAsha(plan, results, o, runBatch, phase);
+  // Successive halving (and grid, quasi-random: one rung): per study, the candidates still in the race.
+  let alive = asha ? [] : results.map((r) => r.candidates.map((_, i) => i));
+  for (const [rung, b] of (asha ? [] : budgets).entries()) {
     phase(budget ? `tuning: rung ${rung + 1} of ${budgets.length}, ${budget.option} ${b}, ${alive.reduce((n, a) => n + a.length, 0)} configurations` : `tuning: ${alive.reduce((n, a) => n + a.length, 0)} configurations`);
     const trialsOf = (r: MethodStudyResult, i: number): TrialConfig[] =>
       tuningSeeds.map((seed) => trialOf(r.study, r.candidates[i].options, seed, { tuning: true, budget: budget ? { option: budget.option, value: b! } : undefined }));
@@ -109,6 +187,7 @@ export async function runStudy(plan: StudyPlan, o: RunStudyOptions): Promise<Stu
         const c = r.candidates[i];
         c.trialIds.push(...ids);
         c.budgets.push(b);
+        if (b !== null) c.trained = (c.trained ?? 0) + b * ids.length;
         const score = meanScore(records, ids, metric);
         c.scores.push(score);
         return score;
@@ -117,7 +196,9 @@ export async function runStudy(plan: StudyPlan, o: RunStudyOptions): Promise<Stu
         for (const i of alive[s]) r.candidates[i].status = 'completed';
         return [];
       }
-      return promote(scores, goal, spec.search.eta).map((k) => alive[s][k]);
+      const promoted = promote(scores, goal, spec.search.eta).map((k) => alive[s][k]);
+      for (const i of alive[s]) if (!promoted.includes(i) && b !== null) r.candidates[i].stoppedAt = b;
+      return promoted;
     });
   }
   for (const r of results) {
