@@ -42,11 +42,11 @@ export class ForwardScope {
   /** Without a graph: the latest intermediate, dead once a child's output no longer shares it. */
   private previous: Tensor | null = null;
 
-  private constructor(private readonly allocated: Set<ArrayBufferLike>) {}
+  private constructor(private readonly allocated: WeakSet<ArrayBufferLike>) {}
 
   /** Runs `body` with allocations tracked (a nested container shares the outermost tracking). */
   static run<T>(body: (scope: ForwardScope) => T): T {
-    const allocated = trackedAllocations() ?? new Set<ArrayBufferLike>();
+    const allocated = trackedAllocations() ?? new WeakSet<ArrayBufferLike>();
     return trackAllocations(allocated, () => body(new ForwardScope(allocated)));
   }
 

@@ -25,7 +25,7 @@ const counts = { fresh: 0, freshBytes: 0, reused: 0, reusedBytes: 0 };
 /** Arrays allocated while a recycler is active (only those may be recycled). */
 let tracking: Set<ArrayBufferLike> | null = null;
 /** Arrays allocated while a forward pass is tracked (activations.ts), by buffer. */
-let forwardTracking: Set<ArrayBufferLike> | null = null;
+let forwardTracking: WeakSet<ArrayBufferLike> | null = null;
 
 /** The typed array class of each dtype (bool is Uint8ClampedArray so it differs from uint8's). */
 const ARRAY_OF = {
@@ -97,10 +97,10 @@ function fresh(dtype: DType, size: number, what?: () => string): Storage {
 
 /**
  * Runs `fn` with the buffers of every pooled-size array allocated meanwhile collected in
- * `allocated` (nested calls share the outermost set). The forward pass of nn.Sequential uses it
+ * `allocated` (nested calls share the outermost set; weak, so it keeps nothing alive). The forward pass of nn.Sequential uses it
  * to know which arrays it made itself.
  */
-export function trackAllocations<T>(allocated: Set<ArrayBufferLike>, fn: () => T): T {
+export function trackAllocations<T>(allocated: WeakSet<ArrayBufferLike>, fn: () => T): T {
   const outer = forwardTracking;
   forwardTracking = outer ?? allocated;
   try {
@@ -111,7 +111,7 @@ export function trackAllocations<T>(allocated: Set<ArrayBufferLike>, fn: () => T
 }
 
 /** The set of the forward pass being tracked, if any (see {@link trackAllocations}). */
-export function trackedAllocations(): Set<ArrayBufferLike> | null {
+export function trackedAllocations(): WeakSet<ArrayBufferLike> | null {
   return forwardTracking;
 }
 
