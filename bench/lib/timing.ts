@@ -8,6 +8,14 @@ export function wanted(name: string): boolean {
   return ONLY.length === 0 || ONLY.some((o) => name.startsWith(o));
 }
 
+/**
+ * Whether workload `name` was asked for by name (BENCH_ONLY lists it): the workloads that must
+ * run in a fresh process of their own (bench/run.ts starts one for each) run only then.
+ */
+export function named(name: string): boolean {
+  return ONLY.some((o) => name.startsWith(o));
+}
+
 export interface Timing {
   /** Median wall time of one repetition, ms. */
   ms: number;
