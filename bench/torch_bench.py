@@ -30,7 +30,7 @@ def wanted(name):
 
 def named(name):
     """Workloads that need a fresh process of their own run only when BENCH_ONLY names them."""
-    return any(name.startswith(o) for o in ONLY)
+    return os.environ.get("BENCH_NO_FRESH") != "1" and any(name.startswith(o) for o in ONLY)
 
 
 def emit(name, ms, **extra):
@@ -218,7 +218,7 @@ def user_workloads():
         opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
         model.train()
         loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=64, shuffle=True)
-        warmup, steps = (3, 10) if QUICK else (10, 60)
+        warmup, steps = (3, 10) if QUICK else (8, 40)
         times, loss_sum = [], 0.0
         for xb, yb in loader:
             t = time.perf_counter()
@@ -238,14 +238,14 @@ def user_workloads():
         torch.manual_seed(0)
         model = MnistNet()
         model.eval()
-        reps = 3 if QUICK else 12
+        reps = 3 if QUICK else 7
         times = []
-        for _ in range(reps + 2):
+        for _ in range(reps + 1):
             t = time.perf_counter()
             with torch.no_grad():
                 model(x).argmax(1)
             times.append((time.perf_counter() - t) * 1000)
-        timed = times[2:]
+        timed = times[1:]
         emit("mnist-cnn-eval", median(timed), minMs=min(timed), reps=len(timed))
     if named("mlp-epoch-loop"):
         x, y = data

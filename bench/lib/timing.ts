@@ -10,10 +10,11 @@ export function wanted(name: string): boolean {
 
 /**
  * Whether workload `name` was asked for by name (BENCH_ONLY lists it): the workloads that must
- * run in a fresh process of their own (bench/run.ts starts one for each) run only then.
+ * run in a fresh process of their own (bench/run.ts starts one for each) run only then, and
+ * never in a process started with BENCH_NO_FRESH=1.
  */
 export function named(name: string): boolean {
-  return ONLY.some((o) => name.startsWith(o));
+  return process.env.BENCH_NO_FRESH !== '1' && ONLY.some((o) => name.startsWith(o));
 }
 
 export interface Timing {

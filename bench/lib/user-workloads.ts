@@ -6,8 +6,8 @@
  * - mnist-cnn-step / mnist-cnn-eval: the CNN of PyTorch's MNIST example (examples/mnist/main.py:
  *   conv 1->32 3x3, ReLU, conv 32->64 3x3, ReLU, max-pool 2, dropout 0.25, flatten,
  *   fc 9216->128, ReLU, dropout 0.5, fc 128->10, log-softmax, NLL loss, Adadelta lr 1.0,
- *   batch 64) on Fashion-MNIST: the median train step over DataLoader batches, and the forward
- *   pass of a 1000-image batch in eval mode under noGrad;
+ *   batch 64) on Fashion-MNIST: the median train step over 40 DataLoader batches (after 8 warm-up steps), and the forward
+ *   pass of a 1000-image batch in eval mode under noGrad (median of 7 after one warm-up);
  * - mlp-epoch-loop: one epoch of the MLP 784-256-256-10 (Adam 1e-3, batch 128, shuffled) written
  *   as the README's loop (DataLoader, forward, crossEntropy, zeroGrad, backward, step), whole
  *   epoch, in a fresh process;
@@ -108,8 +108,8 @@ function runAll(lib: string): void {
     const generator = new Generator(0);
     const model = mnistCnn(generator);
     const optimizer = createOptimizer('adadelta', model.parameters(), { lr: 1.0 });
-    const warmup = QUICK ? 3 : 10;
-    const steps = QUICK ? 10 : 60;
+    const warmup = QUICK ? 3 : 8;
+    const steps = QUICK ? 10 : 40;
     const times: number[] = [];
     let lossSum = 0;
     model.train();
@@ -132,14 +132,14 @@ function runAll(lib: string): void {
     const model = mnistCnn(new Generator(0));
     model.eval();
     const x = train.x.narrow(0, 0, 1000);
-    const reps = QUICK ? 3 : 12;
+    const reps = QUICK ? 3 : 7;
     const times: number[] = [];
-    for (let i = 0; i < reps + 2; i++) {
+    for (let i = 0; i < reps + 1; i++) {
       const t = performance.now();
       noGrad(() => model.forward(x).argmax(1));
       times.push(performance.now() - t);
     }
-    const timed = times.slice(2);
+    const timed = times.slice(1);
     emit(lib, 'mnist-cnn-eval', median(timed), { minMs: Math.min(...timed), reps: timed.length });
   });
 
