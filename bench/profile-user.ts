@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { DataLoader, Generator, backendInfo, createOptimizer, crossEntropy, loadFashionMNISTSync, nllLoss } from '../src/node.js';
 import { tuneNativeAllocator } from '../src/backend/allocator.js';
 import { mnistCnn, readmeMlp } from './lib/user-workloads.js';
+import { wasmExportNames } from './lib/wasm-names.js';
 import { QUICK } from './lib/timing.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,40 +93,7 @@ const inWindow = gcs.filter((g) => g.start >= t0 && g.start <= t0 + wall);
 mkdirSync(join(root, 'bench/out'), { recursive: true });
 writeFileSync(join(root, `bench/out/${which}.cpuprofile`), JSON.stringify(profile));
 
-/** Function index -> export name of the wasm kernels (the module has no name section). */
-function wasmExportNames(path: string): Map<number, string> {
-  const b = readFileSync(path);
-  let p = 8;
-  const leb = (): number => {
-    let r = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = b[p++];
-      r |= (byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return r >>> 0;
-      shift += 7;
-    }
-  };
-  const names = new Map<number, string>();
-  while (p < b.length) {
-    const id = b[p++];
-    const size = leb();
-    const end = p + size;
-    if (id === 7) {
-      for (let n = leb(); n > 0; n--) {
-        const len = leb();
-        const name = b.subarray(p, p + len).toString('utf8');
-        p += len;
-        const kind = b[p++];
-        const index = leb();
-        if (kind === 0) names.set(index, name);
-      }
-    }
-    p = end;
-  }
-  return names;
-}
-const wasmNames = wasmExportNames(join(root, 'src/backend/wasm/kernels.wasm'));
+const wasmNames = wasmExportNames(readFileSync(join(root, 'src/backend/wasm/kernels.wasm')));
 
 // Self time per node: each sample's time delta goes to the node it landed in.
 const self = new Map<number, number>();

@@ -39,7 +39,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FRESH_WORKLOADS } from './lib/user-workloads.js';
+import { COSTS, limitMs, parseOptimizerTable } from './lib/costs.js';
+import { FRESH_WORKLOADS } from './lib/timing.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -208,14 +209,7 @@ if (wanted('optimizers') && (!libsArg || libsArg.includes('descent-blas'))) {
   process.stderr.write('running bench/optimizer-steps.ts blas\n');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/optimizer-steps.ts', 'blas'], { cwd: root, encoding: 'utf8', maxBuffer: 16 << 20, env: { ...process.env, DESCENT_BACKEND: 'blas', BENCH_ONLY: undefined } });
   if (r.status !== 0) problems.push(`bench/optimizer-steps.ts failed: ${(r.stderr ?? '').trim().split('\n').slice(-1)[0]}`);
-  const lines = (r.stdout ?? '').split('\n').filter((l) => l.trim().startsWith('|'));
-  const steps: { name: string; ms: number }[] = [];
-  for (const l of lines) {
-    const cells = l.split('|').slice(1, -1).map((c) => c.trim());
-    const ms = cells.slice(1).map((c) => Number.parseFloat(c)).find((v) => Number.isFinite(v));
-    if (cells[0] && ms !== undefined && !/^-+:?$/.test(cells[1] ?? '')) steps.push({ name: cells[0].replace(/`/g, ''), ms });
-  }
-  optimizers = { lines, steps };
+  optimizers = parseOptimizerTable(r.stdout ?? '');
 }
 
 // ---- where the time goes: CPU profiles and GC of the user workloads (bench/profile-user.ts) -------
@@ -300,42 +294,16 @@ const bwRow = bestOf(limitRows.filter((r) => r.name.startsWith('stream')), 'gbPe
 const PEAK = peakRow ? (peakRow.gflops as number) : null; // GFLOP/s
 const BW = bwRow ? (bwRow.gbPerS as number) : null; // GB/s
 
-// FLOPs of one forward pass per example, and of a training step (forward + both backward
-// products, less the input gradient of the first layer, which nothing needs).
-const MLP_LAYERS: [number, number][] = [[784, 256], [256, 256], [256, 10]];
-const mlpForward = MLP_LAYERS.reduce((a, [i, o]) => a + 2 * i * o, 0);
-const mlpTrain = 3 * mlpForward - 2 * 784 * 256;
-const MLP_PARAMS = MLP_LAYERS.reduce((a, [i, o]) => a + i * o + o, 0);
-const conv = (hOut: number, cIn: number, cOut: number, k = 3): number => 2 * hOut * hOut * cOut * cIn * k * k;
-const smallCnnForward = conv(28, 1, 16) + conv(14, 16, 32) + 2 * 1568 * 10;
-const smallCnnTrain = 3 * smallCnnForward - conv(28, 1, 16);
-const mnistForward = conv(26, 1, 32) + conv(24, 32, 64) + 2 * 9216 * 128 + 2 * 128 * 10;
-const mnistTrain = 3 * mnistForward - conv(26, 1, 32);
-const MNIST_PARAMS = 32 * 9 + 32 + 64 * 32 * 9 + 64 + 9216 * 128 + 128 + 128 * 10 + 10;
-const STEPS_PER_EPOCH = Math.ceil(60000 / 128);
-/** Per workload: FLOPs (GEMM/convolution work) and bytes (the optimizer's streams: Adam and Adadelta read p, g and two moments and write three arrays, 28 bytes a parameter). */
-const COST: Record<string, { flops: number; bytes: number; what: string }> = {
-  'sgemm-128': { flops: 2 * 128 ** 3, bytes: 0, what: '2n^3' },
-  'sgemm-512': { flops: 2 * 512 ** 3, bytes: 0, what: '2n^3' },
-  'sgemm-1024': { flops: 2 * 1024 ** 3, bytes: 0, what: '2n^3' },
-  'mlp-step': { flops: 128 * mlpTrain, bytes: 28 * MLP_PARAMS, what: 'forward + backward GEMMs; Adam on 269K params' },
-  'cnn-step': { flops: 64 * smallCnnTrain, bytes: 28 * 20778, what: 'convolutions and dense, forward + backward' },
-  'mnist-cnn-step': { flops: 64 * mnistTrain, bytes: 28 * MNIST_PARAMS, what: 'convolutions and dense, forward + backward; Adadelta on 1.2M params' },
-  'mnist-cnn-eval': { flops: 1000 * mnistForward, bytes: 0, what: 'forward of 1000 images' },
-  'mlp-epoch': { flops: 60000 * mlpTrain, bytes: STEPS_PER_EPOCH * 28 * MLP_PARAMS, what: '469 steps' },
-  'mlp-epoch-loop': { flops: 60000 * mlpTrain, bytes: STEPS_PER_EPOCH * 28 * MLP_PARAMS, what: '469 steps' },
-  'adam-1M': { flops: 0, bytes: 28e6, what: '7 streams of 4 bytes' },
-  'adam-10M': { flops: 0, bytes: 28e7, what: '7 streams of 4 bytes' },
-};
+const COST = COSTS;
 const fmtCount = (v: number, unit: string): string => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G${unit}` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} M${unit}` : `${(v / 1e3).toFixed(0)} K${unit}`);
 /** The workload's lower bound in ms: its FLOPs at peak plus its bytes at stream bandwidth (the phases do not overlap). */
-const limitMs = (id: string): number | null => (PEAK && BW && COST[id] ? COST[id].flops / PEAK / 1e6 + COST[id].bytes / BW / 1e6 : null);
+const limitOf = (id: string): number | null => (PEAK && BW && COST[id] ? limitMs(COST[id], PEAK, BW) : null);
 const LIMIT_LIBS = ['descent-blas', 'descent-wasm', 'pytorch', 'pytorch-1t'].filter((id) => present.some((l) => l.id === id));
 const limitTable = PEAK && BW
   ? [`| workload | FLOPs | bytes | limit | ${LIMIT_LIBS.map((id) => `${LIBS.find((l) => l.id === id)!.label} % of limit`).join(' | ')} |`,
     `|---|---:|---:|---:|${LIMIT_LIBS.map(() => '---:').join('|')}|`,
     ...shown.filter(([id]) => COST[id]).map(([id, label]) => {
-      const lim = limitMs(id)!;
+      const lim = limitOf(id)!;
       const c = COST[id];
       return `| ${label} | ${c.flops ? fmtCount(c.flops, 'FLOP') : '-'} | ${c.bytes ? fmtCount(c.bytes, 'B') : '-'} | ${fmtMs(lim)} | ${LIMIT_LIBS.map((lib) => {
         const m = find(lib, id)?.ms;

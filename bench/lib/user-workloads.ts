@@ -20,9 +20,6 @@ import { DataLoader, Generator, createOptimizer, crossEntropy, loadFashionMNISTS
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { QUICK, emit, named, wanted } from './timing.js';
 
-/** The workloads that need a fresh process each (bench/run.ts starts one per name). */
-export const FRESH_WORKLOADS = ['mlp-epoch-loop', 'first20-mlp', 'first20-matmul512'];
-
 /** The CNN of PyTorch's examples/mnist/main.py, layer for layer. */
 export function mnistCnn(generator: Generator): nn.Module {
   return new nn.Sequential(
