@@ -72,7 +72,9 @@ test('parseOptimizerTable reads the ms column, with or without more columns', ()
 test("wasmExportNames names the kernels' exported functions", () => {
   const bytes = readFileSync(join(root, 'src/backend/wasm/kernels.wasm'));
   const names = wasmExportNames(bytes);
-  const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).filter((e) => e.kind === 'function').map((e) => e.name).sort();
+  interface WasmModuleApi { new (b: Uint8Array): object; exports(m: object): { name: string; kind: string }[] }
+  const Module = (globalThis as unknown as { WebAssembly: { Module: WasmModuleApi } }).WebAssembly.Module;
+  const exported = Module.exports(new Module(bytes)).filter((e) => e.kind === 'function').map((e) => e.name).sort();
   assert.deepEqual([...names.values()].sort(), exported);
   assert.ok(exported.includes('adam'));
 });
