@@ -1,8 +1,14 @@
 """PyTorch side of descent's benchmark (run by bench/run.ts with /usr/bin/python3).
 
 Prints one JSON object per line: {"lib": "pytorch", "name": ..., "ms": ..., ...}. Takes the
-same workloads as bench/workloads.ts: sgemm, the MLP and CNN training steps, one epoch of the
-MLP on Fashion-MNIST, and the Adam update (plain and foreach).
+same workloads as bench/descent.ts: sgemm, the MLP and CNN training steps, one epoch of the
+MLP on Fashion-MNIST, the Adam update (plain and foreach), and those of
+bench/lib/user-workloads.ts (the MNIST-example CNN, the README-loop epoch, the first-20-steps
+figure); with BENCH_ONLY=peak, the machine's peak sgemm and stream bandwidth instead.
+
+Environment: BENCH_TORCH_THREADS (torch.set_num_threads), BENCH_LIB_ID (the lib field),
+BENCH_QUICK, BENCH_ONLY, BENCH_NO_FRESH (as in bench/lib/timing.ts). bench/run.ts gives it
+glibc's allocator tuning through MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, or not.
 """
 import gzip
 import json
@@ -275,7 +281,8 @@ def user_workloads():
         model = nn.Sequential(nn.Flatten(), *mlp())
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         x, y = torch.rand(128, 784), torch.randint(0, 10, (128,))
-        first_steps("first20-mlp", step_fn(model, opt, x, y))
+        step = step_fn(model, opt, x, y)
+        first_steps("first20-mlp", lambda: step().item())
     if named("first20-matmul512"):
         a, b = torch.randn(512, 512), torch.randn(512, 512)
         first_steps("first20-matmul512", lambda: a @ b)
