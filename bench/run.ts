@@ -20,8 +20,9 @@
  *
  * PyTorch runs as three processes: with glibc's allocator tuned as descent tunes its own
  * (src/backend/allocator.ts; here through MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_) on
- * 2 threads (the reference of every ratio and target: descent's BLAS uses 2 threads for big
- * products) and on 1 thread, and untuned on 2 threads. The descent wasm column runs as a fresh
+ * 2 threads and on 1 thread, and untuned on 2 threads. The targets compare descent with tuned
+ * PyTorch at its faster thread count, workload by workload (descent's BLAS uses up to 2
+ * threads: the same budget); the untuned column stays beside it. The descent wasm column runs as a fresh
  * install without OpenBLAS and clang does: DESCENT_BACKEND=wasm, the committed kernels.wasm, and
  * the process checks that no BLAS library was mapped.
  *
@@ -29,7 +30,7 @@
  *   npm run bench -- --quick              few repetitions and partial epochs (a smoke test)
  *   npm run bench -- --only mnist-cnn-step,first20-mlp    only these workloads (prefixes)
  *   npm run bench -- --libs=descent-blas,pytorch --no-write
- *   BENCH_ROUNDS=n npm run bench          rounds of the target workloads for descent-blas and PyTorch (default 5)
+ *   BENCH_ROUNDS=n npm run bench          rounds of the target workloads for descent-blas and PyTorch 2t and 1t (default 5)
  *
  * --quick, --only and --libs write bench/out/RESULTS-partial.md instead of bench/RESULTS.md.
  * BENCH_QUICK=1 and BENCH_ONLY=... are the environment forms of --quick and --only.
@@ -178,7 +179,7 @@ if (wanted('peak') && (!libsArg || libsArg.some((l) => l.startsWith('descent-bla
 // moment can tip them, so descent-blas and PyTorch run them again, alternately, and each figure
 // is the median of the rounds (round by round, the medians of repeated runs), not one window.
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 5)));
-const ROUND_LIBS = ['descent-blas', 'pytorch'];
+const ROUND_LIBS = ['descent-blas', 'pytorch', 'pytorch-1t'];
 const ROUND_WORKLOADS = ['sgemm-512', 'sgemm-1024', 'mlp-step', 'cnn-step', 'mnist-cnn-step', 'mnist-cnn-eval', 'adam-10M'].filter(wanted);
 const ROUND_FRESH = ['mlp-epoch-loop'].filter(wanted);
 const roundLibs = selected.filter((l) => ROUND_LIBS.includes(l.id));
@@ -244,7 +245,20 @@ const find = (lib: string, name: string): Row | undefined => rows.find((r) => r.
 const isFigure = (r: Row): boolean => !['info', 'native', 'unavailable'].includes(r.name) && !r.name.startsWith('gc:');
 const present = selected.filter((l) => rows.some((r) => r.lib === l.id && isFigure(r)));
 const reference = ['descent-blas', 'descent-wasm', 'descent-js'].find((id) => present.some((l) => l.id === id));
-const TORCH = 'pytorch';
+// The PyTorch reference of the targets: tuned, at its faster thread count (1 or 2) workload by
+// workload, so that descent (whose BLAS uses up to 2 threads) meets PyTorch's best with the same
+// thread budget, and a loaded machine's penalty on spinning OpenMP threads cannot flatter descent.
+const TORCH = 'pytorch-best';
+for (const name of new Set(rows.filter((r) => r.lib === 'pytorch' || r.lib === 'pytorch-1t').map((r) => r.name))) {
+  const cands = [find('pytorch', name), find('pytorch-1t', name)].filter((r): r is Row => !!r && typeof r.ms === 'number' && isFigure(r));
+  if (!cands.length) continue;
+  const best = cands.sort((a, b) => (a.ms as number) - (b.ms as number))[0];
+  rows.push({ ...best, lib: TORCH, from: best.lib });
+}
+const torchLabel = (name: string): string => {
+  const r = find(TORCH, name);
+  return r ? (r.from === 'pytorch-1t' ? 'PyTorch 1t' : 'PyTorch 2t') : 'PyTorch';
+};
 
 function fmtMs(ms: number): string {
   return ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
@@ -333,7 +347,7 @@ const ms = (lib: string, name: string): number | null => find(lib, name)?.ms ?? 
 for (const n of [512, 1024]) {
   const d = find('descent-blas', `sgemm-${n}`)?.gflops as number | undefined;
   const p = find(TORCH, `sgemm-${n}`)?.gflops as number | undefined;
-  targets.push({ what: `sgemm n=${n}, BLAS path >= 90% of PyTorch's GFLOP/s`, value: d && p ? `${d.toFixed(1)} vs ${p.toFixed(1)} GF/s = ${((100 * d) / p).toFixed(0)}%` : 'not measured', met: d && p ? d >= 0.9 * p : null });
+  targets.push({ what: `sgemm n=${n}, BLAS path >= 90% of PyTorch's GFLOP/s`, value: d && p ? `${d.toFixed(1)} vs ${p.toFixed(1)} GF/s (${torchLabel(`sgemm-${n}`)}) = ${((100 * d) / p).toFixed(0)}%` : 'not measured', met: d && p ? d >= 0.9 * p : null });
 }
 function vs(what: string, a: number | null, b: number | null, text: (r: number) => string, met: (r: number) => boolean): void {
   targets.push(a !== null && b !== null ? { what, value: text(a / b), met: met(a / b) } : { what, value: 'not measured', met: null });
@@ -342,7 +356,7 @@ function vs(what: string, a: number | null, b: number | null, text: (r: number) 
 function atMost(what: string, lib: string, other: string, name: string, limit: number): void {
   const a = ms(lib, name);
   const b = ms(other, name);
-  vs(what, a, b, (r) => `${fmtMs(a!)} vs ${fmtMs(b!)} = ${r.toFixed(2)}x`, (r) => r <= limit);
+  vs(what, a, b, (r) => `${fmtMs(a!)} vs ${fmtMs(b!)}${other === TORCH ? ` (${torchLabel(name)})` : ''} = ${r.toFixed(2)}x`, (r) => r <= limit);
 }
 atMost('MLP step, BLAS <= 1.3x PyTorch', 'descent-blas', TORCH, 'mlp-step', 1.3);
 vs('MLP step, wasm >= 1.5x faster than TF.js wasm', ms('tfjs-wasm', 'mlp-step'), ms('descent-wasm', 'mlp-step'), (r) => `${fmtMs(ms('descent-wasm', 'mlp-step')!)} vs ${fmtMs(ms('tfjs-wasm', 'mlp-step')!)}: ${r.toFixed(1)}x faster`, (r) => r >= 1.5);
@@ -429,7 +443,7 @@ const body = [
   `## Ratios to descent (${reference ?? 'n/a'}; above 1 = slower than descent)`, '', ...ratioTable, '',
   ...(vsTable.length ? ['## descent against PyTorch, thread for thread (below 1 = descent faster)', '', ...vsTable, ''] : []),
   '## Physical limits', '', ...limitLines, '', ...limitTable, '',
-  '## Targets', '', 'Ratios to PyTorch use the tuned 2-thread PyTorch (descent blas also runs big products on 2 threads).', '', '| target | measured | |', '|---|---|---|', ...targetLines, '',
+  '## Targets', '', 'Targets against PyTorch use tuned PyTorch (the same allocator tuning as descent) at its faster thread count, 1 or 2, workload by workload (named beside each figure): descent blas runs big products on 2 threads, so both sides have the same thread budget. The untuned figures are in the PyTorch untuned column.', '', '| target | measured | |', '|---|---|---|', ...targetLines, '',
   '## Notes', '', ...notes, ...optimizerLines, ...profileLines, ...dataLines,
 ].join('\n');
 
