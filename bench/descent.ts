@@ -10,6 +10,8 @@ import { noGrad } from '../src/tensor/autograd.js';
 import { Generator } from '../src/tensor/random.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { adam, cnn, mlp, trainStep } from './lib/models.js';
+import { runUserWorkloads } from './lib/user-workloads.js';
+import { readFileSync } from 'node:fs';
 import { ADAM_SIZES, PARTIAL_EPOCH_BATCHES, QUICK, SGEMM_SIZES, emit, timeit, wanted } from './lib/timing.js';
 
 const backend = process.argv[2] ?? 'blas';
@@ -21,8 +23,17 @@ if (info.name !== backend) {
   emit(`descent-${backend}`, 'unavailable', 0, { reason: `asked for ${backend}, got ${info.name}` });
   process.exit(0);
 }
-const lib = `descent-${backend}`;
-emit(lib, 'info', 0, { backend: info.name, detail: info.detail, node: process.version, allocator: allocator.applied ? allocator.detail : `untuned (${allocator.detail})` });
+const lib = process.env.BENCH_LIB_ID ?? `descent-${backend}`;
+/** The BLAS-like shared libraries mapped into this process (none on the wasm and js paths). */
+function nativeLibraries(): string[] {
+  try {
+    const maps = readFileSync('/proc/self/maps', 'utf8');
+    return [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5] ?? '').filter((p) => /blas|lapack|mkl|blis/i.test(p)))];
+  } catch {
+    return [];
+  }
+}
+emit(lib, 'info', 0, { backend: info.name, detail: info.detail, node: process.version, allocator: allocator.applied ? allocator.detail : `untuned (${allocator.detail})`, nativeLibraries: nativeLibraries() });
 const gen = new Generator(42);
 
 function randomArray(n: number, lo = -1, hi = 1): Float32Array {
@@ -42,6 +53,18 @@ for (const n of SGEMM_SIZES) {
   const t = timeit(() => k.gemm({ transA: false, transB: false, m: n, n, k: n, alpha: 1, a, aOffset: 0, lda: n, b, bOffset: 0, ldb: n, beta: 0, c, cOffset: 0, ldc: n }),
     { minTime: slow ? 0 : 1000, minReps: slow ? 1 : 3, warmup: slow ? 1 : 3 });
   emit(lib, `sgemm-${n}`, t.ms, { gflops: (2 * n ** 3) / t.ms / 1e6, reps: t.reps });
+}
+
+// ---- the machine's peak: sgemm at sizes where BLAS runs at full speed (threads: DESCENT_BLAS_THREADS) ----
+if (backend === 'blas' && process.env.BENCH_ONLY?.split(',').includes('peak-sgemm')) {
+  for (const n of [1024, 1536, 2048]) {
+    const a = randomArray(n * n);
+    const b = randomArray(n * n);
+    const c = new Float32Array(n * n);
+    const k = kernels();
+    const t = timeit(() => k.gemm({ transA: false, transB: false, m: n, n, k: n, alpha: 1, a, aOffset: 0, lda: n, b, bOffset: 0, ldb: n, beta: 0, c, cOffset: 0, ldc: n }), { minTime: 1000, minReps: 3, warmup: 2 });
+    emit(lib, `peak-sgemm-${n}`, t.ms, { gflops: (2 * n ** 3) / t.ms / 1e6, threads: process.env.DESCENT_BLAS_THREADS ?? 'default', reps: t.reps });
+  }
 }
 
 // ---- training steps ------------------------------------------------------------------------
@@ -111,3 +134,8 @@ for (const n of ADAM_SIZES) {
   }, { minTime: n > 5e6 ? 2000 : 1000, minReps: 5 });
   emit(lib, name, t.ms, { minMs: t.minMs, reps: t.reps, gbPerS: (n * 4 * 7) / t.ms / 1e6 });
 }
+
+// ---- the workloads written through the public API (bench/lib/user-workloads.ts) ------------
+if (backend !== 'js') await runUserWorkloads(lib);
+// Which native libraries this process ended with (the wasm column must have none).
+emit(lib, 'native', 0, { nativeLibraries: nativeLibraries() });

@@ -139,6 +139,55 @@ if (wanted('mlp-epoch')) {
   emit(lib, 'mlp-epoch', (ms / batches) * total, extra);
 }
 
+// ---- the CNN of PyTorch's MNIST example (bench/lib/user-workloads.ts), NHWC -------------------
+function mnistCnn(): { vars: Vars; forward: (x: tf.Tensor, training: boolean) => tf.Tensor } {
+  const k1 = uniformVar([3, 3, 1, 32], 9), c1 = uniformVar([32], 9);
+  const k2 = uniformVar([3, 3, 32, 64], 288), c2 = uniformVar([64], 288);
+  const w1 = uniformVar([9216, 128], 9216), b1 = uniformVar([128], 9216);
+  const w2 = uniformVar([128, 10], 128), b2 = uniformVar([10], 128);
+  return {
+    vars: [k1, c1, k2, c2, w1, b1, w2, b2],
+    forward: (x, training) => {
+      const h1 = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1 as unknown as tf.Tensor4D, 1, 'valid'), c1)) as tf.Tensor4D;
+      const h2 = tf.relu(tf.add(tf.conv2d(h1, k2 as unknown as tf.Tensor4D, 1, 'valid'), c2)) as tf.Tensor4D;
+      let h = tf.reshape(tf.maxPool(h2, 2, 2, 'valid'), [x.shape[0], 9216]);
+      if (training) h = tf.dropout(h, 0.25);
+      h = tf.relu(tf.add(tf.matMul(h, w1), b1));
+      if (training) h = tf.dropout(h, 0.5);
+      return tf.logSoftmax(tf.add(tf.matMul(h, w2), b2));
+    },
+  };
+}
+
+if ((wanted('mnist-cnn-step') || wanted('mnist-cnn-eval')) && !slow) {
+  const dir = process.env.DESCENT_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
+  const images = readIdx(join(dir, 'train-images-idx3-ubyte.gz'));
+  const n = 1000;
+  const pixels = new Float32Array(n * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images.bytes[i] / 255;
+  const x = tf.tensor4d(pixels, [n, 28, 28, 1]);
+  const model = mnistCnn();
+  if (wanted('mnist-cnn-step')) {
+    const opt = tf.train.adadelta(1.0);
+    const xb = tf.slice(x, [0, 0, 0, 0], [64, 28, 28, 1]);
+    const yb = tf.oneHot(tf.tensor1d(labels(64), 'int32'), 10);
+    try {
+      const t = timeit(() => {
+        const cost = opt.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(yb, model.forward(xb, true)), 1))) as tf.Scalar, true, model.vars);
+        cost!.dataSync();
+        cost!.dispose();
+      }, { minTime: 2000, minReps: 5, warmup: 3 });
+      emit(lib, 'mnist-cnn-step', t.ms, { minMs: t.minMs, reps: t.reps });
+    } catch (e) {
+      emit(lib, 'mnist-cnn-step', null as unknown as number, { error: (e as Error).message.split('\n')[0] });
+    }
+  }
+  if (wanted('mnist-cnn-eval')) {
+    const t = timeit(() => tf.tidy(() => tf.argMax(model.forward(x, false), 1).dataSync()), { minTime: 2000, minReps: QUICK ? 2 : 5, warmup: 2 });
+    emit(lib, 'mnist-cnn-eval', t.ms, { minMs: t.minMs, reps: t.reps });
+  }
+}
+
 // ---- the Adam update ----------------------------------------------------------------------
 for (const n of ADAM_SIZES) {
   const name = `adam-${n / 1_000_000}M`;

@@ -1,8 +1,14 @@
 """PyTorch side of descent's benchmark (run by bench/run.ts with /usr/bin/python3).
 
 Prints one JSON object per line: {"lib": "pytorch", "name": ..., "ms": ..., ...}. Takes the
-same workloads as bench/workloads.ts: sgemm, the MLP and CNN training steps, one epoch of the
-MLP on Fashion-MNIST, and the Adam update (plain and foreach).
+same workloads as bench/descent.ts: sgemm, the MLP and CNN training steps, one epoch of the
+MLP on Fashion-MNIST, the Adam update (plain and foreach), and those of
+bench/lib/user-workloads.ts (the MNIST-example CNN, the README-loop epoch, the first-20-steps
+figure); with BENCH_ONLY=peak, the machine's peak sgemm and stream bandwidth instead.
+
+Environment: BENCH_TORCH_THREADS (torch.set_num_threads), BENCH_LIB_ID (the lib field),
+BENCH_QUICK, BENCH_ONLY, BENCH_NO_FRESH (as in bench/lib/timing.ts). bench/run.ts gives it
+glibc's allocator tuning through MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, or not.
 """
 import gzip
 import json
@@ -16,6 +22,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+LIB = os.environ.get("BENCH_LIB_ID", "pytorch")
+THREADS = int(os.environ["BENCH_TORCH_THREADS"]) if os.environ.get("BENCH_TORCH_THREADS") else None
+if THREADS:
+    torch.set_num_threads(THREADS)
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 DATA_DIR = os.environ.get("DESCENT_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
 
@@ -24,8 +34,13 @@ def wanted(name):
     return not ONLY or any(name.startswith(o) for o in ONLY)
 
 
+def named(name):
+    """Workloads that need a fresh process of their own run only when BENCH_ONLY names them."""
+    return os.environ.get("BENCH_NO_FRESH") != "1" and any(name.startswith(o) for o in ONLY)
+
+
 def emit(name, ms, **extra):
-    print(json.dumps({"lib": "pytorch", "name": name, "ms": ms, **extra}), flush=True)
+    print(json.dumps({"lib": LIB, "name": name, "ms": ms, **extra}), flush=True)
 
 
 def timeit(fn, min_time=1.0, min_reps=3, warmup=3):
@@ -78,6 +93,7 @@ def read_idx(path):
 def main():
     torch.manual_seed(0)
     emit("info", 0, version=torch.__version__, threads=torch.get_num_threads(),
+         allocator=" ".join(f"{k}={os.environ[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in os.environ) or "untuned",
          blas=torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in torch.__config__.show() else "?")
     with torch.no_grad():
         for n in (128, 512, 1024):
@@ -141,5 +157,162 @@ def main():
             emit(name, timeit(opt.step, min_time=1.0 if n < 5e6 else 2.0))
 
 
+class MnistNet(nn.Module):
+    """The network of PyTorch's examples/mnist/main.py, as written there."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.max_pool2d(x, 2)
+        x = self.dropout1(x)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = self.dropout2(x)
+        x = self.fc2(x)
+        return F.log_softmax(x, dim=1)
+
+
+def load_fashion(split="train"):
+    prefix = "train" if split == "train" else "t10k"
+    dims, pixels = read_idx(os.path.join(DATA_DIR, f"{prefix}-images-idx3-ubyte.gz"))
+    _, labels = read_idx(os.path.join(DATA_DIR, f"{prefix}-labels-idx1-ubyte.gz"))
+    x = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).reshape(dims[0], 1, 28, 28).float().div_(255)
+    y = torch.frombuffer(bytearray(labels), dtype=torch.uint8).long()
+    return x, y
+
+
+def median(xs):
+    s = sorted(xs)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def first_steps(name, fn):
+    """Fresh process: mean of calls 1-20 against the median of calls 100+."""
+    total = 150 if QUICK else 300
+    times = []
+    for _ in range(total):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    first20 = sum(times[:20]) / 20
+    steady = median(times[99:])
+    emit(name, first20, steadyMs=steady, ratio=first20 / steady, first=times[0], calls=total)
+
+
+def user_workloads():
+    """The workloads of bench/lib/user-workloads.ts, written as PyTorch users write them."""
+    data = None
+    load_ms = 0.0
+    if wanted("mnist-cnn-step") or wanted("mnist-cnn-eval") or named("mlp-epoch-loop"):
+        t0 = time.perf_counter()
+        data = load_fashion()
+        load_ms = (time.perf_counter() - t0) * 1000
+    if wanted("mnist-cnn-step"):
+        x, y = data
+        torch.manual_seed(0)
+        model = MnistNet()
+        opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
+        model.train()
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=64, shuffle=True)
+        warmup, steps = (3, 10) if QUICK else (8, 40)
+        times, loss_sum = [], 0.0
+        for xb, yb in loader:
+            t = time.perf_counter()
+            opt.zero_grad()
+            loss = F.nll_loss(model(xb), yb)
+            loss.backward()
+            opt.step()
+            v = loss.item()
+            times.append((time.perf_counter() - t) * 1000)
+            loss_sum += v
+            if len(times) >= warmup + steps:
+                break
+        timed = times[warmup:]
+        emit("mnist-cnn-step", median(timed), minMs=min(timed), reps=len(timed), meanLoss=loss_sum / len(times))
+    if wanted("mnist-cnn-eval"):
+        x = data[0][:1000]
+        torch.manual_seed(0)
+        model = MnistNet()
+        model.eval()
+        reps = 3 if QUICK else 7
+        times = []
+        for _ in range(reps + 1):
+            t = time.perf_counter()
+            with torch.no_grad():
+                model(x).argmax(1)
+            times.append((time.perf_counter() - t) * 1000)
+        timed = times[1:]
+        emit("mnist-cnn-eval", median(timed), minMs=min(timed), reps=len(timed))
+    if named("mlp-epoch-loop"):
+        x, y = data
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), *mlp())
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=128, shuffle=True)
+        limit = 60 if QUICK else len(loader)
+        t0 = time.perf_counter()
+        loss_sum, batches = 0.0, 0
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item()
+            batches += 1
+            if batches >= limit:
+                break
+        ms = (time.perf_counter() - t0) * 1000
+        extra = {"batches": batches, "meanLoss": loss_sum / batches, "loadMs": load_ms}
+        if batches < len(loader):
+            extra["extrapolatedFrom"] = batches
+        emit("mlp-epoch-loop", ms / batches * len(loader), **extra)
+    if named("first20-mlp"):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), *mlp())
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        x, y = torch.rand(128, 784), torch.randint(0, 10, (128,))
+        step = step_fn(model, opt, x, y)
+        first_steps("first20-mlp", lambda: step().item())
+    if named("first20-matmul512"):
+        a, b = torch.randn(512, 512), torch.randn(512, 512)
+        first_steps("first20-matmul512", lambda: a @ b)
+
+
+def limits():
+    """The machine's peak sgemm (n = 1024..2048, 1 and 2 threads) and stream bandwidth (copy, triad)."""
+    if not named("peak"):
+        return
+    before = torch.get_num_threads()
+    with torch.no_grad():
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            for n in (1024, 1536, 2048):
+                a, b = torch.randn(n, n), torch.randn(n, n)
+                out = torch.empty(n, n)
+                ms = timeit(lambda: torch.mm(a, b, out=out), min_time=1.0)
+                emit(f"peak-sgemm-{n}-t{threads}", ms, gflops=2 * n ** 3 / ms / 1e6, threads=threads)
+            n = 32 * 1024 * 1024  # 128 MiB per array: far beyond the caches
+            a, b, c = torch.empty(n), torch.rand(n), torch.rand(n)
+            ms = timeit(lambda: a.copy_(b), min_time=1.0)
+            emit(f"stream-copy-t{threads}", ms, gbPerS=2 * 4 * n / ms / 1e6, threads=threads)
+            ms = timeit(lambda: torch.add(b, c, alpha=3.0, out=a), min_time=1.0)
+            emit(f"stream-triad-t{threads}", ms, gbPerS=3 * 4 * n / ms / 1e6, threads=threads)
+            del a, b, c
+    torch.set_num_threads(before)
+
+
 if __name__ == "__main__":
-    main()
+    if not named("peak"):
+        main()
+        user_workloads()
+    limits()

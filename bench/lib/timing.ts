@@ -8,6 +8,18 @@ export function wanted(name: string): boolean {
   return ONLY.length === 0 || ONLY.some((o) => name.startsWith(o));
 }
 
+/** The workloads that need a fresh process each (bench/run.ts starts one per name; see named). */
+export const FRESH_WORKLOADS = ['mlp-epoch-loop', 'first20-mlp', 'first20-matmul512'];
+
+/**
+ * Whether workload `name` was asked for by name (BENCH_ONLY lists it): the workloads that must
+ * run in a fresh process of their own (bench/run.ts starts one for each) run only then, and
+ * never in a process started with BENCH_NO_FRESH=1.
+ */
+export function named(name: string): boolean {
+  return process.env.BENCH_NO_FRESH !== '1' && ONLY.some((o) => name.startsWith(o));
+}
+
 export interface Timing {
   /** Median wall time of one repetition, ms. */
   ms: number;
