@@ -9,6 +9,8 @@ import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
 import { optionsSchema } from '../options-schema.js';
 import type { TaskDef } from '../tasks.js';
 import { pow } from '../../backend/math/pow.js';
+// sin(2πx), cos(2πx) and powers with the same bits on every engine (a trace in the browser is the CLI's).
+import { cosTwoPi, sinTwoPi } from '../../backend/math/trig.js';
 
 export interface Function2D {
   name: string;
@@ -124,8 +126,8 @@ export const rastrigin: Function2D = {
   name: 'rastrigin',
   title: 'Rastrigin',
   description: 'f = 20 + sum(x_i^2 - 10 cos(2 pi x_i)): a bowl covered in local minima; global minimum at the origin',
-  f: (x, y) => 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y),
-  grad: (x, y) => [2 * x + 20 * Math.PI * Math.sin(2 * Math.PI * x), 2 * y + 20 * Math.PI * Math.sin(2 * Math.PI * y)],
+  f: (x, y) => 20 + x * x - 10 * cosTwoPi(x) + y * y - 10 * cosTwoPi(y),
+  grad: (x, y) => [2 * x + 20 * Math.PI * sinTwoPi(x), 2 * y + 20 * Math.PI * sinTwoPi(y)],
   start: [3.2, -2.7],
   window: [-5.12, 5.12, -5.12, 5.12],
   minima: [[0, 0]],
