@@ -41,8 +41,15 @@ export interface TaskDef {
 export function withDefaultLr(task: TaskDef, method: Method, options: JsonObject): Method {
   if (hasLr(method)) return method;
   const lr = task.defaultLr?.(method, options);
-  if (lr === undefined) return method;
-  // A wrapper (lookahead, swa, ...) has no lr of its own: the default goes to its inner optimizer.
+  return lr === undefined ? method : applyDefaultLr(method, lr);
+}
+
+/**
+ * The method with learning rate `lr` where its options name none. A wrapper (lookahead, swa,
+ * ...) has no lr of its own: the default goes to its inner optimizer's options.
+ */
+export function applyDefaultLr(method: Method, lr: number): Method {
+  if (hasLr(method)) return method;
   if (getOptimizerEntry(method.optimizer).wrapper) {
     const inner = method.options.optimizerOptions;
     const innerOptions = inner && typeof inner === 'object' && !Array.isArray(inner) ? inner : {};

@@ -23,8 +23,12 @@ async function cliJson(argv: string[]): Promise<{ iterates: number[][]; options:
 }
 
 test("race: a typed f(x, y)'s window is the user's, validated, in the URL and the command", { skip }, async () => {
-  const { page, consoleErrors, url, close } = await openPlayground('view=race&problem=custom&expr=(x-5)%5E2%2By%5E2&window=0,10,-2,2&steps=50&runs=momentum');
+  const { page, consoleErrors, url, close } = await openPlayground('view=race&problem=custom&expr=(x-5)%5E2%2By%5E2&window=0,10,-2,2&steps=50&runs=momentum;lookahead(optimizer=adam)');
   await page.waitForFunction(RACE_READY);
+  // Both run (a wrapper on a typed function gets the default lr in its inner optimizer's options).
+  const summary = await page.$$eval('.run-summary li', (els) => els.map((e) => e.textContent ?? ''));
+  assert.ok(summary.length === 2 && summary.every((t) => /f = /.test(t)), summary.join(' | '));
+  assert.deepEqual((await page.evaluate('window.descentPlayground.exportJson().records[1].config.method.options')), { optimizer: 'adam', optimizerOptions: { lr: 0.02 } });
   const bounds = await page.$$eval('.window-field input', (els) => els.map((e) => (e as unknown as { value: string }).value));
   assert.deepEqual(bounds, ['0', '10', '-2', '2']);
   // The default start is inside the window (a tenth in from the top-left corner).
