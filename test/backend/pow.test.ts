@@ -26,7 +26,7 @@ const rnd = (): number => {
   return seed / 4294967296;
 };
 
-test('pow is within 1 ulp of Math.pow on 465,000 inputs', () => {
+test('pow is within 1 ulp of Math.pow on 150,000 inputs', () => {
   let worst = 0;
   let worstAt = '';
   let n = 0;
@@ -35,14 +35,14 @@ test('pow is within 1 ulp of Math.pow on 465,000 inputs', () => {
     n++;
     if (u > worst) [worst, worstAt] = [u, `${x} ** ${y}: ${pow(x, y)} vs Math.pow ${Math.pow(x, y)}`];
   };
-  for (const beta of [0.9, 0.999, 0.99, 0.5, 0.96, 0.95, 0.9999]) for (let t = 1; t <= 5000; t++) check(beta, t);
-  for (let i = 0; i < 150000; i++) check(rnd() * 10, (rnd() - 0.5) * 40);
-  for (let i = 0; i < 100000; i++) check(Math.exp((rnd() - 0.5) * 1400), (rnd() - 0.5) * 4); // results from subnormal to overflow
-  for (let i = 0; i < 80000; i++) check(-(rnd() * 10), Math.floor((rnd() - 0.5) * 60)); // negative bases, integer exponents
-  for (let i = 0; i < 40000; i++) check(rnd() * 1e-310, rnd() * 2); // subnormal bases
-  for (let i = 0; i < 40000; i++) check(1 + (rnd() - 0.5) * 1e-9, (rnd() - 0.5) * 1e12); // |y| > 2^31, x near 1
-  for (let i = 0; i < 20000; i++) check(rnd() * 4, (rnd() - 0.5) * 1e20); // |y| > 2^64
-  assert.ok(n > 400000);
+  for (const beta of [0.9, 0.999, 0.99, 0.5, 0.96, 0.95, 0.9999]) for (let t = 1; t <= 3000; t++) check(beta, t);
+  for (let i = 0; i < 50000; i++) check(rnd() * 10, (rnd() - 0.5) * 40);
+  for (let i = 0; i < 30000; i++) check(Math.exp((rnd() - 0.5) * 1400), (rnd() - 0.5) * 4); // results from subnormal to overflow
+  for (let i = 0; i < 25000; i++) check(-(rnd() * 10), Math.floor((rnd() - 0.5) * 60)); // negative bases, integer exponents
+  for (let i = 0; i < 10000; i++) check(rnd() * 1e-310, rnd() * 2); // subnormal bases
+  for (let i = 0; i < 10000; i++) check(1 + (rnd() - 0.5) * 1e-9, (rnd() - 0.5) * 1e12); // |y| > 2^31, x near 1
+  for (let i = 0; i < 5000; i++) check(rnd() * 4, (rnd() - 0.5) * 1e20); // |y| > 2^64
+  assert.ok(n > 150000);
   assert.ok(worst <= 1, `worst error ${worst} ulp at ${worstAt}`);
 });
 

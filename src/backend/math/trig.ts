@@ -60,26 +60,32 @@ function highWordQuarter(x: number): number {
   return f64[0];
 }
 
-/** The quadrant (0..3) and the reduced angle 2π(x - n/4), |angle| <= π/4, of 2πx. */
-function reduce(x: number): [number, number] {
+// The reduction's results (module variables rather than a returned pair: no allocation per call).
+let quadrant = 0;
+let angle = 0;
+
+/** Sets `quadrant` (0..3) and `angle` = 2π(x - n/4), |angle| <= π/4, for 2πx. */
+function reduce(x: number): void {
   const n = Math.round(4 * x); // 4x is exact (a power-of-two scaling)
   const s = x - n / 4; // exact: |s| <= 1/8 and n/4 is a multiple of x's ulp
-  const q = ((n % 4) + 4) % 4;
-  return [q, s * TWO_PI];
+  quadrant = n >= -2147483648 && n < 2147483648 ? n & 3 : ((n % 4) + 4) % 4; // & is mod 4 on two's complement
+  angle = s * TWO_PI;
 }
 
 /** sin(2πx), the same bits on every engine; NaN for ±Infinity and NaN. */
 export function sinTwoPi(x: number): number {
   if (!Number.isFinite(x)) return NaN;
-  const [q, a] = reduce(x);
-  const r = q === 0 ? kernelSin(a) : q === 1 ? kernelCos(a) : q === 2 ? -kernelSin(a) : -kernelCos(a);
+  reduce(x);
+  const q = quadrant;
+  const r = q === 0 ? kernelSin(angle) : q === 1 ? kernelCos(angle) : q === 2 ? -kernelSin(angle) : -kernelCos(angle);
   return r === 0 ? (x === 0 ? x : 0) : r; // sin(2π·±0) is ±0; the other zeros are +0
 }
 
 /** cos(2πx), the same bits on every engine; NaN for ±Infinity and NaN. */
 export function cosTwoPi(x: number): number {
   if (!Number.isFinite(x)) return NaN;
-  const [q, a] = reduce(x);
-  const r = q === 0 ? kernelCos(a) : q === 1 ? -kernelSin(a) : q === 2 ? -kernelCos(a) : kernelSin(a);
+  reduce(x);
+  const q = quadrant;
+  const r = q === 0 ? kernelCos(angle) : q === 1 ? -kernelSin(angle) : q === 2 ? -kernelCos(angle) : kernelSin(angle);
   return r + 0; // no -0
 }
