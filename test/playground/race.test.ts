@@ -82,7 +82,7 @@ test("race: a typed f(x, y)'s window is the user's, validated, in the URL and th
 });
 
 test("race: a wrapper gets an inner-optimizer picker and the inner optimizer's options; the command runs to the same path", { skip }, async () => {
-  const { page, consoleErrors, close } = await openPlayground('view=race&problem=rosenbrock&steps=60&start=-1,1.5&runs=lookahead(optimizer=adam,optimizerOptions.lr=0.05,k=3)');
+  const { page, consoleErrors, url, close } = await openPlayground('view=race&problem=rosenbrock&steps=60&start=-1,1.5&runs=lookahead(optimizer=adam,optimizerOptions.lr=0.05,k=3)');
   await page.waitForFunction(RACE_READY);
   assert.equal(await page.$eval('#race-inner-0', (e) => (e as unknown as { value: string }).value), 'adam');
   const inner = await page.$$eval('#race-inner-0 option', (els) => els.map((e) => (e as unknown as { value: string }).value));
@@ -120,6 +120,11 @@ test("race: a wrapper gets an inner-optimizer picker and the inner optimizer's o
   const cli2 = await cliJson(command2.split(' ').slice(2));
   const rec2 = (await page.evaluate('window.descentPlayground.exportJson().records[0]')) as { steps: { x: number[]; y: number[] } };
   assert.deepStrictEqual(rec2.steps.x.map((x, i) => [x, rec2.steps.y[i]]), cli2.iterates);
+  // A link naming an inner optimizer that does not exist opens with the wrapper's default.
+  await page.goto(`${url}?view=race&steps=20&runs=ema(optimizer=nosuch,optimizerOptions.lr=0.1,decay=0.9)`, { waitUntil: 'load' });
+  await page.waitForFunction(RACE_READY);
+  assert.equal(await page.$eval('#race-inner-0', (e) => (e as unknown as { value: string }).value), 'sgd');
+  await page.waitForFunction('new URLSearchParams(location.search).get("runs") === "ema(decay=0.9)"');
   // Picking a wrapper from the optimizer list shows its picker with the registry's default inner optimizer.
   await page.select('#race-opt-0', 'swa');
   await page.waitForFunction('document.querySelector("#race-inner-0") && document.querySelector("#race-inner-0").value === "sgd"');

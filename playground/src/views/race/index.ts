@@ -216,10 +216,13 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       if (entry.wrapper) {
         const given = typeof r.options.optimizer === 'string' ? r.options.optimizer : undefined;
         const innerDefault = String(entry.options.optimizer?.default ?? 'sgd');
-        const inner = given ?? innerDefault;
-        const rawInner = r.options.optimizerOptions;
+        const choices = innerChoices();
+        // A hand-edited link naming no inner optimizer we have opens with the wrapper's default.
+        if (given !== undefined && !choices.includes(given)) runs[i] = { optimizer: r.optimizer, options: ownOptions(r.options) };
+        const inner = given !== undefined && choices.includes(given) ? given : innerDefault;
+        const rawInner = runs[i].options.optimizerOptions;
         const innerOptions: JsonObject = rawInner && typeof rawInner === 'object' && !Array.isArray(rawInner) ? rawInner : {};
-        const innerSelect = select(innerChoices(), inner, { id: `race-inner-${i}`, class: 'inner-picker' });
+        const innerSelect = select(choices, inner, { id: `race-inner-${i}`, class: 'inner-picker' });
         innerSelect.addEventListener('change', () => {
           // A new inner optimizer starts from its own defaults.
           runs[i] = { optimizer: r.optimizer, options: withInner(innerSelect.value, undefined, ownOptions(runs[i].options)) };
