@@ -218,9 +218,12 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
         const innerDefault = String(entry.options.optimizer?.default ?? 'sgd');
         const choices = innerChoices();
         // A hand-edited link naming no inner optimizer we have opens with the wrapper's default.
-        if (given !== undefined && !choices.includes(given)) runs[i] = { optimizer: r.optimizer, options: ownOptions(r.options) };
+        if (given !== undefined && !choices.includes(given)) {
+          runs[i] = { optimizer: r.optimizer, options: ownOptions(r.options) };
+          r = runs[i];
+        }
         const inner = given !== undefined && choices.includes(given) ? given : innerDefault;
-        const rawInner = runs[i].options.optimizerOptions;
+        const rawInner = r.options.optimizerOptions;
         const innerOptions: JsonObject = rawInner && typeof rawInner === 'object' && !Array.isArray(rawInner) ? rawInner : {};
         const innerSelect = select(choices, inner, { id: `race-inner-${i}`, class: 'inner-picker' });
         innerSelect.addEventListener('change', () => {
