@@ -3,6 +3,7 @@
 // and `descent trace` taking the same flags (dotted keys into the inner optimizer's options).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { parseSetFlags, runTrace } from '../../src/lab/trace.js';
 import { checkWindow, formatWindow, inWindow, parseWindow, WindowError } from '../../playground/src/views/race/plot-window.js';
 import { formatRuns, parseRuns, setFlags } from '../../playground/src/views/race/run-spec.js';
@@ -59,4 +60,12 @@ test("a wrapper traces with its inner optimizer's options, and the problem's def
   const plain = runTrace({ problem: 'beale', optimizer: 'adam', options: { lr: 0.05 }, steps: 30 });
   const wrapped = runTrace({ problem: 'beale', optimizer: 'lookahead', options: { optimizer: 'adam', optimizerOptions: { lr: 0.05 }, k: 1, alpha: 1 }, steps: 30 });
   assert.deepStrictEqual(wrapped.iterates, plain.iterates);
+});
+
+test("no engine pow left on the trace's path: scripts/codemods/deterministic-pow.cjs --check finds nothing to rewrite", () => {
+  // A new `b ** t` or Math.pow in src/optim (or the 2D problems) would make the browser's trace
+  // drift from the CLI's again; rerun the codemod (node scripts/codemods/deterministic-pow.cjs).
+  const r = spawnSync(process.execPath, ['scripts/codemods/deterministic-pow.cjs', '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^0 files to change$/m);
 });
