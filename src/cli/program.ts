@@ -228,7 +228,7 @@ Tasks: ${listTasks().map((t) => t.name).join(', ')}`,
     .description('run one optimizer on a 2D test function or an online counterexample; plot the trajectory over the contours, or print it as JSON')
     .argument('<problem>', `one of: ${traceProblems.join(', ')}`)
     .option('--optimizer <name>', 'optimizer (any registered name, or momentum, nesterov, amsgrad)', 'sgd')
-    .option('--set <key=value>', "optimizer option by its API name (repeatable): numbers, comma-separated lists, true/false, bare text; e.g. --set betas=0.9,0.99 --set amsgrad=true --set phi=max", collect, [])
+    .option('--set <key=value>', "optimizer option by its API name (repeatable): numbers, comma-separated lists, true/false, bare text; e.g. --set betas=0.9,0.99 --set amsgrad=true --set phi=max; a wrapper's inner optimizer: --set optimizer=adam --set optimizerOptions.lr=0.01", collect, [])
     .addOption(new Option('--steps <n>', 'steps (default 500 for 2D functions, 100000/20000 for the online problems)').argParser(positiveInt('--steps')))
     .addOption(new Option('--start <x,y>', 'starting point (θ alone for the online problems)').argParser(numberList('--start')))
     .addOption(new Option('--seed <s>', 'random seed (the online problems)').argParser(nonNegativeInt('--seed')).default(0))

@@ -4,6 +4,7 @@
  * method with a seed. The tasks themselves are listed in ./catalog.ts.
  */
 import type { z } from 'zod';
+import { getOptimizerEntry } from '../optim/index.js';
 import { hasLr, type Method } from './methods.js';
 import type { TrialConfig, TrialOutput } from './trial.js';
 import { LabError, type JsonObject } from './util.js';
@@ -53,7 +54,21 @@ export interface TaskDef {
 export function withDefaultLr(task: TaskDef, method: Method, options: JsonObject): Method {
   if (hasLr(method)) return method;
   const lr = task.defaultLr?.(method, options);
-  return lr === undefined ? method : { ...method, options: { ...method.options, lr } };
+  return lr === undefined ? method : applyDefaultLr(method, lr);
+}
+
+/**
+ * The method with learning rate `lr` where its options name none. A wrapper (lookahead, swa,
+ * ...) has no lr of its own: the default goes to its inner optimizer's options.
+ */
+export function applyDefaultLr(method: Method, lr: number): Method {
+  if (hasLr(method)) return method;
+  if (getOptimizerEntry(method.optimizer).wrapper) {
+    const inner = method.options.optimizerOptions;
+    const innerOptions = inner && typeof inner === 'object' && !Array.isArray(inner) ? inner : {};
+    return 'lr' in innerOptions ? method : { ...method, options: { ...method.options, optimizerOptions: { ...innerOptions, lr } } };
+  }
+  return { ...method, options: { ...method.options, lr } };
 }
 
 /** Validates task options with the task's schema; errors name the field under `path`. */

@@ -14,6 +14,7 @@ import type { Storage } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
 import type { Transform } from './transform.js';
+import { pow } from '../backend/math/pow.js';
 
 export interface ClipNormOptions {
   /** The p of the p-norm: a positive number or 'inf' (default 2). */
@@ -42,8 +43,8 @@ function pNorm(x: ArrayLike<number>, normType: number | 'inf'): number {
   }
   let s = 0;
   if (normType === 2) for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  else for (let i = 0; i < x.length; i++) s += Math.abs(x[i]) ** normType;
-  return normType === 2 ? Math.sqrt(s) : s ** (1 / normType);
+  else for (let i = 0; i < x.length; i++) s += pow(Math.abs(x[i]), normType);
+  return normType === 2 ? Math.sqrt(s) : pow(s, 1 / normType);
 }
 
 function checkNormType(normType: unknown, op: string): number | 'inf' {

@@ -1,8 +1,12 @@
 /**
  * Seeded random numbers. One generator type, {@link Generator}: xoshiro128** for the bits
  * (fast in 32-bit JavaScript arithmetic, good statistical quality) seeded through splitmix32,
- * and Box-Muller for normals. The same seed gives the same numbers on every run and platform.
+ * and Box-Muller for normals. The same seed gives the same numbers on every run and platform
+ * (and engine: the normals use descent's deterministic log and sin/cos, not Math's).
  */
+import { log } from '../backend/math/log.js';
+import { cosTwoPi, sinTwoPi } from '../backend/math/trig.js';
+
 export class Generator {
   private s0 = 0;
   private s1 = 0;
@@ -70,9 +74,11 @@ export class Generator {
     let u = 0;
     while (u === 0) u = this.random();
     const v = this.random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    return mean + std * r * Math.cos(2 * Math.PI * v);
+    // descent's own log and sin/cos(2πv): Math.log/sin/cos round differently across engines,
+    // and the same seed must give the same numbers in the browser as in Node.
+    const r = Math.sqrt(-2 * log(u));
+    this.spareNormal = r * sinTwoPi(v);
+    return mean + std * r * cosTwoPi(v);
   }
 
   /** An integer uniform in [low, high). */

@@ -5,6 +5,7 @@
  */
 import { Generator, initBackendAsync, Tensor } from 'descent';
 import { buildOptimizer, isAdaptive, resolveMethod } from '../../../src/lab/methods.js';
+import { applyDefaultLr } from '../../../src/lab/tasks.js';
 import { runFunction2D, type Function2D } from '../../../src/lab/problems/functions2d.js';
 import { largeGradientProbability } from '../../../src/lab/problems/online.js';
 import { runTrace } from '../../../src/lab/trace-run.js';
@@ -22,7 +23,7 @@ function expressionTrace(r: ExpressionRequest): TraceReply {
     lr: CUSTOM_LR, logContours: false, fmin: 0,
   };
   let method = resolveMethod(r.optimizer, r.options ?? {});
-  if (!('lr' in method.options)) method = { ...method, options: { ...method.options, lr: isAdaptive(method) ? CUSTOM_LR.adaptive : CUSTOM_LR.sgd } };
+  method = applyDefaultLr(method, isAdaptive(method) ? CUSTOM_LR.adaptive : CUSTOM_LR.sgd); // a wrapper's goes to its inner optimizer
   const tr = runFunction2D(fn, method, r.steps, r.start);
   return { options: method.options, iterates: tr.points.map((p) => [p[0], p[1]]), values: tr.losses };
 }

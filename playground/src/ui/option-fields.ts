@@ -51,6 +51,8 @@ export interface OptionFieldsOptions {
   onChange(values: JsonObject): void;
   /** Options listed first, outside the "more options" fold. */
   primary?: readonly string[];
+  /** Options given no field (a wrapper's inner optimizer, which the race picks with its own controls). */
+  omit?: readonly string[];
 }
 
 /** The fields, with a fold for the less common options. */
@@ -61,6 +63,7 @@ export function optionFields(o: OptionFieldsOptions): HTMLElement {
   const more = h('details', { class: 'more' }, h('summary', {}, 'more options'));
   const primary = o.primary ?? ['lr'];
   for (const [key, s] of Object.entries(specs)) {
+    if (o.omit?.includes(key)) continue;
     const field = oneField(key, s, o, values);
     (primary.includes(key) ? wrap : more).append(field);
   }

@@ -8,6 +8,9 @@ import { Tensor } from '../../tensor/index.js';
 import { buildOptimizer, isAdaptive, type Method } from '../methods.js';
 import { optionsSchema } from '../options-schema.js';
 import type { TaskDef } from '../tasks.js';
+import { pow } from '../../backend/math/pow.js';
+// sin(2πx), cos(2πx) and powers with the same bits on every engine (a trace in the browser is the CLI's).
+import { cosTwoPi, sinTwoPi } from '../../backend/math/trig.js';
 
 export interface Function2D {
   name: string;
@@ -49,13 +52,13 @@ export const beale: Function2D = {
   name: 'beale',
   title: 'Beale',
   description: 'f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2; minimum at (3, 0.5)',
-  f: (x, y) => (1.5 - x + x * y) ** 2 + (2.25 - x + x * y * y) ** 2 + (2.625 - x + x * y ** 3) ** 2,
+  f: (x, y) => (1.5 - x + x * y) ** 2 + (2.25 - x + x * y * y) ** 2 + (2.625 - x + x * pow(y, 3)) ** 2,
   grad: (x, y) => {
     const t1 = 1.5 - x + x * y;
     const t2 = 2.25 - x + x * y * y;
-    const t3 = 2.625 - x + x * y ** 3;
+    const t3 = 2.625 - x + x * pow(y, 3);
     return [
-      2 * t1 * (y - 1) + 2 * t2 * (y * y - 1) + 2 * t3 * (y ** 3 - 1),
+      2 * t1 * (y - 1) + 2 * t2 * (y * y - 1) + 2 * t3 * (pow(y, 3) - 1),
       2 * t1 * x + 4 * t2 * x * y + 6 * t3 * x * y * y,
     ];
   },
@@ -90,8 +93,8 @@ export const saddle: Function2D = {
   name: 'saddle',
   title: 'Saddle (x^2 - y^2 + y^4/4)',
   description: 'f = x^2 - y^2 + y^4/4: a saddle at the origin between minima at (0, ±sqrt(2)); starts next to the saddle',
-  f: (x, y) => x * x - y * y + 0.25 * y ** 4,
-  grad: (x, y) => [2 * x, -2 * y + y ** 3],
+  f: (x, y) => x * x - y * y + 0.25 * pow(y, 4),
+  grad: (x, y) => [2 * x, -2 * y + pow(y, 3)],
   start: [1.5, 1e-3],
   window: [-2, 2, -2.2, 2.2],
   minima: [
@@ -123,8 +126,8 @@ export const rastrigin: Function2D = {
   name: 'rastrigin',
   title: 'Rastrigin',
   description: 'f = 20 + sum(x_i^2 - 10 cos(2 pi x_i)): a bowl covered in local minima; global minimum at the origin',
-  f: (x, y) => 20 + x * x - 10 * Math.cos(2 * Math.PI * x) + y * y - 10 * Math.cos(2 * Math.PI * y),
-  grad: (x, y) => [2 * x + 20 * Math.PI * Math.sin(2 * Math.PI * x), 2 * y + 20 * Math.PI * Math.sin(2 * Math.PI * y)],
+  f: (x, y) => 20 + x * x - 10 * cosTwoPi(x) + y * y - 10 * cosTwoPi(y),
+  grad: (x, y) => [2 * x + 20 * Math.PI * sinTwoPi(x), 2 * y + 20 * Math.PI * sinTwoPi(y)],
   start: [3.2, -2.7],
   window: [-5.12, 5.12, -5.12, 5.12],
   minima: [[0, 0]],

@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface AdaBeliefOptions {
   lr: number;
@@ -29,8 +30,8 @@ export function scaleByBelief(): Transform<AdaBeliefOptions, AdaBeliefState> {
       const decoupled = h.decoupleWeightDecay;
       const t = s.step + 1;
       s.step = t;
-      const bc1 = 1 - b1 ** t;
-      const bc2 = 1 - b2 ** t;
+      const bc1 = 1 - pow(b1, t);
+      const bc2 = 1 - pow(b2, t);
       const m = s.expAvg;
       const sv = s.expAvgVar;
       let smax = s.maxExpAvgVar;

@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface AdaBoundOptions {
   lr: number;
@@ -35,7 +36,7 @@ export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
       s.step = t;
       const lower = finalLr * (1 - 1 / (gamma * t + 1));
       const upper = finalLr * (1 + 1 / (gamma * t));
-      const base = h.biasCorrection ? (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t) : lr;
+      const base = h.biasCorrection ? (lr * Math.sqrt(1 - pow(b2, t))) / (1 - pow(b1, t)) : lr;
       const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
       const m = s.expAvg;
       const v = s.expAvgSq;

@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { chain, flipSign, present, type Transform, type UpdateContext } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface AdafactorOptions {
   lr: number | null;
@@ -61,7 +62,7 @@ export function adafactorStep(): Transform<AdafactorOptions, AdafactorState> {
       s.step = t;
       const rho = h.lr === null ? Math.min(1e-2, 1 / Math.sqrt(t)) : h.lr;
       const alpha = h.scaleParameter ? Math.max(eps2, rms(p)) * rho : rho;
-      const beta2 = 1 - t ** h.decayRate;
+      const beta2 = 1 - pow(t, h.decayRate);
       const n = u.length;
       const f = factorShape(ctx);
       const upd = new Float64Array(n);

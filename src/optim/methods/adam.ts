@@ -10,6 +10,7 @@ import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, decoupledWeightDecay, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface AdamOptions {
   lr: number;
@@ -38,8 +39,8 @@ export function scaleByAdam(): Transform<Pick<AdamOptions, 'betas' | 'eps' | 'am
       const eps = h.eps;
       const t = s.step + 1;
       s.step = t;
-      const bc1 = 1 - b1 ** t;
-      const sqrtBc2 = Math.sqrt(1 - b2 ** t);
+      const bc1 = 1 - pow(b1, t);
+      const sqrtBc2 = Math.sqrt(1 - pow(b2, t));
       const m = s.expAvg;
       const v = s.expAvgSq;
       let vmax = s.maxExpAvgSq;
@@ -86,8 +87,8 @@ function fusedAdam(decoupled: boolean) {
       beta2: b2,
       eps: h.eps,
       weightDecay: decoupled ? wd : 0,
-      biasCorrection1: 1 - b1 ** t,
-      biasCorrection2: 1 - b2 ** t,
+      biasCorrection1: 1 - pow(b1, t),
+      biasCorrection2: 1 - pow(b2, t),
     }, vMax);
     return true;
   };
@@ -175,7 +176,7 @@ export function scaleByAdamNC(): Transform<Pick<AdamNCOptions, 'beta1' | 'beta1D
     update(u, s, _p, h) {
       const t = s.step + 1;
       s.step = t;
-      const b1 = h.beta1 * h.beta1Decay ** (t - 1);
+      const b1 = h.beta1 * pow(h.beta1Decay, t - 1);
       const b2 = 1 - 1 / t;
       const prod = s.beta1Product * b1;
       s.beta1Product = prod;

@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface AdamaxOptions {
   lr: number;
@@ -25,7 +26,7 @@ export function scaleByAdamax(): Transform<AdamaxOptions, AdamaxState> {
       const eps = h.eps;
       const t = s.step + 1;
       s.step = t;
-      const bc1 = 1 - b1 ** t;
+      const bc1 = 1 - pow(b1, t);
       const m = s.expAvg;
       const ui = s.expInf;
       for (let i = 0; i < u.length; i++) {

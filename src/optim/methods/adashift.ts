@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export type AdaShiftPhi = 'none' | 'max' | 'mean';
 
@@ -62,7 +63,7 @@ function windowSum(s: AdaShiftState, q: Storage, size: number, n: number, b1: nu
   // The last min(n, pushed) gradients: g_{pushed-k} sits in slot (pushed-1-k) mod n.
   for (let k = 0; k < Math.min(n, pushed); k++) {
     const off = (((pushed - 1 - k) % n) + n) % n * size;
-    const w = b1 ** k;
+    const w = pow(b1, k);
     for (let i = 0; i < size; i++) sum[i] += w * q[off + i];
   }
   s.windowSum = sum;
@@ -90,7 +91,7 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: A
   // queue stores it (float32 for float32 parameters), so what it later subtracts is exactly
   // what it added; rounding errors decay by β1 each step.
   const sum = windowSum(s, q, size, n, b1, t - 1);
-  const dropWeight = t > n ? b1 ** n : 0;
+  const dropWeight = t > n ? pow(b1, n) : 0;
   const f32 = q instanceof Float32Array;
   if (t <= n) {
     // Lines 5-6 of algorithm 3-2: only enqueue; no update while t <= n.
@@ -121,8 +122,8 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: A
   }
   // Line 10: m_t = W·Q = S_t / Σ_{i<n} β1^i; line 11: p_t = β2^(t-n).
   let wsum = 0;
-  for (let k = 0; k < n; k++) wsum += b1 ** k;
-  const bc = 1 - b2 ** (t - n);
+  for (let k = 0; k < n; k++) wsum += pow(b1, k);
+  const bc = 1 - pow(b2, t - n);
   // Line 14, with the square root over v_t / (1 - p_t) (see the doc comment).
   const elementwise = phi === 'none';
   let scale = 0;

@@ -5,6 +5,7 @@ import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
 import type { Optimizer } from '../optimizer.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface ASGDOptions {
   lr: number;
@@ -40,7 +41,7 @@ export function asgdStep(): Transform<ASGDOptions, ASGDState> {
         u[i] = next - p[i];
       }
       // PyTorch keeps eta and mu as float32 tensors; round them the same way for float32 parameters.
-      s.eta = round(lr / (1 + lambd * lr * t) ** h.alpha);
+      s.eta = round(lr / pow(1 + lambd * lr * t, h.alpha));
       s.mu = round(1 / Math.max(1, t - h.t0));
     },
   };

@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { chain, flipSign, l2, like, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface LambOptions {
   lr: number;
@@ -26,8 +27,8 @@ export function lambStep(): Transform<LambOptions, LambState> {
       const wd = h.weightDecay;
       const t = s.step + 1;
       s.step = t;
-      const bc1 = 1 - b1 ** t;
-      const bc2 = 1 - b2 ** t;
+      const bc1 = 1 - pow(b1, t);
+      const bc2 = 1 - pow(b2, t);
       const m = s.expAvg;
       const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {

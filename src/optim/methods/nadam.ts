@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface NAdamOptions {
   lr: number;
@@ -27,9 +28,9 @@ export function scaleByNAdam(): Transform<NAdamOptions, NAdamState> {
       const eps = h.eps;
       const t = s.step + 1;
       s.step = t;
-      const bc2 = 1 - b2 ** t;
-      const mu = b1 * (1 - 0.5 * 0.96 ** (t * psi));
-      const muNext = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi));
+      const bc2 = 1 - pow(b2, t);
+      const mu = b1 * (1 - 0.5 * pow(0.96, t * psi));
+      const muNext = b1 * (1 - 0.5 * pow(0.96, (t + 1) * psi));
       // PyTorch keeps the product as a float32 tensor; round it the same way for float32 parameters.
       const prod = p instanceof Float32Array ? Math.fround(s.muProduct * mu) : s.muProduct * mu;
       s.muProduct = prod;

@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface RAdamOptions {
   lr: number;
@@ -25,10 +26,10 @@ export function scaleByRAdam(): Transform<RAdamOptions, RAdamState> {
       const eps = h.eps;
       const t = s.step + 1;
       s.step = t;
-      const bc1 = 1 - b1 ** t;
-      const bc2 = 1 - b2 ** t;
+      const bc1 = 1 - pow(b1, t);
+      const bc2 = 1 - pow(b2, t);
       const rhoInf = 2 / (1 - b2) - 1;
-      const rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+      const rhoT = rhoInf - (2 * t * pow(b2, t)) / bc2;
       const rectified = rhoT > 5;
       const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
       const sqrtBc2 = Math.sqrt(bc2);

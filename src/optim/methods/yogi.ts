@@ -3,6 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
 import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface YogiOptions {
   lr: number;
@@ -27,8 +28,8 @@ export function scaleByYogi(): Transform<YogiOptions, YogiState> {
       const eps = h.eps;
       const t = s.step + 1;
       s.step = t;
-      const bc1 = h.biasCorrection ? 1 - b1 ** t : 1;
-      const bc2 = h.biasCorrection ? 1 - b2 ** t : 1;
+      const bc1 = h.biasCorrection ? 1 - pow(b1, t) : 1;
+      const bc2 = h.biasCorrection ? 1 - pow(b2, t) : 1;
       const m = s.expAvg;
       const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {

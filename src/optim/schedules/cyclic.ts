@@ -2,6 +2,7 @@
 import type { OptionSpecs } from '../options.js';
 import { num, int, perGroupNum } from './option-specs.js';
 import { perGroup, Schedule, type ScheduleDefinition } from './schedule.js';
+import { pow } from '../../backend/math/pow.js';
 
 /** Options of `cyclic`. */
 export const cyclicOptions: OptionSpecs = {
@@ -34,7 +35,7 @@ export class CyclicSchedule extends Schedule {
     const cycle = Math.floor(1 + t / total);
     const x = 1 + t / total - cycle;
     const scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1);
-    const amp = o.mode === 'triangular' ? 1 : o.mode === 'triangular2' ? 1 / 2 ** (cycle - 1) : o.gamma ** t;
+    const amp = o.mode === 'triangular' ? 1 : o.mode === 'triangular2' ? 1 / pow(2, cycle - 1) : pow(o.gamma, t);
     return { cycle, scale, amp };
   }
 

@@ -2,6 +2,7 @@
 import type { OptionSpecs } from '../options.js';
 import { num } from './option-specs.js';
 import { Schedule, type ScheduleDefinition } from './schedule.js';
+import { pow } from '../../backend/math/pow.js';
 
 /** Options of `exponential`. */
 export const exponentialOptions: OptionSpecs = { gamma: num(undefined, 'multiplicative decay per step', { min: 0 }) };
@@ -10,7 +11,7 @@ export const exponentialOptions: OptionSpecs = { gamma: num(undefined, 'multipli
 export class ExponentialSchedule extends Schedule {
   readonly name = 'exponential';
   lrAt(t: number, base: number): number {
-    return base * (this.options.gamma as number) ** t;
+    return base * pow(this.options.gamma as number, t);
   }
 }
 

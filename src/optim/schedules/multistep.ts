@@ -2,6 +2,7 @@
 import type { OptionSpecs } from '../options.js';
 import { num } from './option-specs.js';
 import { Schedule, type ScheduleDefinition } from './schedule.js';
+import { pow } from '../../backend/math/pow.js';
 
 /** Options of `multistep`. */
 export const multistepOptions: OptionSpecs = {
@@ -15,7 +16,7 @@ export class MultiStepSchedule extends Schedule {
   readonly name = 'multistep';
   lrAt(t: number, base: number): number {
     const o = this.options as { milestones: number[]; gamma: number };
-    return base * o.gamma ** o.milestones.filter((m) => m <= t).length;
+    return base * pow(o.gamma, o.milestones.filter((m) => m <= t).length);
   }
 }
 

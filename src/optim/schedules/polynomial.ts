@@ -2,6 +2,7 @@
 import type { OptionSpecs } from '../options.js';
 import { num, int } from './option-specs.js';
 import { Schedule, type ScheduleDefinition } from './schedule.js';
+import { pow } from '../../backend/math/pow.js';
 
 /** Options of `polynomial`. */
 export const polynomialOptions: OptionSpecs = { totalIters: int(5, 'steps over which lr decays to 0'), power: num(1, 'power of the polynomial', { min: 0 }) };
@@ -11,7 +12,7 @@ export class PolynomialSchedule extends Schedule {
   readonly name = 'polynomial';
   lrAt(t: number, base: number): number {
     const o = this.options as { totalIters: number; power: number };
-    return base * (1 - Math.min(o.totalIters, t) / o.totalIters) ** o.power;
+    return base * pow(1 - Math.min(o.totalIters, t) / o.totalIters, o.power);
   }
 }
 

@@ -2,6 +2,7 @@
 import type { OptionSpecs } from '../options.js';
 import { num, int } from './option-specs.js';
 import { Schedule, type ScheduleDefinition } from './schedule.js';
+import { pow } from '../../backend/math/pow.js';
 
 /** Options of `step`. */
 export const stepOptions: OptionSpecs = { stepSize: int(undefined, 'period of the decay in steps'), gamma: num(0.1, 'multiplicative decay', { min: 0 }) };
@@ -11,7 +12,7 @@ export class StepSchedule extends Schedule {
   readonly name = 'step';
   lrAt(t: number, base: number): number {
     const o = this.options as { stepSize: number; gamma: number };
-    return base * o.gamma ** Math.floor(t / o.stepSize);
+    return base * pow(o.gamma, Math.floor(t / o.stepSize));
   }
 }
 

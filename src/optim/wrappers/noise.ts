@@ -5,6 +5,7 @@ import { evaluateClosure, gradData, type Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
 import { WrapperOptimizer, wrapperEntry } from './wrapper.js';
+import { pow } from '../../backend/math/pow.js';
 
 export interface GradientNoiseOptions {
   eta: number;
@@ -40,7 +41,7 @@ export class GradientNoise extends WrapperOptimizer<GradientNoiseOptions> {
 
   /** The noise standard deviation σ_t at step t. */
   sigma(t: number): number {
-    return Math.sqrt(this.defaults.eta / (1 + t) ** this.defaults.gamma);
+    return Math.sqrt(this.defaults.eta / pow(1 + t, this.defaults.gamma));
   }
 
   override step(closure?: Closure): number | undefined {

@@ -4,7 +4,7 @@
  * play, pause and step through the trajectories, which the compute worker produces with the
  * lab's own trace (so they equal `descent trace --json`).
  */
-import { getOptimizerEntry, isAdaptiveOptimizer } from 'descent';
+import { getOptimizerEntry, isAdaptiveOptimizer, listOptimizers } from 'descent';
 import { listMethods, resolveMethod } from '../../../../src/lab/methods.js';
 import type { JsonObject } from '../../../../src/lab/util.js';
 import { compute } from '../../shell/compute-client.js';
@@ -17,6 +17,7 @@ import { optionFields } from '../../ui/option-fields.js';
 import { playback } from '../../ui/playback.js';
 import type { PlaygroundView, ViewContext } from '../types.js';
 import { ExpressionError } from './expression.js';
+import { checkWindow, DEFAULT_WINDOW, formatWindow, inWindow, parseWindow, WindowError, type PlotWindow } from './plot-window.js';
 import { formatRuns, parseRuns, setFlags, type RunSpec } from './run-spec.js';
 import { customSurface, DEFAULT_EXPRESSION, labSurfaces, type RaceSurface } from './surfaces.js';
 import { drawTrajectories, pixelToPoint } from './trajectories.js';
@@ -35,6 +36,16 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const s = ctx.state;
   let problem = labSurfaces.some((f) => f.name === s.problem) || s.problem === 'custom' ? s.problem : 'rosenbrock';
   let expression = s.expr ?? DEFAULT_EXPRESSION;
+  // The typed function's window (x and y ranges); a malformed one in the URL falls back to the default.
+  let plotWindow: PlotWindow = DEFAULT_WINDOW;
+  let windowProblem = '';
+  if (s.window !== undefined) {
+    try {
+      plotWindow = parseWindow(s.window);
+    } catch (e) {
+      windowProblem = `window=${s.window} in the link: ${(e as Error).message}; showing ${formatWindow(DEFAULT_WINDOW)}`;
+    }
+  }
   let steps = Math.min(5000, Math.max(1, Math.floor(Number(s.steps) || 300)));
   let runs = parseRuns(s.runs ?? DEFAULT_RUNS).filter((r) => listMethods().includes(r.optimizer)).slice(0, MAX_RUNS);
   if (!runs.length) runs = parseRuns(DEFAULT_RUNS);
@@ -51,6 +62,12 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const exprError = h('span', { class: 'error', id: 'race-expr-error', 'aria-live': 'polite' });
   const exprField = labelled('f(x, y) =', exprInput, 'numbers, x, y, pi, e, + - * / ^, parentheses, sin cos tan exp log sqrt abs tanh sinh cosh atan');
   exprField.append(exprError);
+  const windowInputs = (['x0', 'x1', 'y0', 'y1'] as const).map((k, i) => h('input', {
+    type: 'text', inputmode: 'decimal', id: `race-win-${k}`, size: 5, value: String(plotWindow[i]), 'aria-describedby': 'race-window-error', autocomplete: 'off',
+  }));
+  const windowError = h('span', { class: 'error', id: 'race-window-error', 'aria-live': 'polite' }, windowProblem);
+  const windowField = h('div', { class: 'row window-field', role: 'group', 'aria-label': 'the window f(x, y) is drawn on' },
+    labelled('x from', windowInputs[0]), labelled('x to', windowInputs[1]), labelled('y from', windowInputs[2]), labelled('y to', windowInputs[3]), windowError);
   const startX = h('input', { type: 'text', inputmode: 'decimal', id: 'race-start-x', size: 6 });
   const startY = h('input', { type: 'text', inputmode: 'decimal', id: 'race-start-y', size: 6 });
   const stepsInput = h('input', { type: 'number', id: 'race-steps', min: 1, max: 5000, value: String(steps) });
@@ -86,12 +103,13 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
     ctx.setState({
       problem,
       expr: problem === 'custom' ? expression : undefined,
+      window: problem === 'custom' ? formatWindow(plotWindow) : undefined,
       start: `${start[0]},${start[1]}`,
       steps: String(steps),
       runs: formatRuns(runs),
     });
     ctx.setCommand(problem === 'custom'
-      ? `# a typed f(x, y) is not a lab problem: the CLI traces ${labSurfaces.map((f) => f.name).join(', ')}`
+      ? `# f(x, y) = ${expression} on x in [${plotWindow[0]}, ${plotWindow[1]}], y in [${plotWindow[2]}, ${plotWindow[3]}] (window=${formatWindow(plotWindow)}): a typed f(x, y) is not a lab problem; the CLI traces ${labSurfaces.map((f) => f.name).join(', ')}`
       : runs.map((r) => `npx descent trace ${problem} --optimizer ${r.optimizer}${setFlags(r.options)} --steps ${steps} --start ${start[0]},${start[1]} --json`).join('\n'));
   };
 
@@ -171,6 +189,19 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   }
 
   // --- the run editors, from the registry's option tables
+  // A wrapper (lookahead, swa, ema, sam, gradnoise) gets an inner-optimizer picker and the inner
+  // optimizer's own option fields (validated by its table); its options keep `optimizer` and
+  // `optimizerOptions` as the registry (and `descent trace --set optimizerOptions.lr=...`) name them.
+  const innerChoices = (): string[] => listOptimizers().filter((n) => !getOptimizerEntry(n).wrapper).sort();
+  const ownOptions = (o: JsonObject): JsonObject => {
+    const { optimizer: _inner, optimizerOptions: _innerOptions, ...own } = o;
+    return own;
+  };
+  const withInner = (inner: string | undefined, innerOptions: JsonObject | undefined, own: JsonObject): JsonObject => ({
+    ...(inner !== undefined ? { optimizer: inner } : {}),
+    ...(innerOptions && Object.keys(innerOptions).length ? { optimizerOptions: innerOptions } : {}),
+    ...own,
+  });
   const renderRuns = (): void => {
     runList.replaceChildren(...runs.map((r, i) => {
       const methodSelect = select(listMethods(), r.optimizer, { id: `race-opt-${i}`, class: 'optimizer-picker' });
@@ -181,13 +212,50 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       });
       const m = resolveMethod(r.optimizer);
       const entry = getOptimizerEntry(m.optimizer);
+      const parts: HTMLElement[] = [labelled('optimizer', methodSelect, entry.doc)];
+      if (entry.wrapper) {
+        const given = typeof r.options.optimizer === 'string' ? r.options.optimizer : undefined;
+        const innerDefault = String(entry.options.optimizer?.default ?? 'sgd');
+        const choices = innerChoices();
+        // A hand-edited link naming no inner optimizer we have opens with the wrapper's default.
+        if (given !== undefined && !choices.includes(given)) {
+          runs[i] = { optimizer: r.optimizer, options: ownOptions(r.options) };
+          r = runs[i];
+        }
+        const inner = given !== undefined && choices.includes(given) ? given : innerDefault;
+        const rawInner = r.options.optimizerOptions;
+        const innerOptions: JsonObject = rawInner && typeof rawInner === 'object' && !Array.isArray(rawInner) ? rawInner : {};
+        const innerSelect = select(choices, inner, { id: `race-inner-${i}`, class: 'inner-picker' });
+        innerSelect.addEventListener('change', () => {
+          // A new inner optimizer starts from its own defaults.
+          runs[i] = { optimizer: r.optimizer, options: withInner(innerSelect.value, undefined, ownOptions(runs[i].options)) };
+          renderRuns();
+          rerun();
+        });
+        const innerFields = optionFields({
+          optimizer: inner, values: innerOptions, lrPlaceholder: `default ${lrFor(r)}`,
+          onChange: (values) => {
+            const cur = runs[i].options;
+            runs[i] = { optimizer: r.optimizer, options: withInner(typeof cur.optimizer === 'string' ? cur.optimizer : undefined, values, ownOptions(cur)) };
+            rerun();
+          },
+        });
+        parts.push(h('div', { class: 'inner', role: 'group', 'aria-label': `the optimizer ${r.optimizer} wraps` },
+          labelled('inner optimizer', innerSelect, getOptimizerEntry(inner).doc),
+          h('div', { class: 'inner-options' }, innerFields)));
+      }
       const fields = optionFields({
-        optimizer: m.optimizer, values: r.options, base: m.options, lrPlaceholder: `default ${lrFor(r)}`,
+        optimizer: m.optimizer, values: entry.wrapper ? ownOptions(r.options) : r.options, base: m.options, lrPlaceholder: `default ${lrFor(r)}`,
+        omit: entry.wrapper ? ['optimizer', 'optimizerOptions'] : undefined,
+        primary: entry.wrapper ? Object.keys(entry.options) : undefined,
         onChange: (values) => {
-          runs[i] = { optimizer: r.optimizer, options: values };
+          const cur = runs[i].options;
+          const innerOptions = cur.optimizerOptions && typeof cur.optimizerOptions === 'object' && !Array.isArray(cur.optimizerOptions) ? cur.optimizerOptions : undefined;
+          runs[i] = { optimizer: r.optimizer, options: entry.wrapper ? withInner(typeof cur.optimizer === 'string' ? cur.optimizer : undefined, innerOptions, values) : values };
           rerun();
         },
       });
+      parts.push(h('div', { class: 'own-options' }, fields));
       const remove = button('Remove', () => {
         runs.splice(i, 1);
         renderRuns();
@@ -195,7 +263,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       }, { 'aria-label': `remove ${r.optimizer}`, disabled: runs.length <= 1 });
       return h('fieldset', { class: 'run', style: `border-left-color:${runColor(i)}` },
         h('legend', {}, h('span', { class: 'swatch', style: `background:${runColor(i)}` }), ` run ${i + 1}`),
-        labelled('optimizer', methodSelect, entry.doc), fields, h('p', { class: 'doc' }, entry.formula ?? entry.doc), remove);
+        ...parts, h('p', { class: 'doc' }, entry.formula ?? entry.doc), remove);
     }));
     addButton.disabled = runs.length >= MAX_RUNS;
   };
@@ -203,9 +271,10 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
   const setProblem = (name: string, keepStart = false): void => {
     problem = name;
     exprField.hidden = problem !== 'custom';
+    windowField.hidden = problem !== 'custom';
     if (problem === 'custom') {
       try {
-        surface = customSurface(expression);
+        surface = customSurface(expression, plotWindow);
         exprError.textContent = '';
         exprInput.setAttribute('aria-invalid', 'false');
       } catch (e) {
@@ -227,6 +296,24 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
 
   // --- events
   problemSelect.addEventListener('change', () => setProblem(problemSelect.value));
+  for (const box of windowInputs) {
+    box.addEventListener('change', () => {
+      let w: PlotWindow;
+      try {
+        w = checkWindow(windowInputs.map((b) => b.value));
+      } catch (e) {
+        if (!(e instanceof WindowError)) throw e;
+        windowError.textContent = e.message;
+        for (const b of windowInputs) b.setAttribute('aria-invalid', 'true');
+        return;
+      }
+      windowError.textContent = '';
+      for (const b of windowInputs) b.setAttribute('aria-invalid', 'false');
+      plotWindow = w;
+      // The start stays where it was when the new window still holds it.
+      setProblem('custom', inWindow(plotWindow, start[0], start[1]));
+    });
+  }
   exprInput.addEventListener('change', () => {
     expression = exprInput.value;
     setProblem('custom');
@@ -269,7 +356,7 @@ function mount(root: HTMLElement, ctx: ViewContext): { unmount(): void } {
       h('div', { class: 'race-controls' },
         h('div', { class: 'row' }, labelled('function', problemSelect), labelled('steps', stepsInput),
           labelled('start x', startX), labelled('start y', startY)),
-        exprField, description),
+        exprField, windowField, description),
       h('div', { class: 'race-body' },
         h('figure', { class: 'plot' }, canvas, legend, h('figcaption', {}, 'Click to set the start point. Bands are viridis (colour-blind safe); white crosses mark the minima.')),
         h('div', { class: 'side' },

@@ -5,6 +5,7 @@
 import { functions2d } from '../../../../src/lab/problems/functions2d.js';
 import type { Surface } from '../../ui/contour.js';
 import { compileNumeric, parseExpression } from './expression.js';
+import { DEFAULT_WINDOW, type PlotWindow } from './plot-window.js';
 
 export interface RaceSurface extends Surface {
   /** The lab problem's name, or 'custom'. */
@@ -29,8 +30,8 @@ export const CUSTOM_LR = { sgd: 1e-3, adaptive: 0.02 } as const;
 /** The expression a custom surface starts with (Booth's function). */
 export const DEFAULT_EXPRESSION = '(x + 2*y - 7)^2 + (2*x + y - 5)^2';
 
-/** A user's f(x, y) on a window; throws an ExpressionError naming what is wrong. */
-export function customSurface(expression: string, window: [number, number, number, number] = [-5, 5, -5, 5]): RaceSurface {
+/** A user's f(x, y) on a window (validated by plot-window.ts); throws an ExpressionError naming what is wrong. */
+export function customSurface(expression: string, window: PlotWindow = DEFAULT_WINDOW): RaceSurface {
   const f = compileNumeric(parseExpression(expression));
   // The smallest value on a coarse grid stands in for fmin (for the log bands and the gap).
   let fmin = Infinity;
@@ -47,6 +48,6 @@ export function customSurface(expression: string, window: [number, number, numbe
   if (!Number.isFinite(fmin)) fmin = 0;
   return {
     name: 'custom', title: `f(x, y) = ${expression}`, description: 'your function; its gradient comes from descent\'s autodiff',
-    f, window, logContours: fmax - fmin > 100, fmin, start: [window[0] * 0.8, window[3] * 0.8], minima: [], lr: CUSTOM_LR,
+    f, window: [window[0], window[1], window[2], window[3]], logContours: fmax - fmin > 100, fmin, start: [window[0] + 0.1 * (window[1] - window[0]), window[3] - 0.1 * (window[3] - window[2])], minima: [], lr: CUSTOM_LR,
   };
 }
