@@ -53,6 +53,51 @@ export interface AdagradHyper {
   maximize: boolean;
 }
 
+/** The gradient as every fused step reads it: `g = ±grad + weightDecay · param` (coupled decay). */
+interface GradHyper {
+  lr: number;
+  weightDecay: number;
+  /** Gradient ascent: the gradient's sign is flipped first. */
+  maximize: boolean;
+}
+
+/** Hyperparameters of one fused NAdam step, this step's scalars included (see src/optim/methods/nadam.ts). */
+export interface NAdamHyper extends GradHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 - β2^t. */
+  bc2: number;
+  /** The gradient's coefficient (1 - μ_t) / (1 - Π_{s≤t} μ_s). */
+  cg: number;
+  /** The momentum's coefficient μ_{t+1} / (1 - Π_{s≤t+1} μ_s). */
+  cm: number;
+}
+
+/** Hyperparameters of one fused RAdam step, this step's scalars included (see src/optim/methods/radam.ts). */
+export interface RAdamHyper extends GradHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 - β1^t. */
+  bc1: number;
+  /** Whether ρ_t > 5 (else the step is momentum only). */
+  rectified: boolean;
+  /** The rectifier r_t (0 when not rectified). */
+  rect: number;
+  /** √(1 - β2^t). */
+  sqrtBc2: number;
+}
+
+/** Hyperparameters of one fused Adamax step (see src/optim/methods/adamax.ts). */
+export interface AdamaxHyper extends GradHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** 1 - β1^t. */
+  bc1: number;
+}
+
 export interface OptimizerKernels {
   /** The backend these kernels belong to ('js', 'wasm', ...). */
   readonly name: string;
@@ -79,4 +124,20 @@ export interface OptimizerKernels {
   rmsprop(param: Float32Array, grad: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, hp: RmspropHyper): void;
   /** The fused Adagrad step: g = ±grad + weightDecay p; sum += g^2; p -= lr g / (sqrt(sum) + eps). */
   adagrad(param: Float32Array, grad: Float32Array, sum: Float32Array, hp: AdagradHyper): void;
+
+  // The kernels below are optional: a method whose backend has none runs its own fused loop
+  // (src/optim/methods/*.ts), which computes in float64 exactly as its transform chain does.
+  // These are float32 SIMD versions of those loops, equal to them within float32 rounding.
+
+  /**
+   * NAdam: g as above; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; d = sqrt(v / bc2) + eps;
+   * p -= lr (cg g / d + cm m / d).
+   */
+  nadam?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: NAdamHyper): void;
+  /**
+   * RAdam: m and v as Adam's; p -= lr m/bc1 · (rectified ? rect sqrtBc2 / (sqrt(v) + eps) : 1).
+   */
+  radam?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: RAdamHyper): void;
+  /** Adamax: m = b1 m + (1-b1) g; u = max(b2 u, |g| + eps); p -= lr m / bc1 / u. */
+  adamax?(param: Float32Array, grad: Float32Array, m: Float32Array, u: Float32Array, hp: AdamaxHyper): void;
 }

@@ -237,6 +237,29 @@ export function l2(x: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
+/**
+ * Whether a method's fused loop may replace its chain for this parameter: the gradient and
+ * every state array have the parameter's dtype (a state dict loaded from another run may hold
+ * other ones; the chain handles any mix). Fused loops read `grad` and write the state arrays
+ * in the parameter's precision, so a mix would change the rounding.
+ */
+export function fusable(param: Storage, grad: Storage, ...state: (Storage | null | undefined)[]): boolean {
+  const c = param.constructor;
+  return grad.constructor === c && state.every((a) => a === null || a === undefined || a.constructor === c);
+}
+
+let scratch64 = new Float64Array(0);
+
+/**
+ * A float64 scratch array of at least `n` elements, shared by the fused steps that need one
+ * (LAMB keeps its update there between its two passes). Its contents are garbage on return;
+ * the steps are synchronous, so one buffer serves them all.
+ */
+export function scratchF64(n: number): Float64Array {
+  if (scratch64.length < n) scratch64 = new Float64Array(n);
+  return scratch64;
+}
+
 /** `value`, or an error naming the state entry that should have been created by `init`. */
 export function present<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) throw new Error(`${what} is missing from the parameter's state (was it created by another configuration?)`);

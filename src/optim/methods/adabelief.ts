@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface AdaBeliefOptions {
   lr: number;
@@ -51,6 +51,36 @@ export function scaleByBelief(): Transform<AdaBeliefOptions, AdaBeliefState> {
   };
 }
 
+/** The whole AdaBelief step in one pass (the chain's arithmetic in its order). */
+function fusedBelief(p: Storage, grad: Storage, s: AdaBeliefState, h: AdaBeliefOptions): boolean {
+  if (h.amsgrad && !s.maxExpAvgVar) s.maxExpAvgVar = like(p);
+  const m = s.expAvg;
+  const sv = s.expAvgVar;
+  const smax = h.amsgrad ? s.maxExpAvgVar : null;
+  if (!fusable(p, grad, m, sv, smax)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  const decoupled = h.decoupleWeightDecay;
+  const t = s.step + 1;
+  s.step = t;
+  const bc1 = 1 - b1 ** t;
+  const bc2 = 1 - b2 ** t;
+  for (let i = 0; i < p.length; i++) {
+    const gi = maximize ? -grad[i] : grad[i];
+    const g = decoupled ? gi : gi + wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    const d = g - m[i];
+    sv[i] = b2 * sv[i] + (1 - b2) * d * d + eps;
+    let si = sv[i];
+    if (smax) {
+      if (si > smax[i]) smax[i] = si;
+      si = smax[i];
+    }
+    p[i] += (m[i] / bc1 / (Math.sqrt(si / bc2) + eps) + (decoupled ? wd * p[i] : 0)) * -lr;
+  }
+  return true;
+}
+
 /**
  * **AdaBelief** (Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in
  * Observed Gradients", algorithm 2):
@@ -79,6 +109,6 @@ export const AdaBelief = defineOptimizer<AdaBeliefOptions>({
     amsgrad: { type: 'boolean', default: false, doc: 'use the running maximum of s' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), scaleByBelief(), scaleByLr()),
+  transform: { ...chain(flipSign(), scaleByBelief(), scaleByLr()), fused: fusedBelief },
 });
 export type AdaBelief = InstanceType<typeof AdaBelief>;

@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, type Transform } from '../transform.js';
 
 export interface AdaBoundOptions {
   lr: number;
@@ -57,6 +57,37 @@ export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
   };
 }
 
+/** The whole AdaBound step in one pass (the chain's arithmetic in its order). */
+function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundOptions): boolean {
+  if (h.amsbound && !s.maxExpAvgSq) s.maxExpAvgSq = like(p);
+  const m = s.expAvg;
+  const v = s.expAvgSq;
+  const vmax = h.amsbound ? s.maxExpAvgSq : null;
+  if (!fusable(p, grad, m, v, vmax)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, eps, finalLr, gamma, weightDecay: wd, maximize } = h;
+  const t = s.step + 1;
+  s.step = t;
+  const lower = finalLr * (1 - 1 / (gamma * t + 1));
+  const upper = finalLr * (1 + 1 / (gamma * t));
+  const base = h.biasCorrection ? (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t) : lr;
+  const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    let vi = v[i];
+    if (vmax) {
+      if (vi > vmax[i]) vmax[i] = vi;
+      vi = vmax[i];
+    }
+    const eta = Math.min(Math.max(base / (Math.sqrt(vi) + eps), lower), upper);
+    p[i] += -eta * decay * m[i];
+  }
+  return true;
+}
+
 /**
  * **AdaBound** (Luo, Xiong, Liu & Sun 2019, "Adaptive Gradient Methods with Dynamic Bound of
  * Learning Rate", algorithm 2), and **AMSBound** (`amsbound: true`, algorithm 3: v̂ = max(v̂, v)).
@@ -92,7 +123,7 @@ export const AdaBound = defineOptimizer<AdaBoundOptions>({
     sqrtDecay: { type: 'boolean', default: true, doc: 'divide the clipped step size by √t (the paper; false in the authors\' code)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), adaboundStep()),
+  transform: { ...chain(flipSign(), addWeightDecay(), adaboundStep()), fused: fusedAdaBound },
   aliases: [{ name: 'amsbound', doc: 'AMSBound: AdaBound with the running maximum of the second moment', defaults: { amsbound: true } }],
 });
 export type AdaBound = InstanceType<typeof AdaBound>;

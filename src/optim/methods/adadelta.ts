@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface AdadeltaOptions {
   lr: number;
@@ -36,6 +36,23 @@ export function scaleByAdadelta(): Transform<AdadeltaOptions, AdadeltaState> {
   };
 }
 
+/** The whole AdaDelta step in one pass (the chain's arithmetic in its order). */
+function fusedAdadelta(p: Storage, grad: Storage, s: AdadeltaState, h: AdadeltaOptions): boolean {
+  const sq = s.squareAvg;
+  const acc = s.accDelta;
+  if (!fusable(p, grad, sq, acc)) return false;
+  const { lr, rho, eps, weightDecay: wd, maximize } = h;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    sq[i] = rho * sq[i] + (1 - rho) * g * g;
+    const delta = (Math.sqrt(acc[i] + eps) / Math.sqrt(sq[i] + eps)) * g;
+    acc[i] = rho * acc[i] + (1 - rho) * delta * delta;
+    p[i] += delta * -lr;
+  }
+  return true;
+}
+
 /**
  * **AdaDelta** (Zeiler 2012). With `g` including weight decay:
  *
@@ -60,6 +77,6 @@ export const Adadelta = defineOptimizer<AdadeltaOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByAdadelta(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByAdadelta(), scaleByLr()), fused: fusedAdadelta },
 });
 export type Adadelta = InstanceType<typeof Adadelta>;

@@ -3,7 +3,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, type Transform } from '../transform.js';
 import type { Optimizer } from '../optimizer.js';
 
 export interface ASGDOptions {
@@ -46,6 +46,29 @@ export function asgdStep(): Transform<ASGDOptions, ASGDState> {
   };
 }
 
+/** The whole ASGD step in one pass (the chain's arithmetic and roundings in their order). */
+function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions): boolean {
+  const ax = s.ax;
+  if (!fusable(p, grad, ax)) return false;
+  const { lambd, lr, weightDecay: wd, maximize } = h;
+  const round = p instanceof Float32Array ? Math.fround : (x: number) => x;
+  const eta = s.eta;
+  const mu = s.mu;
+  const t = s.step + 1;
+  s.step = t;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    const next = round(round(p[i] * (1 - lambd * eta)) - eta * g);
+    if (mu !== 1) ax[i] += (next - ax[i]) * mu;
+    else ax[i] = next;
+    p[i] += next - p[i];
+  }
+  s.eta = round(lr / (1 + lambd * lr * t) ** h.alpha);
+  s.mu = round(1 / Math.max(1, t - h.t0));
+  return true;
+}
+
 /**
  * **ASGD**, averaged SGD (Polyak & Juditsky 1992; the schedule of Bottou 2012 / Xu 2011 as in
  * PyTorch). With `g` including weight decay:
@@ -71,7 +94,7 @@ export const ASGD = defineOptimizer<ASGDOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), asgdStep()),
+  transform: { ...chain(flipSign(), addWeightDecay(), asgdStep()), fused: fusedAsgd },
 });
 export type ASGD = InstanceType<typeof ASGD>;
 

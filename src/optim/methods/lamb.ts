@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, l2, like, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, l2, like, scratchF64, type Transform } from '../transform.js';
 
 export interface LambOptions {
   lr: number;
@@ -46,6 +46,40 @@ export function lambStep(): Transform<LambOptions, LambState> {
 }
 
 /**
+ * The whole LAMB step in two passes (the chain's arithmetic in its order): the update r and
+ * both norms, then θ += -lr · ratio · r.
+ */
+function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions): boolean {
+  const m = s.expAvg;
+  const v = s.expAvgSq;
+  if (!fusable(p, grad, m, v)) return false;
+  const [b1, b2] = h.betas;
+  const { eps, weightDecay: wd, maximize } = h;
+  const t = s.step + 1;
+  s.step = t;
+  const bc1 = 1 - b1 ** t;
+  const bc2 = 1 - b2 ** t;
+  const r = scratchF64(p.length);
+  let w2 = 0;
+  let r2 = 0;
+  for (let i = 0; i < p.length; i++) {
+    const g = maximize ? -grad[i] : grad[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    const ri = m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps) + wd * p[i];
+    r[i] = ri;
+    w2 += p[i] * p[i];
+    r2 += ri * ri;
+  }
+  const wNorm = Math.sqrt(w2);
+  const rNorm = Math.sqrt(r2);
+  const ratio = wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
+  const c = -h.lr * ratio;
+  for (let i = 0; i < p.length; i++) p[i] += r[i] * c;
+  return true;
+}
+
+/**
  * **LAMB** (You et al. 2020, "Large Batch Optimization for Deep Learning: Training BERT in 76
  * minutes", algorithm 2), per parameter tensor (layer):
  *
@@ -68,6 +102,6 @@ export const Lamb = defineOptimizer<LambOptions>({
     weightDecay: common.weightDecay(0, 'decoupled weight decay λ inside the trust-ratio update'),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), lambStep()),
+  transform: { ...chain(flipSign(), lambStep()), fused: fusedLamb },
 });
 export type Lamb = InstanceType<typeof Lamb>;

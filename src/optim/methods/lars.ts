@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, l2, like, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, l2, like, type Transform } from '../transform.js';
 
 export interface LarsOptions {
   lr: number;
@@ -36,6 +36,31 @@ export function larsStep(): Transform<LarsOptions, LarsState> {
   };
 }
 
+/** The whole LARS step in two passes (the chain's arithmetic in its order): both norms, then the momentum step. */
+function fusedLars(p: Storage, grad: Storage, s: LarsState, h: LarsOptions): boolean {
+  const buf = s.momentumBuffer;
+  if (!fusable(p, grad, buf)) return false;
+  const beta = h.weightDecay;
+  const mom = h.momentum;
+  const sign = h.maximize ? -1 : 1;
+  let w2 = 0;
+  let g2 = 0;
+  for (let i = 0; i < p.length; i++) {
+    const g = sign * grad[i];
+    w2 += p[i] * p[i];
+    g2 += g * g;
+  }
+  const wNorm = Math.sqrt(w2);
+  const gNorm = Math.sqrt(g2);
+  const local = wNorm > 0 && gNorm > 0 ? (h.trustCoefficient * wNorm) / (gNorm + beta * wNorm) : 1;
+  const c = h.lr * local;
+  for (let i = 0; i < p.length; i++) {
+    buf[i] = mom * buf[i] + c * (sign * grad[i] + beta * p[i]);
+    p[i] += -buf[i];
+  }
+  return true;
+}
+
 /**
  * **LARS** (You, Gitman & Ginsburg 2017, "Large Batch Training of Convolutional Networks",
  * algorithm 1), per parameter tensor (layer) l, with global lr γ, trust coefficient η and
@@ -60,6 +85,6 @@ export const Lars = defineOptimizer<LarsOptions>({
     trustCoefficient: { type: 'number', default: 1e-3, min: 0, minExclusive: true, doc: 'trust coefficient η' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), larsStep()),
+  transform: { ...chain(flipSign(), larsStep()), fused: fusedLars },
 });
 export type Lars = InstanceType<typeof Lars>;

@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, like, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, like, type Transform } from '../transform.js';
 
 export interface LionOptions {
   lr: number;
@@ -34,6 +34,21 @@ export function lionStep(): Transform<LionOptions, LionState> {
   };
 }
 
+/** The whole Lion step in one pass (the chain's arithmetic in its order). */
+function fusedLion(p: Storage, grad: Storage, s: LionState, h: LionOptions): boolean {
+  const m = s.expAvg;
+  if (!fusable(p, grad, m)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, weightDecay: wd, maximize } = h;
+  for (let i = 0; i < p.length; i++) {
+    const g = maximize ? -grad[i] : grad[i];
+    const c = b1 * m[i] + (1 - b1) * g;
+    m[i] = b2 * m[i] + (1 - b2) * g;
+    p[i] += -lr * (Math.sign(c) + wd * p[i]);
+  }
+  return true;
+}
+
 /**
  * **Lion** (Chen et al. 2023, "Symbolic Discovery of Optimization Algorithms", program 1):
  *
@@ -55,6 +70,6 @@ export const Lion = defineOptimizer<LionOptions>({
     weightDecay: common.weightDecay(0, 'decoupled weight decay λ'),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), lionStep()),
+  transform: { ...chain(flipSign(), lionStep()), fused: fusedLion },
 });
 export type Lion = InstanceType<typeof Lion>;

@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface NovoGradOptions {
   lr: number;
@@ -42,6 +42,31 @@ export function scaleByNovoGrad(): Transform<NovoGradOptions, NovoGradState> {
   };
 }
 
+/** The whole NovoGrad step in two passes (the chain's arithmetic in its order): the gradient's norm, then the step. */
+function fusedNovoGrad(p: Storage, grad: Storage, s: NovoGradState, h: NovoGradOptions): boolean {
+  const m = s.expAvg;
+  if (!fusable(p, grad, m)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, eps, weightDecay: wd } = h;
+  const sign = h.maximize ? -1 : 1;
+  const t = s.step + 1;
+  s.step = t;
+  let g2 = 0;
+  for (let i = 0; i < p.length; i++) {
+    const g = sign * grad[i];
+    g2 += g * g;
+  }
+  const v = t === 1 ? g2 : b2 * s.expAvgSq + (1 - b2) * g2;
+  s.expAvgSq = v;
+  const denom = Math.sqrt(v) + eps;
+  const a = h.gradAveraging ? 1 - b1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    m[i] = b1 * m[i] + a * ((sign * grad[i]) / denom + wd * p[i]);
+    p[i] += m[i] * -lr;
+  }
+  return true;
+}
+
 /**
  * **NovoGrad** (Ginsburg et al. 2019, "Stochastic Gradient Methods with Layer-wise Adaptive
  * Moments for Training of Deep Networks", algorithm 1), per parameter tensor (layer) l:
@@ -68,6 +93,6 @@ export const NovoGrad = defineOptimizer<NovoGradOptions>({
     gradAveraging: { type: 'boolean', default: false, doc: 'scale the new term by (1-β1)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), scaleByNovoGrad(), scaleByLr()),
+  transform: { ...chain(flipSign(), scaleByNovoGrad(), scaleByLr()), fused: fusedNovoGrad },
 });
 export type NovoGrad = InstanceType<typeof NovoGrad>;

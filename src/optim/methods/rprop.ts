@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, like, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, like, type Transform } from '../transform.js';
 
 export interface RpropOptions {
   lr: number;
@@ -38,6 +38,27 @@ export function rpropStep(): Transform<RpropOptions, RpropState> {
   };
 }
 
+/** The whole Rprop step in one pass (the chain's arithmetic in its order). */
+function fusedRprop(p: Storage, grad: Storage, s: RpropState, h: RpropOptions): boolean {
+  const prev = s.prev;
+  const size = s.stepSize;
+  if (!fusable(p, grad, prev, size)) return false;
+  const [etaMinus, etaPlus] = h.etas;
+  const [minStep, maxStep] = h.stepSizes;
+  const maximize = h.maximize;
+  s.step = s.step + 1;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    const agree = Math.sign(g) * Math.sign(prev[i]);
+    const eta = agree > 0 ? etaPlus : agree < 0 ? etaMinus : 1;
+    size[i] = Math.min(Math.max(size[i] * eta, minStep), maxStep);
+    if (agree < 0) g = 0;
+    p[i] += -Math.sign(g) * size[i];
+    prev[i] = g;
+  }
+  return true;
+}
+
 /**
  * **Rprop** (Riedmiller & Braun 1993), the variant without weight backtracking ("Rprop-") that
  * PyTorch implements:
@@ -67,6 +88,6 @@ export const Rprop = defineOptimizer<RpropOptions>({
     },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), rpropStep()),
+  transform: { ...chain(flipSign(), rpropStep()), fused: fusedRprop },
 });
 export type Rprop = InstanceType<typeof Rprop>;

@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface SignSGDOptions {
   lr: number;
@@ -45,6 +45,29 @@ export function emaMomentum(): Transform<{ momentum: number }, EmaMomentumState>
 }
 
 /**
+ * The whole signSGD step (`momentum` 0) or Signum step in one pass (the chains' arithmetic in
+ * their order): u = sign(g) or sign(m) with m = b m + (1-b) g; θ -= lr u.
+ */
+function fusedSign(momentum: boolean) {
+  return (p: Storage, grad: Storage, s: Partial<EmaMomentumState>, h: SignSGDOptions & { momentum?: number }): boolean => {
+    const m = momentum ? s.momentumBuffer : null;
+    if ((momentum && !m) || !fusable(p, grad, m)) return false;
+    const { lr, weightDecay: wd, maximize } = h;
+    const b = h.momentum ?? 0;
+    for (let i = 0; i < p.length; i++) {
+      let g = maximize ? -grad[i] : grad[i];
+      if (wd) g += wd * p[i];
+      if (m) {
+        m[i] = b * m[i] + (1 - b) * g;
+        g = m[i];
+      }
+      p[i] += Math.sign(g) * -lr;
+    }
+    return true;
+  };
+}
+
+/**
  * **signSGD** (Bernstein, Wang, Azizzadenesheli & Anandkumar 2018, "signSGD: Compressed
  * Optimisation for Non-Convex Problems", algorithm 1): `θ_t = θ_{t-1} - lr · sign(g_t)`, with
  * `g` including the (coupled) weight decay.
@@ -56,7 +79,7 @@ export const SignSGD = defineOptimizer<SignSGDOptions>({
   source: 'Bernstein et al. 2018 (ICML), alg. 1',
   formula: 'θ -= lr · sign(g)',
   options: { lr: common.lr(1e-3), weightDecay: common.weightDecay(), maximize: common.maximize() },
-  transform: chain(flipSign(), addWeightDecay(), scaleBySign(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleBySign(), scaleByLr()), fused: fusedSign(false) },
 });
 export type SignSGD = InstanceType<typeof SignSGD>;
 
@@ -80,6 +103,6 @@ export const Signum = defineOptimizer<SignumOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), emaMomentum(), scaleBySign(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), emaMomentum(), scaleBySign(), scaleByLr()), fused: fusedSign(true) },
 });
 export type Signum = InstanceType<typeof Signum>;

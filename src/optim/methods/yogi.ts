@@ -2,7 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface YogiOptions {
   lr: number;
@@ -42,6 +42,28 @@ export function scaleByYogi(): Transform<YogiOptions, YogiState> {
   };
 }
 
+/** The whole Yogi step in one pass (the chain's arithmetic in its order). */
+function fusedYogi(p: Storage, grad: Storage, s: YogiState, h: YogiOptions): boolean {
+  const m = s.expAvg;
+  const v = s.expAvgSq;
+  if (!fusable(p, grad, m, v)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  const t = s.step + 1;
+  s.step = t;
+  const bc1 = h.biasCorrection ? 1 - b1 ** t : 1;
+  const bc2 = h.biasCorrection ? 1 - b2 ** t : 1;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    const g2 = g * g;
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = v[i] - (1 - b2) * Math.sign(v[i] - g2) * g2;
+    p[i] += (m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps)) * -lr;
+  }
+  return true;
+}
+
 /**
  * **Yogi** (Zaheer, Reddi, Sachan, Kale & Kumar 2018, "Adaptive Methods for Nonconvex
  * Optimization"). With `g` including weight decay:
@@ -70,6 +92,6 @@ export const Yogi = defineOptimizer<YogiOptions>({
     biasCorrection: { type: 'boolean', default: true, doc: 'bias-correct m and v (seed 001 alg. 7; the paper has none)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByYogi(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByYogi(), scaleByLr()), fused: fusedYogi },
 });
 export type Yogi = InstanceType<typeof Yogi>;
