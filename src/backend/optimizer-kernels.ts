@@ -98,6 +98,71 @@ export interface AdamaxHyper extends GradHyper {
   bc1: number;
 }
 
+/** Hyperparameters of one fused AdamNC or Yogi step (see src/optim/methods/adam.ts, yogi.ts). */
+export interface AdamLikeHyper extends GradHyper {
+  /** This step's β1 (AdamNC's changes every step). */
+  beta1: number;
+  /** This step's β2. */
+  beta2: number;
+  eps: number;
+  /** The bias corrections of m and v (1 where there is none). */
+  bc1: number;
+  bc2: number;
+  /** Yogi's update of v (v -= (1-β2) sign(v - g²) g²) instead of Adam's. */
+  yogi: boolean;
+}
+
+/** Hyperparameters of one fused AdaBelief step (see src/optim/methods/adabelief.ts). */
+export interface AdaBeliefHyper extends GradHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** The weight decay is decoupled (θ -= lr λ θ) instead of added to the gradient. */
+  decoupled: boolean;
+  bc1: number;
+  bc2: number;
+}
+
+/** Hyperparameters of one fused AdaBound step, this step's bounds included (see src/optim/methods/adabound.ts). */
+export interface AdaBoundHyper extends GradHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** The unclipped step size's numerator (lr, bias-corrected when enabled). */
+  base: number;
+  lower: number;
+  upper: number;
+  /** 1/√t with sqrtDecay, else 1. */
+  decay: number;
+}
+
+/** Hyperparameters of one fused AdaDelta step. */
+export interface AdadeltaHyper extends GradHyper {
+  rho: number;
+  eps: number;
+}
+
+/** Hyperparameters of one fused Lion step (its weight decay is decoupled: lr (sign(c) + λ θ)). */
+export interface LionHyper extends GradHyper {
+  beta1: number;
+  beta2: number;
+}
+
+/** Hyperparameters of one fused signSGD / Signum step. */
+export interface SignHyper extends GradHyper {
+  /** Signum's momentum (unused without a buffer). */
+  momentum: number;
+}
+
+/** Hyperparameters of one fused Rprop step. */
+export interface RpropHyper {
+  etaMinus: number;
+  etaPlus: number;
+  minStep: number;
+  maxStep: number;
+  maximize: boolean;
+}
+
 export interface OptimizerKernels {
   /** The backend these kernels belong to ('js', 'wasm', ...). */
   readonly name: string;
@@ -125,19 +190,38 @@ export interface OptimizerKernels {
   /** The fused Adagrad step: g = ±grad + weightDecay p; sum += g^2; p -= lr g / (sqrt(sum) + eps). */
   adagrad(param: Float32Array, grad: Float32Array, sum: Float32Array, hp: AdagradHyper): void;
 
-  // The kernels below are optional: a method whose backend has none runs its own fused loop
-  // (src/optim/methods/*.ts), which computes in float64 exactly as its transform chain does.
-  // These are float32 SIMD versions of those loops, equal to them within float32 rounding.
+  // The kernels below are optional, and each returns false when it could not run (its backend
+  // could not make room for the arrays): a method whose backend has none, or whose kernel
+  // declined, runs its own fused loop (src/optim/methods), which computes in float64 exactly as
+  // its transform chain does. These are float32 SIMD versions of those loops, equal to them
+  // within float32 rounding.
 
   /**
    * NAdam: g as above; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; d = sqrt(v / bc2) + eps;
    * p -= lr (cg g / d + cm m / d).
    */
-  nadam?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: NAdamHyper): void;
+  nadam?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: NAdamHyper): boolean;
   /**
    * RAdam: m and v as Adam's; p -= lr m/bc1 · (rectified ? rect sqrtBc2 / (sqrt(v) + eps) : 1).
    */
-  radam?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: RAdamHyper): void;
+  radam?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: RAdamHyper): boolean;
   /** Adamax: m = b1 m + (1-b1) g; u = max(b2 u, |g| + eps); p -= lr m / bc1 / u. */
-  adamax?(param: Float32Array, grad: Float32Array, m: Float32Array, u: Float32Array, hp: AdamaxHyper): void;
+  adamax?(param: Float32Array, grad: Float32Array, m: Float32Array, u: Float32Array, hp: AdamaxHyper): boolean;
+  /** AdamNC and Yogi: m = b1 m + (1-b1) g; v as Adam's or Yogi's; p -= lr (m / bc1) / (sqrt(v / bc2) + eps). */
+  adamLike?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: AdamLikeHyper): boolean;
+  /**
+   * AdaBelief: m = b1 m + (1-b1) g; s = b2 s + (1-b2) (g-m)^2 + eps (sMax = max(sMax, s) with
+   * AMSGrad); p -= lr (m / bc1 / (sqrt(s / bc2) + eps) + (decoupled ? wd p : 0)).
+   */
+  adabelief?(param: Float32Array, grad: Float32Array, m: Float32Array, s: Float32Array, sMax: Float32Array | null, hp: AdaBeliefHyper): boolean;
+  /** AdaBound: m, v as Adam's (vMax with AMSBound); p -= clamp(base / (sqrt(v) + eps), lower, upper) decay m. */
+  adabound?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, hp: AdaBoundHyper): boolean;
+  /** AdaDelta: sq = rho sq + (1-rho) g^2; d = sqrt(acc + eps) / sqrt(sq + eps) g; acc = rho acc + (1-rho) d^2; p -= lr d. */
+  adadelta?(param: Float32Array, grad: Float32Array, sq: Float32Array, acc: Float32Array, hp: AdadeltaHyper): boolean;
+  /** Lion: c = b1 m + (1-b1) g; m = b2 m + (1-b2) g; p -= lr (sign(c) + wd p) (g without weight decay). */
+  lion?(param: Float32Array, grad: Float32Array, m: Float32Array, hp: LionHyper): boolean;
+  /** signSGD (no buffer): p -= lr sign(g); Signum: m = b m + (1-b) g, p -= lr sign(m). */
+  sign?(param: Float32Array, grad: Float32Array, m: Float32Array | null, hp: SignHyper): boolean;
+  /** Rprop: per-coordinate step sizes grown by etaPlus or shrunk by etaMinus, clamped; p -= sign(g) size. */
+  rprop?(param: Float32Array, grad: Float32Array, prev: Float32Array, size: Float32Array, hp: RpropHyper): boolean;
 }

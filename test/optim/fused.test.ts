@@ -5,7 +5,7 @@
  * The chain stays the reference: it is the same optimizer with `fused` taken out.
  *
  * On the js backend the loops run themselves; on a backend with a float32 SIMD kernel for the
- * method (wasm: nadam, radam, adamax) the kernel must stay within float32 rounding of them.
+ * method (wasm: see WITH_KERNELS) the kernel must stay within float32 rounding of them.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +71,9 @@ const CASES: [string, Record<string, unknown>[]][] = [
   ['novograd', [{}, { weightDecay: 0.1, gradAveraging: true, maximize: true }]],
 ];
 
+/** The methods that the wasm backend runs through a float32 kernel of kernels.c. */
+const WITH_KERNELS = ['nadam', 'radam', 'adamax', 'adamnc', 'yogi', 'adabelief', 'adabound', 'amsbound', 'adadelta', 'lion', 'signsgd', 'signum', 'rprop'];
+
 /** Exact equality, element by element (NaN equal to NaN, and +0 not equal to -0: Object.is). */
 function sameBits(a: number[][], b: number[][], what: string): void {
   assert.equal(a.length, b.length, `${what}: ${a.length} arrays vs ${b.length}`);
@@ -101,7 +104,7 @@ describe('fused steps equal their transform chains bit for bit (js backend)', ()
 });
 
 describe('backend kernels of the fused steps stay within float32 rounding of the loops', () => {
-  for (const [name, optionSets] of CASES.filter(([n]) => ['nadam', 'radam', 'adamax'].includes(n))) {
+  for (const [name, optionSets] of CASES.filter(([n]) => WITH_KERNELS.includes(n))) {
     for (const options of optionSets) {
       test(`${name} ${JSON.stringify(options)}`, () => {
         const reference = trajectory(name, options, 'float32', 'chain');

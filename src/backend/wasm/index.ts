@@ -21,6 +21,7 @@ import type { AdagradHyper, AdamHyper, OptimizerKernels, RmspropHyper, SgdHyper 
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 import { jsOptimizerKernels } from '../js/optimizers/index.js';
+import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -36,7 +37,7 @@ interface WasmApi {
 /** The global WebAssembly object, or undefined where the engine has none. */
 export const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-interface Exports {
+interface Exports extends FusedOptimizerExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   __heap_base: { value: number };
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
@@ -542,7 +543,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
 
   return {
     kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, sortOrder, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
-    optimizerKernels: { adam, sgd, rmsprop, adagrad },
+    optimizerKernels: { adam, sgd, rmsprop, adagrad, ...fusedOptimizerKernels(ex, streamed) },
     convWithGemm,
   };
 }

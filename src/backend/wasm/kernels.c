@@ -986,3 +986,186 @@ void adaptive_max_pool(const float *x, int planes, int height, int width, int ou
     }
   }
 }
+
+/* ==== fused steps of the other first-order optimizers ==========================================
+ *
+ * Owned by the optimizer code (the one-pass loops of src/optim/methods, which these mirror) and
+ * self-contained: nothing above uses them, and they use nothing above. Plain float loops that
+ * clang vectorizes (simd128); every pointer is restrict (the TypeScript side streams separate
+ * arrays through the arena), and a pointer that may be 0 is an optional state array.
+ * Every kernel reads the gradient as g = sign grad + wd p (sign -1 for maximize; wd the coupled
+ * weight decay, 0 for none) and computes in float32; the scalars of the step (bias corrections,
+ * 1 - beta, ...) come in computed in double and rounded once.
+ */
+
+/* Math.sign: 1, -1, or x itself for +-0 and NaN. */
+static inline float sgnf(float x) { return x > 0 ? 1.0f : x < 0 ? -1.0f : x; }
+static inline float maxf(float a, float b) { return a > b || a != a ? a : b; }
+static inline float minf(float a, float b) { return a < b || a != a ? a : b; }
+
+/* NAdam: m, v as Adam's; d = sqrt(v / bc2) + eps; p -= lr (cg g / d + cm m / d). */
+EXPORT(nadam)
+void nadam(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
+           float b1, float ob1, float b2, float ob2, float eps, float bc2, float cg, float cm, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    float d = __builtin_sqrtf(vi / bc2) + eps;
+    p[i] -= lr * (cg * g / d + cm * mi / d);
+  }
+}
+
+/* RAdam: m, v as Adam's; p -= lr m / bc1 (rectified ? scale / (sqrt(v) + eps) : 1), scale = r_t sqrt(bc2). */
+EXPORT(radam)
+void radam(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
+           float b1, float ob1, float b2, float ob2, float eps, float bc1, int rectified, float scale, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    float mhat = mi / bc1;
+    p[i] -= lr * (rectified ? mhat * scale / (__builtin_sqrtf(vi) + eps) : mhat);
+  }
+}
+
+/* Adamax: m = b1 m + (1-b1) g; u = max(b2 u, |g| + eps); p -= lr m / bc1 / u. */
+EXPORT(adamax)
+void adamax(float *restrict p, const float *restrict grad, float *restrict m, float *restrict u, int n, float sign, float wd,
+            float b1, float ob1, float b2, float eps, float bc1, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g;
+    float ui = maxf(b2 * u[i], __builtin_fabsf(g) + eps);
+    m[i] = mi;
+    u[i] = ui;
+    p[i] -= lr * (mi / bc1 / ui);
+  }
+}
+
+/* AdamNC and Yogi share Adam's step p -= lr (m / bc1) / (sqrt(v / bc2) + eps); yogi != 0 updates v
+ * as Yogi does, v -= (1-b2) sign(v - g^2) g^2, else as Adam, v = b2 v + (1-b2) g^2. */
+EXPORT(adam_like)
+void adam_like(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
+               float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2, float lr, int yogi) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float g2 = g * g;
+    float mi = b1 * m[i] + ob1 * g;
+    float vi = yogi ? v[i] - ob2 * sgnf(v[i] - g2) * g2 : b2 * v[i] + ob2 * g2;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= lr * (mi / bc1 / (__builtin_sqrtf(vi / bc2) + eps));
+  }
+}
+
+/* AdaBelief: gc = g (+ wd p unless decoupled); m = b1 m + (1-b1) gc; s = b2 s + (1-b2) (gc-m)^2 + eps
+ * (smax = max(smax, s) with AMSGrad); p -= lr (m / bc1 / (sqrt(s / bc2) + eps) + (decoupled ? wd p : 0)). */
+/* One element of AdaBelief's step; `ams` is a constant at each call, so each loop vectorizes. */
+static inline void adabelief_at(int i, int ams, float *restrict p, const float *restrict grad, float *restrict m,
+                                float *restrict s, float *restrict smax, float sign, float wd, int decoupled, float b1,
+                                float ob1, float b2, float ob2, float eps, float bc1, float bc2, float lr) {
+  float pi = p[i];
+  float g = decoupled ? sign * grad[i] : sign * grad[i] + wd * pi;
+  float mi = b1 * m[i] + ob1 * g;
+  float d = g - mi;
+  float si = b2 * s[i] + ob2 * d * d + eps;
+  m[i] = mi;
+  s[i] = si;
+  if (ams) {
+    si = maxf(smax[i], si);
+    smax[i] = si;
+  }
+  p[i] = pi - lr * (mi / bc1 / (__builtin_sqrtf(si / bc2) + eps) + (decoupled ? wd * pi : 0.0f));
+}
+
+EXPORT(adabelief)
+void adabelief(float *restrict p, const float *restrict grad, float *restrict m, float *restrict s, float *restrict smax, int n,
+               float sign, float wd, int decoupled, float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2,
+               float lr) {
+  if (smax) {
+    for (int i = 0; i < n; i++) adabelief_at(i, 1, p, grad, m, s, smax, sign, wd, decoupled, b1, ob1, b2, ob2, eps, bc1, bc2, lr);
+  } else {
+    for (int i = 0; i < n; i++) adabelief_at(i, 0, p, grad, m, s, smax, sign, wd, decoupled, b1, ob1, b2, ob2, eps, bc1, bc2, lr);
+  }
+}
+
+/* AdaBound: m, v as Adam's (vmax with AMSBound); eta = clamp(base / (sqrt(v) + eps), lower, upper);
+ * p -= eta decay m. */
+EXPORT(adabound)
+void adabound(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, float *restrict vmax, int n,
+              float sign, float wd, float b1, float ob1, float b2, float ob2, float eps, float base, float lower, float upper,
+              float decay) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    if (vmax) {
+      vi = maxf(vmax[i], vi);
+      vmax[i] = vi;
+    }
+    float eta = minf(maxf(base / (__builtin_sqrtf(vi) + eps), lower), upper);
+    p[i] -= eta * decay * mi;
+  }
+}
+
+/* AdaDelta: sq = rho sq + (1-rho) g^2; d = sqrt(acc + eps) / sqrt(sq + eps) g; acc = rho acc + (1-rho) d^2; p -= lr d. */
+EXPORT(adadelta)
+void adadelta(float *restrict p, const float *restrict grad, float *restrict sq, float *restrict acc, int n, float sign, float wd,
+              float rho, float orho, float eps, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float si = rho * sq[i] + orho * g * g;
+    float d = __builtin_sqrtf(acc[i] + eps) / __builtin_sqrtf(si + eps) * g;
+    sq[i] = si;
+    acc[i] = rho * acc[i] + orho * d * d;
+    p[i] -= lr * d;
+  }
+}
+
+/* Lion: c = b1 m + (1-b1) g; m = b2 m + (1-b2) g; p -= lr (sign(c) + wd p). */
+EXPORT(lion)
+void lion(float *restrict p, const float *restrict grad, float *restrict m, int n, float sign, float b1, float ob1, float b2,
+          float ob2, float wd, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i];
+    float c = b1 * m[i] + ob1 * g;
+    m[i] = b2 * m[i] + ob2 * g;
+    p[i] -= lr * (sgnf(c) + wd * p[i]);
+  }
+}
+
+/* signSGD (m = 0) and Signum: with m, m = b m + (1-b) g and g = m; p -= lr sign(g). */
+EXPORT(sign_step)
+void sign_step(float *restrict p, const float *restrict grad, float *restrict m, int n, float sign, float wd, float b, float ob,
+               float lr) {
+  if (m) {
+    for (int i = 0; i < n; i++) {
+      float g = b * m[i] + ob * (sign * grad[i] + wd * p[i]);
+      m[i] = g;
+      p[i] -= lr * sgnf(g);
+    }
+  } else {
+    for (int i = 0; i < n; i++) p[i] -= lr * sgnf(sign * grad[i] + wd * p[i]);
+  }
+}
+
+/* Rprop: the step size grows by etaPlus where the gradient kept its sign, shrinks by etaMinus where it
+ * flipped (and that gradient counts as 0), clamped to [minStep, maxStep]; p -= sign(g) size; prev = g. */
+EXPORT(rprop)
+void rprop(float *restrict p, const float *restrict grad, float *restrict prev, float *restrict size, int n, float sign,
+           float etaMinus, float etaPlus, float minStep, float maxStep) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i];
+    float agree = sgnf(g) * sgnf(prev[i]);
+    float eta = agree > 0 ? etaPlus : agree < 0 ? etaMinus : 1.0f;
+    float si = minf(maxf(size[i] * eta, minStep), maxStep);
+    size[i] = si;
+    if (agree < 0) g = 0;
+    p[i] -= sgnf(g) * si;
+    prev[i] = g;
+  }
+}

@@ -1,4 +1,5 @@
 /** AdaBelief: Adam with the second moment of the surprise g - m instead of g. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -51,8 +52,8 @@ export function scaleByBelief(): Transform<AdaBeliefOptions, AdaBeliefState> {
   };
 }
 
-/** The whole AdaBelief step in one pass (the chain's arithmetic in its order). */
-function fusedBelief(p: Storage, grad: Storage, s: AdaBeliefState, h: AdaBeliefOptions): boolean {
+/** The whole AdaBelief step in one pass (the chain's arithmetic in its order), or the backend's `adabelief` kernel. */
+function fusedBelief(p: Storage, grad: Storage, s: AdaBeliefState, h: AdaBeliefOptions, kernels: OptimizerKernels): boolean {
   if (h.amsgrad && !s.maxExpAvgVar) s.maxExpAvgVar = like(p);
   const m = s.expAvg;
   const sv = s.expAvgVar;
@@ -65,6 +66,8 @@ function fusedBelief(p: Storage, grad: Storage, s: AdaBeliefState, h: AdaBeliefO
   s.step = t;
   const bc1 = 1 - b1 ** t;
   const bc2 = 1 - b2 ** t;
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, decoupled, bc1, bc2 };
+  if (p instanceof Float32Array && kernels.adabelief?.(p, grad as Float32Array, m as Float32Array, sv as Float32Array, smax as Float32Array | null, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
     const gi = maximize ? -grad[i] : grad[i];
     const g = decoupled ? gi : gi + wd * p[i];

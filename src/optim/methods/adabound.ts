@@ -1,4 +1,5 @@
 /** AdaBound and AMSBound: Adam whose per-coordinate step sizes are clipped into converging bounds. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -57,8 +58,8 @@ export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
   };
 }
 
-/** The whole AdaBound step in one pass (the chain's arithmetic in its order). */
-function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundOptions): boolean {
+/** The whole AdaBound step in one pass (the chain's arithmetic in its order), or the backend's `adabound` kernel. */
+function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundOptions, kernels: OptimizerKernels): boolean {
   if (h.amsbound && !s.maxExpAvgSq) s.maxExpAvgSq = like(p);
   const m = s.expAvg;
   const v = s.expAvgSq;
@@ -72,6 +73,8 @@ function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundO
   const upper = finalLr * (1 + 1 / (gamma * t));
   const base = h.biasCorrection ? (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t) : lr;
   const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, base, lower, upper, decay };
+  if (p instanceof Float32Array && kernels.adabound?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, vmax as Float32Array | null, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

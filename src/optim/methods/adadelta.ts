@@ -1,4 +1,5 @@
 /** AdaDelta: AdaGrad's accumulator made a running average, with units corrected by past steps. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -36,12 +37,13 @@ export function scaleByAdadelta(): Transform<AdadeltaOptions, AdadeltaState> {
   };
 }
 
-/** The whole AdaDelta step in one pass (the chain's arithmetic in its order). */
-function fusedAdadelta(p: Storage, grad: Storage, s: AdadeltaState, h: AdadeltaOptions): boolean {
+/** The whole AdaDelta step in one pass (the chain's arithmetic in its order), or the backend's `adadelta` kernel. */
+function fusedAdadelta(p: Storage, grad: Storage, s: AdadeltaState, h: AdadeltaOptions, kernels: OptimizerKernels): boolean {
   const sq = s.squareAvg;
   const acc = s.accDelta;
   if (!fusable(p, grad, sq, acc)) return false;
   const { lr, rho, eps, weightDecay: wd, maximize } = h;
+  if (p instanceof Float32Array && kernels.adadelta?.(p, grad as Float32Array, sq as Float32Array, acc as Float32Array, { lr, rho, eps, weightDecay: wd, maximize })) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

@@ -193,8 +193,8 @@ export function scaleByAdamNC(): Transform<Pick<AdamNCOptions, 'beta1' | 'beta1D
   };
 }
 
-/** The whole AdamNC step in one pass (the chain's arithmetic in its order). */
-function fusedAdamNC(p: Storage, grad: Storage, s: AdamNCState, h: AdamNCOptions): boolean {
+/** The whole AdamNC step in one pass (the chain's arithmetic in its order), or the backend's `adamLike` kernel. */
+function fusedAdamNC(p: Storage, grad: Storage, s: AdamNCState, h: AdamNCOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
   const v = s.expAvgSq;
   if (!fusable(p, grad, m, v)) return false;
@@ -206,6 +206,8 @@ function fusedAdamNC(p: Storage, grad: Storage, s: AdamNCState, h: AdamNCOptions
   const prod = s.beta1Product * b1;
   s.beta1Product = prod;
   const bc1 = 1 - prod;
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, bc2: 1, yogi: false };
+  if (p instanceof Float32Array && kernels.adamLike?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

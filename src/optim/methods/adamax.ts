@@ -52,10 +52,7 @@ function fusedAdamax(p: Storage, grad: Storage, s: AdamaxState, h: AdamaxOptions
   const [b1, b2] = h.betas;
   const bc1 = adamaxBc1(s, h);
   const { lr, eps, weightDecay: wd, maximize } = h;
-  if (kernels.adamax && p instanceof Float32Array) {
-    kernels.adamax(p, grad as Float32Array, m as Float32Array, ui as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1 });
-    return true;
-  }
+  if (p instanceof Float32Array && kernels.adamax?.(p, grad as Float32Array, m as Float32Array, ui as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1 })) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

@@ -1,4 +1,5 @@
 /** Lion: sign of an interpolated momentum, found by program search. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -34,12 +35,13 @@ export function lionStep(): Transform<LionOptions, LionState> {
   };
 }
 
-/** The whole Lion step in one pass (the chain's arithmetic in its order). */
-function fusedLion(p: Storage, grad: Storage, s: LionState, h: LionOptions): boolean {
+/** The whole Lion step in one pass (the chain's arithmetic in its order), or the backend's `lion` kernel. */
+function fusedLion(p: Storage, grad: Storage, s: LionState, h: LionOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
   if (!fusable(p, grad, m)) return false;
   const [b1, b2] = h.betas;
   const { lr, weightDecay: wd, maximize } = h;
+  if (p instanceof Float32Array && kernels.lion?.(p, grad as Float32Array, m as Float32Array, { lr, beta1: b1, beta2: b2, weightDecay: wd, maximize })) return true;
   for (let i = 0; i < p.length; i++) {
     const g = maximize ? -grad[i] : grad[i];
     const c = b1 * m[i] + (1 - b1) * g;

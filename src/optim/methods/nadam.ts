@@ -66,10 +66,7 @@ function fusedNAdam(p: Storage, grad: Storage, s: NAdamState, h: NAdamOptions, k
   const [b1, b2] = h.betas;
   const { bc2, cg, cm } = nadamScalars(s, p, h);
   const { lr, eps, weightDecay: wd, maximize } = h;
-  if (kernels.nadam && p instanceof Float32Array) {
-    kernels.nadam(p, grad as Float32Array, m as Float32Array, v as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc2, cg, cm });
-    return true;
-  }
+  if (p instanceof Float32Array && kernels.nadam?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc2, cg, cm })) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

@@ -60,10 +60,7 @@ function fusedRAdam(p: Storage, grad: Storage, s: RAdamState, h: RAdamOptions, k
   const [b1, b2] = h.betas;
   const { bc1, rectified, rect, sqrtBc2 } = radamScalars(s, h);
   const { lr, eps, weightDecay: wd, maximize } = h;
-  if (kernels.radam && p instanceof Float32Array) {
-    kernels.radam(p, grad as Float32Array, m as Float32Array, v as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, rectified, rect, sqrtBc2 });
-    return true;
-  }
+  if (p instanceof Float32Array && kernels.radam?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, rectified, rect, sqrtBc2 })) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

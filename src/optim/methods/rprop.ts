@@ -1,4 +1,5 @@
 /** Rprop: sign-based steps with per-coordinate step sizes adapted by sign agreement. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -38,8 +39,8 @@ export function rpropStep(): Transform<RpropOptions, RpropState> {
   };
 }
 
-/** The whole Rprop step in one pass (the chain's arithmetic in its order). */
-function fusedRprop(p: Storage, grad: Storage, s: RpropState, h: RpropOptions): boolean {
+/** The whole Rprop step in one pass (the chain's arithmetic in its order), or the backend's `rprop` kernel. */
+function fusedRprop(p: Storage, grad: Storage, s: RpropState, h: RpropOptions, kernels: OptimizerKernels): boolean {
   const prev = s.prev;
   const size = s.stepSize;
   if (!fusable(p, grad, prev, size)) return false;
@@ -47,6 +48,8 @@ function fusedRprop(p: Storage, grad: Storage, s: RpropState, h: RpropOptions): 
   const [minStep, maxStep] = h.stepSizes;
   const maximize = h.maximize;
   s.step = s.step + 1;
+  const hyper = { etaMinus, etaPlus, minStep, maxStep, maximize };
+  if (p instanceof Float32Array && kernels.rprop?.(p, grad as Float32Array, prev as Float32Array, size as Float32Array, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     const agree = Math.sign(g) * Math.sign(prev[i]);

@@ -1,4 +1,5 @@
 /** signSGD and Signum: steps in the sign of the gradient or of its momentum. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -46,14 +47,15 @@ export function emaMomentum(): Transform<{ momentum: number }, EmaMomentumState>
 
 /**
  * The whole signSGD step (`momentum` 0) or Signum step in one pass (the chains' arithmetic in
- * their order): u = sign(g) or sign(m) with m = b m + (1-b) g; θ -= lr u.
+ * their order): u = sign(g) or sign(m) with m = b m + (1-b) g; θ -= lr u. Or the backend's `sign` kernel.
  */
 function fusedSign(momentum: boolean) {
-  return (p: Storage, grad: Storage, s: Partial<EmaMomentumState>, h: SignSGDOptions & { momentum?: number }): boolean => {
+  return (p: Storage, grad: Storage, s: Partial<EmaMomentumState>, h: SignSGDOptions & { momentum?: number }, kernels: OptimizerKernels): boolean => {
     const m = momentum ? s.momentumBuffer : null;
     if ((momentum && !m) || !fusable(p, grad, m)) return false;
     const { lr, weightDecay: wd, maximize } = h;
     const b = h.momentum ?? 0;
+    if (p instanceof Float32Array && kernels.sign?.(p, grad as Float32Array, m as Float32Array | null, { lr, weightDecay: wd, maximize, momentum: b })) return true;
     for (let i = 0; i < p.length; i++) {
       let g = maximize ? -grad[i] : grad[i];
       if (wd) g += wd * p[i];

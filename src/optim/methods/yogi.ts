@@ -1,4 +1,5 @@
 /** Yogi: Adam with an additive, sign-controlled update of the second moment. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -42,8 +43,8 @@ export function scaleByYogi(): Transform<YogiOptions, YogiState> {
   };
 }
 
-/** The whole Yogi step in one pass (the chain's arithmetic in its order). */
-function fusedYogi(p: Storage, grad: Storage, s: YogiState, h: YogiOptions): boolean {
+/** The whole Yogi step in one pass (the chain's arithmetic in its order), or the backend's `adamLike` kernel. */
+function fusedYogi(p: Storage, grad: Storage, s: YogiState, h: YogiOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
   const v = s.expAvgSq;
   if (!fusable(p, grad, m, v)) return false;
@@ -53,6 +54,8 @@ function fusedYogi(p: Storage, grad: Storage, s: YogiState, h: YogiOptions): boo
   s.step = t;
   const bc1 = h.biasCorrection ? 1 - b1 ** t : 1;
   const bc2 = h.biasCorrection ? 1 - b2 ** t : 1;
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, bc2, yogi: true };
+  if (p instanceof Float32Array && kernels.adamLike?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];

@@ -1,0 +1,66 @@
+/**
+ * The wasm versions of the optional fused optimizer kernels (NAdam, RAdam, Adamax, AdamNC/Yogi,
+ * AdaBelief, AdaBound, AdaDelta, Lion, signSGD/Signum, Rprop): float32 loops at the end of
+ * kernels.c, fed through the arena in chunks by the caller's `streamed`. Each returns false when
+ * the arena cannot hold a chunk; the method then runs its own loop.
+ */
+import type {
+  AdaBeliefHyper, AdaBoundHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, LionHyper, NAdamHyper, OptimizerKernels, RAdamHyper,
+  RpropHyper, SignHyper,
+} from '../optimizer-kernels.js';
+
+/** A kernel's export: byte addresses of the arrays, their length, then its scalars. */
+type Kernel = (...args: number[]) => void;
+
+/** The exports of kernels.c's optimizer section. */
+export interface FusedOptimizerExports {
+  nadam: Kernel;
+  radam: Kernel;
+  adamax: Kernel;
+  adam_like: Kernel;
+  adabelief: Kernel;
+  adabound: Kernel;
+  adadelta: Kernel;
+  lion: Kernel;
+  sign_step: Kernel;
+  rprop: Kernel;
+}
+
+/** Streams equal-length arrays through the arena (see createWasmKernels): false when it cannot. */
+export type Streamed = (arrays: (Float32Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
+
+type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' | 'sign' | 'rprop'>>;
+
+/** The optional fused kernels over the module's exports. */
+export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): Optional {
+  const sign = (h: { maximize: boolean }) => (h.maximize ? -1 : 1);
+  // Every kernel writes back all its arrays but the gradient (the second).
+  const run = (arrays: (Float32Array | null)[], call: (at: number[], len: number) => void) =>
+    streamed(arrays, arrays.map((_, k) => k !== 1), call);
+  return {
+    nadam: (p, g, m, v, h: NAdamHyper) => run([p, g, m, v], (at, n) =>
+      ex.nadam(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc2, h.cg, h.cm, h.lr)),
+    radam: (p, g, m, v, h: RAdamHyper) => run([p, g, m, v], (at, n) =>
+      ex.radam(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc1,
+        h.rectified ? 1 : 0, h.rect * h.sqrtBc2, h.lr)),
+    adamax: (p, g, m, u, h: AdamaxHyper) => run([p, g, m, u], (at, n) =>
+      ex.adamax(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, h.eps, h.bc1, h.lr)),
+    adamLike: (p, g, m, v, h: AdamLikeHyper) => run([p, g, m, v], (at, n) =>
+      ex.adam_like(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc1, h.bc2,
+        h.lr, h.yogi ? 1 : 0)),
+    adabelief: (p, g, m, s, sMax, h: AdaBeliefHyper) => run([p, g, m, s, sMax], (at, n) =>
+      ex.adabelief(at[0], at[1], at[2], at[3], at[4], n, sign(h), h.weightDecay, h.decoupled ? 1 : 0, h.beta1, 1 - h.beta1, h.beta2,
+        1 - h.beta2, h.eps, h.bc1, h.bc2, h.lr)),
+    adabound: (p, g, m, v, vMax, h: AdaBoundHyper) => run([p, g, m, v, vMax], (at, n) =>
+      ex.adabound(at[0], at[1], at[2], at[3], at[4], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps,
+        h.base, h.lower, h.upper, h.decay)),
+    adadelta: (p, g, sq, acc, h: AdadeltaHyper) => run([p, g, sq, acc], (at, n) =>
+      ex.adadelta(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.rho, 1 - h.rho, h.eps, h.lr)),
+    lion: (p, g, m, h: LionHyper) => run([p, g, m], (at, n) =>
+      ex.lion(at[0], at[1], at[2], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.weightDecay, h.lr)),
+    sign: (p, g, m, h: SignHyper) => run([p, g, m], (at, n) =>
+      ex.sign_step(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.momentum, 1 - h.momentum, h.lr)),
+    rprop: (p, g, prev, size, h: RpropHyper) => run([p, g, prev, size], (at, n) =>
+      ex.rprop(at[0], at[1], at[2], at[3], n, sign(h), h.etaMinus, h.etaPlus, h.minStep, h.maxStep)),
+  };
+}
