@@ -163,6 +163,48 @@ export interface RpropHyper {
   maximize: boolean;
 }
 
+/** Hyperparameters of LARS's fused step after its norms (see src/optim/methods/lars.ts). */
+export interface LarsHyper {
+  momentum: number;
+  /** β, the weight decay inside the trust ratio's step. */
+  weightDecay: number;
+  /** This step's lr times the local learning rate. */
+  scale: number;
+  maximize: boolean;
+}
+
+/** Hyperparameters of LAMB's two fused passes (see src/optim/methods/lamb.ts). */
+export interface LambHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  bc1: number;
+  bc2: number;
+  maximize: boolean;
+}
+
+/** Hyperparameters of NovoGrad's fused step after its norm (see src/optim/methods/novograd.ts). */
+export interface NovoGradHyper extends GradHyper {
+  beta1: number;
+  /** The gradient's weight: 1 - β1 with gradAveraging, else 1. */
+  gradScale: number;
+  /** √v + ε, this step's denominator. */
+  denom: number;
+}
+
+/** Hyperparameters of one fused ASGD step (see src/optim/methods/asgd.ts). */
+export interface AsgdHyper {
+  /** 1 - λ η. */
+  keep: number;
+  /** The step size η of this step. */
+  eta: number;
+  /** The averaging weight μ of this step. */
+  mu: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
 export interface OptimizerKernels {
   /** The backend these kernels belong to ('js', 'wasm', ...). */
   readonly name: string;
@@ -224,4 +266,19 @@ export interface OptimizerKernels {
   sign?(param: Float32Array, grad: Float32Array, m: Float32Array | null, hp: SignHyper): boolean;
   /** Rprop: per-coordinate step sizes grown by etaPlus or shrunk by etaMinus, clamped; p -= sign(g) size. */
   rprop?(param: Float32Array, grad: Float32Array, prev: Float32Array, size: Float32Array, hp: RpropHyper): boolean;
+  /** The sums of squares [Σ x², Σ y²] (0 for a null y), accumulated in float64; null when it could not run. */
+  sumSquares?(x: Float32Array, y: Float32Array | null): [number, number] | null;
+  /** LARS after its norms: buf = momentum buf + scale (g + weightDecay p); p -= buf (g without weight decay). */
+  lars?(param: Float32Array, grad: Float32Array, buf: Float32Array, hp: LarsHyper): boolean;
+  /**
+   * LAMB's first pass: m, v as Adam's (g without weight decay); returns [Σ p², Σ r²] with
+   * r = m / bc1 / (sqrt(v / bc2) + eps) + weightDecay p, or null when it could not run.
+   */
+  lambMoments?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: LambHyper): [number, number] | null;
+  /** LAMB's second pass: p += c r, with r recomputed from the moments the first pass left. */
+  lambApply?(param: Float32Array, m: Float32Array, v: Float32Array, hp: LambHyper, c: number): boolean;
+  /** NovoGrad after its norm: m = b1 m + gradScale (g / denom + wd p); p -= lr m (g without weight decay). */
+  novograd?(param: Float32Array, grad: Float32Array, m: Float32Array, hp: NovoGradHyper): boolean;
+  /** ASGD: next = keep p - eta g; ax = mu == 1 ? next : ax + (next - ax) mu; p = next. */
+  asgd?(param: Float32Array, grad: Float32Array, ax: Float32Array, hp: AsgdHyper): boolean;
 }

@@ -260,6 +260,21 @@ export function scratchF64(n: number): Float64Array {
   return scratch64;
 }
 
+/**
+ * [Σ x², Σ (ySign·y)²] accumulated in float64 in index order, as {@link l2} does (so the fused
+ * steps' norms are the chains' bits).
+ */
+export function sumsOfSquares(x: Storage, y: Storage, ySign = 1): [number, number] {
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const yi = ySign * y[i];
+    sx += x[i] * x[i];
+    sy += yi * yi;
+  }
+  return [sx, sy];
+}
+
 /** `value`, or an error naming the state entry that should have been created by `init`. */
 export function present<T>(value: T | null | undefined, what: string): T {
   if (value === null || value === undefined) throw new Error(`${what} is missing from the parameter's state (was it created by another configuration?)`);

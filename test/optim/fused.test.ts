@@ -72,7 +72,10 @@ const CASES: [string, Record<string, unknown>[]][] = [
 ];
 
 /** The methods that the wasm backend runs through a float32 kernel of kernels.c. */
-const WITH_KERNELS = ['nadam', 'radam', 'adamax', 'adamnc', 'yogi', 'adabelief', 'adabound', 'amsbound', 'adadelta', 'lion', 'signsgd', 'signum', 'rprop'];
+const WITH_KERNELS = [
+  'nadam', 'radam', 'adamax', 'adamnc', 'yogi', 'adabelief', 'adabound', 'amsbound', 'adadelta', 'lion', 'signsgd', 'signum', 'rprop', 'asgd',
+  'lamb', 'lars', 'novograd',
+];
 
 /** Exact equality, element by element (NaN equal to NaN, and +0 not equal to -0: Object.is). */
 function sameBits(a: number[][], b: number[][], what: string): void {

@@ -1169,3 +1169,107 @@ void rprop(float *restrict p, const float *restrict grad, float *restrict prev, 
     prev[i] = g;
   }
 }
+
+/* ---- the layer-wise methods (LARS, LAMB, NovoGrad) and ASGD ----
+ * The norms are sums of squares accumulated in double, two lanes at a time, into optim_sums[0..1]
+ * (added to what is there: the TypeScript side zeroes them, then streams the chunks). */
+
+static double optim_sums[2];
+
+/* The address of the two sums. */
+EXPORT(optim_sums_at)
+double *optim_sums_at(void) { return optim_sums; }
+
+/* Adds sum x^2 over four float lanes into two double accumulators. */
+static inline void add_squares(v128_t x, v128_t *lo, v128_t *hi) {
+  v128_t a = wasm_f64x2_promote_low_f32x4(x), b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1));
+  *lo = wasm_f64x2_add(*lo, wasm_f64x2_mul(a, a));
+  *hi = wasm_f64x2_add(*hi, wasm_f64x2_mul(b, b));
+}
+
+static inline double lanes_total(v128_t lo, v128_t hi) {
+  v128_t s = wasm_f64x2_add(lo, hi);
+  return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+}
+
+/* optim_sums += (sum x^2, sum y^2); y may be 0. */
+EXPORT(sum_squares)
+void sum_squares(const float *x, const float *y, int n) {
+  v128_t xl = wasm_f64x2_splat(0), xh = xl, yl = xl, yh = xl;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    add_squares(wasm_v128_load(x + i), &xl, &xh);
+    if (y) add_squares(wasm_v128_load(y + i), &yl, &yh);
+  }
+  double sx = lanes_total(xl, xh), sy = y ? lanes_total(yl, yh) : 0;
+  for (; i < n; i++) {
+    sx += (double)x[i] * x[i];
+    if (y) sy += (double)y[i] * y[i];
+  }
+  optim_sums[0] += sx;
+  optim_sums[1] += sy;
+}
+
+/* LARS after its norms: buf = mom buf + c (g + beta p); p -= buf. */
+EXPORT(lars)
+void lars(float *restrict p, const float *restrict grad, float *restrict buf, int n, float sign, float mom, float c, float beta) {
+  for (int i = 0; i < n; i++) {
+    float b = mom * buf[i] + c * (sign * grad[i] + beta * p[i]);
+    buf[i] = b;
+    p[i] -= b;
+  }
+}
+
+/* LAMB's update r = m / bc1 / (sqrt(v / bc2) + eps) + wd p, from the moments already updated. */
+static inline float lamb_r(float m, float v, float p, float bc1, float bc2, float eps, float wd) {
+  return m / bc1 / (__builtin_sqrtf(v / bc2) + eps) + wd * p;
+}
+
+/* LAMB's first pass: m, v as Adam's (g without weight decay); optim_sums += (sum p^2, sum r^2). */
+EXPORT(lamb_moments)
+void lamb_moments(const float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign,
+                  float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2, float wd) {
+  const int chunk = 256;
+  float r[256] __attribute__((aligned(16)));
+  for (int i0 = 0; i0 < n; i0 += chunk) {
+    const int len = n - i0 < chunk ? n - i0 : chunk;
+    for (int k = 0; k < len; k++) {
+      const int i = i0 + k;
+      float g = sign * grad[i];
+      float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      r[k] = lamb_r(mi, vi, p[i], bc1, bc2, eps, wd);
+    }
+    sum_squares(p + i0, r, len);
+  }
+}
+
+/* LAMB's second pass: p += c r (c = -lr ratio), r recomputed from the moments the first pass left. */
+EXPORT(lamb_apply)
+void lamb_apply(float *restrict p, const float *restrict m, const float *restrict v, int n, float eps, float bc1, float bc2,
+                float wd, float c) {
+  for (int i = 0; i < n; i++) p[i] += c * lamb_r(m[i], v[i], p[i], bc1, bc2, eps, wd);
+}
+
+/* NovoGrad after its norm: m = b1 m + a (g / denom + wd p); p -= lr m. */
+EXPORT(novograd)
+void novograd(float *restrict p, const float *restrict grad, float *restrict m, int n, float sign, float b1, float a, float denom,
+              float wd, float lr) {
+  for (int i = 0; i < n; i++) {
+    float mi = b1 * m[i] + a * (sign * grad[i] / denom + wd * p[i]);
+    m[i] = mi;
+    p[i] -= lr * mi;
+  }
+}
+
+/* ASGD: next = p keep - eta g (keep = 1 - lambda eta); ax = mu == 1 ? next : ax + (next - ax) mu; p = next. */
+EXPORT(asgd)
+void asgd(float *restrict p, const float *restrict grad, float *restrict ax, int n, float sign, float wd, float keep, float eta,
+          float mu) {
+  for (int i = 0; i < n; i++) {
+    float next = p[i] * keep - eta * (sign * grad[i] + wd * p[i]);
+    ax[i] = mu == 1.0f ? next : ax[i] + (next - ax[i]) * mu;
+    p[i] = next;
+  }
+}

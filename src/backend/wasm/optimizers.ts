@@ -1,12 +1,13 @@
 /**
  * The wasm versions of the optional fused optimizer kernels (NAdam, RAdam, Adamax, AdamNC/Yogi,
- * AdaBelief, AdaBound, AdaDelta, Lion, signSGD/Signum, Rprop): float32 loops at the end of
+ * AdaBelief, AdaBound, AdaDelta, Lion, signSGD/Signum, Rprop, ASGD, and the passes of LARS, LAMB
+ * and NovoGrad with their sums of squares): float32 loops at the end of
  * kernels.c, fed through the arena in chunks by the caller's `streamed`. Each returns false when
  * the arena cannot hold a chunk; the method then runs its own loop.
  */
 import type {
-  AdaBeliefHyper, AdaBoundHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, LionHyper, NAdamHyper, OptimizerKernels, RAdamHyper,
-  RpropHyper, SignHyper,
+  AdaBeliefHyper, AdaBoundHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
+  NovoGradHyper, OptimizerKernels, RAdamHyper, RpropHyper, SignHyper,
 } from '../optimizer-kernels.js';
 
 /** A kernel's export: byte addresses of the arrays, their length, then its scalars. */
@@ -24,12 +25,22 @@ export interface FusedOptimizerExports {
   lion: Kernel;
   sign_step: Kernel;
   rprop: Kernel;
+  sum_squares: Kernel;
+  lars: Kernel;
+  lamb_moments: Kernel;
+  lamb_apply: Kernel;
+  novograd: Kernel;
+  asgd: Kernel;
+  /** The address of the two float64 sums that sum_squares and lamb_moments add to. */
+  optim_sums_at(): number;
+  memory: { buffer: ArrayBuffer };
 }
 
 /** Streams equal-length arrays through the arena (see createWasmKernels): false when it cannot. */
 export type Streamed = (arrays: (Float32Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
 
-type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' | 'sign' | 'rprop'>>;
+type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' |
+  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd'>>;
 
 /** The optional fused kernels over the module's exports. */
 export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): Optional {
@@ -37,6 +48,15 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
   // Every kernel writes back all its arrays but the gradient (the second).
   const run = (arrays: (Float32Array | null)[], call: (at: number[], len: number) => void) =>
     streamed(arrays, arrays.map((_, k) => k !== 1), call);
+  const sumsAt = ex.optim_sums_at();
+  /** Zeroes the module's two sums, runs `pass`, and returns the sums (null when the pass could not run). */
+  const summed = (pass: () => boolean): [number, number] | null => {
+    let sums = new Float64Array(ex.memory.buffer, sumsAt, 2);
+    sums.fill(0);
+    if (!pass()) return null;
+    sums = new Float64Array(ex.memory.buffer, sumsAt, 2); // the memory may have grown
+    return [sums[0], sums[1]];
+  };
   return {
     nadam: (p, g, m, v, h: NAdamHyper) => run([p, g, m, v], (at, n) =>
       ex.nadam(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc2, h.cg, h.cm, h.lr)),
@@ -62,5 +82,16 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.sign_step(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.momentum, 1 - h.momentum, h.lr)),
     rprop: (p, g, prev, size, h: RpropHyper) => run([p, g, prev, size], (at, n) =>
       ex.rprop(at[0], at[1], at[2], at[3], n, sign(h), h.etaMinus, h.etaPlus, h.minStep, h.maxStep)),
+    sumSquares: (x, y) => summed(() => streamed([x, y], [false, false], (at, n) => ex.sum_squares(at[0], at[1], n))),
+    lars: (p, g, buf, h: LarsHyper) => run([p, g, buf], (at, n) =>
+      ex.lars(at[0], at[1], at[2], n, sign(h), h.momentum, h.scale, h.weightDecay)),
+    lambMoments: (p, g, m, v, h: LambHyper) => summed(() => streamed([p, g, m, v], [false, false, true, true], (at, n) =>
+      ex.lamb_moments(at[0], at[1], at[2], at[3], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc1, h.bc2, h.weightDecay))),
+    lambApply: (p, m, v, h: LambHyper, c: number) => streamed([p, m, v], [true, false, false], (at, n) =>
+      ex.lamb_apply(at[0], at[1], at[2], n, h.eps, h.bc1, h.bc2, h.weightDecay, c)),
+    novograd: (p, g, m, h: NovoGradHyper) => run([p, g, m], (at, n) =>
+      ex.novograd(at[0], at[1], at[2], n, sign(h), h.beta1, h.gradScale, h.denom, h.weightDecay, h.lr)),
+    asgd: (p, g, ax, h: AsgdHyper) => run([p, g, ax], (at, n) =>
+      ex.asgd(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.keep, h.eta, h.mu)),
   };
 }

@@ -1,4 +1,5 @@
 /** ASGD: SGD with Polyak-Ruppert averaging of the iterates. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOptimizer } from '../define.js';
@@ -46,8 +47,8 @@ export function asgdStep(): Transform<ASGDOptions, ASGDState> {
   };
 }
 
-/** The whole ASGD step in one pass (the chain's arithmetic and roundings in their order). */
-function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions): boolean {
+/** The whole ASGD step in one pass (the chain's arithmetic and roundings in their order), or the backend's `asgd` kernel. */
+function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions, kernels: OptimizerKernels): boolean {
   const ax = s.ax;
   if (!fusable(p, grad, ax)) return false;
   const { lambd, lr, weightDecay: wd, maximize } = h;
@@ -56,6 +57,17 @@ function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions): boo
   const mu = s.mu;
   const t = s.step + 1;
   s.step = t;
+  const hyper = { keep: 1 - lambd * eta, eta, mu, weightDecay: wd, maximize };
+  if (!(p instanceof Float32Array && kernels.asgd?.(p, grad as Float32Array, ax as Float32Array, hyper))) asgdLoop(p, grad, ax, h, eta, mu);
+  s.eta = round(lr / (1 + lambd * lr * t) ** h.alpha);
+  s.mu = round(1 / Math.max(1, t - h.t0));
+  return true;
+}
+
+/** The elements of one ASGD step (the chain's loop, reading the gradient itself). */
+function asgdLoop(p: Storage, grad: Storage, ax: Storage, h: ASGDOptions, eta: number, mu: number): void {
+  const { lambd, weightDecay: wd, maximize } = h;
+  const round = p instanceof Float32Array ? Math.fround : (x: number) => x;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];
@@ -64,9 +76,6 @@ function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions): boo
     else ax[i] = next;
     p[i] += next - p[i];
   }
-  s.eta = round(lr / (1 + lambd * lr * t) ** h.alpha);
-  s.mu = round(1 / Math.max(1, t - h.t0));
-  return true;
 }
 
 /**

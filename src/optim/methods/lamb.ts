@@ -1,4 +1,5 @@
 /** LAMB: Adam steps rescaled per layer by the trust ratio ‖θ‖ / ‖step‖. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -14,6 +15,11 @@ export interface LambOptions {
 
 /** What lambStep keeps per parameter: the step count and the two moments. */
 export type LambState = { step: number; expAvg: Storage; expAvgSq: Storage };
+
+/** LAMB's trust ratio ‖θ‖ / ‖r‖ (1 when either norm is 0). */
+function trustRatio(wNorm: number, rNorm: number): number {
+  return wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
+}
 
 /** The LAMB step over one parameter tensor (the output is the final step). */
 export function lambStep(): Transform<LambOptions, LambState> {
@@ -36,10 +42,7 @@ export function lambStep(): Transform<LambOptions, LambState> {
         v[i] = b2 * v[i] + (1 - b2) * g * g;
         u[i] = m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps) + wd * p[i];
       }
-      const wNorm = l2(p);
-      const rNorm = l2(u);
-      const ratio = wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
-      const c = -h.lr * ratio;
+      const c = -h.lr * trustRatio(l2(p), l2(u));
       for (let i = 0; i < u.length; i++) u[i] *= c;
     },
   };
@@ -47,9 +50,10 @@ export function lambStep(): Transform<LambOptions, LambState> {
 
 /**
  * The whole LAMB step in two passes (the chain's arithmetic in its order): the update r and
- * both norms, then θ += -lr · ratio · r.
+ * both norms, then θ += -lr · ratio · r. Or the backend's `lambMoments` and `lambApply` kernels
+ * (which recompute r in the second pass instead of keeping it).
  */
-function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions): boolean {
+function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
   const v = s.expAvgSq;
   if (!fusable(p, grad, m, v)) return false;
@@ -59,6 +63,17 @@ function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions): boo
   s.step = t;
   const bc1 = 1 - b1 ** t;
   const bc2 = 1 - b2 ** t;
+  if (p instanceof Float32Array && kernels.lambMoments && kernels.lambApply) {
+    const hyper = { beta1: b1, beta2: b2, eps, weightDecay: wd, bc1, bc2, maximize };
+    const sums = kernels.lambMoments(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper);
+    if (sums) {
+      const c = -h.lr * trustRatio(Math.sqrt(sums[0]), Math.sqrt(sums[1]));
+      if (!kernels.lambApply(p, m as Float32Array, v as Float32Array, hyper, c)) {
+        for (let i = 0; i < p.length; i++) p[i] += c * (m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps) + wd * p[i]);
+      }
+      return true;
+    }
+  }
   const r = scratchF64(p.length);
   let w2 = 0;
   let r2 = 0;
@@ -71,10 +86,7 @@ function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions): boo
     w2 += p[i] * p[i];
     r2 += ri * ri;
   }
-  const wNorm = Math.sqrt(w2);
-  const rNorm = Math.sqrt(r2);
-  const ratio = wNorm > 0 && rNorm > 0 ? wNorm / rNorm : 1;
-  const c = -h.lr * ratio;
+  const c = -h.lr * trustRatio(Math.sqrt(w2), Math.sqrt(r2));
   for (let i = 0; i < p.length; i++) p[i] += r[i] * c;
   return true;
 }
