@@ -49,9 +49,9 @@ export interface Transform<H = Hyper, S extends ParamState = ParamState> {
    * Optional fused path of a complete optimizer: applies the whole step to `param` in one
    * pass (with the backend's fused `kernels`, or a loop of its own) and returns true, or
    * returns false to fall back to `update`. {@link TransformOptimizer} is the one place that
-   * makes this choice.
+   * makes this choice. `ctx` is what `update` gets (factored methods read the shape).
    */
-  fused?(param: Storage, grad: Storage, state: S, hyper: H, kernels: OptimizerKernels): boolean;
+  fused?(param: Storage, grad: Storage, state: S, hyper: H, kernels: OptimizerKernels, ctx: UpdateContext): boolean;
 }
 
 /** The hyperparameters a transform reads. */
@@ -148,14 +148,15 @@ export class TransformOptimizer<O extends object = Record<string, unknown>> exte
   }
 
   protected updateParam(param: Storage, grad: Storage, state: ParamState, group: ParamGroup<O>, tensor: Tensor): void {
-    if (this.transform.fused && this.transform.fused(param, grad, state, group, optimizerKernels())) return;
+    const ctx = { shape: tensor.shape };
+    if (this.transform.fused && this.transform.fused(param, grad, state, group, optimizerKernels(), ctx)) return;
     let u = this.scratch.get(tensor);
     if (!u || u.length !== param.length) {
       u = new Float64Array(param.length);
       this.scratch.set(tensor, u);
     }
     u.set(grad);
-    this.transform.update(u, state, param, group, { shape: tensor.shape });
+    this.transform.update(u, state, param, group, ctx);
     for (let i = 0; i < param.length; i++) param[i] += u[i];
   }
 }

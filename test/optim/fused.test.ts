@@ -16,7 +16,7 @@ import { Tensor } from '../../src/tensor/tensor.js';
 import { forEachBackend } from '../helpers/backends.js';
 
 type Dtype = 'float32' | 'float64';
-const SHAPES = [[6, 5], [7], [1]];
+const SHAPES = [[6, 5], [7], [1], [2, 3, 4]];
 const STEPS = 6;
 
 /** Parameters and a gradient sequence (with exact zeros, and signs that flip, for Rprop and the sign methods). */
@@ -69,6 +69,7 @@ const CASES: [string, Record<string, unknown>[]][] = [
   ['lamb', [{}, { weightDecay: 0.1, maximize: true }]],
   ['lars', [{}, { weightDecay: 0.1, momentum: 0.5, maximize: true }]],
   ['novograd', [{}, { weightDecay: 0.1, gradAveraging: true, maximize: true }]],
+  ['adafactor', [{}, { lr: 0.01, beta1: 0.9, weightDecay: 0.1, maximize: true }, { scaleParameter: false, clipThreshold: 0.01 }]],
 ];
 
 /** The methods that the wasm backend runs through a float32 kernel of kernels.c. */
