@@ -73,12 +73,18 @@ export function adafactorStep(): Transform<AdafactorOptions, AdafactorState> {
           const off = b * rows * cols;
           for (let r = 0; r < rows; r++) {
             let sum = 0;
-            for (let c = 0; c < cols; c++) sum += u[off + r * cols + c] ** 2 + eps1;
+            for (let c = 0; c < cols; c++) {
+              const x = u[off + r * cols + c];
+              sum += x * x + eps1;
+            }
             R[b * rows + r] = beta2 * R[b * rows + r] + (1 - beta2) * (sum / cols);
           }
           for (let c = 0; c < cols; c++) {
             let sum = 0;
-            for (let r = 0; r < rows; r++) sum += u[off + r * cols + c] ** 2 + eps1;
+            for (let r = 0; r < rows; r++) {
+              const x = u[off + r * cols + c];
+              sum += x * x + eps1;
+            }
             C[b * cols + c] = beta2 * C[b * cols + c] + (1 - beta2) * (sum / rows);
           }
           let rowMean = 0;
