@@ -205,6 +205,21 @@ export interface AsgdHyper {
   maximize: boolean;
 }
 
+/** Hyperparameters of one fused Adafactor step over a factored tensor (see src/optim/methods/adafactor.ts). */
+export interface AdafactorHyper {
+  /** This step's β̂2,t = 1 - t^decayRate. */
+  beta2: number;
+  eps1: number;
+  eps2: number;
+  /** This step's ρ_t. */
+  rho: number;
+  scaleParameter: boolean;
+  clipThreshold: number;
+  beta1: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
 export interface OptimizerKernels {
   /** The backend these kernels belong to ('js', 'wasm', ...). */
   readonly name: string;
@@ -281,4 +296,12 @@ export interface OptimizerKernels {
   novograd?(param: Float32Array, grad: Float32Array, m: Float32Array, hp: NovoGradHyper): boolean;
   /** ASGD: next = keep p - eta g; ax = mu == 1 ? next : ax + (next - ax) mu; p = next. */
   asgd?(param: Float32Array, grad: Float32Array, ax: Float32Array, hp: AsgdHyper): boolean;
+  /**
+   * Adafactor over a tensor factored as [batch, rows, cols]: R and C (the row and column
+   * statistics, updated in place) from the means of g^2 + eps1; v = R C / mean(R); u = g / sqrt(v)
+   * clipped to RMS(u) <= clipThreshold; (m = b1 m + (1-b1) u with beta1 > 0); p -= alpha (u + wd p)
+   * with alpha = rho, times max(eps2, RMS(p)) with scaleParameter.
+   */
+  adafactor?(param: Float32Array, grad: Float32Array, rowState: Float32Array, colState: Float32Array, m: Float32Array | null,
+    dims: readonly [number, number, number], hp: AdafactorHyper): boolean;
 }

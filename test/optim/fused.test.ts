@@ -75,7 +75,7 @@ const CASES: [string, Record<string, unknown>[]][] = [
 /** The methods that the wasm backend runs through a float32 kernel of kernels.c. */
 const WITH_KERNELS = [
   'nadam', 'radam', 'adamax', 'adamnc', 'yogi', 'adabelief', 'adabound', 'amsbound', 'adadelta', 'lion', 'signsgd', 'signum', 'rprop', 'asgd',
-  'lamb', 'lars', 'novograd',
+  'lamb', 'lars', 'novograd', 'adafactor',
 ];
 
 /** Exact equality, element by element (NaN equal to NaN, and +0 not equal to -0: Object.is). */

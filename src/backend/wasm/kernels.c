@@ -1273,3 +1273,122 @@ void asgd(float *restrict p, const float *restrict grad, float *restrict ax, int
     p[i] = next;
   }
 }
+
+/* ---- Adafactor's factored second moment ----
+ * A tensor of [batch, rows, cols] streams through in flat chunks starting at element i0; each
+ * kernel walks its chunk in row segments (contiguous columns of one row), which vectorize. The
+ * first pass adds the rows' and columns' sums of g^2 + eps1 into af_rows and af_cols (double);
+ * between passes the TypeScript side writes the factors rowf[r] = R_r / mean(R) and colf[c] = C_c
+ * (float), so that v = rowf[r] colf[c]. It checks that batch * rows and batch * cols fit. */
+
+#define AF_MAX 32768
+static double af_rows[AF_MAX], af_cols[AF_MAX];
+static float af_rowf[AF_MAX], af_colf[AF_MAX];
+
+EXPORT(adafactor_rows_at)
+double *adafactor_rows_at(void) { return af_rows; }
+EXPORT(adafactor_cols_at)
+double *adafactor_cols_at(void) { return af_cols; }
+EXPORT(adafactor_rowf_at)
+float *adafactor_rowf_at(void) { return af_rowf; }
+EXPORT(adafactor_colf_at)
+float *adafactor_colf_at(void) { return af_colf; }
+
+/* The walk over a chunk's row segments: r counts rows over the whole batch, c the column, and
+ * colBase is the first column slot of r's batch. */
+typedef struct { int r, c, colBase, rows, cols; } AfWalk;
+
+static inline AfWalk af_start(int i0, int rows, int cols) {
+  AfWalk w;
+  w.r = i0 / cols;
+  w.c = i0 - w.r * cols;
+  w.colBase = (w.r / rows) * cols;
+  w.rows = rows;
+  w.cols = cols;
+  return w;
+}
+
+/* Advances past a segment of `len` elements (which ends at or before the row's end). */
+static inline void af_advance(AfWalk *w, int len) {
+  w->c += len;
+  if (w->c == w->cols) {
+    w->c = 0;
+    if (++w->r % w->rows == 0) w->colBase += w->cols;
+  }
+}
+
+static inline int af_segment(const AfWalk *w, int left) {
+  int room = w->cols - w->c;
+  return left < room ? left : room;
+}
+
+/* af_rows[b rows + r] += sum_c (g^2 + eps1); af_cols[b cols + c] += sum_r (g^2 + eps1); optim_sums[0] += sum p^2. */
+EXPORT(adafactor_sums)
+void adafactor_sums(const float *restrict p, const float *restrict grad, int n, int i0, int rows, int cols, float eps1) {
+#pragma clang fp reassociate(on)
+  AfWalk w = af_start(i0, rows, cols);
+  double p2 = 0;
+  for (int k = 0; k < n;) {
+    const int len = af_segment(&w, n - k);
+    double *restrict colSum = af_cols + w.colBase + w.c;
+    const float *restrict g = grad + k, *restrict pk = p + k;
+    double rowAcc = 0;
+    for (int j = 0; j < len; j++) {
+      double q = (double)g[j] * g[j] + eps1;
+      rowAcc += q;
+      colSum[j] += q;
+      p2 += (double)pk[j] * pk[j];
+    }
+    af_rows[w.r] += rowAcc;
+    k += len;
+    af_advance(&w, len);
+  }
+  optim_sums[0] += p2;
+}
+
+/* optim_sums[1] += sum u^2, u = g / sqrt(rowf[r] colf[c]) the unclipped update. */
+EXPORT(adafactor_rms)
+void adafactor_rms(const float *restrict grad, int n, int i0, int rows, int cols) {
+#pragma clang fp reassociate(on)
+  AfWalk w = af_start(i0, rows, cols);
+  double u2 = 0;
+  for (int k = 0; k < n;) {
+    const int len = af_segment(&w, n - k);
+    const float rf = af_rowf[w.r];
+    const float *restrict cf = af_colf + w.colBase + w.c, *restrict g = grad + k;
+    float acc = 0;
+    for (int j = 0; j < len; j++) {
+      float u = g[j] / __builtin_sqrtf(rf * cf[j]);
+      acc += u * u;
+    }
+    u2 += acc;
+    k += len;
+    af_advance(&w, len);
+  }
+  optim_sums[1] += u2;
+}
+
+/* x = sign u / clip (with m: m = b1 m + (1-b1) x and x = m); p -= alpha (x + wd p). */
+EXPORT(adafactor_apply)
+void adafactor_apply(float *restrict p, const float *restrict grad, float *restrict m, int n, int i0, int rows, int cols,
+                     float sign, float invClip, float alpha, float wd, float b1, float ob1) {
+  AfWalk w = af_start(i0, rows, cols);
+  for (int k = 0; k < n;) {
+    const int len = af_segment(&w, n - k);
+    const float scale = sign * invClip, rf = af_rowf[w.r];
+    const float *restrict cf = af_colf + w.colBase + w.c, *restrict g = grad + k;
+    float *restrict pk = p + k;
+    if (m) {
+      float *restrict mk = m + k;
+      for (int j = 0; j < len; j++) {
+        float x = b1 * mk[j] + ob1 * (scale * g[j] / __builtin_sqrtf(rf * cf[j]));
+        mk[j] = x;
+        pk[j] -= alpha * (x + wd * pk[j]);
+      }
+    } else {
+      for (int j = 0; j < len; j++) pk[j] -= alpha * (scale * g[j] / __builtin_sqrtf(rf * cf[j]) + wd * pk[j]);
+    }
+    k += len;
+    af_advance(&w, len);
+  }
+}

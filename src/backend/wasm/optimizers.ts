@@ -6,7 +6,7 @@
  * the arena cannot hold a chunk; the method then runs its own loop.
  */
 import type {
-  AdaBeliefHyper, AdaBoundHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
+  AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
   NovoGradHyper, OptimizerKernels, RAdamHyper, RpropHyper, SignHyper,
 } from '../optimizer-kernels.js';
 
@@ -31,6 +31,13 @@ export interface FusedOptimizerExports {
   lamb_apply: Kernel;
   novograd: Kernel;
   asgd: Kernel;
+  adafactor_sums: Kernel;
+  adafactor_rms: Kernel;
+  adafactor_apply: Kernel;
+  adafactor_rows_at(): number;
+  adafactor_cols_at(): number;
+  adafactor_rowf_at(): number;
+  adafactor_colf_at(): number;
   /** The address of the two float64 sums that sum_squares and lamb_moments add to. */
   optim_sums_at(): number;
   memory: { buffer: ArrayBuffer };
@@ -40,7 +47,10 @@ export interface FusedOptimizerExports {
 export type Streamed = (arrays: (Float32Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
 
 type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' |
-  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd'>>;
+  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd' | 'adafactor'>>;
+
+/** The capacity of kernels.c's Adafactor row and column arrays (AF_MAX). */
+const ADAFACTOR_MAX = 32768;
 
 /** The optional fused kernels over the module's exports. */
 export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): Optional {
@@ -93,5 +103,51 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.novograd(at[0], at[1], at[2], n, sign(h), h.beta1, h.gradScale, h.denom, h.weightDecay, h.lr)),
     asgd: (p, g, ax, h: AsgdHyper) => run([p, g, ax], (at, n) =>
       ex.asgd(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.keep, h.eta, h.mu)),
+    adafactor: (p, g, R, C, m, [batch, rows, cols], h: AdafactorHyper) => adafactor(p, g, R, C, m, batch, rows, cols, h),
   };
+
+  /** Adafactor's three streamed passes (the kernels of kernels.c) around its row and column statistics. */
+  function adafactor(p: Float32Array, g: Float32Array, R: Float32Array, C: Float32Array, m: Float32Array | null,
+    batch: number, rows: number, cols: number, h: AdafactorHyper): boolean {
+    if (batch * rows > ADAFACTOR_MAX || batch * cols > ADAFACTOR_MAX) return false;
+    const n = p.length;
+    const factors = () => [new Float64Array(ex.memory.buffer, ex.adafactor_rows_at(), batch * rows), new Float64Array(ex.memory.buffer, ex.adafactor_cols_at(), batch * cols)];
+    /** Runs `pass` over the chunks with each chunk's first element index. */
+    const chunked = (arrays: (Float32Array | null)[], written: boolean[], pass: (at: number[], len: number, i0: number) => void) => {
+      let i0 = 0;
+      return streamed(arrays, written, (at, len) => {
+        pass(at, len, i0);
+        i0 += len;
+      });
+    };
+    for (const f of factors()) f.fill(0);
+    // The first pass streams m too (unread): every pass then fits in the room it reserved, so
+    // none fails once the first has run and changed R and C.
+    const sums = summed(() => chunked([p, g, m], [false, false, false], (at, len, i0) => ex.adafactor_sums(at[0], at[1], len, i0, rows, cols, h.eps1)));
+    if (!sums) return false;
+    // R, C from the sums (the chain's means); then the factors R / mean(R) and C the kernels read.
+    const [rowSum, colSum] = factors();
+    const rowF = new Float32Array(ex.memory.buffer, ex.adafactor_rowf_at(), batch * rows);
+    const colF = new Float32Array(ex.memory.buffer, ex.adafactor_colf_at(), batch * cols);
+    const b2 = h.beta2;
+    for (let b = 0; b < batch; b++) {
+      let rowMean = 0;
+      for (let r = b * rows; r < (b + 1) * rows; r++) {
+        R[r] = b2 * R[r] + (1 - b2) * (rowSum[r] / cols);
+        rowMean += R[r];
+      }
+      rowMean /= rows;
+      for (let r = b * rows; r < (b + 1) * rows; r++) rowF[r] = R[r] / rowMean;
+      for (let c = b * cols; c < (b + 1) * cols; c++) {
+        C[c] = b2 * C[c] + (1 - b2) * (colSum[c] / rows);
+        colF[c] = C[c];
+      }
+    }
+    const alpha = h.scaleParameter ? Math.max(h.eps2, Math.sqrt(sums[0] / Math.max(1, n))) * h.rho : h.rho;
+    const rms = summed(() => chunked([g], [false], (at, len, i0) => ex.adafactor_rms(at[0], len, i0, rows, cols)));
+    if (!rms) return false;
+    const clip = Math.max(1, Math.sqrt(rms[1] / Math.max(1, n)) / h.clipThreshold);
+    return chunked([p, g, m], [true, false, true], (at, len, i0) =>
+      ex.adafactor_apply(at[0], at[1], at[2], len, i0, rows, cols, sign(h), 1 / clip, alpha, h.weightDecay, h.beta1, 1 - h.beta1));
+  }
 }

@@ -1,4 +1,5 @@
 /** Adafactor: factored second moments (row and column statistics) and relative step sizes. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -124,9 +125,10 @@ export function adafactorStep(): Transform<AdafactorOptions, AdafactorState> {
  * The whole Adafactor step in three passes, with the chain's arithmetic in its order (so its
  * bits): the squared gradient's row and column sums (columns accumulated row by row, each in
  * the chain's order) with Σθ²; the unclipped update U = G/√V̂ into a scratch array with ΣU²;
- * then the clipped, momentum-smoothed step.
+ * then the clipped, momentum-smoothed step. A factored float32 tensor runs the backend's
+ * `adafactor` kernel instead, where it has one.
  */
-function fusedAdafactor(p: Storage, grad: Storage, s: AdafactorState, h: AdafactorOptions, _k: unknown, ctx: UpdateContext): boolean {
+function fusedAdafactor(p: Storage, grad: Storage, s: AdafactorState, h: AdafactorOptions, kernels: OptimizerKernels, ctx: UpdateContext): boolean {
   const f = factorShape(ctx);
   const R = s.expAvgSqRow;
   const C = s.expAvgSqCol;
@@ -139,6 +141,11 @@ function fusedAdafactor(p: Storage, grad: Storage, s: AdafactorState, h: Adafact
   s.step = t;
   const rho = h.lr === null ? Math.min(1e-2, 1 / Math.sqrt(t)) : h.lr;
   const beta2 = 1 - t ** h.decayRate;
+  if (f && p instanceof Float32Array && kernels.adafactor) {
+    const hyper = { beta2, eps1, eps2, rho, scaleParameter: h.scaleParameter, clipThreshold: h.clipThreshold, beta1: h.beta1, weightDecay: h.weightDecay, maximize: h.maximize };
+    const mf = h.beta1 > 0 ? (m as Float32Array | null) : null;
+    if (kernels.adafactor(p, grad as Float32Array, R as Float32Array, C as Float32Array, mf, f, hyper)) return true;
+  }
   const n = p.length;
   const upd = scratchF64(n);
   let p2 = 0;
