@@ -1220,36 +1220,42 @@ void lars(float *restrict p, const float *restrict grad, float *restrict buf, in
   }
 }
 
-/* LAMB's update r = m / bc1 / (sqrt(v / bc2) + eps) + wd p, from the moments already updated. */
-static inline float lamb_r(float m, float v, float p, float bc1, float bc2, float eps, float wd) {
-  return m / bc1 / (__builtin_sqrtf(v / bc2) + eps) + wd * p;
+/* LAMB's update r = m / bc1 / (sqrt(v / bc2) + eps) + wd p, from the moments already updated;
+ * the bias corrections come in as reciprocals (one division per element instead of three). */
+static inline float lamb_r(float m, float v, float p, float invBc1, float invBc2, float eps, float wd) {
+  return m * invBc1 / (__builtin_sqrtf(v * invBc2) + eps) + wd * p;
 }
 
 /* LAMB's first pass: m, v as Adam's (g without weight decay); optim_sums += (sum p^2, sum r^2). */
 EXPORT(lamb_moments)
 void lamb_moments(const float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign,
-                  float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2, float wd) {
-  const int chunk = 256;
-  float r[256] __attribute__((aligned(16)));
-  for (int i0 = 0; i0 < n; i0 += chunk) {
-    const int len = n - i0 < chunk ? n - i0 : chunk;
-    for (int k = 0; k < len; k++) {
-      const int i = i0 + k;
+                  float b1, float ob1, float b2, float ob2, float eps, float invBc1, float invBc2, float wd) {
+#pragma clang fp reassociate(on)
+  double p2 = 0, r2 = 0;
+  for (int i0 = 0; i0 < n; i0 += 1024) { /* float partial sums over blocks, added in double */
+    const int end = n - i0 < 1024 ? n : i0 + 1024;
+    float pAcc = 0, rAcc = 0;
+    for (int i = i0; i < end; i++) {
       float g = sign * grad[i];
       float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
       m[i] = mi;
       v[i] = vi;
-      r[k] = lamb_r(mi, vi, p[i], bc1, bc2, eps, wd);
+      float r = lamb_r(mi, vi, p[i], invBc1, invBc2, eps, wd);
+      pAcc += p[i] * p[i];
+      rAcc += r * r;
     }
-    sum_squares(p + i0, r, len);
+    p2 += pAcc;
+    r2 += rAcc;
   }
+  optim_sums[0] += p2;
+  optim_sums[1] += r2;
 }
 
 /* LAMB's second pass: p += c r (c = -lr ratio), r recomputed from the moments the first pass left. */
 EXPORT(lamb_apply)
-void lamb_apply(float *restrict p, const float *restrict m, const float *restrict v, int n, float eps, float bc1, float bc2,
-                float wd, float c) {
-  for (int i = 0; i < n; i++) p[i] += c * lamb_r(m[i], v[i], p[i], bc1, bc2, eps, wd);
+void lamb_apply(float *restrict p, const float *restrict m, const float *restrict v, int n, float eps, float invBc1,
+                float invBc2, float wd, float c) {
+  for (int i = 0; i < n; i++) p[i] += c * lamb_r(m[i], v[i], p[i], invBc1, invBc2, eps, wd);
 }
 
 /* NovoGrad after its norm: m = b1 m + a (g / denom + wd p); p -= lr m. */

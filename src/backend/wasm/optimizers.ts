@@ -96,9 +96,9 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
     lars: (p, g, buf, h: LarsHyper) => run([p, g, buf], (at, n) =>
       ex.lars(at[0], at[1], at[2], n, sign(h), h.momentum, h.scale, h.weightDecay)),
     lambMoments: (p, g, m, v, h: LambHyper) => summed(() => streamed([p, g, m, v], [false, false, true, true], (at, n) =>
-      ex.lamb_moments(at[0], at[1], at[2], at[3], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc1, h.bc2, h.weightDecay))),
+      ex.lamb_moments(at[0], at[1], at[2], at[3], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay))),
     lambApply: (p, m, v, h: LambHyper, c: number) => streamed([p, m, v], [true, false, false], (at, n) =>
-      ex.lamb_apply(at[0], at[1], at[2], n, h.eps, h.bc1, h.bc2, h.weightDecay, c)),
+      ex.lamb_apply(at[0], at[1], at[2], n, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay, c)),
     novograd: (p, g, m, h: NovoGradHyper) => run([p, g, m], (at, n) =>
       ex.novograd(at[0], at[1], at[2], n, sign(h), h.beta1, h.gradScale, h.denom, h.weightDecay, h.lr)),
     asgd: (p, g, ax, h: AsgdHyper) => run([p, g, ax], (at, n) =>
