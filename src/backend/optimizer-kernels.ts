@@ -220,6 +220,22 @@ export interface AdafactorHyper {
   maximize: boolean;
 }
 
+/** Hyperparameters of one AdaShift step after its first n (see src/optim/methods/adashift.ts). */
+export interface AdaShiftHyper {
+  beta1: number;
+  /** β1^n: the weight of the gradient that leaves the window. */
+  dropWeight: number;
+  beta2: number;
+  lr: number;
+  /** Σ_{k<n} β1^k. */
+  wsum: number;
+  /** 1 - β2^(t-n). */
+  bc: number;
+  eps: number;
+  /** The whole step's factor for a spatial φ (p += scale S); unused with an elementwise v. */
+  scale: number;
+}
+
 export interface OptimizerKernels {
   /** The backend these kernels belong to ('js', 'wasm', ...). */
   readonly name: string;
@@ -281,6 +297,8 @@ export interface OptimizerKernels {
   sign?(param: Float32Array, grad: Float32Array, m: Float32Array | null, hp: SignHyper): boolean;
   /** Rprop: per-coordinate step sizes grown by etaPlus or shrunk by etaMinus, clamped; p -= sign(g) size. */
   rprop?(param: Float32Array, grad: Float32Array, prev: Float32Array, size: Float32Array, hp: RpropHyper): boolean;
+  /** max x² (in float64; NaN squares skipped), or null when it could not run. */
+  maxSquare?(x: Float32Array): number | null;
   /** The sums of squares [Σ x², Σ y²] (0 for a null y), accumulated in float64; null when it could not run. */
   sumSquares?(x: Float32Array, y: Float32Array | null): [number, number] | null;
   /** LARS after its norms: buf = momentum buf + scale (g + weightDecay p); p -= buf (g without weight decay). */
@@ -302,6 +320,12 @@ export interface OptimizerKernels {
    * clipped to RMS(u) <= clipThreshold; (m = b1 m + (1-b1) u with beta1 > 0); p -= alpha (u + wd p)
    * with alpha = rho, times max(eps2, RMS(p)) with scaleParameter.
    */
+  /**
+   * AdaShift after its first n steps, in float64 as its loop computes (the same bits): S = b1 S
+   * + g - dropWeight drop; slot = g; with v (φ 'none') v = b2 v + (1-b2) drop^2 and p += -lr (S /
+   * wsum) / (sqrt(v / bc) + eps), else p += scale S. `slot` is the queue slot of the dropped gradient.
+   */
+  adashift?(param: Float32Array, grad: Float32Array, slot: Float32Array, windowSum: Float64Array, v: Float32Array | null, hp: AdaShiftHyper): boolean;
   adafactor?(param: Float32Array, grad: Float32Array, rowState: Float32Array, colState: Float32Array, m: Float32Array | null,
     dims: readonly [number, number, number], hp: AdafactorHyper): boolean;
 }

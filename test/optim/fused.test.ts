@@ -50,6 +50,9 @@ function trajectory(name: string, options: Record<string, unknown>, dtype: Dtype
   return out;
 }
 
+/** AdaShift with a short queue (it makes no update in its first keepNum steps). */
+const ADASHIFT = [{ keepNum: 2 }, { keepNum: 3, phi: 'none' }, { keepNum: 2, phi: 'mean', betas: [0.5, 0.9] }, { keepNum: 2, phi: 'none', zeroVSafeguard: true }];
+
 /** Every fused method with the option sets that take different branches of its loop. */
 const CASES: [string, Record<string, unknown>[]][] = [
   ['nadam', [{}, { weightDecay: 0.1, maximize: true }, { momentumDecay: 0.1 }]],
@@ -70,6 +73,7 @@ const CASES: [string, Record<string, unknown>[]][] = [
   ['lars', [{}, { weightDecay: 0.1, momentum: 0.5, maximize: true }]],
   ['novograd', [{}, { weightDecay: 0.1, gradAveraging: true, maximize: true }]],
   ['adafactor', [{}, { lr: 0.01, beta1: 0.9, weightDecay: 0.1, maximize: true }, { scaleParameter: false, clipThreshold: 0.01 }]],
+  ['adashift', ADASHIFT],
 ];
 
 /** The methods that the wasm backend runs through a float32 kernel of kernels.c. */
@@ -122,5 +126,14 @@ describe('backend kernels of the fused steps stay within float32 rounding of the
         });
       });
     }
+  }
+});
+
+describe('the backend kernel of AdaShift computes its loop in float64: the same bits', () => {
+  for (const options of ADASHIFT) {
+    test(`adashift ${JSON.stringify(options)}`, () => {
+      const reference = trajectory('adashift', options, 'float32', 'chain');
+      forEachBackend((b) => sameBits(trajectory('adashift', options, 'float32', 'fused'), reference, `adashift on ${b}`));
+    });
   }
 });

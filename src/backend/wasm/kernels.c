@@ -1398,3 +1398,52 @@ void adafactor_apply(float *restrict p, const float *restrict grad, float *restr
     af_advance(&w, len);
   }
 }
+
+/* ---- AdaShift after its first n steps ----
+ * In double, in the js loop's order (src/optim/methods/adashift.ts), so the same bits: the window
+ * sum S = b1 S + g - dropWeight drop; q = g (the queue slot of the dropped gradient); with v
+ * (phi 'none') v = b2 v + (1-b2) drop^2 and p += (-lr (S / wsum)) / (sqrt(v / bc) + eps), else
+ * p += scale S. */
+EXPORT(adashift)
+void adashift(float *restrict p, const float *restrict grad, float *restrict q, double *restrict sum, float *restrict v, int n,
+              double b1, double dropWeight, double b2, double lr, double wsum, double bc, double eps, double scale) {
+  for (int i = 0; i < n; i++) {
+    double g = grad[i], drop = q[i];
+    double s = b1 * sum[i] + g - dropWeight * drop;
+    sum[i] = s;
+    q[i] = grad[i];
+    double step;
+    if (v) {
+      float vi = (float)(b2 * v[i] + (1 - b2) * drop * drop);
+      v[i] = vi;
+      step = (-lr * (s / wsum)) / (__builtin_sqrt(vi / bc) + eps);
+    } else {
+      step = scale * s;
+    }
+    p[i] = (float)(p[i] + step);
+  }
+}
+
+/* optim_sums[0] = max(optim_sums[0], max x^2), the squares in double; a NaN square is skipped
+ * (as the js loop's `sq > agg` skips it), so the result does not depend on the order. */
+EXPORT(max_square)
+void max_square(const float *x, int n) {
+  v128_t lo = wasm_f64x2_splat(optim_sums[0]), hi = lo;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t a = wasm_f64x2_promote_low_f32x4(v), b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    lo = wasm_f64x2_pmax(lo, wasm_f64x2_mul(a, a)); /* pmax(acc, s) = acc < s ? s : acc */
+    hi = wasm_f64x2_pmax(hi, wasm_f64x2_mul(b, b));
+  }
+  double m = optim_sums[0];
+  const double lanes[4] = {wasm_f64x2_extract_lane(lo, 0), wasm_f64x2_extract_lane(lo, 1), wasm_f64x2_extract_lane(hi, 0),
+                           wasm_f64x2_extract_lane(hi, 1)};
+  for (int k = 0; k < 4; k++)
+    if (lanes[k] > m) m = lanes[k];
+  for (; i < n; i++) {
+    double sq = (double)x[i] * x[i];
+    if (sq > m) m = sq;
+  }
+  optim_sums[0] = m;
+}

@@ -1,12 +1,13 @@
 /**
  * The wasm versions of the optional fused optimizer kernels (NAdam, RAdam, Adamax, AdamNC/Yogi,
  * AdaBelief, AdaBound, AdaDelta, Lion, signSGD/Signum, Rprop, ASGD, and the passes of LARS, LAMB
- * and NovoGrad with their sums of squares): float32 loops at the end of
+ * and NovoGrad with their sums of squares, Adafactor's factored passes, AdaShift's float64 loop):
+ * float32 loops at the end of
  * kernels.c, fed through the arena in chunks by the caller's `streamed`. Each returns false when
  * the arena cannot hold a chunk; the method then runs its own loop.
  */
 import type {
-  AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
+  AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdaShiftHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
   NovoGradHyper, OptimizerKernels, RAdamHyper, RpropHyper, SignHyper,
 } from '../optimizer-kernels.js';
 
@@ -31,6 +32,8 @@ export interface FusedOptimizerExports {
   lamb_apply: Kernel;
   novograd: Kernel;
   asgd: Kernel;
+  adashift: Kernel;
+  max_square: Kernel;
   adafactor_sums: Kernel;
   adafactor_rms: Kernel;
   adafactor_apply: Kernel;
@@ -44,10 +47,10 @@ export interface FusedOptimizerExports {
 }
 
 /** Streams equal-length arrays through the arena (see createWasmKernels): false when it cannot. */
-export type Streamed = (arrays: (Float32Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
+export type Streamed = (arrays: (Float32Array | Float64Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
 
 type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' |
-  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd' | 'adafactor'>>;
+  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd' | 'adashift' | 'maxSquare' | 'adafactor'>>;
 
 /** The capacity of kernels.c's Adafactor row and column arrays (AF_MAX). */
 const ADAFACTOR_MAX = 32768;
@@ -56,7 +59,7 @@ const ADAFACTOR_MAX = 32768;
 export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): Optional {
   const sign = (h: { maximize: boolean }) => (h.maximize ? -1 : 1);
   // Every kernel writes back all its arrays but the gradient (the second).
-  const run = (arrays: (Float32Array | null)[], call: (at: number[], len: number) => void) =>
+  const run = (arrays: (Float32Array | Float64Array | null)[], call: (at: number[], len: number) => void) =>
     streamed(arrays, arrays.map((_, k) => k !== 1), call);
   const sumsAt = ex.optim_sums_at();
   /** Zeroes the module's two sums, runs `pass`, and returns the sums (null when the pass could not run). */
@@ -92,6 +95,7 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.sign_step(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.momentum, 1 - h.momentum, h.lr)),
     rprop: (p, g, prev, size, h: RpropHyper) => run([p, g, prev, size], (at, n) =>
       ex.rprop(at[0], at[1], at[2], at[3], n, sign(h), h.etaMinus, h.etaPlus, h.minStep, h.maxStep)),
+    maxSquare: (x) => summed(() => streamed([x], [false], (at, n) => ex.max_square(at[0], n)))?.[0] ?? null,
     sumSquares: (x, y) => summed(() => streamed([x, y], [false, false], (at, n) => ex.sum_squares(at[0], at[1], n))),
     lars: (p, g, buf, h: LarsHyper) => run([p, g, buf], (at, n) =>
       ex.lars(at[0], at[1], at[2], n, sign(h), h.momentum, h.scale, h.weightDecay)),
@@ -103,6 +107,8 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.novograd(at[0], at[1], at[2], n, sign(h), h.beta1, h.gradScale, h.denom, h.weightDecay, h.lr)),
     asgd: (p, g, ax, h: AsgdHyper) => run([p, g, ax], (at, n) =>
       ex.asgd(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.keep, h.eta, h.mu)),
+    adashift: (p, g, slot, sum, v, h: AdaShiftHyper) => run([p, g, slot, sum, v], (at, n) =>
+      ex.adashift(at[0], at[1], at[2], at[3], at[4], n, h.beta1, h.dropWeight, h.beta2, h.lr, h.wsum, h.bc, h.eps, h.scale)),
     adafactor: (p, g, R, C, m, [batch, rows, cols], h: AdafactorHyper) => adafactor(p, g, R, C, m, batch, rows, cols, h),
   };
 
