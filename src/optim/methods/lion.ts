@@ -35,6 +35,17 @@ export function lionStep(): Transform<LionOptions, LionState> {
   };
 }
 
+/**
+ * `Math.sign(x)` without its branch, for the fused loop: V8 compiles Math.sign to compares and
+ * jumps, which values of random sign mispredict half the time (the loop runs 2-3x slower). The
+ * same value for every input: ±1, and ±0 or NaN as they are. Kept in this module: a helper
+ * imported into a hot loop costs a call per element where the import is not inlined (tsx).
+ */
+function signOf(x: number): number {
+  const s = +(x > 0) - +(x < 0);
+  return s === 0 ? x : s;
+}
+
 /** The whole Lion step in one pass (the chain's arithmetic in its order), or the backend's `lion` kernel. */
 function fusedLion(p: Storage, grad: Storage, s: LionState, h: LionOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
@@ -46,7 +57,7 @@ function fusedLion(p: Storage, grad: Storage, s: LionState, h: LionOptions, kern
     const g = maximize ? -grad[i] : grad[i];
     const c = b1 * m[i] + (1 - b1) * g;
     m[i] = b2 * m[i] + (1 - b2) * g;
-    p[i] += -lr * (Math.sign(c) + wd * p[i]);
+    p[i] += -lr * (signOf(c) + wd * p[i]);
   }
   return true;
 }
