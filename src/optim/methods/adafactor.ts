@@ -135,15 +135,17 @@ function fusedAdafactor(p: Storage, grad: Storage, s: AdafactorState, h: Adafact
   const V = s.expAvgSq;
   const m = s.expAvg;
   if (!fusable(p, grad, R, C, V, m) || (f ? !R || !C : !V)) return false;
+  // Every option is read before the loops (see lamb.ts's fusedLamb).
   const [eps1, eps2] = h.eps;
-  const sign = h.maximize ? -1 : 1;
+  const { scaleParameter, clipThreshold, beta1, weightDecay: wd, maximize } = h;
+  const sign = maximize ? -1 : 1;
   const t = s.step + 1;
   s.step = t;
   const rho = h.lr === null ? Math.min(1e-2, 1 / Math.sqrt(t)) : h.lr;
   const beta2 = 1 - t ** h.decayRate;
   if (f && p instanceof Float32Array && kernels.adafactor) {
-    const hyper = { beta2, eps1, eps2, rho, scaleParameter: h.scaleParameter, clipThreshold: h.clipThreshold, beta1: h.beta1, weightDecay: h.weightDecay, maximize: h.maximize };
-    const mf = h.beta1 > 0 ? (m as Float32Array | null) : null;
+    const hyper = { beta2, eps1, eps2, rho, scaleParameter, clipThreshold, beta1, weightDecay: wd, maximize };
+    const mf = beta1 > 0 ? (m as Float32Array | null) : null;
     if (kernels.adafactor(p, grad as Float32Array, R as Float32Array, C as Float32Array, mf, f, hyper)) return true;
   }
   const n = p.length;
@@ -190,10 +192,8 @@ function fusedAdafactor(p: Storage, grad: Storage, s: AdafactorState, h: Adafact
       p2 += p[i] * p[i];
     }
   }
-  const alpha = h.scaleParameter ? Math.max(eps2, Math.sqrt(p2 / Math.max(1, n))) * rho : rho;
-  const clip = Math.max(1, Math.sqrt(u2 / Math.max(1, n)) / h.clipThreshold);
-  const beta1 = h.beta1;
-  const wd = h.weightDecay;
+  const alpha = scaleParameter ? Math.max(eps2, Math.sqrt(p2 / Math.max(1, n))) * rho : rho;
+  const clip = Math.max(1, Math.sqrt(u2 / Math.max(1, n)) / clipThreshold);
   for (let i = 0; i < n; i++) {
     let x = upd[i] / clip;
     if (beta1 > 0 && m) {

@@ -67,11 +67,13 @@ function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions, kern
 /** The elements of one ASGD step (the chain's loop, reading the gradient itself). */
 function asgdLoop(p: Storage, grad: Storage, ax: Storage, h: ASGDOptions, eta: number, mu: number): void {
   const { lambd, weightDecay: wd, maximize } = h;
-  const round = p instanceof Float32Array ? Math.fround : (x: number) => x;
+  // Math.fround called directly (a function held in a variable is a call per element).
+  const f32 = p instanceof Float32Array;
   for (let i = 0; i < p.length; i++) {
     let g = maximize ? -grad[i] : grad[i];
     if (wd) g += wd * p[i];
-    const next = round(round(p[i] * (1 - lambd * eta)) - eta * g);
+    const kept = p[i] * (1 - lambd * eta);
+    const next = f32 ? Math.fround(Math.fround(kept) - eta * g) : kept - eta * g;
     if (mu !== 1) ax[i] += (next - ax[i]) * mu;
     else ax[i] = next;
     p[i] += next - p[i];

@@ -58,7 +58,9 @@ function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions, kern
   const v = s.expAvgSq;
   if (!fusable(p, grad, m, v)) return false;
   const [b1, b2] = h.betas;
-  const { eps, weightDecay: wd, maximize } = h;
+  // Every option is read before the loops: code after an optimized loop that has not run yet
+  // has no type feedback, and V8 would deoptimize there on each step.
+  const { lr, eps, weightDecay: wd, maximize } = h;
   const t = s.step + 1;
   s.step = t;
   const bc1 = 1 - b1 ** t;
@@ -67,7 +69,7 @@ function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions, kern
     const hyper = { beta1: b1, beta2: b2, eps, weightDecay: wd, bc1, bc2, maximize };
     const sums = kernels.lambMoments(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper);
     if (sums) {
-      const c = -h.lr * trustRatio(Math.sqrt(sums[0]), Math.sqrt(sums[1]));
+      const c = -lr * trustRatio(Math.sqrt(sums[0]), Math.sqrt(sums[1]));
       if (!kernels.lambApply(p, m as Float32Array, v as Float32Array, hyper, c)) {
         for (let i = 0; i < p.length; i++) p[i] += c * (m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps) + wd * p[i]);
       }
@@ -86,7 +88,7 @@ function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions, kern
     w2 += p[i] * p[i];
     r2 += ri * ri;
   }
-  const c = -h.lr * trustRatio(Math.sqrt(w2), Math.sqrt(r2));
+  const c = -lr * trustRatio(Math.sqrt(w2), Math.sqrt(r2));
   for (let i = 0; i < p.length; i++) p[i] += r[i] * c;
   return true;
 }

@@ -44,16 +44,18 @@ export function larsStep(): Transform<LarsOptions, LarsState> {
 function fusedLars(p: Storage, grad: Storage, s: LarsState, h: LarsOptions, kernels: OptimizerKernels): boolean {
   const buf = s.momentumBuffer;
   if (!fusable(p, grad, buf)) return false;
+  // Every option is read before the loops (see fusedLamb).
+  const { lr, trustCoefficient, maximize } = h;
   const beta = h.weightDecay;
   const mom = h.momentum;
-  const sign = h.maximize ? -1 : 1;
+  const sign = maximize ? -1 : 1;
   const f32 = p instanceof Float32Array;
   const [w2, g2] = (f32 && kernels.sumSquares?.(p, grad as Float32Array)) || sumsOfSquares(p, grad, sign);
   const wNorm = Math.sqrt(w2);
   const gNorm = Math.sqrt(g2);
-  const local = wNorm > 0 && gNorm > 0 ? (h.trustCoefficient * wNorm) / (gNorm + beta * wNorm) : 1;
-  const c = h.lr * local;
-  if (f32 && kernels.lars?.(p, grad as Float32Array, buf as Float32Array, { momentum: mom, weightDecay: beta, scale: c, maximize: h.maximize })) return true;
+  const local = wNorm > 0 && gNorm > 0 ? (trustCoefficient * wNorm) / (gNorm + beta * wNorm) : 1;
+  const c = lr * local;
+  if (f32 && kernels.lars?.(p, grad as Float32Array, buf as Float32Array, { momentum: mom, weightDecay: beta, scale: c, maximize })) return true;
   for (let i = 0; i < p.length; i++) {
     buf[i] = mom * buf[i] + c * (sign * grad[i] + beta * p[i]);
     p[i] += -buf[i];

@@ -51,8 +51,9 @@ function fusedNovoGrad(p: Storage, grad: Storage, s: NovoGradState, h: NovoGradO
   const m = s.expAvg;
   if (!fusable(p, grad, m)) return false;
   const [b1, b2] = h.betas;
-  const { lr, eps, weightDecay: wd } = h;
-  const sign = h.maximize ? -1 : 1;
+  // Every option is read before the loops (see fusedLamb).
+  const { lr, eps, weightDecay: wd, maximize, gradAveraging } = h;
+  const sign = maximize ? -1 : 1;
   const t = s.step + 1;
   s.step = t;
   const f32 = p instanceof Float32Array;
@@ -60,8 +61,8 @@ function fusedNovoGrad(p: Storage, grad: Storage, s: NovoGradState, h: NovoGradO
   const v = t === 1 ? g2 : b2 * s.expAvgSq + (1 - b2) * g2;
   s.expAvgSq = v;
   const denom = Math.sqrt(v) + eps;
-  const a = h.gradAveraging ? 1 - b1 : 1;
-  const hyper = { lr, weightDecay: wd, maximize: h.maximize, beta1: b1, gradScale: a, denom };
+  const a = gradAveraging ? 1 - b1 : 1;
+  const hyper = { lr, weightDecay: wd, maximize, beta1: b1, gradScale: a, denom };
   if (f32 && kernels.novograd?.(p, grad as Float32Array, m as Float32Array, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
     m[i] = b1 * m[i] + a * ((sign * grad[i]) / denom + wd * p[i]);
