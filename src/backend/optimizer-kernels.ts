@@ -6,8 +6,10 @@
  * autodiff, layers) never calls them, and only `src/optim` does, from one place
  * (`TransformOptimizer`, which hands them to a method's fused step). A backend supplies any
  * subset when it registers (see registry.ts); the rest come from the `js` reference in
- * js/optimizer-kernels.ts. They take float32 arrays only: float64 parameters run the method's
- * transform chain instead.
+ * js/optimizers/. They take float32 arrays only: float64 parameters run the method's
+ * transform chain instead. The optional kernels after `adagrad` (the other first-order
+ * methods) have no js entry: there the reference is the method's own fused loop, which runs
+ * for float64 and wherever the backend has no kernel.
  */
 
 /** Hyperparameters of one fused Adam/AdamW step (the bias corrections of this step included). */
