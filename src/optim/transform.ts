@@ -49,9 +49,9 @@ export interface Transform<H = Hyper, S extends ParamState = ParamState> {
    * Optional fused path of a complete optimizer: applies the whole step to `param` in one
    * pass (with the backend's fused `kernels`, or a loop of its own) and returns true, or
    * returns false to fall back to `update`. {@link TransformOptimizer} is the one place that
-   * makes this choice.
+   * makes this choice. `ctx` is what `update` gets (factored methods read the shape).
    */
-  fused?(param: Storage, grad: Storage, state: S, hyper: H, kernels: OptimizerKernels): boolean;
+  fused?(param: Storage, grad: Storage, state: S, hyper: H, kernels: OptimizerKernels, ctx: UpdateContext): boolean;
 }
 
 /** The hyperparameters a transform reads. */
@@ -148,14 +148,15 @@ export class TransformOptimizer<O extends object = Record<string, unknown>> exte
   }
 
   protected updateParam(param: Storage, grad: Storage, state: ParamState, group: ParamGroup<O>, tensor: Tensor): void {
-    if (this.transform.fused && this.transform.fused(param, grad, state, group, optimizerKernels())) return;
+    const ctx = { shape: tensor.shape };
+    if (this.transform.fused && this.transform.fused(param, grad, state, group, optimizerKernels(), ctx)) return;
     let u = this.scratch.get(tensor);
     if (!u || u.length !== param.length) {
       u = new Float64Array(param.length);
       this.scratch.set(tensor, u);
     }
     u.set(grad);
-    this.transform.update(u, state, param, group, { shape: tensor.shape });
+    this.transform.update(u, state, param, group, ctx);
     for (let i = 0; i < param.length; i++) param[i] += u[i];
   }
 }
@@ -235,6 +236,44 @@ export function l2(x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i] * x[i];
   return Math.sqrt(s);
+}
+
+/**
+ * Whether a method's fused loop may replace its chain for this parameter: the gradient and
+ * every state array have the parameter's dtype (a state dict loaded from another run may hold
+ * other ones; the chain handles any mix). Fused loops read `grad` and write the state arrays
+ * in the parameter's precision, so a mix would change the rounding.
+ */
+export function fusable(param: Storage, grad: Storage, ...state: (Storage | null | undefined)[]): boolean {
+  const c = param.constructor;
+  return grad.constructor === c && state.every((a) => a === null || a === undefined || a.constructor === c);
+}
+
+let scratch64 = new Float64Array(0);
+
+/**
+ * A float64 scratch array of at least `n` elements, shared by the fused steps that need one
+ * (LAMB keeps its update there between its two passes). Its contents are garbage on return;
+ * the steps are synchronous, so one buffer serves them all.
+ */
+export function scratchF64(n: number): Float64Array {
+  if (scratch64.length < n) scratch64 = new Float64Array(n);
+  return scratch64;
+}
+
+/**
+ * [Σ x², Σ (ySign·y)²] accumulated in float64 in index order, as {@link l2} does (so the fused
+ * steps' norms are the chains' bits).
+ */
+export function sumsOfSquares(x: Storage, y: Storage, ySign = 1): [number, number] {
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < x.length; i++) {
+    const yi = ySign * y[i];
+    sx += x[i] * x[i];
+    sy += yi * yi;
+  }
+  return [sx, sy];
 }
 
 /** `value`, or an error naming the state entry that should have been created by `init`. */

@@ -28,9 +28,9 @@ interface OptimCase {
 const first = loadFixture<{ torch: string; problems: Record<string, FixtureProblem>; cases: OptimCase[] }>('first_order.json');
 
 /**
- * `atol` loosens the parameter check for the fused Adam kernel of non-reference backends: the
- * wasm kernel (src/backend/wasm/kernels.c) forms 1-β1 and 1-β2 in float32 (1 - fround(0.999) is
- * 1.3e-5 off 0.001, PyTorch uses the double), which moves each Adam step by ~7e-6 relative.
+ * `atol` loosens the parameter check for the fused float32 kernels of non-reference backends
+ * (for Adam: the wasm kernel of src/backend/wasm/kernels.c forms 1-β1 and 1-β2 in float32: 1 - fround(0.999) is
+ * 1.3e-5 off 0.001, PyTorch uses the double, which moves each Adam step by ~7e-6 relative).
  */
 function runCase(c: OptimCase, atol = 1e-6, path: 'default' | 'chain' = 'default'): void {
   const prob = buildProblem(c.problem, first.problems[c.problem]);
@@ -60,8 +60,9 @@ function runCase(c: OptimCase, atol = 1e-6, path: 'default' | 'chain' = 'default
 describe(`optimizers match PyTorch ${first.torch}`, () => {
   for (const c of first.cases) {
     test(`${c.name} (${c.torch} on the ${c.problem})`, () => {
-      // The optimizers with a fused kernel run on every backend, and through their chain too.
-      if (['adam', 'adamw', 'amsgrad', 'sgd', 'rmsprop', 'adagrad'].includes(c.optimizer)) {
+      // The optimizers with a fused step (a backend kernel or the method's own loop) run on every
+      // backend, and through their chain too.
+      if (['adam', 'adamw', 'amsgrad', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'radam', 'rprop', 'asgd'].includes(c.optimizer)) {
         forEachBackend((b) => runCase(c, b === 'js' ? 1e-6 : 1e-5));
         runCase(c, 1e-6, 'chain');
       } else {

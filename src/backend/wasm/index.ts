@@ -21,6 +21,7 @@ import type { AdagradHyper, AdamHyper, OptimizerKernels, RmspropHyper, SgdHyper 
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 import { jsOptimizerKernels } from '../js/optimizers/index.js';
+import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -36,7 +37,7 @@ interface WasmApi {
 /** The global WebAssembly object, or undefined where the engine has none. */
 export const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-interface Exports {
+interface Exports extends FusedOptimizerExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   __heap_base: { value: number };
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
@@ -178,24 +179,31 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
    * chunk in, calls `run` with the chunk's byte addresses (0 for a null array) and length, and
    * copies back the arrays marked in `written`. False when the arena cannot hold a chunk.
    */
-  function streamed(arrays: (Float32Array | null)[], written: boolean[], run: (at: number[], len: number) => void): boolean {
+  function streamed(arrays: (Float32Array | Float64Array | null)[], written: boolean[], run: (at: number[], len: number) => void): boolean {
     const n = arrays[0]!.length;
     const chunk = Math.min(n, OPTIMIZER_CHUNK);
-    const base = arena.reserve(arrays.filter(Boolean).length * chunk);
+    // Each slot takes a whole number of 16-float blocks (a float64 array two floats per element),
+    // so every slot stays 64-byte aligned.
+    const width = (a: Float32Array | Float64Array) => (a instanceof Float64Array ? 2 : 1);
+    const slotFloats = (a: Float32Array | Float64Array) => (chunk * width(a) + 15) & ~15;
+    const base = arena.reserve(arrays.reduce((s, a) => s + (a ? slotFloats(a) : 0), 0));
     if (base < 0) return false;
     const slots: number[] = [];
     let next = base;
     for (const a of arrays) {
       slots.push(a ? next : -1);
-      if (a) next += chunk;
+      if (a) next += slotFloats(a);
     }
     const at = slots.map((s) => (s < 0 ? 0 : s * 4));
     const f = arena.f32;
+    const d = new Float64Array(f.buffer);
+    const view = (a: Float32Array | Float64Array) => (a instanceof Float64Array ? d : f);
+    const start = (a: Float32Array | Float64Array, k: number) => slots[k] / width(a);
     for (let i = 0; i < n; i += chunk) {
       const len = Math.min(chunk, n - i);
-      arrays.forEach((a, k) => a && f.set(a.subarray(i, i + len), slots[k]));
+      arrays.forEach((a, k) => a && view(a).set(a.subarray(i, i + len), start(a, k)));
       run(at, len);
-      arrays.forEach((a, k) => a && written[k] && a.set(f.subarray(slots[k], slots[k] + len), i));
+      arrays.forEach((a, k) => a && written[k] && a.set(view(a).subarray(start(a, k), start(a, k) + len), i));
     }
     return true;
   }
@@ -542,7 +550,7 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
 
   return {
     kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, sortOrder, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
-    optimizerKernels: { adam, sgd, rmsprop, adagrad },
+    optimizerKernels: { adam, sgd, rmsprop, adagrad, ...fusedOptimizerKernels(ex, streamed) },
     convWithGemm,
   };
 }

@@ -986,3 +986,464 @@ void adaptive_max_pool(const float *x, int planes, int height, int width, int ou
     }
   }
 }
+
+/* ==== fused steps of the other first-order optimizers ==========================================
+ *
+ * Owned by the optimizer code (the one-pass loops of src/optim/methods, which these mirror) and
+ * self-contained: nothing above uses them, and they use nothing above. Plain float loops that
+ * clang vectorizes (simd128); every pointer is restrict (the TypeScript side streams separate
+ * arrays through the arena), and a pointer that may be 0 is an optional state array.
+ * Every kernel reads the gradient as g = sign grad + wd p (sign -1 for maximize; wd the coupled
+ * weight decay, 0 for none) and computes in float32; the scalars of the step (bias corrections,
+ * 1 - beta, ...) come in computed in double and rounded once.
+ */
+
+/* Math.sign: 1, -1, or x itself for +-0 and NaN. */
+static inline float sgnf(float x) { return x > 0 ? 1.0f : x < 0 ? -1.0f : x; }
+static inline float maxf(float a, float b) { return a > b || a != a ? a : b; }
+static inline float minf(float a, float b) { return a < b || a != a ? a : b; }
+
+/* NAdam: m, v as Adam's; d = sqrt(v / bc2) + eps; p -= lr (cg g / d + cm m / d). */
+EXPORT(nadam)
+void nadam(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
+           float b1, float ob1, float b2, float ob2, float eps, float bc2, float cg, float cm, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    float d = __builtin_sqrtf(vi / bc2) + eps;
+    p[i] -= lr * (cg * g / d + cm * mi / d);
+  }
+}
+
+/* RAdam: m, v as Adam's; p -= lr m / bc1 (rectified ? scale / (sqrt(v) + eps) : 1), scale = r_t sqrt(bc2). */
+EXPORT(radam)
+void radam(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
+           float b1, float ob1, float b2, float ob2, float eps, float bc1, int rectified, float scale, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    float mhat = mi / bc1;
+    p[i] -= lr * (rectified ? mhat * scale / (__builtin_sqrtf(vi) + eps) : mhat);
+  }
+}
+
+/* Adamax: m = b1 m + (1-b1) g; u = max(b2 u, |g| + eps); p -= lr m / bc1 / u. */
+EXPORT(adamax)
+void adamax(float *restrict p, const float *restrict grad, float *restrict m, float *restrict u, int n, float sign, float wd,
+            float b1, float ob1, float b2, float eps, float bc1, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g;
+    float ui = maxf(b2 * u[i], __builtin_fabsf(g) + eps);
+    m[i] = mi;
+    u[i] = ui;
+    p[i] -= lr * (mi / bc1 / ui);
+  }
+}
+
+/* AdamNC and Yogi share Adam's step p -= lr (m / bc1) / (sqrt(v / bc2) + eps); yogi != 0 updates v
+ * as Yogi does, v -= (1-b2) sign(v - g^2) g^2, else as Adam, v = b2 v + (1-b2) g^2. */
+EXPORT(adam_like)
+void adam_like(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
+               float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2, float lr, int yogi) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float g2 = g * g;
+    float mi = b1 * m[i] + ob1 * g;
+    float vi = yogi ? v[i] - ob2 * sgnf(v[i] - g2) * g2 : b2 * v[i] + ob2 * g2;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= lr * (mi / bc1 / (__builtin_sqrtf(vi / bc2) + eps));
+  }
+}
+
+/* AdaBelief: gc = g (+ wd p unless decoupled); m = b1 m + (1-b1) gc; s = b2 s + (1-b2) (gc-m)^2 + eps
+ * (smax = max(smax, s) with AMSGrad); p -= lr (m / bc1 / (sqrt(s / bc2) + eps) + (decoupled ? wd p : 0)). */
+/* One element of AdaBelief's step; `ams` is a constant at each call, so each loop vectorizes. */
+static inline void adabelief_at(int i, int ams, float *restrict p, const float *restrict grad, float *restrict m,
+                                float *restrict s, float *restrict smax, float sign, float wd, int decoupled, float b1,
+                                float ob1, float b2, float ob2, float eps, float bc1, float bc2, float lr) {
+  float pi = p[i];
+  float g = decoupled ? sign * grad[i] : sign * grad[i] + wd * pi;
+  float mi = b1 * m[i] + ob1 * g;
+  float d = g - mi;
+  float si = b2 * s[i] + ob2 * d * d + eps;
+  m[i] = mi;
+  s[i] = si;
+  if (ams) {
+    si = maxf(smax[i], si);
+    smax[i] = si;
+  }
+  p[i] = pi - lr * (mi / bc1 / (__builtin_sqrtf(si / bc2) + eps) + (decoupled ? wd * pi : 0.0f));
+}
+
+EXPORT(adabelief)
+void adabelief(float *restrict p, const float *restrict grad, float *restrict m, float *restrict s, float *restrict smax, int n,
+               float sign, float wd, int decoupled, float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2,
+               float lr) {
+  if (smax) {
+    for (int i = 0; i < n; i++) adabelief_at(i, 1, p, grad, m, s, smax, sign, wd, decoupled, b1, ob1, b2, ob2, eps, bc1, bc2, lr);
+  } else {
+    for (int i = 0; i < n; i++) adabelief_at(i, 0, p, grad, m, s, smax, sign, wd, decoupled, b1, ob1, b2, ob2, eps, bc1, bc2, lr);
+  }
+}
+
+/* AdaBound: m, v as Adam's (vmax with AMSBound); eta = clamp(base / (sqrt(v) + eps), lower, upper);
+ * p -= eta decay m. */
+EXPORT(adabound)
+void adabound(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, float *restrict vmax, int n,
+              float sign, float wd, float b1, float ob1, float b2, float ob2, float eps, float base, float lower, float upper,
+              float decay) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    if (vmax) {
+      vi = maxf(vmax[i], vi);
+      vmax[i] = vi;
+    }
+    float eta = minf(maxf(base / (__builtin_sqrtf(vi) + eps), lower), upper);
+    p[i] -= eta * decay * mi;
+  }
+}
+
+/* AdaDelta: sq = rho sq + (1-rho) g^2; d = sqrt(acc + eps) / sqrt(sq + eps) g; acc = rho acc + (1-rho) d^2; p -= lr d. */
+EXPORT(adadelta)
+void adadelta(float *restrict p, const float *restrict grad, float *restrict sq, float *restrict acc, int n, float sign, float wd,
+              float rho, float orho, float eps, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i] + wd * p[i];
+    float si = rho * sq[i] + orho * g * g;
+    float d = __builtin_sqrtf(acc[i] + eps) / __builtin_sqrtf(si + eps) * g;
+    sq[i] = si;
+    acc[i] = rho * acc[i] + orho * d * d;
+    p[i] -= lr * d;
+  }
+}
+
+/* Lion: c = b1 m + (1-b1) g; m = b2 m + (1-b2) g; p -= lr (sign(c) + wd p). */
+EXPORT(lion)
+void lion(float *restrict p, const float *restrict grad, float *restrict m, int n, float sign, float b1, float ob1, float b2,
+          float ob2, float wd, float lr) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i];
+    float c = b1 * m[i] + ob1 * g;
+    m[i] = b2 * m[i] + ob2 * g;
+    p[i] -= lr * (sgnf(c) + wd * p[i]);
+  }
+}
+
+/* signSGD (m = 0) and Signum: with m, m = b m + (1-b) g and g = m; p -= lr sign(g). */
+EXPORT(sign_step)
+void sign_step(float *restrict p, const float *restrict grad, float *restrict m, int n, float sign, float wd, float b, float ob,
+               float lr) {
+  if (m) {
+    for (int i = 0; i < n; i++) {
+      float g = b * m[i] + ob * (sign * grad[i] + wd * p[i]);
+      m[i] = g;
+      p[i] -= lr * sgnf(g);
+    }
+  } else {
+    for (int i = 0; i < n; i++) p[i] -= lr * sgnf(sign * grad[i] + wd * p[i]);
+  }
+}
+
+/* Rprop: the step size grows by etaPlus where the gradient kept its sign, shrinks by etaMinus where it
+ * flipped (and that gradient counts as 0), clamped to [minStep, maxStep]; p -= sign(g) size; prev = g. */
+EXPORT(rprop)
+void rprop(float *restrict p, const float *restrict grad, float *restrict prev, float *restrict size, int n, float sign,
+           float etaMinus, float etaPlus, float minStep, float maxStep) {
+  for (int i = 0; i < n; i++) {
+    float g = sign * grad[i];
+    float agree = sgnf(g) * sgnf(prev[i]);
+    float eta = agree > 0 ? etaPlus : agree < 0 ? etaMinus : 1.0f;
+    float si = minf(maxf(size[i] * eta, minStep), maxStep);
+    size[i] = si;
+    if (agree < 0) g = 0;
+    p[i] -= sgnf(g) * si;
+    prev[i] = g;
+  }
+}
+
+/* ---- the layer-wise methods (LARS, LAMB, NovoGrad) and ASGD ----
+ * The norms are sums of squares accumulated in double, two lanes at a time, into optim_sums[0..1]
+ * (added to what is there: the TypeScript side zeroes them, then streams the chunks). */
+
+static double optim_sums[2];
+
+/* The address of the two sums. */
+EXPORT(optim_sums_at)
+double *optim_sums_at(void) { return optim_sums; }
+
+/* Adds sum x^2 over four float lanes into two double accumulators. */
+static inline void add_squares(v128_t x, v128_t *lo, v128_t *hi) {
+  v128_t a = wasm_f64x2_promote_low_f32x4(x), b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1));
+  *lo = wasm_f64x2_add(*lo, wasm_f64x2_mul(a, a));
+  *hi = wasm_f64x2_add(*hi, wasm_f64x2_mul(b, b));
+}
+
+static inline double lanes_total(v128_t lo, v128_t hi) {
+  v128_t s = wasm_f64x2_add(lo, hi);
+  return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
+}
+
+/* optim_sums += (sum x^2, sum y^2); y may be 0. */
+EXPORT(sum_squares)
+void sum_squares(const float *x, const float *y, int n) {
+  v128_t xl = wasm_f64x2_splat(0), xh = xl, yl = xl, yh = xl;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    add_squares(wasm_v128_load(x + i), &xl, &xh);
+    if (y) add_squares(wasm_v128_load(y + i), &yl, &yh);
+  }
+  double sx = lanes_total(xl, xh), sy = y ? lanes_total(yl, yh) : 0;
+  for (; i < n; i++) {
+    sx += (double)x[i] * x[i];
+    if (y) sy += (double)y[i] * y[i];
+  }
+  optim_sums[0] += sx;
+  optim_sums[1] += sy;
+}
+
+/* LARS after its norms: buf = mom buf + c (g + beta p); p -= buf. */
+EXPORT(lars)
+void lars(float *restrict p, const float *restrict grad, float *restrict buf, int n, float sign, float mom, float c, float beta) {
+  for (int i = 0; i < n; i++) {
+    float b = mom * buf[i] + c * (sign * grad[i] + beta * p[i]);
+    buf[i] = b;
+    p[i] -= b;
+  }
+}
+
+/* LAMB's update r = m / bc1 / (sqrt(v / bc2) + eps) + wd p, from the moments already updated;
+ * the bias corrections come in as reciprocals (one division per element instead of three). */
+static inline float lamb_r(float m, float v, float p, float invBc1, float invBc2, float eps, float wd) {
+  return m * invBc1 / (__builtin_sqrtf(v * invBc2) + eps) + wd * p;
+}
+
+/* LAMB's first pass: m, v as Adam's (g without weight decay); optim_sums += (sum p^2, sum r^2). */
+EXPORT(lamb_moments)
+void lamb_moments(const float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign,
+                  float b1, float ob1, float b2, float ob2, float eps, float invBc1, float invBc2, float wd) {
+#pragma clang fp reassociate(on)
+  double p2 = 0, r2 = 0;
+  for (int i0 = 0; i0 < n; i0 += 1024) { /* float partial sums over blocks, added in double */
+    const int end = n - i0 < 1024 ? n : i0 + 1024;
+    float pAcc = 0, rAcc = 0;
+    for (int i = i0; i < end; i++) {
+      float g = sign * grad[i];
+      float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      float r = lamb_r(mi, vi, p[i], invBc1, invBc2, eps, wd);
+      pAcc += p[i] * p[i];
+      rAcc += r * r;
+    }
+    p2 += pAcc;
+    r2 += rAcc;
+  }
+  optim_sums[0] += p2;
+  optim_sums[1] += r2;
+}
+
+/* LAMB's second pass: p += c r (c = -lr ratio), r recomputed from the moments the first pass left. */
+EXPORT(lamb_apply)
+void lamb_apply(float *restrict p, const float *restrict m, const float *restrict v, int n, float eps, float invBc1,
+                float invBc2, float wd, float c) {
+  for (int i = 0; i < n; i++) p[i] += c * lamb_r(m[i], v[i], p[i], invBc1, invBc2, eps, wd);
+}
+
+/* NovoGrad after its norm: m = b1 m + a (g / denom + wd p); p -= lr m. */
+EXPORT(novograd)
+void novograd(float *restrict p, const float *restrict grad, float *restrict m, int n, float sign, float b1, float a, float denom,
+              float wd, float lr) {
+  for (int i = 0; i < n; i++) {
+    float mi = b1 * m[i] + a * (sign * grad[i] / denom + wd * p[i]);
+    m[i] = mi;
+    p[i] -= lr * mi;
+  }
+}
+
+/* ASGD: next = p keep - eta g (keep = 1 - lambda eta); ax = mu == 1 ? next : ax + (next - ax) mu; p = next. */
+EXPORT(asgd)
+void asgd(float *restrict p, const float *restrict grad, float *restrict ax, int n, float sign, float wd, float keep, float eta,
+          float mu) {
+  for (int i = 0; i < n; i++) {
+    float next = p[i] * keep - eta * (sign * grad[i] + wd * p[i]);
+    ax[i] = mu == 1.0f ? next : ax[i] + (next - ax[i]) * mu;
+    p[i] = next;
+  }
+}
+
+/* ---- Adafactor's factored second moment ----
+ * A tensor of [batch, rows, cols] streams through in flat chunks starting at element i0; each
+ * kernel walks its chunk in row segments (contiguous columns of one row), which vectorize. The
+ * first pass adds the rows' and columns' sums of g^2 + eps1 into af_rows and af_cols (double);
+ * between passes the TypeScript side writes the factors rowf[r] = R_r / mean(R) and colf[c] = C_c
+ * (float), so that v = rowf[r] colf[c]. It checks that batch * rows and batch * cols fit. */
+
+#define AF_MAX 32768
+static double af_rows[AF_MAX], af_cols[AF_MAX];
+static float af_rowf[AF_MAX], af_colf[AF_MAX];
+
+EXPORT(adafactor_rows_at)
+double *adafactor_rows_at(void) { return af_rows; }
+EXPORT(adafactor_cols_at)
+double *adafactor_cols_at(void) { return af_cols; }
+EXPORT(adafactor_rowf_at)
+float *adafactor_rowf_at(void) { return af_rowf; }
+EXPORT(adafactor_colf_at)
+float *adafactor_colf_at(void) { return af_colf; }
+
+/* The walk over a chunk's row segments: r counts rows over the whole batch, c the column, and
+ * colBase is the first column slot of r's batch. */
+typedef struct { int r, c, colBase, rows, cols; } AfWalk;
+
+static inline AfWalk af_start(int i0, int rows, int cols) {
+  AfWalk w;
+  w.r = i0 / cols;
+  w.c = i0 - w.r * cols;
+  w.colBase = (w.r / rows) * cols;
+  w.rows = rows;
+  w.cols = cols;
+  return w;
+}
+
+/* Advances past a segment of `len` elements (which ends at or before the row's end). */
+static inline void af_advance(AfWalk *w, int len) {
+  w->c += len;
+  if (w->c == w->cols) {
+    w->c = 0;
+    if (++w->r % w->rows == 0) w->colBase += w->cols;
+  }
+}
+
+static inline int af_segment(const AfWalk *w, int left) {
+  int room = w->cols - w->c;
+  return left < room ? left : room;
+}
+
+/* af_rows[b rows + r] += sum_c (g^2 + eps1); af_cols[b cols + c] += sum_r (g^2 + eps1); optim_sums[0] += sum p^2. */
+EXPORT(adafactor_sums)
+void adafactor_sums(const float *restrict p, const float *restrict grad, int n, int i0, int rows, int cols, float eps1) {
+#pragma clang fp reassociate(on)
+  AfWalk w = af_start(i0, rows, cols);
+  double p2 = 0;
+  for (int k = 0; k < n;) {
+    const int len = af_segment(&w, n - k);
+    double *restrict colSum = af_cols + w.colBase + w.c;
+    const float *restrict g = grad + k, *restrict pk = p + k;
+    double rowAcc = 0;
+    for (int j = 0; j < len; j++) {
+      double q = (double)g[j] * g[j] + eps1;
+      rowAcc += q;
+      colSum[j] += q;
+      p2 += (double)pk[j] * pk[j];
+    }
+    af_rows[w.r] += rowAcc;
+    k += len;
+    af_advance(&w, len);
+  }
+  optim_sums[0] += p2;
+}
+
+/* optim_sums[1] += sum u^2, u = g / sqrt(rowf[r] colf[c]) the unclipped update. */
+EXPORT(adafactor_rms)
+void adafactor_rms(const float *restrict grad, int n, int i0, int rows, int cols) {
+#pragma clang fp reassociate(on)
+  AfWalk w = af_start(i0, rows, cols);
+  double u2 = 0;
+  for (int k = 0; k < n;) {
+    const int len = af_segment(&w, n - k);
+    const float rf = af_rowf[w.r];
+    const float *restrict cf = af_colf + w.colBase + w.c, *restrict g = grad + k;
+    float acc = 0;
+    for (int j = 0; j < len; j++) {
+      float u = g[j] / __builtin_sqrtf(rf * cf[j]);
+      acc += u * u;
+    }
+    u2 += acc;
+    k += len;
+    af_advance(&w, len);
+  }
+  optim_sums[1] += u2;
+}
+
+/* x = sign u / clip (with m: m = b1 m + (1-b1) x and x = m); p -= alpha (x + wd p). */
+EXPORT(adafactor_apply)
+void adafactor_apply(float *restrict p, const float *restrict grad, float *restrict m, int n, int i0, int rows, int cols,
+                     float sign, float invClip, float alpha, float wd, float b1, float ob1) {
+  AfWalk w = af_start(i0, rows, cols);
+  for (int k = 0; k < n;) {
+    const int len = af_segment(&w, n - k);
+    const float scale = sign * invClip, rf = af_rowf[w.r];
+    const float *restrict cf = af_colf + w.colBase + w.c, *restrict g = grad + k;
+    float *restrict pk = p + k;
+    if (m) {
+      float *restrict mk = m + k;
+      for (int j = 0; j < len; j++) {
+        float x = b1 * mk[j] + ob1 * (scale * g[j] / __builtin_sqrtf(rf * cf[j]));
+        mk[j] = x;
+        pk[j] -= alpha * (x + wd * pk[j]);
+      }
+    } else {
+      for (int j = 0; j < len; j++) pk[j] -= alpha * (scale * g[j] / __builtin_sqrtf(rf * cf[j]) + wd * pk[j]);
+    }
+    k += len;
+    af_advance(&w, len);
+  }
+}
+
+/* ---- AdaShift after its first n steps ----
+ * In double, in the js loop's order (src/optim/methods/adashift.ts), so the same bits: the window
+ * sum S = b1 S + g - dropWeight drop; q = g (the queue slot of the dropped gradient); with v
+ * (phi 'none') v = b2 v + (1-b2) drop^2 and p += (-lr (S / wsum)) / (sqrt(v / bc) + eps), else
+ * p += scale S. */
+EXPORT(adashift)
+void adashift(float *restrict p, const float *restrict grad, float *restrict q, double *restrict sum, float *restrict v, int n,
+              double b1, double dropWeight, double b2, double lr, double wsum, double bc, double eps, double scale) {
+  for (int i = 0; i < n; i++) {
+    double g = grad[i], drop = q[i];
+    double s = b1 * sum[i] + g - dropWeight * drop;
+    sum[i] = s;
+    q[i] = grad[i];
+    double step;
+    if (v) {
+      float vi = (float)(b2 * v[i] + (1 - b2) * drop * drop);
+      v[i] = vi;
+      step = (-lr * (s / wsum)) / (__builtin_sqrt(vi / bc) + eps);
+    } else {
+      step = scale * s;
+    }
+    p[i] = (float)(p[i] + step);
+  }
+}
+
+/* optim_sums[0] = max(optim_sums[0], max x^2), the squares in double; a NaN square is skipped
+ * (as the js loop's `sq > agg` skips it), so the result does not depend on the order. */
+EXPORT(max_square)
+void max_square(const float *x, int n) {
+  v128_t lo = wasm_f64x2_splat(optim_sums[0]), hi = lo;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t a = wasm_f64x2_promote_low_f32x4(v), b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+    lo = wasm_f64x2_pmax(lo, wasm_f64x2_mul(a, a)); /* pmax(acc, s) = acc < s ? s : acc */
+    hi = wasm_f64x2_pmax(hi, wasm_f64x2_mul(b, b));
+  }
+  double m = optim_sums[0];
+  const double lanes[4] = {wasm_f64x2_extract_lane(lo, 0), wasm_f64x2_extract_lane(lo, 1), wasm_f64x2_extract_lane(hi, 0),
+                           wasm_f64x2_extract_lane(hi, 1)};
+  for (int k = 0; k < 4; k++)
+    if (lanes[k] > m) m = lanes[k];
+  for (; i < n; i++) {
+    double sq = (double)x[i] * x[i];
+    if (sq > m) m = sq;
+  }
+  optim_sums[0] = m;
+}

@@ -1,8 +1,9 @@
 /** AdaBelief: Adam with the second moment of the surprise g - m instead of g. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface AdaBeliefOptions {
@@ -52,6 +53,38 @@ export function scaleByBelief(): Transform<AdaBeliefOptions, AdaBeliefState> {
   };
 }
 
+/** The whole AdaBelief step in one pass (the chain's arithmetic in its order), or the backend's `adabelief` kernel. */
+function fusedBelief(p: Storage, grad: Storage, s: AdaBeliefState, h: AdaBeliefOptions, kernels: OptimizerKernels): boolean {
+  if (h.amsgrad && !s.maxExpAvgVar) s.maxExpAvgVar = like(p);
+  const m = s.expAvg;
+  const sv = s.expAvgVar;
+  const smax = h.amsgrad ? s.maxExpAvgVar : null;
+  if (!fusable(p, grad, m, sv, smax)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  const decoupled = h.decoupleWeightDecay;
+  const t = s.step + 1;
+  s.step = t;
+  const bc1 = 1 - pow(b1, t);
+  const bc2 = 1 - pow(b2, t);
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, decoupled, bc1, bc2 };
+  if (p instanceof Float32Array && kernels.adabelief?.(p, grad as Float32Array, m as Float32Array, sv as Float32Array, smax as Float32Array | null, hyper)) return true;
+  for (let i = 0; i < p.length; i++) {
+    const gi = maximize ? -grad[i] : grad[i];
+    const g = decoupled ? gi : gi + wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    const d = g - m[i];
+    sv[i] = b2 * sv[i] + (1 - b2) * d * d + eps;
+    let si = sv[i];
+    if (smax) {
+      if (si > smax[i]) smax[i] = si;
+      si = smax[i];
+    }
+    p[i] += (m[i] / bc1 / (Math.sqrt(si / bc2) + eps) + (decoupled ? wd * p[i] : 0)) * -lr;
+  }
+  return true;
+}
+
 /**
  * **AdaBelief** (Zhuang et al. 2020, "AdaBelief Optimizer: Adapting Stepsizes by the Belief in
  * Observed Gradients", algorithm 2):
@@ -80,6 +113,6 @@ export const AdaBelief = defineOptimizer<AdaBeliefOptions>({
     amsgrad: { type: 'boolean', default: false, doc: 'use the running maximum of s' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), scaleByBelief(), scaleByLr()),
+  transform: { ...chain(flipSign(), scaleByBelief(), scaleByLr()), fused: fusedBelief },
 });
 export type AdaBelief = InstanceType<typeof AdaBelief>;

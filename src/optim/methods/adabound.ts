@@ -1,8 +1,9 @@
 /** AdaBound and AMSBound: Adam whose per-coordinate step sizes are clipped into converging bounds. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, type Transform } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface AdaBoundOptions {
@@ -58,6 +59,39 @@ export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
   };
 }
 
+/** The whole AdaBound step in one pass (the chain's arithmetic in its order), or the backend's `adabound` kernel. */
+function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundOptions, kernels: OptimizerKernels): boolean {
+  if (h.amsbound && !s.maxExpAvgSq) s.maxExpAvgSq = like(p);
+  const m = s.expAvg;
+  const v = s.expAvgSq;
+  const vmax = h.amsbound ? s.maxExpAvgSq : null;
+  if (!fusable(p, grad, m, v, vmax)) return false;
+  const [b1, b2] = h.betas;
+  const { lr, eps, finalLr, gamma, weightDecay: wd, maximize } = h;
+  const t = s.step + 1;
+  s.step = t;
+  const lower = finalLr * (1 - 1 / (gamma * t + 1));
+  const upper = finalLr * (1 + 1 / (gamma * t));
+  const base = h.biasCorrection ? (lr * Math.sqrt(1 - pow(b2, t))) / (1 - pow(b1, t)) : lr;
+  const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, base, lower, upper, decay };
+  if (p instanceof Float32Array && kernels.adabound?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, vmax as Float32Array | null, hyper)) return true;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    let vi = v[i];
+    if (vmax) {
+      if (vi > vmax[i]) vmax[i] = vi;
+      vi = vmax[i];
+    }
+    const eta = Math.min(Math.max(base / (Math.sqrt(vi) + eps), lower), upper);
+    p[i] += -eta * decay * m[i];
+  }
+  return true;
+}
+
 /**
  * **AdaBound** (Luo, Xiong, Liu & Sun 2019, "Adaptive Gradient Methods with Dynamic Bound of
  * Learning Rate", algorithm 2), and **AMSBound** (`amsbound: true`, algorithm 3: v̂ = max(v̂, v)).
@@ -93,7 +127,7 @@ export const AdaBound = defineOptimizer<AdaBoundOptions>({
     sqrtDecay: { type: 'boolean', default: true, doc: 'divide the clipped step size by √t (the paper; false in the authors\' code)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), adaboundStep()),
+  transform: { ...chain(flipSign(), addWeightDecay(), adaboundStep()), fused: fusedAdaBound },
   aliases: [{ name: 'amsbound', doc: 'AMSBound: AdaBound with the running maximum of the second moment', defaults: { amsbound: true } }],
 });
 export type AdaBound = InstanceType<typeof AdaBound>;

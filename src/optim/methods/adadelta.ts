@@ -1,8 +1,9 @@
 /** AdaDelta: AdaGrad's accumulator made a running average, with units corrected by past steps. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 
 export interface AdadeltaOptions {
   lr: number;
@@ -36,6 +37,24 @@ export function scaleByAdadelta(): Transform<AdadeltaOptions, AdadeltaState> {
   };
 }
 
+/** The whole AdaDelta step in one pass (the chain's arithmetic in its order), or the backend's `adadelta` kernel. */
+function fusedAdadelta(p: Storage, grad: Storage, s: AdadeltaState, h: AdadeltaOptions, kernels: OptimizerKernels): boolean {
+  const sq = s.squareAvg;
+  const acc = s.accDelta;
+  if (!fusable(p, grad, sq, acc)) return false;
+  const { lr, rho, eps, weightDecay: wd, maximize } = h;
+  if (p instanceof Float32Array && kernels.adadelta?.(p, grad as Float32Array, sq as Float32Array, acc as Float32Array, { lr, rho, eps, weightDecay: wd, maximize })) return true;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    sq[i] = rho * sq[i] + (1 - rho) * g * g;
+    const delta = (Math.sqrt(acc[i] + eps) / Math.sqrt(sq[i] + eps)) * g;
+    acc[i] = rho * acc[i] + (1 - rho) * delta * delta;
+    p[i] += delta * -lr;
+  }
+  return true;
+}
+
 /**
  * **AdaDelta** (Zeiler 2012). With `g` including weight decay:
  *
@@ -60,6 +79,6 @@ export const Adadelta = defineOptimizer<AdadeltaOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByAdadelta(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByAdadelta(), scaleByLr()), fused: fusedAdadelta },
 });
 export type Adadelta = InstanceType<typeof Adadelta>;

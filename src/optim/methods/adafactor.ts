@@ -1,8 +1,9 @@
 /** Adafactor: factored second moments (row and column statistics) and relative step sizes. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, present, type Transform, type UpdateContext } from '../transform.js';
+import { chain, flipSign, fusable, present, scratchF64, type Transform, type UpdateContext } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface AdafactorOptions {
@@ -74,12 +75,18 @@ export function adafactorStep(): Transform<AdafactorOptions, AdafactorState> {
           const off = b * rows * cols;
           for (let r = 0; r < rows; r++) {
             let sum = 0;
-            for (let c = 0; c < cols; c++) sum += u[off + r * cols + c] ** 2 + eps1;
+            for (let c = 0; c < cols; c++) {
+              const x = u[off + r * cols + c];
+              sum += x * x + eps1;
+            }
             R[b * rows + r] = beta2 * R[b * rows + r] + (1 - beta2) * (sum / cols);
           }
           for (let c = 0; c < cols; c++) {
             let sum = 0;
-            for (let r = 0; r < rows; r++) sum += u[off + r * cols + c] ** 2 + eps1;
+            for (let r = 0; r < rows; r++) {
+              const x = u[off + r * cols + c];
+              sum += x * x + eps1;
+            }
             C[b * cols + c] = beta2 * C[b * cols + c] + (1 - beta2) * (sum / rows);
           }
           let rowMean = 0;
@@ -116,6 +123,90 @@ export function adafactorStep(): Transform<AdafactorOptions, AdafactorState> {
 }
 
 /**
+ * The whole Adafactor step in three passes, with the chain's arithmetic in its order (so its
+ * bits): the squared gradient's row and column sums (columns accumulated row by row, each in
+ * the chain's order) with Σθ²; the unclipped update U = G/√V̂ into a scratch array with ΣU²;
+ * then the clipped, momentum-smoothed step. A factored float32 tensor runs the backend's
+ * `adafactor` kernel instead, where it has one.
+ */
+function fusedAdafactor(p: Storage, grad: Storage, s: AdafactorState, h: AdafactorOptions, kernels: OptimizerKernels, ctx: UpdateContext): boolean {
+  const f = factorShape(ctx);
+  const R = s.expAvgSqRow;
+  const C = s.expAvgSqCol;
+  const V = s.expAvgSq;
+  const m = s.expAvg;
+  if (!fusable(p, grad, R, C, V, m) || (f ? !R || !C : !V)) return false;
+  // Every option is read before the loops (see lamb.ts's fusedLamb).
+  const [eps1, eps2] = h.eps;
+  const { scaleParameter, clipThreshold, beta1, weightDecay: wd, maximize } = h;
+  const sign = maximize ? -1 : 1;
+  const t = s.step + 1;
+  s.step = t;
+  const rho = h.lr === null ? Math.min(1e-2, 1 / Math.sqrt(t)) : h.lr;
+  const beta2 = 1 - pow(t, h.decayRate);
+  if (f && p instanceof Float32Array && kernels.adafactor) {
+    const hyper = { beta2, eps1, eps2, rho, scaleParameter, clipThreshold, beta1, weightDecay: wd, maximize };
+    const mf = beta1 > 0 ? (m as Float32Array | null) : null;
+    if (kernels.adafactor(p, grad as Float32Array, R as Float32Array, C as Float32Array, mf, f, hyper)) return true;
+  }
+  const n = p.length;
+  const upd = scratchF64(n);
+  let p2 = 0;
+  let u2 = 0;
+  if (f) {
+    const [batch, rows, cols] = f;
+    const colSum = new Float64Array(cols);
+    for (let b = 0; b < batch; b++) {
+      const off = b * rows * cols;
+      colSum.fill(0);
+      for (let r = 0; r < rows; r++) {
+        let sum = 0;
+        for (let c = 0, k = off + r * cols; c < cols; c++, k++) {
+          const g = sign * grad[k];
+          const q = g * g + eps1;
+          sum += q;
+          colSum[c] += q;
+          p2 += p[k] * p[k];
+        }
+        R![b * rows + r] = beta2 * R![b * rows + r] + (1 - beta2) * (sum / cols);
+      }
+      for (let c = 0; c < cols; c++) C![b * cols + c] = beta2 * C![b * cols + c] + (1 - beta2) * (colSum[c] / rows);
+      let rowMean = 0;
+      for (let r = 0; r < rows; r++) rowMean += R![b * rows + r];
+      rowMean /= rows;
+      for (let r = 0; r < rows; r++) {
+        const Rr = R![b * rows + r];
+        for (let c = 0, k = off + r * cols; c < cols; c++, k++) {
+          const x = (sign * grad[k]) / Math.sqrt((Rr * C![b * cols + c]) / rowMean);
+          upd[k] = x;
+          u2 += x * x;
+        }
+      }
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const g = sign * grad[i];
+      V![i] = beta2 * V![i] + (1 - beta2) * (g * g + eps1);
+      const x = g / Math.sqrt(V![i]);
+      upd[i] = x;
+      u2 += x * x;
+      p2 += p[i] * p[i];
+    }
+  }
+  const alpha = scaleParameter ? Math.max(eps2, Math.sqrt(p2 / Math.max(1, n))) * rho : rho;
+  const clip = Math.max(1, Math.sqrt(u2 / Math.max(1, n)) / clipThreshold);
+  for (let i = 0; i < n; i++) {
+    let x = upd[i] / clip;
+    if (beta1 > 0 && m) {
+      m[i] = beta1 * m[i] + (1 - beta1) * x;
+      x = m[i];
+    }
+    p[i] += -alpha * (x + wd * p[i]);
+  }
+  return true;
+}
+
+/**
  * **Adafactor** (Shazeer & Stern 2018, "Adafactor: Adaptive Learning Rates with Sublinear
  * Memory Cost", algorithms 4-5). For a matrix parameter (tensors of rank ≥ 2 are factored over
  * their last two axes), with β̂2,t = 1 - t^decayRate:
@@ -147,6 +238,6 @@ export const Adafactor = defineOptimizer<AdafactorOptions>({
     scaleParameter: { type: 'boolean', default: true, doc: 'scale the step by max(ε2, RMS(θ)) (relative step size)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), adafactorStep()),
+  transform: { ...chain(flipSign(), adafactorStep()), fused: fusedAdafactor },
 });
 export type Adafactor = InstanceType<typeof Adafactor>;

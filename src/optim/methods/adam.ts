@@ -9,7 +9,7 @@ import type { Storage } from '../../tensor/dtype.js';
 import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, decoupledWeightDecay, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, decoupledWeightDecay, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface AdamOptions {
@@ -194,6 +194,31 @@ export function scaleByAdamNC(): Transform<Pick<AdamNCOptions, 'beta1' | 'beta1D
   };
 }
 
+/** The whole AdamNC step in one pass (the chain's arithmetic in its order), or the backend's `adamLike` kernel. */
+function fusedAdamNC(p: Storage, grad: Storage, s: AdamNCState, h: AdamNCOptions, kernels: OptimizerKernels): boolean {
+  const m = s.expAvg;
+  const v = s.expAvgSq;
+  if (!fusable(p, grad, m, v)) return false;
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  const t = s.step + 1;
+  s.step = t;
+  const b1 = h.beta1 * pow(h.beta1Decay, t - 1);
+  const b2 = 1 - 1 / t;
+  const prod = s.beta1Product * b1;
+  s.beta1Product = prod;
+  const bc1 = 1 - prod;
+  const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, bc2: 1, yogi: false };
+  if (p instanceof Float32Array && kernels.adamLike?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper)) return true;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    p[i] += (m[i] / bc1 / (Math.sqrt(v[i]) + eps)) * -lr;
+  }
+  return true;
+}
+
 /**
  * **AdamNC** (Reddi, Kale & Kumar 2018, "On the Convergence of Adam and Beyond", §5 and
  * Corollary 1): Adam with a non-constant β2,t = 1 - 1/t, so that v_t is the plain average of
@@ -223,6 +248,6 @@ export const AdamNC = defineOptimizer<AdamNCOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByAdamNC(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByAdamNC(), scaleByLr()), fused: fusedAdamNC },
 });
 export type AdamNC = InstanceType<typeof AdamNC>;

@@ -1,8 +1,9 @@
 /** AdaMax: Adam with the infinity norm in place of the second moment. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface AdamaxOptions {
@@ -24,9 +25,7 @@ export function scaleByAdamax(): Transform<AdamaxOptions, AdamaxState> {
     update(u, s, _p, h) {
       const [b1, b2] = h.betas;
       const eps = h.eps;
-      const t = s.step + 1;
-      s.step = t;
-      const bc1 = 1 - pow(b1, t);
+      const bc1 = adamaxBc1(s, h);
       const m = s.expAvg;
       const ui = s.expInf;
       for (let i = 0; i < u.length; i++) {
@@ -37,6 +36,32 @@ export function scaleByAdamax(): Transform<AdamaxOptions, AdamaxState> {
       }
     },
   };
+}
+
+/** Advances the step count; returns this step's bias correction 1 - β1^t. */
+function adamaxBc1(s: AdamaxState, h: AdamaxOptions): number {
+  const t = s.step + 1;
+  s.step = t;
+  return 1 - pow(h.betas[0], t);
+}
+
+/** The whole Adamax step in one pass (the chain's arithmetic in its order), or the backend's `adamax` kernel. */
+function fusedAdamax(p: Storage, grad: Storage, s: AdamaxState, h: AdamaxOptions, kernels: OptimizerKernels): boolean {
+  const m = s.expAvg;
+  const ui = s.expInf;
+  if (!fusable(p, grad, m, ui)) return false;
+  const [b1, b2] = h.betas;
+  const bc1 = adamaxBc1(s, h);
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  if (p instanceof Float32Array && kernels.adamax?.(p, grad as Float32Array, m as Float32Array, ui as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1 })) return true;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    ui[i] = Math.max(b2 * ui[i], Math.abs(g) + eps);
+    p[i] += (m[i] / bc1 / ui[i]) * -lr;
+  }
+  return true;
 }
 
 /**
@@ -61,6 +86,6 @@ export const Adamax = defineOptimizer<AdamaxOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByAdamax(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByAdamax(), scaleByLr()), fused: fusedAdamax },
 });
 export type Adamax = InstanceType<typeof Adamax>;

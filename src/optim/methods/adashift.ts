@@ -1,4 +1,5 @@
 /** AdaShift: decorrelating v_t from g_t by temporal shifting (the thesis's algorithm 3-2). */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
@@ -76,7 +77,7 @@ function windowSum(s: AdaShiftState, q: Storage, size: number, n: number, b1: nu
  * adds the step to `target` (`add`: the parameter itself) or writes it there (the transform's
  * update vector, which may be `g` itself: each element is read before it is written).
  */
-function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: AdaShiftState, h: AdaShiftOptions): void {
+function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: AdaShiftState, h: AdaShiftOptions, kernels?: OptimizerKernels): void {
   const n = h.keepNum;
   const [b1, b2] = h.betas;
   const eps = h.eps;
@@ -110,9 +111,14 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: A
   if (phi !== 'none') {
     let agg = 0;
     if (phi === 'max') {
-      for (let i = 0; i < size; i++) {
-        const sq = q[off + i] * q[off + i];
-        if (sq > agg) agg = sq;
+      // A maximum does not depend on the order: the backend's kernel gives this loop's number.
+      const fast = q instanceof Float32Array ? kernels?.maxSquare?.(q.subarray(off, off + size)) : null;
+      if (typeof fast === 'number') agg = fast;
+      else {
+        for (let i = 0; i < size; i++) {
+          const sq = q[off + i] * q[off + i];
+          if (sq > agg) agg = sq;
+        }
       }
     } else {
       for (let i = 0; i < size; i++) agg += q[off + i] * q[off + i];
@@ -130,6 +136,11 @@ function adashiftApply(g: ArrayLike<number>, target: Storage, add: boolean, s: A
   if (!elementwise) {
     const den = pw ? safeguardedDenominator(v[0], pw, 0, b2, eps) : Math.sqrt(v[0] / bc) + eps;
     scale = den === 0 ? 0 : -lr / wsum / den;
+  }
+  // The backend's kernel runs this loop in float64 as it is written here (the same bits).
+  if (add && kernels?.adashift && !pw && target instanceof Float32Array && g instanceof Float32Array && f32 && (!elementwise || v instanceof Float32Array)) {
+    const hyper = { beta1: b1, dropWeight, beta2: b2, lr, wsum, bc, eps, scale };
+    if (kernels.adashift(target, g, (q as Float32Array).subarray(off, off + size), sum, elementwise ? (v as Float32Array) : null, hyper)) return;
   }
   for (let i = 0; i < size; i++) {
     const gi = g[i];
@@ -168,10 +179,10 @@ export function adashiftStep(): Transform<AdaShiftOptions, AdaShiftState> {
   };
 }
 
-/** The optimizer's fast path: without weight decay or maximize the gradient goes in as it is. */
-function fusedAdaShift(param: Storage, grad: Storage, s: AdaShiftState, h: AdaShiftOptions): boolean {
+/** The optimizer's fast path: without weight decay or maximize the gradient goes in as it is (to the backend's `adashift` kernel where it has one). */
+function fusedAdaShift(param: Storage, grad: Storage, s: AdaShiftState, h: AdaShiftOptions, kernels: OptimizerKernels): boolean {
   if (h.maximize || h.weightDecay !== 0) return false;
-  adashiftApply(grad, param, true, s, h);
+  adashiftApply(grad, param, true, s, h, kernels);
   return true;
 }
 

@@ -1,9 +1,10 @@
 /** ASGD: SGD with Polyak-Ruppert averaging of the iterates. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, type Transform } from '../transform.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from '../../backend/math/pow.js';
 
@@ -47,6 +48,39 @@ export function asgdStep(): Transform<ASGDOptions, ASGDState> {
   };
 }
 
+/** The whole ASGD step in one pass (the chain's arithmetic and roundings in their order), or the backend's `asgd` kernel. */
+function fusedAsgd(p: Storage, grad: Storage, s: ASGDState, h: ASGDOptions, kernels: OptimizerKernels): boolean {
+  const ax = s.ax;
+  if (!fusable(p, grad, ax)) return false;
+  const { lambd, lr, weightDecay: wd, maximize } = h;
+  const round = p instanceof Float32Array ? Math.fround : (x: number) => x;
+  const eta = s.eta;
+  const mu = s.mu;
+  const t = s.step + 1;
+  s.step = t;
+  const hyper = { keep: 1 - lambd * eta, eta, mu, weightDecay: wd, maximize };
+  if (!(p instanceof Float32Array && kernels.asgd?.(p, grad as Float32Array, ax as Float32Array, hyper))) asgdLoop(p, grad, ax, h, eta, mu);
+  s.eta = round(lr / pow(1 + lambd * lr * t, h.alpha));
+  s.mu = round(1 / Math.max(1, t - h.t0));
+  return true;
+}
+
+/** The elements of one ASGD step (the chain's loop, reading the gradient itself). */
+function asgdLoop(p: Storage, grad: Storage, ax: Storage, h: ASGDOptions, eta: number, mu: number): void {
+  const { lambd, weightDecay: wd, maximize } = h;
+  // Math.fround called directly (a function held in a variable is a call per element).
+  const f32 = p instanceof Float32Array;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    const kept = p[i] * (1 - lambd * eta);
+    const next = f32 ? Math.fround(Math.fround(kept) - eta * g) : kept - eta * g;
+    if (mu !== 1) ax[i] += (next - ax[i]) * mu;
+    else ax[i] = next;
+    p[i] += next - p[i];
+  }
+}
+
 /**
  * **ASGD**, averaged SGD (Polyak & Juditsky 1992; the schedule of Bottou 2012 / Xu 2011 as in
  * PyTorch). With `g` including weight decay:
@@ -72,7 +106,7 @@ export const ASGD = defineOptimizer<ASGDOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), asgdStep()),
+  transform: { ...chain(flipSign(), addWeightDecay(), asgdStep()), fused: fusedAsgd },
 });
 export type ASGD = InstanceType<typeof ASGD>;
 

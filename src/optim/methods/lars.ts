@@ -1,8 +1,9 @@
 /** LARS: momentum SGD with a layer-wise learning rate from the ratio ‖w‖ / ‖∇L‖. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, l2, like, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, l2, like, sumsOfSquares, type Transform } from '../transform.js';
 
 export interface LarsOptions {
   lr: number;
@@ -37,6 +38,32 @@ export function larsStep(): Transform<LarsOptions, LarsState> {
 }
 
 /**
+ * The whole LARS step in two passes (the chain's arithmetic in its order): both norms, then the
+ * momentum step; or the backend's `sumSquares` and `lars` kernels.
+ */
+function fusedLars(p: Storage, grad: Storage, s: LarsState, h: LarsOptions, kernels: OptimizerKernels): boolean {
+  const buf = s.momentumBuffer;
+  if (!fusable(p, grad, buf)) return false;
+  // Every option is read before the loops (see fusedLamb).
+  const { lr, trustCoefficient, maximize } = h;
+  const beta = h.weightDecay;
+  const mom = h.momentum;
+  const sign = maximize ? -1 : 1;
+  const f32 = p instanceof Float32Array;
+  const [w2, g2] = (f32 && kernels.sumSquares?.(p, grad as Float32Array)) || sumsOfSquares(p, grad, sign);
+  const wNorm = Math.sqrt(w2);
+  const gNorm = Math.sqrt(g2);
+  const local = wNorm > 0 && gNorm > 0 ? (trustCoefficient * wNorm) / (gNorm + beta * wNorm) : 1;
+  const c = lr * local;
+  if (f32 && kernels.lars?.(p, grad as Float32Array, buf as Float32Array, { momentum: mom, weightDecay: beta, scale: c, maximize })) return true;
+  for (let i = 0; i < p.length; i++) {
+    buf[i] = mom * buf[i] + c * (sign * grad[i] + beta * p[i]);
+    p[i] += -buf[i];
+  }
+  return true;
+}
+
+/**
  * **LARS** (You, Gitman & Ginsburg 2017, "Large Batch Training of Convolutional Networks",
  * algorithm 1), per parameter tensor (layer) l, with global lr γ, trust coefficient η and
  * weight decay β:
@@ -60,6 +87,6 @@ export const Lars = defineOptimizer<LarsOptions>({
     trustCoefficient: { type: 'number', default: 1e-3, min: 0, minExclusive: true, doc: 'trust coefficient η' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), larsStep()),
+  transform: { ...chain(flipSign(), larsStep()), fused: fusedLars },
 });
 export type Lars = InstanceType<typeof Lars>;

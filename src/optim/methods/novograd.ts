@@ -1,8 +1,9 @@
 /** NovoGrad: layer-wise second moments and gradients normalized before momentum. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, like, sumsOfSquares, scaleByLr, type Transform } from '../transform.js';
 
 export interface NovoGradOptions {
   lr: number;
@@ -43,6 +44,34 @@ export function scaleByNovoGrad(): Transform<NovoGradOptions, NovoGradState> {
 }
 
 /**
+ * The whole NovoGrad step in two passes (the chain's arithmetic in its order): the gradient's
+ * norm, then the step; or the backend's `sumSquares` and `novograd` kernels.
+ */
+function fusedNovoGrad(p: Storage, grad: Storage, s: NovoGradState, h: NovoGradOptions, kernels: OptimizerKernels): boolean {
+  const m = s.expAvg;
+  if (!fusable(p, grad, m)) return false;
+  const [b1, b2] = h.betas;
+  // Every option is read before the loops (see fusedLamb).
+  const { lr, eps, weightDecay: wd, maximize, gradAveraging } = h;
+  const sign = maximize ? -1 : 1;
+  const t = s.step + 1;
+  s.step = t;
+  const f32 = p instanceof Float32Array;
+  const g2 = ((f32 && kernels.sumSquares?.(grad as Float32Array, null)) || sumsOfSquares(grad, grad, sign))[0];
+  const v = t === 1 ? g2 : b2 * s.expAvgSq + (1 - b2) * g2;
+  s.expAvgSq = v;
+  const denom = Math.sqrt(v) + eps;
+  const a = gradAveraging ? 1 - b1 : 1;
+  const hyper = { lr, weightDecay: wd, maximize, beta1: b1, gradScale: a, denom };
+  if (f32 && kernels.novograd?.(p, grad as Float32Array, m as Float32Array, hyper)) return true;
+  for (let i = 0; i < p.length; i++) {
+    m[i] = b1 * m[i] + a * ((sign * grad[i]) / denom + wd * p[i]);
+    p[i] += m[i] * -lr;
+  }
+  return true;
+}
+
+/**
  * **NovoGrad** (Ginsburg et al. 2019, "Stochastic Gradient Methods with Layer-wise Adaptive
  * Moments for Training of Deep Networks", algorithm 1), per parameter tensor (layer) l:
  *
@@ -68,6 +97,6 @@ export const NovoGrad = defineOptimizer<NovoGradOptions>({
     gradAveraging: { type: 'boolean', default: false, doc: 'scale the new term by (1-β1)' },
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), scaleByNovoGrad(), scaleByLr()),
+  transform: { ...chain(flipSign(), scaleByNovoGrad(), scaleByLr()), fused: fusedNovoGrad },
 });
 export type NovoGrad = InstanceType<typeof NovoGrad>;

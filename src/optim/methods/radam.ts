@@ -1,8 +1,9 @@
 /** RAdam: Adam with the variance of the adaptive learning rate rectified. */
+import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { addWeightDecay, chain, flipSign, like, scaleByLr, type Transform } from '../transform.js';
+import { addWeightDecay, chain, flipSign, fusable, like, scaleByLr, type Transform } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface RAdamOptions {
@@ -16,6 +17,20 @@ export interface RAdamOptions {
 /** What scaleByRAdam keeps per parameter: the step count and the two moments. */
 export type RAdamState = { step: number; expAvg: Storage; expAvgSq: Storage };
 
+/** This step's scalars of RAdam (advancing the step count). */
+function radamScalars(s: RAdamState, h: RAdamOptions): { bc1: number; rectified: boolean; rect: number; sqrtBc2: number } {
+  const [b1, b2] = h.betas;
+  const t = s.step + 1;
+  s.step = t;
+  const bc1 = 1 - pow(b1, t);
+  const bc2 = 1 - pow(b2, t);
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - (2 * t * pow(b2, t)) / bc2;
+  const rectified = rhoT > 5;
+  const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+  return { bc1, rectified, rect, sqrtBc2: Math.sqrt(bc2) };
+}
+
 /** The rectified Adam preconditioner (momentum-only steps while ρ_t ≤ 5). */
 export function scaleByRAdam(): Transform<RAdamOptions, RAdamState> {
   return {
@@ -24,15 +39,7 @@ export function scaleByRAdam(): Transform<RAdamOptions, RAdamState> {
     update(u, s, _p, h) {
       const [b1, b2] = h.betas;
       const eps = h.eps;
-      const t = s.step + 1;
-      s.step = t;
-      const bc1 = 1 - pow(b1, t);
-      const bc2 = 1 - pow(b2, t);
-      const rhoInf = 2 / (1 - b2) - 1;
-      const rhoT = rhoInf - (2 * t * pow(b2, t)) / bc2;
-      const rectified = rhoT > 5;
-      const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
-      const sqrtBc2 = Math.sqrt(bc2);
+      const { bc1, rectified, rect, sqrtBc2 } = radamScalars(s, h);
       const m = s.expAvg;
       const v = s.expAvgSq;
       for (let i = 0; i < u.length; i++) {
@@ -44,6 +51,26 @@ export function scaleByRAdam(): Transform<RAdamOptions, RAdamState> {
       }
     },
   };
+}
+
+/** The whole RAdam step in one pass (the chain's arithmetic in its order), or the backend's `radam` kernel. */
+function fusedRAdam(p: Storage, grad: Storage, s: RAdamState, h: RAdamOptions, kernels: OptimizerKernels): boolean {
+  const m = s.expAvg;
+  const v = s.expAvgSq;
+  if (!fusable(p, grad, m, v)) return false;
+  const [b1, b2] = h.betas;
+  const { bc1, rectified, rect, sqrtBc2 } = radamScalars(s, h);
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  if (p instanceof Float32Array && kernels.radam?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, rectified, rect, sqrtBc2 })) return true;
+  for (let i = 0; i < p.length; i++) {
+    let g = maximize ? -grad[i] : grad[i];
+    if (wd) g += wd * p[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    const mHat = m[i] / bc1;
+    p[i] += (rectified ? (mHat * rect * sqrtBc2) / (Math.sqrt(v[i]) + eps) : mHat) * -lr;
+  }
+  return true;
 }
 
 /**
@@ -71,6 +98,6 @@ export const RAdam = defineOptimizer<RAdamOptions>({
     weightDecay: common.weightDecay(),
     maximize: common.maximize(),
   },
-  transform: chain(flipSign(), addWeightDecay(), scaleByRAdam(), scaleByLr()),
+  transform: { ...chain(flipSign(), addWeightDecay(), scaleByRAdam(), scaleByLr()), fused: fusedRAdam },
 });
 export type RAdam = InstanceType<typeof RAdam>;
