@@ -14,6 +14,13 @@ import { createWasmKernels, splitRange, WASM_MT_URL, WASM_URL, type WasmKernels 
 import { defaultWasmThreads, pinWasmThreads, wasmThreadsProblem } from '../../src/backend/wasm/threads.js';
 import { Generator } from '../../src/tensor/random.js';
 
+/** The WebAssembly global (the project's TypeScript lib does not declare it). */
+const WA = (globalThis as unknown as { WebAssembly: {
+  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[]; exports(m: object): { name: string; kind: string }[] };
+  Instance: new (m: object, imports: object) => object;
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => object;
+} }).WebAssembly;
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const gen = new Generator(77);
 function rand(n: number): Float32Array {
@@ -44,8 +51,8 @@ let many: WasmKernels;
 
 describe('wasm threads', { skip: problem || undefined }, () => {
   before(async () => {
-    const st = new WebAssembly.Module(readFileSync(WASM_URL));
-    const mt = new WebAssembly.Module(readFileSync(WASM_MT_URL));
+    const st = new WA.Module(readFileSync(WASM_URL));
+    const mt = new WA.Module(readFileSync(WASM_MT_URL));
     one = createWasmKernels(st);
     many = createWasmKernels(st, { module: mt, threads: 3 });
     // Workers start on first need and join when ready; wait for both here.
