@@ -48,16 +48,19 @@ function assertSameBits(got: Float32Array, want: Float32Array, what: string): vo
 const problem = wasmThreadsProblem();
 let one: WasmKernels;
 let many: WasmKernels;
+let shared: WasmKernels;
 
 describe('wasm threads', { skip: problem || undefined }, () => {
   before(async () => {
     const st = new WA.Module(readFileSync(WASM_URL));
     const mt = new WA.Module(readFileSync(WASM_MT_URL));
     one = createWasmKernels(st);
-    many = createWasmKernels(st, { module: mt, threads: 3 });
+    // The caller leaves every chunk to the workers here, so the results checked are theirs.
+    many = createWasmKernels(st, { module: mt, threads: 3, callerClaims: false });
+    shared = createWasmKernels(st, { module: mt, threads: 2 });
     // Workers start on first need and join when ready; wait for both here.
     const until = Date.now() + 30000;
-    while (many.readyThreads() < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while ((many.readyThreads() < 3 || shared.readyThreads() < 2) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   });
 
   test('the threaded module starts its workers', () => {
@@ -125,6 +128,26 @@ describe('wasm threads', { skip: problem || undefined }, () => {
       assertSameBits(gw, gwWant, `${what} conv2dWeightGrad`);
       if (n >= 9) assert.ok(many.workerParts() > before, `${what}: no part ran on a worker`);
     }
+  });
+
+  test('chunks shared between the caller and a worker give the one-thread bits', () => {
+    for (const [m, n, k] of [[300, 200, 150], [64, 900, 300]] as const) {
+      const a = rand(m * k), b = rand(k * n), c0 = rand(m * n);
+      const args = (c: Float32Array): GemmArgs => ({ transA: false, transB: true, m, n, k, alpha: 1, a, aOffset: 0, lda: k, b, bOffset: 0, ldb: k, beta: 0.5, c, cOffset: 0, ldc: n });
+      const want = c0.slice(), got = c0.slice();
+      one.kernels.gemm!(args(want));
+      for (let rep = 0; rep < 5; rep++) {
+        got.set(c0);
+        shared.kernels.gemm!(args(got));
+        assertSameBits(got, want, `gemm ${m}x${n}x${k}`);
+      }
+    }
+    const b: ConvBatch = { n: 32, groups: 1, outChannels: 16, geometry: geometry(8, 12, 12, 3, 1, 1) };
+    const x = rand(32 * 8 * 144), w = rand(16 * 8 * 9), gy = rand(32 * 16 * 144);
+    const want = new Float32Array(16 * 8 * 9), got = new Float32Array(16 * 8 * 9);
+    one.kernels.conv2dWeightGrad!(x, gy, b, want);
+    shared.kernels.conv2dWeightGrad!(x, gy, b, got);
+    assertSameBits(got, want, 'conv2dWeightGrad');
   });
 
   test('one thread (setThreads(1), or pinWasmThreads(1) as the lab does) runs no part on a worker', () => {

@@ -21,7 +21,7 @@ import type { AdagradHyper, AdamHyper, OptimizerKernels, RmspropHyper, SgdHyper 
 import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 import { jsOptimizerKernels } from '../js/optimizers/index.js';
-import { MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem, type Part } from './threads.js';
+import { MAX_CHUNKS, MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem } from './threads.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -151,6 +151,8 @@ export interface WasmThreadsOptions {
   module: WasmModule;
   /** The most threads a call uses (1 to MAX_WASM_THREADS); 1 runs the one-thread module. */
   threads: number;
+  /** False: the calling thread leaves every chunk of a split call to the workers (for tests). Default true. */
+  callerClaims?: boolean;
 }
 
 /** Splits [0, n) into `parts` near-equal ranges whose inner boundaries are multiples of `align`. */
@@ -201,9 +203,9 @@ function createThreaded(api: WasmApi, threaded: WasmThreadsOptions): { ex: Expor
     const instance = new api.Instance(threaded.module, { env: { memory } });
     // The memory is imported, not exported: the arena reaches it through this object.
     const ex = { ...(instance.exports as object), memory } as unknown as Exports;
-    const call = (p: Part): void => (ex[p.fn] as (...a: number[]) => void)(...p.args);
-    const pool = new ThreadPool(memory, threaded.module, ex.__heap_base.value, capacity, ex.gemm_workspace() * 4, call);
+    const pool = new ThreadPool(memory, threaded.module, ex.__heap_base.value, capacity, ex.gemm_workspace() * 4, ex as unknown as Record<string, unknown>);
     // The pool's stacks and workspaces must fit before the arena starts above them.
+    pool.callerClaims = threaded.callerClaims ?? true;
     const need = pool.end - memory.buffer.byteLength;
     if (need > 0) memory.grow(Math.ceil(need / 65536));
     return { ex, pool };
@@ -250,13 +252,17 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     if (cIn) f.set(c.subarray(g.cOffset, g.cOffset + cLen), cAt);
     const threads = threadsFor(m * n * k);
     if (threads > 1) {
-      // Split the larger of m and n: each thread packs all of the other operand, the smaller one.
-      const ranges = m >= n ? splitRange(m, threads, 4) : splitRange(n, threads, 8);
-      const head = [transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc];
-      pool!.run(ranges.map(([lo, hi], t) => ({
-        fn: 'sgemm_part' as const,
-        args: [...head, ...(m >= n ? [lo, hi, 0, n] : [0, m, lo, hi]), pool!.workspaces[t]],
-      })));
+      // Split the larger of m and n (each chunk packs all of the other operand, the smaller
+      // one), in chunks of at least 32 rows or columns, a few per thread so that a thread that
+      // starts late (a loaded machine) takes fewer.
+      const byRows = m >= n;
+      const along = byRows ? m : n;
+      const chunks = splitRange(along, Math.min(threads * 3, Math.floor(along / 32), MAX_CHUNKS), byRows ? 4 : 8);
+      pool!.run({
+        fn: 'sgemm_part',
+        args: [transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc, 0, m, 0, n, 0],
+        loAt: byRows ? 13 : 15, hiAt: byRows ? 14 : 16, wsAt: 17, colsAt: -1, colsStride: 0, chunks,
+      });
     } else {
       ex.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc);
     }
@@ -518,11 +524,10 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     f.set(w.subarray(0, wLen), wAt);
     if (bias) f.set(bias.subarray(0, b.outChannels), bAt);
     if (threads > 1) {
-      const head = [xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4];
-      pool!.run(splitRange(b.n, threads).map(([lo, hi], t) => ({
-        fn: 'conv2d_part' as const,
-        args: [...head, (cAt + t * pad16(colsLen)) * 4, pool!.workspaces[t], lo, hi, ...convArgs(b)],
-      })));
+      pool!.run({
+        fn: 'conv2d_part', args: [xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
+        loAt: 6, hiAt: 7, wsAt: 5, colsAt: 4, colsStride: pad16(colsLen) * 4, chunks: splitRange(b.n, Math.min(threads * 4, MAX_CHUNKS)),
+      });
     } else {
       ex.conv2d(xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4, cAt * 4, ...convArgs(b));
     }
@@ -541,10 +546,10 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     f.set(gy.subarray(0, yLen), gyAt);
     f.set(w.subarray(0, wLen), wAt);
     if (threads > 1) {
-      pool!.run(splitRange(b.n, threads).map(([lo, hi], t) => ({
-        fn: 'conv2d_input_grad_part' as const,
-        args: [gyAt * 4, wAt * 4, gxAt * 4, (cAt + t * pad16(colsLen)) * 4, pool!.workspaces[t], lo, hi, ...convArgs(b)],
-      })));
+      pool!.run({
+        fn: 'conv2d_input_grad_part', args: [gyAt * 4, wAt * 4, gxAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
+        loAt: 5, hiAt: 6, wsAt: 4, colsAt: 3, colsStride: pad16(colsLen) * 4, chunks: splitRange(b.n, Math.min(threads * 4, MAX_CHUNKS)),
+      });
     } else {
       ex.conv2d_input_grad(gyAt * 4, wAt * 4, gxAt * 4, cAt * 4, ...convArgs(b));
     }
@@ -564,10 +569,11 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     f.set(x.subarray(0, xLen), xAt);
     f.set(gy.subarray(0, yLen), gyAt);
     if (threads > 1) {
-      pool!.run(splitRange(og, threads, 4).map(([lo, hi], t) => ({
-        fn: 'conv2d_weight_grad_part' as const,
-        args: [xAt * 4, gyAt * 4, gwAt * 4, (cAt + t * pad16(colsLen)) * 4, pool!.workspaces[t], lo, hi, ...convArgs(b)],
-      })));
+      // One chunk per thread: each chunk unfolds every image again.
+      pool!.run({
+        fn: 'conv2d_weight_grad_part', args: [xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
+        loAt: 5, hiAt: 6, wsAt: 4, colsAt: 3, colsStride: pad16(colsLen) * 4, chunks: splitRange(og, threads, 4),
+      });
     } else {
       ex.conv2d_weight_grad(xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, ...convArgs(b));
     }

@@ -29,19 +29,31 @@ export const MT_INITIAL_PAGES = 128;
 /** The shared memory's maximum: 4 GiB, as the module declares. */
 export const MT_MAXIMUM_PAGES = 65536;
 
-/** Float64 slots per worker: [generation, function code, arguments...]. */
-const SLOT_F64 = 32;
-/** Int32 words of the control block: generation, parts running, an error flag, parts the workers ran, then ready flags by worker. */
+/** Int32 words of the control block: the generation, the next chunk (tagged with the generation), chunks finished, an error flag, chunks the workers ran, then ready flags by worker. */
 const CTL_GEN = 0;
-const CTL_PENDING = 1;
-const CTL_ERROR = 2;
-const CTL_DONE = 3;
+const CTL_NEXT = 1;
+const CTL_FINISHED = 2;
+const CTL_ERROR = 3;
+const CTL_DONE = 4;
 const CTL_READY = 16;
 const CTL_BYTES = 1024;
+/**
+ * The job, in float64 words after the control block: [argument count, function code, the
+ * positions of lo, hi, the workspace and the columns scratch in the arguments (-1: none), the
+ * columns' bytes per thread, the chunk count], then the arguments, then (lo, hi) per chunk.
+ */
+const JOB_HEADER = 8;
+const JOB_ARGS = 32;
+/** The most chunks one call is cut into. */
+export const MAX_CHUNKS = 256;
+const JOB_BYTES = (JOB_HEADER + JOB_ARGS + 2 * MAX_CHUNKS) * 8;
 
 /**
  * The worker's program: plain JavaScript, started from a string (Node: `eval: true`; browsers:
  * a Blob URL), so that neither a bundler nor a TypeScript loader needs to find a file for it.
+ * Each thread (the caller too) claims chunks of the job until none is left; a claim is a
+ * compare-exchange on a word tagged with the job's generation, so a worker that wakes late
+ * never claims a chunk of a later job with an earlier job's arguments.
  */
 const WORKER_SOURCE = `
 'use strict';
@@ -54,30 +66,54 @@ function start(d) {
   // The control block lies below every later growth: views of the first buffer reach it.
   const i32 = new Int32Array(d.memory.buffer);
   const f64 = new Float64Array(d.memory.buffer);
-  const G = d.ctl >> 2, s = d.slot >> 3;
+  const G = d.ctl >> 2;
   let gen = Atomics.load(i32, G + ${CTL_GEN});
   Atomics.store(i32, G + ${CTL_READY} + d.id, 1);
   for (;;) {
     Atomics.wait(i32, G + ${CTL_GEN}, gen);
     gen = Atomics.load(i32, G + ${CTL_GEN});
-    if (f64[s] !== gen) continue;
-    try {
-      const fn = fns[f64[s + 1]], n = f64[s + 2], a = [];
-      for (let k = 0; k < n; k++) a.push(f64[s + 3 + k]);
-      fn(...a);
-    } catch (e) {
-      Atomics.store(i32, G + ${CTL_ERROR}, 1);
-    }
-    Atomics.add(i32, G + ${CTL_DONE}, 1);
-    if (Atomics.sub(i32, G + ${CTL_PENDING}, 1) === 1) Atomics.notify(i32, G + ${CTL_PENDING});
+    const ran = claimLoop(i32, f64, G, d.job >> 3, gen, d.id + 1, d.ws, fns);
+    if (ran) Atomics.add(i32, G + ${CTL_DONE}, ran);
+    Atomics.notify(i32, G + ${CTL_FINISHED});
   }
 }
+${claimLoop.toString()}
 if (typeof process === 'object' && process.versions && process.versions.node) {
   start(process.getBuiltinModule('node:worker_threads').workerData);
 } else {
   self.onmessage = (e) => start(e.data);
 }
 `;
+
+/**
+ * The claim loop, shared by the workers (as source) and the caller: runs chunks of job `gen`
+ * as thread `tid` with workspace `ws` until none is left. Returns the chunks it ran.
+ */
+function claimLoop(i32: Int32Array, f64: Float64Array, G: number, J: number, gen: number, tid: number, ws: number, fns: ((...a: number[]) => void)[]): number {
+  const tag = (gen & 0x7fff) << 16;
+  const count = f64[J + 7];
+  let ran = 0;
+  for (;;) {
+    const v = Atomics.load(i32, G + 1);
+    if ((v & ~0xffff) !== tag || (v & 0xffff) >= count) break;
+    if (Atomics.compareExchange(i32, G + 1, v, v + 1) !== v) continue;
+    const i = v & 0xffff;
+    try {
+      const n = f64[J], args: number[] = [];
+      for (let k = 0; k < n; k++) args.push(f64[J + 8 + k]);
+      args[f64[J + 2]] = f64[J + 40 + 2 * i];
+      args[f64[J + 3]] = f64[J + 41 + 2 * i];
+      args[f64[J + 4]] = ws;
+      if (f64[J + 5] >= 0) args[f64[J + 5]] += tid * f64[J + 6];
+      fns[f64[J + 1]](...args);
+    } catch {
+      Atomics.store(i32, G + 3, 1);
+    }
+    ran++;
+    Atomics.add(i32, G + 2, 1);
+  }
+  return ran;
+}
 
 interface NodeWorker {
   unref(): void;
@@ -132,33 +168,48 @@ export function pinWasmThreads(n: number | null): void {
   pinned = n === null ? null : Math.max(1, Math.floor(n));
 }
 
-/** One part of a parallel call: a kernel of PART_FUNCTIONS and its arguments (numbers). */
-export interface Part {
+/**
+ * A parallel call: `fn` with `args`, cut into `chunks` (lo, hi) that go to the arguments at
+ * `loAt` and `hiAt`; each thread puts its packing workspace at `wsAt` and, when `colsAt` is
+ * not -1, adds its index times `colsStride` bytes to the columns scratch address there.
+ */
+export interface Job {
   fn: PartFunction;
   args: number[];
+  loAt: number;
+  hiAt: number;
+  wsAt: number;
+  colsAt: number;
+  colsStride: number;
+  chunks: [number, number][];
 }
 
 /**
- * The worker threads of one shared-memory module. `ctl` is the byte address of the control
- * block and slots (see {@link ThreadPool.reservedBytes}), laid out from `base`.
+ * The worker threads of one shared-memory module: a control block, the job, a stack per worker
+ * and a packing workspace per thread, laid out from `base` up to {@link ThreadPool.end}.
  */
 export class ThreadPool {
-  /** Byte address of each worker's packing workspace, [0] the caller's. */
+  /** Byte address of each thread's packing workspace, [0] the caller's. */
   readonly workspaces: number[] = [];
   /** The first byte address above the pool's regions (where the scratch arena may start). */
   readonly end: number;
   private readonly ctl: number;
+  private readonly job: number;
+  private readonly stackTops: number[] = [];
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
+  private readonly fns: ((...a: number[]) => void)[];
   private started = false;
   private failed = false;
   private gen = 0;
   /** How many threads (the caller included) a call may use now; at most `capacity`. */
   limit: number;
+  /** False: the caller leaves every chunk to the workers (tests check the workers' results with it). */
+  callerClaims = true;
 
   /**
    * `capacity`: the threads the regions are laid out for (the caller included); `wsBytes`: one
-   * packing workspace's bytes; `call`: runs a part on the calling thread.
+   * packing workspace's bytes; `exports`: the caller's instance's exports.
    */
   constructor(
     readonly memory: { buffer: ArrayBufferLike },
@@ -166,12 +217,12 @@ export class ThreadPool {
     base: number,
     readonly capacity: number,
     wsBytes: number,
-    private readonly call: (part: Part) => void,
+    exports: Record<string, unknown>,
   ) {
     const align = (n: number): number => (n + 63) & ~63;
     this.ctl = align(base);
-    let at = this.ctl + CTL_BYTES + capacity * SLOT_F64 * 8;
-    this.stackTops = [];
+    this.job = this.ctl + CTL_BYTES;
+    let at = this.job + JOB_BYTES;
     for (let w = 1; w < capacity; w++) {
       at = align(at) + STACK_BYTES;
       this.stackTops.push(at);
@@ -184,14 +235,14 @@ export class ThreadPool {
     this.end = align(at);
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
+    this.fns = PART_FUNCTIONS.map((n) => exports[n] as (...a: number[]) => void);
     this.limit = capacity;
   }
-  private readonly stackTops: number[];
 
   /** Threads ready for a call now (the caller included), starting the workers on first need. */
   available(): number {
     const limit = Math.min(pinned ?? this.limit, this.capacity);
-    if (limit <= 1) return 1;
+    if (limit <= 1 || this.failed) return 1;
     if (!this.started) this.start();
     let n = 1;
     for (let w = 0; w < this.capacity - 1 && n < limit; w++) if (Atomics.load(this.i32, (this.ctl >> 2) + CTL_READY + w) === 1) n++;
@@ -201,7 +252,7 @@ export class ThreadPool {
   private start(): void {
     this.started = true;
     for (let w = 0; w < this.capacity - 1; w++) {
-      const data = { module: this.module, memory: this.memory, ctl: this.ctl, slot: this.slotAt(w), stackTop: this.stackTops[w], id: w };
+      const data = { module: this.module, memory: this.memory, ctl: this.ctl, job: this.job, ws: this.workspaces[w + 1], stackTop: this.stackTops[w], id: w };
       try {
         if (isNode) {
           const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')!;
@@ -222,57 +273,52 @@ export class ThreadPool {
     }
   }
 
-  /** How many parts the workers have run so far (for tests: whether calls were split). */
+  /** How many chunks the workers have run so far (for tests: whether calls were split). */
   get workerParts(): number {
     return Atomics.load(this.i32, (this.ctl >> 2) + CTL_DONE);
   }
 
-  /** A worker that failed or exited takes no more parts. */
+  /** A worker that failed or exited takes no more chunks (the others and the caller finish a job without it). */
   private lose(w: number): void {
     Atomics.store(this.i32, (this.ctl >> 2) + CTL_READY + w, 0);
   }
 
-  private slotAt(w: number): number {
-    return this.ctl + CTL_BYTES + w * SLOT_F64 * 8;
-  }
-
   /**
-   * Runs `parts` (at most {@link available}) at once: parts[0] on the calling thread, the
-   * others on ready workers; returns when all are done. Throws when a worker's part trapped.
+   * Runs a job's chunks on the calling thread and whichever workers wake in time (a chunk no
+   * worker claimed runs here); returns when all are done. Throws when a chunk trapped.
    */
-  run(parts: Part[]): void {
-    if (parts.length === 1 || this.failed) {
-      for (const p of parts) this.call(p);
-      return;
+  run(job: Job): void {
+    const G = this.ctl >> 2, J = this.job >> 3, f64 = this.f64, i32 = this.i32;
+    const count = job.chunks.length;
+    if (count > MAX_CHUNKS) throw new Error(`a job of ${job.fn} has ${count} chunks; at most ${MAX_CHUNKS}`);
+    if (job.args.length > JOB_ARGS) throw new Error(`a job of ${job.fn} has ${job.args.length} arguments; at most ${JOB_ARGS}`);
+    // Tags are 15 bits: the generation wraps there (a worker compares whole words, never a stale tag).
+    this.gen = (this.gen + 1) & 0x7fff;
+    const gen = this.gen;
+    // Retag first, so that no late worker of the last job claims while the job is rewritten.
+    Atomics.store(i32, G + CTL_NEXT, (gen << 16) | 0xffff);
+    f64[J] = job.args.length;
+    f64[J + 1] = PART_FUNCTIONS.indexOf(job.fn);
+    f64[J + 2] = job.loAt;
+    f64[J + 3] = job.hiAt;
+    f64[J + 4] = job.wsAt;
+    f64[J + 5] = job.colsAt;
+    f64[J + 6] = job.colsStride;
+    f64[J + 7] = count;
+    for (let k = 0; k < job.args.length; k++) f64[J + 8 + k] = job.args[k];
+    for (let i = 0; i < count; i++) {
+      f64[J + 40 + 2 * i] = job.chunks[i][0];
+      f64[J + 41 + 2 * i] = job.chunks[i][1];
     }
-    const G = this.ctl >> 2;
-    const workers: number[] = [];
-    for (let w = 0; w < this.capacity - 1 && workers.length < parts.length - 1; w++) {
-      if (Atomics.load(this.i32, G + CTL_READY + w) === 1) workers.push(w);
-    }
-    const gen = ++this.gen;
-    const f64 = this.f64;
-    Atomics.store(this.i32, G + CTL_PENDING, workers.length);
-    Atomics.store(this.i32, G + CTL_ERROR, 0);
-    workers.forEach((w, k) => {
-      const p = parts[k + 1];
-      const s = this.slotAt(w) >> 3;
-      if (p.args.length > SLOT_F64 - 3) throw new Error(`a part of ${p.fn} has ${p.args.length} arguments; a slot holds ${SLOT_F64 - 3}`);
-      f64[s] = gen;
-      f64[s + 1] = PART_FUNCTIONS.indexOf(p.fn);
-      f64[s + 2] = p.args.length;
-      for (let i = 0; i < p.args.length; i++) f64[s + 3 + i] = p.args[i];
-    });
-    Atomics.store(this.i32, G + CTL_GEN, gen);
-    Atomics.notify(this.i32, G + CTL_GEN);
-    this.call(parts[0]);
-    // Parts that found no ready worker (one was lost since available()) run here.
-    for (let k = workers.length + 1; k < parts.length; k++) this.call(parts[k]);
-    // A short spin first: a part usually ends within microseconds of the caller's own.
-    for (let spin = 0; spin < 20000 && Atomics.load(this.i32, G + CTL_PENDING) !== 0; spin++);
-    for (let v = Atomics.load(this.i32, G + CTL_PENDING); v !== 0; v = Atomics.load(this.i32, G + CTL_PENDING)) {
-      Atomics.wait(this.i32, G + CTL_PENDING, v, 1000);
-    }
-    if (Atomics.load(this.i32, G + CTL_ERROR) !== 0) throw new Error('descent: a wasm worker thread failed in its part of a kernel');
+    Atomics.store(i32, G + CTL_FINISHED, 0);
+    Atomics.store(i32, G + CTL_ERROR, 0);
+    Atomics.store(i32, G + CTL_NEXT, gen << 16);
+    Atomics.store(i32, G + CTL_GEN, gen);
+    Atomics.notify(i32, G + CTL_GEN);
+    if (this.callerClaims) claimLoop(i32, f64, G, J, gen, 0, this.workspaces[0], this.fns);
+    // The workers' last chunks: a short spin first (a chunk usually ends within microseconds of the caller's own).
+    for (let spin = 0; spin < 20000 && Atomics.load(i32, G + CTL_FINISHED) < count; spin++);
+    for (let v = Atomics.load(i32, G + CTL_FINISHED); v < count; v = Atomics.load(i32, G + CTL_FINISHED)) Atomics.wait(i32, G + CTL_FINISHED, v, 1000);
+    if (Atomics.load(i32, G + CTL_ERROR) !== 0) throw new Error('descent: a wasm kernel failed in a worker thread');
   }
 }
