@@ -7,7 +7,10 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import type { ConvBatch, ConvGeometry, GemmArgs } from '../../src/backend/kernels.js';
 import { createWasmKernels, splitRange, WASM_MT_URL, WASM_URL, type WasmKernels } from '../../src/backend/wasm/index.js';
@@ -205,6 +208,37 @@ describe('wasm threads', { skip: problem || undefined }, () => {
       const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { detail: string; c: number };
       assert.match(out.detail, want);
       assert.equal(out.c, 300);
+    }
+  });
+
+  test('the workers run from a minified bundle (the worker program is built from source text)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'descent-threads-'));
+    try {
+      const entry = join(dir, 'entry.ts');
+      writeFileSync(entry, `
+        import { readFileSync } from 'node:fs';
+        import { createWasmKernels } from ${JSON.stringify(join(root, 'src/backend/wasm/index.ts'))};
+        const WA = (globalThis as any).WebAssembly;
+        const dir = ${JSON.stringify(join(root, 'src/backend/wasm'))};
+        const st = new WA.Module(readFileSync(dir + '/kernels.wasm')), mt = new WA.Module(readFileSync(dir + '/kernels-mt.wasm'));
+        const one = createWasmKernels(st), two = createWasmKernels(st, { module: mt, threads: 2, callerClaims: false });
+        const until = Date.now() + 20000;
+        while (two.readyThreads() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        const m = 200, a = Float32Array.from({ length: m * m }, (_, i) => Math.sin(i)), c1 = new Float32Array(m * m), c2 = new Float32Array(m * m);
+        const run = (K: any, c: Float32Array) => K.kernels.gemm({ transA: false, transB: false, m, n: m, k: m, alpha: 1, a, aOffset: 0, lda: m, b: a, bOffset: 0, ldb: m, beta: 0, c, cOffset: 0, ldc: m });
+        run(one, c1);
+        run(two, c2);
+        console.log(JSON.stringify({ parts: two.workerParts(), same: c1.every((v, i) => v === c2[i]) }));
+      `);
+      const out = join(dir, 'bundle.mjs');
+      await build({ entryPoints: [entry], bundle: true, minify: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
+      const r = spawnSync(process.execPath, [out], { encoding: 'utf8', timeout: 60000 });
+      assert.equal(r.status, 0, r.stderr);
+      const got = JSON.parse(r.stdout.trim()) as { parts: number; same: boolean };
+      assert.ok(got.parts > 0, 'no chunk ran on a worker');
+      assert.equal(got.same, true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

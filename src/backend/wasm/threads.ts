@@ -77,7 +77,8 @@ function start(d) {
     Atomics.notify(i32, G + ${CTL_FINISHED});
   }
 }
-${claimLoop.toString()}
+// The caller's own copy of the loop, as source (a minifier may have renamed the function).
+const claimLoop = (${claimLoop.toString()});
 if (typeof process === 'object' && process.versions && process.versions.node) {
   start(process.getBuiltinModule('node:worker_threads').workerData);
 } else {
