@@ -96,11 +96,12 @@ export const WASM_URL = new URL('./kernels.wasm', import.meta.url);
 export const WASM_MT_URL = new URL('./kernels-mt.wasm', import.meta.url);
 
 /**
- * Multiply-adds from which a GEMM or a convolution is split across threads. Measured on a
- * 2-core machine (loaded), a split pays from about 64^3 on: waking a worker costs tens of
- * microseconds.
+ * Multiply-adds from which a GEMM or a convolution is split across threads (a 128x128x64
+ * product, about 40 us on one thread). Measured on the 2-core machine while it was loaded by
+ * other processes: a split costs the caller 10-25 us of CPU beyond the work (the wake-up, the
+ * wait, the other operand packed again), so below this it cannot pay.
  */
-const MT_WORK = 1 << 18;
+const MT_WORK = 1 << 20;
 
 /** Elements per array per optimizer chunk: Adam's 4 arrays x 16K floats = 256 KiB, resident in L2. */
 const OPTIMIZER_CHUNK = 16384;
@@ -252,12 +253,13 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     if (cIn) f.set(c.subarray(g.cOffset, g.cOffset + cLen), cAt);
     const threads = threadsFor(m * n * k);
     if (threads > 1) {
-      // Split the larger of m and n (each chunk packs all of the other operand, the smaller
-      // one), in chunks of at least 32 rows or columns, a few per thread so that a thread that
-      // starts late (a loaded machine) takes fewer.
+      // Split the larger of m and n: each chunk packs all of the other operand, the smaller
+      // one, so chunks are few: one per thread, two for large products (so that a thread
+      // that starts late, on a loaded machine, takes fewer), of at least 32 rows or columns.
       const byRows = m >= n;
       const along = byRows ? m : n;
-      const chunks = splitRange(along, Math.min(threads * 3, Math.floor(along / 32), MAX_CHUNKS), byRows ? 4 : 8);
+      const perThread = m * n * k >= MT_WORK * 16 ? 2 : 1;
+      const chunks = splitRange(along, Math.min(threads * perThread, Math.floor(along / 32), MAX_CHUNKS), byRows ? 4 : 8);
       pool!.run({
         fn: 'sgemm_part',
         args: [transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc, 0, m, 0, n, 0],
