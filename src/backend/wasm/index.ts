@@ -561,9 +561,9 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
   function conv2dWeightGrad(this: Kernels, x: Storage, gy: Storage, b: ConvBatch, gw: Storage, saved?: unknown): void {
     if (!(x instanceof Float32Array && gy instanceof Float32Array && gw instanceof Float32Array)) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
     const { xLen, yLen, wLen, colsLen } = sizes(b);
-    const og = b.outChannels / b.groups;
-    // By output channels: every thread unfolds every image (cheap beside the products).
-    const threads = og >= 8 ? threadsFor(convWork(b)) : 1;
+    const ckk = b.geometry.channels * b.geometry.kernelH * b.geometry.kernelW;
+    // By columns of gw (rows of the unfolded images): each thread unfolds only its own rows.
+    const threads = ckk >= 2 ? threadsFor(convWork(b)) : 1;
     const xAt = arena.reserve(pad16(xLen) + pad16(yLen) + pad16(wLen) + threads * pad16(colsLen));
     if (xAt < 0) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
     const gyAt = xAt + pad16(xLen), gwAt = gyAt + pad16(yLen), cAt = gwAt + pad16(wLen);
@@ -571,10 +571,10 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     f.set(x.subarray(0, xLen), xAt);
     f.set(gy.subarray(0, yLen), gyAt);
     if (threads > 1) {
-      // One chunk per thread: each chunk unfolds every image again.
+      // One chunk per thread (a chunk of columns as wide as the GEMM's panels, 8).
       pool!.run({
         fn: 'conv2d_weight_grad_part', args: [xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
-        loAt: 5, hiAt: 6, wsAt: 4, colsAt: 3, colsStride: pad16(colsLen) * 4, chunks: splitRange(og, threads, 4),
+        loAt: 5, hiAt: 6, wsAt: 4, colsAt: 3, colsStride: pad16(colsLen) * 4, chunks: splitRange(ckk, threads, ckk >= 16 ? 8 : 1),
       });
     } else {
       ex.conv2d_weight_grad(xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, ...convArgs(b));

@@ -613,14 +613,18 @@ static int contiguous_rows(const Conv *g, int ki, int *oy0, int *oy1) {
   return 1;
 }
 
-/* One group of one image [channels, H, W] at x into columns [ckk, plane] (leading dimension ld). */
-static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
+/*
+ * Rows [r0, r1) of the columns [ckk, plane] of one group of one image [channels, H, W] at x,
+ * row r at cols + (r - r0) * ld.
+ */
+static void im2col_rows(const float *x, const Conv *g, float *cols, int ld, int r0, int r1) {
   int row = 0;
   for (int c = 0; c < g->channels; c++) {
     const float *xc = x + c * g->height * g->width;
     for (int ki = 0; ki < g->kh; ki++) {
       for (int kj = 0; kj < g->kw; kj++, row++) {
-        float *base = cols + row * ld;
+        if (row < r0 || row >= r1) continue;
+        float *base = cols + (row - r0) * ld;
         int lo, hi, oy0, oy1;
         valid_range(g->outW, g->width, g->sw, g->pw, kj * g->dw, &lo, &hi);
         int shift = kj * g->dw - g->pw;
@@ -654,6 +658,11 @@ static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
       }
     }
   }
+}
+
+/* One group of one image into all its columns [ckk, plane] (leading dimension ld). */
+static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
+  im2col_rows(x, g, cols, ld, 0, g->channels * g->kh * g->kw);
 }
 
 /*
@@ -712,8 +721,9 @@ static void col2im_one(float *cols, const Conv *g, float *out, int ld) {
 /*
  * The whole-batch convolutions, each as a part [lo, hi) of its work that one thread runs with
  * its own columns scratch `cols` ([ckk, plane]) and GEMM workspace `ws`: the forward pass and
- * the input gradient by images, the weight gradient by output channels within each group (its
- * sum over images then runs in the same order on every thread). A part computes whole output
+ * the input gradient by images, the weight gradient by its columns (the rows of the unfolded
+ * images, of which each thread unfolds its own; its sum over images then runs in the same order
+ * on every thread). A part computes whole output
  * elements the way the one-thread call does, so any split gives the same bits.
  */
 static void conv2d_range(const float *x, const float *w, const float *bias, float *y, float *cols, float *pa, float *pb,
@@ -755,21 +765,21 @@ static void conv2d_input_grad_range(const float *gy, const float *w, float *gx, 
   }
 }
 
-/* Output channels [o0, o1) of every group. */
+/* Columns [r0, r1) of every group's gw [og, ckk]: only those rows of each image's columns are unfolded. */
 static void conv2d_weight_grad_range(const float *x, const float *gy, float *gw, float *cols, float *pa, float *pb,
-                                     int o0, int o1, const Conv *cg) {
+                                     int r0, int r1, const Conv *cg) {
   Conv g = *cg;
   const int groups = g.groups, channels = g.channels, height = g.height, width = g.width;
   const int og = g.outChannels / groups, ckk = channels * g.kh * g.kw, plane = g.outH * g.outW;
   const int imageIn = channels * groups * height * width, imageOut = g.outChannels * plane;
-  if (o1 <= o0) return;
-  for (int gi = 0; gi < groups; gi++)
-    for (int i = (gi * og + o0) * ckk; i < (gi * og + o1) * ckk; i++) gw[i] = 0.0f;
+  if (r1 <= r0) return;
+  for (int o = 0; o < g.outChannels; o++)
+    for (int r = r0; r < r1; r++) gw[o * ckk + r] = 0.0f;
   for (int i = 0; i < g.n; i++) {
     for (int gi = 0; gi < groups; gi++) {
-      im2col_one(x + i * imageIn + gi * channels * height * width, &g, cols, plane);
-      sgemm_with(0, 1, o1 - o0, ckk, plane, 1.0f, gy + i * imageOut + (gi * og + o0) * plane, plane, cols, plane, 1.0f,
-                 gw + (gi * og + o0) * ckk, ckk, pa, pb);
+      im2col_rows(x + i * imageIn + gi * channels * height * width, &g, cols, plane, r0, r1);
+      sgemm_with(0, 1, og, r1 - r0, plane, 1.0f, gy + i * imageOut + gi * og * plane, plane, cols, plane, 1.0f,
+                 gw + gi * og * ckk + r0, ckk, pa, pb);
     }
   }
 }
@@ -795,7 +805,7 @@ void conv2d_input_grad(const float *gy, const float *w, float *gx, float *cols, 
 EXPORT(conv2d_weight_grad)
 void conv2d_weight_grad(const float *x, const float *gy, float *gw, float *cols, CONV_ARGS) {
   CONV_GEOMETRY
-  conv2d_weight_grad_range(x, gy, gw, cols, packA, packB, 0, outChannels / groups, &g);
+  conv2d_weight_grad_range(x, gy, gw, cols, packA, packB, 0, channels * kh * kw, &g);
 }
 
 /* One thread's part [lo, hi) of conv2d (images), with its own cols and workspace ws. */
@@ -812,7 +822,7 @@ void conv2d_input_grad_part(const float *gy, const float *w, float *gx, float *c
   conv2d_input_grad_range(gy, w, gx, cols, ws, ws + MC * KC, lo, hi, &g);
 }
 
-/* One thread's part [lo, hi) of conv2d_weight_grad (output channels within each group). */
+/* One thread's part [lo, hi) of conv2d_weight_grad (columns of gw: rows of the unfolded images). */
 EXPORT(conv2d_weight_grad_part)
 void conv2d_weight_grad_part(const float *x, const float *gy, float *gw, float *cols, float *ws, int lo, int hi, CONV_ARGS) {
   CONV_GEOMETRY
