@@ -3,21 +3,23 @@
  * worker threads (Node's worker_threads, a browser's Web Workers) sharing one
  * WebAssembly.Memory with the calling thread's instance.
  *
- * The caller stays synchronous. For a parallel call it writes each worker's part (a function
- * code and its arguments) into that worker's slot of a control block in the shared memory,
- * bumps a generation counter and wakes the workers with Atomics.notify, runs its own part, and
- * waits (Atomics.wait) until the count of parts still running reaches zero. Workers start
- * lazily, on the first call that would use them, and join the calls that come after they are
- * ready: the caller never waits for a worker to start (a browser starts a nested worker only
- * when its parent yields to its event loop). They never keep a Node process alive (unref).
+ * The caller stays synchronous. For a parallel call it writes the job (a kernel, its arguments
+ * and its chunks) into a control block in the shared memory, bumps a generation counter and
+ * wakes the workers with Atomics.notify, claims chunks itself like any worker, and waits
+ * (Atomics.wait) until every chunk is finished: a worker that wakes late takes fewer chunks,
+ * or none. Workers start lazily, on the first call that would use them, and join the calls
+ * that come after they are ready: the caller never waits for a worker to start (a browser
+ * starts a nested worker only when its parent yields to its event loop). They never keep a
+ * Node process alive (unref).
  *
- * Every part computes whole output elements exactly as the one-thread kernel does (kernels.c),
+ * Every chunk computes whole output elements exactly as the one-thread kernel does (kernels.c),
  * so the results do not depend on the thread count or on how many workers are ready.
  */
 import { isNode, nodeBuiltin } from '../../platform/node-builtin.js';
 
 /** The kernels a worker runs, by code (the index here; the worker's table lists the same names). */
 export const PART_FUNCTIONS = ['sgemm_part', 'conv2d_part', 'conv2d_input_grad_part', 'conv2d_weight_grad_part'] as const;
+/** The name of a kernel a worker runs. */
 export type PartFunction = (typeof PART_FUNCTIONS)[number];
 
 /** The most threads (the caller included) one module runs on. */
