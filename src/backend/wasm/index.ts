@@ -14,6 +14,10 @@
  * exp/log/tanh (no SIMD instruction; Math.* is good), reductions, im2col/col2im and gathers
  * stay in js, where a copy would cost as much as the loop. Every SIMD kernel gives the js
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
+ *
+ * Where threads can run (threads.ts), the module is kernels-mt.wasm on a shared memory instead,
+ * and GEMM and the convolutions from MT_WORK multiply-adds split across worker threads, with
+ * the same bits as one thread.
  */
 import type { Storage } from '../storage.js';
 import type { BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
