@@ -231,12 +231,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
   const pool = mt?.pool ?? null;
   const arena = new Arena(ex, pool ? pool.end : undefined);
   /** Threads ready for a call of `work` multiply-adds (1 below MT_WORK). */
-  const threadsFor = (work: number): number => {
-    const n = pool && work >= MT_WORK ? pool.available() : 1;
-    // Wake the workers now: they start while the operands are copied in.
-    if (n > 1) pool!.prepare();
-    return n;
-  };
+  const threadsFor = (work: number): number => (pool && work >= MT_WORK ? pool.available() : 1);
 
   function gemm(g: GemmArgs): void {
     const { a, b, c } = g;
@@ -247,7 +242,6 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     const bLen = transB ? span(n, k, ldb) : span(k, n, ldb);
     const cLen = span(m, n, ldc);
     // Offsets rounded up to 16 floats keep every operand 64-byte aligned in the arena.
-    const threads = threadsFor(m * n * k);
     const aPad = (aLen + 15) & ~15;
     const bPad = (bLen + 15) & ~15;
     const base = arena.reserve(aPad + bPad + cLen);
@@ -261,6 +255,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     // C comes in when beta needs it, or when its rows have gaps that the copy back must keep.
     const cIn = g.beta !== 0 || ldc !== n;
     if (cIn) f.set(c.subarray(g.cOffset, g.cOffset + cLen), cAt);
+    const threads = threadsFor(m * n * k);
     if (threads > 1) {
       // Split the larger of m and n: each chunk packs all of the other operand, the smaller
       // one, so chunks are few: one per thread, two for large products (so that a thread

@@ -49,8 +49,6 @@ const JOB_ARGS = 32;
 /** The most chunks one call is cut into. */
 export const MAX_CHUNKS = 256;
 const JOB_BYTES = (JOB_HEADER + JOB_ARGS + 2 * MAX_CHUNKS) * 8;
-/** Polls of the generation by a worker woken ahead of a job (a few hundred microseconds at most). */
-const PREPARE_SPIN = 200000;
 
 /**
  * The worker's program: plain JavaScript, started from a string (Node: `eval: true`; browsers:
@@ -75,10 +73,6 @@ function start(d) {
   Atomics.store(i32, G + ${CTL_READY} + d.id, 1);
   for (;;) {
     Atomics.wait(i32, G + ${CTL_GEN}, gen);
-    // Woken ahead of a job (the caller is still copying its operands, see prepare()): spin
-    // until it comes, or sleep again.
-    for (let spin = 0; spin < ${PREPARE_SPIN} && Atomics.load(i32, G + ${CTL_GEN}) === gen; spin++);
-    if (Atomics.load(i32, G + ${CTL_GEN}) === gen) continue;
     gen = Atomics.load(i32, G + ${CTL_GEN});
     const ran = claimLoop(i32, f64, G, d.job >> 3, gen, d.id + 1, d.ws, fns);
     if (ran) Atomics.add(i32, G + ${CTL_DONE}, ran);
@@ -290,15 +284,6 @@ export class ThreadPool {
   /** A worker that failed or exited takes no more chunks (the others and the caller finish a job without it). */
   private lose(w: number): void {
     Atomics.store(this.i32, (this.ctl >> 2) + CTL_READY + w, 0);
-  }
-
-  /**
-   * Wakes the workers ahead of a job, so that they are running by the time it is posted: on a
-   * virtual machine an idle core takes tens of microseconds to wake, about as long as the
-   * caller takes to copy a product's operands into the memory.
-   */
-  prepare(): void {
-    Atomics.notify(this.i32, (this.ctl >> 2) + CTL_GEN);
   }
 
   /**
