@@ -9,6 +9,11 @@
  *   in browsers (there they load asynchronously: await {@link initBackendAsync});
  * - `js`: the reference kernels, always present.
  *
+ * The wasm backend runs its GEMM and convolutions on worker threads where SharedArrayBuffer
+ * allows (Node; a cross-origin isolated browser's Web Worker), on as many threads as there are
+ * cores (at most 8): `DESCENT_WASM_THREADS=N` or `initBackend({ wasmThreads })` sets the count,
+ * 1 turns threads off. Results are the same bits on any count.
+ *
  * `DESCENT_BACKEND=js|wasm|blas` (or `initBackend({ backend })`) overrides the choice. A
  * backend that was asked for but cannot load falls back to the next one with one line on
  * stderr saying why; nothing here throws.
@@ -20,7 +25,8 @@ import { jsKernels } from './js/index.js';
 import type { Kernels } from './kernels.js';
 import { backendInfo, listBackends, registerBackend, setBackend, type BackendInfo } from './registry.js';
 import { createBlasKernels, findBlas, type BlasLibrary } from './blas/index.js';
-import { createWasmKernels, WASM_URL, wasmApi, wasmSimdSupported, type WasmKernels, type WasmModule } from './wasm/index.js';
+import { createWasmKernels, WASM_MT_URL, WASM_URL, wasmApi, wasmSimdSupported, type WasmKernels, type WasmModule } from './wasm/index.js';
+import { defaultWasmThreads, MAX_WASM_THREADS, wasmThreadsProblem } from './wasm/threads.js';
 import { isNode, nodeBuiltin } from '../platform/node-builtin.js';
 
 export type BackendName = 'js' | 'wasm' | 'blas';
@@ -32,6 +38,12 @@ export interface InitBackendOptions {
   blasLibrary?: string;
   /** Do not write the one-line fallback notices to stderr. */
   quiet?: boolean;
+  /**
+   * The most threads the wasm backend's GEMM and convolutions use (1 to 8; 1: one thread).
+   * Default: `DESCENT_WASM_THREADS`, else the cores. The first load fixes the most a later
+   * call can ask for.
+   */
+  wasmThreads?: number;
 }
 
 /** A backend's load outcome; `optional` marks a failure that is only an uninstalled optional package (no notice under 'auto'). */
@@ -50,6 +62,9 @@ const proc = (globalThis as { process?: NodeJS.Process }).process;
 const nodeRequire = nodeBuiltin<NodeModuleLib>('node:module')?.createRequire(import.meta.url) ?? null;
 
 let wasm: Loaded<WasmKernels> | undefined;
+/** The one-thread module, kept for the blas backend's own kernels (BLAS is not handed shared memory). */
+let wasmModule: WasmModule | undefined;
+let wasmForBlas: WasmKernels | undefined;
 const blasByPath = new Map<string, Loaded<BlasLibrary | null>>();
 
 function message(e: unknown): string {
@@ -60,15 +75,44 @@ function notice(text: string, options: InitBackendOptions): void {
   if (!options.quiet) console.warn(`descent: ${text}`);
 }
 
-function registerWasm(module: WasmModule): Loaded<WasmKernels> {
-  const w = createWasmKernels(module);
-  registerBackend(w.kernels, 'WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool); js for the rest and for float64', w.optimizerKernels);
+/** The wasm thread count asked for: the option, else DESCENT_WASM_THREADS or the cores. */
+function wantedThreads(options: InitBackendOptions): number {
+  const n = options.wasmThreads;
+  if (n === undefined) return defaultWasmThreads();
+  if (!Number.isInteger(n) || n < 1) {
+    notice(`wasmThreads must be a whole number >= 1, got ${n}; using one thread`, options);
+    return 1;
+  }
+  return Math.min(n, MAX_WASM_THREADS);
+}
+
+function registerWasm(module: WasmModule, mtModule: WasmModule | null, threads: number): Loaded<WasmKernels> {
+  wasmModule = module;
+  const w = createWasmKernels(module, mtModule ? { module: mtModule, threads } : undefined);
+  const on = w.threads > 1 ? `; GEMM and convolutions on up to ${w.threads} threads` : '';
+  registerBackend(w.kernels, `WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool)${on}; js for the rest and for float64`, w.optimizerKernels);
   return { ok: true, value: w };
 }
 
+/** The wasm kernels under the blas backend: a one-thread instance (BLAS gets no shared memory). */
+function blasWasm(): WasmKernels | null {
+  if (!wasm?.ok) return null;
+  if (wasm.value.threads === 1) return wasm.value;
+  wasmForBlas ??= createWasmKernels(wasmModule!);
+  return wasmForBlas;
+}
+
+/** Applies a thread count asked for after the first load (up to the loaded capacity). */
+function applyThreads(options: InitBackendOptions): void {
+  if (wasm?.ok && (options.wasmThreads !== undefined)) wasm.value.setThreads(wantedThreads(options));
+}
+
 /** Compiles and registers the wasm backend synchronously (Node); remembers the outcome. */
-function loadWasmSync(): Loaded<WasmKernels> {
-  if (wasm) return wasm;
+function loadWasmSync(options: InitBackendOptions = {}): Loaded<WasmKernels> {
+  if (wasm) {
+    applyThreads(options);
+    return wasm;
+  }
   try {
     if (!wasmSimdSupported()) wasm = { ok: false, reason: 'this JavaScript engine lacks WebAssembly SIMD' };
     else if (!nodeRequire) return { ok: false, reason: 'loading the kernels needs Node >= 20.16 (process.getBuiltinModule)' };
@@ -80,7 +124,16 @@ function loadWasmSync(): Loaded<WasmKernels> {
       } catch {
         return (wasm = { ok: false, reason: `${decodeURIComponent(WASM_URL.pathname)} is missing (build it with \`npm run build:wasm\`, which needs clang and lld)` });
       }
-      wasm = registerWasm(new wasmApi!.Module(bytes));
+      const threads = wantedThreads(options);
+      let mt: WasmModule | null = null;
+      if (threads > 1 && !wasmThreadsProblem()) {
+        try {
+          mt = new wasmApi!.Module(fs.readFileSync(WASM_MT_URL));
+        } catch {
+          // No kernels-mt.wasm (an old build): one thread.
+        }
+      }
+      wasm = registerWasm(new wasmApi!.Module(bytes), mt, threads);
     }
   } catch (e) {
     wasm = { ok: false, reason: `the kernels failed to load: ${message(e)}` };
@@ -109,16 +162,17 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
       const { isMainThread } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
       const lib = findBlas(koffi, path, isMainThread);
       if (lib) {
-        const base: Kernels = wasm?.ok ? { ...jsKernels, ...wasm.value.kernels } : jsKernels;
-        const over = wasm?.ok ? 'wasm' : 'js';
+        const w = blasWasm();
+        const base: Kernels = w ? { ...jsKernels, ...w.kernels } : jsKernels;
+        const over = w ? 'wasm' : 'js';
         const blas = createBlasKernels(lib, base);
         // Convolutions: BLAS GEMMs over a chunk of images at once, with the columns unfolded
         // inside the wasm module (no JavaScript copies of them); without wasm, the js
         // composite (which calls this backend's GEMM).
-        const conv = wasm?.ok && process.env.DESCENT_BLAS_CONV !== 'js'
-          ? wasm.value.convWithGemm(blas.gemm!)
+        const conv = w && process.env.DESCENT_BLAS_CONV !== 'js'
+          ? w.convWithGemm(blas.gemm!)
           : { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
-        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`, wasm?.ok ? wasm.value.optimizerKernels : {});
+        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`, w ? w.optimizerKernels : {});
       }
       result = { ok: true, value: lib };
     } catch (e) {
@@ -157,7 +211,7 @@ export function initBackend(options: InitBackendOptions = {}): BackendInfo {
     initBackendAsync(options).catch(() => undefined);
     return backendInfo();
   }
-  const w = loadWasmSync();
+  const w = loadWasmSync(options);
   if (want === 'blas' || want === 'auto') {
     const path = blasPath(options);
     const b = loadBlas(path);
@@ -199,13 +253,23 @@ export async function initBackendAsync(options: InitBackendOptions = {}): Promis
   if (!wasm) {
     try {
       if (!wasmSimdSupported()) throw new Error('this browser lacks WebAssembly SIMD');
-      const response = await fetch(WASM_URL);
-      if (!response.ok) throw new Error(`fetching ${WASM_URL.href} gave HTTP ${response.status}`);
-      wasm = registerWasm(await wasmApi!.compile(await response.arrayBuffer()));
+      const threads = wantedThreads(options);
+      const fetchModule = async (url: URL): Promise<WasmModule> => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`fetching ${url.href} gave HTTP ${response.status}`);
+        return wasmApi!.compile(await response.arrayBuffer());
+      };
+      const [module, mt] = await Promise.all([
+        fetchModule(WASM_URL),
+        // Threads: only where they can run, and one thread when the threaded build cannot load.
+        threads > 1 && !wasmThreadsProblem() ? fetchModule(WASM_MT_URL).catch(() => null) : Promise.resolve(null),
+      ]);
+      wasm = registerWasm(module, mt, threads);
     } catch (e) {
       wasm = { ok: false, reason: message(e) };
     }
   }
+  applyThreads(options);
   if (wasm.ok) {
     // Switch unless the user picked another backend while this was loading.
     if (backendInfo().name === 'js') setBackend('wasm');
@@ -219,9 +283,9 @@ export async function initBackendAsync(options: InitBackendOptions = {}): Promis
  * Registers every backend that can load here without changing the active one, and returns
  * their names (always including 'js'). Tests and benchmarks use it to run on each backend.
  */
-export function loadBackends(options: Pick<InitBackendOptions, 'blasLibrary'> = {}): BackendName[] {
+export function loadBackends(options: Pick<InitBackendOptions, 'blasLibrary' | 'wasmThreads'> = {}): BackendName[] {
   if (isNode) {
-    loadWasmSync();
+    loadWasmSync(options);
     loadBlas(blasPath(options));
   }
   const names = new Set(listBackends().map((b) => b.name));

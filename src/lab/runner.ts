@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { backendInfo } from '../backend/registry.js';
 import { pinBlasThreads } from '../backend/blas/index.js';
+import { pinWasmThreads } from '../backend/wasm/threads.js';
 import { executeTrial } from './execute.js';
 import type { RunStore } from './store.js';
 import { trialId, type TrialConfig, type TrialRecord } from './trial.js';
@@ -85,7 +86,10 @@ export function startWorker(env: NodeJS.ProcessEnv = process.env): Worker {
  * worker count.
  */
 export function workerEnv(workers: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return workers >= 1 && !env.DESCENT_BLAS_THREADS ? { ...env, DESCENT_BLAS_THREADS: '1' } : env;
+  if (workers < 1) return env;
+  // One wasm thread as well: the workers already fill the cores (wasm results do not depend on the count).
+  const out = !env.DESCENT_BLAS_THREADS ? { ...env, DESCENT_BLAS_THREADS: '1' } : env;
+  return !env.DESCENT_WASM_THREADS ? { ...out, DESCENT_WASM_THREADS: '1' } : out;
 }
 
 export function defaultWorkers(): number {
@@ -160,6 +164,7 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
   if (nWorkers <= 0) {
     // One BLAS thread, as in the workers (see workerEnv), unless the user fixed the count.
     if (!process.env.DESCENT_BLAS_THREADS) pinBlasThreads(1);
+    if (!process.env.DESCENT_WASM_THREADS) pinWasmThreads(1);
     try {
       for (const t of pending) {
         emit({ type: 'trial-start', id: t.id, config: t.config });
@@ -178,6 +183,7 @@ export async function runTrials(opts: RunTrialsOptions): Promise<RunTrialsResult
       }
     } finally {
       pinBlasThreads(null);
+      pinWasmThreads(null);
     }
   } else {
     await new Promise<void>((resolvePool, rejectPool) => {

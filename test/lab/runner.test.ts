@@ -60,6 +60,13 @@ test('workers run one BLAS thread each unless the user chose a count', () => {
   assert.equal(workerEnv(1, {}).DESCENT_BLAS_THREADS, '1', 'a single worker runs one BLAS thread too');
 });
 
+test('workers run one wasm thread each unless the user chose a count', () => {
+  assert.equal(workerEnv(2, { PATH: '/bin' }).DESCENT_WASM_THREADS, '1');
+  assert.equal(workerEnv(2, { DESCENT_WASM_THREADS: '2' }).DESCENT_WASM_THREADS, '2');
+  assert.equal(workerEnv(2, { DESCENT_BLAS_THREADS: '4' }).DESCENT_WASM_THREADS, '1');
+  assert.equal(workerEnv(0, {}).DESCENT_WASM_THREADS, undefined);
+});
+
 test('--workers 0, 1 and 2 give bit-identical records (default backend)', async () => {
   // 128x784x256 products: above the size where the adaptive policy uses every BLAS thread.
   const previous = backendInfo().name;

@@ -27,6 +27,7 @@ test('esbuild bundles the package root for the browser, with no Node import left
   assert.deepEqual(nodeImports(code), []);
   assert.doesNotMatch(code, /__require\b/, 'esbuild stubbed a require() call');
   assert.match(code, /new URL\(\s*["']\.\/kernels\.wasm["'],\s*import\.meta\.url\s*\)/);
+  assert.match(code, /new URL\(\s*["']\.\/kernels-mt\.wasm["'],\s*import\.meta\.url\s*\)/, 'the threaded kernels are not referenced as an asset');
   // Names that must stay in the portable root.
   for (const name of ['decodeSafetensors', 'encodeSafetensors', 'decodeMnistFormat', 'readIdx', 'initBackendAsync', 'imageGridSvg']) {
     assert.match(code, new RegExp(`\\b${name}\\b`), `${name} is missing from the browser bundle`);

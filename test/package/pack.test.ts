@@ -61,6 +61,7 @@ describe('the packed package, installed', { timeout: 600_000 }, () => {
     assert.deepEqual(readdirSync(join(app, 'node_modules')).filter((f) => !f.startsWith('.')).sort(), ['descent', 'zod']);
     const wasm = readdirSync(join(app, 'node_modules/descent/dist/backend/wasm'));
     assert.ok(wasm.includes('kernels.wasm'), `dist/backend/wasm holds ${wasm.join(', ')}`);
+    assert.ok(wasm.includes('kernels-mt.wasm'), `dist/backend/wasm lacks the threaded kernels: it holds ${wasm.join(', ')}`);
   });
 
   test('it trains one step on the wasm backend, with the shipped data', (t) => {

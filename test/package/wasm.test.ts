@@ -1,7 +1,7 @@
 /**
- * The committed WebAssembly kernels: src/backend/wasm/kernels.wasm must be what kernels.c and
- * scripts/build-wasm.mjs build (kernels.wasm.json records the hashes), so a clone without
- * clang runs on the wasm backend with the current kernels.
+ * The committed WebAssembly kernels: src/backend/wasm/kernels.wasm and its threaded build
+ * kernels-mt.wasm must be what kernels.c and scripts/build-wasm.mjs build (kernels.wasm.json
+ * records the hashes), so a clone without clang runs on the wasm backend with the current kernels.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,13 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The WebAssembly global (the project's TypeScript lib does not declare it). */
+const WA = (globalThis as unknown as { WebAssembly: {
+  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[]; exports(m: object): { name: string; kind: string }[] };
+  Instance: new (m: object, imports: object) => object;
+  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => object;
+} }).WebAssembly;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const wasmDir = join(root, 'src/backend/wasm');
@@ -32,7 +39,7 @@ function scratchCopy(): { dir: string; script: string; wasm: string; source: str
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'src/backend/wasm'), { recursive: true });
   copyFileSync(script, join(dir, 'scripts/build-wasm.mjs'));
-  for (const f of ['kernels.c', 'kernels.wasm', 'kernels.wasm.json']) copyFileSync(join(wasmDir, f), join(dir, 'src/backend/wasm', f));
+  for (const f of ['kernels.c', 'kernels.wasm', 'kernels-mt.wasm', 'kernels.wasm.json']) copyFileSync(join(wasmDir, f), join(dir, 'src/backend/wasm', f));
   return { dir, script: join(dir, 'scripts/build-wasm.mjs'), wasm: join(dir, 'src/backend/wasm/kernels.wasm'), source: join(dir, 'src/backend/wasm/kernels.c') };
 }
 
@@ -40,8 +47,33 @@ describe('committed wasm kernels', () => {
   test('kernels.wasm.json records the current sources and the committed binary', () => {
     const r = buildWasm(['--check']);
     assert.equal(r.status, 0, r.output);
-    const stamp = JSON.parse(readFileSync(join(wasmDir, 'kernels.wasm.json'), 'utf8')) as { bytes: number };
+    const stamp = JSON.parse(readFileSync(join(wasmDir, 'kernels.wasm.json'), 'utf8')) as { bytes: number; bytesMt: number };
     assert.equal(readFileSync(join(wasmDir, 'kernels.wasm')).length, stamp.bytes);
+    assert.equal(readFileSync(join(wasmDir, 'kernels-mt.wasm')).length, stamp.bytesMt);
+  });
+
+  test('the threaded build imports a shared memory and exports its stack pointer; the one-thread build does neither', () => {
+    const mt = new WA.Module(readFileSync(join(wasmDir, 'kernels-mt.wasm')));
+    assert.deepEqual(WA.Module.imports(mt), [{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const mtExports = WA.Module.exports(mt).map((e) => e.name);
+    for (const name of ['__stack_pointer', 'sgemm_part', 'conv2d_part', 'conv2d_input_grad_part', 'conv2d_weight_grad_part']) assert.ok(mtExports.includes(name), name);
+    const st = new WA.Module(readFileSync(join(wasmDir, 'kernels.wasm')));
+    assert.deepEqual(WA.Module.imports(st), []);
+    assert.ok(!WA.Module.exports(st).some((e) => e.name === '__stack_pointer'));
+    // The memory a non-shared instance would get is refused: the two builds are not interchangeable.
+    assert.throws(() => new WA.Instance(mt, { env: { memory: new WA.Memory({ initial: 128, maximum: 65536 }) } }));
+  });
+
+  test('a stale threaded binary is reported by --check', () => {
+    const copy = scratchCopy();
+    try {
+      appendFileSync(join(copy.dir, 'src/backend/wasm/kernels-mt.wasm'), Buffer.from([0]));
+      const r = buildWasm(['--check'], { script: copy.script });
+      assert.equal(r.status, 1);
+      assert.match(r.output, /kernels-mt\.wasm is not the binary/);
+    } finally {
+      rmSync(copy.dir, { recursive: true, force: true });
+    }
   });
 
   test('a rebuild from kernels.c gives the committed bytes', (t) => {
@@ -55,10 +87,12 @@ describe('committed wasm kernels', () => {
       const r = buildWasm(['--out', out]);
       if (r.status !== 0 && /wasm-ld/.test(r.output)) return t.skip(`lld is not installed: ${r.output.split('\n')[0]}`);
       assert.equal(r.status, 0, r.output);
-      const rebuilt = readFileSync(out);
-      const committed = readFileSync(join(wasmDir, 'kernels.wasm'));
-      assert.equal(rebuilt.length, committed.length, 'the rebuilt kernels.wasm differs in size from the committed one: run `npm run build:wasm` and commit it');
-      assert.ok(rebuilt.equals(committed), 'the rebuilt kernels.wasm differs from the committed one: run `npm run build:wasm` and commit it');
+      for (const [built, name] of [[out, 'kernels.wasm'], [join(dir, 'kernels-mt.wasm'), 'kernels-mt.wasm']]) {
+        const rebuilt = readFileSync(built);
+        const committed = readFileSync(join(wasmDir, name));
+        assert.equal(rebuilt.length, committed.length, `the rebuilt ${name} differs in size from the committed one: run \`npm run build:wasm\` and commit it`);
+        assert.ok(rebuilt.equals(committed), `the rebuilt ${name} differs from the committed one: run \`npm run build:wasm\` and commit it`);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

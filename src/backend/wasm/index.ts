@@ -14,6 +14,10 @@
  * exp/log/tanh (no SIMD instruction; Math.* is good), reductions, im2col/col2im and gathers
  * stay in js, where a copy would cost as much as the loop. Every SIMD kernel gives the js
  * kernel's float32 results bit for bit (IEEE arithmetic, the same NaN and signed-zero rules).
+ *
+ * Where threads can run (threads.ts), the module is kernels-mt.wasm on a shared memory instead,
+ * and GEMM and the convolutions from MT_WORK multiply-adds split across worker threads, with
+ * the same bits as one thread.
  */
 import type { Storage } from '../storage.js';
 import type { BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
@@ -22,6 +26,7 @@ import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 import { jsOptimizerKernels } from '../js/optimizers/index.js';
 import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.js';
+import { MAX_CHUNKS, MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem } from './threads.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -30,6 +35,7 @@ import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.
 export type WasmModule = object;
 interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBufferLike; grow(pages: number): number };
   Instance: new (module: WasmModule, imports: object) => { exports: object };
   compile(bytes: ArrayBuffer): Promise<WasmModule>;
   validate(bytes: Uint8Array): boolean;
@@ -38,8 +44,14 @@ interface WasmApi {
 export const wasmApi: WasmApi | undefined = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface Exports extends FusedOptimizerExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: { buffer: ArrayBufferLike; grow(pages: number): number };
   __heap_base: { value: number };
+  gemm_workspace(): number;
+  sgemm_part(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
+    b: number, ldb: number, beta: number, c: number, ldc: number, r0: number, r1: number, c0: number, c1: number, ws: number): void;
+  conv2d_part(x: number, w: number, bias: number, y: number, cols: number, ws: number, lo: number, hi: number, ...geometry: number[]): void;
+  conv2d_input_grad_part(gy: number, w: number, gx: number, cols: number, ws: number, lo: number, hi: number, ...geometry: number[]): void;
+  conv2d_weight_grad_part(x: number, gy: number, gw: number, cols: number, ws: number, lo: number, hi: number, ...geometry: number[]): void;
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number): void;
   adam(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, oneMinusBeta1: number,
@@ -85,16 +97,26 @@ const CHUNK = 32768;
 
 /** The URL of the compiled kernels, next to this module (src/ or dist/). */
 export const WASM_URL = new URL('./kernels.wasm', import.meta.url);
+/** The URL of the multi-threaded build of the same kernels (shared memory, see threads.ts). */
+export const WASM_MT_URL = new URL('./kernels-mt.wasm', import.meta.url);
+
+/**
+ * Multiply-adds from which a GEMM or a convolution is split across threads (a 128x128x64
+ * product, about 40 us on one thread). Measured on the 2-core machine while it was loaded by
+ * other processes: a split costs the caller 10-25 us of CPU beyond the work (the wake-up, the
+ * wait, the other operand packed again), so below this it cannot pay.
+ */
+const MT_WORK = 1 << 20;
 
 /** Elements per array per optimizer chunk: Adam's 4 arrays x 16K floats = 256 KiB, resident in L2. */
 const OPTIMIZER_CHUNK = 16384;
 
-/** The scratch arena in the module's memory: a bump region above __heap_base, reset per call. */
+/** The scratch arena in the module's memory: a bump region above `start` (default __heap_base), reset per call. */
 class Arena {
   readonly base: number;
   f32: Float32Array;
-  constructor(readonly ex: Exports) {
-    this.base = (ex.__heap_base.value + 63) & ~63;
+  constructor(readonly ex: Exports, start = ex.__heap_base.value) {
+    this.base = (start + 63) & ~63;
     this.f32 = new Float32Array(ex.memory.buffer);
     this.i32 = new Int32Array(ex.memory.buffer);
   }
@@ -129,8 +151,42 @@ function span(rows: number, cols: number, ld: number): number {
 /** Columns of one chunk of images in the batched convolutions: at most this many floats (512 KiB, so they stay in L2). */
 const BATCH_COLS_BUDGET = 128 * 1024;
 
+/** The multi-threaded module and how many threads it may use (the caller included). */
+export interface WasmThreadsOptions {
+  /** kernels-mt.wasm, compiled. */
+  module: WasmModule;
+  /** The most threads a call uses (1 to MAX_WASM_THREADS); 1 runs the one-thread module. */
+  threads: number;
+  /** False: the calling thread leaves every chunk of a split call to the workers (for tests). Default true. */
+  callerClaims?: boolean;
+}
+
+/** Splits [0, n) into `parts` near-equal ranges whose inner boundaries are multiples of `align`. */
+export function splitRange(n: number, parts: number, align = 1): [number, number][] {
+  const units = Math.ceil(n / align);
+  const count = Math.max(1, Math.min(parts, units));
+  const out: [number, number][] = [];
+  for (let t = 0; t < count; t++) {
+    const lo = Math.min(n, Math.floor((units * t) / count) * align);
+    const hi = t === count - 1 ? n : Math.min(n, Math.floor((units * (t + 1)) / count) * align);
+    if (hi > lo) out.push([lo, hi]);
+  }
+  return out;
+}
+
 export interface WasmKernels {
   kernels: Partial<Kernels> & { name: string };
+  /** How many threads the GEMM and convolutions run on at most (1 without the threaded module). */
+  threads: number;
+  /** Sets the threads a call may use, 1 to {@link WasmKernels.threads} (more is capped). */
+  setThreads(n: number): void;
+  /**
+   * The threads a large call would use now (the caller included): the workers start on the
+   * first large call or on this, and join as they become ready.
+   */
+  readyThreads(): number;
+  /** How many parts of split calls the worker threads have run (0 without threads). */
+  workerParts(): number;
   /** The fused optimizer steps (float32, streamed through the module's memory). */
   optimizerKernels: Omit<OptimizerKernels, 'name'>;
   /**
@@ -141,12 +197,42 @@ export interface WasmKernels {
   convWithGemm(gemm: (g: GemmArgs) => void): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
 }
 
-/** Builds the wasm kernels from a compiled module. */
-export function createWasmKernels(module: WasmModule): WasmKernels {
+/**
+ * The threaded module's instance on a fresh shared memory, with its pool of (not yet started)
+ * workers; null where threads cannot run here.
+ */
+function createThreaded(api: WasmApi, threaded: WasmThreadsOptions): { ex: Exports; pool: ThreadPool } | null {
+  const capacity = Math.min(Math.floor(threaded.threads), MAX_WASM_THREADS);
+  if (!(capacity > 1) || wasmThreadsProblem()) return null;
+  try {
+    const memory = new api.Memory({ initial: MT_INITIAL_PAGES, maximum: MT_MAXIMUM_PAGES, shared: true });
+    const instance = new api.Instance(threaded.module, { env: { memory } });
+    // The memory is imported, not exported: the arena reaches it through this object.
+    const ex = { ...(instance.exports as object), memory } as unknown as Exports;
+    const pool = new ThreadPool(memory, threaded.module, ex.__heap_base.value, capacity, ex.gemm_workspace() * 4, ex as unknown as Record<string, unknown>);
+    // The pool's stacks and workspaces must fit before the arena starts above them.
+    pool.callerClaims = threaded.callerClaims ?? true;
+    const need = pool.end - memory.buffer.byteLength;
+    if (need > 0) memory.grow(Math.ceil(need / 65536));
+    return { ex, pool };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Builds the wasm kernels from a compiled module; with `threaded` (and where this environment
+ * allows it, see threads.ts), from the threaded module instead, whose GEMM and convolutions
+ * split across worker threads and give the same bits.
+ */
+export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOptions): WasmKernels {
   if (!wasmApi) throw new Error('this JavaScript engine has no WebAssembly');
-  const instance = new wasmApi.Instance(module, {});
-  const ex = instance.exports as unknown as Exports;
-  const arena = new Arena(ex);
+  const mt = threaded ? createThreaded(wasmApi, threaded) : null;
+  const ex = mt ? mt.ex : (new wasmApi.Instance(module, {}).exports as unknown as Exports);
+  const pool = mt?.pool ?? null;
+  const arena = new Arena(ex, pool ? pool.end : undefined);
+  /** Threads ready for a call of `work` multiply-adds (1 below MT_WORK). */
+  const threadsFor = (work: number): number => (pool && work >= MT_WORK ? pool.available() : 1);
 
   function gemm(g: GemmArgs): void {
     const { a, b, c } = g;
@@ -170,7 +256,23 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     // C comes in when beta needs it, or when its rows have gaps that the copy back must keep.
     const cIn = g.beta !== 0 || ldc !== n;
     if (cIn) f.set(c.subarray(g.cOffset, g.cOffset + cLen), cAt);
-    ex.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc);
+    const threads = threadsFor(m * n * k);
+    if (threads > 1) {
+      // Split the larger of m and n: each chunk packs all of the other operand, the smaller
+      // one, so chunks are few: one per thread, two for large products (so that a thread
+      // that starts late, on a loaded machine, takes fewer), of at least 32 rows or columns.
+      const byRows = m >= n;
+      const along = byRows ? m : n;
+      const perThread = m * n * k >= MT_WORK * 16 ? 2 : 1;
+      const chunks = splitRange(along, Math.min(threads * perThread, Math.floor(along / 32), MAX_CHUNKS), byRows ? 4 : 8);
+      pool!.run({
+        fn: 'sgemm_part',
+        args: [transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc, 0, m, 0, n, 0],
+        loAt: byRows ? 13 : 15, hiAt: byRows ? 14 : 16, wsAt: 17, colsAt: -1, colsStride: 0, chunks,
+      });
+    } else {
+      ex.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, g.alpha, aAt * 4, lda, bAt * 4, ldb, g.beta, cAt * 4, ldc);
+    }
     c.set(arena.f32.subarray(cAt, cAt + cLen), g.cOffset);
   }
 
@@ -410,6 +512,11 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
     return [b.n, b.groups, b.outChannels, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW];
   }
   const pad16 = (n: number): number => (n + 15) & ~15;
+  /** A convolution's multiply-adds. */
+  function convWork(b: ConvBatch): number {
+    const g = b.geometry;
+    return b.n * b.outChannels * g.channels * g.kernelH * g.kernelW * g.outH * g.outW;
+  }
   function sizes(b: ConvBatch): { xLen: number; yLen: number; wLen: number; colsLen: number } {
     const g = b.geometry;
     const ckk = g.channels * g.kernelH * g.kernelW;
@@ -422,14 +529,22 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
       return jsKernels.conv2d.call(this, x, w, bias, b, y);
     }
     const { xLen, yLen, wLen, colsLen } = sizes(b);
-    const xAt = arena.reserve(pad16(xLen) + pad16(wLen) + pad16(b.outChannels) + pad16(yLen) + colsLen);
+    const threads = threadsFor(convWork(b));
+    const xAt = arena.reserve(pad16(xLen) + pad16(wLen) + pad16(b.outChannels) + pad16(yLen) + threads * pad16(colsLen));
     if (xAt < 0) return jsKernels.conv2d.call(this, x, w, bias, b, y);
     const wAt = xAt + pad16(xLen), bAt = wAt + pad16(wLen), yAt = bAt + pad16(b.outChannels), cAt = yAt + pad16(yLen);
     const f = arena.f32;
     f.set(x.subarray(0, xLen), xAt);
     f.set(w.subarray(0, wLen), wAt);
     if (bias) f.set(bias.subarray(0, b.outChannels), bAt);
-    ex.conv2d(xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4, cAt * 4, ...convArgs(b));
+    if (threads > 1) {
+      pool!.run({
+        fn: 'conv2d_part', args: [xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
+        loAt: 6, hiAt: 7, wsAt: 5, colsAt: 4, colsStride: pad16(colsLen) * 4, chunks: splitRange(b.n, Math.min(threads * 4, MAX_CHUNKS)),
+      });
+    } else {
+      ex.conv2d(xAt * 4, wAt * 4, bias ? bAt * 4 : 0, yAt * 4, cAt * 4, ...convArgs(b));
+    }
     y.set(arena.f32.subarray(yAt, yAt + yLen));
     return null;
   }
@@ -437,26 +552,45 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   function conv2dInputGrad(this: Kernels, gy: Storage, w: Storage, b: ConvBatch, gx: Storage): void {
     if (!(gy instanceof Float32Array && w instanceof Float32Array && gx instanceof Float32Array)) return jsKernels.conv2dInputGrad.call(this, gy, w, b, gx);
     const { xLen, yLen, wLen, colsLen } = sizes(b);
-    const gyAt = arena.reserve(pad16(yLen) + pad16(wLen) + pad16(xLen) + colsLen);
+    const threads = threadsFor(convWork(b));
+    const gyAt = arena.reserve(pad16(yLen) + pad16(wLen) + pad16(xLen) + threads * pad16(colsLen));
     if (gyAt < 0) return jsKernels.conv2dInputGrad.call(this, gy, w, b, gx);
     const wAt = gyAt + pad16(yLen), gxAt = wAt + pad16(wLen), cAt = gxAt + pad16(xLen);
     const f = arena.f32;
     f.set(gy.subarray(0, yLen), gyAt);
     f.set(w.subarray(0, wLen), wAt);
-    ex.conv2d_input_grad(gyAt * 4, wAt * 4, gxAt * 4, cAt * 4, ...convArgs(b));
+    if (threads > 1) {
+      pool!.run({
+        fn: 'conv2d_input_grad_part', args: [gyAt * 4, wAt * 4, gxAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
+        loAt: 5, hiAt: 6, wsAt: 4, colsAt: 3, colsStride: pad16(colsLen) * 4, chunks: splitRange(b.n, Math.min(threads * 4, MAX_CHUNKS)),
+      });
+    } else {
+      ex.conv2d_input_grad(gyAt * 4, wAt * 4, gxAt * 4, cAt * 4, ...convArgs(b));
+    }
     gx.set(arena.f32.subarray(gxAt, gxAt + xLen));
   }
 
   function conv2dWeightGrad(this: Kernels, x: Storage, gy: Storage, b: ConvBatch, gw: Storage, saved?: unknown): void {
     if (!(x instanceof Float32Array && gy instanceof Float32Array && gw instanceof Float32Array)) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
     const { xLen, yLen, wLen, colsLen } = sizes(b);
-    const xAt = arena.reserve(pad16(xLen) + pad16(yLen) + pad16(wLen) + colsLen);
+    const ckk = b.geometry.channels * b.geometry.kernelH * b.geometry.kernelW;
+    // By columns of gw (rows of the unfolded images): each thread unfolds only its own rows.
+    const threads = ckk >= 2 ? threadsFor(convWork(b)) : 1;
+    const xAt = arena.reserve(pad16(xLen) + pad16(yLen) + pad16(wLen) + threads * pad16(colsLen));
     if (xAt < 0) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
     const gyAt = xAt + pad16(xLen), gwAt = gyAt + pad16(yLen), cAt = gwAt + pad16(wLen);
     const f = arena.f32;
     f.set(x.subarray(0, xLen), xAt);
     f.set(gy.subarray(0, yLen), gyAt);
-    ex.conv2d_weight_grad(xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, ...convArgs(b));
+    if (threads > 1) {
+      // One chunk per thread (a chunk of columns as wide as the GEMM's panels, 8).
+      pool!.run({
+        fn: 'conv2d_weight_grad_part', args: [xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, 0, 0, 0, ...convArgs(b)],
+        loAt: 5, hiAt: 6, wsAt: 4, colsAt: 3, colsStride: pad16(colsLen) * 4, chunks: splitRange(ckk, threads, ckk >= 16 ? 8 : 1),
+      });
+    } else {
+      ex.conv2d_weight_grad(xAt * 4, gyAt * 4, gwAt * 4, cAt * 4, ...convArgs(b));
+    }
     gw.set(arena.f32.subarray(gwAt, gwAt + wLen));
   }
 
@@ -549,6 +683,12 @@ export function createWasmKernels(module: WasmModule): WasmKernels {
   }
 
   return {
+    threads: pool ? pool.capacity : 1,
+    setThreads(n: number) {
+      if (pool) pool.limit = Math.max(1, Math.min(Math.floor(n) || 1, pool.capacity));
+    },
+    readyThreads: () => (pool ? pool.available() : 1),
+    workerParts: () => (pool ? pool.workerParts : 0),
     kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, sortOrder, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
     optimizerKernels: { adam, sgd, rmsprop, adagrad, ...fusedOptimizerKernels(ex, streamed) },
     convWithGemm,

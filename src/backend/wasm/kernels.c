@@ -36,8 +36,7 @@ static float packA[MC * KC] __attribute__((aligned(16)));
 static float packB[KC * NC] __attribute__((aligned(16)));
 
 /* alpha * op(A)[i0 : i0+mc, p0 : p0+kc] into row panels of MR: panel r holds (p, i) at p*MR + i. */
-static void pack_a(int transA, const float *a, int lda, int i0, int p0, int mc, int kc, float alpha) {
-  float *dst = packA;
+static void pack_a(float *dst, int transA, const float *a, int lda, int i0, int p0, int mc, int kc, float alpha) {
   for (int ir = 0; ir < mc; ir += MR) {
     int rows = mc - ir < MR ? mc - ir : MR;
     if (!transA) {
@@ -77,8 +76,7 @@ static void pack_a(int transA, const float *a, int lda, int i0, int p0, int mc, 
 }
 
 /* op(B)[p0 : p0+kc, j0 : j0+nc] into column panels of NR: panel holds (p, j) at p*NR + j. */
-static void pack_b(int transB, const float *b, int ldb, int p0, int j0, int kc, int nc) {
-  float *dst = packB;
+static void pack_b(float *dst, int transB, const float *b, int ldb, int p0, int j0, int kc, int nc) {
   for (int jr = 0; jr < nc; jr += NR) {
     int cols = nc - jr < NR ? nc - jr : NR;
     if (!transB) {
@@ -171,10 +169,14 @@ static void scale_c(float *c, int m, int n, int ldc, float beta) {
   }
 }
 
-/* C = alpha op(A) op(B) + beta C, row-major (cblas_sgemm's conventions). */
-EXPORT(sgemm)
-void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
-           const float *b, int ldb, float beta, float *c, int ldc) {
+/*
+ * C = alpha op(A) op(B) + beta C, row-major (cblas_sgemm's conventions), packing into pa
+ * (MC * KC floats) and pb (KC * NC floats). Every element of C is computed the same way
+ * wherever its tile lies, so a product split by rows or columns of C across threads (each
+ * with its own pa and pb) gives the same bits as one call.
+ */
+static void sgemm_with(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
+                       const float *b, int ldb, float beta, float *c, int ldc, float *pa, float *pb) {
   if (m <= 0 || n <= 0) return;
   scale_c(c, m, n, ldc, beta);
   if (k <= 0 || alpha == 0.0f) return;
@@ -182,21 +184,45 @@ void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float
     int nc = n - jc < NC ? n - jc : NC;
     for (int pc = 0; pc < k; pc += KC) {
       int kc = k - pc < KC ? k - pc : KC;
-      pack_b(transB, b, ldb, pc, jc, kc, nc);
+      pack_b(pb, transB, b, ldb, pc, jc, kc, nc);
       for (int ic = 0; ic < m; ic += MC) {
         int mc = m - ic < MC ? m - ic : MC;
-        pack_a(transA, a, lda, ic, pc, mc, kc, alpha);
+        pack_a(pa, transA, a, lda, ic, pc, mc, kc, alpha);
         for (int jr = 0; jr < nc; jr += NR) {
           int cols = nc - jr < NR ? nc - jr : NR;
-          const float *bp = packB + jr * kc;
+          const float *bp = pb + jr * kc;
           for (int ir = 0; ir < mc; ir += MR) {
             int rows = mc - ir < MR ? mc - ir : MR;
-            micro(kc, packA + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols);
+            micro(kc, pa + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols);
           }
         }
       }
     }
   }
+}
+
+EXPORT(sgemm)
+void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
+           const float *b, int ldb, float beta, float *c, int ldc) {
+  sgemm_with(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, packA, packB);
+}
+
+/* Floats of packing workspace one thread needs for sgemm_part and the *_part convolutions. */
+EXPORT(gemm_workspace)
+int gemm_workspace(void) { return MC * KC + KC * NC; }
+
+/*
+ * One thread's share of sgemm: rows [r0, r1) and columns [c0, c1) of C, packing into ws
+ * (gemm_workspace() floats).
+ */
+EXPORT(sgemm_part)
+void sgemm_part(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
+                const float *b, int ldb, float beta, float *c, int ldc, int r0, int r1, int c0, int c1, float *ws) {
+  (void)m;
+  (void)n;
+  const float *ap = transA ? a + r0 : a + r0 * lda;
+  const float *bp = transB ? b + c0 * ldb : b + c0;
+  sgemm_with(transA, transB, r1 - r0, c1 - c0, k, alpha, ap, lda, bp, ldb, beta, c + r0 * ldc + c0, ldc, ws, ws + MC * KC);
 }
 
 /* ---- fused Adam --------------------------------------------------------------------------- */
@@ -587,14 +613,18 @@ static int contiguous_rows(const Conv *g, int ki, int *oy0, int *oy1) {
   return 1;
 }
 
-/* One group of one image [channels, H, W] at x into columns [ckk, plane] (leading dimension ld). */
-static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
+/*
+ * Rows [r0, r1) of the columns [ckk, plane] of one group of one image [channels, H, W] at x,
+ * row r at cols + (r - r0) * ld.
+ */
+static void im2col_rows(const float *x, const Conv *g, float *cols, int ld, int r0, int r1) {
   int row = 0;
   for (int c = 0; c < g->channels; c++) {
     const float *xc = x + c * g->height * g->width;
     for (int ki = 0; ki < g->kh; ki++) {
       for (int kj = 0; kj < g->kw; kj++, row++) {
-        float *base = cols + row * ld;
+        if (row < r0 || row >= r1) continue;
+        float *base = cols + (row - r0) * ld;
         int lo, hi, oy0, oy1;
         valid_range(g->outW, g->width, g->sw, g->pw, kj * g->dw, &lo, &hi);
         int shift = kj * g->dw - g->pw;
@@ -628,6 +658,11 @@ static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
       }
     }
   }
+}
+
+/* One group of one image into all its columns [ckk, plane] (leading dimension ld). */
+static void im2col_one(const float *x, const Conv *g, float *cols, int ld) {
+  im2col_rows(x, g, cols, ld, 0, g->channels * g->kh * g->kw);
 }
 
 /*
@@ -683,15 +718,25 @@ static void col2im_one(float *cols, const Conv *g, float *out, int ld) {
   const int og = outChannels / groups, ckk = channels * kh * kw, plane = outH * outW;          \
   const int imageIn = channels * groups * height * width, imageOut = outChannels * plane;
 
-/* y[N, O, outH, outW] = conv(x, w) (+ bias[o] when bias is not 0); cols: scratch [ckk, plane]. */
-EXPORT(conv2d)
-void conv2d(const float *x, const float *w, const float *bias, float *y, float *cols, CONV_ARGS) {
-  CONV_INIT
-  for (int i = 0; i < n; i++) {
+/*
+ * The whole-batch convolutions, each as a part [lo, hi) of its work that one thread runs with
+ * its own columns scratch `cols` ([ckk, plane]) and GEMM workspace `ws`: the forward pass and
+ * the input gradient by images, the weight gradient by its columns (the rows of the unfolded
+ * images, of which each thread unfolds its own; its sum over images then runs in the same order
+ * on every thread). A part computes whole output
+ * elements the way the one-thread call does, so any split gives the same bits.
+ */
+static void conv2d_range(const float *x, const float *w, const float *bias, float *y, float *cols, float *pa, float *pb,
+                         int i0, int i1, const Conv *cg) {
+  Conv g = *cg;
+  const int groups = g.groups, channels = g.channels, height = g.height, width = g.width;
+  const int og = g.outChannels / groups, ckk = channels * g.kh * g.kw, plane = g.outH * g.outW;
+  const int imageIn = channels * groups * height * width, imageOut = g.outChannels * plane;
+  for (int i = i0; i < i1; i++) {
     for (int gi = 0; gi < groups; gi++) {
       im2col_one(x + i * imageIn + gi * channels * height * width, &g, cols, plane);
       float *yg = y + i * imageOut + gi * og * plane;
-      sgemm(0, 0, og, plane, ckk, 1.0f, w + gi * og * ckk, ckk, cols, plane, 0.0f, yg, plane);
+      sgemm_with(0, 0, og, plane, ckk, 1.0f, w + gi * og * ckk, ckk, cols, plane, 0.0f, yg, plane, pa, pb);
       if (bias) {
         for (int o = 0; o < og; o++) {
           f4 b = wasm_f32x4_splat(bias[gi * og + o]);
@@ -705,30 +750,83 @@ void conv2d(const float *x, const float *w, const float *bias, float *y, float *
   }
 }
 
-/* gx[N, C, H, W] = the gradient of conv2d with respect to x, given gy (gx is overwritten). */
-EXPORT(conv2d_input_grad)
-void conv2d_input_grad(const float *gy, const float *w, float *gx, float *cols, CONV_ARGS) {
-  CONV_INIT
-  for (int i = 0; i < n * imageIn; i++) gx[i] = 0.0f;
-  for (int i = 0; i < n; i++) {
+static void conv2d_input_grad_range(const float *gy, const float *w, float *gx, float *cols, float *pa, float *pb,
+                                    int i0, int i1, const Conv *cg) {
+  Conv g = *cg;
+  const int groups = g.groups, channels = g.channels, height = g.height, width = g.width;
+  const int og = g.outChannels / groups, ckk = channels * g.kh * g.kw, plane = g.outH * g.outW;
+  const int imageIn = channels * groups * height * width, imageOut = g.outChannels * plane;
+  for (int i = i0 * imageIn; i < i1 * imageIn; i++) gx[i] = 0.0f;
+  for (int i = i0; i < i1; i++) {
     for (int gi = 0; gi < groups; gi++) {
-      sgemm(1, 0, ckk, plane, og, 1.0f, w + gi * og * ckk, ckk, gy + i * imageOut + gi * og * plane, plane, 0.0f, cols, plane);
+      sgemm_with(1, 0, ckk, plane, og, 1.0f, w + gi * og * ckk, ckk, gy + i * imageOut + gi * og * plane, plane, 0.0f, cols, plane, pa, pb);
       col2im_one(cols, &g, gx + i * imageIn + gi * channels * height * width, plane);
     }
   }
 }
 
+/* Columns [r0, r1) of every group's gw [og, ckk]: only those rows of each image's columns are unfolded. */
+static void conv2d_weight_grad_range(const float *x, const float *gy, float *gw, float *cols, float *pa, float *pb,
+                                     int r0, int r1, const Conv *cg) {
+  Conv g = *cg;
+  const int groups = g.groups, channels = g.channels, height = g.height, width = g.width;
+  const int og = g.outChannels / groups, ckk = channels * g.kh * g.kw, plane = g.outH * g.outW;
+  const int imageIn = channels * groups * height * width, imageOut = g.outChannels * plane;
+  if (r1 <= r0) return;
+  for (int o = 0; o < g.outChannels; o++)
+    for (int r = r0; r < r1; r++) gw[o * ckk + r] = 0.0f;
+  for (int i = 0; i < g.n; i++) {
+    for (int gi = 0; gi < groups; gi++) {
+      im2col_rows(x + i * imageIn + gi * channels * height * width, &g, cols, plane, r0, r1);
+      sgemm_with(0, 1, og, r1 - r0, plane, 1.0f, gy + i * imageOut + gi * og * plane, plane, cols, plane, 1.0f,
+                 gw + gi * og * ckk + r0, ckk, pa, pb);
+    }
+  }
+}
+
+#define CONV_GEOMETRY                                                                          \
+  Conv g = {n, groups, outChannels, channels, height, width, kh, kw, sh, sw, ph, pw, dh, dw, outH, outW};
+
+/* y[N, O, outH, outW] = conv(x, w) (+ bias[o] when bias is not 0); cols: scratch [ckk, plane]. */
+EXPORT(conv2d)
+void conv2d(const float *x, const float *w, const float *bias, float *y, float *cols, CONV_ARGS) {
+  CONV_GEOMETRY
+  conv2d_range(x, w, bias, y, cols, packA, packB, 0, n, &g);
+}
+
+/* gx[N, C, H, W] = the gradient of conv2d with respect to x, given gy (gx is overwritten). */
+EXPORT(conv2d_input_grad)
+void conv2d_input_grad(const float *gy, const float *w, float *gx, float *cols, CONV_ARGS) {
+  CONV_GEOMETRY
+  conv2d_input_grad_range(gy, w, gx, cols, packA, packB, 0, n, &g);
+}
+
 /* gw[O, C/G, kh, kw] = the gradient of conv2d with respect to w, given x and gy (overwritten). */
 EXPORT(conv2d_weight_grad)
 void conv2d_weight_grad(const float *x, const float *gy, float *gw, float *cols, CONV_ARGS) {
-  CONV_INIT
-  for (int i = 0; i < outChannels * ckk; i++) gw[i] = 0.0f;
-  for (int i = 0; i < n; i++) {
-    for (int gi = 0; gi < groups; gi++) {
-      im2col_one(x + i * imageIn + gi * channels * height * width, &g, cols, plane);
-      sgemm(0, 1, og, ckk, plane, 1.0f, gy + i * imageOut + gi * og * plane, plane, cols, plane, 1.0f, gw + gi * og * ckk, ckk);
-    }
-  }
+  CONV_GEOMETRY
+  conv2d_weight_grad_range(x, gy, gw, cols, packA, packB, 0, channels * kh * kw, &g);
+}
+
+/* One thread's part [lo, hi) of conv2d (images), with its own cols and workspace ws. */
+EXPORT(conv2d_part)
+void conv2d_part(const float *x, const float *w, const float *bias, float *y, float *cols, float *ws, int lo, int hi, CONV_ARGS) {
+  CONV_GEOMETRY
+  conv2d_range(x, w, bias, y, cols, ws, ws + MC * KC, lo, hi, &g);
+}
+
+/* One thread's part [lo, hi) of conv2d_input_grad (images). */
+EXPORT(conv2d_input_grad_part)
+void conv2d_input_grad_part(const float *gy, const float *w, float *gx, float *cols, float *ws, int lo, int hi, CONV_ARGS) {
+  CONV_GEOMETRY
+  conv2d_input_grad_range(gy, w, gx, cols, ws, ws + MC * KC, lo, hi, &g);
+}
+
+/* One thread's part [lo, hi) of conv2d_weight_grad (columns of gw: rows of the unfolded images). */
+EXPORT(conv2d_weight_grad_part)
+void conv2d_weight_grad_part(const float *x, const float *gy, float *gw, float *cols, float *ws, int lo, int hi, CONV_ARGS) {
+  CONV_GEOMETRY
+  conv2d_weight_grad_range(x, gy, gw, cols, ws, ws + MC * KC, lo, hi, &g);
 }
 
 /*

@@ -43,7 +43,7 @@ export interface FusedOptimizerExports {
   adafactor_colf_at(): number;
   /** The address of the two float64 sums that sum_squares and lamb_moments add to. */
   optim_sums_at(): number;
-  memory: { buffer: ArrayBuffer };
+  memory: { buffer: ArrayBufferLike };
 }
 
 /** Streams equal-length arrays through the arena (see createWasmKernels): false when it cannot. */
