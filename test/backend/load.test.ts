@@ -114,10 +114,10 @@ describe('blas thread policy', () => {
     b: new Float32Array(n * n), bOffset: 0, ldb: n, beta: 0, c: new Float32Array(n * n), cOffset: 0, ldc: n,
   });
 
-  test('small products run on one thread, large ones on all (spinning workers cost more than they give on small ones)', () => {
+  test('products under 2^23 multiply-adds (203^3) run on one thread, from it (204^3) on all (spinning workers cost more than they give on small ones)', () => {
     const { lib, runs } = fakeLibrary(false);
     const k = createBlasKernels(lib, jsKernels);
-    for (const n of [64, 512, 128, 1024, 255, 256]) k.gemm!(product(n));
+    for (const n of [64, 512, 128, 1024, 203, 204]) k.gemm!(product(n));
     assert.deepEqual(runs, [1, 2, 1, 2, 1, 2]);
   });
 

@@ -204,3 +204,16 @@ test('keyboard alone: Tab reaches the optimizer picker and Play; Space and Enter
   assert.deepEqual(consoleErrors, []);
   await close();
 });
+
+test('the compute worker is cross-origin isolated and runs the wasm GEMM and convolutions on threads', { skip }, async () => {
+  const { page, consoleErrors, close } = await openPlayground('view=race');
+  assert.equal(await page.evaluate('self.crossOriginIsolated'), true, 'the server sends COOP/COEP');
+  const cores = (await page.evaluate('navigator.hardwareConcurrency')) as number;
+  const b = (await page.evaluate('window.descentPlayground.backend()')) as { name: string; detail: string; crossOriginIsolated: boolean; threadsProblem: string };
+  assert.equal(b.name, 'wasm');
+  assert.equal(b.crossOriginIsolated, true);
+  assert.equal(b.threadsProblem, '', 'nothing keeps the worker from wasm threads');
+  if (cores >= 2) assert.match(b.detail, new RegExp(`GEMM and convolutions on up to ${Math.min(cores, 8)} threads`));
+  assert.deepEqual(consoleErrors, []);
+  await close();
+});

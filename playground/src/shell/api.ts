@@ -6,6 +6,7 @@
 import type { JsonObject } from '../../../src/lab/util.js';
 import type { TraceOptions } from '../../../src/lab/trace-run.js';
 import { compute } from './compute-client.js';
+import type { BackendReply } from './compute-protocol.js';
 
 /** The settings of one trace, named as `descent trace`'s flags (the lab's own trace options). */
 export type TraceSettings = TraceOptions;
@@ -17,6 +18,8 @@ export interface PlaygroundApi {
   views: string[];
   /** What the toolbar's Export JSON would save for the current view (null when it has none). */
   exportJson(): unknown;
+  /** The compute worker's backend: its name and detail (the wasm thread count), isolation, and why threads cannot run. */
+  backend(): Promise<BackendReply>;
 }
 
 declare global {
@@ -31,5 +34,6 @@ export function installApi(views: string[], currentJson: () => unknown): void {
     views,
     trace: (s) => compute({ kind: 'trace', ...s }),
     exportJson: currentJson,
+    backend: () => compute({ kind: 'backend' }),
   };
 }

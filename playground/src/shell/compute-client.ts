@@ -1,5 +1,5 @@
 /** The page's side of the compute worker: one worker, requests answered as promises. */
-import type { ComputeRequest, OnlineReply, OnlineRequest, TraceReply, WorkerReply } from './compute-protocol.js';
+import type { BackendReply, BackendRequest, ComputeRequest, OnlineReply, OnlineRequest, TraceReply, WorkerReply } from './compute-protocol.js';
 
 let worker: Worker | null = null;
 let nextId = 0;
@@ -24,8 +24,9 @@ function getWorker(): Worker {
 
 /** Runs a request in the worker. */
 export function compute(request: OnlineRequest): Promise<OnlineReply>;
-export function compute(request: Exclude<ComputeRequest, OnlineRequest>): Promise<TraceReply>;
-export function compute(request: ComputeRequest): Promise<TraceReply | OnlineReply> {
+export function compute(request: BackendRequest): Promise<BackendReply>;
+export function compute(request: Exclude<ComputeRequest, OnlineRequest | BackendRequest>): Promise<TraceReply>;
+export function compute(request: ComputeRequest): Promise<TraceReply | OnlineReply | BackendReply> {
   const id = ++nextId;
   return new Promise((ok, fail) => {
     pending.set(id, { ok: ok as (v: unknown) => void, fail });

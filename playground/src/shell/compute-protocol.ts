@@ -30,7 +30,20 @@ export interface OnlineRequest {
   copies: number;
 }
 
-export type ComputeRequest = TraceRequest | ExpressionRequest | OnlineRequest;
+/** What the worker computes on: its backend, and whether wasm threads can run there. */
+export interface BackendRequest {
+  kind: 'backend';
+}
+
+export type ComputeRequest = TraceRequest | ExpressionRequest | OnlineRequest | BackendRequest;
+
+/** The worker's backend (`backendInfo()`), whether it is cross-origin isolated, and why wasm threads cannot run ('' when they can). */
+export interface BackendReply {
+  name: string;
+  detail: string;
+  crossOriginIsolated: boolean;
+  threadsProblem: string;
+}
 
 /** A trajectory: the options it ran with (the problem's default lr filled in), iterates and f at each. */
 export interface TraceReply {
@@ -51,4 +64,4 @@ export interface OnlineReply {
 }
 
 export type WorkerMessage = { id: number; request: ComputeRequest };
-export type WorkerReply = { id: number; ok: true; result: TraceReply | OnlineReply } | { id: number; ok: false; error: string };
+export type WorkerReply = { id: number; ok: true; result: TraceReply | OnlineReply | BackendReply } | { id: number; ok: false; error: string };

@@ -3,7 +3,8 @@
  * `descent trace --json`), trajectories on a user's f(x, y), and online-counterexample runs
  * with the optimizer's second moments. The page never computes a step itself.
  */
-import { Generator, initBackendAsync, Tensor } from 'descent';
+import { backendInfo, Generator, initBackendAsync, Tensor } from 'descent';
+import { wasmThreadsProblem } from '../../../src/backend/wasm/threads.js';
 import { buildOptimizer, isAdaptive, resolveMethod } from '../../../src/lab/methods.js';
 import { applyDefaultLr } from '../../../src/lab/tasks.js';
 import { runFunction2D, type Function2D } from '../../../src/lab/problems/functions2d.js';
@@ -11,7 +12,7 @@ import { largeGradientProbability } from '../../../src/lab/problems/online.js';
 import { runTrace } from '../../../src/lab/trace-run.js';
 import { compileGradient, compileNumeric, parseExpression } from '../views/race/expression.js';
 import { CUSTOM_LR } from '../views/race/surfaces.js';
-import type { ComputeRequest, ExpressionRequest, OnlineReply, OnlineRequest, TraceReply, WorkerMessage, WorkerReply } from './compute-protocol.js';
+import type { BackendReply, ComputeRequest, ExpressionRequest, OnlineReply, OnlineRequest, TraceReply, WorkerMessage, WorkerReply } from './compute-protocol.js';
 
 const ready = initBackendAsync({ quiet: true }).catch(() => undefined);
 
@@ -63,7 +64,7 @@ function onlineRun(r: OnlineRequest): OnlineReply {
   return out;
 }
 
-function handle(req: ComputeRequest): TraceReply | OnlineReply {
+function handle(req: ComputeRequest): TraceReply | OnlineReply | BackendReply {
   switch (req.kind) {
     case 'trace': {
       const r = runTrace({ problem: req.problem, optimizer: req.optimizer, options: req.options, steps: req.steps, start: req.start, seed: req.seed });
@@ -73,6 +74,8 @@ function handle(req: ComputeRequest): TraceReply | OnlineReply {
       return expressionTrace(req);
     case 'online':
       return onlineRun(req);
+    case 'backend':
+      return { ...backendInfo(), crossOriginIsolated: (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, threadsProblem: wasmThreadsProblem() };
   }
 }
 
