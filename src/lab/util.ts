@@ -3,27 +3,12 @@
  * seeds, number formatting and plain-text tables.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+
+export { canonicalJson };
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-
-/** JSON with object keys sorted, so equal configurations give equal text (and equal ids). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
-    }
-    return out;
-  }
-  return v;
-}
 
 /** A short stable hash of a value's canonical JSON. */
 export function stableHash(value: unknown, length = 16): string {

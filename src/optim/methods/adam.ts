@@ -174,13 +174,7 @@ export function scaleByAdamNC(): Transform<Pick<AdamNCOptions, 'beta1' | 'beta1D
     name: 'scaleByAdamNC',
     init: (p) => ({ step: 0, expAvg: like(p), expAvgSq: like(p), beta1Product: 1 }),
     update(u, s, _p, h) {
-      const t = s.step + 1;
-      s.step = t;
-      const b1 = h.beta1 * pow(h.beta1Decay, t - 1);
-      const b2 = 1 - 1 / t;
-      const prod = s.beta1Product * b1;
-      s.beta1Product = prod;
-      const bc1 = 1 - prod;
+      const { b1, b2, bc1 } = advanceAdamNC(s, h);
       const eps = h.eps;
       const m = s.expAvg;
       const v = s.expAvgSq;
@@ -194,19 +188,22 @@ export function scaleByAdamNC(): Transform<Pick<AdamNCOptions, 'beta1' | 'beta1D
   };
 }
 
+/** Counts AdamNC's step and gives its β1 (decayed), β2 = 1 - 1/t and bias correction 1 - Πβ1; the chain and the fused pass share it. */
+function advanceAdamNC(s: AdamNCState, h: Pick<AdamNCOptions, 'beta1' | 'beta1Decay'>): { b1: number; b2: number; bc1: number } {
+  const t = s.step + 1;
+  s.step = t;
+  const b1 = h.beta1 * pow(h.beta1Decay, t - 1);
+  s.beta1Product *= b1;
+  return { b1, b2: 1 - 1 / t, bc1: 1 - s.beta1Product };
+}
+
 /** The whole AdamNC step in one pass (the chain's arithmetic in its order), or the backend's `adamLike` kernel. */
 function fusedAdamNC(p: Storage, grad: Storage, s: AdamNCState, h: AdamNCOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
   const v = s.expAvgSq;
   if (!fusable(p, grad, m, v)) return false;
   const { lr, eps, weightDecay: wd, maximize } = h;
-  const t = s.step + 1;
-  s.step = t;
-  const b1 = h.beta1 * pow(h.beta1Decay, t - 1);
-  const b2 = 1 - 1 / t;
-  const prod = s.beta1Product * b1;
-  s.beta1Product = prod;
-  const bc1 = 1 - prod;
+  const { b1, b2, bc1 } = advanceAdamNC(s, h);
   const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, bc1, bc2: 1, yogi: false };
   if (p instanceof Float32Array && kernels.adamLike?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper)) return true;
   for (let i = 0; i < p.length; i++) {

@@ -9,6 +9,7 @@ import { resolveMethod, type Method } from '../../../../src/lab/methods.js';
 import { MIXTURE_DEFAULT_LR, MIXTURE_LIPSCHITZ, MIXTURE_LOSSES, MIXTURE_NORMS, type MixtureLipschitz, type MixtureLoss } from '../../../../src/lab/reproductions/gan/mixture-task.js';
 import type { TrialConfig, TrialRecord } from '../../../../src/lab/trial.js';
 import type { Json, JsonObject } from '../../../../src/lab/util.js';
+import { canonicalJson } from '../../../../src/lab/canonical-json.js';
 
 /** The objectives offered (the lab task's `loss` values). */
 export const LOSSES = MIXTURE_LOSSES as readonly MixtureLoss[];
@@ -165,18 +166,6 @@ export function trialConfig(s: GanSpec): TrialConfig {
   return { task: 'gan-mixture', taskOptions: labTaskOptions(s), method, seed: s.seed };
 }
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
-    }
-    return out;
-  }
-  return v;
-}
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -221,7 +210,7 @@ export function sha256Hex(text: string): string {
 
 /** The lab's trial id (src/lab/trial.ts trialId): the first 16 hex digits of SHA-256 of the configuration's canonical JSON. */
 export function trialIdOf(config: TrialConfig): string {
-  return sha256Hex(JSON.stringify(sortKeys({ task: config.task, taskOptions: config.taskOptions, method: config.method, seed: config.seed, tags: config.tags ?? {} }))).slice(0, 16);
+  return sha256Hex(canonicalJson({ task: config.task, taskOptions: config.taskOptions, method: config.method, seed: config.seed, tags: config.tags ?? {} })).slice(0, 16);
 }
 
 /** What a run hands to {@link trialRecord}: the trial's output so far and whether it is complete. */
