@@ -5,13 +5,7 @@
  * 1 ulp; special values as `Math.log` (log(±0) = -Infinity, log(x < 0) = NaN, log(Infinity) = Infinity).
  */
 
-const f64 = new Float64Array(1);
-const i32 = new Int32Array(f64.buffer);
-const HI = (() => {
-  f64[0] = 1;
-  return i32[1] === 0x3ff00000 ? 1 : 0;
-})();
-const LO = 1 - HI;
+import { f64, HI, i32, LO } from './words.js';
 
 const ln2_hi = 6.93147180369123816490e-1;
 const ln2_lo = 1.90821492927058770002e-10;

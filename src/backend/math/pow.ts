@@ -8,14 +8,7 @@
  * ECMAScript's `Math.pow` (NaN exponents give NaN even for base 1, (±1)^±∞ is NaN, x^±0 is 1).
  */
 
-const f64 = new Float64Array(1);
-const i32 = new Int32Array(f64.buffer);
-// Word order of a double in a typed array (every engine we meet is little-endian; stay correct anyway).
-const HI = (() => {
-  f64[0] = 1;
-  return i32[1] === 0x3ff00000 ? 1 : 0;
-})();
-const LO = 1 - HI;
+import { f64, HI, i32, LO } from './words.js';
 
 function hi(x: number): number {
   f64[0] = x;

@@ -8,6 +8,8 @@
  * integers and half-integers (unlike `Math.sin(2 * Math.PI * x)`, whose product rounds first).
  */
 
+import { f64, HI, i32, LO } from './words.js';
+
 const S1 = -1.66666666666666324348e-1;
 const S2 = 8.33333333332248946124e-3;
 const S3 = -1.98412698298579493134e-4;
@@ -45,18 +47,12 @@ function kernelCos(x: number): number {
   return a - (hz - z * r);
 }
 
-const f64 = new Float64Array(1);
-const i32 = new Int32Array(f64.buffer);
-const HI = (() => {
-  f64[0] = 1;
-  return i32[1] === 0x3ff00000 ? 1 : 0;
-})();
 /** k_cos.c's qx: the double with high word hi(x) - 0x00200000 and low word 0 (x/4, truncated). */
 function highWordQuarter(x: number): number {
   f64[0] = x;
   const h = i32[HI] - 0x00200000;
   i32[HI] = h;
-  i32[1 - HI] = 0;
+  i32[LO] = 0;
   return f64[0];
 }
 
