@@ -11,8 +11,9 @@
  *   {@link finalAnalysis} after it: the top-k eigenvalues, the Hutchinson trace, the SLQ
  *   spectral density and a 2-D filter-normalized loss slice around the final point.
  */
-import { crossEntropy, diagnostics, Flatten, Generator, Linear, oneHot, ReLU, Sequential, Tanh, Tensor, type Module, type TensorDataset } from '../../../../src/index.js';
+import { crossEntropy, diagnostics, oneHot, Tensor, type Module, type TensorDataset } from '../../../../src/index.js';
 import { buildOptimizer, resolveMethod } from '../../../../src/lab/methods.js';
+import { buildNet, stabilityThreshold as methodThreshold } from '../../../../src/lab/reproductions/diagnostics/nets.js';
 
 // --- the 2-D problems in tensor ops
 
@@ -135,19 +136,12 @@ export const DEFAULT_EDGE: EdgeSettings = {
 };
 
 /**
- * The largest curvature a method is stable at on a quadratic, as the lab's task computes it
- * (src/lab/reproductions/diagnostics/edge-of-stability.ts): 2/lr for GD, (2 + 2β)/lr with
- * heavy-ball momentum β, (2 + 2β)/(lr (1 + 2β)) with Nesterov's; NaN for other methods (whose
- * effective step is not lr). `optimizer` is a lab method name (a preset such as `momentum`
- * brings its own β unless `options` sets one).
+ * The largest curvature a method is stable at on a quadratic: the lab task's own threshold
+ * (src/lab/reproductions/diagnostics/nets.ts) for a lab method name and its options (a preset
+ * such as `momentum` brings its own β unless `options` sets one).
  */
 export function stabilityThreshold(optimizer: string, options: Record<string, unknown>): number {
-  const m = resolveMethod(optimizer, options as Record<string, number>);
-  const lr = Number(m.options.lr);
-  if (m.optimizer !== 'sgd' || !(lr > 0)) return NaN;
-  const beta = Number(m.options.momentum ?? 0);
-  if (m.options.nesterov) return (2 + 2 * beta) / (lr * (1 + 2 * beta));
-  return (2 + 2 * beta) / lr;
+  return methodThreshold(resolveMethod(optimizer, options as Record<string, number>));
 }
 
 /** The optimizer's options as the lab's method (momentum only where set). */
@@ -155,14 +149,9 @@ export function methodOptions(s: EdgeSettings): Record<string, number> {
   return s.momentum > 0 ? { lr: s.lr, momentum: s.momentum } : { lr: s.lr };
 }
 
-/** 784 → width → (depth × width → width) → 10, as the lab's diagnostics tasks build it (buildNet, no residual). */
+/** 784 → width → (depth × width → width) → 10: the lab's diagnostics network (buildNet), without residuals. */
 export function buildMlp(s: Pick<EdgeSettings, 'width' | 'depth' | 'activation' | 'seed'>): Module {
-  const generator = new Generator(s.seed);
-  const act = (): Module => (s.activation === 'tanh' ? new Tanh() : new ReLU());
-  const layers: Module[] = [new Flatten(), new Linear(784, s.width, { generator }), act()];
-  for (let i = 0; i < s.depth; i++) layers.push(new Sequential(new Linear(s.width, s.width, { generator }), act()));
-  layers.push(new Linear(s.width, 10, { generator }));
-  return new Sequential(...layers);
+  return buildNet({ width: s.width, depth: s.depth, activation: s.activation, seed: s.seed, residual: false });
 }
 
 /** One λ₁ evaluation. */

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import * as diagnostics from '../../../diagnostics/index.js';
-import { crossEntropy, Flatten, Linear, type Module, ReLU, Residual, Sequential, Tanh } from '../../../nn/index.js';
+import { crossEntropy, type Module } from '../../../nn/index.js';
 import type { TensorDataset } from '../../../data/index.js';
-import { Generator, noGrad } from '../../../tensor/index.js';
+import { noGrad } from '../../../tensor/index.js';
 import { fit, type Callback } from '../../../train/index.js';
 import { buildOptimizer } from '../../methods.js';
 import { contourChart } from '../../plots.js';
@@ -23,31 +23,7 @@ export function fmnist(dataset: 'auto' | 'builtin' | 'full', trainLimit: number,
   return loadData(dataset, trainLimit, testLimit);
 }
 
-export interface NetOptions {
-  /** Hidden width. */
-  width: number;
-  /** Hidden layers after the first (each a residual block when `residual`). */
-  depth: number;
-  residual: boolean;
-  activation: 'relu' | 'tanh';
-  seed: number;
-}
-
-/**
- * 784 → width, then `depth` hidden layers width → width (each x + act(W x + b) with `residual`,
- * act(W x + b) without), then width → 10.
- */
-export function buildNet(o: NetOptions): Module {
-  const generator = new Generator(o.seed);
-  const act = (): Module => (o.activation === 'tanh' ? new Tanh() : new ReLU());
-  const layers: Module[] = [new Flatten(), new Linear(784, o.width, { generator }), act()];
-  for (let i = 0; i < o.depth; i++) {
-    const block = new Sequential(new Linear(o.width, o.width, { generator }), act());
-    layers.push(o.residual ? new Residual(block) : block);
-  }
-  layers.push(new Linear(o.width, 10, { generator }));
-  return new Sequential(...layers);
-}
+export { buildNet, type NetOptions } from './nets.js';
 
 /** The mean cross-entropy of the model on the whole dataset, as an objective of its parameters. */
 export function lossObjective(model: Module, data: TensorDataset): diagnostics.Objective {

@@ -15,7 +15,8 @@ import type { TensorDataset } from '../../../data/index.js';
 import { oneHot } from '../../../nn/index.js';
 import type { Tensor } from '../../../tensor/index.js';
 import { buildOptimizer } from '../../methods.js';
-import { buildNet, datasetOption, fmnist } from './common.js';
+import { datasetOption, fmnist } from './common.js';
+import { buildNet, stabilityThreshold } from './nets.js';
 import { analysisOf, type Claim, curvesChart, fmt, groupTrials, mean, optionsSchema, PlotSink, type Reproduction, resolveMethod, type Scale, type Series, type TaskDef, type TaskHooks, type TrialConfig, type TrialOutput, type Method } from '../kit.js';
 
 export interface EdgeOfStabilityOptions {
@@ -30,14 +31,7 @@ export interface EdgeOfStabilityOptions {
   lanczosIterations: number;
 }
 
-/** The largest curvature the method is stable at on a quadratic: 2/η for GD, (2 + 2β)/η with heavy-ball momentum; NaN for others. */
-export function stabilityThreshold(method: Method): number {
-  const lr = Number(method.options.lr);
-  if (method.optimizer !== 'sgd' || !(lr > 0)) return NaN;
-  const beta = Number(method.options.momentum ?? 0);
-  if (method.options.nesterov) return (2 + 2 * beta) / (lr * (1 + 2 * beta));
-  return (2 + 2 * beta) / lr;
-}
+export { stabilityThreshold };
 
 function lossOf(kind: EdgeOfStabilityOptions['loss'], model: Module, data: TensorDataset, target: Tensor | null): Tensor {
   const out = model.forward(data.x);
