@@ -29,16 +29,8 @@ export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
     init: (p, h) => ({ step: 0, expAvg: like(p), expAvgSq: like(p), maxExpAvgSq: h.amsbound ? like(p) : null }),
     update(u, s, p, h) {
       const [b1, b2] = h.betas;
-      const lr = h.lr;
       const eps = h.eps;
-      const finalLr = h.finalLr;
-      const gamma = h.gamma;
-      const t = s.step + 1;
-      s.step = t;
-      const lower = finalLr * (1 - 1 / (gamma * t + 1));
-      const upper = finalLr * (1 + 1 / (gamma * t));
-      const base = h.biasCorrection ? (lr * Math.sqrt(1 - pow(b2, t))) / (1 - pow(b1, t)) : lr;
-      const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
+      const { lower, upper, base, decay } = advanceAdaBound(s, h);
       const m = s.expAvg;
       const v = s.expAvgSq;
       let vmax = s.maxExpAvgSq;
@@ -59,6 +51,23 @@ export function adaboundStep(): Transform<AdaBoundOptions, AdaBoundState> {
   };
 }
 
+/**
+ * Counts AdaBound's step and gives its scalars: the bounds on the step size, the bias-corrected
+ * lr and the 1/√t decay. The chain and the fused pass share it.
+ */
+function advanceAdaBound(s: AdaBoundState, h: AdaBoundOptions): { lower: number; upper: number; base: number; decay: number } {
+  const [b1, b2] = h.betas;
+  const { lr, finalLr, gamma } = h;
+  const t = s.step + 1;
+  s.step = t;
+  return {
+    lower: finalLr * (1 - 1 / (gamma * t + 1)),
+    upper: finalLr * (1 + 1 / (gamma * t)),
+    base: h.biasCorrection ? (lr * Math.sqrt(1 - pow(b2, t))) / (1 - pow(b1, t)) : lr,
+    decay: h.sqrtDecay ? 1 / Math.sqrt(t) : 1,
+  };
+}
+
 /** The whole AdaBound step in one pass (the chain's arithmetic in its order), or the backend's `adabound` kernel. */
 function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundOptions, kernels: OptimizerKernels): boolean {
   if (h.amsbound && !s.maxExpAvgSq) s.maxExpAvgSq = like(p);
@@ -67,13 +76,8 @@ function fusedAdaBound(p: Storage, grad: Storage, s: AdaBoundState, h: AdaBoundO
   const vmax = h.amsbound ? s.maxExpAvgSq : null;
   if (!fusable(p, grad, m, v, vmax)) return false;
   const [b1, b2] = h.betas;
-  const { lr, eps, finalLr, gamma, weightDecay: wd, maximize } = h;
-  const t = s.step + 1;
-  s.step = t;
-  const lower = finalLr * (1 - 1 / (gamma * t + 1));
-  const upper = finalLr * (1 + 1 / (gamma * t));
-  const base = h.biasCorrection ? (lr * Math.sqrt(1 - pow(b2, t))) / (1 - pow(b1, t)) : lr;
-  const decay = h.sqrtDecay ? 1 / Math.sqrt(t) : 1;
+  const { lr, eps, weightDecay: wd, maximize } = h;
+  const { lower, upper, base, decay } = advanceAdaBound(s, h);
   const hyper = { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, maximize, base, lower, upper, decay };
   if (p instanceof Float32Array && kernels.adabound?.(p, grad as Float32Array, m as Float32Array, v as Float32Array, vmax as Float32Array | null, hyper)) return true;
   for (let i = 0; i < p.length; i++) {
