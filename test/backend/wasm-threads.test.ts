@@ -16,13 +16,8 @@ import type { ConvBatch, ConvGeometry, GemmArgs } from '../../src/backend/kernel
 import { createWasmKernels, splitRange, WASM_MT_URL, WASM_URL, type WasmKernels } from '../../src/backend/wasm/index.js';
 import { defaultWasmThreads, pinWasmThreads, wasmThreadsProblem } from '../../src/backend/wasm/threads.js';
 import { Generator } from '../../src/tensor/random.js';
+import { WA } from '../helpers/wasm-api.js';
 
-/** The WebAssembly global (the project's TypeScript lib does not declare it). */
-const WA = (globalThis as unknown as { WebAssembly: {
-  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[]; exports(m: object): { name: string; kind: string }[] };
-  Instance: new (m: object, imports: object) => object;
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => object;
-} }).WebAssembly;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const gen = new Generator(77);

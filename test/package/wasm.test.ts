@@ -10,13 +10,8 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WA } from '../helpers/wasm-api.js';
 
-/** The WebAssembly global (the project's TypeScript lib does not declare it). */
-const WA = (globalThis as unknown as { WebAssembly: {
-  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string; kind: string }[]; exports(m: object): { name: string; kind: string }[] };
-  Instance: new (m: object, imports: object) => object;
-  Memory: new (d: { initial: number; maximum?: number; shared?: boolean }) => object;
-} }).WebAssembly;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const wasmDir = join(root, 'src/backend/wasm');
