@@ -14,6 +14,7 @@
 import { crossEntropy, diagnostics, oneHot, Tensor, type Module, type TensorDataset } from '../../../../src/index.js';
 import { buildOptimizer, resolveMethod } from '../../../../src/lab/methods.js';
 import { buildNet, stabilityThreshold as methodThreshold } from '../../../../src/lab/reproductions/diagnostics/nets.js';
+import type { EdgeOfStabilityOptions } from '../../../../src/lab/reproductions/diagnostics/edge-of-stability.js';
 
 // --- the 2-D problems in tensor ops
 
@@ -110,18 +111,8 @@ export function pointHessian(problem: string, point: [number, number], lr: numbe
 
 // --- the MLP: the lab's edge-of-stability task, step by step
 
-/** The settings of the MLP panel, named as the lab's `edge-of-stability` task options. */
-export interface EdgeSettings {
-  trainLimit: number;
-  width: number;
-  depth: number;
-  activation: 'relu' | 'tanh';
-  loss: 'mse' | 'crossEntropy';
-  /** Full-batch steps (each one pass over the training examples: an epoch). */
-  steps: number;
-  /** λ₁ every this many steps (and at the end). */
-  evalEvery: number;
-  lanczosIterations: number;
+/** The settings of the MLP panel: the lab's `edge-of-stability` task options (on the built-in data), and the method. */
+export interface EdgeSettings extends Omit<EdgeOfStabilityOptions, 'dataset'> {
   optimizer: string;
   lr: number;
   /** Heavy-ball momentum β (SGD-family only); 0 leaves the method's own (none for plain `sgd`, 0.9 for the `momentum` and `nesterov` presets). */

@@ -26,7 +26,9 @@ export interface EdgeOfStabilityOptions {
   depth: number;
   activation: 'relu' | 'tanh';
   loss: 'mse' | 'crossEntropy';
+  /** Full-batch steps (each one pass over the training examples: an epoch). */
   steps: number;
+  /** λ₁ every this many steps (and at the end). */
   evalEvery: number;
   lanczosIterations: number;
 }
