@@ -556,6 +556,13 @@ for (const name of others) {
         [geometry(4, 40, 40, 5, 5, [1, 1], [2, 2], [1, 1]), 9, 1, 8],
         [geometry(2, 8, 7, 3, 3, [1, 1], [2, 2], [2, 2]), 3, 2, 4],
         [geometry(1, 2, 3, 5, 3, [1, 1], [2, 1], [1, 1]), 4, 1, 3],
+        // planes of 256 outputs and more (the blas backend's image-by-image path): no padding
+        // (rows narrower than the image), stride 2 with groups, dilation with padding wider
+        // than the kernel reaches (rows of padding only), a tall kernel
+        [geometry(32, 26, 26, 3, 3, [1, 1], [0, 0], [1, 1]), 3, 1, 16],
+        [geometry(3, 40, 41, 3, 3, [2, 2], [1, 1], [1, 1]), 2, 2, 4],
+        [geometry(2, 30, 30, 3, 3, [1, 1], [3, 1], [2, 2]), 2, 1, 5],
+        [geometry(1, 20, 20, 5, 3, [1, 1], [4, 0], [1, 1]), 2, 1, 3],
       ];
       for (const [g, n, groups, outChannels] of cases) {
         const b: ConvBatch = { n, groups, outChannels, geometry: g };
