@@ -1,0 +1,248 @@
+/*
+ * Bulk draws from descent's Generator (src/tensor/random.ts), bit for bit: xoshiro128** for the
+ * bits, the 53-bit uniform u = ((r1 >> 5) 2^26 + (r2 >> 6)) / 2^53, Bernoulli masks (u < p) and
+ * Box-Muller normals through a port of the Generator's own deterministic log (math/log.ts,
+ * fdlibm's e_log.c) and sin/cos(2 pi v) (math/trig.ts, k_sin.c and k_cos.c).
+ *
+ * Bit-exactness rests on doing the same IEEE double operations in the same order as the
+ * TypeScript: every expression below is written operation for operation as there (C's left to
+ * right association matches JavaScript's), wasm has no scalar fused multiply-add, contraction is
+ * off, and the build has no -ffast-math. test/tensor/random-bulk.test.ts compares millions of
+ * samples with the TypeScript loops.
+ *
+ * The TypeScript side (wasm/random.ts) puts the generator's state in rng_state (the four words,
+ * and the spare normal, NaN for none), calls a kernel for a chunk of at most RNG_CHUNK elements,
+ * which writes float32 or float64 samples to rng_out (and reads the added-to array from rng_in),
+ * copies them out and reads the state back.
+ */
+#include <stdint.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+#define RNG_CHUNK 8192
+
+static uint32_t rng_state[4];
+static double rng_spare;
+static double rng_in[RNG_CHUNK] __attribute__((aligned(16)));
+static double rng_out[RNG_CHUNK] __attribute__((aligned(16)));
+
+EXPORT(rng_state_at)
+uint32_t *rng_state_at(void) { return rng_state; }
+EXPORT(rng_spare_at)
+double *rng_spare_at(void) { return &rng_spare; }
+EXPORT(rng_in_at)
+double *rng_in_at(void) { return rng_in; }
+EXPORT(rng_out_at)
+double *rng_out_at(void) { return rng_out; }
+EXPORT(rng_chunk)
+int rng_chunk(void) { return RNG_CHUNK; }
+
+static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+/* The generator's four words in locals: one xoshiro128** output per call. */
+typedef struct { uint32_t s0, s1, s2, s3; } xo_t;
+
+static inline uint32_t xo_next(xo_t *x) {
+  uint32_t result = rotl(x->s1 * 5u, 7) * 9u;
+  uint32_t t = x->s1 << 9;
+  x->s2 ^= x->s0;
+  x->s3 ^= x->s1;
+  x->s1 ^= x->s2;
+  x->s0 ^= x->s3;
+  x->s2 ^= t;
+  x->s3 = rotl(x->s3, 11);
+  return result;
+}
+
+/* Generator.random(): two outputs, 27 + 26 bits. */
+static inline double xo_uniform(xo_t *x) {
+  uint32_t hi = xo_next(x) >> 5;
+  uint32_t lo = xo_next(x) >> 6;
+  return ((double)hi * 67108864.0 + (double)lo) / 9007199254740992.0;
+}
+
+static inline xo_t xo_load(void) {
+  xo_t x = {rng_state[0], rng_state[1], rng_state[2], rng_state[3]};
+  return x;
+}
+
+static inline void xo_store(const xo_t *x) {
+  rng_state[0] = x->s0;
+  rng_state[1] = x->s1;
+  rng_state[2] = x->s2;
+  rng_state[3] = x->s3;
+}
+
+/* rng_out[0..n) = (u < p ? value : 0), float32 (f64 == 0) or float64, one uniform each. */
+EXPORT(rng_bernoulli)
+void rng_bernoulli(int n, int f64, double p, double value) {
+  xo_t x = xo_load();
+  if (f64) {
+    double *o = rng_out;
+    for (int i = 0; i < n; i++) o[i] = xo_uniform(&x) < p ? value : 0.0;
+  } else {
+    float *o = (float *)rng_out;
+    float v = (float)value;
+    for (int i = 0; i < n; i++) o[i] = xo_uniform(&x) < p ? v : 0.0f;
+  }
+  xo_store(&x);
+}
+
+/* ---- the deterministic log and sin/cos(2 pi v), as math/log.ts and math/trig.ts ---- */
+
+typedef union { double d; uint64_t u; } words_t;
+
+static inline int32_t high_word(double x) { words_t w = {.d = x}; return (int32_t)(w.u >> 32); }
+static inline uint32_t low_word(double x) { words_t w = {.d = x}; return (uint32_t)w.u; }
+static inline double from_words(int32_t hi, uint32_t lo) {
+  words_t w = {.u = ((uint64_t)(uint32_t)hi << 32) | lo};
+  return w.d;
+}
+
+static const double ln2_hi = 6.93147180369123816490e-1;
+static const double ln2_lo = 1.90821492927058770002e-10;
+static const double two54 = 1.80143985094819840000e16;
+static const double Lg1 = 6.666666666666735130e-1;
+static const double Lg2 = 3.999999999940941908e-1;
+static const double Lg3 = 2.857142874366239149e-1;
+static const double Lg4 = 2.222219843214978396e-1;
+static const double Lg5 = 1.818357216161805012e-1;
+static const double Lg6 = 1.531383769920937332e-1;
+static const double Lg7 = 1.479819860511658591e-1;
+
+/* math/log.ts's log(x), line for line. */
+static double det_log(double x) {
+  int32_t hx = high_word(x);
+  uint32_t lx = low_word(x);
+  int32_t k = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -__builtin_inf();
+    if (hx < 0) return __builtin_nan("");
+    k -= 54;
+    x *= two54;
+    hx = high_word(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  int32_t i = (hx + 0x95f64) & 0x100000;
+  x = from_words(hx | (i ^ 0x3ff00000), low_word(x));
+  k += i >> 20;
+  double f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      return (double)k * ln2_hi + (double)k * ln2_lo;
+    }
+    double R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    return (double)k * ln2_hi - (R - (double)k * ln2_lo - f);
+  }
+  double s = f / (2.0 + f);
+  double dk = (double)k;
+  double z = s * s;
+  i = hx - 0x6147a;
+  double w = z * z;
+  int32_t j = 0x6b851 - hx;
+  double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  double t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  i |= j;
+  double R = t2 + t1;
+  if (i > 0) {
+    double hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * ln2_hi - (hfsq - (s * (hfsq + R) + dk * ln2_lo) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * ln2_hi - (s * (f - R) - dk * ln2_lo - f);
+}
+
+static const double S1 = -1.66666666666666324348e-1;
+static const double S2 = 8.33333333332248946124e-3;
+static const double S3 = -1.98412698298579493134e-4;
+static const double S4 = 2.75573137070700676789e-6;
+static const double S5 = -2.50507602534068634195e-8;
+static const double S6 = 1.58969099521155010221e-10;
+static const double C1 = 4.16666666666666019037e-2;
+static const double C2 = -1.38888888888741095749e-3;
+static const double C3 = 2.48015872894767294178e-5;
+static const double C4 = -2.75573143513906633035e-7;
+static const double C5 = 2.08757232129817482790e-9;
+static const double C6 = -1.13596475577881948265e-11;
+static const double TWO_PI = 6.283185307179586;
+
+/* trig.ts's kernelSin. */
+static inline double kernel_sin(double x) {
+  if (__builtin_fabs(x) < 7.450580596923828e-9) return x;
+  double z = x * x;
+  double v = z * x;
+  double r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+  return x + v * (S1 + z * r);
+}
+
+/* trig.ts's kernelCos, with highWordQuarter inline. */
+static inline double kernel_cos(double x) {
+  double ax = __builtin_fabs(x);
+  if (ax < 7.450580596923828e-9) return 1;
+  double z = x * x;
+  double r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+  if (ax < 0.3) return 1 - (0.5 * z - z * r);
+  double qx = ax > 0.78125 ? 0.28125 : from_words(high_word(ax) - 0x00200000, 0);
+  double hz = 0.5 * z - qx;
+  double a = 1 - qx;
+  return a - (hz - z * r);
+}
+
+/* sin(2 pi v) and cos(2 pi v) as trig.ts's sinTwoPi and cosTwoPi, for 0 <= v < 1 (the only
+ * arguments Box-Muller gives them): one reduction for both. Math.round(4v) is floor(4v + 0.5)
+ * computed exactly (4v - floor(4v) is exact). */
+static inline void sin_cos_two_pi(double x, double *sin_out, double *cos_out) {
+  double y = 4 * x;
+  double n = __builtin_floor(y);
+  if (y - n >= 0.5) n += 1;
+  double s = x - n / 4;
+  int q = (int)n & 3;
+  double angle = s * TWO_PI;
+  double ks = kernel_sin(angle), kc = kernel_cos(angle);
+  double sr = q == 0 ? ks : q == 1 ? kc : q == 2 ? -ks : -kc;
+  double cr = q == 0 ? kc : q == 1 ? -ks : q == 2 ? -kc : ks;
+  *sin_out = sr == 0 ? (x == 0 ? x : 0) : sr;
+  *cos_out = cr + 0;
+}
+
+/*
+ * n draws of Generator.normal(mean, std), the spare normal carried in rng_spare (NaN: none);
+ * with xkind 1 (float32) or 2 (float64), each becomes rng_in[i] + scale * draw (the js
+ * `x[i] + scale * normal(mean, std)`). Written to rng_out as float32 (f64 == 0) or float64.
+ */
+EXPORT(rng_normal)
+void rng_normal(int n, int f64, double mean, double std, int xkind, double scale) {
+  xo_t x = xo_load();
+  double spare = rng_spare;
+  const float *in32 = (const float *)rng_in;
+  const double *in64 = rng_in;
+  for (int i = 0; i < n; i++) {
+    double d;
+    if (spare == spare) {
+      d = mean + std * spare;
+      spare = __builtin_nan("");
+    } else {
+      double u = 0;
+      while (u == 0) u = xo_uniform(&x);
+      double v = xo_uniform(&x);
+      double r = __builtin_sqrt(-2 * det_log(u));
+      double sn, cs;
+      sin_cos_two_pi(v, &sn, &cs);
+      spare = r * sn;
+      d = mean + std * r * cs;
+    }
+    if (xkind == 1) d = (double)in32[i] + scale * d;
+    else if (xkind == 2) d = in64[i] + scale * d;
+    if (f64) rng_out[i] = d;
+    else ((float *)rng_out)[i] = (float)d;
+  }
+  xo_store(&x);
+  rng_spare = spare;
+}
