@@ -16,6 +16,7 @@
  * copies them out and reads the state back.
  */
 #include <stdint.h>
+#include <wasm_simd128.h>
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -27,6 +28,8 @@ static uint32_t rng_state[4];
 static double rng_spare;
 static double rng_in[RNG_CHUNK] __attribute__((aligned(16)));
 static double rng_out[RNG_CHUNK] __attribute__((aligned(16)));
+/* rng_normal's uniforms drawn ahead in lanes (never more than it will use: see there) */
+static double rng_uniforms[RNG_CHUNK];
 
 EXPORT(rng_state_at)
 uint32_t *rng_state_at(void) { return rng_state; }
@@ -75,17 +78,164 @@ static inline void xo_store(const xo_t *x) {
   rng_state[3] = x->s3;
 }
 
-/* rng_out[0..n) = (u < p ? value : 0), float32 (f64 == 0) or float64, one uniform each. */
+/*
+ * Four streams at once. The xoshiro128** state update is linear over GF(2), so the state J steps
+ * ahead is a 128 x 128 bit matrix M^J times the state. A block of 4 LANE_SPAN elements runs
+ * as four lanes of i32x4: lane j starts at M^(2 LANE_SPAN j) s (each element takes two
+ * outputs) and draws its LANE_SPAN consecutive elements, so together the lanes draw exactly the
+ * one stream's outputs in order, and lane 3 ends at the state after the block. jump[j - 1] holds
+ * M^(2 LANE_SPAN j) by columns (column k: the image of state bit k), built once by squaring.
+ */
+#define LANE_SPAN 1024
+
+typedef struct { uint32_t w[4]; } st128_t;
+static st128_t jump[3][128];
+static int jump_ready;
+
+/* One xoshiro128** state update of a 128-bit state (no output). */
+static st128_t st_step(st128_t s) {
+  xo_t x = {s.w[0], s.w[1], s.w[2], s.w[3]};
+  xo_next(&x);
+  st128_t r = {{x.s0, x.s1, x.s2, x.s3}};
+  return r;
+}
+
+/* A x, A by columns. */
+static st128_t st_apply(const st128_t *a, st128_t x) {
+  v128_t r = wasm_i32x4_splat(0);
+  for (int k = 0; k < 128; k++) {
+    uint32_t bit = (x.w[k >> 5] >> (k & 31)) & 1u;
+    r = wasm_v128_xor(r, wasm_v128_and(wasm_v128_load(&a[k]), wasm_i32x4_splat(-(int32_t)bit)));
+  }
+  st128_t out;
+  wasm_v128_store(&out, r);
+  return out;
+}
+
+/* c = a b by columns (c may not be a or b). */
+static void st_mul(st128_t *c, const st128_t *a, const st128_t *b) {
+  for (int k = 0; k < 128; k++) c[k] = st_apply(a, b[k]);
+}
+
+static void jump_init(void) {
+  static st128_t m[128], t[128];
+  for (int k = 0; k < 128; k++) {
+    st128_t e = {{0, 0, 0, 0}};
+    e.w[k >> 5] = 1u << (k & 31);
+    m[k] = st_step(e);
+  }
+  /* M^(2 LANE_SPAN) by squaring (2 LANE_SPAN is a power of two) */
+  for (int span = 1; span < 2 * LANE_SPAN; span *= 2) {
+    st_mul(t, m, m);
+    for (int k = 0; k < 128; k++) m[k] = t[k];
+  }
+  for (int k = 0; k < 128; k++) jump[0][k] = m[k];
+  st_mul(jump[1], jump[0], jump[0]);
+  st_mul(jump[2], jump[1], jump[0]);
+  jump_ready = 1;
+}
+
+static inline v128_t rotl4(v128_t x, int k) { return wasm_v128_or(wasm_i32x4_shl(x, k), wasm_u32x4_shr(x, 32 - k)); }
+
+/* The four lanes' states word by word: lane j at M^(2 LANE_SPAN j) x. */
+typedef struct { v128_t a, b, c, d; } lanes_t;
+
+static lanes_t lanes_start(const xo_t *x) {
+  if (!jump_ready) jump_init();
+  st128_t s0 = {{x->s0, x->s1, x->s2, x->s3}};
+  st128_t l1 = st_apply(jump[0], s0), l2 = st_apply(jump[1], s0), l3 = st_apply(jump[2], s0);
+  lanes_t l = {wasm_u32x4_make(s0.w[0], l1.w[0], l2.w[0], l3.w[0]), wasm_u32x4_make(s0.w[1], l1.w[1], l2.w[1], l3.w[1]),
+               wasm_u32x4_make(s0.w[2], l1.w[2], l2.w[2], l3.w[2]), wasm_u32x4_make(s0.w[3], l1.w[3], l2.w[3], l3.w[3])};
+  return l;
+}
+
+/* Lane 3's state: the one stream's state after the block. */
+static inline void lanes_end(const lanes_t *l, xo_t *x) {
+  x->s0 = wasm_i32x4_extract_lane(l->a, 3);
+  x->s1 = wasm_i32x4_extract_lane(l->b, 3);
+  x->s2 = wasm_i32x4_extract_lane(l->c, 3);
+  x->s3 = wasm_i32x4_extract_lane(l->d, 3);
+}
+
+/* One xoshiro128** output in each lane (xo_next, lane by lane). */
+static inline v128_t lanes_next(lanes_t *l) {
+  v128_t r = wasm_i32x4_mul(rotl4(wasm_i32x4_mul(l->b, wasm_i32x4_splat(5)), 7), wasm_i32x4_splat(9));
+  v128_t t = wasm_i32x4_shl(l->b, 9);
+  l->c = wasm_v128_xor(l->c, l->a);
+  l->d = wasm_v128_xor(l->d, l->b);
+  l->b = wasm_v128_xor(l->b, l->c);
+  l->a = wasm_v128_xor(l->a, l->d);
+  l->c = wasm_v128_xor(l->c, t);
+  l->d = rotl4(l->d, 11);
+  return r;
+}
+
+/* blocks x 4 LANE_SPAN uniforms (xo_uniform's, in the stream's order) into u, advancing x past them. */
+static void lanes_uniforms(xo_t *x, double *u, int blocks) {
+  const v128_t scale = wasm_f64x2_splat(67108864.0), two53 = wasm_f64x2_splat(9007199254740992.0);
+  for (int blk = 0; blk < blocks; blk++, u += 4 * LANE_SPAN) {
+    lanes_t l = lanes_start(x);
+    for (int k = 0; k < LANE_SPAN; k++) {
+      v128_t hi = wasm_u32x4_shr(lanes_next(&l), 5);
+      v128_t lo = wasm_u32x4_shr(lanes_next(&l), 6);
+      /* the values are below 2^27: the signed conversions are exact */
+      v128_t hh = wasm_i32x4_shuffle(hi, hi, 2, 3, 0, 1), lh = wasm_i32x4_shuffle(lo, lo, 2, 3, 0, 1);
+      v128_t u01 = wasm_f64x2_div(wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_convert_low_i32x4(hi), scale), wasm_f64x2_convert_low_i32x4(lo)), two53);
+      v128_t u23 = wasm_f64x2_div(wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_convert_low_i32x4(hh), scale), wasm_f64x2_convert_low_i32x4(lh)), two53);
+      u[k] = wasm_f64x2_extract_lane(u01, 0);
+      u[k + LANE_SPAN] = wasm_f64x2_extract_lane(u01, 1);
+      u[k + 2 * LANE_SPAN] = wasm_f64x2_extract_lane(u23, 0);
+      u[k + 3 * LANE_SPAN] = wasm_f64x2_extract_lane(u23, 1);
+    }
+    lanes_end(&l, x);
+  }
+}
+
+/*
+ * rng_out[0..n) = (u < p ? value : 0), float32 (f64 == 0) or float64, one uniform each. With
+ * u = K / 2^53 for the integer K = hi 2^26 + lo, u < p exactly when K < T = ceil(p 2^53) (clamped
+ * to [0, 2^53], 0 for NaN), that is when hi < T >> 26, or hi == T >> 26 and lo < T mod 2^26:
+ * integer compares in the lanes. Whole blocks run in four lanes, the rest one by one.
+ */
 EXPORT(rng_bernoulli)
 void rng_bernoulli(int n, int f64, double p, double value) {
   xo_t x = xo_load();
+  int i = 0;
+  if (n >= 4 * LANE_SPAN) {
+    double pt = p * 9007199254740992.0;
+    uint64_t T = !(pt > 0) ? 0 : pt >= 9007199254740992.0 ? 9007199254740992ull : (uint64_t)__builtin_ceil(pt);
+    v128_t th = wasm_i32x4_splat((int32_t)(T >> 26)), tl = wasm_i32x4_splat((int32_t)(T & 0x3ffffff));
+    v128_t v32 = wasm_f32x4_splat((float)value);
+    for (; i + 4 * LANE_SPAN <= n; i += 4 * LANE_SPAN) {
+      lanes_t l = lanes_start(&x);
+      float *o32 = (float *)rng_out + i;
+      double *o64 = rng_out + i;
+      for (int k = 0; k < LANE_SPAN; k++) {
+        v128_t hi = wasm_u32x4_shr(lanes_next(&l), 5), lo = wasm_u32x4_shr(lanes_next(&l), 6);
+        v128_t lt = wasm_v128_or(wasm_i32x4_lt(hi, th), wasm_v128_and(wasm_i32x4_eq(hi, th), wasm_i32x4_lt(lo, tl)));
+        if (f64) {
+          o64[k] = wasm_i32x4_extract_lane(lt, 0) ? value : 0.0;
+          o64[k + LANE_SPAN] = wasm_i32x4_extract_lane(lt, 1) ? value : 0.0;
+          o64[k + 2 * LANE_SPAN] = wasm_i32x4_extract_lane(lt, 2) ? value : 0.0;
+          o64[k + 3 * LANE_SPAN] = wasm_i32x4_extract_lane(lt, 3) ? value : 0.0;
+        } else {
+          v128_t out = wasm_v128_and(lt, v32);
+          wasm_v128_store32_lane(o32 + k, out, 0);
+          wasm_v128_store32_lane(o32 + k + LANE_SPAN, out, 1);
+          wasm_v128_store32_lane(o32 + k + 2 * LANE_SPAN, out, 2);
+          wasm_v128_store32_lane(o32 + k + 3 * LANE_SPAN, out, 3);
+        }
+      }
+      lanes_end(&l, &x);
+    }
+  }
   if (f64) {
     double *o = rng_out;
-    for (int i = 0; i < n; i++) o[i] = xo_uniform(&x) < p ? value : 0.0;
+    for (; i < n; i++) o[i] = xo_uniform(&x) < p ? value : 0.0;
   } else {
     float *o = (float *)rng_out;
     float v = (float)value;
-    for (int i = 0; i < n; i++) o[i] = xo_uniform(&x) < p ? v : 0.0f;
+    for (; i < n; i++) o[i] = xo_uniform(&x) < p ? v : 0.0f;
   }
   xo_store(&x);
 }
@@ -223,6 +373,15 @@ void rng_normal(int n, int f64, double mean, double std, int xkind, double scale
   double spare = rng_spare;
   const float *in32 = (const float *)rng_in;
   const double *in64 = rng_in;
+  /* The chunk takes at least 2 ceil(pairs) uniforms (more only where u == 0 is redrawn): whole
+   * blocks of those come from the lanes into rng_uniforms, in the stream's order, and are
+   * consumed in order; the rest are drawn one by one from the state after them. */
+  int fresh = n - (spare == spare ? 1 : 0);
+  int needed = fresh > 0 ? 2 * ((fresh + 1) / 2) : 0;
+  int ahead = needed / (4 * LANE_SPAN) * (4 * LANE_SPAN);
+  if (ahead > 0) lanes_uniforms(&x, rng_uniforms, ahead / (4 * LANE_SPAN));
+  int used = 0;
+#define NEXT_UNIFORM() (used < ahead ? rng_uniforms[used++] : xo_uniform(&x))
   for (int i = 0; i < n; i++) {
     double d;
     if (spare == spare) {
@@ -230,8 +389,8 @@ void rng_normal(int n, int f64, double mean, double std, int xkind, double scale
       spare = __builtin_nan("");
     } else {
       double u = 0;
-      while (u == 0) u = xo_uniform(&x);
-      double v = xo_uniform(&x);
+      while (u == 0) u = NEXT_UNIFORM();
+      double v = NEXT_UNIFORM();
       double r = __builtin_sqrt(-2 * det_log(u));
       double sn, cs;
       sin_cos_two_pi(v, &sn, &cs);
@@ -243,6 +402,7 @@ void rng_normal(int n, int f64, double mean, double std, int xkind, double scale
     if (f64) rng_out[i] = d;
     else ((float *)rng_out)[i] = (float)d;
   }
+#undef NEXT_UNIFORM
   xo_store(&x);
   rng_spare = spare;
 }
