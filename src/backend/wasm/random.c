@@ -10,6 +10,11 @@
  * off, and the build has no -ffast-math. test/tensor/random-bulk.test.ts compares millions of
  * samples with the TypeScript loops.
  *
+ * Speed without reordering anything: long Bernoulli fills and the normals' uniforms run the one
+ * stream in four i32x4 lanes (each lane a consecutive stretch of it, started by GF(2) jump
+ * matrices), and the normals' log, sqrt and sin/cos run two pairs at a time in f64x2 lanes, every
+ * branch computed and selected per lane (bp2).
+ *
  * The TypeScript side (wasm/random.ts) puts the generator's state in rng_state (the four words,
  * and the spare normal, NaN for none), calls a kernel for a chunk of at most RNG_CHUNK elements,
  * which writes float32 or float64 samples to rng_out (and reads the added-to array from rng_in),
@@ -363,6 +368,94 @@ static inline void sin_cos_two_pi(double x, double *sin_out, double *cos_out) {
 }
 
 /*
+ * Two Box-Muller pairs at once: det_log and sin_cos_two_pi in f64x2 lanes, every branch of theirs
+ * computed and selected per lane (the same IEEE operations per lane, so the same bits). The
+ * rare branches (|f| < 2^-20 in the log, |angle| < 2^-27 in the kernels) are not written here:
+ * bp2 returns 0 when a lane would take one, and the caller runs those pairs one by one.
+ */
+static inline v128_t f2(double x) { return wasm_f64x2_splat(x); }
+static inline v128_t sel(v128_t mask, v128_t a, v128_t b) { return wasm_v128_bitselect(a, b, mask); }
+
+static int bp2(v128_t u, v128_t v, v128_t *r_out, v128_t *sin_out, v128_t *cos_out) {
+  /* det_log(u), 2^-53 <= u < 1: no zero, subnormal, Infinity or NaN */
+  v128_t bits = u;
+  v128_t hx = wasm_i64x2_shr(bits, 32); /* the high words, sign-extended in each i64 lane */
+  v128_t k = wasm_i64x2_sub(wasm_i64x2_shr(hx, 20), wasm_i64x2_splat(1023));
+  hx = wasm_v128_and(hx, wasm_i64x2_splat(0x000fffff));
+  v128_t i = wasm_v128_and(wasm_i64x2_add(hx, wasm_i64x2_splat(0x95f64)), wasm_i64x2_splat(0x100000));
+  v128_t hi = wasm_v128_or(hx, wasm_v128_xor(i, wasm_i64x2_splat(0x3ff00000)));
+  v128_t x = wasm_v128_or(wasm_i64x2_shl(hi, 32), wasm_v128_and(bits, wasm_i64x2_splat(0xffffffff)));
+  k = wasm_i64x2_add(k, wasm_i64x2_shr(i, 20));
+  v128_t rare = wasm_i64x2_lt(wasm_v128_and(wasm_i64x2_add(hx, wasm_i64x2_splat(2)), wasm_i64x2_splat(0x000fffff)), wasm_i64x2_splat(3));
+  v128_t f = wasm_f64x2_sub(x, f2(1.0));
+  v128_t sv = wasm_f64x2_div(f, wasm_f64x2_add(f2(2.0), f));
+  /* k fits in int32: to double through the low i32 of each lane */
+  v128_t k32 = wasm_i32x4_shuffle(k, k, 0, 2, 0, 2);
+  v128_t dk = wasm_f64x2_convert_low_i32x4(k32);
+  v128_t kzero = wasm_i64x2_eq(k, wasm_i64x2_splat(0));
+  v128_t z = wasm_f64x2_mul(sv, sv);
+  v128_t pos = wasm_i64x2_gt(wasm_v128_or(wasm_i64x2_sub(hx, wasm_i64x2_splat(0x6147a)), wasm_i64x2_sub(wasm_i64x2_splat(0x6b851), hx)),
+                             wasm_i64x2_splat(0));
+  v128_t w = wasm_f64x2_mul(z, z);
+  v128_t t1 = wasm_f64x2_mul(w, wasm_f64x2_add(f2(Lg2), wasm_f64x2_mul(w, wasm_f64x2_add(f2(Lg4), wasm_f64x2_mul(w, f2(Lg6))))));
+  v128_t t2 = wasm_f64x2_add(f2(Lg5), wasm_f64x2_mul(w, f2(Lg7)));
+  t2 = wasm_f64x2_add(f2(Lg3), wasm_f64x2_mul(w, t2));
+  t2 = wasm_f64x2_mul(z, wasm_f64x2_add(f2(Lg1), wasm_f64x2_mul(w, t2)));
+  v128_t R = wasm_f64x2_add(t2, t1);
+  v128_t hfsq = wasm_f64x2_mul(wasm_f64x2_mul(f2(0.5), f), f);
+  v128_t sHR = wasm_f64x2_mul(sv, wasm_f64x2_add(hfsq, R));
+  v128_t sFR = wasm_f64x2_mul(sv, wasm_f64x2_sub(f, R));
+  v128_t dkHi = wasm_f64x2_mul(dk, f2(ln2_hi)), dkLo = wasm_f64x2_mul(dk, f2(ln2_lo));
+  v128_t a0 = wasm_f64x2_sub(f, wasm_f64x2_sub(hfsq, sHR));
+  v128_t a1 = wasm_f64x2_sub(dkHi, wasm_f64x2_sub(wasm_f64x2_sub(hfsq, wasm_f64x2_add(sHR, dkLo)), f));
+  v128_t b0 = wasm_f64x2_sub(f, sFR);
+  v128_t b1 = wasm_f64x2_sub(dkHi, wasm_f64x2_sub(wasm_f64x2_sub(sFR, dkLo), f));
+  v128_t lg = sel(pos, sel(kzero, a0, a1), sel(kzero, b0, b1));
+  *r_out = wasm_f64x2_sqrt(wasm_f64x2_mul(f2(-2.0), lg));
+
+  /* sin_cos_two_pi(v), 0 <= v < 1 */
+  v128_t y = wasm_f64x2_mul(f2(4.0), v);
+  v128_t n = wasm_f64x2_floor(y);
+  n = sel(wasm_f64x2_ge(wasm_f64x2_sub(y, n), f2(0.5)), wasm_f64x2_add(n, f2(1.0)), n);
+  v128_t red = wasm_f64x2_sub(v, wasm_f64x2_div(n, f2(4.0)));
+  v128_t q = wasm_i32x4_trunc_sat_f64x2_zero(n); /* lanes 0, 1: the quadrants' n (0 to 4) */
+  q = wasm_v128_and(q, wasm_i32x4_splat(3));
+  q = wasm_i32x4_shuffle(q, q, 0, 0, 1, 1); /* both halves of each i64 lane: i32 compares make whole-lane masks */
+  v128_t ang = wasm_f64x2_mul(red, f2(TWO_PI));
+  v128_t ax = wasm_f64x2_abs(ang);
+  rare = wasm_v128_or(rare, wasm_f64x2_lt(ax, f2(7.450580596923828e-9)));
+  v128_t zz = wasm_f64x2_mul(ang, ang);
+  v128_t vv = wasm_f64x2_mul(zz, ang);
+  v128_t rs = wasm_f64x2_add(f2(S5), wasm_f64x2_mul(zz, f2(S6)));
+  rs = wasm_f64x2_add(f2(S4), wasm_f64x2_mul(zz, rs));
+  rs = wasm_f64x2_add(f2(S3), wasm_f64x2_mul(zz, rs));
+  rs = wasm_f64x2_add(f2(S2), wasm_f64x2_mul(zz, rs));
+  v128_t ks = wasm_f64x2_add(ang, wasm_f64x2_mul(vv, wasm_f64x2_add(f2(S1), wasm_f64x2_mul(zz, rs))));
+  /* z (C1 + z (C2 + z (C3 + z (C4 + z (C5 + z C6))))), innermost first */
+  v128_t rc = wasm_f64x2_add(f2(C5), wasm_f64x2_mul(zz, f2(C6)));
+  rc = wasm_f64x2_add(f2(C4), wasm_f64x2_mul(zz, rc));
+  rc = wasm_f64x2_add(f2(C3), wasm_f64x2_mul(zz, rc));
+  rc = wasm_f64x2_add(f2(C2), wasm_f64x2_mul(zz, rc));
+  rc = wasm_f64x2_add(f2(C1), wasm_f64x2_mul(zz, rc));
+  rc = wasm_f64x2_mul(zz, rc);
+  v128_t zrc = wasm_f64x2_mul(zz, rc);
+  v128_t halfz = wasm_f64x2_mul(f2(0.5), zz);
+  v128_t kcSmall = wasm_f64x2_sub(f2(1.0), wasm_f64x2_sub(halfz, zrc));
+  v128_t qxWord = wasm_v128_and(wasm_i64x2_sub(ax, wasm_i64x2_splat((int64_t)0x00200000 << 32)), wasm_i64x2_splat((int64_t)0xffffffff00000000ull));
+  v128_t qx = sel(wasm_f64x2_gt(ax, f2(0.78125)), f2(0.28125), qxWord);
+  v128_t kcBig = wasm_f64x2_sub(wasm_f64x2_sub(f2(1.0), qx), wasm_f64x2_sub(wasm_f64x2_sub(halfz, qx), zrc));
+  v128_t kc = sel(wasm_f64x2_lt(ax, f2(0.3)), kcSmall, kcBig);
+  v128_t nks = wasm_f64x2_neg(ks), nkc = wasm_f64x2_neg(kc);
+  v128_t q0 = wasm_i32x4_eq(q, wasm_i32x4_splat(0)), q1 = wasm_i32x4_eq(q, wasm_i32x4_splat(1)), q2 = wasm_i32x4_eq(q, wasm_i32x4_splat(2));
+  v128_t sr = sel(q0, ks, sel(q1, kc, sel(q2, nks, nkc)));
+  v128_t cr = sel(q0, kc, sel(q1, nks, sel(q2, nkc, ks)));
+  /* sin: a zero is +0 (v = +0 gives +0 too); cos: r + 0 turns -0 into +0 */
+  *sin_out = sel(wasm_f64x2_eq(sr, f2(0.0)), f2(0.0), sr);
+  *cos_out = wasm_f64x2_add(cr, f2(0.0));
+  return !wasm_v128_any_true(rare);
+}
+
+/*
  * n draws of Generator.normal(mean, std), the spare normal carried in rng_spare (NaN: none);
  * with xkind 1 (float32) or 2 (float64), each becomes rng_in[i] + scale * draw (the js
  * `x[i] + scale * normal(mean, std)`). Written to rng_out as float32 (f64 == 0) or float64.
@@ -388,6 +481,30 @@ void rng_normal(int n, int f64, double mean, double std, int xkind, double scale
       d = mean + std * spare;
       spare = __builtin_nan("");
     } else {
+      /* two whole pairs (four elements) from four uniforms drawn ahead, none of them a u = 0
+       * that the scalar loop would redraw, and no lane on a rare branch: in lanes */
+      if (i + 4 <= n && used + 4 <= ahead && rng_uniforms[used] != 0 && rng_uniforms[used + 2] != 0) {
+        const double *w = rng_uniforms + used;
+        v128_t u2 = wasm_f64x2_make(w[0], w[2]), v2 = wasm_f64x2_make(w[1], w[3]);
+        v128_t r2, sn2, cs2;
+        if (bp2(u2, v2, &r2, &sn2, &cs2)) {
+          used += 4;
+          v128_t vmean = f2(mean), vstd = f2(std);
+          v128_t first = wasm_f64x2_add(vmean, wasm_f64x2_mul(wasm_f64x2_mul(vstd, r2), cs2)); /* mean + std r cos */
+          v128_t second = wasm_f64x2_add(vmean, wasm_f64x2_mul(vstd, wasm_f64x2_mul(r2, sn2))); /* mean + std spare */
+          double ds[4] = {wasm_f64x2_extract_lane(first, 0), wasm_f64x2_extract_lane(second, 0), wasm_f64x2_extract_lane(first, 1),
+                          wasm_f64x2_extract_lane(second, 1)};
+          for (int j = 0; j < 4; j++) {
+            double e = ds[j];
+            if (xkind == 1) e = (double)in32[i + j] + scale * e;
+            else if (xkind == 2) e = in64[i + j] + scale * e;
+            if (f64) rng_out[i + j] = e;
+            else ((float *)rng_out)[i + j] = (float)e;
+          }
+          i += 3;
+          continue;
+        }
+      }
       double u = 0;
       while (u == 0) u = NEXT_UNIFORM();
       double v = NEXT_UNIFORM();
