@@ -34,7 +34,7 @@ static double rng_spare;
 static double rng_in[RNG_CHUNK] __attribute__((aligned(16)));
 static double rng_out[RNG_CHUNK] __attribute__((aligned(16)));
 /* rng_normal's uniforms drawn ahead in lanes (never more than it will use: see there) */
-static double rng_uniforms[RNG_CHUNK];
+static double rng_uniforms[RNG_CHUNK] __attribute__((aligned(16)));
 
 EXPORT(rng_state_at)
 uint32_t *rng_state_at(void) { return rng_state; }
@@ -376,7 +376,7 @@ static inline void sin_cos_two_pi(double x, double *sin_out, double *cos_out) {
 static inline v128_t f2(double x) { return wasm_f64x2_splat(x); }
 static inline v128_t sel(v128_t mask, v128_t a, v128_t b) { return wasm_v128_bitselect(a, b, mask); }
 
-static int bp2(v128_t u, v128_t v, v128_t *r_out, v128_t *sin_out, v128_t *cos_out) {
+static inline __attribute__((always_inline)) int bp2(v128_t u, v128_t v, v128_t *r_out, v128_t *sin_out, v128_t *cos_out) {
   /* det_log(u), 2^-53 <= u < 1: no zero, subnormal, Infinity or NaN */
   v128_t bits = u;
   v128_t hx = wasm_i64x2_shr(bits, 32); /* the high words, sign-extended in each i64 lane */
@@ -455,6 +455,51 @@ static int bp2(v128_t u, v128_t v, v128_t *r_out, v128_t *sin_out, v128_t *cos_o
   return !wasm_v128_any_true(rare);
 }
 
+/* One Box-Muller pair from (u, v), u != 0, as Generator.normal: w[0] = mean + std r cos (the draw), w[1] = r sin (the spare). */
+static inline void pair_scalar(double *w, double mean, double std) {
+  double u = w[0], v = w[1];
+  double r = __builtin_sqrt(-2 * det_log(u));
+  double sn, cs;
+  sin_cos_two_pi(v, &sn, &cs);
+  w[0] = mean + std * r * cs;
+  w[1] = r * sn;
+}
+
+/*
+ * Turns the first uniforms of rng_uniforms[0..count) into Box-Muller pairs in place (pair j from
+ * uniforms 2j and 2j + 1: its draw and its spare), two pairs at a time in lanes, up to the first
+ * pair whose u is 0 (the scalar loop redraws that u, which shifts every later pair); returns how
+ * many pairs it made. A pair on one of bp2's rare branches is made one by one instead.
+ */
+static int box_muller_ahead(int count, double mean, double std) {
+  double *w = rng_uniforms;
+  int j = 0;
+  const v128_t vmean = f2(mean), vstd = f2(std);
+  for (; 2 * j + 4 <= count; j += 2) {
+    double *q = w + 2 * j;
+    if (q[0] == 0) return j;
+    if (q[2] == 0) {
+      pair_scalar(q, mean, std);
+      return j + 1;
+    }
+    v128_t r2, sn2, cs2;
+    if (bp2(wasm_f64x2_make(q[0], q[2]), wasm_f64x2_make(q[1], q[3]), &r2, &sn2, &cs2)) {
+      v128_t first = wasm_f64x2_add(vmean, wasm_f64x2_mul(wasm_f64x2_mul(vstd, r2), cs2)); /* mean + std r cos */
+      v128_t second = wasm_f64x2_mul(r2, sn2);                                             /* the spare */
+      wasm_v128_store(q, wasm_i64x2_shuffle(first, second, 0, 2));
+      wasm_v128_store(q + 2, wasm_i64x2_shuffle(first, second, 1, 3));
+    } else {
+      pair_scalar(q, mean, std);
+      pair_scalar(q + 2, mean, std);
+    }
+  }
+  for (; 2 * j + 2 <= count; j++) {
+    if (w[2 * j] == 0) return j;
+    pair_scalar(w + 2 * j, mean, std);
+  }
+  return j;
+}
+
 /*
  * n draws of Generator.normal(mean, std), the spare normal carried in rng_spare (NaN: none);
  * with xkind 1 (float32) or 2 (float64), each becomes rng_in[i] + scale * draw (the js
@@ -473,6 +518,7 @@ void rng_normal(int n, int f64, double mean, double std, int xkind, double scale
   int needed = fresh > 0 ? 2 * ((fresh + 1) / 2) : 0;
   int ahead = needed / (4 * LANE_SPAN) * (4 * LANE_SPAN);
   if (ahead > 0) lanes_uniforms(&x, rng_uniforms, ahead / (4 * LANE_SPAN));
+  int pairs = box_muller_ahead(ahead, mean, std);
   int used = 0;
 #define NEXT_UNIFORM() (used < ahead ? rng_uniforms[used++] : xo_uniform(&x))
   for (int i = 0; i < n; i++) {
@@ -480,31 +526,12 @@ void rng_normal(int n, int f64, double mean, double std, int xkind, double scale
     if (spare == spare) {
       d = mean + std * spare;
       spare = __builtin_nan("");
+    } else if (used < 2 * pairs) {
+      /* a pair box_muller_ahead computed from uniforms used and used + 1 */
+      d = rng_uniforms[used];
+      spare = rng_uniforms[used + 1];
+      used += 2;
     } else {
-      /* two whole pairs (four elements) from four uniforms drawn ahead, none of them a u = 0
-       * that the scalar loop would redraw, and no lane on a rare branch: in lanes */
-      if (i + 4 <= n && used + 4 <= ahead && rng_uniforms[used] != 0 && rng_uniforms[used + 2] != 0) {
-        const double *w = rng_uniforms + used;
-        v128_t u2 = wasm_f64x2_make(w[0], w[2]), v2 = wasm_f64x2_make(w[1], w[3]);
-        v128_t r2, sn2, cs2;
-        if (bp2(u2, v2, &r2, &sn2, &cs2)) {
-          used += 4;
-          v128_t vmean = f2(mean), vstd = f2(std);
-          v128_t first = wasm_f64x2_add(vmean, wasm_f64x2_mul(wasm_f64x2_mul(vstd, r2), cs2)); /* mean + std r cos */
-          v128_t second = wasm_f64x2_add(vmean, wasm_f64x2_mul(vstd, wasm_f64x2_mul(r2, sn2))); /* mean + std spare */
-          double ds[4] = {wasm_f64x2_extract_lane(first, 0), wasm_f64x2_extract_lane(second, 0), wasm_f64x2_extract_lane(first, 1),
-                          wasm_f64x2_extract_lane(second, 1)};
-          for (int j = 0; j < 4; j++) {
-            double e = ds[j];
-            if (xkind == 1) e = (double)in32[i + j] + scale * e;
-            else if (xkind == 2) e = in64[i + j] + scale * e;
-            if (f64) rng_out[i + j] = e;
-            else ((float *)rng_out)[i + j] = (float)e;
-          }
-          i += 3;
-          continue;
-        }
-      }
       double u = 0;
       while (u == 0) u = NEXT_UNIFORM();
       double v = NEXT_UNIFORM();
