@@ -9,8 +9,13 @@
  * js/optimizers/. They take float32 arrays only: float64 parameters run the method's
  * transform chain instead. The optional kernels after `adagrad` (the other first-order
  * methods) have no js entry: there the reference is the method's own fused loop, which runs
- * for float64 and wherever the backend has no kernel.
+ * for float64 and wherever the backend has no kernel. Two extras ride along because a backend
+ * registers them in the same place: the weight averages of the SWA and EMA wrappers, and
+ * `random`, the bulk draws of the Generator (src/tensor/random.ts, the one caller outside
+ * src/optim).
  */
+
+import type { RandomKernels } from './random-kernels.js';
 
 /** Hyperparameters of one fused Adam/AdamW step (the bias corrections of this step included). */
 export interface AdamHyper {
@@ -330,4 +335,17 @@ export interface OptimizerKernels {
   adashift?(param: Float32Array, grad: Float32Array, slot: Float32Array, windowSum: Float64Array, v: Float32Array | null, hp: AdaShiftHyper): boolean;
   adafactor?(param: Float32Array, grad: Float32Array, rowState: Float32Array, colState: Float32Array, m: Float32Array | null,
     dims: readonly [number, number, number], hp: AdafactorHyper): boolean;
+  /**
+   * The EMA wrapper's average of float32 weights: avg = decay avg + (1 - decay) param per
+   * element, in double and rounded once (the wrapper's loop, the same bits).
+   */
+  ema?(avg: Float32Array, param: Float32Array, decay: number): boolean;
+  /** The SWA wrapper's running mean of float32 weights: avg += (param - avg) / count, in double and rounded once (the same bits as its loop). */
+  swa?(avg: Float32Array, param: Float32Array, count: number): boolean;
+  /**
+   * The Generator's bulk draws (dropout masks, gradient and weight noise), the same bits as its
+   * own loops: not an optimizer step, but kept with these backend extras so that a backend adds
+   * it where it registers its fused kernels. See random-kernels.ts.
+   */
+  random?: RandomKernels;
 }

@@ -66,7 +66,10 @@ export function kernels(): Kernels {
   return active.kernels;
 }
 
-/** The active backend's fused optimizer steps; only `TransformOptimizer` calls this. */
+/**
+ * The active backend's fused optimizer steps; only `TransformOptimizer` calls this for steps
+ * (the averaging wrappers and the Generator also read its optional `ema`, `swa` and `random`).
+ */
 export function optimizerKernels(): OptimizerKernels {
   return active.optimizerKernels;
 }

@@ -94,8 +94,8 @@ export class WeightNoise {
     for (const [, p] of selectParameters(model, this.options.select, 'WeightNoise')) {
       saved.push([p, p.data.slice()]);
       if (this.std === 0) continue;
-      const d = p.data;
-      for (let i = 0; i < d.length; i++) d[i] += this.std * this.generator.normal();
+      // d[i] += std * normal() for each i, in one bulk draw (the same numbers)
+      this.generator.addNormal(p.data, p.data, this.std);
     }
     let done = false;
     return () => {

@@ -3,9 +3,28 @@
  * (fast in 32-bit JavaScript arithmetic, good statistical quality) seeded through splitmix32,
  * and Box-Muller for normals. The same seed gives the same numbers on every run and platform
  * (and engine: the normals use descent's deterministic log and sin/cos, not Math's).
+ *
+ * The bulk fills ({@link Generator.fillBernoulli}, {@link Generator.fillNormal},
+ * {@link Generator.addNormal}) give exactly the numbers of the one-at-a-time calls. On float32
+ * and float64 arrays they run the active backend's `random` kernels where it has them (the
+ * wasm and blas backends: random.c, the same arithmetic operation for operation), else a loop
+ * here with the state in locals; either way the same bits and the same state after.
  */
 import { log } from '../backend/math/log.js';
 import { cosTwoPi, sinTwoPi } from '../backend/math/trig.js';
+import { optimizerKernels } from '../backend/registry.js';
+import type { RandomKernels, RandomState } from '../backend/random-kernels.js';
+
+/** An array the bulk fills write: a typed array or a plain array of numbers. */
+type Writable = { length: number; [i: number]: number };
+
+/** The state handed to the backend's kernels (one scratch object: the fills are synchronous). */
+const kernelState: RandomState = { words: new Int32Array(4), spare: Number.NaN };
+
+/** The active backend's bulk draws when `out` is a float array they can fill. */
+function bulkKernels(out: Writable): RandomKernels | undefined {
+  return out instanceof Float32Array || out instanceof Float64Array ? optimizerKernels().random : undefined;
+}
 
 export class Generator {
   private s0 = 0;
@@ -96,10 +115,14 @@ export class Generator {
 
   /**
    * Fills `out` with `value` where a draw falls below p, else 0: the numbers of `out.length`
-   * calls to {@link bernoulli} (times `value`), with the generator's state kept in locals so the
-   * loop is one pass (dropout draws a mask per step over every activation).
+   * calls to {@link bernoulli} (times `value`), and the same state after. Dropout draws a mask
+   * per step over every activation: float arrays go to the backend's kernel (wasm: about 9x
+   * faster than this loop), others through one loop with the state in locals.
    */
-  fillBernoulli(out: { length: number; [i: number]: number }, p: number, value = 1): void {
+  fillBernoulli(out: Writable, p: number, value = 1): void {
+    if (out.length === 0) return;
+    const k = bulkKernels(out);
+    if (k && this.withKernelState((st) => k.bernoulli(st, out as Float32Array | Float64Array, p, value))) return;
     let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
     for (let i = 0; i < out.length; i++) {
       // two xoshiro128** outputs make one 53-bit uniform, exactly as random() does
@@ -113,6 +136,84 @@ export class Generator {
       out[i] = u < p ? value : 0;
     }
     this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+  }
+
+  /**
+   * Fills `out` with normal samples: the numbers of `out.length` calls to
+   * {@link normal}(mean, std), in order, and the same state after (the spare normal of a pair
+   * included, so bulk and single draws mix freely). Float arrays go to the backend's kernel
+   * (wasm: about 8x faster than single calls).
+   */
+  fillNormal(out: Writable, mean = 0, std = 1): void {
+    this.normals(out, mean, std, null, 0);
+  }
+
+  /**
+   * `out[i] = x[i] + scale * normal()` for each i in order (`x` may be `out`): noise added to an
+   * array, with exactly the numbers of that loop over single {@link normal} calls.
+   */
+  addNormal(out: Writable, x: ArrayLike<number>, scale: number): void {
+    if (x.length < out.length) throw new RangeError(`Generator.addNormal: x has ${x.length} elements, out ${out.length}`);
+    this.normals(out, 0, 1, x, scale);
+  }
+
+  /** The normal fills: the backend's kernel, else the loop of {@link normal} with the state in locals. */
+  private normals(out: Writable, mean: number, std: number, x: ArrayLike<number> | null, scale: number): void {
+    if (out.length === 0) return;
+    const k = bulkKernels(out);
+    const xs = x === null || x instanceof Float32Array || x instanceof Float64Array ? x : undefined;
+    if (k && xs !== undefined && this.withKernelState((st) => k.normal(st, out as Float32Array | Float64Array, mean, std, xs, scale))) return;
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    let spare = this.spareNormal;
+    for (let i = 0; i < out.length; i++) {
+      // normal(mean, std), expression for expression
+      let d: number;
+      if (spare !== null) {
+        d = mean + std * spare;
+        spare = null;
+      } else {
+        // u (redrawn while 0), then v: random() each, two xoshiro128** outputs (inline: a closure
+        // over the state words would keep them out of registers)
+        let u = 0, v = 0;
+        for (let k = 0; k < 2; k++) {
+          const r1 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+          let t = s1 << 9;
+          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+          const r2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+          t = s1 << 9;
+          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+          const w = ((r1 >>> 5) * 67108864 + (r2 >>> 6)) / 9007199254740992;
+          if (k === 1) v = w;
+          else if (w === 0) k = -1;
+          else u = w;
+        }
+        const r = Math.sqrt(-2 * log(u));
+        spare = r * sinTwoPi(v);
+        d = mean + std * r * cosTwoPi(v);
+      }
+      out[i] = x === null ? d : x[i] + scale * d;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+    this.spareNormal = spare;
+  }
+
+  /**
+   * Hands the state to a backend kernel and takes back what it left; false (state untouched)
+   * when the kernel declined. The words come back as int32, as the loops leave them; where no
+   * word changed (no draw was made) the originals stay, which may be unsigned just after a
+   * reseed, so that {@link getState} reads exactly as after the loop.
+   */
+  private withKernelState(kernel: (state: RandomState) => boolean): boolean {
+    const st = kernelState;
+    st.words[0] = this.s0; st.words[1] = this.s1; st.words[2] = this.s2; st.words[3] = this.s3;
+    st.spare = this.spareNormal ?? Number.NaN;
+    if (!kernel(st)) return false;
+    const w = st.words;
+    if (w[0] !== (this.s0 | 0) || w[1] !== (this.s1 | 0) || w[2] !== (this.s2 | 0) || w[3] !== (this.s3 | 0)) {
+      this.s0 = w[0]; this.s1 = w[1]; this.s2 = w[2]; this.s3 = w[3];
+    }
+    this.spareNormal = Number.isNaN(st.spare) ? null : st.spare;
+    return true;
   }
 
   /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */

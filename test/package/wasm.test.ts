@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +34,9 @@ function scratchCopy(): { dir: string; script: string; wasm: string; source: str
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'src/backend/wasm'), { recursive: true });
   copyFileSync(script, join(dir, 'scripts/build-wasm.mjs'));
-  for (const f of ['kernels.c', 'kernels.wasm', 'kernels-mt.wasm', 'kernels.wasm.json']) copyFileSync(join(wasmDir, f), join(dir, 'src/backend/wasm', f));
+  // every source the script compiles (each .c and .h there), and the committed build
+  const sources = readdirSync(wasmDir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
+  for (const f of [...sources, 'kernels.wasm', 'kernels-mt.wasm', 'kernels.wasm.json']) copyFileSync(join(wasmDir, f), join(dir, 'src/backend/wasm', f));
   return { dir, script: join(dir, 'scripts/build-wasm.mjs'), wasm: join(dir, 'src/backend/wasm/kernels.wasm'), source: join(dir, 'src/backend/wasm/kernels.c') };
 }
 

@@ -1562,31 +1562,6 @@ void adafactor_apply(float *restrict p, const float *restrict grad, float *restr
   }
 }
 
-/* ---- AdaShift after its first n steps ----
- * In double, in the js loop's order (src/optim/methods/adashift.ts), so the same bits: the window
- * sum S = b1 S + g - dropWeight drop; q = g (the queue slot of the dropped gradient); with v
- * (phi 'none') v = b2 v + (1-b2) drop^2 and p += (-lr (S / wsum)) / (sqrt(v / bc) + eps), else
- * p += scale S. */
-EXPORT(adashift)
-void adashift(float *restrict p, const float *restrict grad, float *restrict q, double *restrict sum, float *restrict v, int n,
-              double b1, double dropWeight, double b2, double lr, double wsum, double bc, double eps, double scale) {
-  for (int i = 0; i < n; i++) {
-    double g = grad[i], drop = q[i];
-    double s = b1 * sum[i] + g - dropWeight * drop;
-    sum[i] = s;
-    q[i] = grad[i];
-    double step;
-    if (v) {
-      float vi = (float)(b2 * v[i] + (1 - b2) * drop * drop);
-      v[i] = vi;
-      step = (-lr * (s / wsum)) / (__builtin_sqrt(vi / bc) + eps);
-    } else {
-      step = scale * s;
-    }
-    p[i] = (float)(p[i] + step);
-  }
-}
-
 /* optim_sums[0] = max(optim_sums[0], max x^2), the squares in double; a NaN square is skipped
  * (as the js loop's `sq > agg` skips it), so the result does not depend on the order. */
 EXPORT(max_square)

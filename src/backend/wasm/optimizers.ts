@@ -1,21 +1,23 @@
 /**
  * The wasm versions of the optional fused optimizer kernels (NAdam, RAdam, Adamax, AdamNC/Yogi,
  * AdaBelief, AdaBound, AdaDelta, Lion, signSGD/Signum, Rprop, ASGD, and the passes of LARS, LAMB
- * and NovoGrad with their sums of squares, Adafactor's factored passes, AdaShift's float64 loop):
- * float32 loops at the end of
- * kernels.c, fed through the arena in chunks by the caller's `streamed`. Each returns false when
- * the arena cannot hold a chunk; the method then runs its own loop.
+ * and NovoGrad with their sums of squares, Adafactor's factored passes): float32 loops at the end
+ * of kernels.c, fed through the arena in chunks by the caller's `streamed`; AdaShift's float64
+ * loop (adashift.c) and the SWA and EMA averages (averaging.c) likewise. Each returns false when
+ * the arena cannot hold a chunk; the method then runs its own loop. `random`, the Generator's
+ * bulk draws (random.c), is bound in random.ts.
  */
 import type {
   AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdaShiftHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
   NovoGradHyper, OptimizerKernels, RAdamHyper, RpropHyper, SignHyper,
 } from '../optimizer-kernels.js';
+import { wasmRandomKernels, type RandomExports } from './random.js';
 
 /** A kernel's export: byte addresses of the arrays, their length, then its scalars. */
 type Kernel = (...args: number[]) => void;
 
-/** The exports of kernels.c's optimizer section. */
-export interface FusedOptimizerExports {
+/** The exports of kernels.c's optimizer section (and of random.c, the Generator's bulk draws). */
+export interface FusedOptimizerExports extends RandomExports {
   nadam: Kernel;
   radam: Kernel;
   adamax: Kernel;
@@ -32,7 +34,11 @@ export interface FusedOptimizerExports {
   lamb_apply: Kernel;
   novograd: Kernel;
   asgd: Kernel;
-  adashift: Kernel;
+  /** adashift.c: AdaShift's pass, two lanes at a time. */
+  adashift_f64x2: Kernel;
+  /** averaging.c: the SWA and EMA averages. */
+  ema_f32: Kernel;
+  swa_f32: Kernel;
   max_square: Kernel;
   adafactor_sums: Kernel;
   adafactor_rms: Kernel;
@@ -50,7 +56,7 @@ export interface FusedOptimizerExports {
 export type Streamed = (arrays: (Float32Array | Float64Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
 
 type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' |
-  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd' | 'adashift' | 'maxSquare' | 'adafactor'>>;
+  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd' | 'adashift' | 'maxSquare' | 'adafactor' | 'ema' | 'swa' | 'random'>>;
 
 /** The capacity of kernels.c's Adafactor row and column arrays (AF_MAX). */
 const ADAFACTOR_MAX = 32768;
@@ -108,8 +114,11 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
     asgd: (p, g, ax, h: AsgdHyper) => run([p, g, ax], (at, n) =>
       ex.asgd(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.keep, h.eta, h.mu)),
     adashift: (p, g, slot, sum, v, h: AdaShiftHyper) => run([p, g, slot, sum, v], (at, n) =>
-      ex.adashift(at[0], at[1], at[2], at[3], at[4], n, h.beta1, h.dropWeight, h.beta2, h.lr, h.wsum, h.bc, h.eps, h.scale)),
+      ex.adashift_f64x2(at[0], at[1], at[2], at[3], at[4], n, h.beta1, h.dropWeight, h.beta2, h.lr, h.wsum, h.bc, h.eps, h.scale)),
+    ema: (avg, w, decay) => streamed([avg, w], [true, false], (at, n) => ex.ema_f32(at[0], at[1], n, decay, 1 - decay)),
+    swa: (avg, w, count) => streamed([avg, w], [true, false], (at, n) => ex.swa_f32(at[0], at[1], n, count)),
     adafactor: (p, g, R, C, m, [batch, rows, cols], h: AdafactorHyper) => adafactor(p, g, R, C, m, batch, rows, cols, h),
+    random: wasmRandomKernels(ex),
   };
 
   /** Adafactor's three streamed passes (the kernels of kernels.c) around its row and column statistics. */

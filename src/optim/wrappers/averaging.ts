@@ -2,6 +2,7 @@
 import type { Storage } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Optimizer } from '../optimizer.js';
+import { optimizerKernels } from '../../backend/registry.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
 import { copyOf, WrapperOptimizer, wrapperEntry } from './wrapper.js';
@@ -38,6 +39,25 @@ abstract class AveragingOptimizer<O extends object> extends WrapperOptimizer<O> 
       }
     }
   }
+}
+
+/**
+ * SWA's running mean, avg += (w - avg) / count per element: the backend's kernel for float32
+ * (wasm: f64x2 lanes, the same bits), else this loop.
+ */
+function swaUpdate(avg: Storage, w: Storage, count: number): void {
+  if (avg instanceof Float32Array && w instanceof Float32Array && avg.length === w.length && optimizerKernels().swa?.(avg, w, count)) return;
+  for (let i = 0; i < w.length; i++) avg[i] += (w[i] - avg[i]) / count;
+}
+
+/**
+ * EMA's average, avg = b avg + (1 - b) w per element: the backend's kernel for float32 (wasm:
+ * f64x2 lanes, the same bits), else this loop (1 - b hoisted: the same double every element).
+ */
+function emaUpdate(avg: Storage, w: Storage, b: number): void {
+  if (avg instanceof Float32Array && w instanceof Float32Array && avg.length === w.length && optimizerKernels().ema?.(avg, w, b)) return;
+  const c = 1 - b;
+  for (let i = 0; i < w.length; i++) avg[i] = b * avg[i] + c * w[i];
 }
 
 export interface SWAOptions {
@@ -84,9 +104,7 @@ export class SWA extends AveragingOptimizer<SWAOptions> {
       const n = this.globalState.averaged as number;
       for (const p of this.params()) {
         const s = this.wrapperState(p, () => ({ average: copyOf(p.data) }));
-        const avg = s.average as Storage;
-        const w = p.data;
-        if (n > 0) for (let i = 0; i < w.length; i++) avg[i] += (w[i] - avg[i]) / (n + 1);
+        if (n > 0) swaUpdate(s.average as Storage, p.data, n + 1);
       }
       this.globalState.averaged = n + 1;
     }
@@ -127,11 +145,7 @@ export class EMA extends AveragingOptimizer<EMAOptions> {
     const loss = this.inner.step(closure);
     this.globalState.step = (this.globalState.step as number) + 1;
     const b = this.defaults.decay;
-    for (const p of this.params()) {
-      const avg = this.state.get(p)!.average as Storage;
-      const w = p.data;
-      for (let i = 0; i < w.length; i++) avg[i] = b * avg[i] + (1 - b) * w[i];
-    }
+    for (const p of this.params()) emaUpdate(this.state.get(p)!.average as Storage, p.data, b);
     return loss;
   }
 }

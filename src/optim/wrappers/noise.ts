@@ -52,7 +52,8 @@ export class GradientNoise extends WrapperOptimizer<GradientNoiseOptions> {
       if (!p.grad) continue;
       const g = gradData(p);
       const noisy = p.data instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
-      for (let i = 0; i < g.length; i++) noisy[i] = g[i] + sigma * this.generator.normal();
+      // noisy[i] = g[i] + σ normal() for each i, in one bulk draw (the same numbers as that loop)
+      this.generator.addNormal(noisy, g, sigma);
       p.grad = new Tensor(noisy, p.shape);
     }
     this.inner.step();

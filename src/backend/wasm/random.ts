@@ -1,0 +1,69 @@
+/**
+ * The wasm versions of the Generator's bulk draws (random.c): the generator's state goes into
+ * the module's rng_state, each chunk of at most rng_chunk() samples comes out of its static
+ * rng_out buffer (and an added-to array goes in through rng_in), so no arena is needed.
+ */
+import type { RandomKernels, RandomState } from '../random-kernels.js';
+
+/** The exports of random.c. */
+export interface RandomExports {
+  rng_state_at(): number;
+  rng_spare_at(): number;
+  rng_in_at(): number;
+  rng_out_at(): number;
+  rng_chunk(): number;
+  rng_bernoulli(n: number, f64: number, p: number, value: number): void;
+  rng_normal(n: number, f64: number, mean: number, std: number, xkind: number, scale: number): void;
+  memory: { buffer: ArrayBufferLike };
+}
+
+/** The bulk draws over the module's exports. */
+export function wasmRandomKernels(ex: RandomExports): RandomKernels {
+  const chunk = ex.rng_chunk();
+  const stateAt = ex.rng_state_at(), spareAt = ex.rng_spare_at(), inAt = ex.rng_in_at(), outAt = ex.rng_out_at();
+  let buffer: ArrayBufferLike | null = null;
+  let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  let spare: Float64Array<ArrayBufferLike> = new Float64Array(0), in64: Float64Array<ArrayBufferLike> = spare, out64: Float64Array<ArrayBufferLike> = spare;
+  let in32: Float32Array<ArrayBufferLike> = new Float32Array(0), out32: Float32Array<ArrayBufferLike> = in32;
+  /** Views of the module's buffers (again after the memory grew, which detaches the old ones). */
+  const views = (): void => {
+    if (buffer === ex.memory.buffer) return;
+    buffer = ex.memory.buffer;
+    words = new Int32Array(buffer, stateAt, 4);
+    spare = new Float64Array(buffer, spareAt, 1);
+    in32 = new Float32Array(buffer, inAt, chunk);
+    in64 = new Float64Array(buffer, inAt, chunk);
+    out32 = new Float32Array(buffer, outAt, chunk);
+    out64 = new Float64Array(buffer, outAt, chunk);
+  };
+  /** Runs `kernel` over `out` chunk by chunk with the state in the module, then reads it back. */
+  const run = (state: RandomState, out: Float32Array | Float64Array, kernel: (i: number, len: number) => void): boolean => {
+    views();
+    words.set(state.words);
+    spare[0] = state.spare;
+    const o = out instanceof Float64Array ? out64 : out32;
+    for (let i = 0; i < out.length; i += chunk) {
+      const len = Math.min(chunk, out.length - i);
+      kernel(i, len);
+      out.set(len === chunk ? o : o.subarray(0, len), i);
+    }
+    state.words.set(words);
+    state.spare = spare[0];
+    return true;
+  };
+  return {
+    bernoulli: (state, out, p, value) => {
+      const f64 = out instanceof Float64Array ? 1 : 0;
+      return run(state, out, (_, len) => ex.rng_bernoulli(len, f64, p, value));
+    },
+    normal: (state, out, mean, std, x, scale) => {
+      if (x && x.length < out.length) return false;
+      const f64 = out instanceof Float64Array ? 1 : 0;
+      const xkind = !x ? 0 : x instanceof Float64Array ? 2 : 1;
+      return run(state, out, (i, len) => {
+        if (x) (xkind === 2 ? in64 : in32).set(x.subarray(i, i + len));
+        ex.rng_normal(len, f64, mean, std, xkind, scale);
+      });
+    },
+  };
+}
