@@ -166,8 +166,9 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         const base: Kernels = w ? { ...jsKernels, ...w.kernels } : jsKernels;
         const over = w ? 'wasm' : 'js';
         const blas = createBlasKernels(lib, base);
-        // Convolutions: BLAS GEMMs over a chunk of images at once, with the columns unfolded
-        // inside the wasm module (no JavaScript copies of them); without wasm, the js
+        // Convolutions: BLAS GEMMs with the columns unfolded inside the wasm module (no
+        // JavaScript copies of them), image by image on the tensors' own arrays for planes of
+        // 256 outputs and more, else over chunks of images side by side; without wasm, the js
         // composite (which calls this backend's GEMM).
         const conv = w && process.env.DESCENT_BLAS_CONV !== 'js'
           ? w.convWithGemm(blas.gemm!)

@@ -152,7 +152,7 @@ function span(rows: number, cols: number, ld: number): number {
  * Output planes from which the BLAS backend's convolutions run image by image (one GEMM per
  * image on the tensors' own arrays) rather than over chunks of images side by side.
  */
-const DIRECT_PLANE = Number(globalThis.process?.env?.DESCENT_DIRECT_PLANE ?? 256);
+const DIRECT_PLANE = 256;
 
 /** Columns of one chunk of images in the batched convolutions: at most this many floats (512 KiB, so they stay in L2). */
 const BATCH_COLS_BUDGET = 128 * 1024;
