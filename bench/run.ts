@@ -204,7 +204,7 @@ if (ROUNDS > 1 && roundLibs.length && ROUND_WORKLOADS.length + ROUND_FRESH.lengt
 }
 
 // ---- every optimizer's step (bench/optimizer-steps.ts) ---------------------------------------------
-interface OptimizerTable { lines: string[]; steps: { name: string; ms: number }[] }
+interface OptimizerTable { lines: string[]; steps: { name: string; ms: number; xAdam: number }[] }
 let optimizers: OptimizerTable | null = null;
 if (wanted('optimizers') && (!libsArg || libsArg.includes('descent-blas'))) {
   process.stderr.write('running bench/optimizer-steps.ts blas\n');
@@ -386,10 +386,12 @@ for (const lib of ['descent-blas', 'descent-wasm']) {
 }
 if (optimizers) {
   const adam = optimizers.steps.find((s) => s.name === 'adam');
-  const worst = [...optimizers.steps].sort((a, b) => b.ms - a.ms);
-  const over = adam ? worst.filter((s) => s.ms > 2 * adam.ms) : [];
+  // The ratio column: each method against the Adam steps timed in its own window (a drifting
+  // load moves both), not against the one Adam row.
+  const worst = [...optimizers.steps].sort((a, b) => b.xAdam - a.xAdam);
+  const over = worst.filter((s) => s.xAdam > 2);
   targets.push(adam
-    ? { what: 'every optimizer within 2x fused Adam (MLP params, blas)', value: `Adam ${adam.ms.toFixed(3)} ms; slowest ${worst[0].name} ${worst[0].ms.toFixed(3)} ms = ${(worst[0].ms / adam.ms).toFixed(1)}x; ${over.length} of ${optimizers.steps.length} over 2x${over.length ? ` (${over.slice(0, 8).map((s) => s.name).join(', ')}${over.length > 8 ? ', ...' : ''})` : ''}`, met: over.length === 0 }
+    ? { what: 'every optimizer within 2x fused Adam (MLP params, blas)', value: `Adam ${adam.ms.toFixed(3)} ms; slowest ${worst[0].name} ${worst[0].ms.toFixed(3)} ms = ${worst[0].xAdam.toFixed(1)}x; ${over.length} of ${optimizers.steps.length} over 2x${over.length ? ` (${over.slice(0, 8).map((s) => s.name).join(', ')}${over.length > 8 ? ', ...' : ''})` : ''}`, met: over.length === 0 }
     : { what: 'every optimizer within 2x fused Adam (MLP params, blas)', value: 'adam not in bench/optimizer-steps.ts output', met: null });
 }
 atMost('MLP step, wasm (no BLAS) within 1.5x BLAS', 'descent-wasm', 'descent-blas', 'mlp-step', 1.5);

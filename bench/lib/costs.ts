@@ -63,14 +63,14 @@ export function limitMs(cost: Cost, peakGflops: number, gbPerS: number): number 
  * The rows of bench/optimizer-steps.ts's markdown table: each method's name and the first
  * number of its row (milliseconds a step), whatever columns follow (ratios, notes).
  */
-export function parseOptimizerTable(stdout: string): { lines: string[]; steps: { name: string; ms: number }[] } {
+export function parseOptimizerTable(stdout: string): { lines: string[]; steps: { name: string; ms: number; xAdam: number }[] } {
   const lines = stdout.split('\n').filter((l) => l.trim().startsWith('|'));
-  const steps: { name: string; ms: number }[] = [];
+  const steps: { name: string; ms: number; xAdam: number }[] = [];
   for (const l of lines) {
     const cells = l.trim().split('|').slice(1, -1).map((c) => c.trim());
-    if (cells.length < 2 || cells.every((c) => /^:?-+:?$/.test(c))) continue;
-    const ms = cells.slice(1).map((c) => (/^-?\d/.test(c) ? Number.parseFloat(c) : NaN)).find((v) => Number.isFinite(v));
-    if (cells[0] && ms !== undefined) steps.push({ name: cells[0].replace(/`/g, ''), ms });
+    if (cells.length < 3 || cells.every((c) => /^:?-+:?$/.test(c))) continue;
+    const [ms, xAdam] = [cells[1], cells[2]].map((c) => (/^-?\d/.test(c) ? Number.parseFloat(c) : NaN));
+    if (cells[0] && Number.isFinite(ms) && Number.isFinite(xAdam)) steps.push({ name: cells[0].replace(/`/g, ''), ms, xAdam });
   }
   return { lines, steps };
 }

@@ -60,13 +60,13 @@ test("bench/torch_bench.py's MnistNet has the same parameters (when PyTorch is i
   assert.deepEqual(shapes, mnistCnn(new Generator(0)).parameters().map((p) => p.size()));
 });
 
-test('parseOptimizerTable reads the ms column, with or without more columns', () => {
-  const plain = 'optimizer step on the MLP\n\n| method | ms per step |\n|---|---:|\n| adam | 0.441 |\n| `lion` | 2.500 |\n';
-  assert.deepEqual(costs.parseOptimizerTable(plain).steps, [{ name: 'adam', ms: 0.441 }, { name: 'lion', ms: 2.5 }]);
-  const withRatio = '| method | ms per step | vs fused Adam |\n|---|---:|---:|\n| adam | 0.40 | 1.00x |\n| nadam | 0.60 | 1.50x |\n';
+test('parseOptimizerTable reads the ms and the same-window ratio columns; rows without a ratio are left out', () => {
+  const plain = 'optimizer step on the MLP\n\n| method | ms per step |\n|---|---:|\n| adam | 0.441 |\n';
+  assert.deepEqual(costs.parseOptimizerTable(plain).steps, []);
+  const withRatio = '| method | ms per step | x Adam |\n|---|---:|---:|\n| adam | 0.40 | 1.00 |\n| `nadam` | 0.90 | 1.50 |\n| gradnoise (wrapper) | 4.9 | 7.20 **over 2x** |\n';
   const parsed = costs.parseOptimizerTable(withRatio);
-  assert.deepEqual(parsed.steps, [{ name: 'adam', ms: 0.4 }, { name: 'nadam', ms: 0.6 }]);
-  assert.equal(parsed.lines.length, 4);
+  assert.deepEqual(parsed.steps, [{ name: 'adam', ms: 0.4, xAdam: 1 }, { name: 'nadam', ms: 0.9, xAdam: 1.5 }, { name: 'gradnoise (wrapper)', ms: 4.9, xAdam: 7.2 }]);
+  assert.equal(parsed.lines.length, 5);
 });
 
 test("wasmExportNames names the kernels' exported functions", () => {
