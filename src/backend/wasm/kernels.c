@@ -632,16 +632,20 @@ static void valid_range(int outW, int width, int stride, int pad, int offset, in
   *hi = h;
 }
 
-/*
- * The output rows [*oy0, *oy1) of kernel row ki whose input row lies inside the image, when
- * rows are contiguous (stride 1 both ways and outW == width, as in "same" padding): then a
- * kernel offset's columns for those rows are one shifted block of the image.
- */
-static int contiguous_rows(const Conv *g, int ki, int *oy0, int *oy1) {
-  if (g->sh != 1 || g->sw != 1 || g->outW != g->width) return 0;
+/* The output rows [*oy0, *oy1) of kernel row ki whose input row lies inside the image, for vertical stride 1. */
+static void stride1_rows(const Conv *g, int ki, int *oy0, int *oy1) {
   int a = g->ph - ki * g->dh, b = g->height + g->ph - ki * g->dh;
   *oy0 = a < 0 ? 0 : a > g->outH ? g->outH : a;
   *oy1 = b < *oy0 ? *oy0 : b > g->outH ? g->outH : b;
+}
+
+/*
+ * stride1_rows when rows are contiguous (stride 1 both ways and outW == width, as in "same"
+ * padding): then a kernel offset's columns for those rows are one shifted block of the image.
+ */
+static int contiguous_rows(const Conv *g, int ki, int *oy0, int *oy1) {
+  if (g->sh != 1 || g->sw != 1 || g->outW != g->width) return 0;
+  stride1_rows(g, ki, oy0, oy1);
   return 1;
 }
 
@@ -676,11 +680,7 @@ static void im2col_rows(const float *x, const Conv *g, float *cols, int ld, int 
         }
         if (g->sh == 1 && g->sw == 1) {
           /* Rows [oy0, oy1) read image rows; the others are padding. */
-          int oy0 = g->ph - ki * g->dh, oy1 = g->height + g->ph - ki * g->dh;
-          if (oy0 < 0) oy0 = 0;
-          if (oy0 > g->outH) oy0 = g->outH;
-          if (oy1 > g->outH) oy1 = g->outH;
-          if (oy1 < oy0) oy1 = oy0;
+          stride1_rows(g, ki, &oy0, &oy1);
           const int outW = g->outW, W = g->width, len = hi - lo;
           zero_span(base, oy0 * outW);
           float *dst = base + oy0 * outW;
@@ -753,9 +753,7 @@ static void col2im_one(float *cols, const Conv *g, float *out, int ld) {
           continue;
         }
         if (g->sh == 1 && g->sw == 1) {
-          int oy0 = g->ph - ki * g->dh, oy1 = g->height + g->ph - ki * g->dh;
-          if (oy0 < 0) oy0 = 0;
-          if (oy1 > g->outH) oy1 = g->outH;
+          stride1_rows(g, ki, &oy0, &oy1);
           const int outW = g->outW, W = g->width, len = hi - lo;
           const float *src = base + oy0 * outW + lo;
           float *dst = oc + (oy0 - g->ph + ki * g->dh) * W + shift + lo;
