@@ -8,7 +8,8 @@
  * {@link Generator.addNormal}) give exactly the numbers of the one-at-a-time calls. On float32
  * and float64 arrays they run the active backend's `random` kernels where it has them (the
  * wasm and blas backends: random.c, the same arithmetic operation for operation), else a loop
- * here with the state in locals; either way the same bits and the same state after.
+ * here (Bernoulli masks with the state in locals, normals through {@link Generator.normal});
+ * either way the same bits and the same state after.
  */
 import { log } from '../backend/math/log.js';
 import { cosTwoPi, sinTwoPi } from '../backend/math/trig.js';
@@ -157,44 +158,14 @@ export class Generator {
     this.normals(out, 0, 1, x, scale);
   }
 
-  /** The normal fills: the backend's kernel, else the loop of {@link normal} with the state in locals. */
+  /** The normal fills: the backend's kernel, else a loop of {@link normal} calls (the reference). */
   private normals(out: Writable, mean: number, std: number, x: ArrayLike<number> | null, scale: number): void {
     if (out.length === 0) return;
     const k = bulkKernels(out);
     const xs = x === null || x instanceof Float32Array || x instanceof Float64Array ? x : undefined;
     if (k && xs !== undefined && this.withKernelState((st) => k.normal(st, out as Float32Array | Float64Array, mean, std, xs, scale))) return;
-    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
-    let spare = this.spareNormal;
-    for (let i = 0; i < out.length; i++) {
-      // normal(mean, std), expression for expression
-      let d: number;
-      if (spare !== null) {
-        d = mean + std * spare;
-        spare = null;
-      } else {
-        // u (redrawn while 0), then v: random() each, two xoshiro128** outputs (inline: a closure
-        // over the state words would keep them out of registers)
-        let u = 0, v = 0;
-        for (let k = 0; k < 2; k++) {
-          const r1 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-          let t = s1 << 9;
-          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-          const r2 = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-          t = s1 << 9;
-          s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-          const w = ((r1 >>> 5) * 67108864 + (r2 >>> 6)) / 9007199254740992;
-          if (k === 1) v = w;
-          else if (w === 0) k = -1;
-          else u = w;
-        }
-        const r = Math.sqrt(-2 * log(u));
-        spare = r * sinTwoPi(v);
-        d = mean + std * r * cosTwoPi(v);
-      }
-      out[i] = x === null ? d : x[i] + scale * d;
-    }
-    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
-    this.spareNormal = spare;
+    if (x === null) for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, std);
+    else for (let i = 0; i < out.length; i++) out[i] = x[i] + scale * this.normal();
   }
 
   /**
