@@ -115,8 +115,8 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.asgd(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.keep, h.eta, h.mu)),
     adashift: (p, g, slot, sum, v, h: AdaShiftHyper) => run([p, g, slot, sum, v], (at, n) =>
       ex.adashift_f64x2(at[0], at[1], at[2], at[3], at[4], n, h.beta1, h.dropWeight, h.beta2, h.lr, h.wsum, h.bc, h.eps, h.scale)),
-    ema: (avg, w, decay) => streamed([avg, w], [true, false], (at, n) => ex.ema_f32(at[0], at[1], n, decay, 1 - decay)),
-    swa: (avg, w, count) => streamed([avg, w], [true, false], (at, n) => ex.swa_f32(at[0], at[1], n, count)),
+    ema: (avg, w, decay) => run([avg, w], (at, n) => ex.ema_f32(at[0], at[1], n, decay, 1 - decay)),
+    swa: (avg, w, count) => run([avg, w], (at, n) => ex.swa_f32(at[0], at[1], n, count)),
     adafactor: (p, g, R, C, m, [batch, rows, cols], h: AdafactorHyper) => adafactor(p, g, R, C, m, batch, rows, cols, h),
     random: wasmRandomKernels(ex),
   };
