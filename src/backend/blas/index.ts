@@ -130,11 +130,12 @@ export function openBlas(koffi: Koffi, path: string, mainThread = true): BlasLib
     optional<(n: number) => void>(lib, 'void MKL_Set_Num_Threads(int)')?.(wantThreads);
   }
   const config = optional<() => string>(lib, 'const char *openblas_get_config()');
+  const coreName = optional<() => string>(lib, 'const char *openblas_get_corename()');
   const threads = optional<() => number>(lib, 'int openblas_get_num_threads()');
   const blisThreads = optional<() => number>(lib, 'long bli_thread_get_num_threads()');
   const mklThreads = optional<() => number>(lib, 'int MKL_Get_Max_Threads()');
   let description: string;
-  if (config) description = `${config().split(' ').slice(0, 2).join(' ')}${threads ? ` with ${threads()} threads` : ''}`;
+  if (config) description = `${config().split(' ').slice(0, 2).join(' ')}${coreName ? ` (${coreName()} kernels)` : ''}${threads ? ` with ${threads()} threads` : ''}`;
   else if (blisThreads) description = `BLIS with ${blisThreads()} threads`;
   else if (mklThreads) description = `MKL with ${mklThreads()} threads`;
   else if (path.includes('Accelerate')) description = 'Accelerate';
