@@ -30,4 +30,11 @@ export interface RandomKernels {
    * std)` instead (x may be out). False when it could not run (nothing drawn).
    */
   normal(state: RandomState, out: Float32Array | Float64Array, mean: number, std: number, x: Float32Array | Float64Array | null, scale: number): boolean;
+  /**
+   * The float32 normal stream (src/tensor/normal32.ts, bit for bit): `out[i] = (x ? x[i] : mean)
+   * + scale · z_i` in float32, two outputs per pair of normals, 2⌈n/2⌉ outputs in all (x may be
+   * out; `state.spare` is neither read nor written). Optional: where absent or false (nothing
+   * drawn), the Generator runs normal32.ts's loop.
+   */
+  normal32?(state: RandomState, out: Float32Array, mean: number, x: Float32Array | null, scale: number): boolean;
 }

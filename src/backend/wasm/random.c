@@ -22,17 +22,16 @@
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
+#include "xoshiro-lanes.h"
 
 #pragma STDC FP_CONTRACT OFF
 
 #define EXPORT(name) __attribute__((export_name(#name)))
 
-#define RNG_CHUNK 8192
-
-static uint32_t rng_state[4];
+uint32_t rng_state[4];
 static double rng_spare;
-static double rng_in[RNG_CHUNK] __attribute__((aligned(16)));
-static double rng_out[RNG_CHUNK] __attribute__((aligned(16)));
+double rng_in[RNG_CHUNK] __attribute__((aligned(16)));
+double rng_out[RNG_CHUNK] __attribute__((aligned(16)));
 /* rng_normal's uniforms drawn ahead in lanes (never more than it will use: see there) */
 static double rng_uniforms[RNG_CHUNK] __attribute__((aligned(16)));
 
@@ -47,40 +46,11 @@ double *rng_out_at(void) { return rng_out; }
 EXPORT(rng_chunk)
 int rng_chunk(void) { return RNG_CHUNK; }
 
-static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-/* The generator's four words in locals: one xoshiro128** output per call. */
-typedef struct { uint32_t s0, s1, s2, s3; } xo_t;
-
-static inline uint32_t xo_next(xo_t *x) {
-  uint32_t result = rotl(x->s1 * 5u, 7) * 9u;
-  uint32_t t = x->s1 << 9;
-  x->s2 ^= x->s0;
-  x->s3 ^= x->s1;
-  x->s1 ^= x->s2;
-  x->s0 ^= x->s3;
-  x->s2 ^= t;
-  x->s3 = rotl(x->s3, 11);
-  return result;
-}
-
 /* Generator.random(): two outputs, 27 + 26 bits. */
 static inline double xo_uniform(xo_t *x) {
   uint32_t hi = xo_next(x) >> 5;
   uint32_t lo = xo_next(x) >> 6;
   return ((double)hi * 67108864.0 + (double)lo) / 9007199254740992.0;
-}
-
-static inline xo_t xo_load(void) {
-  xo_t x = {rng_state[0], rng_state[1], rng_state[2], rng_state[3]};
-  return x;
-}
-
-static inline void xo_store(const xo_t *x) {
-  rng_state[0] = x->s0;
-  rng_state[1] = x->s1;
-  rng_state[2] = x->s2;
-  rng_state[3] = x->s3;
 }
 
 /*
@@ -91,8 +61,6 @@ static inline void xo_store(const xo_t *x) {
  * one stream's outputs in order, and lane 3 ends at the state after the block. jump[j - 1] holds
  * M^(2 LANE_SPAN j) by columns (column k: the image of state bit k), built once by squaring.
  */
-#define LANE_SPAN 1024
-
 typedef struct { uint32_t w[4]; } st128_t;
 static st128_t jump[3][128];
 static int jump_ready;
@@ -140,39 +108,14 @@ static void jump_init(void) {
   jump_ready = 1;
 }
 
-static inline v128_t rotl4(v128_t x, int k) { return wasm_v128_or(wasm_i32x4_shl(x, k), wasm_u32x4_shr(x, 32 - k)); }
-
-/* The four lanes' states word by word: lane j at M^(2 LANE_SPAN j) x. */
-typedef struct { v128_t a, b, c, d; } lanes_t;
-
-static lanes_t lanes_start(const xo_t *x) {
+/* The lanes of a block that starts at x: lane j at M^(2 LANE_SPAN j) x. */
+lanes_t lanes_start(const xo_t *x) {
   if (!jump_ready) jump_init();
   st128_t s0 = {{x->s0, x->s1, x->s2, x->s3}};
   st128_t l1 = st_apply(jump[0], s0), l2 = st_apply(jump[1], s0), l3 = st_apply(jump[2], s0);
   lanes_t l = {wasm_u32x4_make(s0.w[0], l1.w[0], l2.w[0], l3.w[0]), wasm_u32x4_make(s0.w[1], l1.w[1], l2.w[1], l3.w[1]),
                wasm_u32x4_make(s0.w[2], l1.w[2], l2.w[2], l3.w[2]), wasm_u32x4_make(s0.w[3], l1.w[3], l2.w[3], l3.w[3])};
   return l;
-}
-
-/* Lane 3's state: the one stream's state after the block. */
-static inline void lanes_end(const lanes_t *l, xo_t *x) {
-  x->s0 = wasm_i32x4_extract_lane(l->a, 3);
-  x->s1 = wasm_i32x4_extract_lane(l->b, 3);
-  x->s2 = wasm_i32x4_extract_lane(l->c, 3);
-  x->s3 = wasm_i32x4_extract_lane(l->d, 3);
-}
-
-/* One xoshiro128** output in each lane (xo_next, lane by lane). */
-static inline v128_t lanes_next(lanes_t *l) {
-  v128_t r = wasm_i32x4_mul(rotl4(wasm_i32x4_mul(l->b, wasm_i32x4_splat(5)), 7), wasm_i32x4_splat(9));
-  v128_t t = wasm_i32x4_shl(l->b, 9);
-  l->c = wasm_v128_xor(l->c, l->a);
-  l->d = wasm_v128_xor(l->d, l->b);
-  l->b = wasm_v128_xor(l->b, l->c);
-  l->a = wasm_v128_xor(l->a, l->d);
-  l->c = wasm_v128_xor(l->c, t);
-  l->d = rotl4(l->d, 11);
-  return r;
 }
 
 /* blocks x 4 LANE_SPAN uniforms (xo_uniform's, in the stream's order) into u, advancing x past them. */

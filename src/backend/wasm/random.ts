@@ -1,7 +1,9 @@
 /**
  * The wasm versions of the Generator's bulk draws (random.c): the generator's state goes into
  * the module's rng_state, each chunk of at most rng_chunk() samples comes out of its static
- * rng_out buffer (and an added-to array goes in through rng_in), so no arena is needed.
+ * rng_out buffer (and an added-to array goes in through rng_in), so no arena is needed. The
+ * float32 normal stream (normal32.c) takes chunks of rng_chunk32() float32 elements, an even
+ * number, so that no pair of normals straddles two chunks.
  */
 import type { RandomKernels, RandomState } from '../random-kernels.js';
 
@@ -14,17 +16,20 @@ export interface RandomExports {
   rng_chunk(): number;
   rng_bernoulli(n: number, f64: number, p: number, value: number): void;
   rng_normal(n: number, f64: number, mean: number, std: number, xkind: number, scale: number): void;
+  rng_chunk32(): number;
+  rng_normal32(n: number, xkind: number, mean: number, scale: number): void;
   memory: { buffer: ArrayBufferLike };
 }
 
 /** The bulk draws over the module's exports. */
 export function wasmRandomKernels(ex: RandomExports): RandomKernels {
-  const chunk = ex.rng_chunk();
+  const chunk = ex.rng_chunk(), chunk32 = ex.rng_chunk32();
   const stateAt = ex.rng_state_at(), spareAt = ex.rng_spare_at(), inAt = ex.rng_in_at(), outAt = ex.rng_out_at();
   let buffer: ArrayBufferLike | null = null;
   let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   let spare: Float64Array<ArrayBufferLike> = new Float64Array(0), in64: Float64Array<ArrayBufferLike> = spare, out64: Float64Array<ArrayBufferLike> = spare;
   let in32: Float32Array<ArrayBufferLike> = new Float32Array(0), out32: Float32Array<ArrayBufferLike> = in32;
+  let inWide: Float32Array<ArrayBufferLike> = in32, outWide: Float32Array<ArrayBufferLike> = in32;
   /** Views of the module's buffers (again after the memory grew, which detaches the old ones). */
   const views = (): void => {
     if (buffer === ex.memory.buffer) return;
@@ -35,6 +40,8 @@ export function wasmRandomKernels(ex: RandomExports): RandomKernels {
     in64 = new Float64Array(buffer, inAt, chunk);
     out32 = new Float32Array(buffer, outAt, chunk);
     out64 = new Float64Array(buffer, outAt, chunk);
+    inWide = new Float32Array(buffer, inAt, chunk32);
+    outWide = new Float32Array(buffer, outAt, chunk32);
   };
   /** Runs `kernel` over `out` chunk by chunk with the state in the module, then reads it back. */
   const run = (state: RandomState, out: Float32Array | Float64Array, kernel: (i: number, len: number) => void): boolean => {
@@ -55,6 +62,20 @@ export function wasmRandomKernels(ex: RandomExports): RandomKernels {
     bernoulli: (state, out, p, value) => {
       const f64 = out instanceof Float64Array ? 1 : 0;
       return run(state, out, (_, len) => ex.rng_bernoulli(len, f64, p, value));
+    },
+    normal32: (state, out, mean, x, scale) => {
+      if (x && x.length < out.length) return false;
+      views();
+      words.set(state.words);
+      const xkind = x ? 1 : 0;
+      for (let i = 0; i < out.length; i += chunk32) {
+        const len = Math.min(chunk32, out.length - i);
+        if (x) inWide.set(x.subarray(i, i + len));
+        ex.rng_normal32(len, xkind, mean, scale);
+        out.set(len === chunk32 ? outWide : outWide.subarray(0, len), i);
+      }
+      state.words.set(words);
+      return true;
     },
     normal: (state, out, mean, std, x, scale) => {
       if (x && x.length < out.length) return false;

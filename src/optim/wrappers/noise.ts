@@ -26,12 +26,20 @@ const specs: OptionSpecs = {
  * ```
  * g_t ← g_t + N(0, σ_t²),    σ_t² = η / (1 + t)^γ          (t = 0, 1, 2, ... the step count)
  * ```
- * The gradients are replaced by noisy copies (the old `.grad` tensors are not modified). The
- * noise comes from its own seeded generator, whose state is part of the state dict. Seed 000
+ * The inner optimizer steps on noisy copies of the gradients, held in this wrapper's own buffers
+ * (reused from step to step); after the step each parameter's `.grad` is again the user's own
+ * tensor, unmodified (the noisy copies are never visible outside the inner step).
+ *
+ * The noise comes from its own seeded generator, whose state is part of the state dict: for
+ * float32 parameters the generator's float32 normal stream ({@link Generator.addNormal32}:
+ * float32 Box-Muller, about 1 ns per normal on the wasm kernels), for float64 parameters its
+ * float64 one ({@link Generator.addNormal}, the numbers of {@link Generator.normal}). Seed 000
  * §3.1.2 (noise injection into gradients).
  */
 export class GradientNoise extends WrapperOptimizer<GradientNoiseOptions> {
   private generator: Generator;
+  /** Each parameter's noisy-gradient buffer, seen only by the inner optimizer's step. */
+  private readonly noisy = new WeakMap<Tensor, Float32Array | Float64Array>();
 
   constructor(inner: Optimizer<object>, options: Partial<GradientNoiseOptions> = {}) {
     super('gradnoise', inner, options, specs);
@@ -48,18 +56,43 @@ export class GradientNoise extends WrapperOptimizer<GradientNoiseOptions> {
     const loss = closure ? evaluateClosure(closure) : undefined;
     const t = this.globalState.step as number;
     const sigma = this.sigma(t);
-    for (const p of this.params()) {
-      if (!p.grad) continue;
-      const g = gradData(p);
-      const noisy = p.data instanceof Float64Array ? new Float64Array(g.length) : new Float32Array(g.length);
-      // noisy[i] = g[i] + σ normal() for each i, in one bulk draw (the same numbers as that loop)
-      this.generator.addNormal(noisy, g, sigma);
-      p.grad = new Tensor(noisy, p.shape);
+    // The inner step sees noisy copies of the gradients in this wrapper's own buffers (reused
+    // from step to step); the user's gradient tensors are put back after it, unmodified, so no
+    // tensor the user can hold ever shows a buffer that a later step overwrites.
+    const clean: [Tensor, Tensor][] = [];
+    try {
+      for (const p of this.params()) {
+        if (!p.grad) continue;
+        const g = gradData(p);
+        const noisy = this.noisyBuffer(p);
+        if (noisy instanceof Float64Array) {
+          // noisy[i] = g[i] + σ normal() for each i, in one bulk draw (the same numbers as that loop)
+          this.generator.addNormal(noisy, g, sigma);
+        } else {
+          // float32: the generator's float32 normal stream, in float32 arithmetic
+          this.generator.addNormal32(noisy, g instanceof Float32Array ? g : Float32Array.from(g), sigma);
+        }
+        clean.push([p, p.grad]);
+        p.grad = new Tensor(noisy, p.shape);
+      }
+      this.inner.step();
+    } finally {
+      for (const [p, grad] of clean) p.grad = grad;
     }
-    this.inner.step();
     this.globalState.step = t + 1;
     this.globalState.generator = this.generator.getState();
     return loss;
+  }
+
+  /** The buffer that holds `p`'s noisy gradient during the inner step (float64 for float64 parameters, else float32). */
+  private noisyBuffer(p: Tensor): Float32Array | Float64Array {
+    let b = this.noisy.get(p);
+    const f64 = p.data instanceof Float64Array;
+    if (!b || b.length !== p.data.length || (b instanceof Float64Array) !== f64) {
+      b = f64 ? new Float64Array(p.data.length) : new Float32Array(p.data.length);
+      this.noisy.set(p, b);
+    }
+    return b;
   }
 
   override loadStateDict(sd: Parameters<Optimizer<object>['loadStateDict']>[0]): void {

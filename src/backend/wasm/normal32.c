@@ -1,0 +1,184 @@
+/*
+ * The Generator's float32 normal stream (Generator.addNormal32 and fillNormal32 in
+ * src/tensor/random.ts, whose reference is src/tensor/normal32.ts): Box-Muller in float32, pair
+ * by pair from two xoshiro128** outputs each. For a pair's outputs (a, b):
+ *
+ *   N = (a >> 8) + 1,  V = b >> 8                       (24 bits each: u = N 2^-24 in (0, 1])
+ *   r = sqrt(2 (-log u))                                (radius32 below)
+ *   q = (V + 2^21) >> 22,  t = (V - q 2^22) 2^-24       (2 pi v = 2 pi t + q pi/2, |t| <= 1/8)
+ *   (z0, z1) = r (cos, sin)(2 pi v)                     (sincos32 below)
+ *
+ * and elements 2j and 2j + 1 get base + scale z0 and base + scale z1 of pair j (an odd count
+ * drops the last pair's z1). Every step is one float32 IEEE operation (or exact integer
+ * arithmetic), in the order written here and there; wasm has no fused multiply-add and
+ * contraction is off, so these lanes and the TypeScript (Math.fround after each operation: the
+ * double result rounded once to float32 is float32's own result for + - * / and sqrt) give the
+ * same bits. test/tensor/random-normal32.test.ts compares them.
+ *
+ * Speed: a block of 4 LANE_SPAN pairs runs as four lanes of the one stream (random.c's jump
+ * matrices; a pair takes two outputs as random.c's elements do, so the same lanes), four pairs
+ * per iteration. The rest of a chunk draws its words one by one into rng_words and runs the
+ * same arithmetic four pairs at a time over them.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+#include "xoshiro-lanes.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* Float32 elements per chunk: rng_in and rng_out hold twice as many float32 as doubles. */
+#define CHUNK32 (2 * RNG_CHUNK)
+
+/* The tail's words in the stream's order (two per pair), and room for a last group's padding. */
+static uint32_t rng_words[4 * LANE_SPAN * 2 + 8] __attribute__((aligned(16)));
+
+EXPORT(rng_chunk32)
+int rng_chunk32(void) { return CHUNK32; }
+
+static inline v128_t f4(float x) { return wasm_f32x4_splat(x); }
+static inline v128_t i4(int32_t x) { return wasm_i32x4_splat(x); }
+
+/* The polynomials' coefficients, float32 (normal32.ts writes the same values). */
+/* log(1 + f) = f - s (f - R), s = f / (2 + f), R = z (2/3 + z (2/5 + z (2/7 + z 2/9))), z = s^2 */
+#define L1 0x1.555556p-1f
+#define L2 0x1.99999ap-2f
+#define L3 0x1.24924ap-2f
+#define L4 0x1.c71c72p-3f
+/* ln 2 = LN2_HI + LN2_LO, LN2_HI with 16 significant bits (k LN2_HI is exact for |k| <= 24) */
+#define LN2_HI 0x1.62e300p-1f
+#define LN2_LO 0x1.2fefa4p-17f
+#define SQRT2 0x1.6a09e6p+0f
+/* Taylor series of sin(2 pi t) and cos(2 pi t) in t: (2 pi)^k / k! with alternating signs */
+#define S1 0x1.921fb6p+2f
+#define S3 -0x1.4abbcep+5f
+#define S5 0x1.466bc6p+6f
+#define S7 -0x1.32d2ccp+6f
+#define S9 0x1.507834p+5f
+#define C2 -0x1.3bd3ccp+4f
+#define C4 0x1.03c1f0p+6f
+#define C6 -0x1.55d3c8p+6f
+#define C8 0x1.e1f506p+5f
+
+/*
+ * r = sqrt(-2 log u) for u = N 2^-24, N = (a >> 8) + 1 in lanes: N = 2^e m with m in
+ * [sqrt 2 / 2, sqrt 2) (from the exponent and significand of float(N), exact), log u =
+ * (e - 24) ln 2 + log m.
+ */
+static inline v128_t radius32(v128_t a) {
+  v128_t N = wasm_i32x4_add(wasm_u32x4_shr(a, 8), i4(1));
+  v128_t bits = wasm_f32x4_convert_i32x4(N);
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), i4(127));
+  v128_t m = wasm_v128_or(wasm_v128_and(bits, i4(0x7fffff)), i4(0x3f800000));
+  v128_t big = wasm_f32x4_ge(m, f4(SQRT2));
+  m = wasm_v128_bitselect(wasm_f32x4_mul(m, f4(0.5f)), m, big);
+  e = wasm_i32x4_sub(e, big); /* big is -1 where m was halved */
+  v128_t dk = wasm_f32x4_convert_i32x4(wasm_i32x4_sub(e, i4(24)));
+  v128_t f = wasm_f32x4_sub(m, f4(1.0f));
+  v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(f4(2.0f), f));
+  v128_t z = wasm_f32x4_mul(s, s);
+  v128_t R = wasm_f32x4_add(f4(L3), wasm_f32x4_mul(z, f4(L4)));
+  R = wasm_f32x4_add(f4(L2), wasm_f32x4_mul(z, R));
+  R = wasm_f32x4_add(f4(L1), wasm_f32x4_mul(z, R));
+  R = wasm_f32x4_mul(z, R);
+  /* -log m and -log u (rather than their negations: u = 1 then gives r = +0, not -0) */
+  v128_t nlogm = wasm_f32x4_sub(wasm_f32x4_mul(s, wasm_f32x4_sub(f, R)), f);
+  v128_t nlg = wasm_f32x4_add(wasm_f32x4_mul(dk, f4(-LN2_HI)), wasm_f32x4_add(nlogm, wasm_f32x4_mul(dk, f4(-LN2_LO))));
+  return wasm_f32x4_sqrt(wasm_f32x4_mul(f4(2.0f), nlg));
+}
+
+/*
+ * (cos, sin)(2 pi v) for v = V 2^-24, V = b >> 8 in lanes: the nearest quarter turn q, the rest
+ * t in [-1/8, 1/8] (exact), the series in t, then the quarter turns as swaps and sign flips.
+ */
+static inline void sincos32(v128_t b, v128_t *cos_out, v128_t *sin_out) {
+  v128_t V = wasm_u32x4_shr(b, 8);
+  v128_t q = wasm_u32x4_shr(wasm_i32x4_add(V, i4(1 << 21)), 22);
+  v128_t t = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_sub(V, wasm_i32x4_shl(q, 22))), f4(0x1p-24f));
+  v128_t z = wasm_f32x4_mul(t, t);
+  v128_t ps = wasm_f32x4_add(f4(S7), wasm_f32x4_mul(z, f4(S9)));
+  ps = wasm_f32x4_add(f4(S5), wasm_f32x4_mul(z, ps));
+  ps = wasm_f32x4_add(f4(S3), wasm_f32x4_mul(z, ps));
+  ps = wasm_f32x4_add(f4(S1), wasm_f32x4_mul(z, ps));
+  v128_t sn = wasm_f32x4_mul(t, ps);
+  v128_t pc = wasm_f32x4_add(f4(C6), wasm_f32x4_mul(z, f4(C8)));
+  pc = wasm_f32x4_add(f4(C4), wasm_f32x4_mul(z, pc));
+  pc = wasm_f32x4_add(f4(C2), wasm_f32x4_mul(z, pc));
+  v128_t cs = wasm_f32x4_add(f4(1.0f), wasm_f32x4_mul(z, pc));
+  /* quarter turns: q odd swaps sin and cos; sin flips for q & 3 in {2, 3}, cos for {1, 2} */
+  v128_t swap = wasm_i32x4_eq(wasm_v128_and(q, i4(1)), i4(1));
+  v128_t sinSign = wasm_i32x4_shl(wasm_v128_and(q, i4(2)), 30);
+  v128_t cosSign = wasm_i32x4_shl(wasm_v128_and(wasm_i32x4_add(q, i4(1)), i4(2)), 30);
+  *sin_out = wasm_v128_xor(wasm_v128_bitselect(cs, sn, swap), sinSign);
+  *cos_out = wasm_v128_xor(wasm_v128_bitselect(sn, cs, swap), cosSign);
+}
+
+/* Four pairs' normals from their first (a) and second (b) outputs. */
+static inline __attribute__((always_inline)) void pairs4(v128_t a, v128_t b, v128_t *z0, v128_t *z1) {
+  v128_t r = radius32(a), cs, sn;
+  sincos32(b, &cs, &sn);
+  *z0 = wasm_f32x4_mul(r, cs);
+  *z1 = wasm_f32x4_mul(r, sn);
+}
+
+/* base + scale z for the elements of two pairs [z0 of p, z1 of p, z0 of p', z1 of p'] (base: x there or the constant). */
+static inline v128_t affine(v128_t base, v128_t scale, v128_t z) { return wasm_f32x4_add(base, wasm_f32x4_mul(scale, z)); }
+
+/*
+ * rng_out[0..n) as float32: element i of pair j = i / 2 is base_i + scale z_(i mod 2) of pair j,
+ * base_i = rng_in[i] (float32) when xkind is 1, else mean. Draws 2 ceil(n / 2) outputs.
+ */
+EXPORT(rng_normal32)
+void rng_normal32(int n, int xkind, float mean, float scale) {
+  xo_t x = xo_load();
+  const float *in = (const float *)rng_in;
+  float *out = (float *)rng_out;
+  const v128_t vscale = f4(scale), vmean = f4(mean);
+  int pairs = (n + 1) / 2, j = 0;
+  /* whole blocks, with every element of theirs in [0, n): lane l draws pairs j + l LANE_SPAN + k */
+  for (; j + 4 * LANE_SPAN <= n / 2; j += 4 * LANE_SPAN) {
+    lanes_t l = lanes_start(&x);
+    const float *xi = in + 2 * j;
+    float *o = out + 2 * j;
+    for (int k = 0; k < LANE_SPAN; k++, xi += 2, o += 2) {
+      v128_t a = lanes_next(&l), b = lanes_next(&l), z0, z1;
+      pairs4(a, b, &z0, &z1);
+      v128_t lo = wasm_i32x4_shuffle(z0, z1, 0, 4, 1, 5), hi = wasm_i32x4_shuffle(z0, z1, 2, 6, 3, 7);
+      v128_t blo = vmean, bhi = vmean;
+      if (xkind == 1) {
+        blo = wasm_v128_load64_lane(xi + LANE_SPAN * 2, wasm_v128_load64_zero(xi), 1);
+        bhi = wasm_v128_load64_lane(xi + LANE_SPAN * 6, wasm_v128_load64_zero(xi + LANE_SPAN * 4), 1);
+      }
+      lo = affine(blo, vscale, lo);
+      hi = affine(bhi, vscale, hi);
+      wasm_v128_store64_lane(o, lo, 0);
+      wasm_v128_store64_lane(o + LANE_SPAN * 2, lo, 1);
+      wasm_v128_store64_lane(o + LANE_SPAN * 4, hi, 0);
+      wasm_v128_store64_lane(o + LANE_SPAN * 6, hi, 1);
+    }
+    lanes_end(&l, &x);
+  }
+  /* the rest (fewer than 4 LANE_SPAN + 1 pairs): words one by one, then four pairs at a time */
+  int rest = pairs - j, w = 0;
+  for (; w < 2 * rest; w++) rng_words[w] = xo_next(&x);
+  for (; w % 8 != 0; w++) rng_words[w] = 0;
+  for (int g = 0; g < rest; g += 4, j += 4) {
+    v128_t w0 = wasm_v128_load(rng_words + 2 * g), w1 = wasm_v128_load(rng_words + 2 * g + 4), z0, z1;
+    pairs4(wasm_i32x4_shuffle(w0, w1, 0, 2, 4, 6), wasm_i32x4_shuffle(w0, w1, 1, 3, 5, 7), &z0, &z1);
+    v128_t lo = wasm_i32x4_shuffle(z0, z1, 0, 4, 1, 5), hi = wasm_i32x4_shuffle(z0, z1, 2, 6, 3, 7);
+    int i = 2 * j;
+    if (i + 8 <= n) {
+      v128_t blo = xkind == 1 ? wasm_v128_load(in + i) : vmean, bhi = xkind == 1 ? wasm_v128_load(in + i + 4) : vmean;
+      wasm_v128_store(out + i, affine(blo, vscale, lo));
+      wasm_v128_store(out + i + 4, affine(bhi, vscale, hi));
+    } else {
+      /* the last group: its elements below n only */
+      float z[8] __attribute__((aligned(16)));
+      wasm_v128_store(z, lo);
+      wasm_v128_store(z + 4, hi);
+      for (int e = 0; i + e < n; e++) out[i + e] = (xkind == 1 ? in[i + e] : mean) + scale * z[e];
+    }
+  }
+  xo_store(&x);
+}
