@@ -408,6 +408,7 @@ const env = [
   `- Date: ${started.toISOString()}; the run took ${(totalS / 60).toFixed(1)} min`,
   `- Command: \`${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'tsx bench/run.ts'}${args.length ? ` ${args.join(' ')}` : ''}\`${QUICK ? ' (quick)' : ''}${ONLY.length ? ` (only ${ONLY.join(',')})` : ''}`,
   `- Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} ${os.arch()}`,
+  `- OpenBLAS settings in the environment (inherited by descent and PyTorch alike): ${Object.keys(process.env).filter((k) => k.startsWith('OPENBLAS_')).sort().map((k) => `${k}=${process.env[k]}`).join(', ') || 'none'}`,
   `- Load average (1/5/15 min) at start: ${loadStart.map((v) => v.toFixed(2)).join(' / ')}; at end: ${loadEnd.map((v) => v.toFixed(2)).join(' / ')}`,
   `- Node ${process.version}; descent ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`,
   ...(['descent-blas', 'descent-wasm'] as const).filter((l) => info(l)).map((l) => `- ${l} (threads as its backend says): ${info(l)!.detail}; native libraries mapped: ${natives(l).length ? natives(l).join(', ') : '**none** (no BLAS loaded)'}`),
