@@ -43,16 +43,20 @@ export function wasmRandomKernels(ex: RandomExports): RandomKernels {
     inWide = new Float32Array(buffer, inAt, chunk32);
     outWide = new Float32Array(buffer, outAt, chunk32);
   };
-  /** Runs `kernel` over `out` chunk by chunk with the state in the module, then reads it back. */
-  const run = (state: RandomState, out: Float32Array | Float64Array, kernel: (i: number, len: number) => void): boolean => {
+  /**
+   * Runs `kernel` over `out` chunk by chunk with the state in the module, then reads it back;
+   * `wide`: in the float32 normal stream's chunks of rng_chunk32() elements.
+   */
+  const run = (state: RandomState, out: Float32Array | Float64Array, kernel: (i: number, len: number) => void, wide = false): boolean => {
     views();
     words.set(state.words);
     spare[0] = state.spare;
-    const o = out instanceof Float64Array ? out64 : out32;
-    for (let i = 0; i < out.length; i += chunk) {
-      const len = Math.min(chunk, out.length - i);
+    const size = wide ? chunk32 : chunk;
+    const o = wide ? outWide : out instanceof Float64Array ? out64 : out32;
+    for (let i = 0; i < out.length; i += size) {
+      const len = Math.min(size, out.length - i);
       kernel(i, len);
-      out.set(len === chunk ? o : o.subarray(0, len), i);
+      out.set(len === size ? o : o.subarray(0, len), i);
     }
     state.words.set(words);
     state.spare = spare[0];
@@ -65,17 +69,11 @@ export function wasmRandomKernels(ex: RandomExports): RandomKernels {
     },
     normal32: (state, out, mean, x, scale) => {
       if (x && x.length < out.length) return false;
-      views();
-      words.set(state.words);
-      const xkind = x ? 1 : 0;
-      for (let i = 0; i < out.length; i += chunk32) {
-        const len = Math.min(chunk32, out.length - i);
+      // normal32.c leaves rng_spare alone, so run's round trip of the spare keeps it as it was.
+      return run(state, out, (i, len) => {
         if (x) inWide.set(x.subarray(i, i + len));
-        ex.rng_normal32(len, xkind, mean, scale);
-        out.set(len === chunk32 ? outWide : outWide.subarray(0, len), i);
-      }
-      state.words.set(words);
-      return true;
+        ex.rng_normal32(len, x ? 1 : 0, mean, scale);
+      }, true);
     },
     normal: (state, out, mean, std, x, scale) => {
       if (x && x.length < out.length) return false;
