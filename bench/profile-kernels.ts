@@ -2,13 +2,17 @@
  * Where a training step's time goes, kernel by kernel: wraps every kernel of a backend with a
  * timer and runs the benchmark's MLP or CNN step.
  *
- *   npx tsx bench/profile-kernels.ts mlp|cnn [js|wasm|blas]
+ *   npx tsx bench/profile-kernels.ts mlp|cnn|mnist [js|wasm|blas]
+ *
+ * mnist is the CNN of PyTorch's MNIST example (bench/lib/user-workloads.ts), trained with Adadelta.
  */
 import { loadBackends } from '../src/backend/load.js';
 import { setBackend, kernels } from '../src/backend/registry.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { Generator } from '../src/tensor/random.js';
+import { createOptimizer } from '../src/optim/index.js';
 import { mlp, cnn, adam, trainStep } from './lib/models.js';
+import { mnistCnn } from './lib/user-workloads.js';
 loadBackends();
 const which = process.argv[2] ?? 'mlp';
 setBackend(process.argv[3] ?? 'wasm');
@@ -31,8 +35,8 @@ const gen = new Generator(1);
 const N = which === 'mlp' ? 128 : 64;
 const x = new Tensor(new Float32Array(N * 784).map(() => gen.uniform()), which === 'mlp' ? [N, 784] : [N, 1, 28, 28]);
 const y = new Tensor(new Float32Array(N).map(() => Math.floor(gen.uniform() * 10)), [N]);
-const model = which === 'mlp' ? mlp() : cnn();
-const opt = adam(model);
+const model = which === 'mlp' ? mlp() : which === 'mnist' ? mnistCnn(new Generator(0)) : cnn();
+const opt = which === 'mnist' ? createOptimizer('adadelta', model.parameters(), { lr: 1 }) : adam(model);
 for (let i = 0; i < 10; i++) trainStep(model, opt, x, y);
 stats.clear();
 const reps = which === 'mlp' ? 100 : 10;

@@ -7,10 +7,11 @@
  * and its chunks) into a control block in the shared memory, bumps a generation counter and
  * wakes the workers with Atomics.notify, claims chunks itself like any worker, and waits
  * (Atomics.wait) until every chunk is finished: a worker that wakes late takes fewer chunks,
- * or none. Workers start lazily, on the first call that would use them, and join the calls
- * that come after they are ready: the caller never waits for a worker to start (a browser
- * starts a nested worker only when its parent yields to its event loop). They never keep a
- * Node process alive (unref).
+ * or none. A worker that finishes a job polls for the next one for a millisecond before it
+ * sleeps again (WORKER_SPIN_MS). Workers start lazily, on the first call that would use them,
+ * and join the calls that come after they are ready: the caller never waits for a worker to
+ * start (a browser starts a nested worker only when its parent yields to its event loop). They
+ * never keep a Node process alive (unref).
  *
  * Every chunk computes whole output elements exactly as the one-thread kernel does (kernels.c),
  * so the results do not depend on the thread count or on how many workers are ready.
@@ -49,6 +50,13 @@ const JOB_ARGS = 32;
 /** The most chunks one call is cut into. */
 export const MAX_CHUNKS = 256;
 const JOB_BYTES = (JOB_HEADER + JOB_ARGS + 2 * MAX_CHUNKS) * 8;
+/**
+ * How long (ms) a worker keeps polling for the next job after finishing one before it sleeps
+ * in Atomics.wait. A step's products come tens of microseconds apart, and a sleeping worker
+ * woke too late for small ones: the MLP step on two wasm threads took 5-15% longer without it
+ * (A/B on the 2-core VM, 2026-12-02). OpenMP runtimes spin likewise before blocking.
+ */
+const WORKER_SPIN_MS = 1;
 
 /**
  * The worker's program: plain JavaScript, started from a string (Node: `eval: true`; browsers:
@@ -72,6 +80,9 @@ function start(d) {
   let gen = Atomics.load(i32, G + ${CTL_GEN});
   Atomics.store(i32, G + ${CTL_READY} + d.id, 1);
   for (;;) {
+    // Poll for WORKER_SPIN_MS before sleeping (see there); the clock is read every 256 polls.
+    const until = performance.now() + ${WORKER_SPIN_MS};
+    for (let k = 0; Atomics.load(i32, G + ${CTL_GEN}) === gen; k++) if ((k & 255) === 255 && performance.now() > until) break;
     Atomics.wait(i32, G + ${CTL_GEN}, gen);
     gen = Atomics.load(i32, G + ${CTL_GEN});
     const ran = claimLoop(i32, f64, G, d.job >> 3, gen, d.id + 1, d.ws, fns);
