@@ -24,9 +24,10 @@
 import { jsKernels } from './js/index.js';
 import type { Kernels } from './kernels.js';
 import { backendInfo, listBackends, registerBackend, setBackend, type BackendInfo } from './registry.js';
-import { createBlasKernels, findBlas, type BlasLibrary } from './blas/index.js';
+import { adaptsThreads, createBlasKernels, findBlas, type BlasLibrary } from './blas/index.js';
 import { createWasmKernels, WASM_MT_URL, WASM_URL, wasmApi, wasmSimdSupported, type WasmKernels, type WasmModule } from './wasm/index.js';
-import { defaultWasmThreads, MAX_WASM_THREADS, wasmThreadsProblem } from './wasm/threads.js';
+import { defaultWasmThreads, MAX_WASM_THREADS, wasmThreadsProblem, type PoolBlas } from './wasm/threads.js';
+import { WEIGHT_GRAD_CHUNK, type RawSgemm } from './wasm/blas-parts.js';
 import { isNode, nodeBuiltin } from '../platform/node-builtin.js';
 
 export type BackendName = 'js' | 'wasm' | 'blas';
@@ -50,7 +51,7 @@ export interface InitBackendOptions {
 type Loaded<T> = { ok: true; value: T } | { ok: false; reason: string; optional?: boolean };
 
 interface NodeModuleLib {
-  createRequire(url: string | URL): (id: string) => unknown;
+  createRequire(url: string | URL): ((id: string) => unknown) & { resolve(id: string): string };
 }
 
 const proc = (globalThis as { process?: NodeJS.Process }).process;
@@ -62,9 +63,12 @@ const proc = (globalThis as { process?: NodeJS.Process }).process;
 const nodeRequire = nodeBuiltin<NodeModuleLib>('node:module')?.createRequire(import.meta.url) ?? null;
 
 let wasm: Loaded<WasmKernels> | undefined;
-/** The one-thread module, kept for the blas backend's own kernels (BLAS is not handed shared memory). */
+/** The compiled modules, kept for the blas backend's own instance. */
 let wasmModule: WasmModule | undefined;
+let wasmMtModule: WasmModule | null = null;
+let wasmThreadCount = 1;
 let wasmForBlas: WasmKernels | undefined;
+let wasmForBlasImages: WasmKernels | undefined;
 const blasByPath = new Map<string, Loaded<BlasLibrary | null>>();
 
 function message(e: unknown): string {
@@ -88,18 +92,31 @@ function wantedThreads(options: InitBackendOptions): number {
 
 function registerWasm(module: WasmModule, mtModule: WasmModule | null, threads: number): Loaded<WasmKernels> {
   wasmModule = module;
+  wasmMtModule = mtModule;
+  wasmThreadCount = threads;
   const w = createWasmKernels(module, mtModule ? { module: mtModule, threads } : undefined);
   const on = w.threads > 1 ? `; GEMM and convolutions on up to ${w.threads} threads` : '';
   registerBackend(w.kernels, `WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool)${on}; js for the rest and for float64`, w.optimizerKernels);
   return { ok: true, value: w };
 }
 
-/** The wasm kernels under the blas backend: a one-thread instance (BLAS gets no shared memory). */
+/** The wasm kernels under the blas backend: a one-thread instance (its memory is not shared, so copies into it run at memcpy speed). */
 function blasWasm(): WasmKernels | null {
   if (!wasm?.ok) return null;
   if (wasm.value.threads === 1) return wasm.value;
   wasmForBlas ??= createWasmKernels(wasmModule!);
   return wasmForBlas;
+}
+
+/**
+ * The blas backend's large convolutions (where threads can run): a threaded instance whose
+ * workers each open the library (`blas`), so that whole images run on each thread with
+ * one-thread GEMMs (blas-parts.ts). Null without threads.
+ */
+function blasImagesWasm(blas: PoolBlas): WasmKernels | null {
+  if (!wasm?.ok || !wasmMtModule || wasmThreadCount < 2) return null;
+  wasmForBlasImages ??= createWasmKernels(wasmModule!, { module: wasmMtModule, threads: wasmThreadCount, blas });
+  return wasmForBlasImages.threads > 1 ? wasmForBlasImages : null;
 }
 
 /** Applies a thread count asked for after the first load (up to the loaded capacity). */
@@ -162,18 +179,26 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
       const { isMainThread } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
       const lib = findBlas(koffi, path, isMainThread);
       if (lib) {
+        // Whole images per thread needs a library whose thread count descent sets (OpenBLAS):
+        // each thread's GEMMs then run on one library thread.
+        const poolBlas = adaptsThreads(lib)
+          ? { koffiPath: nodeRequire.resolve('koffi'), libraryPath: lib.path, sgemm: lib.sgemm as unknown as RawSgemm, chunkImages: WEIGHT_GRAD_CHUNK }
+          : null;
         const w = blasWasm();
         const base: Kernels = w ? { ...jsKernels, ...w.kernels } : jsKernels;
         const over = w ? 'wasm' : 'js';
-        const blas = createBlasKernels(lib, base);
+        const { oneThread, ...blas } = createBlasKernels(lib, base);
         // Convolutions: BLAS GEMMs with the columns unfolded inside the wasm module (no
-        // JavaScript copies of them), image by image on the tensors' own arrays for planes of
-        // 256 outputs and more, else over chunks of images side by side; without wasm, the js
-        // composite (which calls this backend's GEMM).
+        // JavaScript copies of them): for planes of 256 outputs and more image by image on the
+        // tensors' own arrays, the large ones whole images on each thread; else over chunks of
+        // images side by side. Without wasm, the js composite (which calls this backend's GEMM).
+        const wImages = w && poolBlas ? blasImagesWasm(poolBlas) : null;
+        const large = wImages && oneThread ? wImages.convWithGemm(blas.gemm, oneThread) : undefined;
         const conv = w && process.env.DESCENT_BLAS_CONV !== 'js'
-          ? w.convWithGemm(blas.gemm!)
+          ? w.convWithGemm(blas.gemm, oneThread ? { ...oneThread, large } : undefined)
           : { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
-        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM; ${over} kernels for the rest`, w ? w.optimizerKernels : {});
+        const images = large ? `, large convolutions whole images on ${wImages!.threads} threads` : '';
+        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM${images}; ${over} kernels for the rest`, w ? w.optimizerKernels : {});
       }
       result = { ok: true, value: lib };
     } catch (e) {

@@ -189,10 +189,27 @@ export function pinBlasThreads(n: number | null): void {
  */
 const MULTI_THREAD_WORK = 2 ** 23;
 
+/** The blas backend's kernels, and the one-thread GEMM of the convolutions' per-image products. */
+export interface BlasKernels extends Partial<Kernels> {
+  name: string;
+  gemm: Kernels['gemm'];
+  /**
+   * Where descent sets the library's thread count (see {@link BlasLibrary.fixedThreads}): GEMM
+   * on one library thread, and a call that leaves the library on one thread for raw calls
+   * (blas-parts.ts). An image's GEMM then gives the same bits on whichever thread runs it.
+   */
+  oneThread: { gemm: Kernels['gemm']; set(): void } | null;
+}
+
+/** Whether descent sets the library's thread count call by call (OpenBLAS with threads, not fixed by the user or a worker). */
+export function adaptsThreads(lib: BlasLibrary): boolean {
+  return lib.setThreads !== null && lib.getThreads !== null && !lib.fixedThreads && lib.threads > 1;
+}
+
 /** GEMM on the library, for both dtypes; `fallback` gets mixed or unusual argument types. */
-export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<Kernels> & { name: string } {
+export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): BlasKernels {
   const { sgemm, dgemm } = lib;
-  const adaptive = lib.setThreads !== null && lib.getThreads !== null && !lib.fixedThreads && lib.threads > 1;
+  const adaptive = adaptsThreads(lib);
   /**
    * OpenBLAS's worker threads spin after each call before they sleep; beside a training step's
    * other kernels, on a machine whose logical CPUs share cores, that spinning costs more than a
@@ -205,7 +222,10 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
     const want = pinnedThreads ?? (work >= MULTI_THREAD_WORK ? lib.threads : 1);
     if (lib.getThreads!() !== want) lib.setThreads!(want);
   };
-  function gemm(g: GemmArgs): void {
+  const setOne = (): void => {
+    if (lib.getThreads!() !== 1) lib.setThreads!(1);
+  };
+  function gemm(g: GemmArgs, oneThread = false): void {
     const { a, b, c, m, n, k } = g;
     if (m === 0 || n === 0) return;
     const f32 = a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array;
@@ -216,7 +236,10 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
     const aCols = g.transA ? m : k;
     const bCols = g.transB ? k : n;
     if (k === 0 || g.lda < Math.max(1, aCols) || g.ldb < Math.max(1, bCols) || g.ldc < Math.max(1, n)) return fallback.gemm(g);
-    if (adaptive) useThreads(m * n * k);
+    if (adaptive) {
+      if (oneThread) setOne();
+      else useThreads(m * n * k);
+    }
     (f32 ? sgemm : dgemm)(
       ROW_MAJOR, g.transA ? TRANS : NO_TRANS, g.transB ? TRANS : NO_TRANS, m, n, k, g.alpha,
       g.aOffset ? a.subarray(g.aOffset) : a, g.lda,
@@ -225,5 +248,5 @@ export function createBlasKernels(lib: BlasLibrary, fallback: Kernels): Partial<
       g.cOffset ? c.subarray(g.cOffset) : c, g.ldc,
     );
   }
-  return { name: 'blas', gemm };
+  return { name: 'blas', gemm: (g) => gemm(g), oneThread: adaptive ? { gemm: (g) => gemm(g, true), set: setOne } : null };
 }

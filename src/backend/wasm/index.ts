@@ -26,7 +26,8 @@ import { coalesce } from '../js/broadcast.js';
 import { jsKernels } from '../js/index.js';
 import { jsOptimizerKernels } from '../js/optimizers/index.js';
 import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.js';
-import { MAX_CHUNKS, MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem } from './threads.js';
+import { MAX_CHUNKS, MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem, type PoolBlas } from './threads.js';
+import { WEIGHT_GRAD_CHUNK } from './blas-parts.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -154,6 +155,16 @@ function span(rows: number, cols: number, ld: number): number {
  */
 const DIRECT_PLANE = 256;
 
+/**
+ * Multiply-adds of a whole convolution from which the blas backend runs whole images on each
+ * thread (blas-parts.ts). Below it, copying every operand through the shared memory and waking
+ * the workers cost more than they gave: the benchmark's small CNN (conv 1->16 on 28x28, 7M
+ * multiply-adds) stepped 10% slower, while the MNIST example's conv 32->64 (680M) gained a
+ * third per pass (A/B, 2026-12-02). Products of 2^23 and more per image only occur above it
+ * from 4 images up.
+ */
+const IMAGE_PARALLEL_WORK = 2 ** 25;
+
 /** Columns of one chunk of images in the batched convolutions: at most this many floats (512 KiB, so they stay in L2). */
 const BATCH_COLS_BUDGET = 128 * 1024;
 
@@ -165,6 +176,11 @@ export interface WasmThreadsOptions {
   threads: number;
   /** False: the calling thread leaves every chunk of a split call to the workers (for tests). Default true. */
   callerClaims?: boolean;
+  /**
+   * A CBLAS every thread opens (the blas backend's instance): convolutions then run whole images
+   * on each thread, each with a one-thread GEMM of that library (blas-parts.ts).
+   */
+  blas?: PoolBlas;
 }
 
 /** Splits [0, n) into `parts` near-equal ranges whose inner boundaries are multiples of `align`. */
@@ -200,7 +216,21 @@ export interface WasmKernels {
    * with offsets): im2col, col2im and the layout moves run here, so the columns never leave the
    * module. The blas backend passes its BLAS GEMM.
    */
-  convWithGemm(gemm: (g: GemmArgs) => void): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+  convWithGemm(gemm: (g: GemmArgs) => void, hooks?: ConvGemmHooks): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+}
+
+/** What the blas backend adds to {@link WasmKernels.convWithGemm}. */
+export interface ConvGemmHooks {
+  /** The library's GEMM on one thread: the image-by-image loop's, so its bits are those of the image-parallel path. */
+  gemm: (g: GemmArgs) => void;
+  /** Leaves the library on one thread for blas-parts.ts's raw calls. */
+  set(): void;
+  /**
+   * Where convolutions of IMAGE_PARALLEL_WORK multiply-adds and more go: the threaded
+   * instance's whole-image path (this instance keeps the rest: its memory is not shared, and
+   * copies into shared memory are half as fast).
+   */
+  large?: Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
 }
 
 /**
@@ -215,7 +245,7 @@ function createThreaded(api: WasmApi, threaded: WasmThreadsOptions): { ex: Expor
     const instance = new api.Instance(threaded.module, { env: { memory } });
     // The memory is imported, not exported: the arena reaches it through this object.
     const ex = { ...(instance.exports as object), memory } as unknown as Exports;
-    const pool = new ThreadPool(memory, threaded.module, ex.__heap_base.value, capacity, ex.gemm_workspace() * 4, ex as unknown as Record<string, unknown>);
+    const pool = new ThreadPool(memory, threaded.module, ex.__heap_base.value, capacity, ex.gemm_workspace() * 4, ex as unknown as Record<string, unknown>, threaded.blas ?? null);
     // The pool's stacks and workspaces must fit before the arena starts above them.
     pool.callerClaims = threaded.callerClaims ?? true;
     const need = pool.end - memory.buffer.byteLength;
@@ -600,7 +630,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     gw.set(arena.f32.subarray(gwAt, gwAt + wLen));
   }
 
-  function convWithGemm(outerGemm: (g: GemmArgs) => void): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'> {
+  function convWithGemm(outerGemm: (g: GemmArgs) => void, hooks?: ConvGemmHooks): Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'> {
     /** Sizes and the chunking of a batch. */
     function plan(b: ConvBatch) {
       const g = b.geometry;
@@ -686,6 +716,8 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     }
 
     // ---- image by image, the GEMMs on the tensors' own arrays ----
+    // (With hooks, each on one library thread, as the image-parallel path below runs them.)
+    const imageGemm = hooks?.gemm ?? outerGemm;
     // A plane of at least DIRECT_PLANE outputs makes each image's GEMM large enough on its own;
     // then only x (or gx) passes through the arena, the GEMMs read w and gy and write y and gw
     // where they are, and no channel-major transposes are needed. Images unfold into two
@@ -710,7 +742,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
         const colsAt = xAt + pad16(P.xLen) + (i & 1) * colsLen;
         ex.im2col_batch(xAt * 4, colsAt * 4, i, 1, ...geo);
         for (let gi = 0; gi < b.groups; gi++) {
-          outerGemm({ transA: false, transB: false, m: P.og, n: P.plane, k: P.ckk, alpha: 1, a: w, aOffset: gi * P.og * P.ckk, lda: P.ckk,
+          imageGemm({ transA: false, transB: false, m: P.og, n: P.plane, k: P.ckk, alpha: 1, a: w, aOffset: gi * P.og * P.ckk, lda: P.ckk,
             b: f, bOffset: colsAt + gi * P.ckk * P.plane, ldb: P.plane, beta: bias ? 1 : 0, c: y, cOffset: (i * b.outChannels + gi * P.og) * P.plane, ldc: P.plane });
         }
       }
@@ -728,7 +760,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       const geo = convArgs(b);
       for (let i = 0; i < b.n; i++) {
         for (let gi = 0; gi < b.groups; gi++) {
-          outerGemm({ transA: true, transB: false, m: P.ckk, n: P.plane, k: P.og, alpha: 1, a: w, aOffset: gi * P.og * P.ckk, lda: P.ckk,
+          imageGemm({ transA: true, transB: false, m: P.ckk, n: P.plane, k: P.og, alpha: 1, a: w, aOffset: gi * P.og * P.ckk, lda: P.ckk,
             b: gy, bOffset: (i * b.outChannels + gi * P.og) * P.plane, ldb: P.plane, beta: 0, c: f, cOffset: colsAt + gi * P.ckk * P.plane, ldc: P.plane });
         }
         ex.col2im_batch(colsAt * 4, gxAt * 4, i, 1, ...geo);
@@ -736,38 +768,149 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       gx.set(f.subarray(gxAt, gxAt + P.xLen));
     }
 
+    // The weight gradient sums over images in fixed chunks of WEIGHT_GRAD_CHUNK: each chunk's
+    // partial sum in image order, then the partials in chunk order. The image-parallel path
+    // below runs the chunks on several threads, so both give the same bits on any thread count.
     function conv2dWeightGradDirect(this: Kernels, x: Float32Array, gy: Float32Array, b: ConvBatch, gw: Float32Array, saved?: unknown): void {
       const P = plan(b);
       const colsLen = pad16(b.groups * P.ckk * P.plane);
-      const xAt = arena.reserve(pad16(P.xLen) + 2 * colsLen);
+      const parts = Math.ceil(b.n / WEIGHT_GRAD_CHUNK);
+      const xAt = arena.reserve(pad16(P.xLen) + 2 * colsLen + parts * P.wLen);
       if (xAt < 0) return jsKernels.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+      const partsAt = xAt + pad16(P.xLen) + 2 * colsLen;
       const f = arena.f32;
       f.set(x.subarray(0, P.xLen), xAt);
       const geo = convArgs(b);
       for (let i = 0; i < b.n; i++) {
         const colsAt = xAt + pad16(P.xLen) + (i & 1) * colsLen;
+        const part = partsAt + Math.floor(i / WEIGHT_GRAD_CHUNK) * P.wLen;
         ex.im2col_batch(xAt * 4, colsAt * 4, i, 1, ...geo);
         for (let gi = 0; gi < b.groups; gi++) {
-          outerGemm({ transA: false, transB: true, m: P.og, n: P.ckk, k: P.plane, alpha: 1, a: gy, aOffset: (i * b.outChannels + gi * P.og) * P.plane, lda: P.plane,
-            b: f, bOffset: colsAt + gi * P.ckk * P.plane, ldb: P.plane, beta: i === 0 ? 0 : 1, c: gw, cOffset: gi * P.og * P.ckk, ldc: P.ckk });
+          imageGemm({ transA: false, transB: true, m: P.og, n: P.ckk, k: P.plane, alpha: 1, a: gy, aOffset: (i * b.outChannels + gi * P.og) * P.plane, lda: P.plane,
+            b: f, bOffset: colsAt + gi * P.ckk * P.plane, ldb: P.plane, beta: i % WEIGHT_GRAD_CHUNK === 0 ? 0 : 1, c: f, cOffset: part + gi * P.og * P.ckk, ldc: P.ckk });
         }
+      }
+      sumPartials(partsAt, parts, P.wLen, gw);
+    }
+
+    /** gw = partial 0 + partial 1 + ... (float32, in order), the partials `len` floats apart from `at`. */
+    function sumPartials(at: number, parts: number, len: number, gw: Float32Array): void {
+      const f = arena.f32;
+      gw.set(f.subarray(at, at + len));
+      for (let c = 1; c < parts; c++) {
+        const from = at + c * len;
+        for (let j = 0; j < len; j++) gw[j] += f[from + j];
       }
     }
 
+    // ---- whole images on each thread (the blas backend's pool; blas-parts.ts) ----
+    // Every operand passes through the shared memory (the workers cannot see the tensors'
+    // arrays); each image's GEMMs run on one library thread, as many images at once as threads
+    // are ready. A library's one-thread and multi-thread GEMMs can round differently (OpenBLAS's
+    // do on these shapes), so with such a pool every such convolution goes this way, on
+    // however many threads are ready (the caller alone before the workers start, or when the
+    // lab pins one thread), and without one the loop above also runs one-thread GEMMs: the
+    // bits depend neither on the thread count nor on when a worker became ready.
+
+    const imagePool = (b: ConvBatch): boolean => pool?.blas != null && hooks !== undefined && convWork(b) >= IMAGE_PARALLEL_WORK;
+
+    function runImages(fn: 'conv2d_blas_part' | 'conv2d_input_grad_blas_part' | 'conv2d_weight_grad_blas_part', units: number,
+      colsAt: number, colsLen: number, operands: [number, number, number, number], b: ConvBatch): void {
+      hooks!.set();
+      pool!.available(); // starts the workers on the first call
+      pool!.run({
+        fn, args: [0, 0, 0, colsAt * 4, ...operands, ...convArgs(b)], loAt: 0, hiAt: 1, wsAt: 2, colsAt: 3, colsStride: colsLen * 4,
+        chunks: splitRange(units, Math.min(units, MAX_CHUNKS)),
+      });
+    }
+
+    function conv2dImages(x: Float32Array, w: Float32Array, bias: Float32Array | null, b: ConvBatch, y: Float32Array): boolean {
+      const P = plan(b);
+      const colsLen = pad16(b.groups * P.ckk * P.plane);
+      const xAt = arena.reserve(pad16(P.xLen) + pad16(P.wLen) + pad16(P.yLen) + pool!.capacity * colsLen);
+      if (xAt < 0) return false;
+      const wAt = xAt + pad16(P.xLen), yAt = wAt + pad16(P.wLen), colsAt = yAt + pad16(P.yLen);
+      const f = arena.f32;
+      f.set(x.subarray(0, P.xLen), xAt);
+      f.set(w.subarray(0, P.wLen), wAt);
+      if (bias) {
+        for (let i = 0; i < b.n; i++) {
+          for (let o = 0; o < b.outChannels; o++) f.fill(bias[o], yAt + (i * b.outChannels + o) * P.plane, yAt + (i * b.outChannels + o + 1) * P.plane);
+        }
+      }
+      runImages('conv2d_blas_part', b.n, colsAt, colsLen, [xAt * 4, wAt * 4, yAt * 4, bias ? 1 : 0], b);
+      y.set(arena.f32.subarray(yAt, yAt + P.yLen));
+      return true;
+    }
+
+    function conv2dInputGradImages(gy: Float32Array, w: Float32Array, b: ConvBatch, gx: Float32Array): boolean {
+      const P = plan(b);
+      const colsLen = pad16(b.groups * P.ckk * P.plane);
+      const gxAt = arena.reserve(pad16(P.xLen) + pad16(P.wLen) + pad16(P.yLen) + pool!.capacity * colsLen);
+      if (gxAt < 0) return false;
+      const wAt = gxAt + pad16(P.xLen), gyAt = wAt + pad16(P.wLen), colsAt = gyAt + pad16(P.yLen);
+      const f = arena.f32;
+      f.fill(0, gxAt, gxAt + P.xLen);
+      f.set(w.subarray(0, P.wLen), wAt);
+      f.set(gy.subarray(0, P.yLen), gyAt);
+      runImages('conv2d_input_grad_blas_part', b.n, colsAt, colsLen, [gxAt * 4, wAt * 4, gyAt * 4, 0], b);
+      gx.set(arena.f32.subarray(gxAt, gxAt + P.xLen));
+      return true;
+    }
+
+    function conv2dWeightGradImages(x: Float32Array, gy: Float32Array, b: ConvBatch, gw: Float32Array): boolean {
+      const P = plan(b);
+      const colsLen = pad16(b.groups * P.ckk * P.plane);
+      const parts = Math.ceil(b.n / WEIGHT_GRAD_CHUNK);
+      const xAt = arena.reserve(pad16(P.xLen) + pad16(P.yLen) + pad16(parts * P.wLen) + pool!.capacity * colsLen);
+      if (xAt < 0) return false;
+      const gyAt = xAt + pad16(P.xLen), partsAt = gyAt + pad16(P.yLen), colsAt = partsAt + pad16(parts * P.wLen);
+      const f = arena.f32;
+      f.set(x.subarray(0, P.xLen), xAt);
+      f.set(gy.subarray(0, P.yLen), gyAt);
+      runImages('conv2d_weight_grad_blas_part', parts, colsAt, colsLen, [xAt * 4, partsAt * 4, gyAt * 4, 0], b);
+      sumPartials(partsAt, parts, P.wLen, gw);
+      return true;
+    }
+
     const direct = (b: ConvBatch): boolean => b.geometry.outH * b.geometry.outW >= DIRECT_PLANE;
+    const large = hooks?.large;
+    if (large) {
+      // The large direct convolutions go to the threaded instance (see ConvGemmHooks.large).
+      const own = convWithGemm(outerGemm, { gemm: hooks.gemm, set: hooks.set });
+      const big = (b: ConvBatch): boolean => direct(b) && convWork(b) >= IMAGE_PARALLEL_WORK;
+      return {
+        conv2d(this: Kernels, x, w, bias, b, y) {
+          return (big(b) ? large : own).conv2d.call(this, x, w, bias, b, y);
+        },
+        conv2dInputGrad(this: Kernels, gy, w, b, gx) {
+          return (big(b) ? large : own).conv2dInputGrad.call(this, gy, w, b, gx);
+        },
+        conv2dWeightGrad(this: Kernels, x, gy, b, gw, saved) {
+          return (big(b) ? large : own).conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+        },
+      };
+    }
     return {
       conv2d(this: Kernels, x: Storage, w: Storage, bias: Storage | null, b: ConvBatch, y: Storage): unknown {
         if (direct(b) && x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && (bias === null || bias instanceof Float32Array)) {
+          if (imagePool(b) && conv2dImages(x, w, bias, b, y)) return null;
           return conv2dDirect.call(this, x, w, bias, b, y);
         }
         return conv2dBatched.call(this, x, w, bias, b, y);
       },
       conv2dInputGrad(this: Kernels, gy: Storage, w: Storage, b: ConvBatch, gx: Storage): void {
-        if (direct(b) && gy instanceof Float32Array && w instanceof Float32Array && gx instanceof Float32Array) return conv2dInputGradDirect.call(this, gy, w, b, gx);
+        if (direct(b) && gy instanceof Float32Array && w instanceof Float32Array && gx instanceof Float32Array) {
+          if (imagePool(b) && conv2dInputGradImages(gy, w, b, gx)) return;
+          return conv2dInputGradDirect.call(this, gy, w, b, gx);
+        }
         return conv2dInputGradBatched.call(this, gy, w, b, gx);
       },
       conv2dWeightGrad(this: Kernels, x: Storage, gy: Storage, b: ConvBatch, gw: Storage, saved?: unknown): void {
-        if (direct(b) && x instanceof Float32Array && gy instanceof Float32Array && gw instanceof Float32Array) return conv2dWeightGradDirect.call(this, x, gy, b, gw, saved);
+        if (direct(b) && x instanceof Float32Array && gy instanceof Float32Array && gw instanceof Float32Array) {
+          if (imagePool(b) && conv2dWeightGradImages(x, gy, b, gw)) return;
+          return conv2dWeightGradDirect.call(this, x, gy, b, gw, saved);
+        }
         return conv2dWeightGradBatched.call(this, x, gy, b, gw, saved);
       },
     };

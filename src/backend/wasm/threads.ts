@@ -17,11 +17,27 @@
  * so the results do not depend on the thread count or on how many workers are ready.
  */
 import { isNode, nodeBuiltin } from '../../platform/node-builtin.js';
+import { BLAS_PART_FUNCTIONS, blasConvParts, type RawSgemm } from './blas-parts.js';
 
-/** The kernels a worker runs, by code (the index here; the worker's table lists the same names). */
+/** The module's kernels a worker runs, by code (the index here; the worker's table lists the same names). */
 export const PART_FUNCTIONS = ['sgemm_part', 'conv2d_part', 'conv2d_input_grad_part', 'conv2d_weight_grad_part'] as const;
-/** The name of a kernel a worker runs. */
-export type PartFunction = (typeof PART_FUNCTIONS)[number];
+/** The name of a kernel a worker runs: the module's, or (pools with BLAS) one of blas-parts.ts, whose codes follow. */
+export type PartFunction = (typeof PART_FUNCTIONS)[number] | (typeof BLAS_PART_FUNCTIONS)[number];
+const ALL_PART_FUNCTIONS: readonly PartFunction[] = [...PART_FUNCTIONS, ...BLAS_PART_FUNCTIONS];
+
+/** A CBLAS each thread of a pool opens for blas-parts.ts (Node only): koffi's resolved path and the library's. */
+export interface PoolBlas {
+  koffiPath: string;
+  libraryPath: string;
+  /** The calling thread's own binding of cblas_sgemm. */
+  sgemm: RawSgemm;
+  /** Images per partial sum of the weight gradient (blas-parts.ts). */
+  chunkImages: number;
+}
+
+/** koffi's declaration of cblas_sgemm in the workers, as blas/index.ts binds it. */
+const SGEMM_SIGNATURE = 'void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, ' +
+  'const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)';
 
 /** The most threads (the caller included) one module runs on. */
 export const MAX_WASM_THREADS = 8;
@@ -68,11 +84,18 @@ const WORKER_SPIN_MS = 1;
 const WORKER_SOURCE = `
 'use strict';
 const NAMES = ${JSON.stringify(PART_FUNCTIONS)};
+// esbuild's keepNames (tsx) wraps the functions below in __name(...); here it is the identity.
+var __name = (f) => f;
 function start(d) {
   const instance = new WebAssembly.Instance(d.module, { env: { memory: d.memory } });
   const ex = instance.exports;
   ex.__stack_pointer.value = d.stackTop;
   const fns = NAMES.map((n) => ex[n]);
+  if (d.blas) {
+    // A worker whose BLAS does not load throws here: it exits, and the pool runs without it.
+    const sgemm = require(d.blas.koffiPath).load(d.blas.libraryPath).func(${JSON.stringify(SGEMM_SIGNATURE)});
+    fns.push(...blasConvParts(ex, sgemm, d.memory, d.blas.chunkImages));
+  }
   // The control block lies below every later growth: views of the first buffer reach it.
   const i32 = new Int32Array(d.memory.buffer);
   const f64 = new Float64Array(d.memory.buffer);
@@ -92,6 +115,7 @@ function start(d) {
 }
 // The caller's own copy of the loop, as source (a minifier may have renamed the function).
 const claimLoop = (${claimLoop.toString()});
+const blasConvParts = (${blasConvParts.toString()});
 if (typeof process === 'object' && process.versions && process.versions.node) {
   start(process.getBuiltinModule('node:worker_threads').workerData);
 } else {
@@ -232,6 +256,8 @@ export class ThreadPool {
     readonly capacity: number,
     wsBytes: number,
     exports: Record<string, unknown>,
+    /** A CBLAS for blas-parts.ts's jobs (the blas backend's pool); null: the module's kernels only. */
+    readonly blas: PoolBlas | null = null,
   ) {
     const align = (n: number): number => (n + 63) & ~63;
     this.ctl = align(base);
@@ -250,6 +276,7 @@ export class ThreadPool {
     this.i32 = new Int32Array(memory.buffer);
     this.f64 = new Float64Array(memory.buffer);
     this.fns = PART_FUNCTIONS.map((n) => exports[n] as (...a: number[]) => void);
+    if (blas) this.fns.push(...blasConvParts(exports, blas.sgemm, memory, blas.chunkImages));
     this.limit = capacity;
   }
 
@@ -266,7 +293,8 @@ export class ThreadPool {
   private start(): void {
     this.started = true;
     for (let w = 0; w < this.capacity - 1; w++) {
-      const data = { module: this.module, memory: this.memory, ctl: this.ctl, job: this.job, ws: this.workspaces[w + 1], stackTop: this.stackTops[w], id: w };
+      const blas = this.blas && { koffiPath: this.blas.koffiPath, libraryPath: this.blas.libraryPath, chunkImages: this.blas.chunkImages };
+      const data = { module: this.module, memory: this.memory, ctl: this.ctl, job: this.job, ws: this.workspaces[w + 1], stackTop: this.stackTops[w], id: w, blas };
       try {
         if (isNode) {
           const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')!;
@@ -306,13 +334,15 @@ export class ThreadPool {
     const count = job.chunks.length;
     if (count > MAX_CHUNKS) throw new Error(`a job of ${job.fn} has ${count} chunks; at most ${MAX_CHUNKS}`);
     if (job.args.length > JOB_ARGS) throw new Error(`a job of ${job.fn} has ${job.args.length} arguments; at most ${JOB_ARGS}`);
+    const code = ALL_PART_FUNCTIONS.indexOf(job.fn);
+    if (code >= this.fns.length) throw new Error(`${job.fn} needs a pool with BLAS`);
     // Tags are 15 bits: the generation wraps there (a worker compares whole words, never a stale tag).
     this.gen = (this.gen + 1) & 0x7fff;
     const gen = this.gen;
     // Retag first, so that no late worker of the last job claims while the job is rewritten.
     Atomics.store(i32, G + CTL_NEXT, (gen << 16) | 0xffff);
     f64[J] = job.args.length;
-    f64[J + 1] = PART_FUNCTIONS.indexOf(job.fn);
+    f64[J + 1] = code;
     f64[J + 2] = job.loAt;
     f64[J + 3] = job.hiAt;
     f64[J + 4] = job.wsAt;
