@@ -19,10 +19,10 @@
  * matrices; a pair takes two outputs as random.c's elements do, so the same lanes), four pairs
  * per lane step, and the steps run as a three-stage software pipeline (stage_a below): one
  * step's arithmetic is a long dependency chain (a division, two polynomials, a square root)
- * that the out-of-order core could not overlap with the next step's, 170-odd x64 instructions
- * later. About 1.6-1.8 ns per normal on the 2-core Zen 5 machine (2.2-2.5 ns unpipelined). The
- * rest of a chunk draws its words one by one into rng_words and runs the same arithmetic four
- * pairs at a time over them.
+ * that the out-of-order core could not overlap with the next step's, some 170 x64 instructions
+ * later. About 1.4-1.5 ns per normal in the kernel on the 2-core Zen 5 machine (2.1-2.3 ns
+ * unpipelined and with the old bit fiddling). The rest of a chunk draws its words one by one
+ * into rng_words and runs the same arithmetic four pairs at a time over them.
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
@@ -74,16 +74,18 @@ static inline v128_t i4(int32_t x) { return wasm_i32x4_splat(x); }
 typedef struct { v128_t f, s, dk; } rhead_t;
 
 static inline rhead_t radius32_head(v128_t a) {
-  v128_t N = wasm_i32x4_add(wasm_u32x4_shr(a, 8), i4(1));
-  /* float(N)'s bits plus 1's minus sqrt 2 / 2's: the significand carries into the exponent
-     exactly when it is at least SQRT2's (m >= SQRT2), and the low 23 bits plus sqrt 2 / 2's bits
-     are then m / 2's, else m's */
-  v128_t bits = wasm_i32x4_add(wasm_f32x4_convert_i32x4(N), i4(0x3f800000 - 0x3f3504f3));
+  /* float(N) = float(a >> 8) + 1 (exact: N <= 2^24); its bits plus 1's minus sqrt 2 / 2's carry
+     from the significand into the exponent exactly when m >= SQRT2, the low 23 bits plus
+     sqrt 2 / 2's are then m / 2's bits, else m's, and with 151 << 23 (the exponent of 2^24)
+     taken off too, the arithmetic shift by 23 is e - 24 */
+  v128_t bits = wasm_i32x4_add(wasm_f32x4_add(wasm_f32x4_convert_i32x4(wasm_u32x4_shr(a, 8)), f4(1.0f)),
+                               i4(0x3f800000 - 0x3f3504f3 - (151 << 23)));
   rhead_t h;
-  h.dk = wasm_f32x4_convert_i32x4(wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), i4(127 + 24)));
+  h.dk = wasm_f32x4_convert_i32x4(wasm_i32x4_shr(bits, 23));
   v128_t m = wasm_i32x4_add(wasm_v128_and(bits, i4(0x7fffff)), i4(0x3f3504f3));
   h.f = wasm_f32x4_sub(m, f4(1.0f));
-  h.s = wasm_f32x4_div(h.f, wasm_f32x4_add(f4(2.0f), h.f));
+  /* 2 + f rounds the same real number as m + 1 (f = m - 1 is exact) */
+  h.s = wasm_f32x4_div(h.f, wasm_f32x4_add(m, f4(1.0f)));
   return h;
 }
 
@@ -108,10 +110,11 @@ static inline v128_t radius32(v128_t a) { return wasm_f32x4_sqrt(radius32_tail(r
  * t in [-1/8, 1/8] (exact), the series in t, then the quarter turns as swaps and sign flips.
  */
 static inline void sincos32(v128_t b, v128_t *cos_out, v128_t *sin_out) {
-  v128_t V = wasm_u32x4_shr(b, 8);
-  /* w = V + 2^21: q = w >> 22 in bits 22-24 (V < 2^24) */
-  v128_t w = wasm_i32x4_add(V, i4(1 << 21));
-  v128_t t = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_sub(V, wasm_v128_and(w, i4(7 << 22)))), f4(0x1p-24f));
+  /* V - q 2^22 is V mod 2^22 taken in [-2^21, 2^21): b << 2 as a signed word, shifted back by
+     10 (arithmetically); and with b = V 2^8 + (b & 255), w = b + 2^29 (mod 2^32) has q mod 4 in
+     its top two bits */
+  v128_t t = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_shr(wasm_i32x4_shl(b, 2), 10)), f4(0x1p-24f));
+  v128_t w = wasm_i32x4_add(b, i4(1 << 29));
   v128_t z = wasm_f32x4_mul(t, t);
   v128_t ps = wasm_f32x4_add(f4(S7), wasm_f32x4_mul(z, f4(S9)));
   ps = wasm_f32x4_add(f4(S5), wasm_f32x4_mul(z, ps));
@@ -122,13 +125,13 @@ static inline void sincos32(v128_t b, v128_t *cos_out, v128_t *sin_out) {
   pc = wasm_f32x4_add(f4(C4), wasm_f32x4_mul(z, pc));
   pc = wasm_f32x4_add(f4(C2), wasm_f32x4_mul(z, pc));
   v128_t cs = wasm_f32x4_add(f4(1.0f), wasm_f32x4_mul(z, pc));
-  /* quarter turns: q odd swaps sin and cos; sin flips for q & 3 in {2, 3}, cos for {1, 2}: with
-     w8 = w << 8, q & 1 is w8's bit 30 and q & 2 its sign bit, (q + 1) & 2 that of w8 + 2^30 */
-  v128_t w8 = wasm_i32x4_shl(w, 8);
-  v128_t swap = wasm_i32x4_shr(wasm_i32x4_shl(w8, 1), 31);
+  /* quarter turns: q odd swaps sin and cos; sin flips for q & 3 in {2, 3}, cos for {1, 2}: q & 2
+     is w's sign bit, q & 1 that of w1 = w << 1, (q + 1) & 2 that of w ^ w1 */
+  v128_t w1 = wasm_i32x4_shl(w, 1);
+  v128_t swap = wasm_i32x4_shr(w1, 31);
   __asm__("" : "+r"(swap)); /* an and, not the bitselect (three x64 instructions) clang would make of it */
-  v128_t sinSign = wasm_v128_and(w8, i4(INT32_MIN));
-  v128_t cosSign = wasm_v128_and(wasm_i32x4_add(w8, i4(1 << 30)), i4(INT32_MIN));
+  v128_t sinSign = wasm_v128_and(w, i4(INT32_MIN));
+  v128_t cosSign = wasm_v128_and(wasm_v128_xor(w, w1), i4(INT32_MIN));
   v128_t d = wasm_v128_and(wasm_v128_xor(cs, sn), swap);
   *sin_out = wasm_v128_xor(wasm_v128_xor(sn, d), sinSign);
   *cos_out = wasm_v128_xor(wasm_v128_xor(cs, d), cosSign);
