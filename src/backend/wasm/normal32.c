@@ -17,11 +17,11 @@
  *
  * Speed: a block of 4 LANE_SPAN pairs runs as four lanes of the one stream (random.c's jump
  * matrices; a pair takes two outputs as random.c's elements do, so the same lanes), four pairs
- * per lane step, and the steps run as a three-stage software pipeline (stage_a below): one
- * step's arithmetic is a long dependency chain (a division, two polynomials, a square root)
- * that the out-of-order core could not overlap with the next step's, some 170 x64 instructions
- * later. About 1.4-1.5 ns per normal in the kernel on the 2-core Zen 5 machine (2.1-2.3 ns
- * unpipelined and with the old bit fiddling). The rest of a chunk draws its words one by one
+ * per lane step, and the steps run as a four-stage software pipeline (draw below): one step's
+ * arithmetic is a long dependency chain (a division, two polynomials, a square root) that the
+ * out-of-order core could not overlap with the next step's, some 170 x64 instructions later.
+ * About 1.3-1.4 ns per normal in the kernel on the 2-core Zen 5 machine (2.1-2.3 ns unpipelined
+ * and with the old bit fiddling). The rest of a chunk draws its words one by one
  * into rng_words and runs the same arithmetic four pairs at a time over them.
  */
 #include <stdint.h>
@@ -149,20 +149,29 @@ static inline __attribute__((always_inline)) void pairs4(v128_t a, v128_t b, v12
 static inline v128_t affine(v128_t base, v128_t scale, v128_t z) { return wasm_f32x4_add(base, wasm_f32x4_mul(scale, z)); }
 
 /*
- * The pipeline's stages for lane step k of a block: A draws the step's outputs (a, b) and
+ * The pipeline's stages for lane step k of a block: draw takes the step's outputs (a, b), A
  * starts the radius (up to the division), B finishes it but for the square root and takes the
  * angle's cos and sin, C takes the square root and writes the step's elements. An iteration runs
- * A of step k, B of k - 1 and C of k - 2, three independent chains, so that the long dependency
- * chain of one step (the division, the polynomials, the square root) overlaps the others'.
+ * draw of step k, A of k - 1, B of k - 2 and C of k - 3, four independent chains, so that the
+ * long dependency chain of one step (the multiplications of the draw, the division, the
+ * polynomials, the square root) overlaps the others'.
  */
 typedef struct { rhead_t h; v128_t b; } stage_a_t;
 typedef struct { v128_t r2, cs, sn; } stage_b_t;
 
-static inline __attribute__((always_inline)) stage_a_t stage_a(lanes_t *l) {
+typedef struct { v128_t a, b; } draw_t;
+
+static inline __attribute__((always_inline)) draw_t draw(lanes_t *l) {
+  draw_t W;
+  W.a = lanes_next(l);
+  W.b = lanes_next(l);
+  return W;
+}
+
+static inline __attribute__((always_inline)) stage_a_t stage_a(draw_t W) {
   stage_a_t A;
-  v128_t a = lanes_next(l);
-  A.b = lanes_next(l);
-  A.h = radius32_head(a);
+  A.b = W.b;
+  A.h = radius32_head(W.a);
   return A;
 }
 
@@ -201,15 +210,24 @@ static inline __attribute__((always_inline)) int blocks32(xo_t *x, int xkind, co
     lanes_t l = lanes_start(x);
     const float *xi = in + 2 * j;
     float *o = out + 2 * j;
-    stage_a_t A = stage_a(&l);
+    /* the pipeline filled: at the top of iteration k, the draw of step k - 1, A of k - 2, B of k - 3 */
+    draw_t W = draw(&l);
+    stage_a_t A = stage_a(W);
+    W = draw(&l);
     stage_b_t B = stage_b(A);
-    A = stage_a(&l);
-    for (int k = 2; k < LANE_SPAN; k++) {
+    A = stage_a(W);
+    W = draw(&l);
+    for (int k = 3; k < LANE_SPAN; k++) {
       stage_b_t B1 = stage_b(A);
-      stage_c(B, xkind, xi + 2 * (k - 2), o + 2 * (k - 2), vmean, vscale);
-      A = stage_a(&l);
+      stage_c(B, xkind, xi + 2 * (k - 3), o + 2 * (k - 3), vmean, vscale);
+      A = stage_a(W);
+      W = draw(&l);
       B = B1;
     }
+    /* and drained */
+    stage_c(B, xkind, xi + 2 * (LANE_SPAN - 3), o + 2 * (LANE_SPAN - 3), vmean, vscale);
+    B = stage_b(A);
+    A = stage_a(W);
     stage_c(B, xkind, xi + 2 * (LANE_SPAN - 2), o + 2 * (LANE_SPAN - 2), vmean, vscale);
     stage_c(stage_b(A), xkind, xi + 2 * (LANE_SPAN - 1), o + 2 * (LANE_SPAN - 1), vmean, vscale);
     lanes_end(&l, x);
