@@ -20,8 +20,8 @@
  * per lane step, and the steps run as a four-stage software pipeline (draw below): one step's
  * arithmetic is a long dependency chain (a division, two polynomials, a square root) that the
  * out-of-order core could not overlap with the next step's, some 170 x64 instructions later.
- * About 1.3-1.4 ns per normal in the kernel on the 2-core Zen 5 machine (2.1-2.3 ns unpipelined
- * and with the old bit fiddling). The rest of a chunk draws its words one by one
+ * About 1.25-1.4 ns per normal in the kernel on the 2-core Zen 5 machine (2.1-2.3 ns
+ * unpipelined and with the old bit fiddling). The rest of a chunk draws its words one by one
  * into rng_words and runs the same arithmetic four pairs at a time over them.
  */
 #include <stdint.h>
@@ -68,10 +68,10 @@ static inline v128_t i4(int32_t x) { return wasm_i32x4_splat(x); }
 /*
  * r = sqrt(-2 log u) for u = N 2^-24, N = (a >> 8) + 1 in lanes: N = 2^e m with m in
  * [sqrt 2 / 2, sqrt 2) (from the exponent and significand of float(N), exact), log u =
- * (e - 24) ln 2 + log m. In two parts for the pipeline: radius32_head up to the division
- * (f = m - 1, s = f / (2 + f) and dk = e - 24), radius32_tail up to the square root.
+ * (e - 24) ln 2 + log m. In two parts for the pipeline: radius32_head up to the division and
+ * z (f = m - 1, s = f / (2 + f), z = s^2 and dk = e - 24), radius32_tail up to the square root.
  */
-typedef struct { v128_t f, s, dk; } rhead_t;
+typedef struct { v128_t f, s, dk, z; } rhead_t;
 
 static inline rhead_t radius32_head(v128_t a) {
   /* float(N) = float(a >> 8) + 1 (exact: N <= 2^24); its bits plus 1's minus sqrt 2 / 2's carry
@@ -86,13 +86,13 @@ static inline rhead_t radius32_head(v128_t a) {
   h.f = wasm_f32x4_sub(m, f4(1.0f));
   /* 2 + f rounds the same real number as m + 1 (f = m - 1 is exact) */
   h.s = wasm_f32x4_div(h.f, wasm_f32x4_add(m, f4(1.0f)));
+  h.z = wasm_f32x4_mul(h.s, h.s);
   return h;
 }
 
 /* 2 (-log u), whose square root is r. */
 static inline v128_t radius32_tail(rhead_t h) {
-  v128_t f = h.f, s = h.s, dk = h.dk;
-  v128_t z = wasm_f32x4_mul(s, s);
+  v128_t f = h.f, s = h.s, dk = h.dk, z = h.z;
   v128_t R = wasm_f32x4_add(f4(L3), wasm_f32x4_mul(z, f4(L4)));
   R = wasm_f32x4_add(f4(L2), wasm_f32x4_mul(z, R));
   R = wasm_f32x4_add(f4(L1), wasm_f32x4_mul(z, R));
@@ -107,15 +107,25 @@ static inline v128_t radius32(v128_t a) { return wasm_f32x4_sqrt(radius32_tail(r
 
 /*
  * (cos, sin)(2 pi v) for v = V 2^-24, V = b >> 8 in lanes: the nearest quarter turn q, the rest
- * t in [-1/8, 1/8] (exact), the series in t, then the quarter turns as swaps and sign flips.
+ * t in [-1/8, 1/8] (exact), the series in t, then the quarter turns as swaps and sign flips. In
+ * two parts for the pipeline: sincos32_head takes t, z = t^2 and w (q's bits, below),
+ * sincos32_tail the rest.
  */
-static inline void sincos32(v128_t b, v128_t *cos_out, v128_t *sin_out) {
+typedef struct { v128_t t, z, w; } shead_t;
+
+static inline shead_t sincos32_head(v128_t b) {
+  shead_t h;
   /* V - q 2^22 is V mod 2^22 taken in [-2^21, 2^21): b << 2 as a signed word, shifted back by
      10 (arithmetically); and with b = V 2^8 + (b & 255), w = b + 2^29 (mod 2^32) has q mod 4 in
      its top two bits */
-  v128_t t = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_shr(wasm_i32x4_shl(b, 2), 10)), f4(0x1p-24f));
-  v128_t w = wasm_i32x4_add(b, i4(1 << 29));
-  v128_t z = wasm_f32x4_mul(t, t);
+  h.t = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_shr(wasm_i32x4_shl(b, 2), 10)), f4(0x1p-24f));
+  h.w = wasm_i32x4_add(b, i4(1 << 29));
+  h.z = wasm_f32x4_mul(h.t, h.t);
+  return h;
+}
+
+static inline void sincos32_tail(shead_t h, v128_t *cos_out, v128_t *sin_out) {
+  v128_t t = h.t, z = h.z, w = h.w;
   v128_t ps = wasm_f32x4_add(f4(S7), wasm_f32x4_mul(z, f4(S9)));
   ps = wasm_f32x4_add(f4(S5), wasm_f32x4_mul(z, ps));
   ps = wasm_f32x4_add(f4(S3), wasm_f32x4_mul(z, ps));
@@ -137,6 +147,8 @@ static inline void sincos32(v128_t b, v128_t *cos_out, v128_t *sin_out) {
   *cos_out = wasm_v128_xor(wasm_v128_xor(cs, d), cosSign);
 }
 
+static inline void sincos32(v128_t b, v128_t *cos_out, v128_t *sin_out) { sincos32_tail(sincos32_head(b), cos_out, sin_out); }
+
 /* Four pairs' normals from their first (a) and second (b) outputs. */
 static inline __attribute__((always_inline)) void pairs4(v128_t a, v128_t b, v128_t *z0, v128_t *z1) {
   v128_t r = radius32(a), cs, sn;
@@ -150,13 +162,15 @@ static inline v128_t affine(v128_t base, v128_t scale, v128_t z) { return wasm_f
 
 /*
  * The pipeline's stages for lane step k of a block: draw takes the step's outputs (a, b), A
- * starts the radius (up to the division), B finishes it but for the square root and takes the
- * angle's cos and sin, C takes the square root and writes the step's elements. An iteration runs
- * draw of step k, A of k - 1, B of k - 2 and C of k - 3, four independent chains, so that the
- * long dependency chain of one step (the multiplications of the draw, the division, the
- * polynomials, the square root) overlaps the others'.
+ * starts the radius and the angle (radius32_head, sincos32_head), B finishes the radius but for
+ * the square root and takes the angle's cos and sin, C takes the square root and writes the
+ * step's elements. An iteration runs draw of step k, A of k - 1, B of k - 2 and C of k - 3,
+ * four independent chains, so that the long dependency chain of one step (the multiplications of
+ * the draw, the division, the polynomials, the square root) overlaps the others'. (Where the
+ * stages split was measured: more of the work ahead of B is faster, more stages or more values
+ * carried from one to the next were not.)
  */
-typedef struct { rhead_t h; v128_t b; } stage_a_t;
+typedef struct { rhead_t h; shead_t sh; } stage_a_t;
 typedef struct { v128_t r2, cs, sn; } stage_b_t;
 
 typedef struct { v128_t a, b; } draw_t;
@@ -170,7 +184,7 @@ static inline __attribute__((always_inline)) draw_t draw(lanes_t *l) {
 
 static inline __attribute__((always_inline)) stage_a_t stage_a(draw_t W) {
   stage_a_t A;
-  A.b = W.b;
+  A.sh = sincos32_head(W.b);
   A.h = radius32_head(W.a);
   return A;
 }
@@ -178,7 +192,7 @@ static inline __attribute__((always_inline)) stage_a_t stage_a(draw_t W) {
 static inline __attribute__((always_inline)) stage_b_t stage_b(stage_a_t A) {
   stage_b_t B;
   B.r2 = radius32_tail(A.h);
-  sincos32(A.b, &B.cs, &B.sn);
+  sincos32_tail(A.sh, &B.cs, &B.sn);
   return B;
 }
 
