@@ -13,7 +13,7 @@
  *
  * {@link Generator.addNormal32} and {@link Generator.fillNormal32} draw a different, cheaper
  * stream for float32 noise: Box-Muller in float32 arithmetic (src/tensor/normal32.ts defines it
- * exactly), about 6x faster than the float64 one on the wasm kernels (1.6-2 ns against 10-13 ns a normal); again the same bits from
+ * exactly), about 6x faster than the float64 one on the wasm kernels (1.6-1.9 ns against 10-13 ns a normal); again the same bits from
  * the kernel and the loop here.
  */
 import { log } from '../backend/math/log.js';
@@ -170,7 +170,7 @@ export class Generator {
    * Box-Muller on the next two xoshiro128** outputs with float32 log and sin/cos, exactly as
    * src/tensor/normal32.ts defines it, so every backend gives the same bits. n elements take
    * 2⌈n/2⌉ outputs (an odd n drops the last pair's second normal); the spare of {@link normal}
-   * is left as it was. Gradient noise draws this way (1.6-2 ns per normal on the wasm kernels,
+   * is left as it was. Gradient noise draws this way (1.6-1.9 ns per normal on the wasm kernels,
    * against 10-13 for {@link addNormal}).
    */
   addNormal32(out: Float32Array, x: Float32Array, scale: number): void {

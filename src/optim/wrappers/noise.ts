@@ -32,7 +32,7 @@ const specs: OptionSpecs = {
  *
  * The noise comes from its own seeded generator, whose state is part of the state dict: for
  * float32 parameters the generator's float32 normal stream ({@link Generator.addNormal32}:
- * float32 Box-Muller, 1.6-2 ns per normal on the wasm kernels), for float64 parameters its
+ * float32 Box-Muller, 1.6-1.9 ns per normal on the wasm kernels), for float64 parameters its
  * float64 one ({@link Generator.addNormal}, the numbers of {@link Generator.normal}). Seed 000
  * §3.1.2 (noise injection into gradients).
  */
