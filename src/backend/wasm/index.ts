@@ -824,12 +824,25 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       });
     }
 
-    function conv2dImages(x: Float32Array, w: Float32Array, bias: Float32Array | null, b: ConvBatch, y: Float32Array): boolean {
+    /** Regions of `lens` floats in the arena, then a columns buffer per thread; null when the arena cannot hold them. */
+    function imageRegions(b: ConvBatch, lens: number[]): { at: number[]; colsAt: number; colsLen: number } | null {
       const P = plan(b);
       const colsLen = pad16(b.groups * P.ckk * P.plane);
-      const xAt = arena.reserve(pad16(P.xLen) + pad16(P.wLen) + pad16(P.yLen) + pool!.capacity * colsLen);
-      if (xAt < 0) return false;
-      const wAt = xAt + pad16(P.xLen), yAt = wAt + pad16(P.wLen), colsAt = yAt + pad16(P.yLen);
+      let next = arena.reserve(lens.reduce((sum, n) => sum + pad16(n), 0) + pool!.capacity * colsLen);
+      if (next < 0) return null;
+      const at: number[] = [];
+      for (const n of lens) {
+        at.push(next);
+        next += pad16(n);
+      }
+      return { at, colsAt: next, colsLen };
+    }
+
+    function conv2dImages(x: Float32Array, w: Float32Array, bias: Float32Array | null, b: ConvBatch, y: Float32Array): boolean {
+      const P = plan(b);
+      const r = imageRegions(b, [P.xLen, P.wLen, P.yLen]);
+      if (!r) return false;
+      const [xAt, wAt, yAt] = r.at;
       const f = arena.f32;
       f.set(x.subarray(0, P.xLen), xAt);
       f.set(w.subarray(0, P.wLen), wAt);
@@ -838,37 +851,35 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
           for (let o = 0; o < b.outChannels; o++) f.fill(bias[o], yAt + (i * b.outChannels + o) * P.plane, yAt + (i * b.outChannels + o + 1) * P.plane);
         }
       }
-      runImages('conv2d_blas_part', b.n, colsAt, colsLen, [xAt * 4, wAt * 4, yAt * 4, bias ? 1 : 0], b);
+      runImages('conv2d_blas_part', b.n, r.colsAt, r.colsLen, [xAt * 4, wAt * 4, yAt * 4, bias ? 1 : 0], b);
       y.set(arena.f32.subarray(yAt, yAt + P.yLen));
       return true;
     }
 
     function conv2dInputGradImages(gy: Float32Array, w: Float32Array, b: ConvBatch, gx: Float32Array): boolean {
       const P = plan(b);
-      const colsLen = pad16(b.groups * P.ckk * P.plane);
-      const gxAt = arena.reserve(pad16(P.xLen) + pad16(P.wLen) + pad16(P.yLen) + pool!.capacity * colsLen);
-      if (gxAt < 0) return false;
-      const wAt = gxAt + pad16(P.xLen), gyAt = wAt + pad16(P.wLen), colsAt = gyAt + pad16(P.yLen);
+      const r = imageRegions(b, [P.xLen, P.wLen, P.yLen]);
+      if (!r) return false;
+      const [gxAt, wAt, gyAt] = r.at;
       const f = arena.f32;
       f.fill(0, gxAt, gxAt + P.xLen);
       f.set(w.subarray(0, P.wLen), wAt);
       f.set(gy.subarray(0, P.yLen), gyAt);
-      runImages('conv2d_input_grad_blas_part', b.n, colsAt, colsLen, [gxAt * 4, wAt * 4, gyAt * 4, 0], b);
+      runImages('conv2d_input_grad_blas_part', b.n, r.colsAt, r.colsLen, [gxAt * 4, wAt * 4, gyAt * 4, 0], b);
       gx.set(arena.f32.subarray(gxAt, gxAt + P.xLen));
       return true;
     }
 
     function conv2dWeightGradImages(x: Float32Array, gy: Float32Array, b: ConvBatch, gw: Float32Array): boolean {
       const P = plan(b);
-      const colsLen = pad16(b.groups * P.ckk * P.plane);
       const parts = Math.ceil(b.n / WEIGHT_GRAD_CHUNK);
-      const xAt = arena.reserve(pad16(P.xLen) + pad16(P.yLen) + pad16(parts * P.wLen) + pool!.capacity * colsLen);
-      if (xAt < 0) return false;
-      const gyAt = xAt + pad16(P.xLen), partsAt = gyAt + pad16(P.yLen), colsAt = partsAt + pad16(parts * P.wLen);
+      const r = imageRegions(b, [P.xLen, P.yLen, parts * P.wLen]);
+      if (!r) return false;
+      const [xAt, gyAt, partsAt] = r.at;
       const f = arena.f32;
       f.set(x.subarray(0, P.xLen), xAt);
       f.set(gy.subarray(0, P.yLen), gyAt);
-      runImages('conv2d_weight_grad_blas_part', parts, colsAt, colsLen, [xAt * 4, partsAt * 4, gyAt * 4, 0], b);
+      runImages('conv2d_weight_grad_blas_part', parts, r.colsAt, r.colsLen, [xAt * 4, partsAt * 4, gyAt * 4, 0], b);
       sumPartials(partsAt, parts, P.wLen, gw);
       return true;
     }
