@@ -121,7 +121,7 @@ for (const [id, ms] of self) {
     // (the profiler gives every koffi trampoline the same, unrelated name).
     const caller = byId.get(parent.get(id) ?? -1);
     const cfile = caller ? where(caller) : '';
-    const blas = cfile.startsWith('src/backend/blas/');
+    const blas = cfile.startsWith('src/backend/blas/') || cfile === 'src/backend/wasm/blas-parts.ts';
     fn = `${blas ? 'BLAS (native, through koffi)' : 'native code'} called from ${caller?.callFrame.functionName || '?'}${cfile ? ` (${cfile})` : ''}`;
     file = blas ? 'BLAS (native)' : `native, from ${cfile || '?'}`;
   }
