@@ -158,10 +158,11 @@ const DIRECT_PLANE = 256;
 /**
  * Multiply-adds of a whole convolution from which the blas backend runs whole images on each
  * thread (blas-parts.ts). Below it, copying every operand through the shared memory and waking
- * the workers cost more than they gave: the benchmark's small CNN (conv 1->16 on 28x28, 7M
- * multiply-adds) stepped 10% slower, while the MNIST example's conv 32->64 (680M) gained a
- * third per pass (A/B, 2026-12-02). Products of 2^23 and more per image only occur above it
- * from 4 images up.
+ * the workers cost more than they gave (A/B, 2026-12-02): with no threshold the benchmark's
+ * small CNN (its conv 1->16 on 28x28, 7M multiply-adds) stepped 7-12% slower, and from 2^23
+ * (the MNIST example's conv 1->32, 12M, joining) that step went from 64-67 to 68-88 ms, while
+ * its conv 32->64 (680M) gains a third per pass. Products of 2^23 and more per image only
+ * occur above it from 4 images up.
  */
 const IMAGE_PARALLEL_WORK = 2 ** 25;
 
