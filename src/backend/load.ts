@@ -192,12 +192,13 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         // JavaScript copies of them): for planes of 256 outputs and more image by image on the
         // tensors' own arrays, the large ones whole images on each thread; else over chunks of
         // images side by side. Without wasm, the js composite (which calls this backend's GEMM).
-        const wImages = w && poolBlas ? blasImagesWasm(poolBlas) : null;
-        const large = wImages && oneThread ? wImages.convWithGemm(blas.gemm, oneThread) : undefined;
+        // The threaded instance comes on the first large convolution (not at import).
+        const imageThreads = w && poolBlas && oneThread && wasmMtModule ? wasmThreadCount : 1;
+        const large = imageThreads > 1 ? () => blasImagesWasm(poolBlas!)?.convWithGemm(blas.gemm, oneThread!) ?? null : undefined;
         const conv = w && process.env.DESCENT_BLAS_CONV !== 'js'
           ? w.convWithGemm(blas.gemm, oneThread ? { ...oneThread, large } : undefined)
           : { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
-        const images = large ? `, large convolutions whole images on ${wImages!.threads} threads` : '';
+        const images = large ? `, large convolutions whole images on ${imageThreads} threads` : '';
         registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM${images}; ${over} kernels for the rest`, w ? w.optimizerKernels : {});
       }
       result = { ok: true, value: lib };

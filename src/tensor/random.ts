@@ -13,8 +13,8 @@
  *
  * {@link Generator.addNormal32} and {@link Generator.fillNormal32} draw a different, cheaper
  * stream for float32 noise: Box-Muller in float32 arithmetic (src/tensor/normal32.ts defines it
- * exactly), about 6x faster than the float64 one on the wasm kernels (1.6-1.9 ns against 10-13 ns a normal); again the same bits from
- * the kernel and the loop here.
+ * exactly), about 6x faster than the float64 one on the wasm kernels (1.6-1.9 ns against 10-13
+ * ns a normal); again the same bits from the kernel and the loop here.
  */
 import { log } from '../backend/math/log.js';
 import { cosTwoPi, sinTwoPi } from '../backend/math/trig.js';

@@ -72,6 +72,8 @@ describe('blas: large convolutions whole images on each thread', { skip: why || 
   let workersOnly: Convs;
   let imageByImage: Convs;
   let routed: Convs;
+  /** How often `routed` asked for the threaded path (once, on its first large convolution). */
+  let threadedMade = 0;
   before(async () => {
     const st = new WA.Module(readFileSync(WASM_URL));
     const mt = new WA.Module(readFileSync(WASM_MT_URL));
@@ -83,7 +85,7 @@ describe('blas: large convolutions whole images on each thread', { skip: why || 
     images = createWasmKernels(st, { module: mt, threads: 2, blas: poolBlas, callerClaims: false });
     workersOnly = images.convWithGemm(blas.gemm, oneThread);
     imageByImage = one.convWithGemm(blas.gemm, { gemm: oneThread.gemm, set: oneThread.set });
-    routed = one.convWithGemm(blas.gemm, { ...oneThread, large: workersOnly });
+    routed = one.convWithGemm(blas.gemm, { ...oneThread, large: () => (threadedMade++, workersOnly) });
     const until = Date.now() + 30000;
     while (images.readyThreads() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     assert.equal(images.readyThreads(), 2, 'the worker did not start (or could not open the BLAS)');
@@ -113,17 +115,20 @@ describe('blas: large convolutions whole images on each thread', { skip: why || 
     });
   }
 
-  test('only convolutions from 2^25 multiply-adds go to the threads', () => {
+  test('only convolutions from 2^25 multiply-adds go to the threads, whose path is made on the first of them', () => {
     const small = batch(64, 1, 1, 28, 16, 1); // the benchmark's first conv: 7.2M multiply-adds
     const g = small.geometry;
     const x = rand(64 * 28 * 28), w = rand(16 * 9), bias = rand(16), gy = rand(64 * 16 * g.outH * g.outW);
     let parts = images.workerParts();
     passes(routed, small, x, w, bias, gy);
     assert.equal(images.workerParts(), parts, 'a small convolution went to the workers');
+    assert.equal(threadedMade, 0, 'the threaded path was made before a large convolution');
     const large = cases[0][1];
     const lg = large.geometry;
     parts = images.workerParts();
     passes(routed, large, rand(64 * 32 * 26 * 26), rand(64 * 32 * 9), rand(64), rand(64 * 64 * lg.outH * lg.outW));
     assert.ok(images.workerParts() > parts, 'a large convolution did not go to the workers');
+    passes(routed, large, rand(64 * 32 * 26 * 26), rand(64 * 32 * 9), rand(64), rand(64 * 64 * lg.outH * lg.outW));
+    assert.equal(threadedMade, 1, 'the threaded path was made more than once');
   });
 });

@@ -229,9 +229,10 @@ export interface ConvGemmHooks {
   /**
    * Where convolutions of IMAGE_PARALLEL_WORK multiply-adds and more go: the threaded
    * instance's whole-image path (this instance keeps the rest: its memory is not shared, and
-   * copies into shared memory are half as fast).
+   * copies into shared memory are half as fast). Called on the first such convolution, so a
+   * program without one never creates that instance; null: they stay here.
    */
-  large?: Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+  large?: () => Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'> | null;
 }
 
 /**
@@ -813,7 +814,10 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     // lab pins one thread), and without one the loop above also runs one-thread GEMMs: the
     // bits depend neither on the thread count nor on when a worker became ready.
 
-    const imagePool = (b: ConvBatch): boolean => pool?.blas != null && hooks !== undefined && convWork(b) >= IMAGE_PARALLEL_WORK;
+    const direct = (b: ConvBatch): boolean => b.geometry.outH * b.geometry.outW >= DIRECT_PLANE;
+    /** A direct convolution large enough for whole images on each thread (IMAGE_PARALLEL_WORK). */
+    const large = (b: ConvBatch): boolean => direct(b) && convWork(b) >= IMAGE_PARALLEL_WORK;
+    const imagePool = (b: ConvBatch): boolean => pool?.blas != null && hooks !== undefined && large(b);
 
     function runImages(fn: 'conv2d_blas_part' | 'conv2d_input_grad_blas_part' | 'conv2d_weight_grad_blas_part', units: number,
       colsAt: number, colsLen: number, operands: [number, number, number, number], b: ConvBatch): void {
@@ -885,21 +889,25 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       return true;
     }
 
-    const direct = (b: ConvBatch): boolean => b.geometry.outH * b.geometry.outW >= DIRECT_PLANE;
-    const large = hooks?.large;
-    if (large) {
+    const elsewhere = hooks?.large;
+    if (elsewhere) {
       // The large direct convolutions go to the threaded instance (see ConvGemmHooks.large).
       const own = convWithGemm(outerGemm, { gemm: hooks.gemm, set: hooks.set });
-      const big = (b: ConvBatch): boolean => direct(b) && convWork(b) >= IMAGE_PARALLEL_WORK;
+      let threaded: ReturnType<typeof elsewhere> | undefined; // undefined: not asked for yet
+      const to = (b: ConvBatch) => {
+        if (!large(b)) return own;
+        if (threaded === undefined) threaded = elsewhere();
+        return threaded ?? own;
+      };
       return {
         conv2d(this: Kernels, x, w, bias, b, y) {
-          return (big(b) ? large : own).conv2d.call(this, x, w, bias, b, y);
+          return to(b).conv2d.call(this, x, w, bias, b, y);
         },
         conv2dInputGrad(this: Kernels, gy, w, b, gx) {
-          return (big(b) ? large : own).conv2dInputGrad.call(this, gy, w, b, gx);
+          return to(b).conv2dInputGrad.call(this, gy, w, b, gx);
         },
         conv2dWeightGrad(this: Kernels, x, gy, b, gw, saved) {
-          return (big(b) ? large : own).conv2dWeightGrad.call(this, x, gy, b, gw, saved);
+          return to(b).conv2dWeightGrad.call(this, x, gy, b, gw, saved);
         },
       };
     }

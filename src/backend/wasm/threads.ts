@@ -292,8 +292,9 @@ export class ThreadPool {
 
   private start(): void {
     this.started = true;
+    // What a worker needs to open the library itself (the caller's binding cannot be sent).
+    const blas = this.blas && { koffiPath: this.blas.koffiPath, libraryPath: this.blas.libraryPath, chunkImages: this.blas.chunkImages };
     for (let w = 0; w < this.capacity - 1; w++) {
-      const blas = this.blas && { koffiPath: this.blas.koffiPath, libraryPath: this.blas.libraryPath, chunkImages: this.blas.chunkImages };
       const data = { module: this.module, memory: this.memory, ctl: this.ctl, job: this.job, ws: this.workspaces[w + 1], stackTop: this.stackTops[w], id: w, blas };
       try {
         if (isNode) {

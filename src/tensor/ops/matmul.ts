@@ -96,6 +96,7 @@ function linearWithBias(x2: Tensor, w: Tensor, bias: Tensor, lead: readonly numb
   const n = w.shape[0];
   const out = allocateForWrite(x2.dtype, m * n, () => `linear: output shape ${shapeToString([m, n])}`);
   const b = bias.data.subarray(0, n);
+  // The same array type as out (linear checked the dtypes); TypeScript cannot pair the unions.
   for (let i = 0; i < m; i++) out.set(b as never, i * n);
   kernels().gemm({
     transA: false, transB: true, m, n, k, alpha: 1, beta: 1,
