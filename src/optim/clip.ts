@@ -11,7 +11,7 @@
  * Clipping against exploding gradients: seed 003 §2.3 (cliffs and gradient explosion).
  */
 import type { Storage } from '../tensor/dtype.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { peekGrad, type Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../tensor/options.js';
 import type { Transform } from './transform.js';
 import { pow } from '../backend/math/pow.js';
@@ -27,7 +27,8 @@ function grads(params: Tensor | Iterable<Tensor>): { p: Tensor; g: Storage; inde
   const list = (params as Tensor).data !== undefined ? [params as Tensor] : [...(params as Iterable<Tensor>)];
   const out: { p: Tensor; g: Storage; index: number }[] = [];
   list.forEach((p, index) => {
-    if (p.grad) out.push({ p, g: p.grad.data, index });
+    const grad = peekGrad(p);
+    if (grad) out.push({ p, g: grad.data, index });
   });
   return out;
 }

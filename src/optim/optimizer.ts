@@ -10,7 +10,7 @@
  * Optimizer-wide state that is not per parameter goes in `globalState`; both are trees of flat
  * arrays and JSON values ({@link StateValue}) and are serialized automatically.
  */
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, peekGrad } from '../tensor/tensor.js';
 import { enableGrad } from '../tensor/autograd.js';
 import { anomalyDetection, checkFiniteGradients } from '../tensor/anomaly.js';
 import type { Storage } from '../tensor/dtype.js';
@@ -114,7 +114,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   /** Steps every parameter of a group that has a gradient. */
   protected stepGroup(group: ParamGroup<O>): void {
     for (const p of group.params) {
-      if (!p.grad) continue;
+      if (!peekGrad(p)) continue;
       const grad = gradData(p);
       this.updateParam(p.data, grad, this.stateOf(p, group), group, p);
     }
@@ -256,7 +256,7 @@ function normalizeParams(name: string, params: ParamsInput): ParamGroupInput[] {
 
 /** The gradient's storage in the parameter's dtype. */
 export function gradData(p: Tensor): Storage {
-  const g = p.grad!.data;
+  const g = peekGrad(p)!.data;
   if (g.length !== p.data.length) {
     throw new RangeError(`optimizer: gradient of a parameter has ${g.length} elements, the parameter ${p.data.length}`);
   }

@@ -25,6 +25,7 @@
  */
 import type { Module } from '../nn/index.js';
 import { noGrad, Tensor, zeros } from '../tensor/index.js';
+import { peekGrad } from '../tensor/tensor.js';
 import { selectParameters, type ParamSource, type SelectOptions } from './select.js';
 import { checkNonNegative, checkOptions } from './validate.js';
 
@@ -46,8 +47,8 @@ function addElementwiseGradient(source: ParamSource, select: SelectOptions['sele
   let value = 0;
   for (const [, p] of selectParameters(source, select, op)) {
     const w = p.data;
-    if (!p.grad) p.grad = new Tensor(new (w instanceof Float64Array ? Float64Array : Float32Array)(w.length), p.shape);
-    const g = p.grad.data;
+    if (!peekGrad(p)) p.grad = new Tensor(new (w instanceof Float64Array ? Float64Array : Float32Array)(w.length), p.shape);
+    const g = peekGrad(p)!.data; // written in place, not kept: backward's array stays recyclable
     for (let i = 0; i < w.length; i++) {
       value += f(w[i]);
       g[i] += df(w[i]);

@@ -11,6 +11,7 @@
 import type { Tensor } from './tensor.js';
 import { anomalyDetection, checkBackwardOutput, detectAnomaly } from './anomaly.js';
 import { GradientRecycler } from './pool.js';
+import type { Storage } from './dtype.js';
 import { assertGraphNotConsumed } from './activations.js';
 import { shapeToString, sameShape } from './shape.js';
 
@@ -99,7 +100,8 @@ function reverseTopologicalOrder(roots: readonly Tensor[]): Tensor[] {
  * touched: callers decide where gradients go. Without `createGraph`, the gradients of the other
  * tensors are dropped as soon as their rules have run, and their arrays are recycled (pool.ts).
  * `done` receives every tensor the pass reached, once it has run. A graph whose activations an
- * earlier backward recycled (activations.ts) is refused.
+ * earlier backward recycled (activations.ts) is refused. `owned` receives the storage of every
+ * returned gradient that is a whole array this pass allocated (nothing outside it holds one).
  */
 export function propagate(
   roots: readonly Tensor[],
@@ -107,6 +109,7 @@ export function propagate(
   options: BackwardOptions = {},
   keep?: (t: Tensor) => boolean,
   done?: (order: readonly Tensor[]) => void,
+  owned?: Set<Storage>,
 ): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
   const recycler = options.createGraph || !keep ? null : new GradientRecycler();
@@ -146,6 +149,7 @@ export function propagate(
       }
     }
     done?.(order);
+    if (recycler && owned) for (const g of grads.values()) if (recycler.madeHere(g.data)) owned.add(g.data);
   };
   try {
     if (options.createGraph) withRecording(true, run);

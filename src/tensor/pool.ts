@@ -189,6 +189,11 @@ export class GradientRecycler {
     recycle(data);
   }
 
+  /** Whether `data` is a whole array allocated during this pass and not yet recycled. */
+  madeHere(data: Storage): boolean {
+    return this.allocated.has(data.buffer) && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  }
+
   /** Stops tracking (restoring an enclosing pass's tracking). */
   end(): void {
     tracking = this.outer;

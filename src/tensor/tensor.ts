@@ -9,6 +9,7 @@ import { noGrad, propagate, type GradFn } from './autograd.js';
 import { releaseConsumedActivations } from './activations.js';
 import { allocate, assertDType, dtypeOf, isFloating, storeAs, type DType, type Storage } from './dtype.js';
 import { checkOptions } from './options.js';
+import { recycle } from './pool.js';
 import { formatTensor } from './print.js';
 import { sizeOf, shapeToString, type Shape } from './shape.js';
 import * as binary from './ops/binary.js';
@@ -30,6 +31,17 @@ import * as scan from './ops/scan.js';
 import * as logical from './ops/logical.js';
 import * as masks from './ops/masks.js';
 
+let peekGradOf: (t: Tensor) => Tensor | null;
+
+/**
+ * `t.grad` as the engine reads it inside one call (an optimizer step, clipping): unlike the
+ * getter, this does not count as handing the gradient out, so its array can still be recycled.
+ * The caller must not keep the tensor or its storage beyond the call.
+ */
+export function peekGrad(t: Tensor): Tensor | null {
+  return peekGradOf(t);
+}
+
 /** Nested plain arrays of numbers, as returned by {@link Tensor.toArray}. */
 export type NestedArray = number | NestedArray[];
 
@@ -41,8 +53,13 @@ export class Tensor {
   readonly data: Storage;
   readonly shape: readonly number[];
   private requiresGradFlag = false;
-  /** The accumulated gradient of a leaf after `backward()`. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
+  /**
+   * Whether only the engine has ever held `#grad`'s storage: `backward()` made it and nothing
+   * has read `.grad` since. Such an array goes back to the pool when the gradient is replaced
+   * (`zeroGrad()`, `p.grad = null`), since nothing else can read it (see pool.ts).
+   */
+  #gradPrivate = false;
   /** The op that produced this tensor, when its graph was recorded; null for leaves. */
   gradFn: GradFn | null = null;
   /** Optional name, used in error messages and summaries. */
@@ -54,6 +71,28 @@ export class Tensor {
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
+  }
+
+  /** The accumulated gradient of a leaf after `backward()`. */
+  get grad(): Tensor | null {
+    this.#gradPrivate = false; // handed out: from now on only the garbage collector frees it
+    return this.#grad;
+  }
+
+  set grad(g: Tensor | null) {
+    this.#setGrad(g, false);
+  }
+
+  /** Sets the gradient; `engineOnly`: its storage is the engine's alone (made by backward). */
+  #setGrad(g: Tensor | null, engineOnly: boolean): void {
+    const old = this.#grad;
+    if (old && this.#gradPrivate && old.data !== g?.data) recycle(old.data);
+    this.#grad = g;
+    this.#gradPrivate = engineOnly && g !== null;
+  }
+
+  static {
+    peekGradOf = (t) => t.#grad;
   }
 
   /**
@@ -170,22 +209,40 @@ export class Tensor {
       throw new RangeError(`backward: seed gradient has shape ${shapeToString(seed.shape)} but the tensor has shape ${shapeToString(this.shape)}; they must match`);
     }
     const release = !options.createGraph && !options.retainGraph;
-    const grads = propagate([this], [seed.to(this.dtype)], { createGraph: options.createGraph }, (t) => t.isLeaf, release ? releaseConsumedActivations : undefined);
+    const owned = new Set<Storage>();
+    const grads = propagate([this], [seed.to(this.dtype)], { createGraph: options.createGraph }, (t) => t.isLeaf, release ? releaseConsumedActivations : undefined, owned);
     // Backward rules pass gradients through unchanged where they can (add, reshape, clone), so
     // two leaves' gradients, or a leaf's gradient and the caller's seed, may share storage.
     // Each new `.grad` gets storage of its own, since optimizers and clipping write to it.
+    // Without createGraph, a gradient whose array this pass made (or backward copied) is the
+    // engine's alone until someone reads `.grad`; it is recycled when replaced.
     const taken = new Set<Storage>(gradient ? [gradient.data] : []);
+    const added: Storage[] = [];
     for (const [t, g] of grads) {
       if (!t.isLeaf || !t.requiresGrad) continue;
-      let gt = options.createGraph ? g : g.detach();
-      if (t.grad) {
-        t.grad = options.createGraph ? t.grad.add(gt) : noGrad(() => t.grad!.add(gt));
+      if (options.createGraph) {
+        t.#gradPrivate = false; // the sum's graph may refer to the old gradient
+        t.#setGrad(t.#grad ? t.#grad.add(g) : taken.has(g.data) ? g.clone() : g, false);
+        taken.add(t.#grad!.data);
         continue;
       }
-      if (taken.has(gt.data)) gt = options.createGraph ? gt.clone() : noGrad(() => gt.clone());
+      const old = t.#grad;
+      if (old) {
+        t.#setGrad(noGrad(() => old.add(g)), true);
+        if (owned.has(g.data)) added.push(g.data);
+        continue;
+      }
+      let gt = g.detach();
+      let mine = owned.has(gt.data);
+      if (taken.has(gt.data)) {
+        gt = noGrad(() => gt.clone());
+        mine = true;
+      }
       taken.add(gt.data);
-      t.grad = gt;
+      t.#setGrad(gt, mine);
     }
+    // A gradient added into an existing `.grad` is dead, unless another leaf took it as its own.
+    for (const data of added) if (!taken.has(data)) recycle(data);
   }
 
   /** Clears `.grad`. */

@@ -2,12 +2,18 @@
  * The backward pass recycles the arrays of interior gradients (src/tensor/pool.ts). These tests
  * check that it recycles them and never an array someone can still see: a leaf's .grad, a
  * gradient returned by grad(), a gradient passed through unchanged to a kept tensor, the seed.
+ * A leaf's .grad goes back to the pool when it is replaced only if nothing ever read it.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { grad } from '../../src/tensor/index.js';
-import { allocate, clearPool, pooledByteCount } from '../../src/tensor/pool.js';
+import { allocate, clearPool, pooledByteCount, poolStatistics } from '../../src/tensor/pool.js';
+import * as nn from '../../src/nn/index.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { clipGradNorm } from '../../src/optim/clip.js';
+import { crossEntropy } from '../../src/nn/loss.js';
+import { Generator } from '../../src/tensor/random.js';
 
 const N = 20000; // above the pool's minimum size
 
@@ -92,5 +98,80 @@ describe('gradient recycling', () => {
     assert.equal(pooledByteCount(), 0);
     const [h] = grad(g.sum(), [x]);
     assert.equal(h.data[5], 2 * ramp(N).data[5]);
+  });
+});
+
+describe('leaf gradients nobody read', () => {
+  const loss = (x: Tensor): Tensor => x.mul(ramp(N, 0.5)).sum();
+
+  test('an unread .grad goes back to the pool when cleared; one that was read keeps its values', () => {
+    clearPool();
+    const x = ramp(N).requiresGrad_();
+    loss(x).backward();
+    let before = pooledByteCount();
+    x.zeroGrad();
+    assert.equal(pooledByteCount(), before + N * 4, 'the unread gradient was recycled');
+
+    loss(x).backward();
+    const seen = x.grad!;
+    const want = Float32Array.from(seen.data);
+    before = pooledByteCount();
+    x.zeroGrad();
+    assert.equal(pooledByteCount(), before, 'a gradient the caller read is left to the garbage collector');
+    scribble(N);
+    assert.deepEqual(seen.data, want);
+  });
+
+  test('a gradient the caller assigned is never recycled', () => {
+    clearPool();
+    const x = ramp(N).requiresGrad_();
+    const mine = ramp(N, 2);
+    const want = Float32Array.from(mine.data);
+    x.grad = mine;
+    x.grad = null;
+    loss(x).backward();
+    x.grad = mine;
+    scribble(N);
+    assert.deepEqual(mine.data, want);
+  });
+
+  test('accumulating into .grad recycles the added array, never one another leaf took', () => {
+    clearPool();
+    const a = ramp(N).requiresGrad_();
+    const b = ramp(N, 3).requiresGrad_();
+    const r = ramp(N, 0.25);
+    a.mul(r).sum().backward(); // a.grad = r
+    // add passes the same gradient array to a (which accumulates) and to b (which takes it).
+    a.add(b).mul(r).sum().backward();
+    scribble(N);
+    assert.deepEqual(a.grad!.data, r.data.map((v) => 2 * v));
+    assert.deepEqual(b.grad!.data, r.data);
+  });
+
+  test('a training loop allocates no new gradient arrays after its first steps, with the same numbers as one that reads every gradient', () => {
+    const run = (readGrads: boolean): { params: Float32Array[]; freshPerStep: number[] } => {
+      clearPool();
+      const generator = new Generator(3);
+      const model = new nn.Sequential(new nn.Linear(160, 128, { generator }), new nn.ReLU(), new nn.Linear(128, 130, { generator }), new nn.ReLU(), new nn.Linear(130, 10, { generator }));
+      const optimizer = createOptimizer('adam', model.parameters(), { lr: 1e-2 });
+      const x = new Tensor(Float32Array.from({ length: 64 * 160 }, (_, i) => Math.sin(i)), [64, 160]);
+      const y = new Tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64]);
+      const freshPerStep: number[] = [];
+      for (let step = 0; step < 6; step++) {
+        const before = poolStatistics().fresh;
+        optimizer.zeroGrad();
+        crossEntropy(model.forward(x), y).backward();
+        if (readGrads) for (const p of model.parameters()) assert.ok(p.grad);
+        clipGradNorm(model.parameters(), 1);
+        optimizer.step();
+        freshPerStep.push(poolStatistics().fresh - before);
+      }
+      return { params: model.parameters().map((p) => Float32Array.from(p.data as Float32Array)), freshPerStep };
+    };
+    const read = run(true);
+    const unread = run(false);
+    assert.deepEqual(unread.params, read.params);
+    assert.deepEqual(unread.freshPerStep.slice(2), [0, 0, 0, 0], `new arrays per step: ${unread.freshPerStep}`);
+    assert.ok(read.freshPerStep.slice(2).every((n) => n >= 2), `the read gradients (two of pooled size) are new each step: ${read.freshPerStep}`);
   });
 });

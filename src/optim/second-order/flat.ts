@@ -3,7 +3,7 @@
  * (in the parameters' dtype), gradients gathered into one, and the few BLAS-1 routines the
  * methods need. Dot products and norms accumulate in double precision.
  */
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, peekGrad } from '../../tensor/tensor.js';
 import type { DType, Storage } from '../../tensor/dtype.js';
 
 /** A flat vector: float64 when every parameter is float64, float32 otherwise. */
@@ -75,9 +75,10 @@ export class FlatParams {
     let o = 0;
     let any = false;
     for (const p of this.params) {
-      if (p.grad) {
-        if (p.grad.numel() !== p.numel()) throw new RangeError(`${owner}: a gradient has ${p.grad.numel()} elements but its parameter has ${p.numel()}`);
-        out.set(p.grad.data, o);
+      const grad = peekGrad(p); // copied, not kept
+      if (grad) {
+        if (grad.numel() !== p.numel()) throw new RangeError(`${owner}: a gradient has ${grad.numel()} elements but its parameter has ${p.numel()}`);
+        out.set(grad.data, o);
         any = true;
       }
       o += p.numel();

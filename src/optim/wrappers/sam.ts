@@ -1,5 +1,6 @@
 /** SAM: sharpness-aware minimization (the gradient at the worst nearby point within radius ρ). */
 import type { Storage } from '../../tensor/dtype.js';
+import { peekGrad } from '../../tensor/tensor.js';
 import { evaluateClosure, gradData, type Optimizer } from '../optimizer.js';
 import type { OptionSpecs } from '../options.js';
 import type { Closure } from '../types.js';
@@ -44,7 +45,7 @@ export class SAM extends WrapperOptimizer<SAMOptions> {
     const { rho, adaptive } = this.defaults;
     let sq = 0;
     for (const p of params) {
-      if (!p.grad) continue;
+      if (!peekGrad(p)) continue;
       const g = gradData(p);
       const w = p.data;
       for (let i = 0; i < g.length; i++) {
@@ -55,7 +56,7 @@ export class SAM extends WrapperOptimizer<SAMOptions> {
     const scale = rho / (Math.sqrt(sq) + 1e-12);
     const perturb = new Map<typeof params[number], Float64Array>();
     for (const p of params) {
-      if (!p.grad) continue;
+      if (!peekGrad(p)) continue;
       const g = gradData(p);
       const w = p.data;
       const e = new Float64Array(g.length);
