@@ -18,8 +18,9 @@
  * - CPU profiles and GC pauses of the MNIST-example CNN step and the MLP epoch (bench/profile-user.ts);
  * - loading Fashion-MNIST (bench/data-load.ts).
  *
- * PyTorch runs as three processes: with glibc's allocator tuned as descent tunes its own
- * (src/backend/allocator.ts; here through MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_) on
+ * PyTorch runs as three processes: tuned as descent tunes its own process (glibc's allocator as
+ * src/backend/allocator.ts sets it, here through MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_,
+ * and OpenBLAS's short spin, OPENBLAS_THREAD_TIMEOUT=16, as src/backend/blas sets it) on
  * 2 threads and on 1 thread, and untuned on 2 threads. The targets compare descent with tuned
  * PyTorch at its faster thread count, workload by workload (descent's BLAS uses up to 2
  * threads: the same budget); the untuned column stays beside it. The descent wasm column runs as a fresh
@@ -65,8 +66,8 @@ const tsx = [process.execPath, '--import', 'tsx'];
 const wanted = (name: string): boolean => ONLY.length === 0 || ONLY.some((o) => name.startsWith(o));
 
 /** glibc's allocator tuning as src/backend/allocator.ts gives descent (mmap 64 MiB, trim 256 MiB). */
-const TUNED = { MALLOC_MMAP_THRESHOLD_: '67108864', MALLOC_TRIM_THRESHOLD_: '268435456' };
-const UNTUNED = { MALLOC_MMAP_THRESHOLD_: undefined, MALLOC_TRIM_THRESHOLD_: undefined };
+const TUNED = { MALLOC_MMAP_THRESHOLD_: '67108864', MALLOC_TRIM_THRESHOLD_: '268435456', OPENBLAS_THREAD_TIMEOUT: '16' };
+const UNTUNED = { MALLOC_MMAP_THRESHOLD_: undefined, MALLOC_TRIM_THRESHOLD_: undefined, OPENBLAS_THREAD_TIMEOUT: undefined };
 
 interface Lib {
   id: string;

@@ -79,6 +79,25 @@ export function blasCandidates(platform: string = process.platform): string[] {
   ];
 }
 
+/**
+ * OpenBLAS's idle worker threads spin for 2^28 cycles (about 0.1 s) after each threaded product
+ * before they sleep. Where cores are few, that spinning takes a core from whatever runs next:
+ * the large convolutions' own threads right after a threaded fully connected layer ran 40%
+ * slower (the MNIST example's step: 63-73 ms, and 47-49 ms with 2^16 cycles; the MLP epoch did
+ * not change). OpenBLAS reads OPENBLAS_THREAD_TIMEOUT (log2 of the cycles) once, when it loads,
+ * so descent sets 16 for that moment only, unless the user set it.
+ */
+function withShortSpin<T>(load: () => T): T {
+  const env = (globalThis as { process?: NodeJS.Process }).process?.env;
+  if (!env || env.OPENBLAS_THREAD_TIMEOUT !== undefined) return load();
+  env.OPENBLAS_THREAD_TIMEOUT = '16';
+  try {
+    return load();
+  } finally {
+    delete env.OPENBLAS_THREAD_TIMEOUT;
+  }
+}
+
 function optional<T>(lib: KoffiLib, signature: string): T | null {
   try {
     return lib.func(signature) as T;
@@ -94,7 +113,7 @@ function optional<T>(lib: KoffiLib, signature: string): T | null {
 export function openBlas(koffi: Koffi, path: string, mainThread = true): BlasLibrary {
   let lib: KoffiLib;
   try {
-    lib = koffi.load(path);
+    lib = withShortSpin(() => koffi.load(path));
   } catch (e) {
     throw new Error(`cannot open ${path}: ${firstLine(e)}`);
   }
