@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLANG_NAMES, findCompiler } from './find-compiler.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'src/backend/wasm');
@@ -86,15 +87,6 @@ function staleness() {
   return '';
 }
 
-function findClang() {
-  const candidates = process.env.CLANG ? [process.env.CLANG] : ['clang', ...[19, 18, 17, 16, 15, 14].map((v) => `clang-${v}`)];
-  for (const c of candidates) {
-    const r = spawnSync(c, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0) return { command: c, version: r.stdout.split('\n')[0].trim() };
-  }
-  return null;
-}
-
 function fail(message) {
   if (ifStale) {
     const keep = existsSync(committed)
@@ -115,7 +107,7 @@ if (check) {
   }
   console.log('descent: src/backend/wasm/kernels.wasm matches its sources');
 } else if (!ifStale || why) {
-  const clang = findClang();
+  const clang = findCompiler(CLANG_NAMES, 'CLANG');
   if (!clang) {
     fail(`cannot build the WebAssembly kernels (${why || 'a rebuild was asked for'}): clang was not found. Install clang and lld ` +
       '(Debian/Ubuntu: apt-get install clang lld; macOS: brew install llvm), or set CLANG=/path/to/clang.');

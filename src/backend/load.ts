@@ -28,6 +28,7 @@ import { adaptsThreads, createBlasKernels, findBlas, type BlasLibrary } from './
 import { createWasmKernels, WASM_MT_URL, WASM_URL, wasmApi, wasmSimdSupported, type WasmKernels, type WasmModule } from './wasm/index.js';
 import { defaultWasmThreads, MAX_WASM_THREADS, wasmThreadsProblem, type PoolBlas } from './wasm/threads.js';
 import { WEIGHT_GRAD_CHUNK, type RawSgemm } from './wasm/blas-parts.js';
+import { openNativeKernels, type NativeKernels, type NativeKoffi, type NativeStamp } from './native/index.js';
 import { isNode, nodeBuiltin } from '../platform/node-builtin.js';
 
 export type BackendName = 'js' | 'wasm' | 'blas';
@@ -158,6 +159,32 @@ function loadWasmSync(options: InitBackendOptions = {}): Loaded<WasmKernels> {
   return wasm;
 }
 
+/**
+ * The native kernels (native/index.ts) over `base`, or why not: an empty reason when they were
+ * not built here (no compiler, another platform) or DESCENT_NATIVE=0 turned them off.
+ */
+function loadNative(koffi: NativeKoffi, base: Kernels): NativeKernels | { reason: string } {
+  if (proc?.env.DESCENT_NATIVE === '0') return { reason: '' };
+  const fs = nodeRequire!('node:fs') as typeof import('node:fs');
+  const { fileURLToPath } = nodeRequire!('node:url') as typeof import('node:url');
+  const { dirname, join } = nodeRequire!('node:path') as typeof import('node:path');
+  // Where scripts/build-native.mjs puts them. A path, not a `new URL('…', import.meta.url)`
+  // literal, which bundlers would try to ship with the browser build.
+  const path = join(dirname(fileURLToPath(import.meta.url)), 'native', 'kernels.so');
+  let stamp: NativeStamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(`${path}.json`, 'utf8')) as NativeStamp;
+  } catch {
+    return { reason: '' };
+  }
+  if (stamp.platform !== `${proc!.platform}-${proc!.arch}` || !fs.existsSync(path)) return { reason: '' };
+  try {
+    return openNativeKernels(koffi, path, stamp, base);
+  } catch (e) {
+    return { reason: `native kernels not used: ${message(e)}` };
+  }
+}
+
 /** Opens the CBLAS (Node only) and registers the blas backend on top of wasm or js. */
 function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
   const key = path ?? '';
@@ -193,13 +220,22 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         // tensors' own arrays, the large ones whole images on each thread; else over chunks of
         // images side by side. Without wasm, the js composite (which calls this backend's GEMM).
         // The threaded instance comes on the first large convolution (not at import).
-        const imageThreads = w && poolBlas && oneThread && wasmMtModule ? wasmThreadCount : 1;
-        const large = imageThreads > 1 ? () => blasImagesWasm(poolBlas!)?.convWithGemm(blas.gemm, oneThread!) ?? null : undefined;
-        const conv = w && process.env.DESCENT_BLAS_CONV !== 'js'
-          ? w.convWithGemm(blas.gemm, oneThread ? { ...oneThread, large } : undefined)
-          : { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
-        const images = large ? `, large convolutions whole images on ${imageThreads} threads` : '';
-        registerBackend({ ...base, ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM${images}; ${over} kernels for the rest`, w ? w.optimizerKernels : {});
+        // With the native kernels, those run on the tensors' arrays on POSIX threads instead
+        // (native/conv.ts, the same bits), on as many threads as the wasm path would use.
+        const native = loadNative(koffi as unknown as NativeKoffi, base);
+        const jsConv = { conv2d: jsKernels.conv2d, conv2dInputGrad: jsKernels.conv2dInputGrad, conv2dWeightGrad: jsKernels.conv2dWeightGrad };
+        const nativeConv = 'kernels' in native && w && poolBlas && oneThread ? native.imageConvolutions(lib.path, wasmThreadCount, oneThread.set, jsConv) : null;
+        const imageThreads = nativeConv ? wasmThreadCount : w && poolBlas && oneThread && wasmMtModule ? wasmThreadCount : 1;
+        const large = nativeConv
+          ? () => nativeConv
+          : imageThreads > 1 ? () => blasImagesWasm(poolBlas!)?.convWithGemm(blas.gemm, oneThread!) ?? null : undefined;
+        const conv = w && process.env.DESCENT_BLAS_CONV !== 'js' ? w.convWithGemm(blas.gemm, oneThread ? { ...oneThread, large } : undefined) : jsConv;
+        const images = large ? `, large convolutions whole images on ${imageThreads} thread${imageThreads > 1 ? 's' : ''}${nativeConv ? ' (native)' : ''}` : '';
+        const rest = 'kernels' in native
+          ? `${native.description} for elementwise maps, sums and optimizer steps, ${over} for the rest`
+          : `${over} kernels for the rest${native.reason ? ` (${native.reason})` : ''}`;
+        registerBackend({ ...base, ...('kernels' in native ? native.kernels : {}), ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM${images}; ${rest}`,
+          { ...(w ? w.optimizerKernels : {}), ...('kernels' in native ? native.optimizerKernels : {}) });
       }
       result = { ok: true, value: lib };
     } catch (e) {

@@ -34,6 +34,7 @@ function scratchCopy(): { dir: string; script: string; wasm: string; source: str
   mkdirSync(join(dir, 'scripts'));
   mkdirSync(join(dir, 'src/backend/wasm'), { recursive: true });
   copyFileSync(script, join(dir, 'scripts/build-wasm.mjs'));
+  copyFileSync(join(root, 'scripts/find-compiler.mjs'), join(dir, 'scripts/find-compiler.mjs'));
   // every source the script compiles (each .c and .h there), and the committed build
   const sources = readdirSync(wasmDir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
   for (const f of [...sources, 'kernels.wasm', 'kernels-mt.wasm', 'kernels.wasm.json']) copyFileSync(join(wasmDir, f), join(dir, 'src/backend/wasm', f));

@@ -29,3 +29,18 @@ export function coalesce(outShape: readonly number[], aStrides: readonly number[
   }
   return { shape, sa, sb };
 }
+
+/**
+ * {@link coalesce}d to exactly four axes (leading axes of size 1 added), as kernels.c's binary
+ * map takes them: [d0..d3, a0..a3, b0..b3] for its arguments; null when more than four remain.
+ */
+export function coalesceTo4(outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): number[] | null {
+  const { shape, sa, sb } = coalesce(outShape, aStrides, bStrides);
+  if (shape.length > 4) return null;
+  while (shape.length < 4) {
+    shape.unshift(1);
+    sa.unshift(0);
+    sb.unshift(0);
+  }
+  return [...shape, ...sa, ...sb];
+}

@@ -6,11 +6,9 @@
  *   with v (phi 'none'): v = float(b2 v + (1-b2) drop drop);  p = float(p + (-lr (S / wsum)) / (sqrt(v / bc) + eps))
  *   else:                p = float(p + scale S)
  */
-#include <wasm_simd128.h>
+#include "simd.h"
 
 #pragma STDC FP_CONTRACT OFF
-
-#define EXPORT(name) __attribute__((export_name(#name)))
 
 #include "f64-lanes.h"
 

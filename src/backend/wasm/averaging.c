@@ -3,11 +3,9 @@
  * arrays: each element in double, as the wrapper's loop computes it, and rounded once to float32,
  * two lanes at a time (f64x2 arithmetic is IEEE per lane, so the same bits as the loop).
  */
-#include <wasm_simd128.h>
+#include "simd.h"
 
 #pragma STDC FP_CONTRACT OFF
-
-#define EXPORT(name) __attribute__((export_name(#name)))
 
 #include "f64-lanes.h"
 

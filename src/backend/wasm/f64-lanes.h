@@ -1,7 +1,7 @@
 /* Four float32 as two f64x2 lanes, and back (the double-precision passes of adashift.c and averaging.c). */
 #ifndef DESCENT_F64_LANES_H
 #define DESCENT_F64_LANES_H
-#include <wasm_simd128.h>
+#include "simd.h"
 
 static inline v128_t lo2(v128_t x) { return wasm_f64x2_promote_low_f32x4(x); }
 static inline v128_t hi2(v128_t x) { return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1)); }

@@ -21,10 +21,10 @@
  */
 import type { Storage } from '../storage.js';
 import type { BinaryOp, ConvBatch, ConvGeometry, GemmArgs, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
-import type { AdagradHyper, AdamHyper, OptimizerKernels, RmspropHyper, SgdHyper } from '../optimizer-kernels.js';
-import { coalesce } from '../js/broadcast.js';
+import type { OptimizerKernels } from '../optimizer-kernels.js';
+import { coalesceTo4 } from '../js/broadcast.js';
+import { BINARY_CODES, UNARY_CODES } from './codes.js';
 import { jsKernels } from '../js/index.js';
-import { jsOptimizerKernels } from '../js/optimizers/index.js';
 import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.js';
 import { MAX_CHUNKS, MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem, type PoolBlas } from './threads.js';
 import { WEIGHT_GRAD_CHUNK } from './blas-parts.js';
@@ -55,16 +55,9 @@ interface Exports extends FusedOptimizerExports {
   conv2d_weight_grad_part(x: number, gy: number, gw: number, cols: number, ws: number, lo: number, hi: number, ...geometry: number[]): void;
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, a: number, lda: number,
     b: number, ldb: number, beta: number, c: number, ldc: number): void;
-  adam(p: number, g: number, m: number, v: number, vmax: number, n: number, beta1: number, beta2: number, oneMinusBeta1: number,
-    oneMinusBeta2: number, eps: number, stepSize: number, invSqrtBc2: number, decay: number): void;
-  sgd(p: number, grad: number, buf: number, n: number, lr: number, momentum: number, keep: number, weightDecay: number,
-    sign: number, nesterov: number, first: number): void;
-  rmsprop(p: number, grad: number, sq: number, gAvg: number, buf: number, n: number, lr: number, alpha: number,
-    oneMinusAlpha: number, eps: number, weightDecay: number, momentum: number, sign: number): void;
-  adagrad(p: number, grad: number, sum: number, n: number, lr: number, eps: number, weightDecay: number, sign: number): void;
   unary(op: number, x: number, out: number, n: number): void;
-  binary(op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
-    a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): void;
+  /** The axes: [d0..d3] of the output, then a's and b's strides along them (0 = broadcast). */
+  binary(op: number, a: number, b: number, out: number, ...axes: number[]): void;
   conv2d(x: number, w: number, bias: number, y: number, cols: number, ...geometry: number[]): void;
   conv2d_input_grad(gy: number, w: number, gx: number, cols: number, ...geometry: number[]): void;
   conv2d_weight_grad(x: number, gy: number, gw: number, cols: number, ...geometry: number[]): void;
@@ -81,14 +74,6 @@ interface Exports extends FusedOptimizerExports {
     dh: number, dw: number, outH: number, outW: number, out: number, at: number): void;
 }
 
-/** Unary ops with a SIMD kernel (codes as in kernels.c); the others (exp, log, tanh...) stay in js. */
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
-  neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4, step: 5, reciprocal: 6, floor: 7, ceil: 8, round: 9, isnan: 10, sign: 11,
-};
-/** Binary ops with a SIMD kernel (codes as in kernels.c); pow stays in js. */
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, eq: 6, ne: 7, lt: 8, le: 9, gt: 10, ge: 11, reluGrad: 12,
-};
 /** Below this many elements the js loop beats the call and the copies. */
 const MIN_ELEMENTWISE = 256;
 /** Sums over fewer elements than this stay in js. */
@@ -348,33 +333,6 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     return true;
   }
 
-  function adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamHyper, vMax?: Float32Array | null): void {
-    const stepSize = h.lr / h.biasCorrection1;
-    const invSqrtBc2 = 1 / Math.sqrt(h.biasCorrection2);
-    const decay = 1 - h.lr * h.weightDecay;
-    const done = streamed([p, g, m, v, vMax ?? null], [true, false, true, true, true], (at, len) =>
-      ex.adam(at[0], at[1], at[2], at[3], at[4], len, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, stepSize, invSqrtBc2, decay));
-    if (!done) jsOptimizerKernels.adam(p, g, m, v, h, vMax);
-  }
-
-  function sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, h: SgdHyper): void {
-    const done = streamed([p, g, buf], [true, false, true], (at, len) =>
-      ex.sgd(at[0], at[1], at[2], len, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, h.maximize ? -1 : 1, h.nesterov ? 1 : 0, h.firstStep ? 1 : 0));
-    if (!done) jsOptimizerKernels.sgd(p, g, buf, h);
-  }
-
-  function rmsprop(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, h: RmspropHyper): void {
-    const done = streamed([p, g, sq, gAvg, buf], [true, false, true, true, true], (at, len) =>
-      ex.rmsprop(at[0], at[1], at[2], at[3], at[4], len, h.lr, h.alpha, 1 - h.alpha, h.eps, h.weightDecay, h.momentum, h.maximize ? -1 : 1));
-    if (!done) jsOptimizerKernels.rmsprop(p, g, sq, gAvg, buf, h);
-  }
-
-  function adagrad(p: Float32Array, g: Float32Array, sum: Float32Array, h: AdagradHyper): void {
-    const done = streamed([p, g, sum], [true, false, true], (at, len) =>
-      ex.adagrad(at[0], at[1], at[2], len, h.lr, h.eps, h.weightDecay, h.maximize ? -1 : 1));
-    if (!done) jsOptimizerKernels.adagrad(p, g, sum, h);
-  }
-
   function unary(op: UnaryOp, x: Storage, out: Storage): void {
     const code = UNARY_CODES[op];
     const n = x.length;
@@ -432,13 +390,8 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       if (!streamBinary(code, a, b, false, out)) jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
       return;
     }
-    const { shape, sa, sb } = coalesce(outShape, aStrides, bStrides);
-    if (shape.length > 4) return jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
-    while (shape.length < 4) {
-      shape.unshift(1);
-      sa.unshift(0);
-      sb.unshift(0);
-    }
+    const axes = coalesceTo4(outShape, aStrides, bStrides);
+    if (!axes) return jsKernels.binary(op, a, aStrides, b, bStrides, out, outShape);
     const aPad = (a.length + 15) & ~15;
     const bPad = (b.length + 15) & ~15;
     const base = arena.reserve(aPad + bPad + n);
@@ -447,7 +400,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     const aAt = base, bAt = base + aPad, oAt = bAt + bPad;
     f.set(a, aAt);
     f.set(b, bAt);
-    ex.binary(code, aAt * 4, bAt * 4, oAt * 4, shape[0], shape[1], shape[2], shape[3], sa[0], sa[1], sa[2], sa[3], sb[0], sb[1], sb[2], sb[3]);
+    ex.binary(code, aAt * 4, bAt * 4, oAt * 4, ...axes);
     out.set(f.subarray(oAt, oAt + n));
   }
 
@@ -944,7 +897,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     readyThreads: () => (pool ? pool.available() : 1),
     workerParts: () => (pool ? pool.workerParts : 0),
     kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, sortOrder, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
-    optimizerKernels: { adam, sgd, rmsprop, adagrad, ...fusedOptimizerKernels(ex, streamed) },
+    optimizerKernels: fusedOptimizerKernels(ex, streamed),
     convWithGemm,
   };
 }

@@ -10,9 +10,7 @@
  * microkernel accumulates an MR x NR tile of C over a block of KC values of k.
  */
 #include <stdint.h>
-#include <wasm_simd128.h>
-
-#define EXPORT(name) __attribute__((export_name(#name)))
+#include "simd.h"
 
 typedef v128_t f4;
 

@@ -25,12 +25,10 @@
  * into rng_words and runs the same arithmetic four pairs at a time over them.
  */
 #include <stdint.h>
-#include <wasm_simd128.h>
+#include "simd.h"
 #include "xoshiro-lanes.h"
 
 #pragma STDC FP_CONTRACT OFF
-
-#define EXPORT(name) __attribute__((export_name(#name)))
 
 /* Float32 elements per chunk: rng_in and rng_out hold twice as many float32 as doubles. */
 #define CHUNK32 (2 * RNG_CHUNK)

@@ -1,23 +1,35 @@
 /**
- * The wasm versions of the optional fused optimizer kernels (NAdam, RAdam, Adamax, AdamNC/Yogi,
- * AdaBelief, AdaBound, AdaDelta, Lion, signSGD/Signum, Rprop, ASGD, and the passes of LARS, LAMB
- * and NovoGrad with their sums of squares, Adafactor's factored passes): float32 loops at the end
- * of kernels.c, fed through the arena in chunks by the caller's `streamed`; AdaShift's float64
- * loop (adashift.c) and the SWA and EMA averages (averaging.c) likewise. Each returns false when
- * the arena cannot hold a chunk; the method then runs its own loop. `random`, the Generator's
- * bulk draws (random.c), is bound in random.ts.
+ * The wasm versions of the fused optimizer kernels: Adam, SGD, RMSprop and Adagrad, and the
+ * optional ones (NAdam, RAdam, Adamax, AdamNC/Yogi, AdaBelief, AdaBound, AdaDelta, Lion,
+ * signSGD/Signum, Rprop, ASGD, and the passes of LARS, LAMB and NovoGrad with their sums of
+ * squares, Adafactor's factored passes): float32 loops in kernels.c, fed through the arena in
+ * chunks by the caller's `streamed`; AdaShift's float64 loop (adashift.c) and the SWA and EMA
+ * averages (averaging.c) likewise. Each optional one returns false when the arena cannot hold a
+ * chunk; the method then runs its own loop. `random`, the Generator's bulk draws (random.c), is
+ * bound in random.ts.
+ *
+ * {@link streamedOptimizerKernels} is also the blas backend's native table (src/backend/native):
+ * the same C functions compiled for the host, called on the arrays themselves.
  */
 import type {
-  AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdaShiftHyper, AdadeltaHyper, AdamaxHyper, AdamLikeHyper, AsgdHyper, LambHyper, LarsHyper, LionHyper, NAdamHyper,
-  NovoGradHyper, OptimizerKernels, RAdamHyper, RpropHyper, SignHyper,
+  AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdaShiftHyper, AdadeltaHyper, AdagradHyper, AdamaxHyper, AdamHyper, AdamLikeHyper, AsgdHyper, LambHyper,
+  LarsHyper, LionHyper, NAdamHyper, NovoGradHyper, OptimizerKernels, RAdamHyper, RmspropHyper, RpropHyper, SgdHyper, SignHyper,
 } from '../optimizer-kernels.js';
+import { jsOptimizerKernels } from '../js/optimizers/index.js';
 import { wasmRandomKernels, type RandomExports } from './random.js';
 
-/** A kernel's export: byte addresses of the arrays, their length, then its scalars. */
-type Kernel = (...args: number[]) => void;
+/** Where a kernel finds an array: its byte address in the module's memory (wasm), or the array itself (native; null for none). */
+export type KernelArray = number | Float32Array | Float64Array | null;
 
-/** The exports of kernels.c's optimizer section (and of random.c, the Generator's bulk draws). */
-export interface FusedOptimizerExports extends RandomExports {
+/** A kernel's export: the arrays, their length, then its scalars. */
+type Kernel = (...args: (KernelArray | number)[]) => void;
+
+/** The kernels {@link streamedOptimizerKernels} calls: one pass over equal-length arrays each. */
+export interface StreamedOptimizerExports {
+  adam: Kernel;
+  sgd: Kernel;
+  rmsprop: Kernel;
+  adagrad: Kernel;
   nadam: Kernel;
   radam: Kernel;
   adamax: Kernel;
@@ -28,10 +40,7 @@ export interface FusedOptimizerExports extends RandomExports {
   lion: Kernel;
   sign_step: Kernel;
   rprop: Kernel;
-  sum_squares: Kernel;
   lars: Kernel;
-  lamb_moments: Kernel;
-  lamb_apply: Kernel;
   novograd: Kernel;
   asgd: Kernel;
   /** adashift.c: AdaShift's pass, two lanes at a time. */
@@ -39,6 +48,13 @@ export interface FusedOptimizerExports extends RandomExports {
   /** averaging.c: the SWA and EMA averages. */
   ema_f32: Kernel;
   swa_f32: Kernel;
+}
+
+/** The exports of kernels.c's optimizer section (and of random.c, the Generator's bulk draws). */
+export interface FusedOptimizerExports extends StreamedOptimizerExports, RandomExports {
+  sum_squares: Kernel;
+  lamb_moments: Kernel;
+  lamb_apply: Kernel;
   max_square: Kernel;
   adafactor_sums: Kernel;
   adafactor_rms: Kernel;
@@ -52,31 +68,52 @@ export interface FusedOptimizerExports extends RandomExports {
   memory: { buffer: ArrayBufferLike };
 }
 
-/** Streams equal-length arrays through the arena (see createWasmKernels): false when it cannot. */
-export type Streamed = (arrays: (Float32Array | Float64Array | null)[], written: boolean[], run: (at: number[], len: number) => void) => boolean;
+/**
+ * Runs `run` over equal-length arrays, giving it where each array is and a length: through the
+ * arena in chunks (wasm, see createWasmKernels; false when it cannot hold a chunk, `written`
+ * saying which arrays to copy back), or once on the arrays themselves (native).
+ */
+export type Streamed = (arrays: (Float32Array | Float64Array | null)[], written: boolean[], run: (at: KernelArray[], len: number) => void) => boolean;
 
-type Optional = Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' |
-  'sign' | 'rprop' | 'sumSquares' | 'lars' | 'lambMoments' | 'lambApply' | 'novograd' | 'asgd' | 'adashift' | 'maxSquare' | 'adafactor' | 'ema' | 'swa' | 'random'>>;
+/** The kernels that are one streamed pass each. */
+export type StreamedKernels = Pick<OptimizerKernels, 'adam' | 'sgd' | 'rmsprop' | 'adagrad'> &
+  Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' | 'sign' | 'rprop' |
+    'lars' | 'novograd' | 'asgd' | 'adashift' | 'ema' | 'swa'>>;
+
+type Optional = Required<Pick<OptimizerKernels, 'sumSquares' | 'lambMoments' | 'lambApply' | 'maxSquare' | 'adafactor' | 'random'>>;
 
 /** The capacity of kernels.c's Adafactor row and column arrays (AF_MAX). */
 const ADAFACTOR_MAX = 32768;
 
-/** The optional fused kernels over the module's exports. */
-export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): Optional {
+/** The kernels that are one pass over equal-length arrays, over `ex` and a `streamed`. */
+export function streamedOptimizerKernels(ex: StreamedOptimizerExports, streamed: Streamed): StreamedKernels {
   const sign = (h: { maximize: boolean }) => (h.maximize ? -1 : 1);
   // Every kernel writes back all its arrays but the gradient (the second).
-  const run = (arrays: (Float32Array | Float64Array | null)[], call: (at: number[], len: number) => void) =>
+  const run = (arrays: (Float32Array | Float64Array | null)[], call: (at: KernelArray[], len: number) => void) =>
     streamed(arrays, arrays.map((_, k) => k !== 1), call);
-  const sumsAt = ex.optim_sums_at();
-  /** Zeroes the module's two sums, runs `pass`, and returns the sums (null when the pass could not run). */
-  const summed = (pass: () => boolean): [number, number] | null => {
-    let sums = new Float64Array(ex.memory.buffer, sumsAt, 2);
-    sums.fill(0);
-    if (!pass()) return null;
-    sums = new Float64Array(ex.memory.buffer, sumsAt, 2); // the memory may have grown
-    return [sums[0], sums[1]];
-  };
   return {
+    adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, h: AdamHyper, vMax?: Float32Array | null): void {
+      const stepSize = h.lr / h.biasCorrection1;
+      const invSqrtBc2 = 1 / Math.sqrt(h.biasCorrection2);
+      const decay = 1 - h.lr * h.weightDecay;
+      const done = run([p, g, m, v, vMax ?? null], (at, len) =>
+        ex.adam(at[0], at[1], at[2], at[3], at[4], len, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.eps, stepSize, invSqrtBc2, decay));
+      if (!done) jsOptimizerKernels.adam(p, g, m, v, h, vMax);
+    },
+    sgd(p: Float32Array, g: Float32Array, buf: Float32Array | null, h: SgdHyper): void {
+      const done = run([p, g, buf], (at, len) =>
+        ex.sgd(at[0], at[1], at[2], len, h.lr, h.momentum, 1 - h.dampening, h.weightDecay, sign(h), h.nesterov ? 1 : 0, h.firstStep ? 1 : 0));
+      if (!done) jsOptimizerKernels.sgd(p, g, buf, h);
+    },
+    rmsprop(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, h: RmspropHyper): void {
+      const done = run([p, g, sq, gAvg, buf], (at, len) =>
+        ex.rmsprop(at[0], at[1], at[2], at[3], at[4], len, h.lr, h.alpha, 1 - h.alpha, h.eps, h.weightDecay, h.momentum, sign(h)));
+      if (!done) jsOptimizerKernels.rmsprop(p, g, sq, gAvg, buf, h);
+    },
+    adagrad(p: Float32Array, g: Float32Array, sum: Float32Array, h: AdagradHyper): void {
+      const done = run([p, g, sum], (at, len) => ex.adagrad(at[0], at[1], at[2], len, h.lr, h.eps, h.weightDecay, sign(h)));
+      if (!done) jsOptimizerKernels.adagrad(p, g, sum, h);
+    },
     nadam: (p, g, m, v, h: NAdamHyper) => run([p, g, m, v], (at, n) =>
       ex.nadam(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc2, h.cg, h.cm, h.lr)),
     radam: (p, g, m, v, h: RAdamHyper) => run([p, g, m, v], (at, n) =>
@@ -101,14 +138,8 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.sign_step(at[0], at[1], at[2], n, sign(h), h.weightDecay, h.momentum, 1 - h.momentum, h.lr)),
     rprop: (p, g, prev, size, h: RpropHyper) => run([p, g, prev, size], (at, n) =>
       ex.rprop(at[0], at[1], at[2], at[3], n, sign(h), h.etaMinus, h.etaPlus, h.minStep, h.maxStep)),
-    maxSquare: (x) => summed(() => streamed([x], [false], (at, n) => ex.max_square(at[0], n)))?.[0] ?? null,
-    sumSquares: (x, y) => summed(() => streamed([x, y], [false, false], (at, n) => ex.sum_squares(at[0], at[1], n))),
     lars: (p, g, buf, h: LarsHyper) => run([p, g, buf], (at, n) =>
       ex.lars(at[0], at[1], at[2], n, sign(h), h.momentum, h.scale, h.weightDecay)),
-    lambMoments: (p, g, m, v, h: LambHyper) => summed(() => streamed([p, g, m, v], [false, false, true, true], (at, n) =>
-      ex.lamb_moments(at[0], at[1], at[2], at[3], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay))),
-    lambApply: (p, m, v, h: LambHyper, c: number) => streamed([p, m, v], [true, false, false], (at, n) =>
-      ex.lamb_apply(at[0], at[1], at[2], n, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay, c)),
     novograd: (p, g, m, h: NovoGradHyper) => run([p, g, m], (at, n) =>
       ex.novograd(at[0], at[1], at[2], n, sign(h), h.beta1, h.gradScale, h.denom, h.weightDecay, h.lr)),
     asgd: (p, g, ax, h: AsgdHyper) => run([p, g, ax], (at, n) =>
@@ -117,6 +148,29 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
       ex.adashift_f64x2(at[0], at[1], at[2], at[3], at[4], n, h.beta1, h.dropWeight, h.beta2, h.lr, h.wsum, h.bc, h.eps, h.scale)),
     ema: (avg, w, decay) => run([avg, w], (at, n) => ex.ema_f32(at[0], at[1], n, decay, 1 - decay)),
     swa: (avg, w, count) => run([avg, w], (at, n) => ex.swa_f32(at[0], at[1], n, count)),
+  };
+}
+
+/** Every fused kernel over the wasm module's exports: the streamed ones, and those that sum into the module's memory. */
+export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): StreamedKernels & Optional {
+  const sign = (h: { maximize: boolean }) => (h.maximize ? -1 : 1);
+  const sumsAt = ex.optim_sums_at();
+  /** Zeroes the module's two sums, runs `pass`, and returns the sums (null when the pass could not run). */
+  const summed = (pass: () => boolean): [number, number] | null => {
+    let sums = new Float64Array(ex.memory.buffer, sumsAt, 2);
+    sums.fill(0);
+    if (!pass()) return null;
+    sums = new Float64Array(ex.memory.buffer, sumsAt, 2); // the memory may have grown
+    return [sums[0], sums[1]];
+  };
+  return {
+    ...streamedOptimizerKernels(ex, streamed),
+    maxSquare: (x) => summed(() => streamed([x], [false], (at, n) => ex.max_square(at[0], n)))?.[0] ?? null,
+    sumSquares: (x, y) => summed(() => streamed([x, y], [false, false], (at, n) => ex.sum_squares(at[0], at[1], n))),
+    lambMoments: (p, g, m, v, h: LambHyper) => summed(() => streamed([p, g, m, v], [false, false, true, true], (at, n) =>
+      ex.lamb_moments(at[0], at[1], at[2], at[3], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay))),
+    lambApply: (p, m, v, h: LambHyper, c: number) => streamed([p, m, v], [true, false, false], (at, n) =>
+      ex.lamb_apply(at[0], at[1], at[2], n, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay, c)),
     adafactor: (p, g, R, C, m, [batch, rows, cols], h: AdafactorHyper) => adafactor(p, g, R, C, m, batch, rows, cols, h),
     random: wasmRandomKernels(ex),
   };
@@ -131,7 +185,7 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
     const chunked = (arrays: (Float32Array | null)[], written: boolean[], pass: (at: number[], len: number, i0: number) => void) => {
       let i0 = 0;
       return streamed(arrays, written, (at, len) => {
-        pass(at, len, i0);
+        pass(at as number[], len, i0); // addresses: adafactor is wasm only
         i0 += len;
       });
     };

@@ -21,12 +21,10 @@
  * copies them out and reads the state back.
  */
 #include <stdint.h>
-#include <wasm_simd128.h>
+#include "simd.h"
 #include "xoshiro-lanes.h"
 
 #pragma STDC FP_CONTRACT OFF
-
-#define EXPORT(name) __attribute__((export_name(#name)))
 
 uint32_t rng_state[4];
 static double rng_spare;

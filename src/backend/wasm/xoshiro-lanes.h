@@ -7,7 +7,7 @@
 #ifndef DESCENT_XOSHIRO_LANES_H
 #define DESCENT_XOSHIRO_LANES_H
 #include <stdint.h>
-#include <wasm_simd128.h>
+#include "simd.h"
 
 /* Doubles per chunk buffer (float32 kernels fit twice as many elements). */
 #define RNG_CHUNK 8192

@@ -1,0 +1,138 @@
+/**
+ * The blas backend's native kernels (src/backend/native: kernels.c built for this machine):
+ * present wherever they were built, the same bits as the wasm kernels they are compiled from,
+ * and refused with a reason when the library is wrong. The elementwise maps, sums and max-pool
+ * are also compared with js bit for bit by kernels.test.ts, which runs on the blas backend.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backendInfo, listBackends, setBackend } from '../../src/backend/registry.js';
+import { loadBackends } from '../../src/backend/load.js';
+import { jsKernels } from '../../src/backend/js/index.js';
+import { openNativeKernels, type NativeKoffi, type NativeStamp } from '../../src/backend/native/index.js';
+import type { ConvBatch, Kernels } from '../../src/backend/kernels.js';
+import { adaptsThreads, createBlasKernels, findBlas } from '../../src/backend/blas/index.js';
+import { createWasmKernels, WASM_URL } from '../../src/backend/wasm/index.js';
+import { WA } from '../helpers/wasm-api.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { Generator } from '../../src/tensor/random.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+
+const library = fileURLToPath(new URL('../../src/backend/native/kernels.so', import.meta.url));
+const built = existsSync(library) && existsSync(`${library}.json`);
+const compiler = ['clang', 'gcc'].some((c) => spawnSync(c, ['--version']).status === 0);
+loadBackends();
+const blas = listBackends().some((b) => b.name === 'blas');
+
+describe('native kernels', () => {
+  test('are built where a C compiler is, and the blas backend uses them', (t) => {
+    if (!compiler) return t.skip('no C compiler here: the blas backend runs its wasm kernels');
+    assert.ok(built, `${library} is missing: npm test builds it (node scripts/build-native.mjs)`);
+    if (!blas) return t.skip('no BLAS library here');
+    const previous = backendInfo().name;
+    setBackend('blas');
+    const detail = backendInfo().detail;
+    setBackend(previous);
+    assert.match(detail, /native kernels .* for elementwise maps/);
+  });
+
+  // Trajectories longer than the wasm arena's chunk (16384), of odd length, with a large lr too.
+  const METHODS: [string, Record<string, unknown>][] = [
+    ['adam', {}], ['adam', { amsgrad: true, weightDecay: 0.1, lr: 3 }], ['adamw', { weightDecay: 0.1 }],
+    ['sgd', { lr: 0.1 }], ['sgd', { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }],
+    ['rmsprop', { centered: true, momentum: 0.5 }], ['adagrad', { lr: 0.5 }],
+    ['nadam', {}], ['radam', { lr: 2 }], ['adamax', {}], ['adamnc', {}], ['yogi', {}], ['adabelief', { amsgrad: true }],
+    ['adabound', { amsbound: true }], ['adadelta', { weightDecay: 0.1 }], ['lion', {}], ['signum', {}], ['rprop', {}],
+    ['asgd', { t0: 2 }], ['lars', { momentum: 0.5 }], ['novograd', {}], ['adashift', { keepNum: 2 }],
+  ];
+  const N = 40003;
+  function trajectory(backend: string, name: string, options: Record<string, unknown>): Float32Array[] {
+    const previous = backendInfo().name;
+    setBackend(backend);
+    try {
+      const gen = new Generator(3);
+      const p = new Tensor(Float32Array.from({ length: N }, () => gen.uniform(-1, 1)), [N]).requiresGrad_();
+      const opt = createOptimizer(name, [p], options);
+      const out: Float32Array[] = [];
+      for (let step = 0; step < 4; step++) {
+        p.grad = new Tensor(Float32Array.from({ length: N }, (_, i) => (i % 7 === 3 ? 0 : gen.uniform(-2, 2))), [N]);
+        opt.step();
+        out.push(Float32Array.from(p.data));
+      }
+      return out;
+    } finally {
+      setBackend(previous);
+    }
+  }
+  for (const [name, options] of METHODS) {
+    test(`${name} ${JSON.stringify(options)}: the same bits as the wasm kernel`, (t) => {
+      if (!built || !blas || !listBackends().some((b) => b.name === 'wasm')) return t.skip('needs the native kernels, a BLAS and the wasm backend');
+      const want = trajectory('wasm', name, options);
+      const got = trajectory('blas', name, options);
+      got.forEach((g, s) => {
+        const i = g.findIndex((v, j) => !Object.is(v, want[s][j]));
+        assert.equal(i, -1, `step ${s + 1}, element ${i}: ${g[i]} natively, ${want[s][i]} on wasm`);
+      });
+    });
+  }
+
+  test('large convolutions on threads: the image-by-image loop\'s bits on 1, 2 and 3 threads', (t) => {
+    if (!built) return t.skip('the native kernels are not built here');
+    const koffi = createRequire(import.meta.url)('koffi') as NativeKoffi & Parameters<typeof findBlas>[0];
+    const lib = findBlas(koffi);
+    if (!lib || !adaptsThreads(lib)) return t.skip('needs a CBLAS whose thread count descent sets (OpenBLAS)');
+    const one = createWasmKernels(new WA.Module(readFileSync(WASM_URL)));
+    const blasKernels = createBlasKernels(lib, { ...jsKernels, ...one.kernels });
+    const oneThread = blasKernels.oneThread!;
+    // The loop every large convolution's bits are defined by (blas-images.test.ts: the workers give them too).
+    const imageByImage = one.convWithGemm(blasKernels.gemm, { gemm: oneThread.gemm, set: oneThread.set });
+    const stamp = JSON.parse(readFileSync(`${library}.json`, 'utf8')) as NativeStamp;
+    const native = openNativeKernels(koffi, library, stamp, jsKernels);
+    const gen = new Generator(5);
+    const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => gen.uniform(-1, 1));
+    const batch = (n: number, groups: number, channels: number, size: number, outChannels: number, pad: number): ConvBatch => {
+      const out = size + 2 * pad - 2;
+      return { n, groups, outChannels, geometry: { channels, height: size, width: size, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: pad, padW: pad, dilationH: 1, dilationW: 1, outH: out, outW: out } };
+    };
+    type Convs = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+    const passes = (k: Convs, b: ConvBatch, x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array): Float32Array[] => {
+      const y = new Float32Array(gy.length), gx = new Float32Array(x.length).fill(7), gw = new Float32Array(w.length);
+      k.conv2d.call(jsKernels, x, w, bias, b, y);
+      k.conv2dInputGrad.call(jsKernels, gy, w, b, gx);
+      k.conv2dWeightGrad.call(jsKernels, x, gy, b, gw);
+      return [y, gx, gw];
+    };
+    for (const b of [batch(64, 1, 32, 26, 64, 0), batch(13, 1, 32, 24, 64, 1), batch(9, 2, 16, 26, 64, 0)]) {
+      const g = b.geometry;
+      const x = rand(b.n * b.groups * g.channels * g.height * g.width), w = rand(b.outChannels * g.channels * 9), bias = rand(b.outChannels);
+      const gy = rand(b.n * b.outChannels * g.outH * g.outW);
+      const want = passes(imageByImage, b, x, w, bias, gy);
+      for (const threads of [1, 2, 3]) {
+        const convs = native.imageConvolutions(lib.path, threads, oneThread.set, jsKernels);
+        assert.ok(convs, `${lib.path} has no cblas_sgemm for the native convolutions`);
+        const got = passes(convs, b, x, w, bias, gy);
+        ['y', 'gx', 'gw'].forEach((what, i) => {
+          const k = got[i].findIndex((v, j) => !Object.is(v, want[i][j]));
+          assert.equal(k, -1, `${b.n} images, ${b.groups} groups, ${threads} threads: ${what}[${k}] is ${got[i][k]} natively, ${want[i][k]} image by image`);
+        });
+      }
+    }
+  });
+
+  test('a library that is not the kernels is refused with its path', (t) => {
+    if (!built) return t.skip('the native kernels are not built here');
+    const koffi = createRequire(import.meta.url)('koffi') as NativeKoffi;
+    const stamp = JSON.parse(readFileSync(`${library}.json`, 'utf8')) as NativeStamp;
+    const bogus = join(mkdtempSync(join(tmpdir(), 'descent-native-')), 'kernels.so');
+    writeFileSync(bogus, 'not a shared library');
+    assert.throws(() => openNativeKernels(koffi, bogus, stamp, jsKernels), (e: Error) => e.message.includes(bogus));
+    const { unary: _, ...noUnary } = stamp.prototypes;
+    assert.throws(() => openNativeKernels(koffi, library, { ...stamp, prototypes: noUnary }, jsKernels), /no export unary .*build-native/);
+  });
+});
