@@ -4,17 +4,14 @@
  * the bits of the wasm instance's image-parallel path (blas-parts.ts), which copies every
  * operand into shared wasm memory first; other dtypes go to `fallback`.
  */
-import type { ConvBatch, Kernels } from '../kernels.js';
+import type { Kernels } from '../kernels.js';
 import type { Storage } from '../storage.js';
 import { WEIGHT_GRAD_CHUNK } from '../wasm/blas-parts.js';
+import { convArgs, fillBiasPlanes } from '../wasm/conv-args.js';
 
-type Call = (...args: unknown[]) => unknown;
-type Convolutions = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
-
-function geometry(b: ConvBatch): number[] {
-  const g = b.geometry;
-  return [b.n, b.groups, b.outChannels, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW];
-}
+/** A bound export of the native library. */
+export type Call = (...args: unknown[]) => unknown;
+export type Convolutions = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
 
 /**
  * The three convolutions over the library's exports (`fn` binds one by name), GEMMs through
@@ -31,22 +28,21 @@ export function nativeImageConvolutions(fn: (name: string) => Call, libraryPath:
   return {
     conv2d(this: Kernels, x, w, bias, b, y) {
       if (!f32(x, w, bias, y)) return fallback.conv2d.call(this, x, w, bias, b, y);
-      const plane = b.geometry.outH * b.geometry.outW;
-      if (bias) for (let i = 0; i < b.n; i++) for (let o = 0; o < b.outChannels; o++) y.fill(bias[o], (i * b.outChannels + o) * plane, (i * b.outChannels + o + 1) * plane);
+      if (bias) fillBiasPlanes(y as Float32Array, 0, bias as Float32Array, b);
       setOne();
-      if (forward(x, w, y, bias ? 1 : 0, threads, ...geometry(b)) !== 1) throw outOfMemory('conv2d');
+      if (forward(x, w, y, bias ? 1 : 0, threads, ...convArgs(b)) !== 1) throw outOfMemory('conv2d');
       return null;
     },
     conv2dInputGrad(this: Kernels, gy, w, b, gx) {
       if (!f32(gy, w, gx)) return fallback.conv2dInputGrad.call(this, gy, w, b, gx);
       gx.fill(0, 0, b.n * b.groups * b.geometry.channels * b.geometry.height * b.geometry.width);
       setOne();
-      if (inputGrad(gy, w, gx, threads, ...geometry(b)) !== 1) throw outOfMemory('conv2d input gradient');
+      if (inputGrad(gy, w, gx, threads, ...convArgs(b)) !== 1) throw outOfMemory('conv2d input gradient');
     },
     conv2dWeightGrad(this: Kernels, x, gy, b, gw, saved) {
       if (!f32(x, gy, gw)) return fallback.conv2dWeightGrad.call(this, x, gy, b, gw, saved);
       setOne();
-      if (weightGrad(x, gy, gw, WEIGHT_GRAD_CHUNK, threads, ...geometry(b)) !== 1) throw outOfMemory('conv2d weight gradient');
+      if (weightGrad(x, gy, gw, WEIGHT_GRAD_CHUNK, threads, ...convArgs(b)) !== 1) throw outOfMemory('conv2d weight gradient');
     },
   };
 }

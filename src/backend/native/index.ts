@@ -9,8 +9,8 @@
  *
  * Covered: the elementwise maps with a wasm kernel, sums, scatter-add, max-pool, cumsum, the
  * fused optimizer steps that are one pass over their arrays, and the large convolutions on
- * threads (conv.ts). Everything else (float64, ops
- * without a kernel, the summing optimizer passes, random draws) stays with the backend below.
+ * threads (conv.ts). Everything else (float64, ops without a kernel, the summing optimizer
+ * passes, random draws) stays with the backend below.
  */
 import type { BinaryOp, ConvGeometry, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
 import type { Storage } from '../storage.js';
@@ -18,7 +18,7 @@ import type { OptimizerKernels } from '../optimizer-kernels.js';
 import { coalesceTo4 } from '../js/broadcast.js';
 import { BINARY_CODES, UNARY_CODES } from '../wasm/codes.js';
 import { streamedOptimizerKernels, type StreamedOptimizerExports } from '../wasm/optimizers.js';
-import { nativeImageConvolutions } from './conv.js';
+import { nativeImageConvolutions, type Call, type Convolutions } from './conv.js';
 
 /** What koffi's `load` returns, as far as this module uses it. */
 interface KoffiLib {
@@ -35,9 +35,6 @@ export interface NativeStamp {
   compiler: string;
   prototypes: Record<string, string>;
 }
-
-type Call = (...args: unknown[]) => unknown;
-type Convolutions = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
 
 /** Below this many elements a js loop costs less than the call (about 0.3 us through koffi). */
 const MIN_ELEMENTWISE = 1024;

@@ -14,8 +14,6 @@ typedef int32_t v128_t __attribute__((vector_size(16), aligned(16)));
 typedef float n_f32x4 __attribute__((vector_size(16)));
 typedef double n_f64x2 __attribute__((vector_size(16)));
 typedef int32_t n_i32x4 __attribute__((vector_size(16)));
-typedef uint32_t n_u32x4 __attribute__((vector_size(16)));
-typedef int64_t n_i64x2 __attribute__((vector_size(16)));
 
 #define N_INLINE static inline __attribute__((always_inline))
 #define F32(v) ((n_f32x4)(v))
@@ -43,23 +41,17 @@ N_INLINE v128_t wasm_f32x4_div(v128_t a, v128_t b) { return (v128_t)(F32(a) / F3
 /* neg and abs change the sign bit only (NaN payloads included). */
 N_INLINE v128_t wasm_f32x4_neg(v128_t a) { return a ^ (v128_t){INT32_MIN, INT32_MIN, INT32_MIN, INT32_MIN}; }
 N_INLINE v128_t wasm_f32x4_abs(v128_t a) { return a & (v128_t){INT32_MAX, INT32_MAX, INT32_MAX, INT32_MAX}; }
-N_INLINE v128_t wasm_f32x4_sqrt(v128_t a) {
-  n_f32x4 x = F32(a);
-  return (v128_t)(n_f32x4){__builtin_sqrtf(x[0]), __builtin_sqrtf(x[1]), __builtin_sqrtf(x[2]), __builtin_sqrtf(x[3])};
-}
-N_INLINE v128_t wasm_f32x4_floor(v128_t a) {
-  n_f32x4 x = F32(a);
-  return (v128_t)(n_f32x4){__builtin_floorf(x[0]), __builtin_floorf(x[1]), __builtin_floorf(x[2]), __builtin_floorf(x[3])};
-}
-N_INLINE v128_t wasm_f32x4_ceil(v128_t a) {
-  n_f32x4 x = F32(a);
-  return (v128_t)(n_f32x4){__builtin_ceilf(x[0]), __builtin_ceilf(x[1]), __builtin_ceilf(x[2]), __builtin_ceilf(x[3])};
-}
+/* A float32 function applied lane by lane (clang turns these into the matching vector instructions). */
+#define N_LANES_F32(name, f)                                                            \
+  N_INLINE v128_t name(v128_t a) {                                                        \
+    n_f32x4 x = F32(a);                                                                   \
+    return (v128_t)(n_f32x4){f(x[0]), f(x[1]), f(x[2]), f(x[3])};                         \
+  }
+N_LANES_F32(wasm_f32x4_sqrt, __builtin_sqrtf)
+N_LANES_F32(wasm_f32x4_floor, __builtin_floorf)
+N_LANES_F32(wasm_f32x4_ceil, __builtin_ceilf)
 /* Round half to even (the default rounding mode, which descent never changes). */
-N_INLINE v128_t wasm_f32x4_nearest(v128_t a) {
-  n_f32x4 x = F32(a);
-  return (v128_t)(n_f32x4){__builtin_rintf(x[0]), __builtin_rintf(x[1]), __builtin_rintf(x[2]), __builtin_rintf(x[3])};
-}
+N_LANES_F32(wasm_f32x4_nearest, __builtin_rintf)
 /* Comparisons: all ones where true (NaN compares unequal, as IEEE). */
 N_INLINE v128_t wasm_f32x4_eq(v128_t a, v128_t b) { return (v128_t)(F32(a) == F32(b)); }
 N_INLINE v128_t wasm_f32x4_ne(v128_t a, v128_t b) { return (v128_t)(F32(a) != F32(b)); }

@@ -28,6 +28,7 @@ import { jsKernels } from '../js/index.js';
 import { fusedOptimizerKernels, type FusedOptimizerExports } from './optimizers.js';
 import { MAX_CHUNKS, MAX_WASM_THREADS, MT_INITIAL_PAGES, MT_MAXIMUM_PAGES, ThreadPool, wasmThreadsProblem, type PoolBlas } from './threads.js';
 import { WEIGHT_GRAD_CHUNK } from './blas-parts.js';
+import { convArgs, fillBiasPlanes } from './conv-args.js';
 
 /**
  * The parts of the WebAssembly API used here, typed locally: the project's TypeScript lib
@@ -498,10 +499,6 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
 
   // ---- whole-batch convolutions: image by image inside the module (kernels.c) ----
 
-  function convArgs(b: ConvBatch): number[] {
-    const g = b.geometry;
-    return [b.n, b.groups, b.outChannels, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.outH, g.outW];
-  }
   const pad16 = (n: number): number => (n + 15) & ~15;
   /** A convolution's multiply-adds. */
   function convWork(b: ConvBatch): number {
@@ -686,11 +683,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       const xAt = arena.reserve(pad16(P.xLen) + 2 * colsLen);
       if (xAt < 0) return jsKernels.conv2d.call(this, x, w, bias, b, y);
       arena.f32.set(x.subarray(0, P.xLen), xAt);
-      if (bias) {
-        for (let i = 0; i < b.n; i++) {
-          for (let o = 0; o < b.outChannels; o++) y.fill(bias[o], (i * b.outChannels + o) * P.plane, (i * b.outChannels + o + 1) * P.plane);
-        }
-      }
+      if (bias) fillBiasPlanes(y, 0, bias, b);
       const geo = convArgs(b);
       const f = arena.f32;
       for (let i = 0; i < b.n; i++) {
@@ -804,11 +797,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
       const f = arena.f32;
       f.set(x.subarray(0, P.xLen), xAt);
       f.set(w.subarray(0, P.wLen), wAt);
-      if (bias) {
-        for (let i = 0; i < b.n; i++) {
-          for (let o = 0; o < b.outChannels; o++) f.fill(bias[o], yAt + (i * b.outChannels + o) * P.plane, yAt + (i * b.outChannels + o + 1) * P.plane);
-        }
-      }
+      if (bias) fillBiasPlanes(f, yAt, bias, b);
       runImages('conv2d_blas_part', b.n, r.colsAt, r.colsLen, [xAt * 4, wAt * 4, yAt * 4, bias ? 1 : 0], b);
       y.set(arena.f32.subarray(yAt, yAt + P.yLen));
       return true;
