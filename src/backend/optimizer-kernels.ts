@@ -311,12 +311,13 @@ export interface OptimizerKernels {
   /** LARS after its norms: buf = momentum buf + scale (g + weightDecay p); p -= buf (g without weight decay). */
   lars?(param: Float32Array, grad: Float32Array, buf: Float32Array, hp: LarsHyper): boolean;
   /**
-   * LAMB's first pass: m, v as Adam's (g without weight decay); returns [Σ p², Σ r²] with
-   * r = m / bc1 / (sqrt(v / bc2) + eps) + weightDecay p, or null when it could not run.
+   * LAMB's first pass: m, v as Adam's (g without weight decay) and the update
+   * r = m / bc1 / (sqrt(v / bc2) + eps) + weightDecay p written to `r`; returns [Σ p², Σ r²],
+   * or null when it could not run.
    */
-  lambMoments?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, hp: LambHyper): [number, number] | null;
-  /** LAMB's second pass: p += c r, with r recomputed from the moments the first pass left. */
-  lambApply?(param: Float32Array, m: Float32Array, v: Float32Array, hp: LambHyper, c: number): boolean;
+  lambMoments?(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, r: Float32Array, hp: LambHyper): [number, number] | null;
+  /** LAMB's second pass: p += c r, r from the first. */
+  lambApply?(param: Float32Array, r: Float32Array, c: number): boolean;
   /** NovoGrad after its norm: m = b1 m + gradScale (g / denom + wd p); p -= lr m (g without weight decay). */
   novograd?(param: Float32Array, grad: Float32Array, m: Float32Array, hp: NovoGradHyper): boolean;
   /** ASGD: next = keep p - eta g; ax = mu == 1 ? next : ax + (next - ax) mu; p = next. */

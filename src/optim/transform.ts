@@ -250,6 +250,7 @@ export function fusable(param: Storage, grad: Storage, ...state: (Storage | null
 }
 
 let scratch64 = new Float64Array(0);
+let scratch32 = new Float32Array(0);
 
 /**
  * A float64 scratch array of at least `n` elements, shared by the fused steps that need one
@@ -259,6 +260,12 @@ let scratch64 = new Float64Array(0);
 export function scratchF64(n: number): Float64Array {
   if (scratch64.length < n) scratch64 = new Float64Array(n);
   return scratch64;
+}
+
+/** A float32 scratch array of exactly `n` elements (a view of a shared buffer), as {@link scratchF64}: for the backends' kernels. */
+export function scratchF32(n: number): Float32Array {
+  if (scratch32.length < n) scratch32 = new Float32Array(n);
+  return scratch32.subarray(0, n);
 }
 
 /**

@@ -50,18 +50,21 @@ describe('native kernels', () => {
     ['nadam', {}], ['radam', { lr: 2 }], ['adamax', {}], ['adamnc', {}], ['yogi', {}], ['adabelief', { amsgrad: true }],
     ['adabound', { amsbound: true }], ['adadelta', { weightDecay: 0.1 }], ['lion', {}], ['signum', {}], ['rprop', {}],
     ['asgd', { t0: 2 }], ['lars', { momentum: 0.5 }], ['novograd', {}], ['adashift', { keepNum: 2 }],
+    ['lamb', { weightDecay: 0.1 }], ['adafactor', {}], ['adafactor', { beta1: 0.9, lr: 0.01 }],
   ];
-  const N = 40003;
   function trajectory(backend: string, name: string, options: Record<string, unknown>): Float32Array[] {
+    // Adafactor factors a matrix's second moment; the rest see one long vector.
+    const shape = name === 'adafactor' ? [211, 190] : [40003];
+    const N = shape[0] * (shape[1] ?? 1);
     const previous = backendInfo().name;
     setBackend(backend);
     try {
       const gen = new Generator(3);
-      const p = new Tensor(Float32Array.from({ length: N }, () => gen.uniform(-1, 1)), [N]).requiresGrad_();
+      const p = new Tensor(Float32Array.from({ length: N }, () => gen.uniform(-1, 1)), shape).requiresGrad_();
       const opt = createOptimizer(name, [p], options);
       const out: Float32Array[] = [];
       for (let step = 0; step < 4; step++) {
-        p.grad = new Tensor(Float32Array.from({ length: N }, (_, i) => (i % 7 === 3 ? 0 : gen.uniform(-2, 2))), [N]);
+        p.grad = new Tensor(Float32Array.from({ length: N }, (_, i) => (i % 7 === 3 ? 0 : gen.uniform(-2, 2))), shape);
         opt.step();
         out.push(Float32Array.from(p.data));
       }
@@ -81,6 +84,31 @@ describe('native kernels', () => {
       });
     });
   }
+
+  test('the running maxima of AMSGrad and AMSBound: the wasm bits on NaN, signed zeros and infinities', (t) => {
+    if (!built) return t.skip('the native kernels are not built here');
+    const koffi = createRequire(import.meta.url)('koffi') as NativeKoffi;
+    const stamp = JSON.parse(readFileSync(`${library}.json`, 'utf8')) as NativeStamp;
+    const native = openNativeKernels(koffi, library, stamp, jsKernels).optimizerKernels;
+    const wasm = createWasmKernels(new WA.Module(readFileSync(WASM_URL))).optimizerKernels;
+    // Every pair of these as (running maximum, gradient), so each lane of the vector maxima meets each case.
+    const special = [NaN, -0, 0, -Infinity, Infinity, 1e-30, 3, -2];
+    const vMax = Float32Array.from(special.flatMap((a) => special.map(() => a)));
+    const g = Float32Array.from(special.flatMap(() => special));
+    const n = g.length;
+    const run = (k: typeof native): Float32Array[] => {
+      const p = new Float32Array(n).fill(0.5), m = new Float32Array(n), v = new Float32Array(n), vm = Float32Array.from(vMax);
+      const p2 = new Float32Array(n).fill(0.5), m2 = new Float32Array(n), v2 = new Float32Array(n), vm2 = Float32Array.from(vMax);
+      k.adam!(p, g, m, v, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, biasCorrection1: 0.1, biasCorrection2: 0.001 }, vm);
+      k.adabound!(p2, g, m2, v2, vm2, { lr: 0.1, weightDecay: 0, maximize: false, beta1: 0.9, beta2: 0.999, eps: 1e-8, base: 0.1, lower: 0.01, upper: 0.2, decay: 1 });
+      return [p, vm, p2, vm2];
+    };
+    const want = run(wasm);
+    run(native).forEach((got, a) => {
+      const i = got.findIndex((x, j) => !Object.is(x, want[a][j]) && !(Number.isNaN(x) && Number.isNaN(want[a][j])));
+      assert.equal(i, -1, `${['adam p', 'adam vMax', 'adabound p', 'adabound vMax'][a]}[${i}] (vMax ${vMax[i]}, g ${g[i]}): ${got[i]} natively, ${want[a][i]} on wasm`);
+    });
+  });
 
   test('large convolutions on threads: the image-by-image loop\'s bits on 1, 2 and 3 threads', (t) => {
     if (!built) return t.skip('the native kernels are not built here');

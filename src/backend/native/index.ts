@@ -8,16 +8,18 @@
  * results are the wasm kernels' bits; test/backend/native.test.ts compares them.
  *
  * Covered: the elementwise maps with a wasm kernel, sums, scatter-add, max-pool, cumsum, the
- * fused optimizer steps that are one pass over their arrays, and the large convolutions on
- * threads (conv.ts). Everything else (float64, ops without a kernel, the summing optimizer
- * passes, random draws) stays with the backend below.
+ * fused optimizer steps (the one-pass ones and those that sum norms as they go), and the large
+ * convolutions on threads (conv.ts). Everything else (float64, ops without a kernel, random
+ * draws) stays with the backend below.
  */
 import type { BinaryOp, ConvGeometry, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
 import type { Storage } from '../storage.js';
 import type { OptimizerKernels } from '../optimizer-kernels.js';
 import { coalesceTo4 } from '../js/broadcast.js';
 import { BINARY_CODES, UNARY_CODES } from '../wasm/codes.js';
-import { streamedOptimizerKernels, type StreamedOptimizerExports } from '../wasm/optimizers.js';
+import {
+  ADAFACTOR_MAX, streamedOptimizerKernels, summingOptimizerKernels, type StreamedOptimizerExports, type SummingOptimizerExports, type SumSlots,
+} from '../wasm/optimizers.js';
 import { nativeImageConvolutions, type Call, type Convolutions } from './conv.js';
 
 /** What koffi's `load` returns, as far as this module uses it. */
@@ -130,14 +132,26 @@ export function openNativeKernels(koffi: NativeKoffi, path: string, stamp: Nativ
     },
   };
 
-  const names: (keyof StreamedOptimizerExports)[] = ['adam', 'sgd', 'rmsprop', 'adagrad', 'nadam', 'radam', 'adamax', 'adam_like', 'adabelief',
-    'adabound', 'adadelta', 'lion', 'sign_step', 'rprop', 'lars', 'novograd', 'asgd', 'adashift_f64x2', 'ema_f32', 'swa_f32'];
-  const ex = Object.fromEntries(names.map((name) => [name, fn(name)])) as unknown as StreamedOptimizerExports;
+  const names: (keyof (StreamedOptimizerExports & SummingOptimizerExports))[] = ['adam', 'sgd', 'rmsprop', 'adagrad', 'nadam', 'radam',
+    'adamax', 'adam_like', 'adabelief', 'adabound', 'adadelta', 'lion', 'sign_step', 'rprop', 'lars', 'novograd', 'asgd', 'adashift_f64x2',
+    'ema_f32', 'swa_f32', 'sum_squares', 'lamb_moments', 'lamb_apply', 'max_square', 'adafactor_sums', 'adafactor_rms', 'adafactor_apply'];
+  const ex = Object.fromEntries(names.map((name) => [name, fn(name)])) as unknown as StreamedOptimizerExports & SummingOptimizerExports;
   // One call on the arrays themselves: nothing to copy, and it always runs.
-  const optimizerKernels = streamedOptimizerKernels(ex, (arrays, _written, run) => {
+  const streamed = (arrays: (Float32Array | Float64Array | null)[], _written: boolean[], run: (at: (Float32Array | Float64Array | null)[], len: number) => void) => {
     run(arrays, arrays[0]!.length);
     return true;
-  });
+  };
+  const sums = new Float64Array(2);
+  let factors: ReturnType<SumSlots['factors']> | null = null;
+  const slot = <T>(a: T): [T, T] => [a, a];
+  const slots: SumSlots = {
+    sums: () => slot(sums),
+    factors: () => (factors ??= {
+      rowSums: slot(new Float64Array(ADAFACTOR_MAX)), colSums: slot(new Float64Array(ADAFACTOR_MAX)),
+      rowFactors: slot(new Float32Array(ADAFACTOR_MAX)), colFactors: slot(new Float32Array(ADAFACTOR_MAX)),
+    }),
+  };
+  const optimizerKernels = { ...streamedOptimizerKernels(ex, streamed), ...summingOptimizerKernels(ex, streamed, slots) };
   return {
     kernels, optimizerKernels, description: `native kernels (${stamp.compiler})`,
     imageConvolutions: (libraryPath, threads, setOne, fallback) => nativeImageConvolutions(fn, libraryPath, threads, setOne, fallback),

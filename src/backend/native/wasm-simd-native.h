@@ -61,15 +61,12 @@ N_INLINE v128_t wasm_f32x4_gt(v128_t a, v128_t b) { return (v128_t)(F32(a) > F32
 N_INLINE v128_t wasm_f32x4_ge(v128_t a, v128_t b) { return (v128_t)(F32(a) >= F32(b)); }
 /* pmax(a, b) = a < b ? b : a (the pseudo-maximum). */
 N_INLINE v128_t wasm_f32x4_pmax(v128_t a, v128_t b) { v128_t lt = (v128_t)(F32(a) < F32(b)); return (b & lt) | (a & ~lt); }
-/* max: NaN when either lane is NaN, and max(-0, +0) = +0. */
-N_INLINE float n_maxf(float a, float b) {
-  if (a != a || b != b) return a != a ? a : b;
-  if (a == b) { int32_t ia, ib; memcpy(&ia, &a, 4); memcpy(&ib, &b, 4); int32_t r = ia & ib; float f; memcpy(&f, &r, 4); return f; }
-  return a > b ? a : b;
-}
+/* max: NaN when either lane is NaN (a's when both are), and max(-0, +0) = +0: the larger lane, the
+ * AND of equal lanes' bits, and the NaN lane of an unordered pair, branch-free. */
 N_INLINE v128_t wasm_f32x4_max(v128_t a, v128_t b) {
-  n_f32x4 x = F32(a), y = F32(b);
-  return (v128_t)(n_f32x4){n_maxf(x[0], y[0]), n_maxf(x[1], y[1]), n_maxf(x[2], y[2]), n_maxf(x[3], y[3])};
+  v128_t gt = (v128_t)(F32(a) > F32(b)), lt = (v128_t)(F32(a) < F32(b)), eq = (v128_t)(F32(a) == F32(b));
+  v128_t aNaN = (v128_t)(F32(a) != F32(a)), unordered = ~(gt | lt | eq);
+  return (a & (gt | aNaN)) | (b & (lt | (unordered & ~aNaN))) | (a & b & eq);
 }
 #define wasm_f32x4_extract_lane(v, i) (F32(v)[i])
 N_INLINE v128_t wasm_f32x4_convert_i32x4(v128_t a) { return (v128_t)__builtin_convertvector(I32(a), n_f32x4); }

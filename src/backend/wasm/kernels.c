@@ -1204,11 +1204,13 @@ void adamax(float *restrict p, const float *restrict grad, float *restrict m, fl
   }
 }
 
-/* AdamNC and Yogi share Adam's step p -= lr (m / bc1) / (sqrt(v / bc2) + eps); yogi != 0 updates v
+/* AdamNC and Yogi share Adam's step p -= lr (m / bc1) / (sqrt(v / bc2) + eps), computed as Adam's
+ * kernel does, p -= stepSize m / (sqrt(v) invSqrtBc2 + eps) with stepSize = lr / bc1 and
+ * invSqrtBc2 = 1 / sqrt(bc2) (one division per element instead of three); yogi != 0 updates v
  * as Yogi does, v -= (1-b2) sign(v - g^2) g^2, else as Adam, v = b2 v + (1-b2) g^2. */
 EXPORT(adam_like)
 void adam_like(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign, float wd,
-               float b1, float ob1, float b2, float ob2, float eps, float bc1, float bc2, float lr, int yogi) {
+               float b1, float ob1, float b2, float ob2, float eps, float stepSize, float invSqrtBc2, int yogi) {
   for (int i = 0; i < n; i++) {
     float g = sign * grad[i] + wd * p[i];
     float g2 = g * g;
@@ -1216,7 +1218,7 @@ void adam_like(float *restrict p, const float *restrict grad, float *restrict m,
     float vi = yogi ? v[i] - ob2 * sgnf(v[i] - g2) * g2 : b2 * v[i] + ob2 * g2;
     m[i] = mi;
     v[i] = vi;
-    p[i] -= lr * (mi / bc1 / (__builtin_sqrtf(vi / bc2) + eps));
+    p[i] -= stepSize * mi / (__builtin_sqrtf(vi) * invSqrtBc2 + eps);
   }
 }
 
@@ -1253,22 +1255,50 @@ void adabelief(float *restrict p, const float *restrict grad, float *restrict m,
 
 /* AdaBound: m, v as Adam's (vmax with AMSBound); eta = clamp(base / (sqrt(v) + eps), lower, upper);
  * p -= eta decay m. */
+/* maxf and minf four lanes at a time (a where a > b, resp. a < b, or a is NaN; else b). */
+static inline f4 maxf4(f4 a, f4 b) { return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_gt(a, b), wasm_f32x4_ne(a, a))); }
+static inline f4 minf4(f4 a, f4 b) { return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_lt(a, b), wasm_f32x4_ne(a, a))); }
+
+/* One element of AdaBound's step, in the vector loop's order of operations. */
+static inline void adabound_at(int i, float *restrict p, const float *restrict grad, float *restrict m, float *restrict v,
+                               float *restrict vmax, float sign, float wd, float b1, float ob1, float b2, float ob2, float eps,
+                               float base, float lower, float upper, float decay) {
+  float g = sign * grad[i] + wd * p[i];
+  float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
+  m[i] = mi;
+  v[i] = vi;
+  if (vmax) {
+    vi = maxf(vmax[i], vi);
+    vmax[i] = vi;
+  }
+  float eta = minf(maxf(base / (__builtin_sqrtf(vi) + eps), lower), upper);
+  p[i] -= eta * decay * mi;
+}
+
 EXPORT(adabound)
 void adabound(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, float *restrict vmax, int n,
               float sign, float wd, float b1, float ob1, float b2, float ob2, float eps, float base, float lower, float upper,
               float decay) {
-  for (int i = 0; i < n; i++) {
-    float g = sign * grad[i] + wd * p[i];
-    float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
-    m[i] = mi;
-    v[i] = vi;
+  /* by hand: clang leaves the NaN-aware clamp scalar */
+  const f4 vsign = wasm_f32x4_splat(sign), vwd = wasm_f32x4_splat(wd), vb1 = wasm_f32x4_splat(b1), vob1 = wasm_f32x4_splat(ob1);
+  const f4 vb2 = wasm_f32x4_splat(b2), vob2 = wasm_f32x4_splat(ob2), veps = wasm_f32x4_splat(eps), vbase = wasm_f32x4_splat(base);
+  const f4 vlower = wasm_f32x4_splat(lower), vupper = wasm_f32x4_splat(upper), vdecay = wasm_f32x4_splat(decay);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    f4 pi = wasm_v128_load(p + i);
+    f4 g = grad4(vsign, grad + i, vwd, pi);
+    f4 mi = mix4(vb1, wasm_v128_load(m + i), vob1, g);
+    f4 vi = wasm_f32x4_add(wasm_f32x4_mul(vb2, wasm_v128_load(v + i)), wasm_f32x4_mul(wasm_f32x4_mul(vob2, g), g));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
     if (vmax) {
-      vi = maxf(vmax[i], vi);
-      vmax[i] = vi;
+      vi = maxf4(wasm_v128_load(vmax + i), vi);
+      wasm_v128_store(vmax + i, vi);
     }
-    float eta = minf(maxf(base / (__builtin_sqrtf(vi) + eps), lower), upper);
-    p[i] -= eta * decay * mi;
+    f4 eta = minf4(maxf4(wasm_f32x4_div(vbase, wasm_f32x4_add(wasm_f32x4_sqrt(vi), veps)), vlower), vupper);
+    wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_mul(wasm_f32x4_mul(eta, vdecay), mi)));
   }
+  for (; i < n; i++) adabound_at(i, p, grad, m, v, vmax, sign, wd, b1, ob1, b2, ob2, eps, base, lower, upper, decay);
 }
 
 /* AdaDelta: sq = rho sq + (1-rho) g^2; d = sqrt(acc + eps) / sqrt(sq + eps) g; acc = rho acc + (1-rho) d^2; p -= lr d. */
@@ -1330,12 +1360,13 @@ void rprop(float *restrict p, const float *restrict grad, float *restrict prev, 
 }
 
 /* ---- the layer-wise methods (LARS, LAMB, NovoGrad) and ASGD ----
- * The norms are sums of squares accumulated in double, two lanes at a time, into optim_sums[0..1]
- * (added to what is there: the TypeScript side zeroes them, then streams the chunks). */
+ * The norms are sums of squares accumulated in double, two lanes at a time, into sums[0..1], the
+ * caller's (added to what is there: the TypeScript side zeroes them, then streams the chunks).
+ * The wasm side passes optim_sums; the native one, arrays of its own. */
 
 static double optim_sums[2];
 
-/* The address of the two sums. */
+/* The address of the wasm side's two sums. */
 EXPORT(optim_sums_at)
 double *optim_sums_at(void) { return optim_sums; }
 
@@ -1351,9 +1382,9 @@ static inline double lanes_total(v128_t lo, v128_t hi) {
   return wasm_f64x2_extract_lane(s, 0) + wasm_f64x2_extract_lane(s, 1);
 }
 
-/* optim_sums += (sum x^2, sum y^2); y may be 0. */
+/* sums += (sum x^2, sum y^2); y may be 0. */
 EXPORT(sum_squares)
-void sum_squares(const float *x, const float *y, int n) {
+void sum_squares(const float *x, const float *y, int n, double *sums) {
   v128_t xl = wasm_f64x2_splat(0), xh = xl, yl = xl, yh = xl;
   int i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -1365,8 +1396,8 @@ void sum_squares(const float *x, const float *y, int n) {
     sx += (double)x[i] * x[i];
     if (y) sy += (double)y[i] * y[i];
   }
-  optim_sums[0] += sx;
-  optim_sums[1] += sy;
+  sums[0] += sx;
+  sums[1] += sy;
 }
 
 /* LARS after its norms: buf = mom buf + c (g + beta p); p -= buf. */
@@ -1385,36 +1416,39 @@ static inline float lamb_r(float m, float v, float p, float invBc1, float invBc2
   return m * invBc1 / (__builtin_sqrtf(v * invBc2) + eps) + wd * p;
 }
 
-/* LAMB's first pass: m, v as Adam's (g without weight decay); optim_sums += (sum p^2, sum r^2). */
+/* LAMB's first pass: m, v as Adam's (g without weight decay), the update r; sums += (sum p^2, sum r^2). */
 EXPORT(lamb_moments)
-void lamb_moments(const float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, int n, float sign,
-                  float b1, float ob1, float b2, float ob2, float eps, float invBc1, float invBc2, float wd) {
+void lamb_moments(const float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, float *restrict r, int n,
+                  float sign, float b1, float ob1, float b2, float ob2, float eps, float invBc1, float invBc2, float wd,
+                  double *sums) {
 #pragma clang fp reassociate(on)
   double p2 = 0, r2 = 0;
   for (int i0 = 0; i0 < n; i0 += 1024) { /* float partial sums over blocks, added in double */
     const int end = n - i0 < 1024 ? n : i0 + 1024;
     float pAcc = 0, rAcc = 0;
+    /* the partial sums' order pinned (four lanes, two accumulators each), so that the native build adds as wasm does */
+#pragma clang loop vectorize_width(4) interleave_count(2)
     for (int i = i0; i < end; i++) {
       float g = sign * grad[i];
       float mi = b1 * m[i] + ob1 * g, vi = b2 * v[i] + ob2 * g * g;
       m[i] = mi;
       v[i] = vi;
-      float r = lamb_r(mi, vi, p[i], invBc1, invBc2, eps, wd);
+      float ri = lamb_r(mi, vi, p[i], invBc1, invBc2, eps, wd);
+      r[i] = ri;
       pAcc += p[i] * p[i];
-      rAcc += r * r;
+      rAcc += ri * ri;
     }
     p2 += pAcc;
     r2 += rAcc;
   }
-  optim_sums[0] += p2;
-  optim_sums[1] += r2;
+  sums[0] += p2;
+  sums[1] += r2;
 }
 
-/* LAMB's second pass: p += c r (c = -lr ratio), r recomputed from the moments the first pass left. */
+/* LAMB's second pass: p += c r (c = -lr ratio), r from the first. */
 EXPORT(lamb_apply)
-void lamb_apply(float *restrict p, const float *restrict m, const float *restrict v, int n, float eps, float invBc1,
-                float invBc2, float wd, float c) {
-  for (int i = 0; i < n; i++) p[i] += c * lamb_r(m[i], v[i], p[i], invBc1, invBc2, eps, wd);
+void lamb_apply(float *restrict p, const float *restrict r, int n, float c) {
+  for (int i = 0; i < n; i++) p[i] += c * r[i];
 }
 
 /* NovoGrad after its norm: m = b1 m + a (g / denom + wd p); p -= lr m. */
@@ -1442,9 +1476,11 @@ void asgd(float *restrict p, const float *restrict grad, float *restrict ax, int
 /* ---- Adafactor's factored second moment ----
  * A tensor of [batch, rows, cols] streams through in flat chunks starting at element i0; each
  * kernel walks its chunk in row segments (contiguous columns of one row), which vectorize. The
- * first pass adds the rows' and columns' sums of g^2 + eps1 into af_rows and af_cols (double);
- * between passes the TypeScript side writes the factors rowf[r] = R_r / mean(R) and colf[c] = C_c
- * (float), so that v = rowf[r] colf[c]. It checks that batch * rows and batch * cols fit. */
+ * first pass adds the rows' and columns' sums of g^2 + eps1 into rowSums and colSums (double);
+ * between passes the TypeScript side writes the factors rowf[r] = 1 / sqrt(R_r / mean(R)) and
+ * colf[c] = 1 / sqrt(C_c) (float, from double), so that 1 / sqrt(v) = rowf[r] colf[c]: the
+ * passes multiply where they would divide by a square root. The wasm side passes the statics below (and checks that
+ * batch * rows and batch * cols fit); the native one, arrays of its own. */
 
 #define AF_MAX 32768
 static double af_rows[AF_MAX], af_cols[AF_MAX];
@@ -1487,82 +1523,87 @@ static inline int af_segment(const AfWalk *w, int left) {
   return left < room ? left : room;
 }
 
-/* af_rows[b rows + r] += sum_c (g^2 + eps1); af_cols[b cols + c] += sum_r (g^2 + eps1); optim_sums[0] += sum p^2. */
+/* rowSums[b rows + r] += sum_c (g^2 + eps1); colSums[b cols + c] += sum_r (g^2 + eps1); sums[0] += sum p^2. */
 EXPORT(adafactor_sums)
-void adafactor_sums(const float *restrict p, const float *restrict grad, int n, int i0, int rows, int cols, float eps1) {
+void adafactor_sums(const float *restrict p, const float *restrict grad, int n, int i0, int rows, int cols, float eps1,
+                    double *restrict rowSums, double *restrict colSums, double *restrict sums) {
 #pragma clang fp reassociate(on)
   AfWalk w = af_start(i0, rows, cols);
   double p2 = 0;
   for (int k = 0; k < n;) {
     const int len = af_segment(&w, n - k);
-    double *restrict colSum = af_cols + w.colBase + w.c;
+    double *restrict colSum = colSums + w.colBase + w.c;
     const float *restrict g = grad + k, *restrict pk = p + k;
     double rowAcc = 0;
+#pragma clang loop vectorize_width(4) interleave_count(2) /* pinned, as lamb_moments' */
     for (int j = 0; j < len; j++) {
       double q = (double)g[j] * g[j] + eps1;
       rowAcc += q;
       colSum[j] += q;
       p2 += (double)pk[j] * pk[j];
     }
-    af_rows[w.r] += rowAcc;
+    rowSums[w.r] += rowAcc;
     k += len;
     af_advance(&w, len);
   }
-  optim_sums[0] += p2;
+  sums[0] += p2;
 }
 
-/* optim_sums[1] += sum u^2, u = g / sqrt(rowf[r] colf[c]) the unclipped update. */
+/* sums[1] += sum u^2, u = g rowf[r] colf[c] the unclipped update. */
 EXPORT(adafactor_rms)
-void adafactor_rms(const float *restrict grad, int n, int i0, int rows, int cols) {
+void adafactor_rms(const float *restrict grad, int n, int i0, int rows, int cols, const float *restrict rowf,
+                   const float *restrict colf, double *restrict sums) {
 #pragma clang fp reassociate(on)
   AfWalk w = af_start(i0, rows, cols);
   double u2 = 0;
   for (int k = 0; k < n;) {
     const int len = af_segment(&w, n - k);
-    const float rf = af_rowf[w.r];
-    const float *restrict cf = af_colf + w.colBase + w.c, *restrict g = grad + k;
+    const float rf = rowf[w.r];
+    const float *restrict cf = colf + w.colBase + w.c, *restrict g = grad + k;
     float acc = 0;
+#pragma clang loop vectorize_width(4) interleave_count(2) /* pinned, as lamb_moments' */
     for (int j = 0; j < len; j++) {
-      float u = g[j] / __builtin_sqrtf(rf * cf[j]);
+      float u = g[j] * rf * cf[j];
       acc += u * u;
     }
     u2 += acc;
     k += len;
     af_advance(&w, len);
   }
-  optim_sums[1] += u2;
+  sums[1] += u2;
 }
 
-/* x = sign u / clip (with m: m = b1 m + (1-b1) x and x = m); p -= alpha (x + wd p). */
+/* x = sign u / clip, u = g rowf[r] colf[c] (with m: m = b1 m + (1-b1) x and x = m); p -= alpha (x + wd p). */
 EXPORT(adafactor_apply)
 void adafactor_apply(float *restrict p, const float *restrict grad, float *restrict m, int n, int i0, int rows, int cols,
-                     float sign, float invClip, float alpha, float wd, float b1, float ob1) {
+                     const float *restrict rowf, const float *restrict colf, float sign, float invClip, float alpha, float wd,
+                     float b1, float ob1) {
   AfWalk w = af_start(i0, rows, cols);
   for (int k = 0; k < n;) {
     const int len = af_segment(&w, n - k);
-    const float scale = sign * invClip, rf = af_rowf[w.r];
-    const float *restrict cf = af_colf + w.colBase + w.c, *restrict g = grad + k;
+    const float scale = sign * invClip, rf = rowf[w.r];
+    const float *restrict cf = colf + w.colBase + w.c, *restrict g = grad + k;
     float *restrict pk = p + k;
     if (m) {
       float *restrict mk = m + k;
       for (int j = 0; j < len; j++) {
-        float x = b1 * mk[j] + ob1 * (scale * g[j] / __builtin_sqrtf(rf * cf[j]));
+        float x = b1 * mk[j] + ob1 * (scale * g[j] * rf * cf[j]);
         mk[j] = x;
         pk[j] -= alpha * (x + wd * pk[j]);
       }
     } else {
-      for (int j = 0; j < len; j++) pk[j] -= alpha * (scale * g[j] / __builtin_sqrtf(rf * cf[j]) + wd * pk[j]);
+      for (int j = 0; j < len; j++) pk[j] -= alpha * (scale * g[j] * rf * cf[j] + wd * pk[j]);
     }
     k += len;
     af_advance(&w, len);
   }
 }
 
-/* optim_sums[0] = max(optim_sums[0], max x^2), the squares in double; a NaN square is skipped
+/* sums[0] = max(sums[0], max x^2), the squares in double; a NaN square is skipped
  * (as the js loop's `sq > agg` skips it), so the result does not depend on the order. */
 EXPORT(max_square)
-void max_square(const float *x, int n) {
-  v128_t lo = wasm_f64x2_splat(optim_sums[0]), hi = lo;
+void max_square(const float *x, int n, double *sums) {
+  v128_t lo = wasm_f64x2_splat(sums[0]), hi = lo;
   int i = 0;
   for (; i + 4 <= n; i += 4) {
     v128_t v = wasm_v128_load(x + i);
@@ -1570,7 +1611,7 @@ void max_square(const float *x, int n) {
     lo = wasm_f64x2_pmax(lo, wasm_f64x2_mul(a, a)); /* pmax(acc, s) = acc < s ? s : acc */
     hi = wasm_f64x2_pmax(hi, wasm_f64x2_mul(b, b));
   }
-  double m = optim_sums[0];
+  double m = sums[0];
   const double lanes[4] = {wasm_f64x2_extract_lane(lo, 0), wasm_f64x2_extract_lane(lo, 1), wasm_f64x2_extract_lane(hi, 0),
                            wasm_f64x2_extract_lane(hi, 1)};
   for (int k = 0; k < 4; k++)
@@ -1579,5 +1620,5 @@ void max_square(const float *x, int n) {
     double sq = (double)x[i] * x[i];
     if (sq > m) m = sq;
   }
-  optim_sums[0] = m;
+  sums[0] = m;
 }

@@ -8,8 +8,9 @@
  * chunk; the method then runs its own loop. `random`, the Generator's bulk draws (random.c), is
  * bound in random.ts.
  *
- * {@link streamedOptimizerKernels} is also the blas backend's native table (src/backend/native):
- * the same C functions compiled for the host, called on the arrays themselves.
+ * {@link streamedOptimizerKernels} and {@link summingOptimizerKernels} are also the blas backend's
+ * native tables (src/backend/native): the same C functions compiled for the host, called on the
+ * arrays themselves.
  */
 import type {
   AdaBeliefHyper, AdaBoundHyper, AdafactorHyper, AdaShiftHyper, AdadeltaHyper, AdagradHyper, AdamaxHyper, AdamHyper, AdamLikeHyper, AsgdHyper, LambHyper,
@@ -50,8 +51,8 @@ export interface StreamedOptimizerExports {
   swa_f32: Kernel;
 }
 
-/** The exports of kernels.c's optimizer section (and of random.c, the Generator's bulk draws). */
-export interface FusedOptimizerExports extends StreamedOptimizerExports, RandomExports {
+/** The kernels {@link summingOptimizerKernels} calls: passes that add sums of squares (or a maximum) into the caller's arrays. */
+export interface SummingOptimizerExports {
   sum_squares: Kernel;
   lamb_moments: Kernel;
   lamb_apply: Kernel;
@@ -59,13 +60,31 @@ export interface FusedOptimizerExports extends StreamedOptimizerExports, RandomE
   adafactor_sums: Kernel;
   adafactor_rms: Kernel;
   adafactor_apply: Kernel;
+}
+
+/** The exports of kernels.c's optimizer section (and of random.c, the Generator's bulk draws). */
+export interface FusedOptimizerExports extends StreamedOptimizerExports, SummingOptimizerExports, RandomExports {
   adafactor_rows_at(): number;
   adafactor_cols_at(): number;
   adafactor_rowf_at(): number;
   adafactor_colf_at(): number;
-  /** The address of the two float64 sums that sum_squares and lamb_moments add to. */
+  /** The address of the module's two float64 sums (the wasm side's `sums`). */
   optim_sums_at(): number;
   memory: { buffer: ArrayBufferLike };
+}
+
+/** An array the summing kernels write or read: where a kernel finds it, and a view of it. */
+type Slot<T> = [at: KernelArray, view: T];
+
+/**
+ * Where the summing kernels' outputs live (the module's statics on wasm, plain arrays natively).
+ * Each call gives fresh views: a wasm memory that grew has detached the old ones.
+ */
+export interface SumSlots {
+  /** The two float64 sums. */
+  sums(): Slot<Float64Array>;
+  /** Adafactor's row and column sums (float64) and factors (float32), {@link ADAFACTOR_MAX} each. */
+  factors(): { rowSums: Slot<Float64Array>; colSums: Slot<Float64Array>; rowFactors: Slot<Float32Array>; colFactors: Slot<Float32Array> };
 }
 
 /**
@@ -80,10 +99,11 @@ export type StreamedKernels = Pick<OptimizerKernels, 'adam' | 'sgd' | 'rmsprop' 
   Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' | 'sign' | 'rprop' |
     'lars' | 'novograd' | 'asgd' | 'adashift' | 'ema' | 'swa'>>;
 
-type Optional = Required<Pick<OptimizerKernels, 'sumSquares' | 'lambMoments' | 'lambApply' | 'maxSquare' | 'adafactor' | 'random'>>;
+/** The kernels that sum over their arrays as they go, and the Generator's bulk draws. */
+type Summing = Required<Pick<OptimizerKernels, 'sumSquares' | 'lambMoments' | 'lambApply' | 'maxSquare' | 'adafactor'>>;
 
-/** The capacity of kernels.c's Adafactor row and column arrays (AF_MAX). */
-const ADAFACTOR_MAX = 32768;
+/** The capacity of Adafactor's row and column arrays (kernels.c's AF_MAX): larger tensors run the method's own loop. */
+export const ADAFACTOR_MAX = 32768;
 
 /** The kernels that are one pass over equal-length arrays, over `ex` and a `streamed`. */
 export function streamedOptimizerKernels(ex: StreamedOptimizerExports, streamed: Streamed): StreamedKernels {
@@ -122,8 +142,8 @@ export function streamedOptimizerKernels(ex: StreamedOptimizerExports, streamed:
     adamax: (p, g, m, u, h: AdamaxHyper) => run([p, g, m, u], (at, n) =>
       ex.adamax(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, h.eps, h.bc1, h.lr)),
     adamLike: (p, g, m, v, h: AdamLikeHyper) => run([p, g, m, v], (at, n) =>
-      ex.adam_like(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.bc1, h.bc2,
-        h.lr, h.yogi ? 1 : 0)),
+      ex.adam_like(at[0], at[1], at[2], at[3], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, h.lr / h.bc1,
+        1 / Math.sqrt(h.bc2), h.yogi ? 1 : 0)),
     adabelief: (p, g, m, s, sMax, h: AdaBeliefHyper) => run([p, g, m, s, sMax], (at, n) =>
       ex.adabelief(at[0], at[1], at[2], at[3], at[4], n, sign(h), h.weightDecay, h.decoupled ? 1 : 0, h.beta1, 1 - h.beta1, h.beta2,
         1 - h.beta2, h.eps, h.bc1, h.bc2, h.lr)),
@@ -151,28 +171,43 @@ export function streamedOptimizerKernels(ex: StreamedOptimizerExports, streamed:
   };
 }
 
-/** Every fused kernel over the wasm module's exports: the streamed ones, and those that sum into the module's memory. */
-export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): StreamedKernels & Optional {
+/** Every fused kernel over the wasm module's exports: the streamed ones, those that sum into the module's statics, and the random draws. */
+export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Streamed): StreamedKernels & Summing & Pick<Required<OptimizerKernels>, 'random'> {
+  const f64 = (at: number, n: number): Slot<Float64Array> => [at, new Float64Array(ex.memory.buffer, at, n)];
+  const f32 = (at: number, n: number): Slot<Float32Array> => [at, new Float32Array(ex.memory.buffer, at, n)];
+  const slots: SumSlots = {
+    sums: () => f64(ex.optim_sums_at(), 2),
+    factors: () => ({
+      rowSums: f64(ex.adafactor_rows_at(), ADAFACTOR_MAX), colSums: f64(ex.adafactor_cols_at(), ADAFACTOR_MAX),
+      rowFactors: f32(ex.adafactor_rowf_at(), ADAFACTOR_MAX), colFactors: f32(ex.adafactor_colf_at(), ADAFACTOR_MAX),
+    }),
+  };
+  return { ...streamedOptimizerKernels(ex, streamed), ...summingOptimizerKernels(ex, streamed, slots), random: wasmRandomKernels(ex) };
+}
+
+/**
+ * The kernels that add sums of squares into `slots` as they stream (LARS's, NovoGrad's and
+ * LAMB's norms, AdaShift's maximum, Adafactor's row and column statistics): also the blas
+ * backend's native table, with arrays of its own for the slots.
+ */
+export function summingOptimizerKernels(ex: SummingOptimizerExports, streamed: Streamed, slots: SumSlots): Summing {
   const sign = (h: { maximize: boolean }) => (h.maximize ? -1 : 1);
-  const sumsAt = ex.optim_sums_at();
-  /** Zeroes the module's two sums, runs `pass`, and returns the sums (null when the pass could not run). */
-  const summed = (pass: () => boolean): [number, number] | null => {
-    let sums = new Float64Array(ex.memory.buffer, sumsAt, 2);
+  /** Zeroes the two sums, runs `pass` with where they are, and returns them (null when the pass could not run). */
+  const summed = (pass: (sums: KernelArray) => boolean): [number, number] | null => {
+    const [at, sums] = slots.sums();
     sums.fill(0);
-    if (!pass()) return null;
-    sums = new Float64Array(ex.memory.buffer, sumsAt, 2); // the memory may have grown
-    return [sums[0], sums[1]];
+    if (!pass(at)) return null;
+    const [, after] = slots.sums();
+    return [after[0], after[1]];
   };
   return {
-    ...streamedOptimizerKernels(ex, streamed),
-    maxSquare: (x) => summed(() => streamed([x], [false], (at, n) => ex.max_square(at[0], n)))?.[0] ?? null,
-    sumSquares: (x, y) => summed(() => streamed([x, y], [false, false], (at, n) => ex.sum_squares(at[0], at[1], n))),
-    lambMoments: (p, g, m, v, h: LambHyper) => summed(() => streamed([p, g, m, v], [false, false, true, true], (at, n) =>
-      ex.lamb_moments(at[0], at[1], at[2], at[3], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay))),
-    lambApply: (p, m, v, h: LambHyper, c: number) => streamed([p, m, v], [true, false, false], (at, n) =>
-      ex.lamb_apply(at[0], at[1], at[2], n, h.eps, 1 / h.bc1, 1 / h.bc2, h.weightDecay, c)),
+    maxSquare: (x) => summed((s) => streamed([x], [false], (at, n) => ex.max_square(at[0], n, s)))?.[0] ?? null,
+    sumSquares: (x, y) => summed((s) => streamed([x, y], [false, false], (at, n) => ex.sum_squares(at[0], at[1], n, s))),
+    lambMoments: (p, g, m, v, r, h: LambHyper) => summed((s) => streamed([p, g, m, v, r], [false, false, true, true, true], (at, n) =>
+      ex.lamb_moments(at[0], at[1], at[2], at[3], at[4], n, sign(h), h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps, 1 / h.bc1, 1 / h.bc2,
+        h.weightDecay, s))),
+    lambApply: (p, r, c) => streamed([p, r], [true, false], (at, n) => ex.lamb_apply(at[0], at[1], n, c)),
     adafactor: (p, g, R, C, m, [batch, rows, cols], h: AdafactorHyper) => adafactor(p, g, R, C, m, batch, rows, cols, h),
-    random: wasmRandomKernels(ex),
   };
 
   /** Adafactor's three streamed passes (the kernels of kernels.c) around its row and column statistics. */
@@ -180,24 +215,26 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
     batch: number, rows: number, cols: number, h: AdafactorHyper): boolean {
     if (batch * rows > ADAFACTOR_MAX || batch * cols > ADAFACTOR_MAX) return false;
     const n = p.length;
-    const factors = () => [new Float64Array(ex.memory.buffer, ex.adafactor_rows_at(), batch * rows), new Float64Array(ex.memory.buffer, ex.adafactor_cols_at(), batch * cols)];
     /** Runs `pass` over the chunks with each chunk's first element index. */
-    const chunked = (arrays: (Float32Array | null)[], written: boolean[], pass: (at: number[], len: number, i0: number) => void) => {
+    const chunked = (arrays: (Float32Array | null)[], written: boolean[], pass: (at: KernelArray[], len: number, i0: number) => void) => {
       let i0 = 0;
       return streamed(arrays, written, (at, len) => {
-        pass(at as number[], len, i0); // addresses: adafactor is wasm only
+        pass(at, len, i0);
         i0 += len;
       });
     };
-    for (const f of factors()) f.fill(0);
+    const before = slots.factors();
+    const [rowsAt] = before.rowSums, [colsAt] = before.colSums;
+    before.rowSums[1].fill(0, 0, batch * rows);
+    before.colSums[1].fill(0, 0, batch * cols);
     // The first pass streams m too (unread): every pass then fits in the room it reserved, so
     // none fails once the first has run and changed R and C.
-    const sums = summed(() => chunked([p, g, m], [false, false, false], (at, len, i0) => ex.adafactor_sums(at[0], at[1], len, i0, rows, cols, h.eps1)));
+    const sums = summed((s) => chunked([p, g, m], [false, false, false], (at, len, i0) =>
+      ex.adafactor_sums(at[0], at[1], len, i0, rows, cols, h.eps1, rowsAt, colsAt, s)));
     if (!sums) return false;
-    // R, C from the sums (the chain's means); then the factors R / mean(R) and C the kernels read.
-    const [rowSum, colSum] = factors();
-    const rowF = new Float32Array(ex.memory.buffer, ex.adafactor_rowf_at(), batch * rows);
-    const colF = new Float32Array(ex.memory.buffer, ex.adafactor_colf_at(), batch * cols);
+    // R, C from the sums (the chain's means); then the factors the kernels multiply by,
+    // 1 / sqrt(R / mean(R)) and 1 / sqrt(C) (fresh views: the pass may have grown the memory).
+    const { rowSums: [, rowSum], colSums: [, colSum], rowFactors: [rowFAt, rowF], colFactors: [colFAt, colF] } = slots.factors();
     const b2 = h.beta2;
     for (let b = 0; b < batch; b++) {
       let rowMean = 0;
@@ -206,17 +243,17 @@ export function fusedOptimizerKernels(ex: FusedOptimizerExports, streamed: Strea
         rowMean += R[r];
       }
       rowMean /= rows;
-      for (let r = b * rows; r < (b + 1) * rows; r++) rowF[r] = R[r] / rowMean;
+      for (let r = b * rows; r < (b + 1) * rows; r++) rowF[r] = 1 / Math.sqrt(R[r] / rowMean);
       for (let c = b * cols; c < (b + 1) * cols; c++) {
         C[c] = b2 * C[c] + (1 - b2) * (colSum[c] / rows);
-        colF[c] = C[c];
+        colF[c] = 1 / Math.sqrt(C[c]);
       }
     }
     const alpha = h.scaleParameter ? Math.max(h.eps2, Math.sqrt(sums[0] / Math.max(1, n))) * h.rho : h.rho;
-    const rms = summed(() => chunked([g], [false], (at, len, i0) => ex.adafactor_rms(at[0], len, i0, rows, cols)));
+    const rms = summed((s) => chunked([g], [false], (at, len, i0) => ex.adafactor_rms(at[0], len, i0, rows, cols, rowFAt, colFAt, s)));
     if (!rms) return false;
     const clip = Math.max(1, Math.sqrt(rms[1] / Math.max(1, n)) / h.clipThreshold);
     return chunked([p, g, m], [true, false, true], (at, len, i0) =>
-      ex.adafactor_apply(at[0], at[1], at[2], len, i0, rows, cols, sign(h), 1 / clip, alpha, h.weightDecay, h.beta1, 1 - h.beta1));
+      ex.adafactor_apply(at[0], at[1], at[2], len, i0, rows, cols, rowFAt, colFAt, sign(h), 1 / clip, alpha, h.weightDecay, h.beta1, 1 - h.beta1));
   }
 }

@@ -3,7 +3,7 @@ import type { OptimizerKernels } from '../../backend/optimizer-kernels.js';
 import type { Storage } from '../../tensor/dtype.js';
 import { defineOptimizer } from '../define.js';
 import { common } from '../options.js';
-import { chain, flipSign, fusable, l2, like, scratchF64, type Transform } from '../transform.js';
+import { chain, flipSign, fusable, l2, like, scratchF32, scratchF64, type Transform } from '../transform.js';
 import { pow } from '../../backend/math/pow.js';
 
 export interface LambOptions {
@@ -52,7 +52,7 @@ export function lambStep(): Transform<LambOptions, LambState> {
 /**
  * The whole LAMB step in two passes (the chain's arithmetic in its order): the update r and
  * both norms, then θ += -lr · ratio · r. Or the backend's `lambMoments` and `lambApply` kernels
- * (which recompute r in the second pass instead of keeping it).
+ * (r in float32).
  */
 function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions, kernels: OptimizerKernels): boolean {
   const m = s.expAvg;
@@ -68,12 +68,11 @@ function fusedLamb(p: Storage, grad: Storage, s: LambState, h: LambOptions, kern
   const bc2 = 1 - pow(b2, t);
   if (p instanceof Float32Array && kernels.lambMoments && kernels.lambApply) {
     const hyper = { beta1: b1, beta2: b2, eps, weightDecay: wd, bc1, bc2, maximize };
-    const sums = kernels.lambMoments(p, grad as Float32Array, m as Float32Array, v as Float32Array, hyper);
+    const r = scratchF32(p.length);
+    const sums = kernels.lambMoments(p, grad as Float32Array, m as Float32Array, v as Float32Array, r, hyper);
     if (sums) {
       const c = -lr * trustRatio(Math.sqrt(sums[0]), Math.sqrt(sums[1]));
-      if (!kernels.lambApply(p, m as Float32Array, v as Float32Array, hyper, c)) {
-        for (let i = 0; i < p.length; i++) p[i] += c * (m[i] / bc1 / (Math.sqrt(v[i] / bc2) + eps) + wd * p[i]);
-      }
+      if (!kernels.lambApply(p, r, c)) for (let i = 0; i < p.length; i++) p[i] += c * r[i];
       return true;
     }
   }
