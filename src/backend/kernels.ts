@@ -88,7 +88,10 @@ export interface Kernels {
   reduce(op: ReduceOp, x: Storage, outer: number, n: number, inner: number, out: Storage): void;
   /** Index (as a float) of the first max/min along the middle axis of [outer, n, inner]. */
   argReduce(op: 'argmax' | 'argmin', x: Storage, outer: number, n: number, inner: number, out: Storage): void;
-  /** C = alpha * op(A) * op(B) + beta * C. */
+  /**
+   * C = alpha * op(A) * op(B) + beta * C. With beta 0, C's old values are never read (NaN
+   * included, as BLAS specifies), so C may be an unzeroed array; k = 0 then writes zeros.
+   */
   gemm(args: GemmArgs): void;
   /** out = x with its axes permuted: out.shape[i] = shape[perm[i]]. */
   permute(x: Storage, shape: readonly number[], perm: readonly number[], out: Storage): void;
@@ -115,7 +118,7 @@ export interface Kernels {
   conv2dWeightGrad(x: Storage, gy: Storage, batch: ConvBatch, gw: Storage, saved?: unknown): void;
   /**
    * Max pooling of `planes` images [H, W] stacked in x (geometry.channels is ignored; padding
-   * counts as -inf). argmax receives, for each output, the flat index into x of its winner.
+   * counts as -inf), out overwritten. argmax receives, for each output, the flat index into x of its winner.
    */
   maxPool2d(x: Storage, planes: number, geometry: ConvGeometry, out: Storage, argmax: Int32Array): void;
   /** The running sum along the middle axis of x viewed as [outer, n, inner] (accumulated in double precision). */

@@ -4,7 +4,8 @@
  * The newer activations and the distance / normalization helpers are in ./activation-extra.ts,
  * ./vectors.ts and ./norm.ts; they are re-exported here so this stays the one place to look.
  */
-import { defaultGenerator, zeros, Tensor, type DType, type Generator } from '../tensor/index.js';
+import { defaultGenerator, sizeOf, Tensor, type DType, type Generator } from '../tensor/index.js';
+import { allocateForWrite } from '../tensor/dtype.js';
 import { checkOptions } from '../tensor/options.js';
 
 export { linear, conv2d, convTranspose2d, maxPool2d, avgPool2d, softmax, logSoftmax, upsampleNearest } from '../tensor/index.js';
@@ -73,7 +74,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
  * `bernoulli(keep).mul(1 / keep)`: the scale is rounded to the dtype as that product rounds it).
  */
 function scaledMask(keep: number, shape: readonly number[], dtype: DType, generator?: Generator): Tensor {
-  const mask = zeros(shape, { dtype });
+  const mask = new Tensor(allocateForWrite(dtype, sizeOf(shape)), shape); // fillBernoulli writes every element
   const scale = 1 / keep;
   (generator ?? defaultGenerator()).fillBernoulli(mask.data, keep, dtype === 'float32' ? Math.fround(scale) : scale);
   return mask;

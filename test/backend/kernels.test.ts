@@ -606,7 +606,8 @@ for (const name of others) {
         for (let i = 0; i < x.length; i += 13) x[i] = NaN;
         if (x.length > 3) x[3] = -0;
         const n = planes * g.outH * g.outW;
-        const got = [new Float32Array(n), new Int32Array(n)] as const;
+        // Outputs start as garbage: every element must be written.
+        const got = [new Float32Array(n).fill(7), new Int32Array(n).fill(-5)] as const;
         const want = [new Float32Array(n), new Int32Array(n)] as const;
         k.maxPool2d(x, planes, g, got[0], got[1]);
         jsKernels.maxPool2d(x, planes, g, want[0], want[1]);

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { grad } from '../../src/tensor/index.js';
-import { allocate, clearPool, pooledByteCount, poolStatistics } from '../../src/tensor/pool.js';
+import { allocate, clearPool, pooledByteCount, poolStatistics, recycle } from '../../src/tensor/pool.js';
 import * as nn from '../../src/nn/index.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { clipGradNorm } from '../../src/optim/clip.js';
@@ -173,5 +173,29 @@ describe('leaf gradients nobody read', () => {
     assert.deepEqual(unread.params, read.params);
     assert.deepEqual(unread.freshPerStep.slice(2), [0, 0, 0, 0], `new arrays per step: ${unread.freshPerStep}`);
     assert.ok(read.freshPerStep.slice(2).every((n) => n >= 2), `the read gradients (two of pooled size) are new each step: ${read.freshPerStep}`);
+  });
+});
+
+describe('outputs written in full take pooled arrays as they are', () => {
+  test('a product in a pooled array full of NaN: every element overwritten, the numbers of a fresh one', () => {
+    const a = new Tensor(Float32Array.from({ length: 160 * 7 }, (_, i) => (i % 13) - 6), [160, 7]);
+    const b = new Tensor(Float32Array.from({ length: 7 * 150 }, (_, i) => (i % 5) - 2), [7, 150]);
+    clearPool();
+    const want = Array.from(a.matmul(b).data);
+    const empty = new Tensor(new Float32Array(160 * 150), [160, 150]).requiresGrad_();
+    // A backward pass through a product leaves interior gradients of 160 x 150 in the pool; fill them with NaN.
+    empty.mul(2).mul(3).sum().backward();
+    assert.ok(pooledByteCount() >= 160 * 150 * 4, 'the backward pass recycled arrays of the product\'s size');
+    const poisoned: Float32Array[] = [];
+    for (;;) {
+      const before = pooledByteCount();
+      const p = allocate('float32', 160 * 150) as Float32Array;
+      if (pooledByteCount() === before) break; // a fresh array: the pool has no more of this size
+      poisoned.push(p.fill(NaN));
+    }
+    assert.ok(poisoned.length > 0);
+    for (const p of poisoned) recycle(p);
+    assert.deepEqual(Array.from(a.matmul(b).data), want);
+    assert.deepEqual(Array.from(a.reshape(1, 160, 7).matmul(b.reshape(1, 7, 150)).data), want, 'batched');
   });
 });

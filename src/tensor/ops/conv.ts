@@ -10,7 +10,7 @@
  */
 import { kernels } from '../../backend/registry.js';
 import type { ConvBatch, ConvGeometry } from '../../backend/kernels.js';
-import { allocate } from '../dtype.js';
+import { allocateForWrite } from '../dtype.js';
 import { checkOptions } from '../options.js';
 import { shapeToString, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -180,7 +180,8 @@ function convForward(x: Tensor, w: Tensor, p: ConvParams, outHW?: readonly numbe
   const g = geometry(x.shape, w.shape, p, outHW);
   const batch = batchOf(x.shape, w.shape, g, p.groups);
   const yShape = [x.shape[0], w.shape[0], g.outH, g.outW];
-  const out = allocate(x.dtype, sizeOf(yShape), () => `conv2d: output shape ${shapeToString(yShape)}`);
+  // The kernels overwrite their outputs (kernels.ts), so pooled arrays need no zeroing here or in the gradients.
+  const out = allocateForWrite(x.dtype, sizeOf(yShape), () => `conv2d: output shape ${shapeToString(yShape)}`);
   // What the kernel saved of x (its columns) serves the weight gradient; dropped when none is needed.
   let saved: unknown = kernels().conv2d(x.data, w.data, bias && bias.data, batch, out);
   if (!w.requiresGrad) saved = null;
@@ -195,7 +196,7 @@ function convForward(x: Tensor, w: Tensor, p: ConvParams, outHW?: readonly numbe
 /** The gradient of conv2d with respect to its input, given gy; also the transposed convolution. */
 function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
   const g = geometry(xShape, w.shape, p, gy.shape.slice(2));
-  const out = allocate(gy.dtype, sizeOf(xShape));
+  const out = allocateForWrite(gy.dtype, sizeOf(xShape));
   kernels().conv2dInputGrad(gy.data, w.data, batchOf(xShape, w.shape, g, p.groups), out);
   return makeResult(out, xShape, 'conv2dInputGrad', [gy, w], (gz) => [
     gy.requiresGrad ? convForward(gz, w, p, gy.shape.slice(2)) : null,
@@ -206,7 +207,7 @@ function convInputGrad(gy: Tensor, w: Tensor, xShape: readonly number[], p: Conv
 /** The gradient of conv2d with respect to its weight, given the input x and gy. */
 function convWeightGrad(x: Tensor, gy: Tensor, wShape: readonly number[], p: ConvParams, saved: unknown = null): Tensor {
   const g = geometry(x.shape, wShape, p, gy.shape.slice(2));
-  const out = allocate(x.dtype, sizeOf(wShape));
+  const out = allocateForWrite(x.dtype, sizeOf(wShape));
   kernels().conv2dWeightGrad(x.data, gy.data, batchOf(x.shape, wShape, g, p.groups), out, saved);
   return makeResult(out, wShape, 'conv2dWeightGrad', [x, gy], (gw) => [
     x.requiresGrad ? convInputGrad(gy, gw, x.shape, p) : null,

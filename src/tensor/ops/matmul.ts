@@ -1,6 +1,6 @@
 /** Matrix products: batched with broadcasting (NumPy's matmul rules), and the linear map. */
 import { kernels } from '../../backend/registry.js';
-import { allocateForWrite, allocate, requireFloating } from '../dtype.js';
+import { allocateForWrite, requireFloating } from '../dtype.js';
 import { broadcastShapes, sameShape, shapeToString, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor, makeResult, promoted } from './result.js';
@@ -125,7 +125,8 @@ export function gemmOp(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   const k = transA ? ar : ac;
   const n = transB ? br : bc;
   const count = sizeOf(batch);
-  const out = allocate(a.dtype, count * m * n, () => `matmul: output shape ${shapeToString([...batch, m, n])}`);
+  // beta 0 below: the product overwrites every element, so a pooled array need not be zeroed.
+  const out = allocateForWrite(a.dtype, count * m * n, () => `matmul: output shape ${shapeToString([...batch, m, n])}`);
   const kern = kernels();
   for (let i = 0; i < count; i++) {
     kern.gemm({

@@ -1,7 +1,7 @@
 /** Pooling and nearest-neighbour upsampling over [N, C, H, W] (or [C, H, W]) tensors. */
 import { kernels } from '../../backend/registry.js';
 import type { ConvGeometry } from '../../backend/kernels.js';
-import { allocate } from '../dtype.js';
+import { allocate, allocateForWrite } from '../dtype.js';
 import { shapeToString } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { conv2d, pair, type Pair } from './conv.js';
@@ -88,7 +88,7 @@ function poolGeometry(x: Tensor, kernel: Pair, o: MaxPool2dOptions, op: string):
 function extendWithMinusInfinity(x4: Tensor, g: PoolGeometry): Tensor {
   const [n, c, h, w] = x4.shape;
   const [eh, ew] = [h + g.overH, w + g.overW];
-  const out = allocate(x4.dtype, n * c * eh * ew).fill(-Infinity);
+  const out = allocateForWrite(x4.dtype, n * c * eh * ew).fill(-Infinity);
   for (let p = 0; p < n * c; p++) {
     for (let r = 0; r < h; r++) out.set(x4.data.subarray((p * h + r) * w, (p * h + r + 1) * w), (p * eh + r) * ew);
   }
@@ -110,7 +110,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions
     const [n, c, h, w] = x4.shape;
     const shape = [n, c, g.outH, g.outW];
     const count = n * c * g.outH * g.outW;
-    const values = allocate(x4.dtype, count);
+    const values = allocateForWrite(x4.dtype, count); // the kernel writes every output
     const argmax = new Int32Array(count);
     // Ceil mode's last windows hang over the edge: the kernel sees planes grown with -inf, and
     // the winners' positions are mapped back to x4's planes.
