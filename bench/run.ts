@@ -271,7 +271,10 @@ function cell(lib: string, name: string): string {
   if (r.ms === null) return 'n/a*';
   let s = fmtMs(r.ms);
   if (typeof r.gflops === 'number') s += ` (${r.gflops.toFixed(1)} GF/s)`;
-  if (typeof r.steadyMs === 'number') s += ` (steady ${fmtMs(r.steadyMs)}: ${(r.ms / r.steadyMs).toFixed(2)}x)`;
+  if (typeof r.steadyMs === 'number') {
+    const median = typeof r.steadyMedianMs === 'number' ? `, median ${fmtMs(r.steadyMedianMs)}` : '';
+    s += ` (steady ${fmtMs(r.steadyMs)}${median}: ${(r.ms / r.steadyMs).toFixed(2)}x)`;
+  }
   if (r.extrapolatedFrom) s += ` ~`;
   return s;
 }
@@ -421,7 +424,7 @@ const env = [
 const gcNotes = rows.filter((r) => r.name.startsWith('gc:') && typeof r.ms === 'number').map((r) => `  - ${r.lib} ${r.name.slice(3)}: ${r.count} collections, ${fmtMs(r.ms as number)} of ${fmtMs(Number(r.windowMs))} (${((100 * (r.ms as number)) / Number(r.windowMs)).toFixed(0)}%)`);
 const notes = [
   '`~`: extrapolated from the first batches of the epoch (slow libraries, or --quick). `n/a*`: the library cannot run the workload (see below). `-`: not run (the user workloads do not run on descent js and TF.js cpu: minutes each).',
-  'Times are medians of repeated runs (wall clock, one process per library, run one after another). first20 rows: the mean of calls 1-20 in a fresh process, and (steady) the median of calls 100-300 of the same process.',
+  'Times are medians of repeated runs (wall clock, one process per library, run one after another). first20 rows: the mean of calls 1-20 in a fresh process, and (steady) the mean of calls 100-300 of the same process, with their median beside it; the ratio is mean to mean.',
   ...(rows.some((r) => Array.isArray(r.rounds))
     ? [`- ${[...ROUND_WORKLOADS, ...ROUND_FRESH].join(', ')} for ${roundLibs.map((l) => l.label).join(' and ')}: the median of ${ROUNDS} rounds run alternately (each round's figure):`,
       ...rows.filter((r) => Array.isArray(r.rounds)).map((r) => `  - ${r.lib} ${r.name}: ${(r.rounds as number[]).map((v) => fmtMs(v)).join(', ')}`)]

@@ -43,7 +43,11 @@ function median(xs: number[]): number {
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** Fresh-process figure: mean of calls 1-20 and median of calls 100..total of `fn`. */
+/**
+ * Fresh-process figure: the mean of calls 1-20 and the mean of calls 100..total of `fn` (the
+ * same statistic on both sides: a median of the rest would leave out the occasional slow call,
+ * a BLAS thread waking late, that the mean of the first 20 counts), and that median beside it.
+ */
 function firstSteps(lib: string, name: string, fn: () => unknown): void {
   const total = QUICK ? 150 : 300;
   const times: number[] = [];
@@ -53,8 +57,8 @@ function firstSteps(lib: string, name: string, fn: () => unknown): void {
     times.push(performance.now() - t);
   }
   const first20 = mean(times.slice(0, 20));
-  const steady = median(times.slice(99));
-  emit(lib, name, first20, { steadyMs: steady, ratio: first20 / steady, first: times[0], calls: total });
+  const steady = mean(times.slice(99));
+  emit(lib, name, first20, { steadyMs: steady, steadyMedianMs: median(times.slice(99)), ratio: first20 / steady, first: times[0], calls: total });
 }
 
 /** Garbage collections seen in this process (start time, duration in ms), for the gc rows. */
