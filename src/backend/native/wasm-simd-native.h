@@ -61,12 +61,13 @@ N_INLINE v128_t wasm_f32x4_gt(v128_t a, v128_t b) { return (v128_t)(F32(a) > F32
 N_INLINE v128_t wasm_f32x4_ge(v128_t a, v128_t b) { return (v128_t)(F32(a) >= F32(b)); }
 /* pmax(a, b) = a < b ? b : a (the pseudo-maximum). */
 N_INLINE v128_t wasm_f32x4_pmax(v128_t a, v128_t b) { v128_t lt = (v128_t)(F32(a) < F32(b)); return (b & lt) | (a & ~lt); }
-/* max: NaN when either lane is NaN (a's when both are), and max(-0, +0) = +0: the larger lane, the
- * AND of equal lanes' bits, and the NaN lane of an unordered pair, branch-free. */
+/* max: NaN when either lane is NaN (a's when both are), and max(-0, +0) = +0: the larger lane
+ * (b unless a > b), then the AND of equal lanes' bits, then a where a is NaN; branch-free. */
 N_INLINE v128_t wasm_f32x4_max(v128_t a, v128_t b) {
-  v128_t gt = (v128_t)(F32(a) > F32(b)), lt = (v128_t)(F32(a) < F32(b)), eq = (v128_t)(F32(a) == F32(b));
-  v128_t aNaN = (v128_t)(F32(a) != F32(a)), unordered = ~(gt | lt | eq);
-  return (a & (gt | aNaN)) | (b & (lt | (unordered & ~aNaN))) | (a & b & eq);
+  v128_t gt = (v128_t)(F32(a) > F32(b)), eq = (v128_t)(F32(a) == F32(b)), aNaN = (v128_t)(F32(a) != F32(a));
+  v128_t r = (a & gt) | (b & ~gt);
+  r = (a & b & eq) | (r & ~eq);
+  return (a & aNaN) | (r & ~aNaN);
 }
 #define wasm_f32x4_extract_lane(v, i) (F32(v)[i])
 N_INLINE v128_t wasm_f32x4_convert_i32x4(v128_t a) { return (v128_t)__builtin_convertvector(I32(a), n_f32x4); }

@@ -1255,9 +1255,11 @@ void adabelief(float *restrict p, const float *restrict grad, float *restrict m,
 
 /* AdaBound: m, v as Adam's (vmax with AMSBound); eta = clamp(base / (sqrt(v) + eps), lower, upper);
  * p -= eta decay m. */
-/* maxf and minf four lanes at a time (a where a > b, resp. a < b, or a is NaN; else b). */
+/* maxf four lanes at a time (a where a > b or a is NaN; else b). */
 static inline f4 maxf4(f4 a, f4 b) { return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_gt(a, b), wasm_f32x4_ne(a, a))); }
-static inline f4 minf4(f4 a, f4 b) { return wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_lt(a, b), wasm_f32x4_ne(a, a))); }
+/* maxf(a, bound) and minf(a, bound) for a bound that is not NaN, with one comparison each. */
+static inline f4 max_bound4(f4 a, f4 bound) { return wasm_v128_bitselect(bound, a, wasm_f32x4_le(a, bound)); }
+static inline f4 min_bound4(f4 a, f4 bound) { return wasm_v128_bitselect(bound, a, wasm_f32x4_ge(a, bound)); }
 
 /* One element of AdaBound's step, in the vector loop's order of operations. */
 static inline void adabound_at(int i, float *restrict p, const float *restrict grad, float *restrict m, float *restrict v,
@@ -1279,7 +1281,8 @@ EXPORT(adabound)
 void adabound(float *restrict p, const float *restrict grad, float *restrict m, float *restrict v, float *restrict vmax, int n,
               float sign, float wd, float b1, float ob1, float b2, float ob2, float eps, float base, float lower, float upper,
               float decay) {
-  /* by hand: clang leaves the NaN-aware clamp scalar */
+  /* by hand: clang leaves the NaN-aware clamp scalar. lower and upper are never NaN (the
+   * TypeScript side runs the method's loop then). */
   const f4 vsign = wasm_f32x4_splat(sign), vwd = wasm_f32x4_splat(wd), vb1 = wasm_f32x4_splat(b1), vob1 = wasm_f32x4_splat(ob1);
   const f4 vb2 = wasm_f32x4_splat(b2), vob2 = wasm_f32x4_splat(ob2), veps = wasm_f32x4_splat(eps), vbase = wasm_f32x4_splat(base);
   const f4 vlower = wasm_f32x4_splat(lower), vupper = wasm_f32x4_splat(upper), vdecay = wasm_f32x4_splat(decay);
@@ -1295,7 +1298,7 @@ void adabound(float *restrict p, const float *restrict grad, float *restrict m, 
       vi = maxf4(wasm_v128_load(vmax + i), vi);
       wasm_v128_store(vmax + i, vi);
     }
-    f4 eta = minf4(maxf4(wasm_f32x4_div(vbase, wasm_f32x4_add(wasm_f32x4_sqrt(vi), veps)), vlower), vupper);
+    f4 eta = min_bound4(max_bound4(wasm_f32x4_div(vbase, wasm_f32x4_add(wasm_f32x4_sqrt(vi), veps)), vlower), vupper);
     wasm_v128_store(p + i, wasm_f32x4_sub(pi, wasm_f32x4_mul(wasm_f32x4_mul(eta, vdecay), mi)));
   }
   for (; i < n; i++) adabound_at(i, p, grad, m, v, vmax, sign, wd, b1, ob1, b2, ob2, eps, base, lower, upper, decay);

@@ -147,7 +147,8 @@ export function streamedOptimizerKernels(ex: StreamedOptimizerExports, streamed:
     adabelief: (p, g, m, s, sMax, h: AdaBeliefHyper) => run([p, g, m, s, sMax], (at, n) =>
       ex.adabelief(at[0], at[1], at[2], at[3], at[4], n, sign(h), h.weightDecay, h.decoupled ? 1 : 0, h.beta1, 1 - h.beta1, h.beta2,
         1 - h.beta2, h.eps, h.bc1, h.bc2, h.lr)),
-    adabound: (p, g, m, v, vMax, h: AdaBoundHyper) => run([p, g, m, v, vMax], (at, n) =>
+    // The kernel's clamp assumes bounds that are not NaN; with one, the method's own loop runs.
+    adabound: (p, g, m, v, vMax, h: AdaBoundHyper) => !Number.isNaN(h.lower) && !Number.isNaN(h.upper) && run([p, g, m, v, vMax], (at, n) =>
       ex.adabound(at[0], at[1], at[2], at[3], at[4], n, sign(h), h.weightDecay, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, h.eps,
         h.base, h.lower, h.upper, h.decay)),
     adadelta: (p, g, sq, acc, h: AdadeltaHyper) => run([p, g, sq, acc], (at, n) =>
