@@ -29,6 +29,7 @@ import { createWasmKernels, WASM_MT_URL, WASM_URL, wasmApi, wasmSimdSupported, t
 import { defaultWasmThreads, MAX_WASM_THREADS, wasmThreadsProblem, type PoolBlas } from './wasm/threads.js';
 import { WEIGHT_GRAD_CHUNK, type RawSgemm } from './wasm/blas-parts.js';
 import { openNativeKernels, type NativeKernels, type NativeKoffi, type NativeStamp } from './native/index.js';
+import { NATIVE_IMAGE_WORK } from './native/conv.js';
 import { isNode, nodeBuiltin } from '../platform/node-builtin.js';
 
 export type BackendName = 'js' | 'wasm' | 'blas';
@@ -229,7 +230,8 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         const large = nativeConv
           ? () => nativeConv
           : imageThreads > 1 ? () => blasImagesWasm(poolBlas!)?.convWithGemm(blas.gemm, oneThread!) ?? null : undefined;
-        const conv = w && process.env.DESCENT_BLAS_CONV !== 'js' ? w.convWithGemm(blas.gemm, oneThread ? { ...oneThread, large } : undefined) : jsConv;
+        const hooks = oneThread ? { ...oneThread, large, ...(nativeConv ? { largeWork: NATIVE_IMAGE_WORK } : {}) } : undefined;
+        const conv = w && process.env.DESCENT_BLAS_CONV !== 'js' ? w.convWithGemm(blas.gemm, hooks) : jsConv;
         const images = large ? `, large convolutions whole images on ${imageThreads} thread${imageThreads > 1 ? 's' : ''}${nativeConv ? ' (native)' : ''}` : '';
         const rest = 'kernels' in native
           ? `${native.description} for elementwise maps, sums and optimizer steps, ${over} for the rest`

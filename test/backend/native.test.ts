@@ -110,18 +110,27 @@ describe('native kernels', () => {
     });
   });
 
-  test('large convolutions on threads: the image-by-image loop\'s bits on 1, 2 and 3 threads', (t) => {
-    if (!built) return t.skip('the native kernels are not built here');
+  /** The pieces the convolution tests share, made once (a second findBlas in one process finds the library already set up). */
+  let convParts: { lib: NonNullable<ReturnType<typeof findBlas>>; one: ReturnType<typeof createWasmKernels>; blasKernels: ReturnType<typeof createBlasKernels>; native: ReturnType<typeof openNativeKernels> } | null | undefined;
+  function convSetup(): typeof convParts {
+    if (convParts !== undefined) return convParts;
     const koffi = createRequire(import.meta.url)('koffi') as NativeKoffi & Parameters<typeof findBlas>[0];
     const lib = findBlas(koffi);
-    if (!lib || !adaptsThreads(lib)) return t.skip('needs a CBLAS whose thread count descent sets (OpenBLAS)');
+    if (!lib || !adaptsThreads(lib)) return (convParts = null);
     const one = createWasmKernels(new WA.Module(readFileSync(WASM_URL)));
     const blasKernels = createBlasKernels(lib, { ...jsKernels, ...one.kernels });
+    const stamp = JSON.parse(readFileSync(`${library}.json`, 'utf8')) as NativeStamp;
+    return (convParts = { lib, one, blasKernels, native: openNativeKernels(koffi, library, stamp, jsKernels) });
+  }
+
+  test('large convolutions on threads: the image-by-image loop\'s bits on 1, 2 and 3 threads', (t) => {
+    if (!built) return t.skip('the native kernels are not built here');
+    const parts = convSetup();
+    if (!parts) return t.skip('needs a CBLAS whose thread count descent sets (OpenBLAS)');
+    const { lib, one, blasKernels, native } = parts;
     const oneThread = blasKernels.oneThread!;
     // The loop every large convolution's bits are defined by (blas-images.test.ts: the workers give them too).
     const imageByImage = one.convWithGemm(blasKernels.gemm, { gemm: oneThread.gemm, set: oneThread.set });
-    const stamp = JSON.parse(readFileSync(`${library}.json`, 'utf8')) as NativeStamp;
-    const native = openNativeKernels(koffi, library, stamp, jsKernels);
     const gen = new Generator(5);
     const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => gen.uniform(-1, 1));
     const batch = (n: number, groups: number, channels: number, size: number, outChannels: number, pad: number): ConvBatch => {
@@ -150,6 +159,41 @@ describe('native kernels', () => {
           assert.equal(k, -1, `${b.n} images, ${b.groups} groups, ${threads} threads: ${what}[${k}] is ${got[i][k]} natively, ${want[i][k]} image by image`);
         });
       }
+    }
+  });
+
+  test('convolutions with small planes (which the wasm path batches) natively: the same bits on 1, 2 and 3 threads, the batched numbers within rounding', (t) => {
+    if (!built) return t.skip('the native kernels are not built here');
+    const parts = convSetup();
+    if (!parts) return t.skip('needs a CBLAS whose thread count descent sets (OpenBLAS)');
+    const { lib, one, blasKernels, native } = parts;
+    const oneThread = blasKernels.oneThread!;
+    const batched = one.convWithGemm(blasKernels.gemm, { gemm: oneThread.gemm, set: oneThread.set });
+    const gen = new Generator(6);
+    const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => gen.uniform(-1, 1));
+    // The bench's second convolution: 16 -> 32 channels on 14 x 14 with padding 1 (a plane of 196 outputs).
+    const g = { channels: 16, height: 14, width: 14, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outH: 14, outW: 14 };
+    const b: ConvBatch = { n: 21, groups: 1, outChannels: 32, geometry: g };
+    const x = rand(21 * 16 * 196), w = rand(32 * 16 * 9), bias = rand(32), gy = rand(21 * 32 * 196);
+    const passes = (k: Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>): Float32Array[] => {
+      const y = new Float32Array(gy.length).fill(NaN), gx = new Float32Array(x.length).fill(NaN), gw = new Float32Array(w.length).fill(NaN);
+      k.conv2d.call(jsKernels, x, w, bias, b, y);
+      k.conv2dInputGrad.call(jsKernels, gy, w, b, gx);
+      k.conv2dWeightGrad.call(jsKernels, x, gy, b, gw);
+      return [y, gx, gw];
+    };
+    const want = passes(batched);
+    let first: Float32Array[] | null = null;
+    for (const threads of [1, 2, 3]) {
+      const got = passes(native.imageConvolutions(lib.path, threads, oneThread.set, jsKernels)!);
+      first ??= got;
+      ['y', 'gx', 'gw'].forEach((what, i) => {
+        const k = got[i].findIndex((v, j) => !Object.is(v, first![i][j]));
+        assert.equal(k, -1, `${threads} threads: ${what}[${k}] is ${got[i][k]}, ${first![i][k]} on one thread`);
+        // float32 rounding of sums of up to 21 * 196 products of numbers in [-1, 1], added in other orders
+        const far = got[i].findIndex((v, j) => !(Math.abs(v - want[i][j]) <= 2e-3));
+        assert.equal(far, -1, `${what}[${far}] is ${got[i][far]} natively, ${want[i][far]} batched`);
+      });
     }
   });
 

@@ -219,6 +219,12 @@ export interface ConvGemmHooks {
    * program without one never creates that instance; null: they stay here.
    */
   large?: () => Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'> | null;
+  /**
+   * With it, `large` takes every convolution of at least this many multiply-adds, whatever its
+   * plane (the native whole-image path, which copies nothing and so needs no batching of small
+   * planes); without it, those of IMAGE_PARALLEL_WORK and more with planes of DIRECT_PLANE outputs.
+   */
+  largeWork?: number;
 }
 
 /**
@@ -762,7 +768,8 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
 
     const direct = (b: ConvBatch): boolean => b.geometry.outH * b.geometry.outW >= DIRECT_PLANE;
     /** A direct convolution large enough for whole images on each thread (IMAGE_PARALLEL_WORK). */
-    const large = (b: ConvBatch): boolean => direct(b) && convWork(b) >= IMAGE_PARALLEL_WORK;
+    const largeWork = hooks?.largeWork;
+    const large = (b: ConvBatch): boolean => (largeWork === undefined ? direct(b) && convWork(b) >= IMAGE_PARALLEL_WORK : convWork(b) >= largeWork);
     const imagePool = (b: ConvBatch): boolean => pool?.blas != null && hooks !== undefined && large(b);
 
     function runImages(fn: 'conv2d_blas_part' | 'conv2d_input_grad_blas_part' | 'conv2d_weight_grad_blas_part', units: number,
