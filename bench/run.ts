@@ -20,7 +20,7 @@
  *
  * PyTorch runs as three processes: tuned as descent tunes its own process (glibc's allocator as
  * src/backend/allocator.ts sets it, here through MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_,
- * and OpenBLAS's short spin, OPENBLAS_THREAD_TIMEOUT=16, as src/backend/blas sets it) on
+ * with the same 60 MiB of heap touched up front by torch_bench.py, and OpenBLAS's short spin, OPENBLAS_THREAD_TIMEOUT=16, as src/backend/blas sets it) on
  * 2 threads and on 1 thread, and untuned on 2 threads. The targets compare descent with tuned
  * PyTorch at its faster thread count, workload by workload (descent's BLAS uses up to 2
  * threads: the same budget); the untuned column stays beside it. The descent wasm column runs as a fresh

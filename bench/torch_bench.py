@@ -8,8 +8,10 @@ figure); with BENCH_ONLY=peak, the machine's peak sgemm and stream bandwidth ins
 
 Environment: BENCH_TORCH_THREADS (torch.set_num_threads), BENCH_LIB_ID (the lib field),
 BENCH_QUICK, BENCH_ONLY, BENCH_NO_FRESH (as in bench/lib/timing.ts). bench/run.ts gives it
-glibc's allocator tuning through MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, or not.
+glibc's allocator tuning through MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_, or not; tuned,
+it also touches the heap once as descent's tuneNativeAllocator does (touch_heap below).
 """
+import ctypes
 import gzip
 import json
 import os
@@ -28,6 +30,31 @@ if THREADS:
     torch.set_num_threads(THREADS)
 ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
 DATA_DIR = os.environ.get("DESCENT_FASHION_MNIST", "/usr/share/datasets/fashion-mnist")
+
+
+def touch_heap(below):
+    """The heap touched once as src/backend/allocator.ts does for descent: a block of whole
+    2 MiB pages under the mmap threshold, advised to use huge pages, written and freed into the
+    heap, so that the first tensors' pages are not faulted in fresh."""
+    huge = 2 * 1024 * 1024
+    size = (below - 2 * huge) // huge * huge
+    libc = ctypes.CDLL("libc.so.6")
+    libc.aligned_alloc.restype = ctypes.c_void_p
+    libc.aligned_alloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    libc.free.argtypes = [ctypes.c_void_p]
+    block = libc.aligned_alloc(huge, size)
+    if block:
+        libc.madvise(block, size, 14)  # MADV_HUGEPAGE
+        ctypes.memset(block, 0, size)
+        libc.free(block)
+    return size if block else 0
+
+
+if "MALLOC_MMAP_THRESHOLD_" in os.environ:
+    TOUCHED = touch_heap(int(os.environ["MALLOC_MMAP_THRESHOLD_"]))
+else:
+    TOUCHED = 0
 
 
 def wanted(name):
@@ -93,7 +120,8 @@ def read_idx(path):
 def main():
     torch.manual_seed(0)
     emit("info", 0, version=torch.__version__, threads=torch.get_num_threads(),
-         allocator=" ".join(f"{k}={os.environ[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in os.environ) or "untuned",
+         allocator=(" ".join(f"{k}={os.environ[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if k in os.environ)
+                    + (f", {TOUCHED >> 20} MiB of heap touched" if TOUCHED else "")) or "untuned",
          blas=torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in torch.__config__.show() else "?")
     with torch.no_grad():
         for n in (128, 512, 1024):

@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tuneNativeAllocator } from '../../src/backend/allocator.js';
@@ -162,7 +163,16 @@ describe('native allocator tuning', () => {
     const glibc = process.platform === 'linux' && !!(process.report?.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
     const tuned = tuneNativeAllocator();
     assert.equal(tuned.applied, glibc, tuned.detail);
-    if (glibc) assert.match(tuned.detail, /mmap threshold 64 MiB, trim threshold 256 MiB/);
+    if (glibc) {
+      assert.match(tuned.detail, /mmap threshold 64 MiB, trim threshold 256 MiB, 60 MiB of heap touched/);
+      // The touched block went back into the heap, not to the system: glibc counts it as free heap bytes.
+      const koffi = createRequire(import.meta.url)('koffi');
+      const fields = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
+      const info = koffi.struct('descent_mallinfo2', Object.fromEntries(fields.map((f) => [f, 'size_t'])));
+      const mallinfo2 = koffi.load('libc.so.6').func('mallinfo2', info, []);
+      const free = Number(mallinfo2().fordblks);
+      assert.ok(free >= 60 * 2 ** 20, `the heap keeps ${free >> 20} MiB free after the tuning, expected at least 60`);
+    }
     process.env.DESCENT_TUNE_MALLOC = '0';
     try {
       assert.deepEqual(tuneNativeAllocator(), { applied: false, detail: 'DESCENT_TUNE_MALLOC=0' });
