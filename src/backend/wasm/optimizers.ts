@@ -99,7 +99,7 @@ export type StreamedKernels = Pick<OptimizerKernels, 'adam' | 'sgd' | 'rmsprop' 
   Required<Pick<OptimizerKernels, 'nadam' | 'radam' | 'adamax' | 'adamLike' | 'adabelief' | 'adabound' | 'adadelta' | 'lion' | 'sign' | 'rprop' |
     'lars' | 'novograd' | 'asgd' | 'adashift' | 'ema' | 'swa'>>;
 
-/** The kernels that sum over their arrays as they go, and the Generator's bulk draws. */
+/** The kernels that sum over their arrays as they go. */
 type Summing = Required<Pick<OptimizerKernels, 'sumSquares' | 'lambMoments' | 'lambApply' | 'maxSquare' | 'adafactor'>>;
 
 /** The capacity of Adafactor's row and column arrays (kernels.c's AF_MAX): larger tensors run the method's own loop. */
