@@ -41,7 +41,8 @@ export interface AllocatorTuning {
 /**
  * Sets glibc's mmap threshold to `mmapThresholdBytes` (default 64 MiB) and its trim threshold
  * to four times that, through koffi, then touches a heap block just under the threshold once
- * (see the module's doc; about 4-40 ms, with or without huge pages). Does nothing (and says
+ * (see the module's doc; 36-45 ms here with small pages, 7-130 ms with huge pages, whose
+ * faults may wait on the kernel compacting memory). Does nothing (and says
  * why) off Linux, without glibc, or when DESCENT_TUNE_MALLOC=0.
  */
 export function tuneNativeAllocator(mmapThresholdBytes = 64 * 1024 * 1024): AllocatorTuning {

@@ -97,6 +97,7 @@ function registerWasm(module: WasmModule, mtModule: WasmModule | null, threads: 
   wasmMtModule = mtModule;
   wasmThreadCount = threads;
   const w = createWasmKernels(module, mtModule ? { module: mtModule, threads } : undefined);
+  w.primeGemm();
   const on = w.threads > 1 ? `; GEMM and convolutions on up to ${w.threads} threads` : '';
   registerBackend(w.kernels, `WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool)${on}; js for the rest and for float64`, w.optimizerKernels);
   return { ok: true, value: w };

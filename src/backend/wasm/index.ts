@@ -135,12 +135,12 @@ const PRIME_PRODUCTS = 20;
 const PRIME_SIZE = 64;
 
 /**
- * Runs a few small products at creation so that V8 has sgemm's code optimized before the
- * first real one. V8 runs a wasm function first as its baseline compiler's code (Liftoff) and
+ * Runs a few small products (when the wasm backend registers) so that V8 has sgemm's code
+ * optimized before the first real one. V8 runs a wasm function first as its baseline compiler's code (Liftoff) and
  * recompiles it with TurboFan in the background once it has run enough: the first three
  * 512 x 512 products of a process took 35-70 ms instead of 6-8, and the first 20 averaged
  * 1.5-1.9x the later ones. Twenty 64 x 64 x 64 products (3-5 ms) spend that budget up front
- * (the first 20 then average 1.1-1.2x). The operands are the arena's zeros; nothing is kept.
+ * (the first 20 then average 1.1-1.2x). The operands are whatever the arena holds; nothing is kept.
  */
 function primeGemm(ex: Exports, arena: Arena): void {
   const n = PRIME_SIZE;
@@ -216,6 +216,11 @@ export interface WasmKernels {
   readyThreads(): number;
   /** How many parts of split calls the worker threads have run (0 without threads). */
   workerParts(): number;
+  /**
+   * Runs {@link primeGemm} on this instance: for the wasm backend, whose products are this
+   * module's sgemm (the blas backend's instances never run it, so they skip the 3-5 ms).
+   */
+  primeGemm(): void;
   /** The fused optimizer steps (float32, streamed through the module's memory). */
   optimizerKernels: Omit<OptimizerKernels, 'name'>;
   /**
@@ -281,7 +286,6 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
   const ex = mt ? mt.ex : (new wasmApi.Instance(module, {}).exports as unknown as Exports);
   const pool = mt?.pool ?? null;
   const arena = new Arena(ex, pool ? pool.end : undefined);
-  primeGemm(ex, arena);
   /** Threads ready for a call of `work` multiply-adds (1 below MT_WORK). */
   const threadsFor = (work: number): number => (pool && work >= MT_WORK ? pool.available() : 1);
 
@@ -913,6 +917,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     },
     readyThreads: () => (pool ? pool.available() : 1),
     workerParts: () => (pool ? pool.workerParts : 0),
+    primeGemm: () => primeGemm(ex, arena),
     kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, sortOrder, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
     optimizerKernels: fusedOptimizerKernels(ex, streamed),
     convWithGemm,
