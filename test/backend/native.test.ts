@@ -123,6 +123,16 @@ describe('native kernels', () => {
     return (convParts = { lib, one, blasKernels, native: openNativeKernels(koffi, library, stamp, jsKernels) });
   }
 
+  type Convs = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+  /** y, gx and gw from `k`'s three passes, into outputs that start as NaN (each must be written in full). */
+  function convPasses(k: Convs, b: ConvBatch, x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array): Float32Array[] {
+    const y = new Float32Array(gy.length).fill(NaN), gx = new Float32Array(x.length).fill(NaN), gw = new Float32Array(w.length).fill(NaN);
+    k.conv2d.call(jsKernels, x, w, bias, b, y);
+    k.conv2dInputGrad.call(jsKernels, gy, w, b, gx);
+    k.conv2dWeightGrad.call(jsKernels, x, gy, b, gw);
+    return [y, gx, gw];
+  }
+
   test('large convolutions on threads: the image-by-image loop\'s bits on 1, 2 and 3 threads', (t) => {
     if (!built) return t.skip('the native kernels are not built here');
     const parts = convSetup();
@@ -137,23 +147,15 @@ describe('native kernels', () => {
       const out = size + 2 * pad - 2;
       return { n, groups, outChannels, geometry: { channels, height: size, width: size, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: pad, padW: pad, dilationH: 1, dilationW: 1, outH: out, outW: out } };
     };
-    type Convs = Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
-    const passes = (k: Convs, b: ConvBatch, x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array): Float32Array[] => {
-      const y = new Float32Array(gy.length), gx = new Float32Array(x.length).fill(7), gw = new Float32Array(w.length);
-      k.conv2d.call(jsKernels, x, w, bias, b, y);
-      k.conv2dInputGrad.call(jsKernels, gy, w, b, gx);
-      k.conv2dWeightGrad.call(jsKernels, x, gy, b, gw);
-      return [y, gx, gw];
-    };
     for (const b of [batch(64, 1, 32, 26, 64, 0), batch(13, 1, 32, 24, 64, 1), batch(9, 2, 16, 26, 64, 0)]) {
       const g = b.geometry;
       const x = rand(b.n * b.groups * g.channels * g.height * g.width), w = rand(b.outChannels * g.channels * 9), bias = rand(b.outChannels);
       const gy = rand(b.n * b.outChannels * g.outH * g.outW);
-      const want = passes(imageByImage, b, x, w, bias, gy);
+      const want = convPasses(imageByImage, b, x, w, bias, gy);
       for (const threads of [1, 2, 3]) {
         const convs = native.imageConvolutions(lib.path, threads, oneThread.set, jsKernels);
         assert.ok(convs, `${lib.path} has no cblas_sgemm for the native convolutions`);
-        const got = passes(convs, b, x, w, bias, gy);
+        const got = convPasses(convs, b, x, w, bias, gy);
         ['y', 'gx', 'gw'].forEach((what, i) => {
           const k = got[i].findIndex((v, j) => !Object.is(v, want[i][j]));
           assert.equal(k, -1, `${b.n} images, ${b.groups} groups, ${threads} threads: ${what}[${k}] is ${got[i][k]} natively, ${want[i][k]} image by image`);
@@ -175,17 +177,10 @@ describe('native kernels', () => {
     const g = { channels: 16, height: 14, width: 14, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, outH: 14, outW: 14 };
     const b: ConvBatch = { n: 21, groups: 1, outChannels: 32, geometry: g };
     const x = rand(21 * 16 * 196), w = rand(32 * 16 * 9), bias = rand(32), gy = rand(21 * 32 * 196);
-    const passes = (k: Pick<Kernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>): Float32Array[] => {
-      const y = new Float32Array(gy.length).fill(NaN), gx = new Float32Array(x.length).fill(NaN), gw = new Float32Array(w.length).fill(NaN);
-      k.conv2d.call(jsKernels, x, w, bias, b, y);
-      k.conv2dInputGrad.call(jsKernels, gy, w, b, gx);
-      k.conv2dWeightGrad.call(jsKernels, x, gy, b, gw);
-      return [y, gx, gw];
-    };
-    const want = passes(batched);
+    const want = convPasses(batched, b, x, w, bias, gy);
     let first: Float32Array[] | null = null;
     for (const threads of [1, 2, 3]) {
-      const got = passes(native.imageConvolutions(lib.path, threads, oneThread.set, jsKernels)!);
+      const got = convPasses(native.imageConvolutions(lib.path, threads, oneThread.set, jsKernels)!, b, x, w, bias, gy);
       first ??= got;
       ['y', 'gx', 'gw'].forEach((what, i) => {
         const k = got[i].findIndex((v, j) => !Object.is(v, first![i][j]));
