@@ -27,8 +27,8 @@ const wasmDir = join(root, 'src/backend/wasm');
 const nativeDir = join(root, 'src/backend/native');
 const output = join(nativeDir, 'kernels.so');
 const stampPath = join(nativeDir, 'kernels.so.json');
-const cSources = [...['kernels.c', 'adashift.c', 'averaging.c'].map((f) => join(wasmDir, f)), join(nativeDir, 'conv-images.c')];
-const headers = [join(wasmDir, 'simd.h'), join(wasmDir, 'f64-lanes.h'), join(nativeDir, 'wasm-simd-native.h')];
+const cSources = [...['kernels.c', 'adashift.c', 'averaging.c'].map((f) => join(wasmDir, f)), ...['conv-images.c', 'normal32-lanes.c'].map((f) => join(nativeDir, f))];
+const headers = [...['simd.h', 'f64-lanes.h', 'xoshiro-lanes.h', 'normal32-consts.h'].map((f) => join(wasmDir, f)), ...['wasm-simd-native.h', 'normal32-lanes.h'].map((f) => join(nativeDir, f))];
 const args = process.argv.slice(2);
 const ifStale = args.includes('--if-stale');
 

@@ -71,6 +71,8 @@ let wasmMtModule: WasmModule | null = null;
 let wasmThreadCount = 1;
 let wasmForBlas: WasmKernels | undefined;
 let wasmForBlasImages: WasmKernels | undefined;
+/** Whether the wasm backend's GEMM has been primed (once, on its first activation). */
+let wasmPrimed = false;
 const blasByPath = new Map<string, Loaded<BlasLibrary | null>>();
 
 function message(e: unknown): string {
@@ -97,10 +99,25 @@ function registerWasm(module: WasmModule, mtModule: WasmModule | null, threads: 
   wasmMtModule = mtModule;
   wasmThreadCount = threads;
   const w = createWasmKernels(module, mtModule ? { module: mtModule, threads } : undefined);
-  w.primeGemm();
   const on = w.threads > 1 ? `; GEMM and convolutions on up to ${w.threads} threads` : '';
   registerBackend(w.kernels, `WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool)${on}; js for the rest and for float64`, w.optimizerKernels);
   return { ok: true, value: w };
+}
+
+/**
+ * Makes the wasm backend the active one, with its first products' cost paid up front: the GEMM
+ * primed (`primeGemm`, 3-5 ms) and the worker threads started rather than on the first large
+ * product. A worker is ready some 40-55 ms after it starts, and the first training steps of a
+ * fresh process ran on one thread until then (the mean of the MLP's first 20 steps: 13.2 ms
+ * against 14.3 started lazily, six A/B runs, 2-core VM, 2026-12-03). Unref'd, the workers never
+ * keep the process alive. Only here: a process on the blas backend registers wasm too, and
+ * pays for neither.
+ */
+function activateWasm(w: WasmKernels): void {
+  setBackend('wasm');
+  if (!wasmPrimed) w.primeGemm();
+  wasmPrimed = true;
+  w.readyThreads();
 }
 
 /** The wasm kernels under the blas backend: a one-thread instance (its memory is not shared, so copies into it run at memcpy speed). */
@@ -235,10 +252,13 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         const conv = w && process.env.DESCENT_BLAS_CONV !== 'js' ? w.convWithGemm(blas.gemm, hooks) : jsConv;
         const images = large ? `, large convolutions whole images on ${imageThreads} thread${imageThreads > 1 ? 's' : ''}${nativeConv ? ' (native)' : ''}` : '';
         const rest = 'kernels' in native
-          ? `${native.description} for elementwise maps, sums and optimizer steps, ${over} for the rest`
+          ? `${native.description} for elementwise maps, sums, optimizer steps${native.normal32 ? ' and float32 normals' : ''}, ${over} for the rest`
           : `${over} kernels for the rest${native.reason ? ` (${native.reason})` : ''}`;
+        // The Generator's bulk draws stay wasm's, but for the float32 normals where the native library has them.
+        const wasmRandom = w?.optimizerKernels.random;
+        const random = wasmRandom && 'kernels' in native && native.normal32 ? { random: { ...wasmRandom, normal32: native.normal32 } } : {};
         registerBackend({ ...base, ...('kernels' in native ? native.kernels : {}), ...blas, ...conv }, `${lib.description} (${lib.path}) for GEMM${images}; ${rest}`,
-          { ...(w ? w.optimizerKernels : {}), ...('kernels' in native ? native.optimizerKernels : {}) });
+          { ...(w ? w.optimizerKernels : {}), ...('kernels' in native ? native.optimizerKernels : {}), ...random });
       }
       result = { ok: true, value: lib };
     } catch (e) {
@@ -292,7 +312,7 @@ export function initBackend(options: InitBackendOptions = {}): BackendInfo {
     } else if (want === 'blas') notice(`BLAS backend unavailable (no CBLAS library found; set DESCENT_BLAS to its path); using ${fallbackName}`, options);
   }
   if (w.ok) {
-    setBackend('wasm');
+    activateWasm(w.value);
   } else {
     notice(`wasm backend unavailable (${w.reason}); using js`, options);
     setBackend('js');
@@ -338,7 +358,7 @@ export async function initBackendAsync(options: InitBackendOptions = {}): Promis
   applyThreads(options);
   if (wasm.ok) {
     // Switch unless the user picked another backend while this was loading.
-    if (backendInfo().name === 'js') setBackend('wasm');
+    if (backendInfo().name === 'js') activateWasm(wasm.value);
   } else {
     notice(`wasm backend unavailable (${wasm.reason}); using js`, options);
   }

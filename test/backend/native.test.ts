@@ -110,6 +110,48 @@ describe('native kernels', () => {
     });
   });
 
+  test('the float32 normal stream on 8 and 16 lanes: the js loop\'s bits and state, added, in place and filled', (t) => {
+    if (!built) return t.skip('the native kernels are not built here');
+    const koffi = createRequire(import.meta.url)('koffi') as NativeKoffi;
+    const stamp = JSON.parse(readFileSync(`${library}.json`, 'utf8')) as NativeStamp;
+    const lib = koffi.load(library);
+    const width = lib.func(stamp.prototypes.normal32_lanes_width)() as number;
+    const run = lib.func(stamp.prototypes.normal32_lanes);
+    const widths = [8, 16].filter((w) => w <= width);
+    if (widths.length === 0) return t.skip('this CPU has neither AVX2 nor AVX-512');
+    // Every path (lanes of 1016 pairs, 2032 elements): groups of all lanes, a last group of 4 or
+    // more, fewer lanes' pairs one by one, odd counts.
+    const lane = 2032;
+    const lengths = [0, 1, 2, lane - 1, lane, lane + 1, 4 * lane - 1, 4 * lane, 8 * lane - 1, 16 * lane, 16 * lane + 3 * lane + 1, 16 * lane + 5 * lane + 1, 65025, 300_001];
+    const previous = backendInfo().name;
+    setBackend('js');
+    try {
+      for (const n of lengths) {
+        for (const how of ['add', 'in-place', 'fill'] as const) {
+          const x = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7) * 2);
+          const g = new Generator(n + 11);
+          const start = g.getState().slice(0, 4);
+          const want = new Float32Array(n);
+          if (how === 'fill') g.fillNormal32(want, 0.25, 1.5);
+          else g.addNormal32(want, x, 1.5);
+          const wantState = g.getState().slice(0, 4);
+          for (const lanes of widths) {
+            const state = Int32Array.from(start);
+            const xi = Float32Array.from(x);
+            const out = how === 'in-place' ? xi : new Float32Array(n);
+            assert.equal(run(lanes, state, how === 'fill' ? null : xi, out, n, how === 'fill' ? 0 : 1, how === 'fill' ? 0.25 : 0, 1.5), 1);
+            const i = out.findIndex((v, j) => !Object.is(v, want[j]));
+            assert.equal(i, -1, `${lanes} lanes, ${how}, n=${n}: [${i}] is ${out[i]}, expected ${want[i]}`);
+            assert.deepEqual([...state], wantState, `${lanes} lanes, ${how}, n=${n}: the state after`);
+          }
+        }
+      }
+    } finally {
+      setBackend(previous);
+    }
+    assert.equal(run(32, new Int32Array(4), null, new Float32Array(4), 4, 0, 0, 1), 0, 'a width the kernel has not is refused');
+  });
+
   /** The pieces the convolution tests share, made once (a second findBlas in one process finds the library already set up). */
   let convParts: { lib: NonNullable<ReturnType<typeof findBlas>>; one: ReturnType<typeof createWasmKernels>; blasKernels: ReturnType<typeof createBlasKernels>; native: ReturnType<typeof openNativeKernels> } | null | undefined;
   function convSetup(): typeof convParts {

@@ -12,7 +12,7 @@ import { radius32, sincos32 } from '../../src/tensor/normal32.js';
 import { erf } from '../../src/backend/js/special.js';
 import '../helpers/backends.js';
 
-const LENGTHS = [0, 1, 2, 3, 7, 8, 9, 1000, 8191, 8192, 8193, 16383, 16384, 16385, 100_003];
+const LENGTHS = [0, 1, 2, 3, 7, 8, 9, 1000, 8191, 8192, 8193, 16383, 16384, 16385, 24577, 100_003];
 const SEEDS = [1, 2 ** 31 + 12345, 987654321];
 const ULP = 2 ** -23;
 

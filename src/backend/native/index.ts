@@ -9,12 +9,14 @@
  *
  * Covered: the elementwise maps with a wasm kernel, sums, scatter-add, max-pool, cumsum, the
  * fused optimizer steps (the one-pass ones and those that sum norms as they go), and the large
- * convolutions on threads (conv.ts). Everything else (float64, ops without a kernel, random
+ * convolutions on threads (conv.ts), and the Generator's float32 normal stream on 16 or 8
+ * lanes (normal32-lanes.c). Everything else (float64, ops without a kernel, the other random
  * draws) stays with the backend below.
  */
 import type { BinaryOp, ConvGeometry, Kernels, ReduceOp, UnaryOp } from '../kernels.js';
 import type { Storage } from '../storage.js';
 import type { OptimizerKernels } from '../optimizer-kernels.js';
+import type { RandomKernels } from '../random-kernels.js';
 import { coalesceTo4 } from '../js/broadcast.js';
 import { BINARY_CODES, UNARY_CODES } from '../wasm/codes.js';
 import {
@@ -46,6 +48,8 @@ const MIN_REDUCE = 4096;
 export interface NativeKernels {
   kernels: Partial<Kernels>;
   optimizerKernels: Partial<Omit<OptimizerKernels, 'name'>>;
+  /** The Generator's float32 normal stream on 16 (AVX-512) or 8 (AVX2) lanes (normal32-lanes.c); null where the CPU has neither. */
+  normal32: NonNullable<RandomKernels['normal32']> | null;
   /** e.g. 'native kernels (Debian clang version 14.0.6)'. */
   description: string;
   /** The large convolutions on `threads` threads with the CBLAS at `libraryPath` (see conv.ts); null where it lacks cblas_sgemm. */
@@ -152,8 +156,15 @@ export function openNativeKernels(koffi: NativeKoffi, path: string, stamp: Nativ
     }),
   };
   const optimizerKernels = { ...streamedOptimizerKernels(ex, streamed), ...summingOptimizerKernels(ex, streamed, slots) };
+  // In place on the arrays and the generator's words, on the widest lanes the CPU runs.
+  const lanes = fn('normal32_lanes_width')() as number;
+  const nNormal32 = fn('normal32_lanes');
+  const normal32: NativeKernels['normal32'] = lanes === 0 ? null : (state, out, mean, x, scale) => {
+    if (x && x.length < out.length) return false;
+    return nNormal32(lanes, state.words, x, out, out.length, x ? 1 : 0, mean, scale) !== 0;
+  };
   return {
-    kernels, optimizerKernels, description: `native kernels (${stamp.compiler})`,
+    kernels, optimizerKernels, normal32, description: `native kernels (${stamp.compiler})`,
     imageConvolutions: (libraryPath, threads, setOne, fallback) => nativeImageConvolutions(fn, libraryPath, threads, setOne, fallback),
   };
 }

@@ -14,6 +14,7 @@ typedef int32_t v128_t __attribute__((vector_size(16), aligned(16)));
 typedef float n_f32x4 __attribute__((vector_size(16)));
 typedef double n_f64x2 __attribute__((vector_size(16)));
 typedef int32_t n_i32x4 __attribute__((vector_size(16)));
+typedef uint32_t n_u32x4 __attribute__((vector_size(16)));
 
 #define N_INLINE static inline __attribute__((always_inline))
 #define F32(v) ((n_f32x4)(v))
@@ -93,6 +94,10 @@ N_INLINE v128_t wasm_f64x2_promote_low_f32x4(v128_t a) {
 N_INLINE v128_t wasm_i32x4_splat(int32_t x) { return (v128_t){x, x, x, x}; }
 N_INLINE v128_t wasm_i32x4_make(int32_t a, int32_t b, int32_t c, int32_t d) { return (v128_t){a, b, c, d}; }
 N_INLINE v128_t wasm_i32x4_add(v128_t a, v128_t b) { return a + b; }
+/* Products and shifts wrap as wasm's do: through unsigned lanes (shift counts here are 0-31). */
+N_INLINE v128_t wasm_i32x4_mul(v128_t a, v128_t b) { return (v128_t)((n_u32x4)a * (n_u32x4)b); }
+N_INLINE v128_t wasm_i32x4_shl(v128_t a, int k) { return (v128_t)((n_u32x4)a << k); }
+N_INLINE v128_t wasm_u32x4_shr(v128_t a, int k) { return (v128_t)((n_u32x4)a >> k); }
 #define wasm_i32x4_extract_lane(v, i) ((v)[i])
 /* Lanes 0-3 from a, 4-7 from b. */
 #define wasm_i32x4_shuffle(a, b, c0, c1, c2, c3) ((v128_t)__builtin_shufflevector(I32(a), I32(b), c0, c1, c2, c3))

@@ -135,19 +135,24 @@ const PRIME_PRODUCTS = 20;
 const PRIME_SIZE = 64;
 
 /**
- * Runs a few small products (when the wasm backend registers) so that V8 has sgemm's code
- * optimized before the first real one. V8 runs a wasm function first as its baseline compiler's code (Liftoff) and
+ * Runs a few small products (when the wasm backend becomes the active one) so that V8 has the
+ * GEMM's code optimized before the first real product: sgemm's, and sgemm_part's, which the
+ * split products run (`workspace`: the caller's packing workspace in a threaded module; null:
+ * it has no pool). V8 runs a wasm function first as its baseline compiler's code (Liftoff) and
  * recompiles it with TurboFan in the background once it has run enough: the first three
  * 512 x 512 products of a process took 35-70 ms instead of 6-8, and the first 20 averaged
  * 1.5-1.9x the later ones. Twenty 64 x 64 x 64 products (3-5 ms) spend that budget up front
  * (the first 20 then average 1.1-1.2x). The operands are whatever the arena holds; nothing is kept.
  */
-function primeGemm(ex: Exports, arena: Arena): void {
+function primeGemm(ex: Exports, arena: Arena, workspace: number | null): void {
   const n = PRIME_SIZE;
   const at = arena.reserve(3 * n * n);
   if (at < 0) return;
   const [a, b, c] = [0, 1, 2].map((i) => (at + i * n * n) * 4);
-  for (let i = 0; i < PRIME_PRODUCTS; i++) ex.sgemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
+  for (let i = 0; i < PRIME_PRODUCTS; i++) {
+    ex.sgemm(0, 0, n, n, n, 1, a, n, b, n, 0, c, n);
+    if (workspace !== null) ex.sgemm_part(0, 0, n, n, n, 1, a, n, b, n, 0, c, n, 0, n, 0, n, workspace);
+  }
 }
 
 /** The span of a row-major operand: (rows - 1) * ld + cols elements from its offset. */
@@ -217,8 +222,9 @@ export interface WasmKernels {
   /** How many parts of split calls the worker threads have run (0 without threads). */
   workerParts(): number;
   /**
-   * Runs {@link primeGemm} on this instance: for the wasm backend, whose products are this
-   * module's sgemm (the blas backend's instances never run it, so they skip the 3-5 ms).
+   * Runs {@link primeGemm} on this instance: for the active wasm backend, whose products are
+   * this module's sgemm and sgemm_part (a process on the blas backend never runs them, so it
+   * skips the 3-5 ms).
    */
   primeGemm(): void;
   /** The fused optimizer steps (float32, streamed through the module's memory). */
@@ -917,7 +923,7 @@ export function createWasmKernels(module: WasmModule, threaded?: WasmThreadsOpti
     },
     readyThreads: () => (pool ? pool.available() : 1),
     workerParts: () => (pool ? pool.workerParts : 0),
-    primeGemm: () => primeGemm(ex, arena),
+    primeGemm: () => primeGemm(ex, arena, pool ? pool.workspaces[0] : null),
     kernels: { name: 'wasm', gemm, unary, binaryScalar, binary, reduce, maxPool2d, scatterAdd, cumsum, sortOrder, adaptiveMaxPool2d, conv2d, conv2dInputGrad, conv2dWeightGrad },
     optimizerKernels: fusedOptimizerKernels(ex, streamed),
     convWithGemm,

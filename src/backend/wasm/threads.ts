@@ -8,10 +8,11 @@
  * wakes the workers with Atomics.notify, claims chunks itself like any worker, and waits
  * (Atomics.wait) until every chunk is finished: a worker that wakes late takes fewer chunks,
  * or none. A worker that finishes a job polls for the next one for a millisecond before it
- * sleeps again (WORKER_SPIN_MS). Workers start lazily, on the first call that would use them,
- * and join the calls that come after they are ready: the caller never waits for a worker to
- * start (a browser starts a nested worker only when its parent yields to its event loop). They
- * never keep a Node process alive (unref).
+ * sleeps again (WORKER_SPIN_MS). Workers start on the first call that would use them (or when
+ * the wasm backend becomes the active one, see load.ts), and join the calls that come after
+ * they are ready: the caller never waits for a worker to start (a browser starts a nested
+ * worker only when its parent yields to its event loop). They never keep a Node process alive
+ * (unref).
  *
  * Every chunk computes whole output elements exactly as the one-thread kernel does (kernels.c),
  * so the results do not depend on the thread count or on how many workers are ready.

@@ -1,0 +1,220 @@
+/*
+ * The Generator's float32 normal stream (src/backend/wasm/normal32.c, whose reference is
+ * src/tensor/normal32.ts) on the host's widest vectors, for the blas backend's native kernels:
+ * 16 lanes with AVX-512, else 8 with AVX2. The same float32 IEEE operations in the same order
+ * (contraction is off, so no multiply-add is fused), so the same bits, written straight into the
+ * tensors' arrays instead of through the wasm module's chunk buffers.
+ *
+ * As in normal32.c, lane l of a block starts M^(2 SPAN l) outputs ahead of the block's state
+ * (the xoshiro128** update is linear over GF(2): M is its 128 x 128 bit matrix) and draws SPAN
+ * consecutive pairs, so the lanes together draw the stream's pairs in order. SPAN differs from
+ * normal32.c's 1024: the lanes' elements are 8 SPAN bytes apart, and at 8192 bytes every lane's
+ * element fell in the same L1 cache set (16 lanes of output and 16 of input against 12 ways:
+ * the add took twice the fill's time); at 8128 they fall one line apart. A last group of four or
+ * more whole lanes runs on the first lanes only, and the pairs after it one by one in scalar
+ * float32.
+ *
+ * Where the CPU has neither (and off x86) normal32_lanes_width is 0, and the backend keeps the
+ * wasm kernel.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../wasm/xoshiro-lanes.h"
+#include "../wasm/normal32-consts.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <pthread.h>
+
+/* Pairs per lane of a block. */
+#define SPAN 1016
+#define MAX_LANES 16
+/*
+ * The fewest lanes a group runs on: a lane step costs about as much with one lane used as with
+ * all, some 20 ns, against 6 ns a pair one by one, so fewer lanes' pairs go one by one.
+ */
+#define MIN_LANES 4
+
+/* ---- the jump matrices ------------------------------------------------------------------------ */
+
+typedef struct { uint32_t w[4]; } st128_t;
+/* jump[l - 1]: M^(2 SPAN l) by columns (column k: the image of state bit k), l = 1..15. */
+static st128_t jump[MAX_LANES - 1][128];
+static pthread_once_t jump_once = PTHREAD_ONCE_INIT;
+
+typedef uint32_t u32x4 __attribute__((vector_size(16)));
+
+/* A x, A by columns (the four words at once: lanes_start runs 15 of these a block). */
+static st128_t st_apply(const st128_t *a, st128_t x) {
+  u32x4 r = {0, 0, 0, 0};
+  for (int k = 0; k < 128; k++) {
+    uint32_t mask = -((x.w[k >> 5] >> (k & 31)) & 1u);
+    u32x4 column;
+    memcpy(&column, &a[k], 16);
+    r ^= column & mask;
+  }
+  st128_t out;
+  memcpy(&out, &r, 16);
+  return out;
+}
+
+/* c = a b by columns (c may be a or b). */
+static void st_mul(st128_t *c, const st128_t *a, const st128_t *b) {
+  st128_t t[128];
+  for (int k = 0; k < 128; k++) t[k] = st_apply(a, b[k]);
+  memcpy(c, t, sizeof t);
+}
+
+static void jump_init(void) {
+  static st128_t power[128], result[128];
+  for (int k = 0; k < 128; k++) {
+    uint32_t e[4] = {0, 0, 0, 0};
+    e[k >> 5] = 1u << (k & 31);
+    xo_t x = {e[0], e[1], e[2], e[3]};
+    xo_next(&x);
+    st128_t image = {{x.s0, x.s1, x.s2, x.s3}};
+    power[k] = image;
+    st128_t unit = {{e[0], e[1], e[2], e[3]}};
+    result[k] = unit;
+  }
+  /* M^(2 SPAN) by squaring and multiplying */
+  for (unsigned e = 2 * SPAN; e; e >>= 1) {
+    if (e & 1) st_mul(result, power, result);
+    st_mul(power, power, power);
+  }
+  memcpy(jump[0], result, sizeof result);
+  for (int l = 1; l < MAX_LANES - 1; l++) st_mul(jump[l], jump[l - 1], jump[0]);
+}
+
+/* ---- the pairs after the last group, one by one ----------------------------------------------- */
+
+static inline uint32_t bits_of(float f) {
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return u;
+}
+
+static inline float float_of(uint32_t u) {
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+
+/* One pair's normals from its outputs a and b: normal32.c's pairs4 in one lane. */
+static void pair1(uint32_t a, uint32_t b, float *z0, float *z1) {
+  int32_t bits = (int32_t)(bits_of((float)(int32_t)(a >> 8) + 1.0f) + (uint32_t)(0x3f800000 - 0x3f3504f3 - (151 << 23)));
+  float dk = (float)(bits >> 23);
+  float m = float_of((uint32_t)(bits & 0x7fffff) + 0x3f3504f3u);
+  float f = m - 1.0f;
+  float s = f / (m + 1.0f);
+  float z = s * s;
+  float R = L3 + z * L4;
+  R = L2 + z * R;
+  R = L1 + z * R;
+  R = z * R;
+  float nlogm = s * (f - R) - f;
+  float nlg = dk * -LN2_HI + (nlogm + dk * -LN2_LO);
+  float r = __builtin_sqrtf(nlg + nlg);
+
+  float t = (float)((int32_t)(b << 2) >> 10) * 0x1p-24f;
+  uint32_t w = b + (1u << 29);
+  float zt = t * t;
+  float ps = S7 + zt * S9;
+  ps = S5 + zt * ps;
+  ps = S3 + zt * ps;
+  ps = S1 + zt * ps;
+  uint32_t sn = bits_of(t * ps);
+  float pc = C6 + zt * C8;
+  pc = C4 + zt * pc;
+  pc = C2 + zt * pc;
+  uint32_t cs = bits_of(1.0f + zt * pc);
+  uint32_t w1 = w << 1;
+  uint32_t swap = (uint32_t)((int32_t)w1 >> 31);
+  uint32_t d = (cs ^ sn) & swap;
+  *z0 = r * float_of(cs ^ d ^ ((w ^ w1) & 0x80000000u));
+  *z1 = r * float_of(sn ^ d ^ (w & 0x80000000u));
+}
+
+/* Pairs j, j + 1, ... to the end: elements 2j and 2j + 1 get base + scale z0 and z1. */
+static void pairs_tail(xo_t *x, int j, const float *in, float *out, int n, int xkind, float mean, float scale) {
+  for (; 2 * j < n; j++) {
+    uint32_t a = xo_next(x), b = xo_next(x);
+    float z0, z1;
+    pair1(a, b, &z0, &z1);
+    int i = 2 * j;
+    out[i] = (xkind == 1 ? in[i] : mean) + scale * z0;
+    if (i + 1 < n) out[i + 1] = (xkind == 1 ? in[i + 1] : mean) + scale * z1;
+  }
+}
+
+/* ---- the lanes -------------------------------------------------------------------------------- */
+
+#define LANES 16
+#define NAMED(x) x##_16
+#define TARGET __attribute__((target("avx512f")))
+#define TARGET_INLINE __attribute__((target("avx512f"), always_inline)) static inline
+#define SQRT(v) _mm512_sqrt_ps((__m512)(v))
+#define FOR_LANES(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
+#include "normal32-lanes.h"
+#undef LANES
+#undef NAMED
+#undef TARGET
+#undef TARGET_INLINE
+#undef SQRT
+#undef FOR_LANES
+
+#define LANES 8
+#define NAMED(x) x##_8
+#define TARGET __attribute__((target("avx2")))
+#define TARGET_INLINE __attribute__((target("avx2"), always_inline)) static inline
+#define SQRT(v) _mm256_sqrt_ps((__m256)(v))
+#define FOR_LANES(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
+#include "normal32-lanes.h"
+#endif
+
+/* The widest lanes this CPU runs: 16 (AVX-512), 8 (AVX2) or 0 (neither, or not x86). */
+EXPORT(normal32_lanes_width)
+int normal32_lanes_width(void) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? 16 : __builtin_cpu_supports("avx2") ? 8 : 0;
+#else
+  return 0;
+#endif
+}
+
+/*
+ * out[0..n) = (xkind 1: in[i], else mean) + scale z_i over the float32 normal stream from the
+ * generator's words in state (updated: 2 ceil(n / 2) outputs drawn) on `lanes` lanes (16 or 8,
+ * at most normal32_lanes_width()); in may be out. Returns 0, drawing nothing, for lanes this CPU
+ * does not run (or memory it could not get), else 1.
+ */
+EXPORT(normal32_lanes)
+int normal32_lanes(int lanes, int *state, const float *in, float *out, int n, int xkind, float mean, float scale) {
+#if defined(__x86_64__)
+  const int width = normal32_lanes_width();
+  if (!((lanes == 16 && width == 16) || (lanes == 8 && width >= 8))) return 0;
+  if (n <= 0) return 1;
+  pthread_once(&jump_once, jump_init);
+  float *scratch = NULL;
+  if (xkind == 1 && n >= 2 * MIN_LANES * SPAN) {
+    scratch = malloc(sizeof(float) * 2 * MAX_LANES * SPAN);
+    if (!scratch) return 0;
+  }
+  xo_t x = {(uint32_t)state[0], (uint32_t)state[1], (uint32_t)state[2], (uint32_t)state[3]};
+  if (lanes == 16) normal32_16(&x, in, out, n, xkind, mean, scale, scratch);
+  else normal32_8(&x, in, out, n, xkind, mean, scale, scratch);
+  free(scratch);
+  state[0] = (int)x.s0;
+  state[1] = (int)x.s1;
+  state[2] = (int)x.s2;
+  state[3] = (int)x.s3;
+  return 1;
+#else
+  (void)lanes, (void)state, (void)in, (void)out, (void)n, (void)xkind, (void)mean, (void)scale;
+  return 0;
+#endif
+}
