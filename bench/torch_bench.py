@@ -184,6 +184,24 @@ def main():
             opt = torch.optim.Adam([p], lr=1e-3, foreach=foreach)
             emit(name, timeit(opt.step, min_time=1.0 if n < 5e6 else 2.0))
 
+    # The reference for bench/optimizer-steps.ts's gradnoise row (its target is 2x fused Adam):
+    # on the MLP's 269,322 parameters, Adam (foreach) and what a PyTorch user writes for
+    # gradient noise, a normal sample added to each gradient before an SGD step.
+    if wanted("mlp-params-adam") or wanted("mlp-params-noise"):
+        params = list(mlp().parameters())
+        for p in params:
+            p.grad = torch.randn_like(p)
+        adam = torch.optim.Adam(params, lr=1e-3, foreach=True)
+        emit("mlp-params-adam", timeit(adam.step))
+        sgd = torch.optim.SGD(params, lr=0.01)
+
+        def noisy_step():
+            for p in params:
+                p.grad.add_(torch.randn_like(p.grad), alpha=0.1)
+            sgd.step()
+
+        emit("mlp-params-noise", timeit(noisy_step))
+
 
 class MnistNet(nn.Module):
     """The network of PyTorch's examples/mnist/main.py, as written there."""
