@@ -11,8 +11,8 @@
  * normal32.c's 1024: the lanes' elements are 8 SPAN bytes apart, and at 8192 bytes every lane's
  * element fell in the same L1 cache set (16 lanes of output and 16 of input against 12 ways:
  * the add took twice the fill's time); at 8128 they fall one line apart. A last group of four or
- * more whole lanes runs on the first lanes only, and the pairs after it one by one in scalar
- * float32.
+ * more whole lanes runs on the first lanes only, and the pairs after it LANES at a time, their
+ * outputs drawn one by one.
  *
  * Where the CPU has neither (and off x86) normal32_lanes_width is 0, and the backend keeps the
  * wasm kernel.
@@ -34,7 +34,7 @@
 #define MAX_LANES 16
 /*
  * The fewest lanes a group runs on: a lane step costs about as much with one lane used as with
- * all, some 20 ns, against 6 ns a pair one by one, so fewer lanes' pairs go one by one.
+ * all, so fewer lanes' pairs go to the tail, whose outputs are drawn one by one into full lanes.
  */
 #define MIN_LANES 4
 
@@ -87,67 +87,6 @@ static void jump_init(void) {
   }
   memcpy(jump[0], result, sizeof result);
   for (int l = 1; l < MAX_LANES - 1; l++) st_mul(jump[l], jump[l - 1], jump[0]);
-}
-
-/* ---- the pairs after the last group, one by one ----------------------------------------------- */
-
-static inline uint32_t bits_of(float f) {
-  uint32_t u;
-  memcpy(&u, &f, 4);
-  return u;
-}
-
-static inline float float_of(uint32_t u) {
-  float f;
-  memcpy(&f, &u, 4);
-  return f;
-}
-
-/* One pair's normals from its outputs a and b: normal32.c's pairs4 in one lane. */
-static void pair1(uint32_t a, uint32_t b, float *z0, float *z1) {
-  int32_t bits = (int32_t)(bits_of((float)(int32_t)(a >> 8) + 1.0f) + (uint32_t)(0x3f800000 - 0x3f3504f3 - (151 << 23)));
-  float dk = (float)(bits >> 23);
-  float m = float_of((uint32_t)(bits & 0x7fffff) + 0x3f3504f3u);
-  float f = m - 1.0f;
-  float s = f / (m + 1.0f);
-  float z = s * s;
-  float R = L3 + z * L4;
-  R = L2 + z * R;
-  R = L1 + z * R;
-  R = z * R;
-  float nlogm = s * (f - R) - f;
-  float nlg = dk * -LN2_HI + (nlogm + dk * -LN2_LO);
-  float r = __builtin_sqrtf(nlg + nlg);
-
-  float t = (float)((int32_t)(b << 2) >> 10) * 0x1p-24f;
-  uint32_t w = b + (1u << 29);
-  float zt = t * t;
-  float ps = S7 + zt * S9;
-  ps = S5 + zt * ps;
-  ps = S3 + zt * ps;
-  ps = S1 + zt * ps;
-  uint32_t sn = bits_of(t * ps);
-  float pc = C6 + zt * C8;
-  pc = C4 + zt * pc;
-  pc = C2 + zt * pc;
-  uint32_t cs = bits_of(1.0f + zt * pc);
-  uint32_t w1 = w << 1;
-  uint32_t swap = (uint32_t)((int32_t)w1 >> 31);
-  uint32_t d = (cs ^ sn) & swap;
-  *z0 = r * float_of(cs ^ d ^ ((w ^ w1) & 0x80000000u));
-  *z1 = r * float_of(sn ^ d ^ (w & 0x80000000u));
-}
-
-/* Pairs j, j + 1, ... to the end: elements 2j and 2j + 1 get base + scale z0 and z1. */
-static void pairs_tail(xo_t *x, int j, const float *in, float *out, int n, int xkind, float mean, float scale) {
-  for (; 2 * j < n; j++) {
-    uint32_t a = xo_next(x), b = xo_next(x);
-    float z0, z1;
-    pair1(a, b, &z0, &z1);
-    int i = 2 * j;
-    out[i] = (xkind == 1 ? in[i] : mean) + scale * z0;
-    if (i + 1 < n) out[i + 1] = (xkind == 1 ? in[i + 1] : mean) + scale * z1;
-  }
 }
 
 /* ---- the lanes -------------------------------------------------------------------------------- */

@@ -94,9 +94,15 @@ TARGET_INLINE stage_b_t NAMED(stage_b)(stage_a_t A) {
  * Lane step k's elements: lane l's pair at 2 (l SPAN + k) and + 1 of o, mean + scale z
  * (addMean) or scale z (a second pass adds the array's elements), for the first `used` lanes.
  */
-TARGET_INLINE void NAMED(stage_c)(stage_b_t B, int used, int addMean, float mean, float scale, float *o, int k) {
+TARGET_INLINE void NAMED(scaled)(stage_b_t B, float scale, VF *t0, VF *t1) {
   VF r = (VF)SQRT(B.r2);
-  VF t0 = scale * (r * (VF)B.cs), t1 = scale * (r * (VF)B.sn);
+  *t0 = scale * (r * (VF)B.cs);
+  *t1 = scale * (r * (VF)B.sn);
+}
+
+TARGET_INLINE void NAMED(stage_c)(stage_b_t B, int used, int addMean, float mean, float scale, float *o, int k) {
+  VF t0, t1;
+  NAMED(scaled)(B, scale, &t0, &t1);
   if (addMean) {
     t0 = mean + t0;
     t1 = mean + t1;
@@ -150,6 +156,30 @@ TARGET static void NAMED(lanes_run)(xo_t *x, int used, int addMean, float mean, 
 }
 
 /*
+ * Pairs j, j + 1, ... to the end (fewer than MIN_LANES lanes' worth): their outputs drawn one by
+ * one in the stream's order, LANES pairs side by side in the lanes (unused lanes compute on
+ * zeros), elements 2j and 2j + 1 getting base + scale z0 and z1 below n.
+ */
+TARGET static void NAMED(pairs_tail)(xo_t *x, int j, const float *in, float *out, int n, int xkind, float mean, float scale) {
+  const int pairs = (n + 1) / 2;
+  for (; j < pairs; j += LANES) {
+    const int used = pairs - j < LANES ? pairs - j : LANES;
+    VU a = {0}, b = {0};
+    for (int l = 0; l < used; l++) {
+      a[l] = xo_next(x);
+      b[l] = xo_next(x);
+    }
+    VF t0, t1;
+    NAMED(scaled)(NAMED(stage_b)(NAMED(stage_a)(a, b)), scale, &t0, &t1);
+    for (int l = 0; l < used; l++) {
+      const int i = 2 * (j + l);
+      out[i] = (xkind == 1 ? in[i] : mean) + t0[l];
+      if (i + 1 < n) out[i + 1] = (xkind == 1 ? in[i + 1] : mean) + t1[l];
+    }
+  }
+}
+
+/*
  * The whole kernel (normal32_lanes's contract) on LANES lanes: blocks of LANES SPAN pairs, then
  * a last group of at least MIN_LANES whole lanes, then the pairs one by one. With xkind 1, each group's scale z
  * goes to `scratch` first and a second pass adds in[i] (base + scale z in that order, as
@@ -171,7 +201,7 @@ TARGET static void NAMED(normal32)(xo_t *x, const float *in, float *out, int n, 
     }
     j += used * SPAN;
   }
-  pairs_tail(x, j, in, out, n, xkind, mean, scale);
+  NAMED(pairs_tail)(x, j, in, out, n, xkind, mean, scale);
 }
 
 #undef VU
