@@ -5,9 +5,9 @@
  * (contraction is off, so no multiply-add is fused), so the same bits, written straight into the
  * tensors' arrays instead of through the wasm module's chunk buffers.
  *
- * As in normal32.c, lane l of a block starts M^(2 SPAN l) outputs ahead of the block's state
- * (the xoshiro128** update is linear over GF(2): M is its 128 x 128 bit matrix) and draws SPAN
- * consecutive pairs, so the lanes together draw the stream's pairs in order. SPAN differs from
+ * As in normal32.c, lane l of a block starts 2 SPAN l outputs ahead of the block's state s, at
+ * M^(2 SPAN l) s (the xoshiro128** update is linear over GF(2): M is its 128 x 128 bit matrix),
+ * and draws SPAN consecutive pairs, so the lanes together draw the stream's pairs in order. SPAN differs from
  * normal32.c's 1024: the lanes' elements are 8 SPAN bytes apart, and at 8192 bytes every lane's
  * element fell in the same L1 cache set (16 lanes of output and 16 of input against 12 ways:
  * the add took twice the fill's time); at 8128 they fall one line apart. A last group of four or
