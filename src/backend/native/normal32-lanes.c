@@ -40,52 +40,12 @@
 
 /* ---- the jump matrices ------------------------------------------------------------------------ */
 
-typedef struct { uint32_t w[4]; } st128_t;
-/* jump[l - 1]: M^(2 SPAN l) by columns (column k: the image of state bit k), l = 1..15. */
+/* jump[l - 1]: M^(2 SPAN l), l = 1..15 (xoshiro-lanes.h's matrices). */
 static st128_t jump[MAX_LANES - 1][128];
 static pthread_once_t jump_once = PTHREAD_ONCE_INIT;
 
-typedef uint32_t u32x4 __attribute__((vector_size(16)));
-
-/* A x, A by columns (the four words at once: lanes_start runs 15 of these a block). */
-static st128_t st_apply(const st128_t *a, st128_t x) {
-  u32x4 r = {0, 0, 0, 0};
-  for (int k = 0; k < 128; k++) {
-    uint32_t mask = -((x.w[k >> 5] >> (k & 31)) & 1u);
-    u32x4 column;
-    memcpy(&column, &a[k], 16);
-    r ^= column & mask;
-  }
-  st128_t out;
-  memcpy(&out, &r, 16);
-  return out;
-}
-
-/* c = a b by columns (c may be a or b). */
-static void st_mul(st128_t *c, const st128_t *a, const st128_t *b) {
-  st128_t t[128];
-  for (int k = 0; k < 128; k++) t[k] = st_apply(a, b[k]);
-  memcpy(c, t, sizeof t);
-}
-
 static void jump_init(void) {
-  static st128_t power[128], result[128];
-  for (int k = 0; k < 128; k++) {
-    uint32_t e[4] = {0, 0, 0, 0};
-    e[k >> 5] = 1u << (k & 31);
-    xo_t x = {e[0], e[1], e[2], e[3]};
-    xo_next(&x);
-    st128_t image = {{x.s0, x.s1, x.s2, x.s3}};
-    power[k] = image;
-    st128_t unit = {{e[0], e[1], e[2], e[3]}};
-    result[k] = unit;
-  }
-  /* M^(2 SPAN) by squaring and multiplying */
-  for (unsigned e = 2 * SPAN; e; e >>= 1) {
-    if (e & 1) st_mul(result, power, result);
-    st_mul(power, power, power);
-  }
-  memcpy(jump[0], result, sizeof result);
+  st_power(jump[0], 2 * SPAN);
   for (int l = 1; l < MAX_LANES - 1; l++) st_mul(jump[l], jump[l - 1], jump[0]);
 }
 

@@ -1,6 +1,6 @@
 /*
  * The float32 normal stream's constants (src/tensor/normal32.ts writes the same values), shared
- * by the wasm kernel (normal32.c) and the native eight-lane one (src/backend/native/normal32-lanes8.c).
+ * by the wasm kernel (normal32.c) and the native one (src/backend/native/normal32-lanes.c).
  */
 #ifndef DESCENT_NORMAL32_CONSTS_H
 #define DESCENT_NORMAL32_CONSTS_H

@@ -52,55 +52,17 @@ static inline double xo_uniform(xo_t *x) {
 }
 
 /*
- * Four streams at once. The xoshiro128** state update is linear over GF(2), so the state J steps
- * ahead is a 128 x 128 bit matrix M^J times the state. A block of 4 LANE_SPAN elements runs
- * as four lanes of i32x4: lane j starts at M^(2 LANE_SPAN j) s (each element takes two
+ * Four streams at once. The state J steps ahead is M^J times the state (xoshiro-lanes.h). A
+ * block of 4 LANE_SPAN elements runs as four lanes of i32x4: lane j starts at M^(2 LANE_SPAN j) s (each element takes two
  * outputs) and draws its LANE_SPAN consecutive elements, so together the lanes draw exactly the
  * one stream's outputs in order, and lane 3 ends at the state after the block. jump[j - 1] holds
- * M^(2 LANE_SPAN j) by columns (column k: the image of state bit k), built once by squaring.
+ * M^(2 LANE_SPAN j), built once.
  */
-typedef struct { uint32_t w[4]; } st128_t;
 static st128_t jump[3][128];
 static int jump_ready;
 
-/* One xoshiro128** state update of a 128-bit state (no output). */
-static st128_t st_step(st128_t s) {
-  xo_t x = {s.w[0], s.w[1], s.w[2], s.w[3]};
-  xo_next(&x);
-  st128_t r = {{x.s0, x.s1, x.s2, x.s3}};
-  return r;
-}
-
-/* A x, A by columns. */
-static st128_t st_apply(const st128_t *a, st128_t x) {
-  v128_t r = wasm_i32x4_splat(0);
-  for (int k = 0; k < 128; k++) {
-    uint32_t bit = (x.w[k >> 5] >> (k & 31)) & 1u;
-    r = wasm_v128_xor(r, wasm_v128_and(wasm_v128_load(&a[k]), wasm_i32x4_splat(-(int32_t)bit)));
-  }
-  st128_t out;
-  wasm_v128_store(&out, r);
-  return out;
-}
-
-/* c = a b by columns (c may not be a or b). */
-static void st_mul(st128_t *c, const st128_t *a, const st128_t *b) {
-  for (int k = 0; k < 128; k++) c[k] = st_apply(a, b[k]);
-}
-
 static void jump_init(void) {
-  static st128_t m[128], t[128];
-  for (int k = 0; k < 128; k++) {
-    st128_t e = {{0, 0, 0, 0}};
-    e.w[k >> 5] = 1u << (k & 31);
-    m[k] = st_step(e);
-  }
-  /* M^(2 LANE_SPAN) by squaring (2 LANE_SPAN is a power of two) */
-  for (int span = 1; span < 2 * LANE_SPAN; span *= 2) {
-    st_mul(t, m, m);
-    for (int k = 0; k < 128; k++) m[k] = t[k];
-  }
-  for (int k = 0; k < 128; k++) jump[0][k] = m[k];
+  st_power(jump[0], 2 * LANE_SPAN);
   st_mul(jump[1], jump[0], jump[0]);
   st_mul(jump[2], jump[1], jump[0]);
   jump_ready = 1;

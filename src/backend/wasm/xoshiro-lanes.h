@@ -37,6 +37,50 @@ static inline uint32_t xo_next(xo_t *x) {
   return result;
 }
 
+/*
+ * The state update is linear over GF(2), so the state J steps ahead is a 128 x 128 bit matrix
+ * M^J times the state: the jumps that start the lanes (random.c, src/backend/native/normal32-lanes.c).
+ * A matrix is held by columns (column k: the image of state bit k).
+ */
+typedef struct { uint32_t w[4]; } st128_t;
+
+/* A x, the four words at once. */
+static inline st128_t st_apply(const st128_t *a, st128_t x) {
+  v128_t r = wasm_i32x4_splat(0);
+  for (int k = 0; k < 128; k++) {
+    uint32_t bit = (x.w[k >> 5] >> (k & 31)) & 1u;
+    r = wasm_v128_xor(r, wasm_v128_and(wasm_v128_load(&a[k]), wasm_i32x4_splat(-(int32_t)bit)));
+  }
+  st128_t out;
+  wasm_v128_store(&out, r);
+  return out;
+}
+
+/* c = a b (c may be a or b). */
+static inline void st_mul(st128_t *c, const st128_t *a, const st128_t *b) {
+  st128_t t[128];
+  for (int k = 0; k < 128; k++) t[k] = st_apply(a, b[k]);
+  for (int k = 0; k < 128; k++) c[k] = t[k];
+}
+
+/* m = M^e, by squaring and multiplying. */
+static inline void st_power(st128_t *m, unsigned e) {
+  st128_t power[128];
+  for (int k = 0; k < 128; k++) {
+    uint32_t bits[4] = {0, 0, 0, 0};
+    bits[k >> 5] = 1u << (k & 31);
+    xo_t x = {bits[0], bits[1], bits[2], bits[3]};
+    xo_next(&x);
+    st128_t image = {{x.s0, x.s1, x.s2, x.s3}}, unit = {{bits[0], bits[1], bits[2], bits[3]}};
+    power[k] = image;
+    m[k] = unit;
+  }
+  for (; e; e >>= 1) {
+    if (e & 1) st_mul(m, power, m);
+    st_mul(power, power, power);
+  }
+}
+
 static inline xo_t xo_load(void) {
   xo_t x = {rng_state[0], rng_state[1], rng_state[2], rng_state[3]};
   return x;
