@@ -31,7 +31,8 @@
  *   npm run bench -- --quick              few repetitions and partial epochs (a smoke test)
  *   npm run bench -- --only mnist-cnn-step,first20-mlp    only these workloads (prefixes)
  *   npm run bench -- --libs=descent-blas,pytorch --no-write
- *   BENCH_ROUNDS=n npm run bench          rounds of the target workloads for descent-blas and PyTorch 2t and 1t (default 5)
+ *   BENCH_ROUNDS=n npm run bench          rounds of the target workloads for descent-blas and PyTorch 2t and 1t,
+ *                                         and of the first-20 figures for descent wasm too (default 5)
  *
  * --quick, --only and --libs write bench/out/RESULTS-partial.md instead of bench/RESULTS.md.
  * BENCH_QUICK=1 and BENCH_ONLY=... are the environment forms of --quick and --only.
@@ -180,27 +181,42 @@ if (wanted('peak') && (!libsArg || libsArg.some((l) => l.startsWith('descent-bla
 // The workloads that decide descent-vs-PyTorch targets are close enough that the load of the
 // moment can tip them, so descent-blas and PyTorch run them again, alternately, and each figure
 // is the median of the rounds (round by round, the medians of repeated runs), not one window.
+// The first-20 figures are one fresh process each, the noisiest of all (one process of a run
+// put the blas MLP at 5.3x, three others that hour at 1.2-1.5x), so they get rounds too, on
+// both descent backends and both PyTorch thread counts; their median is the round of median
+// ratio (first 20 against steady), the figure the targets judge.
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 5)));
 const ROUND_LIBS = ['descent-blas', 'pytorch', 'pytorch-1t'];
 const ROUND_WORKLOADS = ['sgemm-512', 'sgemm-1024', 'mlp-step', 'cnn-step', 'mnist-cnn-step', 'mnist-cnn-eval', 'adam-10M'].filter(wanted);
 const ROUND_FRESH = ['mlp-epoch-loop'].filter(wanted);
-const roundLibs = selected.filter((l) => ROUND_LIBS.includes(l.id));
-if (ROUNDS > 1 && roundLibs.length && ROUND_WORKLOADS.length + ROUND_FRESH.length) {
+const FIRST20_LIBS = ['descent-blas', 'descent-wasm', 'pytorch', 'pytorch-1t'];
+const ROUND_FIRST20 = ['first20-mlp', 'first20-matmul512'].filter(wanted);
+const roundLibs = selected.filter((l) => ROUND_LIBS.includes(l.id) || (ROUND_FIRST20.length > 0 && FIRST20_LIBS.includes(l.id)));
+/** What a round is ranked by: a first-20 row by its ratio, any other by its time. */
+const roundValue = (r: Row): number => (typeof r.steadyMs === 'number' ? (r.ms as number) / r.steadyMs : (r.ms as number));
+if (ROUNDS > 1 && roundLibs.length && ROUND_WORKLOADS.length + ROUND_FRESH.length + ROUND_FIRST20.length) {
   const rounds = new Map<string, Row[]>();
   const key = (r: Row): string => `${r.lib}/${r.name}`;
-  const all = [...ROUND_WORKLOADS, ...ROUND_FRESH];
-  for (const r of rows) if (ROUND_LIBS.includes(r.lib) && all.includes(r.name) && r.ms !== null) rounds.set(key(r), [r]);
+  const workloadsOf = (lib: string): { main: string[]; fresh: string[] } => ({
+    main: ROUND_LIBS.includes(lib) ? ROUND_WORKLOADS : [],
+    fresh: [...(ROUND_LIBS.includes(lib) ? ROUND_FRESH : []), ...(FIRST20_LIBS.includes(lib) ? ROUND_FIRST20 : [])],
+  });
+  for (const r of rows) {
+    const { main, fresh } = workloadsOf(r.lib);
+    if ([...main, ...fresh].includes(r.name) && r.ms !== null) rounds.set(key(r), [r]);
+  }
   for (let round = 2; round <= ROUNDS; round++) {
     for (const lib of roundLibs) {
-      process.stderr.write(`round ${round}/${ROUNDS}: ${lib.label} (${all.join(', ')})\n`);
-      const got = ROUND_WORKLOADS.length ? runLib(lib, ROUND_WORKLOADS.join(','), NO_FRESH) : [];
-      for (const w of ROUND_FRESH) got.push(...runLib(lib, w));
+      const { main, fresh } = workloadsOf(lib.id);
+      process.stderr.write(`round ${round}/${ROUNDS}: ${lib.label} (${[...main, ...fresh].join(', ')})\n`);
+      const got = main.length ? runLib(lib, main.join(','), NO_FRESH) : [];
+      for (const w of fresh) got.push(...runLib(lib, w));
       for (const r of got) rounds.get(key(r))?.push(r);
     }
   }
   for (const [k, list] of rounds) {
-    const sorted = [...list].sort((a, b) => (a.ms as number) - (b.ms as number));
-    const median = { ...sorted[(sorted.length - 1) >> 1], rounds: list.map((r) => r.ms) };
+    const sorted = [...list].sort((a, b) => roundValue(a) - roundValue(b));
+    const median = { ...sorted[(sorted.length - 1) >> 1], rounds: list.map((r) => r.ms), roundRatios: list.map((r) => (typeof r.steadyMs === 'number' ? roundValue(r) : null)) };
     rows[rows.findIndex((r) => key(r) === k)] = median;
   }
 }
@@ -429,13 +445,20 @@ const env = [
   ...(info('tfjs-wasm') ? [`- TensorFlow.js ${info('tfjs-wasm')!.version} (wasm: SIMD ${info('tfjs-wasm')!.simd ? 'on' : 'off'}, threads ${info('tfjs-wasm')!.threads ? 'on' : 'off'})`] : []),
 ];
 
+/** Which workloads ran in rounds, for which libraries (the notes' rounds line). */
+function roundedWhat(): string {
+  const labels = (ids: string[]) => roundLibs.filter((l) => ids.includes(l.id)).map((l) => l.label).join(' and ');
+  const parts = [[[...ROUND_WORKLOADS, ...ROUND_FRESH], ROUND_LIBS], [ROUND_FIRST20, FIRST20_LIBS]] as const;
+  return parts.filter(([names, ids]) => names.length && labels([...ids])).map(([names, ids]) => `${names.join(', ')} for ${labels([...ids])}`).join('; ');
+}
+
 const gcNotes = rows.filter((r) => r.name.startsWith('gc:') && typeof r.ms === 'number').map((r) => `  - ${r.lib} ${r.name.slice(3)}: ${r.count} collections, ${fmtMs(r.ms as number)} of ${fmtMs(Number(r.windowMs))} (${((100 * (r.ms as number)) / Number(r.windowMs)).toFixed(0)}%)`);
 const notes = [
   '`~`: extrapolated from the first batches of the epoch (slow libraries, or --quick). `n/a*`: the library cannot run the workload (see below). `-`: not run (the user workloads do not run on descent js and TF.js cpu: minutes each).',
-  'Times are medians of repeated runs (wall clock, one process per library, run one after another). first20 rows: the mean of calls 1-20 in a fresh process, and (steady) the mean of calls 100-300 of the same process, with their median beside it; the ratio is mean to mean.',
+  'Times are medians of repeated runs (wall clock, one process per library, run one after another). first20 rows: the mean of calls 1-20 in a fresh process (the round of median ratio, see below), and (steady) the mean of calls 100-300 of the same process, with their median beside it; the ratio is mean to mean.',
   ...(rows.some((r) => Array.isArray(r.rounds))
-    ? [`- ${[...ROUND_WORKLOADS, ...ROUND_FRESH].join(', ')} for ${roundLibs.map((l) => l.label).join(' and ')}: the median of ${ROUNDS} rounds run alternately (each round's figure):`,
-      ...rows.filter((r) => Array.isArray(r.rounds)).map((r) => `  - ${r.lib} ${r.name}: ${(r.rounds as number[]).map((v) => fmtMs(v)).join(', ')}`)]
+    ? [`- ${roundedWhat()}: the median of ${ROUNDS} rounds run alternately (each round's figure; a first20 row is the round of median ratio, each round's ratio in brackets):`,
+      ...rows.filter((r) => Array.isArray(r.rounds)).map((r) => `  - ${r.lib} ${r.name}: ${(r.rounds as number[]).map((v, i) => { const q = (r.roundRatios as (number | null)[] | undefined)?.[i]; return `${fmtMs(v)}${typeof q === 'number' ? ` [${q.toFixed(2)}x]` : ''}`; }).join(', ')}`)]
     : []),
   ...(gcNotes.length ? ['- GC pauses inside the user workloads (perf_hooks gc entries, whole workload including warm-up):', ...gcNotes] : []),
   ...rows.filter((r) => r.ms === null && r.error).map((r) => `- ${r.lib} ${r.name}: ${r.error}`),
