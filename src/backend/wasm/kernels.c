@@ -33,82 +33,166 @@ typedef v128_t f4;
 static float packA[MC * KC] __attribute__((aligned(16)));
 static float packB[KC * NC] __attribute__((aligned(16)));
 
-/* alpha * op(A)[i0 : i0+mc, p0 : p0+kc] into row panels of MR: panel r holds (p, i) at p*MR + i. */
-static void pack_a(float *dst, int transA, const float *a, int lda, int i0, int p0, int mc, int kc, float alpha) {
+/*
+ * The packing loops are functions of their own (NOINLINE), one per operand layout, and the two
+ * that transpose do it with explicit 4 x 4 shuffles. V8 runs a wasm function first as its
+ * baseline compiler's code and recompiles it with TurboFan, function by function, once it has
+ * run enough: sgemm_with with all the packing inlined (17.7 KB of code) took TurboFan 74-190 ms
+ * on the 2-core VM, and a fresh process's first products ran on the slow code until then. Now
+ * each GEMM function is at most 3.3 KB and compiles in a few ms (the MLP's first step on wasm:
+ * 50-73 ms -> 25-39), and only the layouts a program uses are compiled. The shuffles also made
+ * the products 4-13% faster than clang's vectorization of the strided stores.
+ */
+#define NOINLINE __attribute__((noinline))
+
+/* Transposes four rows of four floats in place: afterwards r_q holds element q of each row. */
+static inline void transpose4(f4 *r0, f4 *r1, f4 *r2, f4 *r3) {
+  f4 t0 = wasm_i32x4_shuffle(*r0, *r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(*r0, *r1, 2, 6, 3, 7);
+  f4 t2 = wasm_i32x4_shuffle(*r2, *r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(*r2, *r3, 2, 6, 3, 7);
+  *r0 = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+  *r1 = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+  *r2 = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+  *r3 = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
+
+/*
+ * alpha * A[i0 : i0+mc, p0 : p0+kc], A stored [m, k], into row panels of MR: panel r holds (p, i)
+ * at p*MR + i. Full panels go four values of p at a time through a 4 x 4 transpose (clang's own
+ * vectorization of the strided stores was 5.8 KB of code, 10-40 ms of TurboFan).
+ */
+NOINLINE static void pack_a_rows(float *dst, const float *a, int lda, int i0, int p0, int mc, int kc, float alpha) {
+  const f4 va = wasm_f32x4_splat(alpha);
   for (int ir = 0; ir < mc; ir += MR) {
     int rows = mc - ir < MR ? mc - ir : MR;
-    if (!transA) {
-      const float *src = a + (i0 + ir) * lda + p0;
-      if (rows == MR) {
+    const float *src = a + (i0 + ir) * lda + p0;
+#if MR == 4
+    if (rows == MR) {
+      const float *s0 = src, *s1 = src + lda, *s2 = src + 2 * lda, *s3 = src + 3 * lda;
+      int p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        f4 r0 = wasm_f32x4_mul(va, wasm_v128_load(s0 + p)), r1 = wasm_f32x4_mul(va, wasm_v128_load(s1 + p));
+        f4 r2 = wasm_f32x4_mul(va, wasm_v128_load(s2 + p)), r3 = wasm_f32x4_mul(va, wasm_v128_load(s3 + p));
+        transpose4(&r0, &r1, &r2, &r3);
+        wasm_v128_store(dst + p * 4, r0);
+        wasm_v128_store(dst + p * 4 + 4, r1);
+        wasm_v128_store(dst + p * 4 + 8, r2);
+        wasm_v128_store(dst + p * 4 + 12, r3);
+      }
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (; p < kc; p++) {
+        dst[p * 4] = alpha * s0[p];
+        dst[p * 4 + 1] = alpha * s1[p];
+        dst[p * 4 + 2] = alpha * s2[p];
+        dst[p * 4 + 3] = alpha * s3[p];
+      }
+      dst += kc * MR;
+      continue;
+    }
+#endif
+    for (int i = 0; i < MR; i++) {
+      const float *s = src + i * lda;
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (int p = 0; p < kc; p++) dst[p * MR + i] = i < rows ? alpha * s[p] : 0.0f;
+    }
+    dst += kc * MR;
+  }
+}
+
+/* The same panels from A stored [k, m] (op(A)(i, p) = a[p * lda + i], rows contiguous along i). */
+NOINLINE static void pack_a_cols(float *dst, const float *a, int lda, int i0, int p0, int mc, int kc, float alpha) {
+  for (int ir = 0; ir < mc; ir += MR) {
+    int rows = mc - ir < MR ? mc - ir : MR;
+    const float *src = a + p0 * lda + i0 + ir;
+    if (rows == MR && MR % 4 == 0) {
+      f4 va = wasm_f32x4_splat(alpha);
+      for (int p = 0; p < kc; p++) {
 #pragma clang loop unroll(full)
-        for (int i = 0; i < MR; i++) {
-          const float *s = src + i * lda;
-          for (int p = 0; p < kc; p++) dst[p * MR + i] = alpha * s[p];
-        }
-      } else {
-        for (int i = 0; i < MR; i++) {
-          const float *s = src + i * lda;
-          if (i < rows) for (int p = 0; p < kc; p++) dst[p * MR + i] = alpha * s[p];
-          else for (int p = 0; p < kc; p++) dst[p * MR + i] = 0.0f;
-        }
+        for (int i = 0; i < MR; i += 4)
+          wasm_v128_store(dst + p * MR + i, wasm_f32x4_mul(va, wasm_v128_load(src + p * lda + i)));
       }
     } else {
-      /* A stored [k, m]: op(A)(i, p) = a[p * lda + i], rows contiguous along i. */
-      const float *src = a + p0 * lda + i0 + ir;
-      if (rows == MR && MR % 4 == 0) {
-        f4 va = wasm_f32x4_splat(alpha);
-        for (int p = 0; p < kc; p++) {
-#pragma clang loop unroll(full)
-          for (int i = 0; i < MR; i += 4)
-            wasm_v128_store(dst + p * MR + i, wasm_f32x4_mul(va, wasm_v128_load(src + p * lda + i)));
-        }
-      } else {
-        for (int p = 0; p < kc; p++) {
-          for (int i = 0; i < rows; i++) dst[p * MR + i] = alpha * src[p * lda + i];
-          for (int i = rows; i < MR; i++) dst[p * MR + i] = 0.0f;
-        }
+      for (int p = 0; p < kc; p++) {
+        for (int i = 0; i < rows; i++) dst[p * MR + i] = alpha * src[p * lda + i];
+        for (int i = rows; i < MR; i++) dst[p * MR + i] = 0.0f;
       }
     }
     dst += kc * MR;
   }
 }
 
-/* op(B)[p0 : p0+kc, j0 : j0+nc] into column panels of NR: panel holds (p, j) at p*NR + j. */
-static void pack_b(float *dst, int transB, const float *b, int ldb, int p0, int j0, int kc, int nc) {
+/* alpha * op(A)[i0 : i0+mc, p0 : p0+kc] into row panels of MR. */
+static void pack_a(float *dst, int transA, const float *a, int lda, int i0, int p0, int mc, int kc, float alpha) {
+  if (transA) pack_a_cols(dst, a, lda, i0, p0, mc, kc, alpha);
+  else pack_a_rows(dst, a, lda, i0, p0, mc, kc, alpha);
+}
+
+/* B[p0 : p0+kc, j0 : j0+nc], B stored [k, n], into column panels of NR: panel holds (p, j) at p*NR + j. */
+NOINLINE static void pack_b_rows(float *dst, const float *b, int ldb, int p0, int j0, int kc, int nc) {
   for (int jr = 0; jr < nc; jr += NR) {
     int cols = nc - jr < NR ? nc - jr : NR;
-    if (!transB) {
-      const float *src = b + p0 * ldb + j0 + jr;
-      if (cols == NR) {
-        for (int p = 0; p < kc; p++) {
-          const float *s = src + p * ldb;
+    const float *src = b + p0 * ldb + j0 + jr;
+    if (cols == NR) {
+      for (int p = 0; p < kc; p++) {
+        const float *s = src + p * ldb;
 #pragma clang loop unroll(full)
-          for (int j = 0; j < NR; j += 4) wasm_v128_store(dst + j, wasm_v128_load(s + j));
-          dst += NR;
-        }
-      } else {
-        for (int p = 0; p < kc; p++) {
-          const float *s = src + p * ldb;
-          for (int j = 0; j < cols; j++) dst[j] = s[j];
-          for (int j = cols; j < NR; j++) dst[j] = 0.0f;
-          dst += NR;
-        }
+        for (int j = 0; j < NR; j += 4) wasm_v128_store(dst + j, wasm_v128_load(s + j));
+        dst += NR;
       }
     } else {
-      /* B stored [n, k]: op(B)(p, j) = b[j * ldb + p]. Gather NR rows of b, walking p. */
-      const float *src = b + (j0 + jr) * ldb + p0;
-      for (int j = 0; j < NR; j++) {
-        float *d = dst + j;
-        if (j < cols) {
-          const float *s = src + j * ldb;
-          for (int p = 0; p < kc; p++) d[p * NR] = s[p];
-        } else {
-          for (int p = 0; p < kc; p++) d[p * NR] = 0.0f;
-        }
+      for (int p = 0; p < kc; p++) {
+        const float *s = src + p * ldb;
+        for (int j = 0; j < cols; j++) dst[j] = s[j];
+        for (int j = cols; j < NR; j++) dst[j] = 0.0f;
+        dst += NR;
       }
-      dst += kc * NR;
     }
   }
+}
+
+/*
+ * The same panels from B stored [n, k] (op(B)(p, j) = b[j * ldb + p]): gathers NR rows of b,
+ * walking p; full panels four values of p at a time through 4 x 4 transposes (as pack_a_rows).
+ */
+NOINLINE static void pack_b_cols(float *dst, const float *b, int ldb, int p0, int j0, int kc, int nc) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int cols = nc - jr < NR ? nc - jr : NR;
+    const float *src = b + (j0 + jr) * ldb + p0;
+#if NR == 8
+    if (cols == NR) {
+      int p = 0;
+      for (; p + 4 <= kc; p += 4) {
+#pragma clang loop unroll(full)
+        for (int h = 0; h < 2; h++) {
+          const float *s = src + 4 * h * ldb + p;
+          f4 r0 = wasm_v128_load(s), r1 = wasm_v128_load(s + ldb), r2 = wasm_v128_load(s + 2 * ldb), r3 = wasm_v128_load(s + 3 * ldb);
+          transpose4(&r0, &r1, &r2, &r3);
+          float *d = dst + p * NR + 4 * h;
+          wasm_v128_store(d, r0);
+          wasm_v128_store(d + NR, r1);
+          wasm_v128_store(d + 2 * NR, r2);
+          wasm_v128_store(d + 3 * NR, r3);
+        }
+      }
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (; p < kc; p++)
+        for (int j = 0; j < NR; j++) dst[p * NR + j] = src[j * ldb + p];
+      dst += kc * NR;
+      continue;
+    }
+#endif
+    for (int j = 0; j < NR; j++) {
+      const float *s = src + j * ldb;
+#pragma clang loop vectorize(disable) unroll(disable)
+      for (int p = 0; p < kc; p++) dst[p * NR + j] = j < cols ? s[p] : 0.0f;
+    }
+    dst += kc * NR;
+  }
+}
+
+/* op(B)[p0 : p0+kc, j0 : j0+nc] into column panels of NR. */
+static void pack_b(float *dst, int transB, const float *b, int ldb, int p0, int j0, int kc, int nc) {
+  if (transB) pack_b_cols(dst, b, ldb, p0, j0, kc, nc);
+  else pack_b_rows(dst, b, ldb, p0, j0, kc, nc);
 }
 
 /* C[MR x NR] += Ap (kc x MR) * Bp (kc x NR); rows x cols of the tile are stored. */
@@ -150,6 +234,18 @@ static void micro(int kc, const float *ap, const float *bp, float *c, int ldc, i
     for (int j = 0; j < cols; j++) c[i * ldc + j] += t[i * NR + j];
 }
 
+/* C[mc x nc] += the packed panels' product, every MR x NR tile by the microkernel. */
+static inline void macro_kernel(int mc, int nc, int kc, const float *pa, const float *pb, float *c, int ldc) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int cols = nc - jr < NR ? nc - jr : NR;
+    const float *bp = pb + jr * kc;
+    for (int ir = 0; ir < mc; ir += MR) {
+      int rows = mc - ir < MR ? mc - ir : MR;
+      micro(kc, pa + ir * kc, bp, c + ir * ldc + jr, ldc, rows, cols);
+    }
+  }
+}
+
 /* C = beta * C over an m x n block with leading dimension ldc (beta 0 overwrites, NaN included). */
 static void scale_c(float *c, int m, int n, int ldc, float beta) {
   if (beta == 1.0f) return;
@@ -186,14 +282,7 @@ static void sgemm_with(int transA, int transB, int m, int n, int k, float alpha,
       for (int ic = 0; ic < m; ic += MC) {
         int mc = m - ic < MC ? m - ic : MC;
         pack_a(pa, transA, a, lda, ic, pc, mc, kc, alpha);
-        for (int jr = 0; jr < nc; jr += NR) {
-          int cols = nc - jr < NR ? nc - jr : NR;
-          const float *bp = pb + jr * kc;
-          for (int ir = 0; ir < mc; ir += MR) {
-            int rows = mc - ir < MR ? mc - ir : MR;
-            micro(kc, pa + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols);
-          }
-        }
+        macro_kernel(mc, nc, kc, pa, pb, c + ic * ldc + jc, ldc);
       }
     }
   }
@@ -473,17 +562,28 @@ static inline void binary_row(int op, const float *a, int sa, const float *b, in
   }
 }
 
-#define BINARY_CASE(code)                                                                      \
-  case code:                                                                                   \
-    for (int i0 = 0; i0 < d0; i0++)                                                            \
-      for (int i1 = 0; i1 < d1; i1++)                                                          \
-        for (int i2 = 0; i2 < d2; i2++) {                                                      \
+/*
+ * out (contiguous, shape [d0, d1, d2, d3]) = op(a, b) with strides a0..a3, b0..b3 (0 = broadcast):
+ * one function per op (NOINLINE, see the packing above), so that V8 optimizes the ops a program
+ * uses, each on its own. As one function with every op's loops (32 KB of code), binary took
+ * TurboFan some 100 ms before the first training steps of a process ran at full speed.
+ */
+#define BINARY_OP(code)                                                                          \
+  NOINLINE static void binary_##code(const float *a, const float *b, float *o, int d0, int d1, int d2, int d3, \
+                                     int a0, int a1, int a2, int a3, int b0, int b1, int b2, int b3) { \
+    for (int i0 = 0; i0 < d0; i0++)                                                              \
+      for (int i1 = 0; i1 < d1; i1++)                                                            \
+        for (int i2 = 0; i2 < d2; i2++) {                                                        \
           binary_row(code, a + i0 * a0 + i1 * a1 + i2 * a2, a3, b + i0 * b0 + i1 * b1 + i2 * b2, b3, o, d3); \
-          o += d3;                                                                             \
-        }                                                                                      \
-    break;
+          o += d3;                                                                               \
+        }                                                                                        \
+  }
+BINARY_OP(0) BINARY_OP(1) BINARY_OP(2) BINARY_OP(3) BINARY_OP(4) BINARY_OP(5) BINARY_OP(6)
+BINARY_OP(7) BINARY_OP(8) BINARY_OP(9) BINARY_OP(10) BINARY_OP(11) BINARY_OP(12)
 
-/* out (contiguous, shape [d0, d1, d2, d3]) = op(a, b) with strides a0..a3, b0..b3 (0 = broadcast). */
+#define BINARY_CASE(code) \
+  case code: binary_##code(a, b, o, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+
 EXPORT(binary)
 void binary(int op, const float *a, const float *b, float *o, int d0, int d1, int d2, int d3,
             int a0, int a1, int a2, int a3, int b0, int b1, int b2, int b3) {
