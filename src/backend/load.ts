@@ -69,7 +69,7 @@ let wasm: Loaded<WasmKernels> | undefined;
 let wasmModule: WasmModule | undefined;
 let wasmMtModule: WasmModule | null = null;
 let wasmThreadCount = 1;
-let wasmForBlas: WasmKernels | undefined;
+let wasmOneThread: WasmKernels | undefined;
 let wasmForBlasImages: WasmKernels | undefined;
 /** Whether the wasm backend's GEMM has been primed (once, on its first activation). */
 let wasmPrimed = false;
@@ -100,7 +100,14 @@ function registerWasm(module: WasmModule, mtModule: WasmModule | null, threads: 
   wasmThreadCount = threads;
   const w = createWasmKernels(module, mtModule ? { module: mtModule, threads } : undefined);
   const on = w.threads > 1 ? `; GEMM and convolutions on up to ${w.threads} threads` : '';
-  registerBackend(w.kernels, `WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool)${on}; js for the rest and for float64`, w.optimizerKernels);
+  // Only GEMM and the convolutions run on threads. Everything else runs on the plain module's
+  // instance (the one the blas backend uses): V8 copies into a shared memory with relaxed atomic
+  // moves (16-23 GB/s here, against memcpy's 41), and those copies were a tenth of the wasm MLP
+  // step. Adam on the MLP's 270K parameters: 0.64-0.83 -> 0.41-0.54 ms.
+  const plain = oneThreadWasm(w)!;
+  const { gemm, conv2d, conv2dInputGrad, conv2dWeightGrad } = w.kernels;
+  const kernels = plain === w ? w.kernels : { ...plain.kernels, gemm, conv2d, conv2dInputGrad, conv2dWeightGrad };
+  registerBackend(kernels, `WebAssembly SIMD kernels (GEMM, convolutions, optimizer updates, elementwise maps, max-pool)${on}; js for the rest and for float64`, plain.optimizerKernels);
   return { ok: true, value: w };
 }
 
@@ -120,12 +127,16 @@ function activateWasm(w: WasmKernels): void {
   w.readyThreads();
 }
 
-/** The wasm kernels under the blas backend: a one-thread instance (its memory is not shared, so copies into it run at memcpy speed). */
-function blasWasm(): WasmKernels | null {
-  if (!wasm?.ok) return null;
-  if (wasm.value.threads === 1) return wasm.value;
-  wasmForBlas ??= createWasmKernels(wasmModule!);
-  return wasmForBlas;
+/**
+ * The wasm kernels that run on one thread, under the blas backend and for the wasm backend's
+ * non-GEMM kernels: `w` itself when it has no threads, else an instance of the plain module
+ * (its memory is not shared, so copies into it run at memcpy speed).
+ */
+function oneThreadWasm(w: WasmKernels | null = wasm?.ok ? wasm.value : null): WasmKernels | null {
+  if (!w) return null;
+  if (w.threads === 1) return w;
+  wasmOneThread ??= createWasmKernels(wasmModule!);
+  return wasmOneThread;
 }
 
 /**
@@ -230,7 +241,7 @@ function loadBlas(path: string | undefined): Loaded<BlasLibrary | null> {
         const poolBlas = adaptsThreads(lib)
           ? { koffiPath: nodeRequire.resolve('koffi'), libraryPath: lib.path, sgemm: lib.sgemm as unknown as RawSgemm, chunkImages: WEIGHT_GRAD_CHUNK }
           : null;
-        const w = blasWasm();
+        const w = oneThreadWasm();
         const base: Kernels = w ? { ...jsKernels, ...w.kernels } : jsKernels;
         const over = w ? 'wasm' : 'js';
         const { oneThread, ...blas } = createBlasKernels(lib, base);
