@@ -234,18 +234,6 @@ static void micro(int kc, const float *ap, const float *bp, float *c, int ldc, i
     for (int j = 0; j < cols; j++) c[i * ldc + j] += t[i * NR + j];
 }
 
-/* C[mc x nc] += the packed panels' product, every MR x NR tile by the microkernel. */
-static inline void macro_kernel(int mc, int nc, int kc, const float *pa, const float *pb, float *c, int ldc) {
-  for (int jr = 0; jr < nc; jr += NR) {
-    int cols = nc - jr < NR ? nc - jr : NR;
-    const float *bp = pb + jr * kc;
-    for (int ir = 0; ir < mc; ir += MR) {
-      int rows = mc - ir < MR ? mc - ir : MR;
-      micro(kc, pa + ir * kc, bp, c + ir * ldc + jr, ldc, rows, cols);
-    }
-  }
-}
-
 /* C = beta * C over an m x n block with leading dimension ldc (beta 0 overwrites, NaN included). */
 static void scale_c(float *c, int m, int n, int ldc, float beta) {
   if (beta == 1.0f) return;
@@ -282,7 +270,14 @@ static void sgemm_with(int transA, int transB, int m, int n, int k, float alpha,
       for (int ic = 0; ic < m; ic += MC) {
         int mc = m - ic < MC ? m - ic : MC;
         pack_a(pa, transA, a, lda, ic, pc, mc, kc, alpha);
-        macro_kernel(mc, nc, kc, pa, pb, c + ic * ldc + jc, ldc);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int cols = nc - jr < NR ? nc - jr : NR;
+          const float *bp = pb + jr * kc;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int rows = mc - ir < MR ? mc - ir : MR;
+            micro(kc, pa + ir * kc, bp, c + (ic + ir) * ldc + jc + jr, ldc, rows, cols);
+          }
+        }
       }
     }
   }
