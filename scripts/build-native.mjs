@@ -13,24 +13,30 @@
 //
 //   node scripts/build-native.mjs             build (fails with a clear message without a compiler)
 //   node scripts/build-native.mjs --if-stale  build only when kernels.so is missing or stale; without a compiler, skip
+//   node scripts/build-native.mjs --install   npm's install step: as --if-stale, never failing; in an installed
+//                                             package (no TypeScript sources) the library goes into
+//                                             dist/backend/native, where the compiled loader looks for it
 //
 // CC=/path/to/compiler picks the compiler (default: clang, then clang-19 ... clang-14, then gcc).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLANG_NAMES, findCompiler } from './find-compiler.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const wasmDir = join(root, 'src/backend/wasm');
 const nativeDir = join(root, 'src/backend/native');
-const output = join(nativeDir, 'kernels.so');
-const stampPath = join(nativeDir, 'kernels.so.json');
+const args = process.argv.slice(2);
+const install = args.includes('--install');
+const ifStale = install || args.includes('--if-stale');
+// The package ships the C sources under src/ but not the TypeScript; its loader is dist's.
+const outDir = install && !existsSync(join(nativeDir, 'index.ts')) ? join(root, 'dist/backend/native') : nativeDir;
+const output = join(outDir, 'kernels.so');
+const stampPath = join(outDir, 'kernels.so.json');
 const cSources = [...['kernels.c', 'adashift.c', 'averaging.c'].map((f) => join(wasmDir, f)), ...['conv-images.c', 'normal32-lanes.c'].map((f) => join(nativeDir, f))];
 const headers = [...['simd.h', 'f64-lanes.h', 'xoshiro-lanes.h', 'normal32-consts.h'].map((f) => join(wasmDir, f)), ...['wasm-simd-native.h', 'normal32-lanes.h'].map((f) => join(nativeDir, f))];
-const args = process.argv.slice(2);
-const ifStale = args.includes('--if-stale');
 
 // No fused multiply-add (wasm has none) and no fast-math: the same IEEE operations as wasm.
 // x86-64-v2 (SSE4.2, 2009 on) so that a library built here runs on any x86-64 it is copied to.
@@ -94,8 +100,16 @@ const stamp = readStamp();
 if (ifStale && stamp?.sources === hash && existsSync(output)) process.exit(0);
 const partial = `${output}.${process.pid}.tmp`;
 const r = spawnSync(compiler.command, [...FLAGS, '-o', partial, ...cSources, '-ldl'], { encoding: 'utf8' });
-if (r.status !== 0) skip(`building the native kernels with ${compiler.command} failed:\n${`${r.stderr}${r.stdout}`.trim()}`);
+if (r.status !== 0) {
+  rmSync(partial, { force: true });
+  skip(`building the native kernels with ${compiler.command} failed:\n${`${r.stderr}${r.stdout}`.trim()}`);
+}
 if (r.stderr.trim()) process.stderr.write(r.stderr);
-renameSync(partial, output); // atomic: a process loading the library never sees half of it
-writeFileSync(stampPath, `${JSON.stringify({ sources: hash, compiler: compiler.version, platform, prototypes: prototypes() }, null, 2)}\n`);
-console.log(`descent: built src/backend/native/kernels.so with ${compiler.version}`);
+try {
+  renameSync(partial, output); // atomic: a process loading the library never sees half of it
+  writeFileSync(stampPath, `${JSON.stringify({ sources: hash, compiler: compiler.version, platform, prototypes: prototypes() }, null, 2)}\n`);
+} catch (e) {
+  rmSync(partial, { force: true });
+  skip(`cannot write ${output}: ${e.message}`);
+}
+console.log(`descent: built ${relative(root, output)} with ${compiler.version}`);

@@ -12,7 +12,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { nodeImports } from './bundle.js';
 
@@ -113,5 +113,19 @@ describe('the packed package, installed', { timeout: 600_000 }, () => {
     assert.equal(info.status, 0, info.stderr);
     const libraries = /^libraries: (.*)$/m.exec(info.stdout)?.[1] ?? '';
     for (const name of [...LAB_PEERS, 'zod']) assert.match(libraries, new RegExp(`(^|, )${name.replace('/', '\\/')} \\d+\\.\\d+\\.\\d+`), `libraries: ${libraries}`);
+  });
+
+  test('the install built the native kernels where a C compiler is, and the blas backend runs them once koffi is added', async (t) => {
+    if (skip) return t.skip(skip);
+    const { CLANG_NAMES, findCompiler } = (await import(pathToFileURL(join(root, 'scripts/find-compiler.mjs')).href)) as { CLANG_NAMES: string[]; findCompiler(names: string[], env: string): unknown };
+    if (!findCompiler([...CLANG_NAMES, 'gcc'], 'CC')) return t.skip('no C compiler here, so the install step skipped the native kernels');
+    const native = readdirSync(join(app, 'node_modules/descent/dist/backend/native'));
+    assert.ok(native.includes('kernels.so') && native.includes('kernels.so.json'), `dist/backend/native holds ${native.join(', ')}`);
+    if (npmInstall(['koffi'], app) === null) return t.skip('npm could not install koffi');
+    const r = run(process.execPath, ['--input-type=module', '-e', "import { backendInfo } from 'descent'; console.log(JSON.stringify(backendInfo()))"], app);
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout.trim()) as { name: string; detail: string };
+    if (info.name !== 'blas') return t.skip(`no CBLAS library on this machine (${info.detail})`);
+    assert.match(info.detail, /native kernels \(/);
   });
 });
